@@ -1,0 +1,147 @@
+/**
+ * The HTTP contract between the `<passwordless-login>` element and the backend.
+ *
+ * Both sides import this file, so a renamed field or a new error code breaks the type check
+ * on both at once instead of drifting apart. It holds types and constants only: no runtime
+ * dependencies, so importing it adds a few hundred bytes to the widget bundle.
+ */
+
+/** The default path under which the router is mounted. */
+export const DEFAULT_BASE_PATH = '/auth';
+
+/** Paths relative to the base path. */
+export const ApiPath = {
+  config: '/config',
+  request: '/request',
+  verify: '/verify',
+  session: '/session',
+  logout: '/logout',
+  link: '/link',
+} as const;
+export type ApiPath = (typeof ApiPath)[keyof typeof ApiPath];
+
+/** The fragment parameter that carries the magic-link token: `<landing page>#pl_token=…`. */
+export const LINK_TOKEN_PARAM = 'pl_token';
+/**
+ * The fragment parameter that echoes the `clientHash` the widget sent with its request, so the
+ * widget on the landing page can tell it is the browser that asked (and complete at once).
+ */
+export const LINK_CLIENT_PARAM = 'pl_client';
+
+/** Locales the server can write emails in and the widget ships strings for. */
+export const Locale = { en: 'en', zhCN: 'zh-CN' } as const;
+export type Locale = (typeof Locale)[keyof typeof Locale];
+export const LOCALES: readonly Locale[] = [Locale.en, Locale.zhCN];
+
+/**
+ * Every error code the API answers with. The widget maps each to a translated sentence, so a
+ * code added here without a sentence there fails the widget's type check.
+ */
+export const ErrorCode = {
+  /** The body is not valid JSON or does not match the schema (see `fields`). */
+  invalid_request: 'invalid_request',
+  /** POST bodies must be `application/json` (415). */
+  unsupported_media_type: 'unsupported_media_type',
+  /** The body is larger than the server accepts (413). */
+  payload_too_large: 'payload_too_large',
+  invalid_email: 'invalid_email',
+  /** `redirectTo` is not on the configured allow-list. */
+  invalid_redirect: 'invalid_redirect',
+  /** Too many requests; `retryAfter` seconds and the `Retry-After` header say when to retry. */
+  rate_limited: 'rate_limited',
+  /** The code is wrong (or no code is live for this email); `attemptsLeft` says how many remain. */
+  invalid_code: 'invalid_code',
+  /** The code or link was right but its lifetime is over. */
+  expired_code: 'expired_code',
+  /** Too many wrong codes: every live code for this email is burnt; request a new one. */
+  too_many_attempts: 'too_many_attempts',
+  /** The magic link is unknown, already used or burnt. */
+  invalid_link: 'invalid_link',
+  /** No valid session token was presented. */
+  unauthenticated: 'unauthenticated',
+  not_found: 'not_found',
+  /** A bug or an outage on the server (5xx); never an answer to bad input. */
+  internal_error: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ApiErrorBody {
+  error: {
+    code: ErrorCode;
+    /** A sentence a person can read (English); the widget shows its own translation. */
+    message: string;
+    /** On `invalid_code`. */
+    attemptsLeft?: number;
+    /** On `rate_limited`, in seconds; equals the `Retry-After` header. */
+    retryAfter?: number;
+    /** On `invalid_request`: which fields were wrong and why. */
+    fields?: Record<string, string>;
+  };
+}
+
+/** `GET /auth/config`: what the widget needs before its first request. */
+export interface ConfigResponse {
+  codeLength: number;
+  locales: Locale[];
+  defaultLocale: Locale;
+  /** Seconds a code and link stay valid. */
+  expiresIn: number;
+  /** Seconds between two requests for the same email. */
+  resendSeconds: number;
+}
+
+/** `POST /auth/request`. */
+export interface RequestBody {
+  email: string;
+  /** Landing page for the magic link; must match the allow-list. Defaults to the backend's `/auth/link`. */
+  redirectTo?: string;
+  locale?: Locale;
+  /** Stored on the user when this login creates it (Meteor's `userData`). */
+  userData?: Record<string, unknown>;
+  /**
+   * base64url SHA-256 of a secret the widget keeps in this browser. The server echoes it in the
+   * link's fragment; it is not a credential, only a hint that lets the asking browser finish the
+   * link login without a "Continue" click while any other browser (or a mail scanner) must click.
+   */
+  clientHash?: string;
+}
+
+/** `202` from `POST /auth/request`: the same for known and unknown emails. */
+export interface RequestResponse {
+  codeLength: number;
+  /** Seconds until the code and link expire. */
+  expiresIn: number;
+  /** Seconds until another request for this email is allowed. */
+  retryAfter: number;
+}
+
+/** `POST /auth/verify`: either the code with its email, or the token from the link. */
+export type VerifyBody = { email: string; code: string } | { token: string };
+
+export interface User {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  lastLoginAt: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface SessionInfo {
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+/** `200` from `POST /auth/verify`. */
+export interface VerifyResponse {
+  user: User;
+  session: SessionInfo & { token: string };
+}
+
+/** `200` from `GET /auth/session`. */
+export interface SessionResponse {
+  user: User;
+  session: SessionInfo;
+}

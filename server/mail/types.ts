@@ -1,0 +1,58 @@
+import type { Locale } from '../contract.ts';
+
+/** What the login service asks the mailer to send: one message carrying both the code and the link. */
+export interface LoginMail {
+  /** The stored address of the user (or the typed one, for a user not created yet). */
+  to: string;
+  locale: Locale;
+  code: string;
+  /** The full magic link, `<landing page>#pl_token=…`. */
+  link: string;
+  /** Lifetime of the code and link, in whole minutes, for the sentence "valid for N minutes". */
+  expiresInMinutes: number;
+}
+
+/** A rendered email, ready for a transport. */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** A message as a transport receives it. */
+export interface OutgoingMail extends RenderedMail {
+  to: string;
+  from: string;
+}
+
+/** Where rendered mail goes: SMTP through nodemailer, or the in-memory dev mailbox. */
+export interface MailTransport {
+  send(message: OutgoingMail): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/**
+ * The mailer the login service uses. `dispatch` never blocks the HTTP answer and never throws:
+ * sending happens off the request path (so known and unknown emails answer in the same time) and
+ * a failure is logged, not shown to the client.
+ */
+export interface Mailer {
+  dispatch(mail: LoginMail): void;
+  /** Resolves when every message dispatched so far has been sent or has failed (tests, shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A message kept by the dev mailbox, with the code and link picked out for the demo page. */
+export interface DevMail {
+  id: string;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  code: string | null;
+  link: string | null;
+  /** ISO 8601. */
+  receivedAt: string;
+}
