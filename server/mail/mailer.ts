@@ -1,0 +1,117 @@
+/**
+ * The mailer the login service uses: renders the login email and hands it to a transport, off the
+ * request path.
+ *
+ * `dispatch` returns at once and never throws, so a request for a known email and one for an
+ * unknown email answer in the same time whatever SMTP does (the enumeration rule), and an SMTP
+ * outage is a log line, not a 500. The log line names only the recipient's domain: the code and
+ * link are live credentials for up to 10 minutes and the full address is personal data, so both
+ * are also scrubbed out of error messages (an SMTP server's "550 <alice@example.com> unknown"
+ * would otherwise write the address into the log).
+ */
+import { jsonLineLogger, type MailLogger } from './logger.ts';
+import { LINK_TOKEN_PARAM } from '../contract.ts';
+import { mailTemplates, renderLoginMail } from './render.ts';
+import type { LoginMail, Mailer, MailTransport, RenderedMail } from './types.ts';
+
+export interface MailerOptions {
+  transport: MailTransport;
+  /** The `From` header, e.g. `"Example" <no-reply@example.com>` (`MAIL_FROM`). */
+  from: string;
+  /** Default: JSON lines on stdout/stderr. */
+  logger?: MailLogger;
+  /**
+   * Default: `renderLoginMail` with `templates/`, whose files are read and checked when the mailer
+   * is created, so a broken template stops the start instead of failing the first login.
+   */
+  render?: (mail: LoginMail) => RenderedMail | Promise<RenderedMail>;
+}
+
+/**
+ * One address, no list: the server validates emails before this, but a comma or angle bracket
+ * reaching nodemailer would make it a second recipient, so this refuses to send rather than trust.
+ */
+const SINGLE_ADDRESS = /^[^\s@,;:<>()[\]\\"]+@[^\s@,;:<>()[\]\\"]+$/;
+
+export function recipientDomain(to: unknown): string {
+  const at = typeof to === 'string' ? to.lastIndexOf('@') : -1;
+  return at < 0 ? '(none)' : (to as string).slice(at + 1).toLowerCase();
+}
+
+/** The message of `error` with the link, its token, the address and the code replaced by `[redacted]`. */
+function scrubbedMessage(error: unknown, mail: LoginMail): string {
+  let message = error instanceof Error ? error.message : String(error);
+  const token = new RegExp(`[#&?]${LINK_TOKEN_PARAM}=([^&]+)`).exec(mail.link)?.[1];
+  // Longest first, so the link is replaced whole before its token or the code inside it.
+  for (const secret of [mail.link, token, mail.to, mail.code]) {
+    if (typeof secret !== 'string' || secret === '') continue;
+    message = message.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
+  }
+  return message;
+}
+
+export function createMailer(options: MailerOptions): Mailer {
+  const { transport, from } = options;
+  const logger = options.logger ?? jsonLineLogger();
+  if (!options.render) mailTemplates();
+  const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail));
+  const pending = new Set<Promise<void>>();
+  let closed = false;
+
+  async function deliver(mail: LoginMail): Promise<void> {
+    if (typeof mail.to !== 'string' || !SINGLE_ADDRESS.test(mail.to)) throw new TypeError('recipient is not a single plain address');
+    const rendered = await render(mail);
+    await transport.send({ ...rendered, to: mail.to, from });
+  }
+
+  /** A logger that throws must not turn into an unhandled rejection. */
+  function safeLog(level: keyof MailLogger, fields: Record<string, unknown>, message: string): void {
+    try {
+      logger[level](fields, message);
+    } catch {
+      // Nothing left to tell: the logger itself is what failed.
+    }
+  }
+
+  async function idle(): Promise<void> {
+    // Loop: a send dispatched while we wait belongs to "so far" by the time we return.
+    while (pending.size > 0) await Promise.all(pending);
+  }
+
+  return {
+    idle,
+
+    dispatch(mail: LoginMail): void {
+      const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
+      if (closed) {
+        safeLog('warn', fields, 'login mail dropped: the mailer is closed');
+        return;
+      }
+      const started = Date.now();
+      const sending = Promise.resolve()
+        .then(() => deliver(mail))
+        .then(
+          () => safeLog('info', { ...fields, ms: Date.now() - started }, 'login mail sent'),
+          (error: unknown) =>
+            safeLog(
+              'error',
+              {
+                ...fields,
+                ms: Date.now() - started,
+                error: scrubbedMessage(error, mail),
+                ...(error instanceof Error && 'code' in error ? { errorCode: String(error.code) } : {}),
+              },
+              'login mail failed',
+            ),
+        );
+      pending.add(sending);
+      void sending.finally(() => pending.delete(sending));
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await idle();
+      await transport.close?.();
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Renders the login email from `templates/`: a shared layout (`layout.html`, `layout.txt`), a
+ * body per locale (`login.<locale>.html`, `login.<locale>.txt`) and a subject per locale
+ * (`subjects.json`).
+ *
+ * Placeholders are `{{name}}`; there is no way to insert a value unescaped, so a template cannot
+ * forget to escape. In `.html` files every value is HTML-escaped (quotes too, so a value is safe in
+ * a quoted attribute as well as in text); in `.txt` files and the subject values go in as they are,
+ * which is safe because each one is checked here first: the code is digits, the link is an http(s)
+ * URL without whitespace or control characters, the minutes are a positive integer.
+ *
+ * The files are read and checked once per directory, on first use (or at start, through
+ * `loadMailTemplates`): a missing file, a missing `{{code}}` or `{{link}}`, or an unknown
+ * placeholder is a `TemplateError` naming the file, never a blank or half-filled mail.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LOCALES } from '../contract.ts';
+import type { LoginMail, RenderedMail } from './types.ts';
+
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** A template directory that cannot be used; the message names the file and what is wrong. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
+/** One locale's parsed templates. */
+interface LocaleTemplates {
+  subject: Template;
+  html: Template;
+  text: Template;
+}
+
+export interface MailTemplates {
+  layoutHtml: Template;
+  layoutText: Template;
+  locales: ReadonlyMap<string, LocaleTemplates>;
+}
+
+type Escape = (value: string) => string;
+
+/** A template split at its placeholders: `parts[i]` is literal text, `names[i]` follows it. */
+interface Template {
+  parts: string[];
+  names: string[];
+  escape: Escape;
+}
+
+/** The values a login body and subject may use. `code` and `link` must appear in every body. */
+const LOGIN_NAMES = ['code', 'link', 'email', 'duration'] as const;
+/** The layout gets the rendered body (already escaped, so inserted as is), the subject and `lang`. */
+const LAYOUT_NAMES = ['content', 'subject', 'lang'] as const;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const asIs: Escape = (value) => value;
+
+function parseTemplate(
+  source: string,
+  file: string,
+  escape: Escape,
+  allowed: readonly string[],
+  required: readonly string[],
+): Template {
+  const parts: string[] = [];
+  const names: string[] = [];
+  let last = 0;
+  for (const match of source.matchAll(PLACEHOLDER)) {
+    const name = match[1]!;
+    if (!allowed.includes(name)) {
+      throw new TemplateError(`${file}: unknown placeholder {{${name}}} (allowed: ${allowed.join(', ')})`);
+    }
+    // An unquoted attribute value (`href={{link}}`) could be broken out of with a space even after
+    // HTML escaping; quoted ones cannot, because the escape covers both quote characters.
+    if (escape === escapeHtml && /=\s*$/.test(source.slice(0, match.index))) {
+      throw new TemplateError(`${file}: {{${name}}} is an unquoted attribute value; put it in quotes`);
+    }
+    parts.push(source.slice(last, match.index));
+    names.push(name);
+    last = match.index + match[0].length;
+  }
+  parts.push(source.slice(last));
+  const stray = parts.find((part) => part.includes('{{'));
+  if (stray !== undefined) {
+    const at = stray.indexOf('{{');
+    throw new TemplateError(`${file}: malformed placeholder near "${stray.slice(at, at + 40)}"`);
+  }
+  for (const name of required) {
+    if (!names.includes(name)) throw new TemplateError(`${file}: missing placeholder {{${name}}}`);
+  }
+  return { parts, names, escape };
+}
+
+function fill(template: Template, values: Readonly<Record<string, string>>, raw: ReadonlySet<string> = new Set()): string {
+  let out = template.parts[0]!;
+  template.names.forEach((name, i) => {
+    const value = values[name];
+    if (value === undefined) throw new TemplateError(`no value for {{${name}}}`);
+    out += (raw.has(name) ? value : template.escape(value)) + template.parts[i + 1]!;
+  });
+  return out;
+}
+
+function readTemplateFile(dir: string, file: string): string {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (error as Error).message;
+    throw new TemplateError(`mail template ${join(dir, file)}: ${reason}`);
+  }
+}
+
+function readSubjects(dir: string): Record<string, unknown> {
+  const file = join(dir, 'subjects.json');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readTemplateFile(dir, 'subjects.json'));
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TemplateError(`${file}: must be an object of locale → subject`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Reads and checks every template for every locale in `locales` (by default all of `LOCALES`, so
+ * a locale added to the contract without its files fails here). Throws `TemplateError`.
+ */
+export function loadMailTemplates(
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+  locales: readonly string[] = LOCALES,
+): MailTemplates {
+  const load = (file: string, allowed: readonly string[], required: readonly string[]) =>
+    parseTemplate(
+      readTemplateFile(templatesDir, file),
+      join(templatesDir, file),
+      file.endsWith('.html') ? escapeHtml : asIs,
+      allowed,
+      required,
+    );
+  const subjects = readSubjects(templatesDir);
+  const byLocale = new Map<string, LocaleTemplates>();
+  for (const locale of locales) {
+    const subject = subjects[locale];
+    const subjectFile = `${join(templatesDir, 'subjects.json')} ["${locale}"]`;
+    if (typeof subject !== 'string') throw new TemplateError(`${subjectFile}: subject is missing`);
+    byLocale.set(locale, {
+      subject: parseTemplate(subject, subjectFile, asIs, LOGIN_NAMES, ['code']),
+      html: load(`login.${locale}.html`, LOGIN_NAMES, ['code', 'link']),
+      text: load(`login.${locale}.txt`, LOGIN_NAMES, ['code', 'link']),
+    });
+  }
+  return {
+    layoutHtml: load('layout.html', LAYOUT_NAMES, ['content']),
+    layoutText: load('layout.txt', LAYOUT_NAMES, ['content']),
+    locales: byLocale,
+  };
+}
+
+const cache = new Map<string, MailTemplates>();
+
+/** `loadMailTemplates` once per directory; later calls reuse the parsed templates. */
+export function mailTemplates(templatesDir: string = DEFAULT_TEMPLATES_DIR): MailTemplates {
+  let templates = cache.get(templatesDir);
+  if (!templates) {
+    templates = loadMailTemplates(templatesDir);
+    cache.set(templatesDir, templates);
+  }
+  return templates;
+}
+
+/** 4–12: looser than CODE_LENGTH's 6–10, so the configuration stays the one place that sets it. */
+const CODE = /^[0-9]{4,12}$/;
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
+
+/** Throws when the link is not an absolute http(s) URL; the message never repeats the link. */
+export function assertSafeLink(link: string): void {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new TypeError('mail link is not an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`mail link must be http or https, not ${url.protocol.slice(0, 20)}`);
+  }
+  // Whitespace would cut the link short in text clients, which end a URL at the first space.
+  if (WHITESPACE_OR_CONTROL.test(link)) throw new TypeError('mail link contains whitespace or control characters');
+}
+
+function checkMail(mail: LoginMail): void {
+  if (!CODE.test(mail.code)) throw new TypeError('mail code must be 4 to 12 digits');
+  assertSafeLink(mail.link);
+  if (!Number.isInteger(mail.expiresInMinutes) || mail.expiresInMinutes < 1) {
+    throw new TypeError('mail expiresInMinutes must be a positive integer');
+  }
+  if (WHITESPACE_OR_CONTROL.test(mail.to) || !mail.to.includes('@')) {
+    throw new TypeError('mail recipient is not a single address');
+  }
+}
+
+/**
+ * Renders the login email for `mail.locale`. Throws `TypeError` for a value that must not go into a
+ * mail (a non-http(s) link, a code that is not digits) and `TemplateError` for a broken template
+ * directory or a locale without templates. Error messages never contain the code or the link.
+ */
+export function renderLoginMail(mail: LoginMail, options: { templatesDir?: string } = {}): RenderedMail {
+  const templates = mailTemplates(options.templatesDir);
+  const forLocale = templates.locales.get(mail.locale);
+  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
+  checkMail(mail);
+  const duration = new Intl.NumberFormat(mail.locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
+  const values = {
+    code: mail.code,
+    link: mail.link,
+    email: mail.to,
+    duration: duration.format(mail.expiresInMinutes),
+  };
+  const subject = fill(forLocale.subject, values);
+  const layoutValues = { subject, lang: mail.locale };
+  const raw = new Set(['content']);
+  return {
+    subject,
+    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(forLocale.html, values).trimEnd() }, raw),
+    text: fill(templates.layoutText, { ...layoutValues, content: fill(forLocale.text, values).trimEnd() }, raw),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The SMTP `MailTransport`: nodemailer with a small connection pool.
+ *
+ * The pool (3 connections) reuses connections across mails and bounds how many a burst of
+ * requests opens against the SMTP server; the rest wait in nodemailer's queue. Every wait is
+ * bounded (10 s to connect, for the greeting and for DNS, 30 s of socket silence), so a dead
+ * or stalling server turns into a logged failure instead of a send that never settles.
+ */
+import { createTransport } from 'nodemailer';
+import type { MailTransport, OutgoingMail } from './types.ts';
+
+export interface SmtpTransportOptions {
+  /** Milliseconds to wait for the TCP (or TLS) connection and for the server's greeting. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Milliseconds of silence on an open connection before it is dropped. Default 30 000. */
+  socketTimeoutMs?: number;
+  /** Simultaneous connections to the server. Default 3. */
+  maxConnections?: number;
+}
+
+/**
+ * `smtpUrl` is `smtp://user:pass@host:port` (STARTTLS when the server offers it) or
+ * `smtps://user:pass@host:465` (TLS from the first byte); user and password are percent-encoded.
+ * Query parameters are nodemailer options (`?tls.rejectUnauthorized=false`) and override ours.
+ * Throws a `TypeError` that never repeats the URL (it may hold a password) for any other scheme.
+ */
+export function createSmtpTransport(smtpUrl: string, options: SmtpTransportOptions = {}): MailTransport {
+  let protocol: string;
+  try {
+    protocol = new URL(smtpUrl).protocol;
+  } catch {
+    throw new TypeError('SMTP URL is not a URL (expected smtp://user:pass@host:port)');
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    throw new TypeError(`SMTP URL must start with smtp:// or smtps://, not ${protocol.slice(0, 20)}//`);
+  }
+  const connectTimeout = options.connectTimeoutMs ?? 10_000;
+  const transporter = createTransport({
+    pool: true,
+    url: smtpUrl,
+    maxConnections: options.maxConnections ?? 3,
+    connectionTimeout: connectTimeout,
+    greetingTimeout: connectTimeout,
+    dnsTimeout: connectTimeout,
+    socketTimeout: options.socketTimeoutMs ?? 30_000,
+  });
+
+  return {
+    async send(message: OutgoingMail): Promise<void> {
+      await transporter.sendMail({
+        from: message.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      });
+    },
+    async close(): Promise<void> {
+      transporter.close();
+    },
+  };
+}
