@@ -1,0 +1,49 @@
+/**
+ * The standalone backend's Koa app: errors, security headers, the passwordless router, the
+ * widget bundle and a health check. Sites with a Koa app of their own mount
+ * `createPasswordlessRouter` directly instead.
+ */
+import Koa from 'koa';
+import type { Router } from '@koa/router';
+import { errorsMiddleware } from './http/errors-middleware.ts';
+import type { Logger } from './logger.ts';
+import { securityHeaders } from './security-headers.ts';
+
+export const WIDGET_PATH = '/passwordless-login.js';
+
+export interface AppOptions {
+  router: Router;
+  logger: Logger;
+  /** The built widget (one file, Lit included), or null when it has not been built. */
+  widgetScript: string | null;
+}
+
+export function createApp({ router, logger, widgetScript }: AppOptions): Koa {
+  const app = new Koa();
+  app.use(errorsMiddleware(logger));
+  app.use(securityHeaders);
+  app.use(async (ctx, next) => {
+    if (ctx.method === 'GET' && ctx.path === '/health') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    if (ctx.method === 'GET' && ctx.path === WIDGET_PATH) {
+      if (widgetScript === null) {
+        logger.error({ msg: 'widget bundle missing: run `npm run build`' });
+        ctx.status = 503;
+        ctx.body = { error: { code: 'internal_error', message: 'The widget has not been built on this server.' } };
+        return;
+      }
+      ctx.type = 'text/javascript; charset=utf-8';
+      // Any site may load the script tag; a short cache keeps deploys visible within minutes.
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      ctx.body = widgetScript;
+      return;
+    }
+    await next();
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,93 @@
+/**
+ * The composition root: from a Config to a running set of parts (store, mailer, service, router,
+ * app). The command line and the tests both start the backend through here, so what is tested is
+ * what runs.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type Koa from 'koa';
+import { createApp, WIDGET_PATH } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createPasswordlessRouter } from './http/router.ts';
+import { ApiPath } from './contract.ts';
+import { createJsonLogger, type Logger } from './logger.ts';
+import { LoginService } from './login/login-service.ts';
+import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
+import { createMailer } from './mail/mailer.ts';
+import { createSmtpTransport } from './mail/smtp-transport.ts';
+import type { Mailer } from './mail/types.ts';
+import { createHasher } from './secrets.ts';
+import { loadOrCreateSecret } from './secret-file.ts';
+import { openJsonStore } from './store/json-store.ts';
+import type { Store } from './store/types.ts';
+
+export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../dist/passwordless-login.js', import.meta.url));
+
+export interface BackendOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Where the built widget is read from; default `dist/passwordless-login.js`. */
+  widgetFile?: string;
+}
+
+export interface Backend {
+  app: Koa;
+  service: LoginService;
+  store: Store;
+  mailer: Mailer;
+  /** The dev mailbox when no SMTP server is configured (never in production), else null. */
+  mailbox: DevMailbox | null;
+  logger: Logger;
+  /** Waits for mail in flight, then closes the mailer and the store. */
+  close(): Promise<void>;
+}
+
+export async function createBackend(config: Config, options: BackendOptions = {}): Promise<Backend> {
+  const logger = options.logger ?? createJsonLogger();
+  const clock = options.clock ?? systemClock;
+  const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
+  const store = await openJsonStore(config.dataFile);
+  const mailbox = config.smtpUrl ? null : createDevMailbox({ now: () => new Date(clock.now()) });
+  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : mailbox!;
+  const mailer = createMailer({ transport, from: config.mailFrom, logger });
+  const service = new LoginService({
+    store,
+    mailer,
+    clock,
+    hash: createHasher(secret),
+    rules: config,
+    defaultLanding: `${config.publicUrl}${config.basePath}${ApiPath.link}`,
+  });
+  const router = createPasswordlessRouter({
+    service,
+    allowedOrigins: config.allowedOrigins,
+    redirectUrls: config.redirectUrls,
+    basePath: config.basePath,
+    widgetUrl: WIDGET_PATH,
+  });
+  const widgetScript = await readOptional(options.widgetFile ?? DEFAULT_WIDGET_FILE);
+  if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
+  const app = createApp({ router, logger, widgetScript });
+  return {
+    app,
+    service,
+    store,
+    mailer,
+    mailbox,
+    logger,
+    async close() {
+      await service.idle();
+      await mailer.close();
+      await store.close();
+    },
+  };
+}
+
+async function readOptional(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: the standalone backend. Reads the environment, opens the store, listens, and
+ * outside production also serves the demo with its dev mailbox. The only place that listens.
+ */
+import { createServer } from 'node:http';
+import { mountDemo } from '../demo/demo-routes.ts';
+import { createBackend } from './backend.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { StoreError } from './store/types.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const backend = await createBackend(config);
+  if (!config.production) mountDemo(backend.app, { mailbox: backend.mailbox });
+  const server = createServer(backend.app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, store: config.dataFile, mail: config.smtpUrl ? 'smtp' : 'dev mailbox' });
+  if (!config.production) process.stdout.write(`\n  passwordless-login demo: ${config.publicUrl}/\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    backend.logger.info({ msg: 'stopping', signal });
+    // Finish in-flight requests, then the mail already handed over, then flush the store.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await backend.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // A bad setting or an unreadable store: one line that says what to fix, no stack trace.
+  if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
+  else if (error instanceof StoreError) process.stderr.write(`Store error: ${error.message}\n`);
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`Cannot listen: ${(error as Error).message}. Set PORT to a free port.\n`);
+  else process.stderr.write(`Failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

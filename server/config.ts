@@ -1,0 +1,125 @@
+/**
+ * Configuration from environment variables, validated once at start. A bad value stops the
+ * start with one line naming the variable (DESIGN.md "Configuration"). Names are the operators'
+ * contract; defaults are the development ones, and production refuses to guess the security ones.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  /** The backend's public origin; every link is built from it, never from request headers. */
+  publicUrl: string;
+  /** Key for the hashes at rest; `null` means "generate once and keep beside the data file". */
+  secret: string | null;
+  dataFile: string;
+  redisUrl: string | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Exact origins allowed to call the API from a browser (CORS). */
+  allowedOrigins: string[];
+  /** Allowed landing-page URL prefixes for `redirectTo`. */
+  redirectUrls: string[];
+  rateLimits: boolean;
+  codeLength: number;
+  codeTtlSeconds: number;
+  resendSeconds: number;
+  maxAttempts: number;
+  sessionTtlSeconds: number;
+  userCreation: boolean;
+  basePath: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const bool = z.enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no']).transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
+  const url = new URL(value);
+  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" must be a bare origin like https://example.com` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+const list = <T extends z.ZodType<string>>(item: T) =>
+  z.string().transform((value, ctx) => {
+    const parsed: string[] = [];
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const result = item.safeParse(part);
+      if (!result.success) {
+        ctx.addIssue({ code: 'custom', message: `"${part}": ${result.error.issues[0]?.message ?? 'invalid'}` });
+        return z.NEVER;
+      }
+      parsed.push(result.data);
+    }
+    return parsed;
+  });
+const urlPrefix = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).href);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: origin.optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  DATA_FILE: z.string().min(1).default('./data/passwordless.json'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  ALLOWED_ORIGINS: list(origin).optional(),
+  REDIRECT_URLS: list(urlPrefix).optional(),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  CODE_LENGTH: int(6, 10).default(6),
+  CODE_TTL_SECONDS: int(60, 86_400).default(600),
+  RESEND_SECONDS: int(0, 3600).default(60),
+  MAX_ATTEMPTS: int(1, 100).default(5),
+  SESSION_TTL_SECONDS: int(60, 31_536_000).default(2_592_000),
+  USER_CREATION: bool.default(true),
+  BASE_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
+});
+
+/** Reads the configuration from `env`; throws a ConfigError whose message names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = result.data;
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    const missing = (['PUBLIC_URL', 'SECRET', 'SMTP_URL'] as const).find((name) => e[name] === undefined);
+    if (missing) throw new ConfigError(`${missing}: required when NODE_ENV=production`);
+    if (e.RATE_LIMITS === 'off') throw new ConfigError('RATE_LIMITS: "off" is refused when NODE_ENV=production');
+  }
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const allowedOrigins = e.ALLOWED_ORIGINS ?? [publicUrl];
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secret: e.SECRET ?? null,
+    dataFile: resolve(e.DATA_FILE),
+    redisUrl: e.REDIS_URL ?? null,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `Sign-in <no-reply@${new URL(publicUrl).hostname}>`,
+    allowedOrigins,
+    redirectUrls: e.REDIRECT_URLS ?? allowedOrigins.map((o) => `${o}/`),
+    rateLimits: e.RATE_LIMITS === 'on',
+    codeLength: e.CODE_LENGTH,
+    codeTtlSeconds: e.CODE_TTL_SECONDS,
+    resendSeconds: e.RESEND_SECONDS,
+    maxAttempts: e.MAX_ATTEMPTS,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    userCreation: e.USER_CREATION,
+    basePath: e.BASE_PATH,
+  };
+}

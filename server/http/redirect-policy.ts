@@ -1,0 +1,34 @@
+/**
+ * Where a magic link may land: only on an allow-listed URL prefix (REDIRECT_URLS), compared on
+ * the parsed URL (scheme, host, port, then path prefix), never on the raw string, so
+ * `https://good.example@evil.example`, `https://good.example.evil.example` and friends fail.
+ * The fragment is dropped: the link's own fragment carries the token.
+ */
+import { ErrorCode } from '../contract.ts';
+import { LoginError } from '../errors.ts';
+
+export function checkRedirect(value: string, allowed: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidRedirect();
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidRedirect();
+  if (url.username || url.password) throw invalidRedirect();
+  url.hash = '';
+  const ok = allowed.some((prefix) => {
+    const allow = new URL(prefix);
+    if (allow.origin !== url.origin) return false;
+    const base = allow.pathname.endsWith('/') ? allow.pathname : `${allow.pathname}/`;
+    return url.pathname === allow.pathname || url.pathname.startsWith(base);
+  });
+  if (!ok) throw invalidRedirect();
+  return url.href;
+}
+
+function invalidRedirect(): LoginError {
+  return new LoginError(400, ErrorCode.invalid_redirect, 'The page to return to is not on the list of allowed addresses.', {
+    fields: { redirectTo: 'is not an allowed landing page' },
+  });
+}

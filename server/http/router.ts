@@ -1,0 +1,114 @@
+/**
+ * `createPasswordlessRouter(options)`: the HTTP contract of DESIGN.md as a @koa/router that
+ * mounts in any Koa app. It validates every input with zod at the edge and hands plain values to
+ * the login service; it knows nothing of the store or the mailer.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import { Router } from '@koa/router';
+import { ApiPath, DEFAULT_BASE_PATH, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
+import { LoginError } from '../errors.ts';
+import type { LoginService } from '../login/login-service.ts';
+import { bearerToken } from './bearer.ts';
+import { jsonOnly } from './json-only.ts';
+import { renderLinkPage } from './link-page.ts';
+import { checkRedirect } from './redirect-policy.ts';
+import { RequestSchema, VerifyCodeSchema, VerifyLinkSchema } from './schemas.ts';
+import { parseBody } from './validate.ts';
+
+export interface PasswordlessRouterOptions {
+  service: LoginService;
+  /** Exact origins allowed to call the API from a browser. */
+  allowedOrigins: string[];
+  /** Allowed landing-page URL prefixes for `redirectTo`. */
+  redirectUrls: string[];
+  /** Where the router is mounted; default `/auth`. */
+  basePath?: string;
+  /** URL of the widget script for the `/auth/link` page; default `/passwordless-login.js`. */
+  widgetUrl?: string;
+  /** Largest accepted JSON body; default 8 KB (an email, a URL and a little userData). */
+  bodyLimit?: string;
+}
+
+export function createPasswordlessRouter(options: PasswordlessRouterOptions): Router {
+  const { service } = options;
+  const basePath = options.basePath ?? DEFAULT_BASE_PATH;
+  const router = new Router({ prefix: basePath });
+  const allowed = new Set(options.allowedOrigins);
+
+  // CORS for exact origins only: no `*`, never the `null` origin; @koa/cors adds `Vary: Origin`.
+  // Sessions travel as bearer tokens, so no credentials are allowed cross-origin.
+  router.use(
+    cors({
+      origin: (ctx) => {
+        const origin = ctx.get('Origin');
+        return allowed.has(origin) ? origin : '';
+      },
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Content-Type', 'Authorization'],
+      maxAge: 600,
+    }),
+  );
+  router.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  const json = [jsonOnly, bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '8kb', jsonStrict: true })];
+
+  router.get(ApiPath.config, (ctx) => {
+    const { rules } = service;
+    const body: ConfigResponse = {
+      codeLength: rules.codeLength,
+      locales: [...LOCALES],
+      defaultLocale: Locale.en,
+      expiresIn: rules.codeTtlSeconds,
+      resendSeconds: rules.resendSeconds,
+    };
+    ctx.body = body;
+  });
+
+  router.post(ApiPath.request, ...json, async (ctx) => {
+    const input = parseBody(RequestSchema, ctx.request.body);
+    const redirectTo = input.redirectTo === undefined ? undefined : checkRedirect(input.redirectTo, options.redirectUrls);
+    ctx.body = await service.requestLogin({
+      email: input.email,
+      redirectTo,
+      locale: (input.locale ?? Locale.en) as Locale,
+      userData: input.userData,
+      clientHash: input.clientHash,
+    });
+    ctx.status = 202;
+  });
+
+  router.post(ApiPath.verify, ...json, async (ctx) => {
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object' && 'token' in body) {
+      ctx.body = await service.verifyLink(parseBody(VerifyLinkSchema, body).token);
+    } else {
+      const input = parseBody(VerifyCodeSchema, body);
+      ctx.body = await service.verifyCode(input.email, input.code);
+    }
+  });
+
+  router.get(ApiPath.session, async (ctx) => {
+    const token = bearerToken(ctx);
+    if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
+    ctx.body = await service.getSession(token);
+  });
+
+  router.post(ApiPath.logout, async (ctx) => {
+    const token = bearerToken(ctx);
+    if (token) await service.logout(token);
+    ctx.status = 204;
+  });
+
+  const linkPage = renderLinkPage({ apiBase: basePath, widgetUrl: options.widgetUrl ?? '/passwordless-login.js' });
+  router.get(ApiPath.link, (ctx) => {
+    // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.type = 'html';
+    ctx.body = linkPage;
+  });
+
+  return router;
+}

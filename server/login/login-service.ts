@@ -1,0 +1,231 @@
+/**
+ * The login service: request a code, verify it (or the link), look up and end sessions.
+ * Plain TypeScript with the store, mailer, clock and hasher injected; it knows nothing of Koa.
+ *
+ * Why each rule holds:
+ * - Single use under concurrency: the check and the "used" mark happen in one `updateLogin`
+ *   change, which no other change to the same email can interleave with.
+ * - Wrong codes: the attempt is counted in that same change, before the answer, so 100 parallel
+ *   guesses check at most `maxAttempts` codes. The count survives resends and is reset only by a
+ *   login or when a code is requested while none is live (nothing is left to guess against).
+ * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
+ *   the same answer); mail is handed over after the answer is written, never awaited.
+ */
+import { ErrorCode, type Locale, type RequestResponse, type SessionResponse, type User, type VerifyResponse } from '../contract.ts';
+import type { Clock } from '../clock.ts';
+import type { EmailAddress } from '../email-address.ts';
+import { LoginError, rateLimited } from '../errors.ts';
+import type { Mailer } from '../mail/types.ts';
+import { randomCode, randomId, randomToken, type Hasher } from '../secrets.ts';
+import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
+import { burnAll, consumeAll, emptyLoginState, findByHash, isLive, prune } from './login-state.ts';
+import type { LoginRules } from './rules.ts';
+import { buildMagicLink } from './magic-link.ts';
+
+export interface LoginServiceOptions {
+  store: Store;
+  mailer: Mailer;
+  clock: Clock;
+  hash: Hasher;
+  rules: LoginRules;
+  /** The landing page used when a request names none (the backend's own `/auth/link`). */
+  defaultLanding: string;
+}
+
+export interface LoginRequest {
+  email: EmailAddress;
+  /** Already checked against the allow-list. */
+  redirectTo?: string | undefined;
+  locale: Locale;
+  userData?: Record<string, unknown> | undefined;
+  clientHash?: string | undefined;
+}
+
+type VerifyOutcome =
+  | { kind: 'ok'; sequence: SequenceRecord; address: string }
+  | { kind: 'invalid'; attemptsLeft: number }
+  | { kind: 'expired' }
+  | { kind: 'too_many' }
+  | { kind: 'invalid_link' };
+
+export class LoginService {
+  readonly #o: LoginServiceOptions;
+  #pendingMail = new Set<Promise<void>>();
+
+  constructor(options: LoginServiceOptions) {
+    this.#o = options;
+  }
+
+  get rules(): LoginRules {
+    return this.#o.rules;
+  }
+
+  async requestLogin(request: LoginRequest): Promise<RequestResponse> {
+    const { store, clock, hash, rules } = this.#o;
+    const now = clock.now();
+    const { key, address } = request.email;
+    const user = await store.findUserByEmailKey(key);
+    const mayLogIn = user !== null || rules.userCreation;
+    const code = randomCode(rules.codeLength);
+    const token = randomToken();
+    const id = randomId();
+    const ttlMs = rules.codeTtlSeconds * 1000;
+
+    const outcome = await store.updateLogin(key, (current) => {
+      const state = prune(current ?? emptyLoginState(key, address), now, ttlMs);
+      const waitMs = state.lastRequestAt === null ? 0 : state.lastRequestAt + rules.resendSeconds * 1000 - now;
+      if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000 } };
+      state.lastRequestAt = now;
+      if (!mayLogIn) return { next: state, result: { retryAfter: 0 } };
+      // A fresh window of attempts only when nothing is left to guess against; a resend keeps
+      // both the earlier codes and the count (NIST 800-63B: a new code must not reset it).
+      if (!state.sequences.some((s) => isLive(s, now))) state.attempts = 0;
+      state.sequences.push({
+        id,
+        codeHash: hash(`code:${id}:${code}`),
+        tokenHash: hash(`link:${token}`),
+        createdAt: now,
+        expiresAt: now + ttlMs,
+        usedAt: null,
+        burntAt: null,
+        locale: request.locale,
+        userData: request.userData ?? {},
+      });
+      return { next: state, result: { retryAfter: 0 } };
+    });
+    if (outcome.retryAfter > 0) throw rateLimited(outcome.retryAfter, 'A code was sent to this address a moment ago. Wait before asking for another.');
+
+    if (mayLogIn) {
+      const link = buildMagicLink(request.redirectTo ?? this.#o.defaultLanding, token, request.clientHash);
+      this.#sendLater({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
+    }
+    return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
+  }
+
+  async verifyCode(email: EmailAddress, code: string): Promise<VerifyResponse> {
+    const { store, clock, hash, rules } = this.#o;
+    const now = clock.now();
+    const ttlMs = rules.codeTtlSeconds * 1000;
+    const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
+      const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
+      if (state.attempts >= rules.maxAttempts) return { next: state, result: { kind: 'too_many' } };
+      const match = findByHash(state.sequences, (s) => hash(`code:${s.id}:${code}`), 'codeHash');
+      if (match && match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
+      if (match) {
+        consumeAll(state, now);
+        return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
+      }
+      state.attempts += 1;
+      if (state.attempts >= rules.maxAttempts) {
+        burnAll(state, now);
+        return { next: state, result: { kind: 'too_many' } };
+      }
+      return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
+    });
+    return this.#finishLogin(email.key, outcome);
+  }
+
+  async verifyLink(token: string): Promise<VerifyResponse> {
+    const { store, clock, hash, rules } = this.#o;
+    const now = clock.now();
+    const tokenHash = hash(`link:${token}`);
+    const key = await store.findLoginKeyByTokenHash(tokenHash);
+    if (!key) return this.#finishLogin('', { kind: 'invalid_link' });
+    const outcome = await store.updateLogin<VerifyOutcome>(key, (current) => {
+      if (!current) return { next: null, result: { kind: 'invalid_link' } };
+      const match = findByHash(current.sequences, () => tokenHash, 'tokenHash');
+      if (!match) return { next: current, result: { kind: 'invalid_link' } };
+      if (match.expiresAt <= now) return { next: current, result: { kind: 'expired' } };
+      consumeAll(current, now);
+      return { next: prune(current, now, rules.codeTtlSeconds * 1000), result: { kind: 'ok', sequence: match, address: current.address } };
+    });
+    return this.#finishLogin(key, outcome);
+  }
+
+  async getSession(token: string): Promise<SessionResponse> {
+    const { store, clock, hash } = this.#o;
+    const tokenHash = hash(`session:${token}`);
+    const session = await store.findSession(tokenHash);
+    if (session && session.expiresAt <= clock.now()) await store.deleteSession(tokenHash);
+    const user = session && session.expiresAt > clock.now() ? await store.findUserById(session.userId) : null;
+    if (!session || !user) throw unauthenticated();
+    return { user: toPublicUser(user), session: { expiresAt: new Date(session.expiresAt).toISOString() } };
+  }
+
+  /** Revokes the session on the server. Unknown tokens are fine: logging out twice is not an error. */
+  async logout(token: string): Promise<void> {
+    await this.#o.store.deleteSession(this.#o.hash(`session:${token}`));
+  }
+
+  /** Resolves once every mail handed over so far has been sent or has failed. */
+  async idle(): Promise<void> {
+    while (this.#pendingMail.size > 0) await Promise.all(this.#pendingMail);
+    await this.#o.mailer.idle();
+  }
+
+  async #finishLogin(emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
+    const { rules } = this.#o;
+    switch (outcome.kind) {
+      case 'invalid':
+        throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: outcome.attemptsLeft });
+      case 'expired':
+        throw new LoginError(401, ErrorCode.expired_code, 'That code or link has expired. Ask for a new one.');
+      case 'too_many':
+        throw new LoginError(429, ErrorCode.too_many_attempts, `Too many wrong codes: every code sent to this address is now void. Ask for a new one.`);
+      case 'invalid_link':
+        throw new LoginError(401, ErrorCode.invalid_link, 'This sign-in link is not valid or was already used. Ask for a new one.');
+      case 'ok':
+        break;
+    }
+    const { store, clock, hash } = this.#o;
+    const now = clock.now();
+    const nowIso = new Date(now).toISOString();
+    const user = await store.updateUser<UserRecord | null>(emailKey, (existing) => {
+      if (existing) {
+        const next = { ...existing, emailVerified: true, lastLoginAt: nowIso };
+        return { next, result: next };
+      }
+      if (!rules.userCreation) return { next: null, result: null };
+      const created: UserRecord = {
+        id: randomId(),
+        email: outcome.address,
+        emailKey,
+        emailVerified: true,
+        createdAt: nowIso,
+        lastLoginAt: nowIso,
+        data: outcome.sequence.userData,
+      };
+      return { next: created, result: created };
+    });
+    // Only reachable if user creation was switched off while a sequence for a new user was live.
+    if (!user) throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: 0 });
+    const token = randomToken();
+    const expiresAt = now + rules.sessionTtlSeconds * 1000;
+    await store.createSession({ tokenHash: hash(`session:${token}`), userId: user.id, createdAt: now, expiresAt });
+    return { user: toPublicUser(user), session: { token, expiresAt: new Date(expiresAt).toISOString() } };
+  }
+
+  /**
+   * Hands the mail over after the HTTP answer has been written (setImmediate runs after the
+   * response's synchronous write), so rendering and sending cost nothing a client can time.
+   */
+  #sendLater(mail: Parameters<Mailer['dispatch']>[0]): void {
+    const pending = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.#o.mailer.dispatch(mail);
+        resolve();
+      }),
+    );
+    this.#pendingMail.add(pending);
+    void pending.then(() => this.#pendingMail.delete(pending));
+  }
+}
+
+export function toPublicUser(user: UserRecord): User {
+  const { emailKey: _key, ...rest } = user;
+  return rest;
+}
+
+function unauthenticated(): LoginError {
+  return new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
+}

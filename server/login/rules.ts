@@ -1,0 +1,15 @@
+/** The login rules of DESIGN.md, each configurable; the defaults and their reasons live in config.ts. */
+export interface LoginRules {
+  /** Digits in a code: 6 (NIST 800-63B: at least 6). */
+  codeLength: number;
+  /** Lifetime of a code and its link: 600 s (ASVS 2.7.2 asks for short-lived out-of-band codes). */
+  codeTtlSeconds: number;
+  /** One request per email per this many seconds: 60, as in the Supabase-style seed. */
+  resendSeconds: number;
+  /** Wrong codes per email across resends before every live code is burnt: 5. */
+  maxAttempts: number;
+  /** Session lifetime: 30 days (NIST AAL1 reauthentication ≤ 30 days). */
+  sessionTtlSeconds: number;
+  /** `false`: unknown emails are answered exactly like known ones and get no mail. */
+  userCreation: boolean;
+}

@@ -1,0 +1,78 @@
+import type { Locale, User } from '../contract.ts';
+
+/** One request for a login: one code and one link, mailed together. */
+export interface SequenceRecord {
+  id: string;
+  /** HMAC of `code:<id>:<code>`: the code itself is never stored. */
+  codeHash: string;
+  /** HMAC of `link:<token>`: the link token itself is never stored. */
+  tokenHash: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  expiresAt: number;
+  /** Set when the code or link was used: single use. */
+  usedAt: number | null;
+  /** Set when too many wrong codes burnt it. */
+  burntAt: number | null;
+  locale: Locale;
+  /** Stored on the user if this sequence creates it. */
+  userData: Record<string, unknown>;
+}
+
+/** Everything about one email address's logins in flight, updated as one atomic unit. */
+export interface LoginState {
+  emailKey: string;
+  /** Where mail for this login goes when there is no user yet. */
+  address: string;
+  sequences: SequenceRecord[];
+  /** Wrong codes against the codes live together (counted across resends). */
+  attempts: number;
+  /** When the last code was requested (the resend limit), ms since the epoch. */
+  lastRequestAt: number | null;
+}
+
+/** The stored user; `email` is the address mail goes to, `emailKey` its identity key. */
+export interface UserRecord extends User {
+  emailKey: string;
+}
+
+export interface SessionRecord {
+  /** HMAC of `session:<token>`. */
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A change to one record: runs synchronously with exclusive access; returns the new value and a result. */
+export type Change<S, T> = (current: S | null) => { next: S | null; result: T };
+
+/**
+ * The storage behind the login service. Adapters: the lowdb JSON file (default) and, later, Redis.
+ *
+ * Every method resolves only once its write is durable, so a request is answered only after
+ * what it did is stored. `updateLogin` and `updateUser` are the atomic units: `change` sees the
+ * current value and no other change to the same key runs between its read and its write, which is
+ * what makes "single use under 20 concurrent verifies" and exact attempt counting hold.
+ */
+export interface Store {
+  updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T>;
+  /** The email key whose login holds a sequence with this link-token hash. */
+  findLoginKeyByTokenHash(tokenHash: string): Promise<string | null>;
+
+  findUserByEmailKey(emailKey: string): Promise<UserRecord | null>;
+  findUserById(id: string): Promise<UserRecord | null>;
+  updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  findSession(tokenHash: string): Promise<SessionRecord | null>;
+  /** Returns whether a session was removed. */
+  deleteSession(tokenHash: string): Promise<boolean>;
+
+  close(): Promise<void>;
+}
+
+/** A store that cannot be opened: corrupt, unreadable or wrong-shaped file. Stops the start. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}

@@ -1,0 +1,64 @@
+/**
+ * A real backend on an ephemeral port for tests: a fresh JSON file in a temporary directory, a
+ * manual clock the test moves, and either the dev mailbox or a real SMTP server (`SMTP_URL` in
+ * `env`). Everything else is exactly what `npm start` runs.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBackend, type Backend } from '../backend.ts';
+import { ManualClock } from '../clock.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { DevMailbox } from '../mail/dev-mailbox.ts';
+
+export interface TestServerOptions {
+  /** Environment variables as operators set them (`USER_CREATION`, `SMTP_URL`, …). */
+  env?: Record<string, string>;
+  /** Reuse a data file (e.g. to restart on the same store); default: a fresh temporary one. */
+  dataFile?: string;
+  logger?: Logger;
+}
+
+export interface TestServer {
+  /** `http://127.0.0.1:PORT`; the API is under `/auth`. */
+  url: string;
+  clock: ManualClock;
+  /** The dev mailbox (throws if the server was started with SMTP_URL). */
+  mailbox: DevMailbox;
+  backend: Backend;
+  config: Config;
+  dataFile: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dir = options.dataFile ? null : await mkdtemp(join(tmpdir(), 'passwordless-test-'));
+  const dataFile = options.dataFile ?? join(dir!, 'passwordless.json');
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ PUBLIC_URL: url, PORT: String(port), DATA_FILE: dataFile, ...options.env });
+  const clock = new ManualClock(Date.now());
+  const backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger });
+  server.on('request', backend.app.callback());
+  return {
+    url,
+    clock,
+    get mailbox(): DevMailbox {
+      if (!backend.mailbox) throw new Error('this test server sends mail over SMTP: read it there');
+      return backend.mailbox;
+    },
+    backend,
+    config,
+    dataFile,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
