@@ -1,21 +1,19 @@
 /**
- * The logger the mail module writes to. Structural, so pino (`logger.info(obj, msg)`), a wrapper
- * around the server's own logger or a test spy fits without an adapter.
+ * The logger the mailer writes to: the same shape as the server's `Logger` (`server/logger.ts`),
+ * one object per entry with its sentence in `msg`, so the server passes its own logger as is.
+ * Declared here rather than imported so the mail module stands on its own.
  */
+export type MailLogEntry = { msg: string } & Record<string, unknown>;
+
 export interface MailLogger {
-  info(fields: Record<string, unknown>, message?: string): void;
-  warn(fields: Record<string, unknown>, message?: string): void;
-  error(fields: Record<string, unknown>, message?: string): void;
+  info(entry: MailLogEntry): void;
+  warn(entry: MailLogEntry): void;
+  error(entry: MailLogEntry): void;
 }
 
-type Level = keyof MailLogger;
-
-/** One JSON object per line: `{"time":…,"level":"error","msg":…,…fields}`; errors and warnings to stderr. */
-export function jsonLineLogger(
-  write: (level: Level, line: string) => void = (level, line) =>
-    (level === 'info' ? process.stdout : process.stderr).write(line + '\n'),
-): MailLogger {
-  const log = (level: Level) => (fields: Record<string, unknown>, message?: string) =>
-    write(level, JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));
+/** The mailer's fallback when given no logger: one JSON object per line on stderr. */
+export function stderrMailLogger(): MailLogger {
+  const log = (level: string) => (entry: MailLogEntry) =>
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...entry })}\n`);
   return { info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -9,7 +9,7 @@
  * are also scrubbed out of error messages (an SMTP server's "550 <alice@example.com> unknown"
  * would otherwise write the address into the log).
  */
-import { jsonLineLogger, type MailLogger } from './logger.ts';
+import { stderrMailLogger, type MailLogger } from './logger.ts';
 import { LINK_TOKEN_PARAM } from '../contract.ts';
 import { mailTemplates, renderLoginMail } from './render.ts';
 import type { LoginMail, Mailer, MailTransport, RenderedMail } from './types.ts';
@@ -18,12 +18,15 @@ export interface MailerOptions {
   transport: MailTransport;
   /** The `From` header, e.g. `"Example" <no-reply@example.com>` (`MAIL_FROM`). */
   from: string;
-  /** Default: JSON lines on stdout/stderr. */
+  /** Default: JSON lines on stderr. Pass the server's logger (same shape). */
   logger?: MailLogger;
   /**
-   * Default: `renderLoginMail` with `templates/`, whose files are read and checked when the mailer
-   * is created, so a broken template stops the start instead of failing the first login.
+   * Where the default renderer reads its templates: an operator's own copy of `templates/`, for
+   * their wording and branding. Default `templates/`. The files are read and checked when the
+   * mailer is created, so a broken template stops the start instead of failing the first login.
    */
+  templatesDir?: string;
+  /** Replaces `renderLoginMail` (and `templatesDir`) altogether. */
   render?: (mail: LoginMail) => RenderedMail | Promise<RenderedMail>;
 }
 
@@ -38,23 +41,33 @@ export function recipientDomain(to: unknown): string {
   return at < 0 ? '(none)' : (to as string).slice(at + 1).toLowerCase();
 }
 
-/** The message of `error` with the link, its token, the address and the code replaced by `[redacted]`. */
-function scrubbedMessage(error: unknown, mail: LoginMail): string {
+/**
+ * What a failed send logs: the error's message with the link, its token, the address and the code
+ * replaced by `[redacted]`, and nodemailer's `code` (`ECONNECTION`, `ETIMEDOUT`, `EENVELOPE`…) and
+ * SMTP `responseCode` when present.
+ */
+function failure(error: unknown, mail: LoginMail): Record<string, unknown> {
   let message = error instanceof Error ? error.message : String(error);
-  const token = new RegExp(`[#&?]${LINK_TOKEN_PARAM}=([^&]+)`).exec(mail.link)?.[1];
-  // Longest first, so the link is replaced whole before its token or the code inside it.
+  const token = new RegExp(`[#&?]${LINK_TOKEN_PARAM}=([^&]+)`).exec(String(mail.link))?.[1];
+  // The link first, so it is replaced whole before its token or a code inside it.
   for (const secret of [mail.link, token, mail.to, mail.code]) {
     if (typeof secret !== 'string' || secret === '') continue;
     message = message.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
   }
-  return message;
+  const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
+  return {
+    error: message,
+    ...(typeof code === 'string' ? { errorCode: code } : {}),
+    ...(typeof responseCode === 'number' ? { responseCode } : {}),
+  };
 }
 
 export function createMailer(options: MailerOptions): Mailer {
   const { transport, from } = options;
-  const logger = options.logger ?? jsonLineLogger();
-  if (!options.render) mailTemplates();
-  const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail));
+  const logger = options.logger ?? stderrMailLogger();
+  const { templatesDir } = options;
+  if (!options.render) mailTemplates(templatesDir);
+  const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail, { templatesDir }));
   const pending = new Set<Promise<void>>();
   let closed = false;
 
@@ -64,10 +77,10 @@ export function createMailer(options: MailerOptions): Mailer {
     await transport.send({ ...rendered, to: mail.to, from });
   }
 
-  /** A logger that throws must not turn into an unhandled rejection. */
-  function safeLog(level: keyof MailLogger, fields: Record<string, unknown>, message: string): void {
+  /** Neither a throwing logger nor a strange error may turn into an unhandled rejection. */
+  function safeLog(level: keyof MailLogger, fields: () => Record<string, unknown>, msg: string): void {
     try {
-      logger[level](fields, message);
+      logger[level]({ msg, ...fields() });
     } catch {
       // Nothing left to tell: the logger itself is what failed.
     }
@@ -84,25 +97,18 @@ export function createMailer(options: MailerOptions): Mailer {
     dispatch(mail: LoginMail): void {
       const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
       if (closed) {
-        safeLog('warn', fields, 'login mail dropped: the mailer is closed');
+        safeLog('warn', () => fields, 'login mail dropped: the mailer is closed');
         return;
       }
       const started = Date.now();
-      const sending = Promise.resolve()
+      // setImmediate: start rendering only after the caller's current I/O turn, so not even the
+      // template work happens before the HTTP answer is on its way.
+      const sending = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => deliver(mail))
         .then(
-          () => safeLog('info', { ...fields, ms: Date.now() - started }, 'login mail sent'),
+          () => safeLog('info', () => ({ ...fields, ms: Date.now() - started }), 'login mail sent'),
           (error: unknown) =>
-            safeLog(
-              'error',
-              {
-                ...fields,
-                ms: Date.now() - started,
-                error: scrubbedMessage(error, mail),
-                ...(error instanceof Error && 'code' in error ? { errorCode: String(error.code) } : {}),
-              },
-              'login mail failed',
-            ),
+            safeLog('error', () => ({ ...fields, ms: Date.now() - started, ...failure(error, mail) }), 'login mail failed'),
         );
       pending.add(sending);
       void sending.finally(() => pending.delete(sending));

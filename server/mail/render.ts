@@ -14,7 +14,7 @@
  * placeholder is a `TemplateError` naming the file, never a blank or half-filled mail.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCALES } from '../contract.ts';
 import type { LoginMail, RenderedMail } from './types.ts';
@@ -175,10 +175,11 @@ const cache = new Map<string, MailTemplates>();
 
 /** `loadMailTemplates` once per directory; later calls reuse the parsed templates. */
 export function mailTemplates(templatesDir: string = DEFAULT_TEMPLATES_DIR): MailTemplates {
-  let templates = cache.get(templatesDir);
+  const dir = resolve(templatesDir);
+  let templates = cache.get(dir);
   if (!templates) {
-    templates = loadMailTemplates(templatesDir);
-    cache.set(templatesDir, templates);
+    templates = loadMailTemplates(dir);
+    cache.set(dir, templates);
   }
   return templates;
 }

@@ -1,0 +1,169 @@
+/**
+ * The mailer over a real SMTP conversation: an in-process smtp-server on an ephemeral port,
+ * nodemailer talking to it, and the received message parsed back with mailparser.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { MailLogEntry, MailLogger } from './logger.ts';
+import { createMailer } from './mailer.ts';
+import { createSmtpTransport } from './smtp-transport.ts';
+import type { LoginMail } from './types.ts';
+
+interface Received {
+  envelopeTo: string[];
+  parsed: ParsedMail;
+}
+
+/** An SMTP server that hands each parsed message to the next waiting `nextMessage()`. */
+async function startSmtpServer() {
+  const inbox: Received[] = [];
+  const waiting: ((message: Received) => void)[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream).then(
+        (parsed) => {
+          const message = { envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed };
+          const waiter = waiting.shift();
+          if (waiter) waiter(message);
+          else inbox.push(message);
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    port,
+    nextMessage: () =>
+      inbox.length > 0 ? Promise.resolve(inbox.shift()!) : new Promise<Received>((resolve) => waiting.push(resolve)),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port that was free a moment ago and has nothing listening on it now. */
+async function deadPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+function recordingLogger() {
+  const entries: (MailLogEntry & { level: string })[] = [];
+  const logger: MailLogger = {
+    info: (entry) => entries.push({ level: 'info', ...entry }),
+    warn: (entry) => entries.push({ level: 'warn', ...entry }),
+    error: (entry) => entries.push({ level: 'error', ...entry }),
+  };
+  return { logger, entries };
+}
+
+const mail: LoginMail = {
+  to: 'bob@example.org',
+  locale: 'en',
+  code: '730164',
+  link: 'http://localhost:3000/auth/link#pl_token=Zm9vYmFyYmF6cXV4cXV1eGNvcmdl',
+  expiresInMinutes: 10,
+};
+const from = 'Sign-in <no-reply@auth.example.com>';
+
+describe('mailer over SMTP', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  before(async () => {
+    smtp = await startSmtpServer();
+  });
+  after(async () => {
+    await smtp.close();
+  });
+
+  for (const locale of ['en', 'zh-CN'] as const) {
+    it(`delivers a ${locale} login mail with the code in the subject and both parts carrying the code and link`, async () => {
+      const { logger, entries } = recordingLogger();
+      const mailer = createMailer({ transport: createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`), from, logger });
+      try {
+        const received = smtp.nextMessage();
+        mailer.dispatch({ ...mail, locale });
+        const { envelopeTo, parsed } = await received;
+        assert.deepEqual(envelopeTo, [mail.to]);
+        assert.equal(parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : null, mail.to);
+        assert.equal(parsed.from?.value[0]?.address, 'no-reply@auth.example.com');
+        assert.equal(parsed.from?.value[0]?.name, 'Sign-in');
+        assert.match(parsed.subject ?? '', /^730164 /);
+        assert.ok(parsed.text?.includes(mail.code), 'code in the text part');
+        assert.ok(parsed.text?.includes(mail.link), 'link in the text part');
+        assert.ok(typeof parsed.html === 'string' && parsed.html.includes(mail.code), 'code in the HTML part');
+        assert.ok(typeof parsed.html === 'string' && parsed.html.includes(`href="${mail.link}"`), 'link in the HTML part');
+        await mailer.idle();
+        assert.deepEqual(
+          entries.map((e) => [e.level, e.msg, e.domain]),
+          [['info', 'login mail sent', 'example.org']],
+        );
+      } finally {
+        await mailer.close();
+      }
+    });
+  }
+
+  it('keeps dispatch from throwing when the SMTP port is dead, and logs the failure without the code, link or address', async () => {
+    const { logger, entries } = recordingLogger();
+    const mailer = createMailer({ transport: createSmtpTransport(`smtp://127.0.0.1:${await deadPort()}`), from, logger });
+    assert.doesNotThrow(() => mailer.dispatch(mail));
+    await mailer.idle();
+    await mailer.close();
+    assert.equal(entries.length, 1);
+    const [entry] = entries;
+    assert.equal(entry!.level, 'error');
+    assert.equal(entry!.domain, 'example.org');
+    assert.equal(entry!.errorCode, 'ESOCKET');
+    const logged = JSON.stringify(entries);
+    for (const secret of [mail.code, mail.link, 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdl', mail.to, 'bob@']) {
+      assert.ok(!logged.includes(secret), `the log does not contain ${secret}`);
+    }
+  });
+
+  it('logs a recipient the SMTP server refuses, with the address scrubbed from its reply', async () => {
+    const refusing = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        callback(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 }));
+      },
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const { port } = refusing.server.address() as AddressInfo;
+    const { logger, entries } = recordingLogger();
+    const mailer = createMailer({ transport: createSmtpTransport(`smtp://127.0.0.1:${port}`), from, logger });
+    try {
+      mailer.dispatch(mail);
+      await mailer.idle();
+    } finally {
+      await mailer.close();
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0]!.level, 'error');
+    assert.equal(entries[0]!.responseCode, 550);
+    assert.match(String(entries[0]!.error), /mailbox unavailable/);
+    assert.ok(!JSON.stringify(entries).includes(mail.to), 'the address is scrubbed');
+  });
+});
+
+describe('createSmtpTransport', () => {
+  it('refuses a URL that is not smtp:// or smtps://, without repeating its password', () => {
+    assert.throws(
+      () => createSmtpTransport('http://user:hunter2@mail.example.com'),
+      (error: Error) => error instanceof TypeError && /smtp:\/\//.test(error.message) && !error.message.includes('hunter2'),
+    );
+    assert.throws(() => createSmtpTransport('not a url'), TypeError);
+  });
+});
