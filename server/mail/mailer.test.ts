@@ -58,6 +58,9 @@ async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
+/** A mail that never comes fails its test instead of hanging the run. */
+const bounded = { timeout: 10_000 };
+
 describe('createMailer', () => {
   it('returns from dispatch before the mail is rendered or sent', () => {
     let rendered = 0;
@@ -76,7 +79,7 @@ describe('createMailer', () => {
     assert.equal(held.sends.length, 0);
   });
 
-  it('sends the rendered mail to the recipient from the configured sender', async () => {
+  it('sends the rendered mail to the recipient from the configured sender', bounded, async () => {
     const held = heldTransport();
     const mailer = createMailer({ transport: held.transport, from, logger: recordingLogger().logger });
     const sent = held.nextSend();
@@ -90,7 +93,7 @@ describe('createMailer', () => {
     await mailer.idle();
   });
 
-  it('resolves idle() only once every dispatched send has settled', async () => {
+  it('resolves idle() only once every dispatched send has settled', bounded, async () => {
     const held = heldTransport();
     const { logger, entries } = recordingLogger();
     const mailer = createMailer({ transport: held.transport, from, logger });
@@ -109,7 +112,7 @@ describe('createMailer', () => {
     assert.deepEqual(entries.map((e) => e.msg).sort(), ['login mail failed', 'login mail sent']);
   });
 
-  it('never throws from dispatch, even when rendering throws, and logs the failure', async () => {
+  it('never throws from dispatch, even when rendering throws, and logs the failure', bounded, async () => {
     const { logger, entries } = recordingLogger();
     const mailer = createMailer({
       transport: heldTransport().transport,
@@ -126,7 +129,7 @@ describe('createMailer', () => {
     assert.equal(entries[0]!.error, 'template exploded for [redacted] with [redacted] and [redacted]');
   });
 
-  it('keeps the code, the link token and the address out of a failure log, whatever the error says', async () => {
+  it('keeps the code, the link token and the address out of a failure log, whatever the error says', bounded, async () => {
     const { logger, entries } = recordingLogger();
     const token = 'c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1';
     const transport: MailTransport = {
@@ -142,7 +145,7 @@ describe('createMailer', () => {
     assert.equal(entries[0]!.domain, 'example.net');
   });
 
-  it('refuses a recipient that is a list of addresses', async () => {
+  it('refuses a recipient that is a list of addresses', bounded, async () => {
     const held = heldTransport();
     const { logger, entries } = recordingLogger();
     const mailer = createMailer({ transport: held.transport, from, logger });
@@ -152,7 +155,7 @@ describe('createMailer', () => {
     assert.equal(entries[0]!.level, 'error');
   });
 
-  it('closes the transport after the pending sends, and drops later mail with a warning', async () => {
+  it('closes the transport after the pending sends, and drops later mail with a warning', bounded, async () => {
     const held = heldTransport();
     const { logger, entries } = recordingLogger();
     const mailer = createMailer({ transport: held.transport, from, logger });
