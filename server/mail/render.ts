@@ -27,10 +27,12 @@ export class TemplateError extends Error {
 }
 
 /** One locale's parsed templates. */
-interface LocaleTemplates {
+export interface LocaleTemplates {
   subject: Template;
   html: Template;
   text: Template;
+  /** "10 minutes", "10分钟": the locale's own words and plural rules, from ICU. */
+  duration: Intl.NumberFormat;
 }
 
 export interface MailTemplates {
@@ -42,7 +44,7 @@ export interface MailTemplates {
 type Escape = (value: string) => string;
 
 /** A template split at its placeholders: `parts[i]` is literal text, `names[i]` follows it. */
-interface Template {
+export interface Template {
   parts: string[];
   names: string[];
   escape: Escape;
@@ -162,6 +164,7 @@ export function loadMailTemplates(
       subject: parseTemplate(subject, subjectFile, asIs, LOGIN_NAMES, ['code']),
       html: load(`login.${locale}.html`, LOGIN_NAMES, ['code', 'link']),
       text: load(`login.${locale}.txt`, LOGIN_NAMES, ['code', 'link']),
+      duration: new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' }),
     });
   }
   return {
@@ -224,12 +227,11 @@ export function renderLoginMail(mail: LoginMail, options: { templatesDir?: strin
   const forLocale = templates.locales.get(mail.locale);
   if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
   checkMail(mail);
-  const duration = new Intl.NumberFormat(mail.locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
   const values = {
     code: mail.code,
     link: mail.link,
     email: mail.to,
-    duration: duration.format(mail.expiresInMinutes),
+    duration: forLocale.duration.format(mail.expiresInMinutes),
   };
   const subject = fill(forLocale.subject, values);
   const layoutValues = { subject, lang: mail.locale };
