@@ -49,6 +49,13 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       maxAge: 600,
     }),
   );
+  // @koa/router runs `use` middleware only for matched routes: give preflights a route to match,
+  // so CORS (above) answers them.
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout]) {
+    router.options(path, (ctx) => {
+      ctx.status = 204;
+    });
+  }
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
     await next();

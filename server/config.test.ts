@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+const PROD = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', SECRET: 's'.repeat(32), SMTP_URL: 'smtp://mail.example.com:587' };
+
+describe('configuration', () => {
+  it('has the documented defaults outside production', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.publicUrl, 'http://localhost:3000');
+    assert.deepEqual(config.allowedOrigins, ['http://localhost:3000']);
+    assert.deepEqual(config.redirectUrls, ['http://localhost:3000/']);
+    assert.deepEqual(
+      [config.codeLength, config.codeTtlSeconds, config.resendSeconds, config.maxAttempts, config.sessionTtlSeconds, config.userCreation, config.rateLimits],
+      [6, 600, 60, 5, 2_592_000, true, true],
+    );
+    assert.match(config.dataFile, /data\/passwordless\.json$/);
+  });
+
+  it('derives PUBLIC_URL from PORT', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+  });
+
+  for (const [env, variable] of [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ CODE_LENGTH: '4' }, 'CODE_LENGTH'],
+    [{ PUBLIC_URL: 'https://auth.example.com/path' }, 'PUBLIC_URL'],
+    [{ ALLOWED_ORIGINS: 'https://a.example, ftp://b.example' }, 'ALLOWED_ORIGINS'],
+    [{ USER_CREATION: 'maybe' }, 'USER_CREATION'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ SECRET: 'short' }, 'SECRET'],
+  ] as const) {
+    it(`stops on a bad ${variable} with a line naming it`, () => {
+      assert.throws(() => loadConfig(env), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${variable}:`) && !error.message.includes('\n'));
+    });
+  }
+
+  for (const missing of ['PUBLIC_URL', 'SECRET', 'SMTP_URL'] as const) {
+    it(`requires ${missing} in production`, () => {
+      const env: Record<string, string> = { ...PROD };
+      delete env[missing];
+      assert.throws(() => loadConfig(env), new RegExp(`^ConfigError: ${missing}: required`));
+    });
+  }
+
+  it('refuses RATE_LIMITS=off in production', () => {
+    assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /RATE_LIMITS/);
+  });
+
+  it('starts in production with the three required settings', () => {
+    const config = loadConfig(PROD);
+    assert.equal(config.production, true);
+    assert.equal(config.secret, PROD.SECRET);
+  });
+});
