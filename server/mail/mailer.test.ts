@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { MailLogEntry, MailLogger } from './logger.ts';
+import type { LogEntry, Logger } from '../logger.ts';
 import { createMailer } from './mailer.ts';
 import { TemplateError } from './render.ts';
 import type { LoginMail, MailTransport, OutgoingMail } from './types.ts';
@@ -18,8 +18,8 @@ const mail: LoginMail = {
 const from = 'no-reply@example.net';
 
 function recordingLogger() {
-  const entries: (MailLogEntry & { level: string })[] = [];
-  const logger: MailLogger = {
+  const entries: (LogEntry & { level: string })[] = [];
+  const logger: Logger = {
     info: (entry) => entries.push({ level: 'info', ...entry }),
     warn: (entry) => entries.push({ level: 'warn', ...entry }),
     error: (entry) => entries.push({ level: 'error', ...entry }),

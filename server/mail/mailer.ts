@@ -9,7 +9,7 @@
  * are also scrubbed out of error messages (an SMTP server's "550 <alice@example.com> unknown"
  * would otherwise write the address into the log).
  */
-import { stderrMailLogger, type MailLogger } from './logger.ts';
+import { createJsonLogger, type Logger } from '../logger.ts';
 import { LINK_TOKEN_PARAM } from '../contract.ts';
 import { mailTemplates, renderLoginMail } from './render.ts';
 import type { LoginMail, Mailer, MailTransport, RenderedMail } from './types.ts';
@@ -18,8 +18,8 @@ export interface MailerOptions {
   transport: MailTransport;
   /** The `From` header, e.g. `"Example" <no-reply@example.com>` (`MAIL_FROM`). */
   from: string;
-  /** Default: JSON lines on stderr. Pass the server's logger (same shape). */
-  logger?: MailLogger;
+  /** Default: JSON lines on stderr (`createJsonLogger`). */
+  logger?: Logger;
   /**
    * Where the default renderer reads its templates: an operator's own copy of `templates/`, for
    * their wording and branding. Default `templates/`. The files are read and checked when the
@@ -64,7 +64,7 @@ function failure(error: unknown, mail: LoginMail): Record<string, unknown> {
 
 export function createMailer(options: MailerOptions): Mailer {
   const { transport, from } = options;
-  const logger = options.logger ?? stderrMailLogger();
+  const logger = options.logger ?? createJsonLogger();
   const { templatesDir } = options;
   if (!options.render) mailTemplates(templatesDir);
   const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail, { templatesDir }));
@@ -78,7 +78,7 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   /** Neither a throwing logger nor a strange error may turn into an unhandled rejection. */
-  function safeLog(level: keyof MailLogger, fields: () => Record<string, unknown>, msg: string): void {
+  function safeLog(level: keyof Logger, fields: () => Record<string, unknown>, msg: string): void {
     try {
       logger[level]({ msg, ...fields() });
     } catch {

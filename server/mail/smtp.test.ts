@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { MailLogEntry, MailLogger } from './logger.ts';
+import type { LogEntry, Logger } from '../logger.ts';
 import { createMailer } from './mailer.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
 import type { LoginMail } from './types.ts';
@@ -58,8 +58,8 @@ async function deadPort(): Promise<number> {
 }
 
 function recordingLogger() {
-  const entries: (MailLogEntry & { level: string })[] = [];
-  const logger: MailLogger = {
+  const entries: (LogEntry & { level: string })[] = [];
+  const logger: Logger = {
     info: (entry) => entries.push({ level: 'info', ...entry }),
     warn: (entry) => entries.push({ level: 'warn', ...entry }),
     error: (entry) => entries.push({ level: 'error', ...entry }),
