@@ -10,13 +10,17 @@ describe('configuration', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.publicUrl, 'http://localhost:3000');
-    assert.deepEqual(config.allowedOrigins, ['http://localhost:3000']);
-    assert.deepEqual(config.redirectUrls, ['http://localhost:3000/']);
+    assert.deepEqual(config.allowedOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
+    assert.deepEqual(config.redirectUrls, ['http://localhost:3000/', 'http://127.0.0.1:3000/']);
     assert.deepEqual(
       [config.codeLength, config.codeTtlSeconds, config.resendSeconds, config.maxAttempts, config.sessionTtlSeconds, config.userCreation, config.rateLimits],
       [6, 600, 60, 5, 2_592_000, true, true],
     );
     assert.match(config.dataFile, /data\/passwordless\.json$/);
+  });
+
+  it('allows only PUBLIC_URL by default once it is set', () => {
+    assert.deepEqual(loadConfig({ PUBLIC_URL: 'https://auth.example.com' }).allowedOrigins, ['https://auth.example.com']);
   });
 
   it('derives PUBLIC_URL from PORT', () => {

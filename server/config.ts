@@ -100,7 +100,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (e.RATE_LIMITS === 'off') throw new ConfigError('RATE_LIMITS: "off" is refused when NODE_ENV=production');
   }
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  const allowedOrigins = e.ALLOWED_ORIGINS ?? [publicUrl];
+  // With no PUBLIC_URL (development), the demo opened as 127.0.0.1 works as well as localhost.
+  const loopbackAliases = e.PUBLIC_URL ? [] : [`http://127.0.0.1:${e.PORT}`];
+  const allowedOrigins = e.ALLOWED_ORIGINS ?? [publicUrl, ...loopbackAliases];
   return {
     production,
     port: e.PORT,

@@ -9,7 +9,8 @@
  *   guesses check at most `maxAttempts` codes. The count survives resends and is reset only by a
  *   login or when a code is requested while none is live (nothing is left to guess against).
  * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
- *   the same answer); mail is handed over after the answer is written, never awaited.
+ *   the same answer); the mailer renders and sends only after the answer is written
+ *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
  */
 import { ErrorCode, type Locale, type RequestResponse, type SessionResponse, type User, type VerifyResponse } from '../contract.ts';
 import type { Clock } from '../clock.ts';
@@ -50,7 +51,6 @@ type VerifyOutcome =
 
 export class LoginService {
   readonly #o: LoginServiceOptions;
-  #pendingMail = new Set<Promise<void>>();
 
   constructor(options: LoginServiceOptions) {
     this.#o = options;
@@ -97,7 +97,7 @@ export class LoginService {
 
     if (mayLogIn) {
       const link = buildMagicLink(request.redirectTo ?? this.#o.defaultLanding, token, request.clientHash);
-      this.#sendLater({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
+      this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
     }
     return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
   }
@@ -158,9 +158,8 @@ export class LoginService {
   }
 
   /** Resolves once every mail handed over so far has been sent or has failed. */
-  async idle(): Promise<void> {
-    while (this.#pendingMail.size > 0) await Promise.all(this.#pendingMail);
-    await this.#o.mailer.idle();
+  idle(): Promise<void> {
+    return this.#o.mailer.idle();
   }
 
   async #finishLogin(emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
@@ -203,21 +202,6 @@ export class LoginService {
     const expiresAt = now + rules.sessionTtlSeconds * 1000;
     await store.createSession({ tokenHash: hash(`session:${token}`), userId: user.id, createdAt: now, expiresAt });
     return { user: toPublicUser(user), session: { token, expiresAt: new Date(expiresAt).toISOString() } };
-  }
-
-  /**
-   * Hands the mail over after the HTTP answer has been written (setImmediate runs after the
-   * response's synchronous write), so rendering and sending cost nothing a client can time.
-   */
-  #sendLater(mail: Parameters<Mailer['dispatch']>[0]): void {
-    const pending = new Promise<void>((resolve) =>
-      setImmediate(() => {
-        this.#o.mailer.dispatch(mail);
-        resolve();
-      }),
-    );
-    this.#pendingMail.add(pending);
-    void pending.then(() => this.#pendingMail.delete(pending));
   }
 }
 
