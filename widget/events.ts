@@ -1,0 +1,55 @@
+/**
+ * The element's events. All bubble and are composed (they cross shadow roots), so a page can
+ * listen on `document` as well as on the element.
+ */
+import type { User } from '../server/contract.ts';
+import type { Step, WidgetErrorCode } from './flow.ts';
+
+/** The session the element keeps: the bearer token for the API and when it ends (ISO 8601). */
+export interface Session {
+  token: string;
+  expiresAt: string;
+}
+
+export interface CodeSentDetail {
+  email: string;
+  /** Seconds until the code and link expire. */
+  expiresIn: number;
+  /** Seconds until "Resend" unlocks. */
+  retryAfter: number;
+}
+
+export interface SuccessDetail {
+  /** Whether the person typed the code or followed the link. */
+  method: 'code' | 'link';
+  user: User;
+  session: Session;
+}
+
+export interface ErrorDetail {
+  code: WidgetErrorCode;
+  /** The sentence the element shows, in its language. */
+  message: string;
+}
+
+export interface StepChangeDetail {
+  step: Step;
+}
+
+export interface PasswordlessEventMap {
+  'passwordless-code-sent': CustomEvent<CodeSentDetail>;
+  'passwordless-success': CustomEvent<SuccessDetail>;
+  'passwordless-error': CustomEvent<ErrorDetail>;
+  'passwordless-signed-out': CustomEvent<null>;
+  'passwordless-step-change': CustomEvent<StepChangeDetail>;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap extends PasswordlessEventMap {}
+}
+
+type DetailOf<K extends keyof PasswordlessEventMap> = PasswordlessEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+export function emit<K extends keyof PasswordlessEventMap>(target: EventTarget, name: K, detail: DetailOf<K>): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

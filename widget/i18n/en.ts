@@ -1,0 +1,44 @@
+import type { Messages } from './messages.ts';
+
+const seconds = (n: number) => (n === 1 ? '1 second' : `${n} seconds`);
+
+export const en: Messages = {
+  title: 'Sign in',
+  emailLabel: 'Email address',
+  sendCode: 'Email me a code',
+  codeSentTo: (email) => `We sent a code and a sign-in link to ${email}.`,
+  codeLabel: 'Code from the email',
+  verifyCode: 'Sign in',
+  resend: 'Resend code',
+  resendIn: (n) => `Resend code in ${n} s`,
+  resendReady: 'You can request a new code now.',
+  changeEmail: 'Use a different email',
+  linkTitle: 'Continue signing in',
+  linkExplain: 'You opened a sign-in link. Continue to sign in on this device.',
+  linkContinue: 'Continue signing in',
+  signingIn: 'Signing you in…',
+  signedInTitle: 'Signed in',
+  signedInAs: (email) => `You are signed in as ${email}.`,
+  signOut: 'Sign out',
+  backToEmail: 'Sign in with your email',
+  networkError: 'Could not reach the sign-in service. Check your connection and try again.',
+  errors: {
+    invalid_request: 'Something in the request was not accepted. Please try again.',
+    unsupported_media_type: 'The sign-in service did not accept the request.',
+    payload_too_large: 'That is too long. Please shorten it and try again.',
+    invalid_email: 'Please enter a valid email address.',
+    invalid_redirect: 'This page is not allowed to receive sign-in links.',
+    rate_limited: (e) =>
+      e.retryAfter ? `Too many requests. Try again in ${seconds(e.retryAfter)}.` : 'Too many requests. Try again later.',
+    invalid_code: (e) =>
+      e.attemptsLeft === undefined
+        ? 'Wrong code.'
+        : `Wrong code, ${e.attemptsLeft} ${e.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`,
+    expired_code: 'This code or link has expired. Please request a new one.',
+    too_many_attempts: 'Too many wrong codes. Please request a new code.',
+    invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
+    unauthenticated: 'Your session has ended. Please sign in again.',
+    not_found: 'The sign-in service could not be found.',
+    internal_error: 'The sign-in service had a problem. Please try again in a moment.',
+  },
+};

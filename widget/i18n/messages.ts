@@ -1,0 +1,32 @@
+/** The shape of a string catalog. A catalog missing a key, or an error code, fails the type check. */
+import type { ErrorCode } from '../../server/contract.ts';
+import type { FlowError } from '../flow.ts';
+
+export interface Messages {
+  /** The heading over each step. */
+  title: string;
+  emailLabel: string;
+  sendCode: string;
+  /** Under the code field: where the code went. */
+  codeSentTo: (email: string) => string;
+  codeLabel: string;
+  verifyCode: string;
+  resend: string;
+  /** The disabled "Resend" button while the countdown runs. Not a live region. */
+  resendIn: (seconds: number) => string;
+  /** Announced once (politely) when "Resend" unlocks. */
+  resendReady: string;
+  changeEmail: string;
+  linkTitle: string;
+  linkExplain: string;
+  linkContinue: string;
+  signingIn: string;
+  signedInTitle: string;
+  signedInAs: (email: string) => string;
+  signOut: string;
+  /** On a failed link: back to the email step. */
+  backToEmail: string;
+  /** The fetch failed or the answer was not the API's JSON. */
+  networkError: string;
+  errors: Record<ErrorCode, string | ((error: FlowError) => string)>;
+}

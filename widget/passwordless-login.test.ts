@@ -1,0 +1,396 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import './index.ts';
+import type { PasswordlessEventMap } from './events.ts';
+import type { PasswordlessLogin } from './passwordless-login.ts';
+import { hashSecret } from './request-secret.ts';
+import { advanceServerClock, mailCount, mailTo, uniqueEmail } from './testing/backend.ts';
+import { FakeClock } from './testing/fake-clock.ts';
+
+// Every test talks to the real backend (proxied under this page's /auth by the test runner).
+
+type EventName = keyof PasswordlessEventMap;
+type Recorded = { type: EventName; detail: unknown };
+
+let events: Recorded[] = [];
+const names: EventName[] = [
+  'passwordless-code-sent',
+  'passwordless-success',
+  'passwordless-error',
+  'passwordless-signed-out',
+  'passwordless-step-change',
+];
+const record = (event: Event) => events.push({ type: event.type as EventName, detail: (event as CustomEvent).detail });
+const detailsOf = (type: EventName) => events.filter((e) => e.type === type).map((e) => e.detail);
+
+// The test runner finds its session in this page's query string: every test puts it back.
+const pageUrl = location.href.split('#')[0]!;
+
+beforeEach(() => {
+  localStorage.clear();
+  events = [];
+  // On document: proves the events bubble and cross the shadow root (composed).
+  for (const name of names) document.addEventListener(name, record);
+});
+
+afterEach(() => {
+  history.replaceState(null, '', pageUrl);
+  for (const name of names) document.removeEventListener(name, record);
+});
+
+async function mount(template: TemplateResult = html`<passwordless-login></passwordless-login>`) {
+  const parent = await fixture<HTMLElement>(html`<div>${template}</div>`);
+  const el = parent.querySelector('passwordless-login') as PasswordlessLogin;
+  const clock = new FakeClock(Date.now());
+  el.clock = clock;
+  await el.settled;
+  return { el, clock };
+}
+
+const $ = <T extends Element = HTMLElement>(el: PasswordlessLogin, selector: string) =>
+  el.shadowRoot!.querySelector<T & HTMLElement>(selector);
+const button = (el: PasswordlessLogin, part: string) => $<HTMLButtonElement>(el, `button[part~="${part}"]`)!;
+const text = (el: PasswordlessLogin, selector: string) => $(el, selector)?.textContent?.trim() ?? null;
+
+/** Puts text into a field as the browser does for a paste or typing: a real `input` event. */
+function insertText(input: HTMLInputElement, value: string) {
+  input.focus();
+  document.execCommand('insertText', false, value);
+}
+
+async function sendCode(el: PasswordlessLogin, email: string) {
+  $<HTMLInputElement>(el, 'input[type="email"]')!.value = email;
+  button(el, 'submit').click();
+  await el.settled;
+  expect(text(el, '[role="alert"]'), 'the code request failed').to.equal(null);
+}
+
+async function signInWithCode(el: PasswordlessLogin, email: string) {
+  await sendCode(el, email);
+  const { code } = await mailTo(email);
+  insertText($<HTMLInputElement>(el, '#code')!, code);
+  await el.settled;
+  expect(el.user?.email).to.equal(email);
+}
+
+describe('<passwordless-login>', () => {
+  describe('email step', () => {
+    it('asks for an email in a labelled, autocompletable field', async () => {
+      const { el } = await mount();
+      const input = $<HTMLInputElement>(el, 'input')!;
+      expect(input.type).to.equal('email');
+      expect(input.autocomplete).to.equal('email');
+      expect(input.labels?.[0]?.textContent?.trim()).to.equal('Email address');
+      expect(button(el, 'submit').disabled).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
+    it('prefills the email attribute', async () => {
+      const { el } = await mount(html`<passwordless-login email="ada@example.com"></passwordless-login>`);
+      expect($<HTMLInputElement>(el, 'input')!.value).to.equal('ada@example.com');
+    });
+
+    it('speaks the closest ancestor language and sends it, so the email matches', async () => {
+      const email = uniqueEmail('zh');
+      const { el } = await mount(html`<section lang="zh-CN"><passwordless-login></passwordless-login></section>`);
+      expect(text(el, '[part~="title"]')).to.equal('登录');
+      await sendCode(el, email);
+      expect((await mailTo(email)).subject).to.contain('登录验证码');
+    });
+
+    it('disables the button while the request is in flight', async () => {
+      const { el } = await mount();
+      $<HTMLInputElement>(el, 'input')!.value = uniqueEmail('busy');
+      button(el, 'submit').click();
+      await el.updateComplete;
+      expect(button(el, 'submit').disabled).to.equal(true);
+      await el.settled;
+    });
+
+    it('shows a network error when the API cannot be reached, and stays usable', async () => {
+      const { el } = await mount(html`<passwordless-login api="http://127.0.0.1:9/auth"></passwordless-login>`);
+      await sendCodeExpectingError(el);
+      expect(text(el, '[role="alert"]')).to.equal(
+        'Could not reach the sign-in service. Check your connection and try again.',
+      );
+      expect(detailsOf('passwordless-error')).to.deep.equal([
+        { code: 'network_error', message: 'Could not reach the sign-in service. Check your connection and try again.' },
+      ]);
+      expect(button(el, 'submit').disabled).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
+    it('treats an answer that is not JSON as a network error', async () => {
+      const { el } = await mount(html`<passwordless-login api="/__test/html"></passwordless-login>`);
+      await sendCodeExpectingError(el);
+      expect(detailsOf('passwordless-error')).to.have.length(1);
+      expect((detailsOf('passwordless-error')[0] as { code: string }).code).to.equal('network_error');
+    });
+  });
+
+  describe('code step', () => {
+    it('sends a code and shows one labelled one-time-code field', async () => {
+      const email = uniqueEmail('code');
+      const { el } = await mount();
+      await sendCode(el, email);
+      expect(detailsOf('passwordless-code-sent')).to.deep.equal([{ email, expiresIn: 600, retryAfter: 60 }]);
+      expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }]);
+      expect(text(el, '[part~="text"]')).to.contain(email);
+      const inputs = el.shadowRoot!.querySelectorAll('input');
+      expect(inputs).to.have.length(1);
+      const input = inputs[0]!;
+      expect(input.autocomplete).to.equal('one-time-code');
+      expect(input.inputMode).to.equal('numeric');
+      expect(input.maxLength).to.be.at.least(6 * 2);
+      expect(input.labels?.[0]?.textContent?.trim()).to.equal('Code from the email');
+      await expect(el).to.be.accessible();
+    });
+
+    it('sends the page as landing page and a clientHash only this browser can match', async () => {
+      const email = uniqueEmail('hash');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const link = new URL((await mailTo(email)).link);
+      expect(link.href.split('#')[0]).to.equal(location.href.split('#')[0]);
+      const fragment = new URLSearchParams(link.hash.slice(1));
+      const pending = JSON.parse(localStorage.getItem(`passwordless-login:pending:${location.origin}/auth`)!) as Array<{
+        secret: string;
+        email: string;
+      }>;
+      expect(pending[0]!.email).to.equal(email);
+      expect(fragment.get('pl_client')).to.equal(await hashSecret(pending[0]!.secret));
+    });
+
+    it('accepts a pasted code with spaces and dashes and signs in by itself', async () => {
+      const email = uniqueEmail('paste');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const { code } = await mailTo(email);
+      const input = $<HTMLInputElement>(el, '#code')!;
+      insertText(input, ` ${code.slice(0, 3)} - ${code.slice(3)} `);
+      expect(input.value).to.equal(code);
+      await el.settled;
+      expect(el.user?.email).to.equal(email);
+      expect(el.session?.token).to.be.a('string');
+      const [success] = detailsOf('passwordless-success') as Array<PasswordlessEventMap['passwordless-success']['detail']>;
+      expect(success!.method).to.equal('code');
+      expect(success!.user.email).to.equal(email);
+      expect(success!.session).to.deep.equal(el.session);
+      expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }, { step: 'signed-in' }]);
+    });
+
+    it('waits for the last digit before submitting', async () => {
+      const email = uniqueEmail('typing');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const { code } = await mailTo(email);
+      const input = $<HTMLInputElement>(el, '#code')!;
+      for (const digit of code.slice(0, -1)) insertText(input, digit);
+      await el.settled;
+      expect(el.user).to.equal(null);
+      expect(text(el, '[role="alert"]'), 'an incomplete code was sent').to.equal(null);
+      insertText(input, code.slice(-1));
+      await el.settled;
+      expect(el.user?.email).to.equal(email);
+    });
+
+    it('says how many attempts are left after a wrong code', async () => {
+      const email = uniqueEmail('wrong');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const { code } = await mailTo(email);
+      const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+      insertText($<HTMLInputElement>(el, '#code')!, wrong);
+      await el.settled;
+      expect(text(el, '[role="alert"]')).to.equal('Wrong code, 4 attempts left.');
+      expect(detailsOf('passwordless-error')).to.deep.equal([{ code: 'invalid_code', message: 'Wrong code, 4 attempts left.' }]);
+      expect($(el, '#code')!.getAttribute('aria-invalid')).to.equal('true');
+      await expect(el).to.be.accessible();
+    });
+
+    it('asks for a new code after too many wrong ones', async () => {
+      const email = uniqueEmail('burnt');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const { code } = await mailTo(email);
+      const input = $<HTMLInputElement>(el, '#code')!;
+      for (let i = 1; i <= 6 && !text(el, '[role="alert"]')?.startsWith('Too many'); i++) {
+        input.value = code.replace(/\d$/, (d) => String((Number(d) + i) % 10));
+        button(el, 'submit').click();
+        await el.settled;
+      }
+      expect(text(el, '[role="alert"]')).to.equal('Too many wrong codes. Please request a new code.');
+      expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'too_many_attempts' });
+    });
+
+    it('keeps Resend disabled until retryAfter, without announcing each second, then announces it once', async () => {
+      const email = uniqueEmail('resend');
+      const { el, clock } = await mount();
+      await sendCode(el, email);
+      const resend = () => button(el, 'resend');
+      const status = () => text(el, '[role="status"]');
+      expect(resend().disabled).to.equal(true);
+      expect(resend().textContent?.trim()).to.equal('Resend code in 60 s');
+      expect(resend().closest('[aria-live], [role="status"], [role="alert"]'), 'the ticking text is in a live region').to.equal(null);
+      expect(status()).to.equal('');
+
+      clock.advance(30_000);
+      await el.updateComplete;
+      expect(resend().textContent?.trim()).to.equal('Resend code in 30 s');
+      expect(resend().disabled).to.equal(true);
+      expect(status()).to.equal('');
+
+      clock.advance(30_000);
+      await el.updateComplete;
+      expect(resend().disabled).to.equal(false);
+      expect(resend().textContent?.trim()).to.equal('Resend code');
+      expect(status()).to.equal('You can request a new code now.');
+
+      await advanceServerClock(60_000);
+      resend().click();
+      await el.settled;
+      expect(detailsOf('passwordless-code-sent')).to.have.length(2);
+      expect(await mailCount(email)).to.equal(2);
+      expect(resend().disabled, 'a new countdown starts').to.equal(true);
+      expect(status()).to.equal('');
+    });
+
+    it('counts down the retryAfter of a resend the server refuses', async () => {
+      const email = uniqueEmail('refused');
+      const { el, clock } = await mount();
+      await sendCode(el, email);
+      clock.advance(60_000); // the widget's clock only: the server still says "wait"
+      await el.updateComplete;
+      await advanceServerClock(20_000);
+      button(el, 'resend').click();
+      await el.settled;
+      expect(text(el, '[role="alert"]')).to.equal('Too many requests. Try again in 40 seconds.');
+      expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'rate_limited' });
+      expect(button(el, 'resend').disabled).to.equal(true);
+      expect(button(el, 'resend').textContent?.trim()).to.equal('Resend code in 40 s');
+    });
+
+    it('"Use a different email" goes back with the email prefilled', async () => {
+      const email = uniqueEmail('back');
+      const { el } = await mount();
+      await sendCode(el, email);
+      button(el, 'change-email').click();
+      await el.updateComplete;
+      expect($<HTMLInputElement>(el, 'input[type="email"]')!.value).to.equal(email);
+      expect(detailsOf('passwordless-step-change').at(-1)).to.deep.equal({ step: 'email' });
+      expect(el.shadowRoot!.activeElement?.id, 'focus follows the person to the email field').to.equal('email');
+    });
+  });
+
+  describe('magic link', () => {
+    it('finishes at once in the browser that asked, and removes the token from the address bar', async () => {
+      const email = uniqueEmail('link-own');
+      const first = await mount();
+      await sendCode(first.el, email);
+      const { link } = await mailTo(email);
+      history.replaceState(null, '', link);
+      const { el } = await mount();
+      expect(location.hash).to.equal('');
+      expect(el.user?.email).to.equal(email);
+      const successes = detailsOf('passwordless-success') as Array<{ method: string }>;
+      expect(successes.map((s) => s.method)).to.deep.equal(['link']);
+      await expect(el).to.be.accessible();
+    });
+
+    it('asks for a click in another browser (or a mail scanner) and signs in after it', async () => {
+      const email = uniqueEmail('link-other');
+      const first = await mount();
+      await sendCode(first.el, email);
+      const { link } = await mailTo(email);
+      localStorage.clear(); // another browser: no secret from the request
+      history.replaceState(null, '', link);
+      const { el } = await mount();
+      expect(location.hash).to.equal('');
+      expect(el.user, 'signed in without a click').to.equal(null);
+      expect(text(el, '[part~="title"]')).to.equal('Continue signing in');
+      await expect(el).to.be.accessible();
+      button(el, 'continue').click();
+      await el.settled;
+      expect(el.user?.email).to.equal(email);
+      expect((detailsOf('passwordless-success').at(-1) as { method: string }).method).to.equal('link');
+    });
+
+    it('explains a used link and offers a way back to the email step', async () => {
+      const email = uniqueEmail('link-used');
+      const first = await mount();
+      await sendCode(first.el, email);
+      const { link } = await mailTo(email);
+      history.replaceState(null, '', link);
+      await mount(); // signs in with it
+      localStorage.clear();
+      history.replaceState(null, '', link);
+      const { el } = await mount();
+      button(el, 'continue').click();
+      await el.settled;
+      expect(text(el, '[role="alert"]')).to.equal('This sign-in link is not valid any more. It may have been used already.');
+      expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'invalid_link' });
+      await expect(el).to.be.accessible();
+      button(el, 'back').click();
+      await el.updateComplete;
+      expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+    });
+  });
+
+  describe('signed in', () => {
+    it('shows who is signed in and signs out on the server', async () => {
+      const email = uniqueEmail('signout');
+      const { el } = await mount();
+      await signInWithCode(el, email);
+      expect(text(el, '[part~="text"]')).to.equal(`You are signed in as ${email}.`);
+      await expect(el).to.be.accessible();
+      const token = el.session!.token;
+      button(el, 'sign-out').click();
+      await el.settled;
+      expect(detailsOf('passwordless-signed-out')).to.deep.equal([null]);
+      expect(el.session).to.equal(null);
+      expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+      expect(Object.keys(localStorage).filter((k) => k.includes(':session:'))).to.deep.equal([]);
+      const check = await fetch('/auth/session', { headers: { Authorization: `Bearer ${token}` } });
+      expect(check.status, 'the session is revoked on the server').to.equal(401);
+    });
+
+    it('restores a stored session on the next page load', async () => {
+      const email = uniqueEmail('restore');
+      const first = await mount();
+      await signInWithCode(first.el, email);
+      events = [];
+      const { el } = await mount();
+      expect(el.user?.email).to.equal(email);
+      expect(text(el, '[part~="text"]')).to.contain(email);
+      expect(detailsOf('passwordless-success'), 'a restored session is not a new login').to.deep.equal([]);
+    });
+
+    it('forgets a stored session the server no longer accepts', async () => {
+      const email = uniqueEmail('stale');
+      const first = await mount();
+      await signInWithCode(first.el, email);
+      const key = Object.keys(localStorage).find((k) => k.includes(':session:'))!;
+      localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)!), token: 'revoked' }));
+      const { el } = await mount();
+      expect(el.session).to.equal(null);
+      expect(localStorage.getItem(key)).to.equal(null);
+      expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+    });
+
+    it('reset() returns to the email step and keeps nothing of the code step', async () => {
+      const { el } = await mount(html`<passwordless-login email="grace@example.com"></passwordless-login>`);
+      await sendCode(el, uniqueEmail('reset'));
+      el.reset();
+      await el.updateComplete;
+      expect($<HTMLInputElement>(el, 'input')!.value).to.equal('grace@example.com');
+      expect(text(el, '[role="status"]')).to.equal('');
+    });
+  });
+});
+
+async function sendCodeExpectingError(el: PasswordlessLogin) {
+  $<HTMLInputElement>(el, 'input')!.value = uniqueEmail('error');
+  button(el, 'submit').click();
+  await el.settled;
+  expect($(el, 'input')!.getAttribute('type')).to.equal('email');
+}

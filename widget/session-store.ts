@@ -1,0 +1,36 @@
+/**
+ * The session in localStorage, one entry per API base, so two widgets talking to two backends on
+ * one page keep two sessions. An expired entry is dropped on read.
+ */
+import type { User } from '../server/contract.ts';
+import type { Session } from './events.ts';
+import { readJson, removeItem, writeJson } from './storage.ts';
+
+export interface StoredSession extends Session {
+  user: User;
+}
+
+const key = (apiBase: string) => `passwordless-login:session:${apiBase}`;
+
+export function loadSession(apiBase: string, now = Date.now()): StoredSession | null {
+  const value = readJson(key(apiBase));
+  if (!isStoredSession(value)) return null;
+  if (Date.parse(value.expiresAt) <= now) {
+    clearSession(apiBase);
+    return null;
+  }
+  return value;
+}
+
+export function saveSession(apiBase: string, session: StoredSession): void {
+  writeJson(key(apiBase), session);
+}
+
+export function clearSession(apiBase: string): void {
+  removeItem(key(apiBase));
+}
+
+function isStoredSession(value: unknown): value is StoredSession {
+  const v = value as Partial<StoredSession> | null;
+  return typeof v?.token === 'string' && typeof v.expiresAt === 'string' && typeof v.user?.email === 'string';
+}

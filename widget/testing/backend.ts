@@ -1,0 +1,29 @@
+/** Browser-side helpers for the test-only routes of widget/testing/test-backend.mjs. */
+import type { DevMail } from '../../server/mail/types.ts';
+
+let counter = 0;
+
+/** A fresh address per test, so tests never share a login sequence or a rate limit. */
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now().toString(36)}-${++counter}@example.com`;
+}
+
+/** The newest mail to `email`, once mail in flight has been sent. */
+export async function mailTo(email: string): Promise<DevMail & { code: string; link: string }> {
+  const response = await fetch(`/__test/mail?to=${encodeURIComponent(email)}`);
+  if (!response.ok) throw new Error(`no mail to ${email}`);
+  const mail = (await response.json()) as DevMail;
+  if (!mail.code || !mail.link) throw new Error(`the mail to ${email} has no code or link`);
+  return mail as DevMail & { code: string; link: string };
+}
+
+export async function mailCount(email: string): Promise<number> {
+  const response = await fetch(`/__test/mail?to=${encodeURIComponent(email)}&all=1`);
+  return response.ok ? ((await response.json()) as DevMail[]).length : 0;
+}
+
+/** Moves the backend's clock (resend limits, expiry); the widget's clock is separate. */
+export async function advanceServerClock(ms: number): Promise<void> {
+  const response = await fetch(`/__test/clock/advance?ms=${ms}`, { method: 'POST' });
+  if (!response.ok) throw new Error('could not move the server clock');
+}
