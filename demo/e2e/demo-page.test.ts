@@ -1,0 +1,73 @@
+/**
+ * The demo page's own parts around the element: the event log, the dev mailbox panel and the
+ * language switch.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newContext, screenshot, startDemoServer, uniqueEmail, type DemoServer } from './harness.ts';
+
+describe('the demo page', () => {
+  let server: DemoServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('logs the element\'s events and lists the mail in the dev mailbox with its code and link', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const mailbox = page.getByRole('region', { name: 'Dev mailbox' });
+    await mailbox.getByText('0 messages').waitFor();
+
+    const email = uniqueEmail('panel');
+    await page.getByLabel('Email address').fill(email);
+    const sent = server.nextMailTo(email);
+    await page.getByRole('button', { name: 'Email me a code' }).click();
+    const mail = await sent;
+
+    const item = mailbox.getByRole('listitem').filter({ hasText: email });
+    await item.getByText(mail.subject).waitFor();
+    assert.equal((await item.locator('.mail-code').textContent())?.trim(), mail.code);
+    const link = item.getByRole('link', { name: 'Open the sign-in link' });
+    assert.equal(await link.getAttribute('href'), mail.link);
+    assert.equal(await link.getAttribute('target'), '_blank');
+
+    const log = page.getByRole('region', { name: 'Event log' });
+    await log.getByText('passwordless-code-sent').waitFor();
+    await log.getByText('passwordless-step-change').first().waitFor();
+    await screenshot(page, 'demo-mailbox-and-log');
+    await context.close();
+  });
+
+  it('switches the element to Simplified Chinese', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel('Email address').waitFor();
+
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByLabel('电子邮箱').waitFor();
+    await page.getByRole('button', { name: '发送验证码' }).waitFor();
+    assert.equal(await page.locator('passwordless-login').getAttribute('lang'), 'zh-CN');
+    await screenshot(page, 'demo-zh-CN');
+
+    // The email is written in the language the element shows.
+    const email = uniqueEmail('zh');
+    await page.getByLabel('电子邮箱').fill(email);
+    const sent = server.nextMailTo(email);
+    await page.getByRole('button', { name: '发送验证码' }).click();
+    const mail = await sent;
+    await page.getByLabel('邮件中的验证码').waitFor();
+    assert.match(mail.subject, /\p{Script=Han}/u, `a Chinese subject: ${mail.subject}`);
+    await context.close();
+  });
+});

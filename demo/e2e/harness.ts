@@ -1,0 +1,168 @@
+/**
+ * What every end-to-end test needs: the real backend serving the built bundle and the demo page,
+ * a headless Chromium, and a recorder in each page for the element's events, CSP violations and
+ * uncaught errors. Tests wait for conditions (an element, an event, a mail), never for time.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { mountDemo } from '../demo-routes.ts';
+import { DEFAULT_WIDGET_FILE } from '../../server/backend.ts';
+import type { DevMail } from '../../server/mail/types.ts';
+import { startTestServer, type TestServer } from '../../server/testing/test-server.ts';
+
+/**
+ * Debian's Chromium as root on a machine without network (TOOLCHAIN.md): `--no-sandbox` for root,
+ * the rest so it does not keep dialing hosts it cannot reach. The same list as the widget's
+ * browser tests in web-test-runner.config.mjs.
+ */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/** A step that should take milliseconds; long enough for a loaded 2-core CI machine. */
+export const STEP_TIMEOUT_MS = 10_000;
+
+const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`No browser at ${executablePath}: install Chromium (apt-get install chromium, or bash .ci/run) or set CHROME_PATH.`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+export interface DemoServer {
+  /** `http://127.0.0.1:PORT`: the demo page at `/`, the API under `/auth`, the bundle at `/passwordless-login.js`. */
+  url: string;
+  testServer: TestServer;
+  /** Resolves with the next mail to `to` that arrives after this call: call it before the click that sends it. */
+  nextMailTo(to: string): Promise<DevMail>;
+  close(): Promise<void>;
+}
+
+/**
+ * The backend exactly as `npm start` composes it (through `startTestServer`), with the demo mounted.
+ *
+ * Koa composes its middleware when `callback()` is called, and the test server has called it
+ * already, so the demo cannot be added to that listener: this serves the same app, with the demo,
+ * on a port of its own and makes that the public URL, so links and redirects point here.
+ */
+export async function startDemoServer(): Promise<DemoServer> {
+  if (!existsSync(DEFAULT_WIDGET_FILE)) throw new Error(`${DEFAULT_WIDGET_FILE} is missing: run \`npm run build\` first.`);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const testServer = await startTestServer({ env: { PUBLIC_URL: url } });
+  mountDemo(testServer.backend.app, { mailbox: testServer.mailbox });
+  server.on('request', testServer.backend.app.callback());
+  return {
+    url,
+    testServer,
+    nextMailTo: (to) => testServer.mailbox.waitForMail((mail) => mail.to === to, { timeoutMs: STEP_TIMEOUT_MS }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await testServer.close();
+    },
+  };
+}
+
+export interface RecordedEvent {
+  name: string;
+  detail: unknown;
+}
+
+export interface CspViolation {
+  directive: string;
+  blockedURI: string;
+  sample: string;
+}
+
+interface Recorder {
+  events: RecordedEvent[];
+  csp: CspViolation[];
+}
+
+declare global {
+  interface Window {
+    __e2e: Recorder;
+  }
+}
+
+/** A context whose every page records the element's events and CSP violations from its first byte. */
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  await context.addInitScript(() => {
+    const recorder: Recorder = { events: [], csp: [] };
+    window.__e2e = recorder;
+    const names = ['passwordless-code-sent', 'passwordless-success', 'passwordless-error', 'passwordless-signed-out', 'passwordless-step-change'];
+    for (const name of names) {
+      document.addEventListener(name, (event) => recorder.events.push({ name, detail: (event as CustomEvent).detail }));
+    }
+    document.addEventListener('securitypolicyviolation', (event) => {
+      recorder.csp.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI, sample: event.sample });
+    });
+  });
+  return context;
+}
+
+/** Uncaught errors in any page of the context: a test ends by checking there were none. */
+export function collectPageErrors(context: BrowserContext): string[] {
+  const errors: string[] = [];
+  const watch = (page: Page) => page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return errors;
+}
+
+export async function recordedEvents(page: Page): Promise<RecordedEvent[]> {
+  return page.evaluate(() => window.__e2e.events);
+}
+
+export async function cspViolations(page: Page): Promise<CspViolation[]> {
+  return page.evaluate(() => window.__e2e.csp);
+}
+
+/** Waits until the page has heard `name` (from the element) and returns its detail. */
+export async function waitForElementEvent(page: Page, name: string): Promise<unknown> {
+  const handle = await page.waitForFunction((n) => window.__e2e.events.find((e) => e.name === n), name, { timeout: STEP_TIMEOUT_MS });
+  return ((await handle.jsonValue()) as RecordedEvent).detail;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
+}
+
+let emailCounter = 0;
+
+/** A fresh address per test, so the per-email resend limit of one test never meets another. */
+export function uniqueEmail(label: string): string {
+  emailCounter += 1;
+  return `${label}-${process.pid}-${emailCounter}@example.com`;
+}
+
+/** `GET /auth/session` with a bearer token, from outside any browser: the server's own answer. */
+export async function sessionStatus(baseUrl: string, token: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/auth/session`, { headers: { Authorization: `Bearer ${token}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** The bearer token of the element's `session` property (its public API), or null. */
+export async function elementSessionToken(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.querySelector('passwordless-login')?.session?.token ?? null);
+}
