@@ -47,6 +47,8 @@ async function mount(template: TemplateResult = html`<passwordless-login></passw
   return { el, clock };
 }
 
+// Assertions compare strings and booleans, never elements: a failing assertion whose values are
+// DOM nodes makes the test runner hang while it serializes them.
 const $ = <T extends Element = HTMLElement>(el: PasswordlessLogin, selector: string) =>
   el.shadowRoot!.querySelector<T & HTMLElement>(selector);
 const button = (el: PasswordlessLogin, part: string) => $<HTMLButtonElement>(el, `button[part~="${part}"]`)!;
@@ -105,6 +107,14 @@ describe('<passwordless-login>', () => {
       await el.updateComplete;
       expect(button(el, 'submit').disabled).to.equal(true);
       await el.settled;
+    });
+
+    it('sends the redirect-to attribute as the landing page of the link', async () => {
+      const email = uniqueEmail('landing');
+      const landing = `${location.origin}/account/welcome`;
+      const { el } = await mount(html`<passwordless-login redirect-to=${landing}></passwordless-login>`);
+      await sendCode(el, email);
+      expect((await mailTo(email)).link.split('#')[0]).to.equal(landing);
     });
 
     it('shows a network error when the API cannot be reached, and stays usable', async () => {
@@ -231,7 +241,8 @@ describe('<passwordless-login>', () => {
       const status = () => text(el, '[role="status"]');
       expect(resend().disabled).to.equal(true);
       expect(resend().textContent?.trim()).to.equal('Resend code in 60 s');
-      expect(resend().closest('[aria-live], [role="status"], [role="alert"]'), 'the ticking text is in a live region').to.equal(null);
+      const live = resend().closest('[aria-live], [role="status"], [role="alert"]');
+      expect(live === null, 'the ticking text is in a live region').to.equal(true);
       expect(status()).to.equal('');
 
       clock.advance(30_000);
@@ -333,6 +344,29 @@ describe('<passwordless-login>', () => {
       button(el, 'back').click();
       await el.updateComplete;
       expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+    });
+  });
+
+  describe('styling', () => {
+    const background = (el: PasswordlessLogin) => getComputedStyle($(el, '[part~="base"]')!).backgroundColor;
+
+    it('follows the theme attribute', async () => {
+      const light = (await mount(html`<passwordless-login theme="light"></passwordless-login>`)).el;
+      const dark = (await mount(html`<passwordless-login theme="dark"></passwordless-login>`)).el;
+      expect(background(light)).to.equal('rgb(255, 255, 255)');
+      expect(background(dark)).to.equal('rgb(28, 28, 33)');
+    });
+
+    it('takes its colors from --pl-* custom properties', async () => {
+      const { el } = await mount(html`<passwordless-login></passwordless-login>`);
+      el.style.setProperty('--pl-color-background', 'rgb(1, 2, 3)');
+      expect(background(el)).to.equal('rgb(1, 2, 3)');
+    });
+
+    it('styles itself through adopted style sheets, with no <style> a strict CSP would block', async () => {
+      const { el } = await mount();
+      expect(el.shadowRoot!.adoptedStyleSheets).to.have.length(1);
+      expect(el.shadowRoot!.querySelectorAll('style')).to.have.length(0);
     });
   });
 

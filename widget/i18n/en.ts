@@ -1,6 +1,8 @@
 import type { Messages } from './messages.ts';
 
 const seconds = (n: number) => (n === 1 ? '1 second' : `${n} seconds`);
+// Answers a person cannot act on differently (a misconfigured page, a bug, an outage) share one sentence.
+const unavailable = 'The sign-in service could not handle this request. Please try again later.';
 
 export const en: Messages = {
   title: 'Sign in',
@@ -23,9 +25,9 @@ export const en: Messages = {
   backToEmail: 'Sign in with your email',
   networkError: 'Could not reach the sign-in service. Check your connection and try again.',
   errors: {
-    invalid_request: 'Something in the request was not accepted. Please try again.',
-    unsupported_media_type: 'The sign-in service did not accept the request.',
-    payload_too_large: 'That is too long. Please shorten it and try again.',
+    invalid_request: unavailable,
+    unsupported_media_type: unavailable,
+    payload_too_large: unavailable,
     invalid_email: 'Please enter a valid email address.',
     invalid_redirect: 'This page is not allowed to receive sign-in links.',
     rate_limited: (e) =>
@@ -38,7 +40,7 @@ export const en: Messages = {
     too_many_attempts: 'Too many wrong codes. Please request a new code.',
     invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
     unauthenticated: 'Your session has ended. Please sign in again.',
-    not_found: 'The sign-in service could not be found.',
-    internal_error: 'The sign-in service had a problem. Please try again in a moment.',
+    not_found: unavailable,
+    internal_error: unavailable,
   },
 };

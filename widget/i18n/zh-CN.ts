@@ -1,5 +1,7 @@
 import type { Messages } from './messages.ts';
 
+const unavailable = '登录服务暂时无法处理此请求，请稍后重试。';
+
 export const zhCN: Messages = {
   title: '登录',
   emailLabel: '电子邮箱',
@@ -21,9 +23,9 @@ export const zhCN: Messages = {
   backToEmail: '使用邮箱登录',
   networkError: '无法连接登录服务，请检查网络后重试。',
   errors: {
-    invalid_request: '请求未被接受，请重试。',
-    unsupported_media_type: '登录服务未接受该请求。',
-    payload_too_large: '内容过长，请缩短后重试。',
+    invalid_request: unavailable,
+    unsupported_media_type: unavailable,
+    payload_too_large: unavailable,
     invalid_email: '请输入有效的电子邮箱地址。',
     invalid_redirect: '此页面不允许接收登录链接。',
     rate_limited: (e) => (e.retryAfter ? `请求过于频繁，请 ${e.retryAfter} 秒后重试。` : '请求过于频繁，请稍后重试。'),
@@ -32,7 +34,7 @@ export const zhCN: Messages = {
     too_many_attempts: '错误次数过多，请重新获取验证码。',
     invalid_link: '此登录链接已失效，可能已被使用。',
     unauthenticated: '会话已结束，请重新登录。',
-    not_found: '找不到登录服务。',
-    internal_error: '登录服务出现问题，请稍后重试。',
+    not_found: unavailable,
+    internal_error: unavailable,
   },
 };
