@@ -340,10 +340,23 @@ describe('<passwordless-login>', () => {
       await el.settled;
       expect(text(el, '[role="alert"]')).to.equal('This sign-in link is not valid any more. It may have been used already.');
       expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'invalid_link' });
+      expect(Boolean(button(el, 'continue')), 'a used link offers no retry').to.equal(false);
       await expect(el).to.be.accessible();
       button(el, 'back').click();
       await el.updateComplete;
       expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+    });
+  });
+
+  describe('magic link without a connection', () => {
+    it('keeps "Continue" for another try and offers the email step', async () => {
+      history.replaceState(null, '', '#pl_token=abc&pl_client=xyz');
+      const { el } = await mount(html`<passwordless-login api="http://127.0.0.1:9/auth"></passwordless-login>`);
+      button(el, 'continue').click();
+      await el.settled;
+      expect((detailsOf('passwordless-error')[0] as { code: string }).code).to.equal('network_error');
+      expect(button(el, 'continue').disabled).to.equal(false);
+      expect(Boolean(button(el, 'back'))).to.equal(true);
     });
   });
 

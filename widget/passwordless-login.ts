@@ -215,17 +215,23 @@ export class PasswordlessLogin extends LitElement {
           </div>
         `;
       }
-      case 'link':
+      case 'link': {
+        // A used or expired link cannot be retried, only replaced; a failed connection can.
+        const retry = !flow.error || flow.error.code === 'network_error';
         return html`
           <p part="text">${flow.busy ? m.signingIn : m.linkExplain}</p>
           <div part="actions">
-            ${flow.error
-              ? html`<button part="button primary back" type="button" @click=${this.onChangeEmail}>${m.backToEmail}</button>`
-              : html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.onContinue}>
+            ${retry
+              ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.onContinue}>
                   ${m.linkContinue}
-                </button>`}
+                </button>`
+              : nothing}
+            ${flow.error
+              ? html`<button part="button back" type="button" @click=${this.onChangeEmail}>${m.backToEmail}</button>`
+              : nothing}
           </div>
         `;
+      }
       case 'signed-in':
         return html`
           <p part="text">${m.signedInAs(flow.user.email)}</p>
