@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { mountDemo } from '../demo-routes.ts';
@@ -51,31 +50,15 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/**
- * The backend exactly as `npm start` composes it (through `startTestServer`), with the demo mounted.
- *
- * Koa composes its middleware when `callback()` is called, and the test server has called it
- * already, so the demo cannot be added to that listener: this serves the same app, with the demo,
- * on a port of its own and makes that the public URL, so links and redirects point here.
- */
+/** The backend exactly as `npm start` composes it (through `startTestServer`), with the demo mounted. */
 export async function startDemoServer(): Promise<DemoServer> {
   if (!existsSync(DEFAULT_WIDGET_FILE)) throw new Error(`${DEFAULT_WIDGET_FILE} is missing: run \`npm run build\` first.`);
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const url = `http://127.0.0.1:${port}`;
-  const testServer = await startTestServer({ env: { PUBLIC_URL: url } });
-  mountDemo(testServer.backend.app, { mailbox: testServer.mailbox });
-  server.on('request', testServer.backend.app.callback());
+  const testServer = await startTestServer({ mount: (app, backend) => mountDemo(app, { mailbox: backend.mailbox }) });
   return {
-    url,
+    url: testServer.url,
     testServer,
     nextMailTo: (to) => testServer.mailbox.waitForMail((mail) => mail.to === to, { timeoutMs: STEP_TIMEOUT_MS }),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await testServer.close();
-    },
+    close: () => testServer.close(),
   };
 }
 

@@ -4,6 +4,7 @@
  * `env`). Everything else is exactly what `npm start` runs.
  */
 import { createServer, type Server } from 'node:http';
+import type Koa from 'koa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface TestServerOptions {
   /** Reuse a data file (e.g. to restart on the same store); default: a fresh temporary one. */
   dataFile?: string;
   logger?: Logger;
+  /** Adds middleware (e.g. the demo) before the app starts answering: Koa fixes its list then. */
+  mount?: (app: Koa, backend: Backend) => void;
 }
 
 export interface TestServer {
@@ -43,6 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({ PUBLIC_URL: url, PORT: String(port), DATA_FILE: dataFile, ...options.env });
   const clock = new ManualClock(Date.now());
   const backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger });
+  options.mount?.(backend.app, backend);
   server.on('request', backend.app.callback());
   return {
     url,
