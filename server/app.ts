@@ -20,8 +20,9 @@ export interface AppOptions {
 
 export function createApp({ router, logger, widgetScript }: AppOptions): Koa {
   const app = new Koa();
-  app.use(errorsMiddleware(logger));
+  // Headers outermost, so error answers carry them too.
   app.use(securityHeaders);
+  app.use(errorsMiddleware(logger));
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/health') {
       ctx.body = { status: 'ok' };
@@ -44,6 +45,6 @@ export function createApp({ router, logger, widgetScript }: AppOptions): Koa {
     await next();
   });
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(router.allowedMethods({ throw: true }));
   return app;
 }

@@ -24,6 +24,9 @@ import type { Store } from './store/types.ts';
 
 export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../dist/passwordless-login.js', import.meta.url));
 
+/** Expired sessions and idle login states go every 10 minutes: the code lifetime, by default. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
 export interface BackendOptions {
   clock?: Clock;
   logger?: Logger;
@@ -51,24 +54,26 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   const mailbox = config.smtpUrl ? null : createDevMailbox({ now: () => new Date(clock.now()) });
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : mailbox!;
   const mailer = createMailer({ transport, from: config.mailFrom, logger });
-  const service = new LoginService({
-    store,
-    mailer,
-    clock,
-    hash: createHasher(secret),
-    rules: config,
-    defaultLanding: `${config.publicUrl}${config.basePath}${ApiPath.link}`,
-  });
+  const landingPage = `${config.publicUrl}${config.basePath}${ApiPath.link}`;
+  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage });
   const router = createPasswordlessRouter({
     service,
     allowedOrigins: config.allowedOrigins,
-    redirectUrls: config.redirectUrls,
+    // The backend's own landing page is always a fine place to land (the widget there may ask again).
+    redirectUrls: [...config.redirectUrls, landingPage],
     basePath: config.basePath,
     widgetUrl: WIDGET_PATH,
   });
   const widgetScript = await readOptional(options.widgetFile ?? DEFAULT_WIDGET_FILE);
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
   const app = createApp({ router, logger, widgetScript });
+  const sweep = () =>
+    service.sweep().then(
+      (removed) => logger.info({ msg: 'swept expired records', ...removed }),
+      (error: unknown) => logger.error({ msg: 'sweep failed', err: String(error) }),
+    );
+  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+  await sweep();
   return {
     app,
     service,
@@ -77,6 +82,7 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     mailbox,
     logger,
     async close() {
+      clearInterval(sweeper);
       await service.idle();
       await mailer.close();
       await store.close();

@@ -8,6 +8,8 @@ import { createBackend } from './backend.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { StoreError } from './store/types.ts';
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const backend = await createBackend(config);
@@ -25,8 +27,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     backend.logger.info({ msg: 'stopping', signal });
-    // Finish in-flight requests, then the mail already handed over, then flush the store.
+    // Finish in-flight requests, then the mail already handed over, then flush the store. A
+    // client that stalls mid-request gets 10 s, not Node's 5-minute request timeout.
+    const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearTimeout(deadline);
     await backend.close();
     process.exit(0);
   };

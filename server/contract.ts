@@ -60,6 +60,8 @@ export const ErrorCode = {
   /** No valid session token was presented. */
   unauthenticated: 'unauthenticated',
   not_found: 'not_found',
+  /** The path exists but not with this method (405). */
+  method_not_allowed: 'method_not_allowed',
   /** A bug or an outage on the server (5xx); never an answer to bad input. */
   internal_error: 'internal_error',
 } as const;

@@ -32,6 +32,9 @@ function toLoginError(error: unknown): LoginError | null {
   const status = (error as { status?: number; type?: string })?.status;
   const type = (error as { type?: string })?.type;
   if (status === 413 || type === 'entity.too.large') return new LoginError(413, ErrorCode.payload_too_large, 'The request body is too large.');
+  // From the router's allowedMethods: a known path with another method (405), or a method the
+  // router has never heard of (501, which would read as our fault).
+  if (status === 405 || status === 501) return new LoginError(405, ErrorCode.method_not_allowed, 'This address does not take that method.');
   if (status === 415) return new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new LoginError(400, ErrorCode.invalid_request, 'The body is not valid JSON.');

@@ -104,6 +104,10 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
 
   router.post(ApiPath.logout, async (ctx) => {
+    // No body is needed; one that is sent must be JSON like every other POST.
+    if (ctx.request.type && !ctx.is('application/json')) {
+      throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
+    }
     const token = bearerToken(ctx);
     if (token) await service.logout(token);
     ctx.status = 204;

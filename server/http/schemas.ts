@@ -19,11 +19,26 @@ export const EmailSchema = z.string().transform((value, ctx) => {
 // base64url SHA-256: 43 characters.
 const ClientHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 digest');
 
+/** Nesting depth of a JSON value: 0 for a scalar. */
+function depthOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+}
+
+/**
+ * Stored on the user for good, so bounded: 2 KB of JSON, 4 levels deep. Any body fits the 8 KB
+ * limit, but an unbounded depth let 8 KB of brackets cost megabytes of store.
+ */
+const UserData = z
+  .record(z.string().max(64), z.json())
+  .refine((value) => depthOf(value) <= 4, 'must be at most 4 levels deep')
+  .refine((value) => JSON.stringify(value).length <= 2048, 'must be at most 2048 characters of JSON');
+
 export const RequestSchema = z.strictObject({
   email: EmailSchema,
   redirectTo: z.string().max(2048).optional(),
   locale: z.enum(LOCALES as [string, ...string[]]).optional(),
-  userData: z.record(z.string().max(100), z.unknown()).optional(),
+  userData: UserData.optional(),
   clientHash: ClientHash.optional(),
 });
 

@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../testing/harness.ts';
 
 const MINUTE = 60_000;
+/** A code that is surely not `code`. */
+const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness();
@@ -133,8 +135,6 @@ describe('resend', () => {
 });
 
 describe('wrong codes', () => {
-  const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
-
   it('counts down attemptsLeft and burns every live code at the 5th wrong one', async () => {
     const { code } = await h.requestCode('ana@example.com');
     for (let left = 4; left >= 1; left--) {
@@ -166,6 +166,24 @@ describe('wrong codes', () => {
     for (let i = 0; i < 5; i++) await h.verify({ email: 'ana@example.com', code: wrong(code) });
     const token = new URLSearchParams(new URL(link).hash.slice(1)).get('pl_token');
     assert.equal((await h.verify({ token })).body.error.code, 'invalid_link');
+  });
+
+  it('does not reset the count with a new code: past the cap a fresh code gets exactly one try', async () => {
+    const first = await h.requestCode('ana@example.com');
+    for (let i = 0; i < 5; i++) await h.verify({ email: 'ana@example.com', code: wrong(first.code) });
+    h.server.clock.advance(MINUTE);
+    const fresh = await h.requestCode('ana@example.com');
+    const miss = await h.verify({ email: 'ana@example.com', code: wrong(fresh.code) });
+    assert.deepEqual([miss.status, miss.body.error.code], [429, 'too_many_attempts']);
+    assert.equal((await h.verify({ email: 'ana@example.com', code: fresh.code })).status, 429, 'that wrong try burnt the fresh code');
+  });
+
+  it('does not reset the count when the codes simply expire', async () => {
+    const first = await h.requestCode('ana@example.com');
+    for (let i = 0; i < 3; i++) await h.verify({ email: 'ana@example.com', code: wrong(first.code) });
+    h.server.clock.advance(60 * MINUTE);
+    const fresh = await h.requestCode('ana@example.com');
+    assert.equal((await h.verify({ email: 'ana@example.com', code: wrong(fresh.code) })).body.error.attemptsLeft, 1);
   });
 
   it('lets a fresh code work once the burnt ones are gone', async () => {
@@ -205,6 +223,15 @@ describe('wrong codes', () => {
   });
 });
 
+describe('RATE_LIMITS=off', () => {
+  it('lifts the per-email resend wait, for load tests', async () => {
+    await h.close();
+    h = await startHarness({ RATE_LIMITS: 'off' });
+    await h.requestCode('ana@example.com');
+    assert.equal((await h.request({ email: 'ana@example.com' })).status, 202);
+  });
+});
+
 describe('single use', () => {
   it('accepts a code once', async () => {
     const { code } = await h.requestCode('ana@example.com');
@@ -219,6 +246,15 @@ describe('single use', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => h.verify({ email: 'ana@example.com', code })));
     assert.equal(answers.filter((a) => a.status === 200).length, 1);
     assert.ok(answers.every((a) => a.status === 200 || a.status === 401 || a.status === 429));
+  });
+
+  it('charges no attempt for a right code retried after it signed in', async () => {
+    const { code } = await h.requestCode('ana@example.com');
+    await Promise.all(Array.from({ length: 20 }, () => h.verify({ email: 'ana@example.com', code })));
+    h.server.clock.advance(MINUTE);
+    const next = await h.requestCode('ana@example.com');
+    const answer = await h.verify({ email: 'ana@example.com', code: wrong(next.code) });
+    assert.equal(answer.body.error.attemptsLeft, 4, 'the 19 losing retries of the right code cost nothing');
   });
 
   it('ends the other codes in flight once one of them signs in', async () => {

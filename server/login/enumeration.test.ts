@@ -43,6 +43,15 @@ for (const userCreation of ['true', 'false']) {
       assert.deepEqual(visible(await h.request({ email: 'unknown@example.com' })), visible(await h.request({ email: 'known@example.com' })));
     });
 
+    it('answer identically past the wrong-code cap, after a new code is requested', async () => {
+      const both = ['known@example.com', 'unknown@example.com'];
+      for (const email of both) for (let i = 0; i < 5; i++) await h.verify({ email, code: '000000' });
+      h.server.clock.advance(61_000);
+      for (const email of both) await h.request({ email });
+      const [known, unknown] = await Promise.all(both.map((email) => h.verify({ email, code: '000000' })));
+      assert.deepEqual(visible(unknown!), visible(known!));
+    });
+
     it('answer a wrong code identically', async () => {
       await h.request({ email: 'known@example.com' });
       await h.request({ email: 'unknown@example.com' });

@@ -40,6 +40,11 @@ describe('magic links', () => {
     assert.equal(h.smtp.received.length, 0);
   });
 
+  it('always accepts the backend’s own landing page as redirectTo', async () => {
+    const { link } = await h.requestCode('ana@example.com', { redirectTo: `${h.server.url}/auth/link` });
+    assert.ok(link.startsWith(`${h.server.url}/auth/link#pl_token=`), link);
+  });
+
   it('echoes the clientHash in the fragment so the asking browser can finish at once', async () => {
     const clientHash = 'A'.repeat(43);
     const { link } = await h.requestCode('ana@example.com', { clientHash });

@@ -6,8 +6,10 @@
  * - Single use under concurrency: the check and the "used" mark happen in one `updateLogin`
  *   change, which no other change to the same email can interleave with.
  * - Wrong codes: the attempt is counted in that same change, before the answer, so 100 parallel
- *   guesses check at most `maxAttempts` codes. The count survives resends and is reset only by a
- *   login or when a code is requested while none is live (nothing is left to guess against).
+ *   guesses check at most `maxAttempts` codes. The count survives resends and new codes and is
+ *   reset only by a login; past the cap each wrong code burns every live one, so an attacker gets
+ *   one guess per code mailed (one a minute, at most) and the owner still signs in with the next.
+ *   The rule never looks at whether the user exists, so it answers alike for unknown emails.
  * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
  *   the same answer); the mailer renders and sends only after the answer is written
  *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
@@ -17,9 +19,9 @@ import type { Clock } from '../clock.ts';
 import type { EmailAddress } from '../email-address.ts';
 import { LoginError, rateLimited } from '../errors.ts';
 import type { Mailer } from '../mail/types.ts';
-import { randomCode, randomId, randomToken, type Hasher } from '../secrets.ts';
+import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets.ts';
 import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
-import { burnAll, consumeAll, emptyLoginState, findByHash, isLive, prune } from './login-state.ts';
+import { burnAll, consumeAll, emptyLoginState, findSequence, isDisposable, prune } from './login-state.ts';
 import type { LoginRules } from './rules.ts';
 import { buildMagicLink } from './magic-link.ts';
 
@@ -73,13 +75,10 @@ export class LoginService {
 
     const outcome = await store.updateLogin(key, (current) => {
       const state = prune(current ?? emptyLoginState(key, address), now, ttlMs);
-      const waitMs = state.lastRequestAt === null ? 0 : state.lastRequestAt + rules.resendSeconds * 1000 - now;
+      const waitMs = state.lastRequestAt === null || !rules.rateLimits ? 0 : state.lastRequestAt + rules.resendSeconds * 1000 - now;
       if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000 } };
       state.lastRequestAt = now;
       if (!mayLogIn) return { next: state, result: { retryAfter: 0 } };
-      // A fresh window of attempts only when nothing is left to guess against; a resend keeps
-      // both the earlier codes and the count (NIST 800-63B: a new code must not reset it).
-      if (!state.sequences.some((s) => isLive(s, now))) state.attempts = 0;
       state.sequences.push({
         id,
         codeHash: hash(`code:${id}:${code}`),
@@ -108,13 +107,17 @@ export class LoginService {
     const ttlMs = rules.codeTtlSeconds * 1000;
     const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
       const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
-      if (state.attempts >= rules.maxAttempts) return { next: state, result: { kind: 'too_many' } };
-      const match = findByHash(state.sequences, (s) => hash(`code:${s.id}:${code}`), 'codeHash');
+      const match = findSequence(state.sequences, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)));
+      // A right code that can no longer sign in is not a guess: it costs no attempt.
+      if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
+      if (match?.burntAt != null) return { next: state, result: { kind: 'too_many' } };
       if (match && match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
       if (match) {
         consumeAll(state, now);
         return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
       }
+      // Past the cap every wrong code burns what is live, so a fresh code gets exactly one try
+      // until a login resets the count (NIST 800-63B: a new code must not reset it).
       state.attempts += 1;
       if (state.attempts >= rules.maxAttempts) {
         burnAll(state, now);
@@ -133,11 +136,12 @@ export class LoginService {
     if (!key) return this.#finishLogin('', { kind: 'invalid_link' });
     const outcome = await store.updateLogin<VerifyOutcome>(key, (current) => {
       if (!current) return { next: null, result: { kind: 'invalid_link' } };
-      const match = findByHash(current.sequences, () => tokenHash, 'tokenHash');
-      if (!match) return { next: current, result: { kind: 'invalid_link' } };
-      if (match.expiresAt <= now) return { next: current, result: { kind: 'expired' } };
-      consumeAll(current, now);
-      return { next: prune(current, now, rules.codeTtlSeconds * 1000), result: { kind: 'ok', sequence: match, address: current.address } };
+      const state = prune(current, now, rules.codeTtlSeconds * 1000);
+      const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
+      if (!match || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { kind: 'invalid_link' } };
+      if (match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
+      consumeAll(state, now);
+      return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
     });
     return this.#finishLogin(key, outcome);
   }
@@ -155,6 +159,21 @@ export class LoginService {
   /** Revokes the session on the server. Unknown tokens are fine: logging out twice is not an error. */
   async logout(token: string): Promise<void> {
     await this.#o.store.deleteSession(this.#o.hash(`session:${token}`));
+  }
+
+  /**
+   * Deletes what can never matter again: expired sessions, and login states holding no live or
+   * recent sequence, no wrong codes and no running resend wait. Keeps the data file from growing
+   * with every address ever typed.
+   */
+  async sweep(): Promise<{ logins: number; sessions: number }> {
+    const { store, clock, rules } = this.#o;
+    const now = clock.now();
+    const ttlMs = rules.codeTtlSeconds * 1000;
+    return store.sweep(now, (state) => {
+      const pruned = prune(state, now, ttlMs);
+      return isDisposable(pruned, now, rules.resendSeconds * 1000) ? null : pruned;
+    });
   }
 
   /** Resolves once every mail handed over so far has been sent or has failed. */

@@ -2,7 +2,6 @@
  * Pure functions over one email's LoginState: what a request and a verify do to it. They run
  * inside `Store.updateLogin`, with exclusive access to the state, so they must stay synchronous.
  */
-import { sameHash } from '../secrets.ts';
 import type { LoginState, SequenceRecord } from '../store/types.ts';
 
 export function emptyLoginState(emailKey: string, address: string): LoginState {
@@ -14,12 +13,21 @@ export function isLive(sequence: SequenceRecord, now: number): boolean {
 }
 
 /**
- * Drops what can never matter again: used and burnt sequences, and expired ones once a further
- * lifetime has passed (until then a late code still gets the kinder `expired_code`).
+ * Drops sequences a further lifetime after they expired. Used and burnt ones are kept until then
+ * too, so a code retried after it signed in (a client retrying on a lost answer, a second tab)
+ * is recognised and costs no attempt, and a late code still gets the kinder `expired_code`.
  */
 export function prune(state: LoginState, now: number, ttlMs: number): LoginState {
-  state.sequences = state.sequences.filter((s) => s.usedAt === null && s.burntAt === null && s.expiresAt + ttlMs > now);
+  state.sequences = state.sequences.filter((s) => s.expiresAt + ttlMs > now);
   return state;
+}
+
+/**
+ * A state that holds nothing worth keeping: no sequences, no wrong codes on record (those must
+ * survive until a login: NIST 800-63B), no resend wait running. The sweep deletes it.
+ */
+export function isDisposable(state: LoginState, now: number, resendMs: number): boolean {
+  return state.sequences.length === 0 && state.attempts === 0 && (state.lastRequestAt === null || state.lastRequestAt + resendMs <= now);
 }
 
 /** Marks every live sequence used: after a login, the other codes and links in flight are done. */
@@ -33,14 +41,11 @@ export function burnAll(state: LoginState, now: number): void {
 }
 
 /**
- * The sequence (not used, not burnt) whose hash matches. Every candidate is compared, in
- * constant time, so the answer time does not depend on which one matched.
+ * The sequence `matches` accepts, whatever its state. Every sequence is tried (callers compare
+ * hashes in constant time), so the answer time does not depend on which one matched.
  */
-export function findByHash(sequences: SequenceRecord[], hashOf: (s: SequenceRecord) => string, field: 'codeHash' | 'tokenHash'): SequenceRecord | null {
+export function findSequence(sequences: SequenceRecord[], matches: (s: SequenceRecord) => boolean): SequenceRecord | null {
   let found: SequenceRecord | null = null;
-  for (const sequence of sequences) {
-    const matches = sameHash(sequence[field], hashOf(sequence));
-    if (matches && sequence.usedAt === null && sequence.burntAt === null) found = sequence;
-  }
+  for (const sequence of sequences) if (matches(sequence)) found = sequence;
   return found;
 }

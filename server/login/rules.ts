@@ -12,4 +12,6 @@ export interface LoginRules {
   sessionTtlSeconds: number;
   /** `false`: unknown emails are answered exactly like known ones and get no mail. */
   userCreation: boolean;
+  /** `false` (RATE_LIMITS=off, refused in production) lifts the per-email resend wait, for load tests. */
+  rateLimits: boolean;
 }

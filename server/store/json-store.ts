@@ -13,7 +13,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import type { Change, LoginState, SessionRecord, Store, UserRecord } from './types.ts';
 import { StoreError } from './types.ts';
@@ -46,9 +46,12 @@ function emptyData(): JsonData {
 }
 
 export async function openJsonStore(file: string): Promise<Store> {
-  await mkdir(dirname(file), { recursive: true });
+  // The file holds addresses and userData: a directory we create is readable by us only.
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const data = await readDataFile(file);
-  const db = new Low<JsonData>(new JSONFile<JsonData>(file), data ?? emptyData());
+  // Compact JSON: indentation costs space on every write and grows with nesting depth.
+  const adapter = new DataFile<JsonData>(file, { parse: JSON.parse, stringify: (value) => JSON.stringify(value) });
+  const db = new Low<JsonData>(adapter, data ?? emptyData());
   if (!data) await db.write();
   return new JsonStore(db);
 }
@@ -90,6 +93,14 @@ class JsonStore implements Store {
     const data = this.#data;
     const before = data.logins[emailKey] ?? null;
     const { next, result } = change(before ? structuredClone(before) : null);
+    this.#putLogin(emailKey, before, next);
+    await this.#db.write();
+    return result;
+  }
+
+  /** Replaces one login state and keeps the link-token index in step with its sequences. */
+  #putLogin(emailKey: string, before: LoginState | null, next: LoginState | null): void {
+    const data = this.#data;
     for (const sequence of before?.sequences ?? []) delete data.linkTokens[sequence.tokenHash];
     if (next) {
       data.logins[emailKey] = next;
@@ -97,8 +108,6 @@ class JsonStore implements Store {
     } else {
       delete data.logins[emailKey];
     }
-    await this.#db.write();
-    return result;
   }
 
   async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
@@ -145,6 +154,25 @@ class JsonStore implements Store {
     delete this.#data.sessions[tokenHash];
     await this.#db.write();
     return true;
+  }
+
+  async sweep(now: number, tidy: (state: LoginState) => LoginState | null): Promise<{ logins: number; sessions: number }> {
+    const data = this.#data;
+    let logins = 0;
+    let sessions = 0;
+    for (const [emailKey, state] of Object.entries(data.logins)) {
+      const kept = tidy(structuredClone(state));
+      this.#putLogin(emailKey, state, kept);
+      if (!kept) logins += 1;
+    }
+    for (const [tokenHash, session] of Object.entries(data.sessions)) {
+      if (session.expiresAt <= now) {
+        delete data.sessions[tokenHash];
+        sessions += 1;
+      }
+    }
+    await this.#db.write();
+    return { logins, sessions };
   }
 
   async close(): Promise<void> {

@@ -69,6 +69,12 @@ export interface Store {
   /** Returns whether a session was removed. */
   deleteSession(tokenHash: string): Promise<boolean>;
 
+  /**
+   * Housekeeping in one write: `tidy` sees every login state and returns it (maybe trimmed) or
+   * null to delete it; sessions expired at `now` are deleted. Returns how many of each went.
+   */
+  sweep(now: number, tidy: (state: LoginState) => LoginState | null): Promise<{ logins: number; sessions: number }>;
+
   close(): Promise<void>;
 }
 
