@@ -22,16 +22,23 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; 
 // afterwards. As an ES module (tests, an app's own bundle) it is null: the page's origin it is.
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 
-/** The API base when the element has no `api` attribute: its script's origin plus `/auth`. */
-export function defaultApiBase(): string {
-  return (scriptSrc ? new URL(scriptSrc).origin : location.origin) + DEFAULT_BASE_PATH;
+/**
+ * The API base for the element's `api` attribute: absolute, without a trailing slash, and by
+ * default this script's origin plus `/auth`. Absolute because the base also keys the stored
+ * session and pending secrets: the `/auth/link` page says `api="/auth"`, and must find what a page
+ * with the full URL kept. Throws on an `api` that is not a URL.
+ */
+export function apiBase(api: string): string {
+  const fallback = (scriptSrc ? new URL(scriptSrc).origin : location.origin) + DEFAULT_BASE_PATH;
+  return new URL(api || fallback, location.href).href.replace(/\/+$/, '');
 }
 
 export class ApiClient {
+  /** From {@link apiBase}. */
   readonly base: string;
 
   constructor(base: string) {
-    this.base = base.replace(/\/+$/, '');
+    this.base = base;
   }
 
   config(): Promise<ApiResult<ConfigResponse>> {

@@ -26,7 +26,8 @@ interface Common {
 
 export type FlowState =
   | (Common & { step: 'email'; email: string })
-  | (Common & { step: 'code'; email: string; codeLength: number })
+  /** `recent`: no new code was sent, as one went to this email moments ago (the server said wait). */
+  | (Common & { step: 'code'; email: string; codeLength: number; recent?: true })
   /** The page was opened from a magic link; `token` waits for a verify (automatic or a click). */
   | (Common & { step: 'link'; token: string })
   | (Common & { step: 'signed-in'; user: User });
@@ -37,10 +38,12 @@ export type FlowAction =
   /** A request leaves: busy, and the previous error goes away (so a repeated one is announced again). */
   | { type: 'submit' }
   | { type: 'code-sent'; email: string; codeLength: number }
+  /** The email step got `rate_limited`: a code went there moments ago, so ask for it. */
+  | { type: 'code-pending'; email: string; codeLength: number }
   | { type: 'failed'; error: FlowError }
   | { type: 'signed-in'; user: User }
   | { type: 'link-opened'; token: string }
-  /** Back to the email step: "use a different email", sign out, `reset()`, a failed link. */
+  /** Back to the email step: "use a different email", sign out, `reset()`, a failed link with no session. */
   | { type: 'restart'; email: string };
 
 export function initialState(email = ''): FlowState {
@@ -53,6 +56,8 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return { ...state, busy: true, error: null };
     case 'code-sent':
       return { step: 'code', email: action.email, codeLength: action.codeLength, busy: false, error: null };
+    case 'code-pending':
+      return { step: 'code', email: action.email, codeLength: action.codeLength, busy: false, error: null, recent: true };
     case 'failed':
       return { ...state, busy: false, error: action.error };
     case 'signed-in':

@@ -60,6 +60,14 @@ function insertText(input: HTMLInputElement, value: string) {
   document.execCommand('insertText', false, value);
 }
 
+/** Replaces `crypto.subtle` (undefined: as on a plain-http page) until the returned function runs. */
+function stubSubtle(value: unknown): () => void {
+  Object.defineProperty(crypto, 'subtle', { value, configurable: true });
+  return () => delete (crypto as { subtle?: unknown }).subtle;
+}
+
+const unavailable = 'The sign-in service could not handle this request. Please try again later.';
+
 async function sendCode(el: PasswordlessLogin, email: string) {
   $<HTMLInputElement>(el, 'input[type="email"]')!.value = email;
   button(el, 'submit').click();
@@ -128,6 +136,55 @@ describe('<passwordless-login>', () => {
       ]);
       expect(button(el, 'submit').disabled).to.equal(false);
       await expect(el).to.be.accessible();
+    });
+
+    it('marks the email field invalid and describes it by the error', async () => {
+      const { el } = await mount();
+      expect($(el, '#email')!.getAttribute('aria-invalid')).to.equal('false');
+      $<HTMLInputElement>(el, '#email')!.value = `${'a'.repeat(65)}@example.com`; // local part over 64
+      button(el, 'submit').click();
+      await el.settled;
+      expect(text(el, '[role="alert"]')).to.equal('Please enter a valid email address.');
+      expect($(el, '#email')!.getAttribute('aria-invalid')).to.equal('true');
+      expect($(el, '#email')!.getAttribute('aria-describedby')).to.equal('error');
+      expect($(el, '#error')?.getAttribute('role')).to.equal('alert');
+      await expect(el).to.be.accessible();
+    });
+
+    const subtleStubs: Array<[string, unknown]> = [
+      ['missing (a plain-http page)', undefined],
+      ['failing', { digest: () => Promise.reject(new Error('no hashing here')) }],
+    ];
+    for (const [name, subtle] of subtleStubs) {
+      it(`sends the request without a clientHash when crypto.subtle is ${name}`, async () => {
+        const email = uniqueEmail('no-subtle');
+        const { el } = await mount();
+        const restore = stubSubtle(subtle);
+        try {
+          await sendCode(el, email);
+        } finally {
+          restore();
+        }
+        expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }]);
+        expect(button(el, 'submit').disabled).to.equal(false);
+        const fragment = new URLSearchParams(new URL((await mailTo(email)).link).hash.slice(1));
+        expect(fragment.has('pl_client')).to.equal(false);
+        expect(Object.keys(localStorage).filter((k) => k.includes(':pending:'))).to.deep.equal([]);
+      });
+    }
+
+    it('shows the error sentence instead of staying busy when something throws (an api that is not a URL)', async () => {
+      const { el } = await mount(html`<passwordless-login api="http://["></passwordless-login>`);
+      expect(text(el, '[role="alert"]')).to.equal(unavailable);
+      $<HTMLInputElement>(el, '#email')!.value = uniqueEmail('throws');
+      button(el, 'submit').click();
+      await el.settled;
+      expect(button(el, 'submit').disabled).to.equal(false);
+      expect(text(el, '[role="alert"]')).to.equal(unavailable);
+      expect(detailsOf('passwordless-error')).to.deep.equal([
+        { code: 'internal_error', message: unavailable },
+        { code: 'internal_error', message: unavailable },
+      ]);
     });
 
     it('treats an answer that is not JSON as a network error', async () => {
@@ -293,6 +350,43 @@ describe('<passwordless-login>', () => {
     });
   });
 
+  describe('a code sent moments ago', () => {
+    it('after a reload, the same email goes to the code step with the server\'s countdown and a note', async () => {
+      const email = uniqueEmail('again');
+      const first = await mount();
+      await sendCode(first.el, email);
+      await advanceServerClock(20_000);
+      events = [];
+      const { el } = await mount();
+      await sendCode(el, email);
+      expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }]);
+      expect(detailsOf('passwordless-error'), 'the refusal is not an error here').to.deep.equal([]);
+      expect(detailsOf('passwordless-code-sent'), 'no new code went out').to.deep.equal([]);
+      expect(text(el, '#note')).to.equal(
+        'A code was sent to this address a moment ago — enter it, or ask for a new one when the timer ends.',
+      );
+      expect($(el, '#code')!.getAttribute('aria-describedby')).to.equal('note');
+      expect(button(el, 'resend').disabled).to.equal(true);
+      expect(button(el, 'resend').textContent?.trim()).to.equal('Resend code in 40 s');
+      expect(await mailCount(email)).to.equal(1);
+      await expect(el).to.be.accessible();
+      insertText($<HTMLInputElement>(el, '#code')!, (await mailTo(email)).code);
+      await el.settled;
+      expect(el.user?.email).to.equal(email);
+    });
+
+    it('after "Use a different email" and the same one again, in Chinese too', async () => {
+      const email = uniqueEmail('again-zh');
+      const { el } = await mount(html`<passwordless-login lang="zh-CN"></passwordless-login>`);
+      await sendCode(el, email);
+      button(el, 'change-email').click();
+      await el.updateComplete;
+      await sendCode(el, email);
+      expect(text(el, '#note')).to.equal('刚刚已向此邮箱发送过验证码。请输入该验证码，或在倒计时结束后重新获取。');
+      expect(button(el, 'resend').textContent?.trim()).to.equal('60 秒后可重新发送');
+    });
+  });
+
   describe('magic link', () => {
     it('finishes at once in the browser that asked, and removes the token from the address bar', async () => {
       const email = uniqueEmail('link-own');
@@ -341,10 +435,62 @@ describe('<passwordless-login>', () => {
       expect(text(el, '[role="alert"]')).to.equal('This sign-in link is not valid any more. It may have been used already.');
       expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'invalid_link' });
       expect(Boolean(button(el, 'continue')), 'a used link offers no retry').to.equal(false);
+      expect(text(el, '[part~="text"]')).to.equal('Enter your email to get a new code and sign-in link.');
       await expect(el).to.be.accessible();
       button(el, 'back').click();
       await el.updateComplete;
       expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+    });
+  });
+
+  describe('magic link, more cases', () => {
+    it('after a failed link, "Back" returns to the session still kept', async () => {
+      const email = uniqueEmail('link-kept');
+      const first = await mount();
+      await signInWithCode(first.el, email); // which uses up the link in the same mail
+      history.replaceState(null, '', (await mailTo(email)).link);
+      const { el } = await mount();
+      button(el, 'continue').click();
+      await el.settled;
+      expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'invalid_link' });
+      expect(text(el, '[part~="text"]')).to.equal(`You are signed in as ${email}.`);
+      expect(button(el, 'back').textContent?.trim()).to.equal('Back');
+      button(el, 'back').click();
+      await el.updateComplete;
+      expect(detailsOf('passwordless-step-change').at(-1)).to.deep.equal({ step: 'signed-in' });
+      expect(Boolean(button(el, 'sign-out'))).to.equal(true);
+      expect(el.user?.email).to.equal(email);
+    });
+
+    it('keys the pending secret and the session by the absolute API URL, whether api is relative or not', async () => {
+      const email = uniqueEmail('relative');
+      const absolute = `${location.origin}/auth`;
+      const first = await mount(html`<passwordless-login api="/auth/"></passwordless-login>`);
+      await sendCode(first.el, email);
+      expect(Object.keys(localStorage)).to.deep.equal([`passwordless-login:pending:${absolute}`]);
+      history.replaceState(null, '', (await mailTo(email)).link);
+      const { el } = await mount(html`<passwordless-login api=${absolute}></passwordless-login>`);
+      expect(el.user?.email, 'finished at once with the secret kept by the relative api').to.equal(email);
+      const again = await mount(html`<passwordless-login api="/auth"></passwordless-login>`);
+      expect(again.el.user?.email, 'the relative api finds the session').to.equal(email);
+    });
+
+    it('still signs in with the click where hashing fails, even in the browser that asked', async () => {
+      const email = uniqueEmail('link-no-subtle');
+      const first = await mount();
+      await sendCode(first.el, email);
+      history.replaceState(null, '', (await mailTo(email)).link);
+      const restore = stubSubtle(undefined);
+      try {
+        const { el } = await mount();
+        expect(text(el, '[role="alert"]')).to.equal(null);
+        expect(el.user).to.equal(null);
+        button(el, 'continue').click();
+        await el.settled;
+        expect(el.user?.email).to.equal(email);
+      } finally {
+        restore();
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { Locale, type ConfigResponse, type User, type VerifyResponse } from '../server/contract.ts';
-import { ApiClient, defaultApiBase } from './api-client.ts';
+import { ApiClient, apiBase } from './api-client.ts';
 import { CountdownController, type Clock } from './countdown-controller.ts';
 import { emit, type Session } from './events.ts';
 import { initialState, transition, type FlowAction, type FlowError, type FlowState } from './flow.ts';
@@ -62,7 +62,7 @@ export class PasswordlessLogin extends LitElement {
     announcement: { state: true },
   };
 
-  /** API base URL, e.g. `https://auth.example.com/auth`. Default: this script's origin + `/auth`. */
+  /** API base URL, e.g. `https://auth.example.com/auth`; a relative one resolves against the page. Default: this script's origin + `/auth`. */
   api = '';
 
   /** Prefills the email field. */
@@ -191,7 +191,7 @@ export class PasswordlessLogin extends LitElement {
           <form part="form" @submit=${this.onEmailSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
             <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
-              .value=${flow.email} />
+              .value=${flow.email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>
         `;
@@ -200,11 +200,12 @@ export class PasswordlessLogin extends LitElement {
         const seconds = this.countdown.remaining;
         return html`
           <p part="text">${m.codeSentTo(flow.email)}</p>
+          ${flow.recent ? html`<p part="text" id="note">${m.codeSentRecently}</p>` : nothing}
           <form part="form" @submit=${this.onCodeSubmit}>
             <label part="label" for="code">${m.codeLabel}</label>
             <input part="input code-input" id="code" name="code" type="text" inputmode="numeric"
               autocomplete="one-time-code" required maxlength=${flow.codeLength * 3}
-              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : nothing} @input=${this.onCodeInput} />
+              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : flow.recent ? 'note' : nothing} @input=${this.onCodeInput} />
             <button part="button primary submit" ?disabled=${flow.busy}>${m.verifyCode}</button>
           </form>
           <div part="actions">
@@ -218,8 +219,10 @@ export class PasswordlessLogin extends LitElement {
       case 'link': {
         // A used or expired link cannot be retried, only replaced; a failed connection can.
         const retry = !flow.error || flow.error.code === 'network_error';
+        // "Back" leads to the session still kept, if any, else to the email step.
+        const user = this.stored?.user;
         return html`
-          <p part="text">${flow.busy ? m.signingIn : m.linkExplain}</p>
+          <p part="text">${flow.busy ? m.signingIn : retry ? m.linkExplain : user ? m.signedInAs(user.email) : m.linkFailed}</p>
           <div part="actions">
             ${retry
               ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.onContinue}>
@@ -227,7 +230,7 @@ export class PasswordlessLogin extends LitElement {
                 </button>`
               : nothing}
             ${flow.error
-              ? html`<button part="button back" type="button" @click=${this.onChangeEmail}>${m.backToEmail}</button>`
+              ? html`<button part="button back" type="button" @click=${this.onBack}>${user ? m.back : m.backToEmail}</button>`
               : nothing}
           </div>
         `;
@@ -243,9 +246,9 @@ export class PasswordlessLogin extends LitElement {
   }
 
   private async start(): Promise<void> {
-    const base = this.client.base;
     // Take the token out of the address bar before anything else can read or log it.
     const link = takeLinkFragment();
+    const base = this.client.base;
     this.stored = loadSession(base);
     if (link) this.dispatch({ type: 'link-opened', token: link.token });
     else if (this.stored) this.dispatch({ type: 'signed-in', user: this.stored.user });
@@ -287,10 +290,16 @@ export class PasswordlessLogin extends LitElement {
       ...(secret && { clientHash: secret.clientHash }),
     });
     if (!result.ok) {
-      if (result.error.code === 'rate_limited' && this.flow.step === 'code') {
-        this.startCountdown(result.error.retryAfter ?? this.config?.resendSeconds ?? 60);
-      }
-      this.fail(result.error);
+      const { error } = result;
+      const limited = error.code === 'rate_limited';
+      // Refused at the email step, a code went to this address moments ago (a reload, or "use a
+      // different email" and back): the person may hold it, so ask for it. The server answers
+      // unknown emails alike, so this reveals nothing. Without the config the code length is
+      // unknown, and the error stays on the email step.
+      const config = limited && this.flow.step === 'email' && this.config;
+      if (config) this.dispatch({ type: 'code-pending', email, codeLength: config.codeLength });
+      else this.fail(error);
+      if (limited && this.flow.step === 'code') this.startCountdown(error.retryAfter ?? this.config?.resendSeconds ?? 60);
       return;
     }
     if (secret) rememberSecret(this.client.base, secret.secret, email);
@@ -351,10 +360,16 @@ export class PasswordlessLogin extends LitElement {
     emit(this, 'passwordless-step-change', { step: this.flow.step });
   }
 
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
-    return work;
+  /**
+   * Tracks a handler's work for `settled`, and turns an exception in it (a browser without some
+   * API, an `api` that is not a URL, a bug) into the `internal_error` sentence and event: nothing
+   * may leave the element busy and silent.
+   */
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch(() => this.fail({ code: 'internal_error' }));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+    return tracked;
   }
 
   private onEmailSubmit(event: SubmitEvent): void {
@@ -395,6 +410,11 @@ export class PasswordlessLogin extends LitElement {
     this.dispatch({ type: 'restart', email: this.flow.step === 'code' ? this.flow.email : this.email });
   }
 
+  private onBack(): void {
+    this.interacted = true;
+    this.reset();
+  }
+
   private onContinue(): void {
     this.interacted = true;
     void this.track(this.verifyLink());
@@ -406,8 +426,8 @@ export class PasswordlessLogin extends LitElement {
   }
 
   private get client(): ApiClient {
-    const base = this.api || defaultApiBase();
-    if (this.apiClient?.base !== base.replace(/\/+$/, '')) this.apiClient = new ApiClient(base);
+    const base = apiBase(this.api);
+    if (this.apiClient?.base !== base) this.apiClient = new ApiClient(base);
     return this.apiClient;
   }
 

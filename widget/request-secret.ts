@@ -6,6 +6,9 @@
  * produce a matching hash from its storage, so it may finish at once, while a mail scanner or
  * another device must click "Continue" (a GET never signs anyone in). It is a convenience, not a
  * credential: the link token alone is what the server checks.
+ *
+ * `crypto.subtle` exists only in secure contexts (https, localhost): on a plain-http page the
+ * request goes without `clientHash`, and the link needs the click.
  */
 import { readJson, writeJson } from './storage.ts';
 
@@ -33,10 +36,17 @@ export async function hashSecret(secret: string): Promise<string> {
   return base64url(new Uint8Array(digest));
 }
 
-/** A fresh secret for one request, with the hash to send. Call {@link rememberSecret} once it is accepted. */
-export async function newSecret(): Promise<{ secret: string; clientHash: string }> {
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  return { secret, clientHash: await hashSecret(secret) };
+/**
+ * A fresh secret for one request, with the hash to send, or null where hashing is unavailable or
+ * fails. Call {@link rememberSecret} once the request is accepted.
+ */
+export async function newSecret(): Promise<{ secret: string; clientHash: string } | null> {
+  try {
+    const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    return { secret, clientHash: await hashSecret(secret) };
+  } catch {
+    return null;
+  }
 }
 
 export function rememberSecret(apiBase: string, secret: string, email: string, now = Date.now()): void {
@@ -47,8 +57,12 @@ export function rememberSecret(apiBase: string, secret: string, email: string, n
 /** Whether `clientHash` (from the link) belongs to a request this browser made. */
 export async function isOwnRequest(apiBase: string, clientHash: string | null, now = Date.now()): Promise<boolean> {
   if (!clientHash) return false;
-  const hashes = await Promise.all(pending(apiBase, now).map((p) => hashSecret(p.secret)));
-  return hashes.includes(clientHash);
+  try {
+    const hashes = await Promise.all(pending(apiBase, now).map((p) => hashSecret(p.secret)));
+    return hashes.includes(clientHash);
+  } catch {
+    return false;
+  }
 }
 
 /** Once signed in, the pending secrets have done their job. */

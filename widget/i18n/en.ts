@@ -9,6 +9,8 @@ export const en: Messages = {
   emailLabel: 'Email address',
   sendCode: 'Email me a code',
   codeSentTo: (email) => `We sent a code and a sign-in link to ${email}.`,
+  codeSentRecently:
+    'A code was sent to this address a moment ago — enter it, or ask for a new one when the timer ends.',
   codeLabel: 'Code from the email',
   verifyCode: 'Sign in',
   resend: 'Resend code',
@@ -18,11 +20,13 @@ export const en: Messages = {
   linkTitle: 'Continue signing in',
   linkExplain: 'You opened a sign-in link. Continue to sign in on this device.',
   linkContinue: 'Continue signing in',
+  linkFailed: 'Enter your email to get a new code and sign-in link.',
   signingIn: 'Signing you in…',
   signedInTitle: 'Signed in',
   signedInAs: (email) => `You are signed in as ${email}.`,
   signOut: 'Sign out',
   backToEmail: 'Sign in with your email',
+  back: 'Back',
   networkError: 'Could not reach the sign-in service. Check your connection and try again.',
   errors: {
     invalid_request: unavailable,
@@ -41,6 +45,7 @@ export const en: Messages = {
     invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
     unauthenticated: 'Your session has ended. Please sign in again.',
     not_found: unavailable,
+    method_not_allowed: unavailable,
     internal_error: unavailable,
   },
 };

@@ -9,6 +9,8 @@ export interface Messages {
   sendCode: string;
   /** Under the code field: where the code went. */
   codeSentTo: (email: string) => string;
+  /** Under it, when the server refused a new code because one went to this address moments ago. */
+  codeSentRecently: string;
   codeLabel: string;
   verifyCode: string;
   resend: string;
@@ -20,12 +22,16 @@ export interface Messages {
   linkTitle: string;
   linkExplain: string;
   linkContinue: string;
+  /** Instead of `linkExplain` once the link is used or expired, with no session kept: only a new one helps. */
+  linkFailed: string;
   signingIn: string;
   signedInTitle: string;
   signedInAs: (email: string) => string;
   signOut: string;
-  /** On a failed link: back to the email step. */
+  /** On a failed link with no session kept: back to the email step. */
   backToEmail: string;
+  /** On a failed link while a session is kept: back to the signed-in step. */
+  back: string;
   /** The fetch failed or the answer was not the API's JSON. */
   networkError: string;
   errors: Record<ErrorCode, string | ((error: FlowError) => string)>;
