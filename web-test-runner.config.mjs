@@ -1,21 +1,9 @@
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromiumArgs, chromiumPath } from './widget/testing/chromium.mjs';
 import { testBackend } from './widget/testing/test-backend.mjs';
 import { summaryLineReporter } from './widget/testing/summary-reporter.mjs';
-
-// Flags that let Debian's Chromium run as root on a machine with no network (see TOOLCHAIN.md):
-// without the background-networking ones it keeps dialing hosts it cannot reach.
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 // The widget tests run against the real backend (server/testing/test-server.ts), proxied under
 // this server's own /auth; see widget/testing/test-backend.mjs.
@@ -30,7 +18,7 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        executablePath: chromiumPath,
         headless: true,
         args: chromiumArgs,
       },

@@ -5,8 +5,10 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { LoginRules } from './login/rules.ts';
 
-export interface Config {
+/** Everything `npm start` needs; the login rules (CODE_LENGTH … USER_CREATION, RATE_LIMITS) as `LoginRules`. */
+export interface Config extends LoginRules {
   production: boolean;
   port: number;
   host: string;
@@ -22,13 +24,6 @@ export interface Config {
   allowedOrigins: string[];
   /** Allowed landing-page URL prefixes for `redirectTo`. */
   redirectUrls: string[];
-  rateLimits: boolean;
-  codeLength: number;
-  codeTtlSeconds: number;
-  resendSeconds: number;
-  maxAttempts: number;
-  sessionTtlSeconds: number;
-  userCreation: boolean;
   basePath: string;
 }
 

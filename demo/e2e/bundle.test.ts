@@ -5,37 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { DEFAULT_WIDGET_FILE } from '../../server/backend.ts';
-import { collectPageErrors, cspViolations, launchBrowser, newContext, screenshot, startDemoServer, type DemoServer } from './harness.ts';
+import { collectPageErrors, cspViolations, newContext, screenshot, useDemo } from './harness.ts';
 
 describe('the built bundle', () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemo();
 
   it('is what the server sends as /passwordless-login.js', async () => {
-    const response = await fetch(`${server.url}/passwordless-login.js`);
+    const response = await fetch(`${demo.server.url}/passwordless-login.js`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /javascript/);
     assert.equal(await response.text(), await readFile(DEFAULT_WIDGET_FILE, 'utf8'));
   });
 
   it('defines <passwordless-login> and renders its email step on the demo page', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(demo.browser);
     const errors = collectPageErrors(context);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     assert.equal(await page.evaluate(() => customElements.get('passwordless-login') !== undefined), true, 'the element is defined');
     await page.getByLabel('Email address').waitFor();
     await page.getByRole('button', { name: 'Email me a code' }).waitFor();
@@ -50,9 +38,9 @@ describe('the built bundle', () => {
     ['the magic-link landing page', '/auth/link'],
   ] as const) {
     it(`runs ${name} with zero Content-Security-Policy violations`, async () => {
-      const context = await newContext(browser);
+      const context = await newContext(demo.browser);
       const page = await context.newPage();
-      const response = await page.goto(server.url + path);
+      const response = await page.goto(demo.server.url + path);
       assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/, 'the page is served under the strict CSP');
       await page.getByLabel('Email address').waitFor();
       // Styles, fonts and the mailbox poll have all had their chance once the page is idle.

@@ -3,34 +3,22 @@
  * language switch.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, screenshot, startDemoServer, uniqueEmail, type DemoServer } from './harness.ts';
+import { describe, it } from 'node:test';
+import { newContext, screenshot, uniqueEmail, useDemo } from './harness.ts';
 
 describe('the demo page', () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemo();
 
   it('logs the element\'s events and lists the mail in the dev mailbox with its code and link', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(demo.browser);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     const mailbox = page.getByRole('region', { name: 'Dev mailbox' });
     await mailbox.getByText('0 messages').waitFor();
 
     const email = uniqueEmail('panel');
     await page.getByLabel('Email address').fill(email);
-    const sent = server.nextMailTo(email);
+    const sent = demo.server.nextMailTo(email);
     await page.getByRole('button', { name: 'Email me a code' }).click();
     const mail = await sent;
 
@@ -49,9 +37,9 @@ describe('the demo page', () => {
   });
 
   it('switches the element to Simplified Chinese', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(demo.browser);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     await page.getByLabel('Email address').waitFor();
 
     await page.getByLabel('Language').selectOption('zh-CN');
@@ -63,7 +51,7 @@ describe('the demo page', () => {
     // The email is written in the language the element shows.
     const email = uniqueEmail('zh');
     await page.getByLabel('电子邮箱').fill(email);
-    const sent = server.nextMailTo(email);
+    const sent = demo.server.nextMailTo(email);
     await page.getByRole('button', { name: '发送验证码' }).click();
     const mail = await sent;
     await page.getByLabel('邮件中的验证码').waitFor();

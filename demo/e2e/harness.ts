@@ -6,27 +6,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../widget/testing/chromium.mjs';
 import { mountDemo } from '../demo-routes.ts';
 import { DEFAULT_WIDGET_FILE } from '../../server/backend.ts';
 import type { DevMail } from '../../server/mail/types.ts';
 import { startTestServer, type TestServer } from '../../server/testing/test-server.ts';
-
-/**
- * Debian's Chromium as root on a machine without network (TOOLCHAIN.md): `--no-sandbox` for root,
- * the rest so it does not keep dialing hosts it cannot reach. The same list as the widget's
- * browser tests in web-test-runner.config.mjs.
- */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 /** A step that should take milliseconds; long enough for a loaded 2-core CI machine. */
 export const STEP_TIMEOUT_MS = 10_000;
@@ -34,11 +20,10 @@ export const STEP_TIMEOUT_MS = 10_000;
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    throw new Error(`No browser at ${executablePath}: install Chromium (apt-get install chromium, or bash .ci/run) or set CHROME_PATH.`);
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No browser at ${chromiumPath}: install Chromium (apt-get install chromium, or bash .ci/run) or set CHROME_PATH.`);
   }
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }
 
 export interface DemoServer {
@@ -60,6 +45,23 @@ export async function startDemoServer(): Promise<DemoServer> {
     nextMailTo: (to) => testServer.mailbox.waitForMail((mail) => mail.to === to, { timeoutMs: STEP_TIMEOUT_MS }),
     close: () => testServer.close(),
   };
+}
+
+/**
+ * The demo server and a browser for one test file: started before its first test, closed after
+ * its last. Read `server` and `browser` inside tests (they exist once the `before` hook ran).
+ */
+export function useDemo(): { readonly server: DemoServer; readonly browser: Browser } {
+  const demo = {} as { server: DemoServer; browser: Browser };
+  before(async () => {
+    demo.server = await startDemoServer();
+    demo.browser = await launchBrowser();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.server?.close();
+  });
+  return demo;
 }
 
 export interface RecordedEvent {

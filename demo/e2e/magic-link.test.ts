@@ -3,45 +3,32 @@
  * in any other, and a plain GET of it (a mail scanner) consumes nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { DevMail } from '../../server/mail/types.ts';
 import type { SuccessDetail } from '../../widget/events.ts';
 import {
   collectPageErrors,
   elementSessionToken,
-  launchBrowser,
   newContext,
   recordedEvents,
   screenshot,
   sessionStatus,
-  startDemoServer,
   uniqueEmail,
+  useDemo,
   waitForElementEvent,
-  type DemoServer,
 } from './harness.ts';
 
 describe('the magic link', () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemo();
 
   /** Asks for a code on the demo page in `context` and returns that page and the mail. */
   async function requestLink(context: BrowserContext, label: string): Promise<{ page: Page; mail: DevMail & { link: string } }> {
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     const email = uniqueEmail(label);
     await page.getByLabel('Email address').fill(email);
-    const sent = server.nextMailTo(email);
+    const sent = demo.server.nextMailTo(email);
     await page.getByRole('button', { name: 'Email me a code' }).click();
     const mail = await sent;
     await page.getByLabel('Code from the email').waitFor();
@@ -60,7 +47,7 @@ describe('the magic link', () => {
   }
 
   it('signs in without a click in the browser that asked, and takes the token out of the address bar', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(demo.browser);
     const errors = collectPageErrors(context);
     const { mail } = await requestLink(context, 'same-browser');
 
@@ -72,19 +59,19 @@ describe('the magic link', () => {
     assert.equal(success.method, 'link');
     assert.equal(success.user.email, mail.to);
     assert.doesNotMatch(linkPage.url(), /pl_token|pl_client/);
-    assert.equal(linkPage.url(), `${server.url}/`);
+    assert.equal(linkPage.url(), `${demo.server.url}/`);
     assert.equal(await linkPage.getByRole('button', { name: 'Continue signing in' }).count(), 0, 'no click was asked for');
-    assert.equal(await sessionStatus(server.url, success.session.token), 200);
+    assert.equal(await sessionStatus(demo.server.url, success.session.token), 200);
     await screenshot(linkPage, 'link-same-browser-signed-in');
     assert.deepEqual(errors, []);
     await context.close();
   });
 
   it('asks for a "Continue" click in another browser and consumes nothing before it', async () => {
-    const asking = await newContext(browser);
+    const asking = await newContext(demo.browser);
     const { mail } = await requestLink(asking, 'other-browser');
 
-    const other = await newContext(browser);
+    const other = await newContext(demo.browser);
     const errors = collectPageErrors(other);
     const page = await other.newPage();
     const verifies = countVerifies(page);
@@ -105,11 +92,11 @@ describe('the magic link', () => {
     assert.equal(success.method, 'link');
     assert.equal(success.user.email, mail.to);
     assert.equal(verifies.count, 1);
-    assert.equal(await sessionStatus(server.url, success.session.token), 200);
+    assert.equal(await sessionStatus(demo.server.url, success.session.token), 200);
     await screenshot(page, 'link-other-browser-2-signed-in');
 
     // Single use: the same link opened again (say, in a third browser) cannot sign in twice.
-    const third = await newContext(browser);
+    const third = await newContext(demo.browser);
     const again = await third.newPage();
     await again.goto(mail.link);
     await again.getByRole('button', { name: 'Continue signing in' }).click();
@@ -121,25 +108,25 @@ describe('the magic link', () => {
   });
 
   it('is not consumed by a plain GET, nor by a page that loads it without running scripts', async () => {
-    const asking = await newContext(browser);
+    const asking = await newContext(demo.browser);
     const { mail } = await requestLink(asking, 'scanner');
     const fragment = new URL(mail.link).hash;
 
     // A mail scanner fetching the link as it is, and the backend's own landing page with the fragment.
-    for (const url of [mail.link, `${server.url}/auth/link${fragment}`]) {
+    for (const url of [mail.link, `${demo.server.url}/auth/link${fragment}`]) {
       const response = await fetch(url);
       assert.equal(response.status, 200, url);
       await response.text();
     }
     // A scanner that renders HTML but runs no script.
-    const noScript = await newContext(browser, { javaScriptEnabled: false });
-    for (const url of [mail.link, `${server.url}/auth/link${fragment}`]) await (await noScript.newPage()).goto(url);
+    const noScript = await newContext(demo.browser, { javaScriptEnabled: false });
+    for (const url of [mail.link, `${demo.server.url}/auth/link${fragment}`]) await (await noScript.newPage()).goto(url);
     await noScript.close();
 
     // The link still works afterwards, here on the backend's landing page in a fresh browser.
-    const other = await newContext(browser);
+    const other = await newContext(demo.browser);
     const page = await other.newPage();
-    await page.goto(`${server.url}/auth/link${fragment}`);
+    await page.goto(`${demo.server.url}/auth/link${fragment}`);
     await page.getByRole('button', { name: 'Continue signing in' }).click();
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
     const success = (await waitForElementEvent(page, 'passwordless-success')) as SuccessDetail;

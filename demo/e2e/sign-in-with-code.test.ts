@@ -3,47 +3,33 @@
  * it, stay signed in across a reload, and sign out so that the server forgets the session.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import type { SuccessDetail } from '../../widget/events.ts';
 import {
   collectPageErrors,
   elementSessionToken,
-  launchBrowser,
   newContext,
   recordedEvents,
   screenshot,
   sessionStatus,
-  startDemoServer,
   uniqueEmail,
+  useDemo,
   waitForElementEvent,
-  type DemoServer,
 } from './harness.ts';
 
 describe('signing in with the code on the demo page', () => {
-  let server: DemoServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = useDemo();
 
   it('signs in with the code from the mailbox panel, survives a reload, and signs out on the server', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(demo.browser);
     const errors = collectPageErrors(context);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     const email = uniqueEmail('code');
 
     await page.getByLabel('Email address').fill(email);
     await screenshot(page, 'code-1-email-typed');
-    const sent = server.nextMailTo(email);
+    const sent = demo.server.nextMailTo(email);
     await page.getByRole('button', { name: 'Email me a code' }).click();
     const mail = await sent;
     await waitForElementEvent(page, 'passwordless-code-sent');
@@ -65,7 +51,7 @@ describe('signing in with the code on the demo page', () => {
     assert.equal(success.user.emailVerified, true);
     const token = success.session.token;
     assert.equal(await elementSessionToken(page), token);
-    assert.equal(await sessionStatus(server.url, token), 200, 'the server knows the session');
+    assert.equal(await sessionStatus(demo.server.url, token), 200, 'the server knows the session');
     await screenshot(page, 'code-3-signed-in');
 
     await page.reload();
@@ -78,7 +64,7 @@ describe('signing in with the code on the demo page', () => {
     await waitForElementEvent(page, 'passwordless-signed-out');
     await page.getByLabel('Email address').waitFor();
     assert.equal(await elementSessionToken(page), null);
-    assert.equal(await sessionStatus(server.url, token), 401, 'the session is revoked on the server');
+    assert.equal(await sessionStatus(demo.server.url, token), 401, 'the session is revoked on the server');
     await screenshot(page, 'code-5-signed-out');
 
     await page.reload();
@@ -89,13 +75,13 @@ describe('signing in with the code on the demo page', () => {
   });
 
   it('says how many attempts are left after a wrong code, then accepts the right one', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(demo.browser);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     const email = uniqueEmail('wrong-code');
 
     await page.getByLabel('Email address').fill(email);
-    const sent = server.nextMailTo(email);
+    const sent = demo.server.nextMailTo(email);
     await page.getByRole('button', { name: 'Email me a code' }).click();
     const { code } = await sent;
     assert.ok(code);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { LogEntry, Logger } from '../logger.ts';
+import { recordingLogger } from '../testing/recording-logger.ts';
 import { createMailer } from './mailer.ts';
 import { TemplateError } from './render.ts';
 import type { LoginMail, MailTransport, OutgoingMail } from './types.ts';
@@ -16,16 +16,6 @@ const mail: LoginMail = {
   expiresInMinutes: 10,
 };
 const from = 'no-reply@example.net';
-
-function recordingLogger() {
-  const entries: (LogEntry & { level: string })[] = [];
-  const logger: Logger = {
-    info: (entry) => entries.push({ level: 'info', ...entry }),
-    warn: (entry) => entries.push({ level: 'warn', ...entry }),
-    error: (entry) => entries.push({ level: 'error', ...entry }),
-  };
-  return { logger, entries };
-}
 
 /** A transport whose sends stay pending until the test settles them. */
 function heldTransport() {

@@ -5,48 +5,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { LogEntry, Logger } from '../logger.ts';
+import { recordingLogger } from '../testing/recording-logger.ts';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { createMailer } from './mailer.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
 import type { LoginMail } from './types.ts';
-
-interface Received {
-  envelopeTo: string[];
-  parsed: ParsedMail;
-}
-
-/** An SMTP server that hands each parsed message to the next waiting `nextMessage()`. */
-async function startSmtpServer() {
-  const inbox: Received[] = [];
-  const waiting: ((message: Received) => void)[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
-          const message = { envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed };
-          const waiter = waiting.shift();
-          if (waiter) waiter(message);
-          else inbox.push(message);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    port,
-    nextMessage: () =>
-      inbox.length > 0 ? Promise.resolve(inbox.shift()!) : new Promise<Received>((resolve) => waiting.push(resolve)),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** A port that was free a moment ago and has nothing listening on it now. */
 async function deadPort(): Promise<number> {
@@ -55,16 +19,6 @@ async function deadPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-function recordingLogger() {
-  const entries: (LogEntry & { level: string })[] = [];
-  const logger: Logger = {
-    info: (entry) => entries.push({ level: 'info', ...entry }),
-    warn: (entry) => entries.push({ level: 'warn', ...entry }),
-    error: (entry) => entries.push({ level: 'error', ...entry }),
-  };
-  return { logger, entries };
 }
 
 const mail: LoginMail = {
@@ -80,9 +34,9 @@ const from = 'Sign-in <no-reply@auth.example.com>';
 const bounded = { timeout: 10_000 };
 
 describe('mailer over SMTP', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let smtp: SmtpSink;
   before(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startSmtpSink();
   });
   after(async () => {
     await smtp.close();
@@ -91,9 +45,9 @@ describe('mailer over SMTP', () => {
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`delivers a ${locale} login mail with the code in the subject and both parts carrying the code and link`, bounded, async () => {
       const { logger, entries } = recordingLogger();
-      const mailer = createMailer({ transport: createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`), from, logger });
+      const mailer = createMailer({ transport: createSmtpTransport(smtp.url), from, logger });
       try {
-        const received = smtp.nextMessage();
+        const received = smtp.nextMail();
         mailer.dispatch({ ...mail, locale });
         const { envelopeTo, parsed } = await received;
         assert.deepEqual(envelopeTo, [mail.to]);
