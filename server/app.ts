@@ -16,10 +16,14 @@ export interface AppOptions {
   logger: Logger;
   /** The built widget (one file, Lit included), or null when it has not been built. */
   widgetScript: string | null;
+  /** Proxies in front whose X-Forwarded-For to trust for the client IP (TRUST_PROXY); 0: the socket. */
+  trustProxy?: number;
 }
 
-export function createApp({ router, logger, widgetScript }: AppOptions): Koa {
-  const app = new Koa();
+export function createApp({ router, logger, widgetScript, trustProxy = 0 }: AppOptions): Koa {
+  // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
+  // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
+  const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
   // Headers outermost, so error answers carry them too.
   app.use(securityHeaders);
   app.use(errorsMiddleware(logger));

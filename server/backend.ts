@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import { createApp, WIDGET_PATH } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { memoryIpLimiters } from './http/ip-limits.ts';
 import { createPasswordlessRouter } from './http/router.ts';
 import { ApiPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
@@ -58,15 +59,18 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage });
   const router = createPasswordlessRouter({
     service,
-    allowedOrigins: config.allowedOrigins,
+    // The backend's own pages (the link landing page) call the API from its own origin.
+    allowedOrigins: [...new Set([...config.allowedOrigins, new URL(config.publicUrl).origin])],
     // The backend's own landing page is always a fine place to land (the widget there may ask again).
     redirectUrls: [...config.redirectUrls, landingPage],
     basePath: config.basePath,
     widgetUrl: WIDGET_PATH,
+    ipLimiters: config.rateLimits ? memoryIpLimiters(config.ipLimits) : false,
+    sessionCookie: config.sessionCookie,
   });
   const widgetScript = await readOptional(options.widgetFile ?? DEFAULT_WIDGET_FILE);
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript });
+  const app = createApp({ router, logger, widgetScript, trustProxy: config.trustProxy });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),

@@ -25,7 +25,22 @@ export interface Config extends LoginRules {
   /** Allowed landing-page URL prefixes for `redirectTo`. */
   redirectUrls: string[];
   basePath: string;
+  /** Per client IP (IPv6 by /64), per 15-minute window: code requests and verifies. */
+  ipLimits: IpLimits;
+  /** Proxies in front whose X-Forwarded-For is trusted for the client IP; 0 = use the socket. */
+  trustProxy: number;
+  /** Sessions in an HttpOnly `__Host-` cookie instead of a bearer token (same-site APIs). */
+  sessionCookie: boolean;
 }
+
+export interface IpLimits {
+  requests: number;
+  verifies: number;
+  windowSeconds: number;
+}
+
+/** 15 minutes: long enough to slow a scan, short enough that an office behind one NAT recovers. */
+const IP_WINDOW_SECONDS = 900;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -75,6 +90,11 @@ const EnvSchema = z.object({
   MAX_ATTEMPTS: int(1, 100).default(5),
   SESSION_TTL_SECONDS: int(60, 31_536_000).default(2_592_000),
   USER_CREATION: bool.default(true),
+  CODES_PER_HOUR: int(1, 1000).default(5),
+  REQUESTS_PER_IP: int(1, 1_000_000).default(30),
+  VERIFIES_PER_IP: int(1, 1_000_000).default(60),
+  TRUST_PROXY: int(0, 10).default(0),
+  SESSION_COOKIE: bool.default(false),
   BASE_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
 });
 
@@ -95,6 +115,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (e.RATE_LIMITS === 'off') throw new ConfigError('RATE_LIMITS: "off" is refused when NODE_ENV=production');
   }
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
+  if (e.SESSION_COOKIE && !/^https:|^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl)) {
+    throw new ConfigError('SESSION_COOKIE: needs an https PUBLIC_URL (the cookie is Secure)');
+  }
   // With no PUBLIC_URL (development), the demo opened as 127.0.0.1 works as well as localhost.
   const loopbackAliases = e.PUBLIC_URL ? [] : [`http://127.0.0.1:${e.PORT}`];
   const allowedOrigins = e.ALLOWED_ORIGINS ?? [publicUrl, ...loopbackAliases];
@@ -117,6 +141,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttempts: e.MAX_ATTEMPTS,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     userCreation: e.USER_CREATION,
+    codesPerHour: e.CODES_PER_HOUR,
+    maxConsecutiveFailures: 100,
+    lockoutSeconds: 86_400,
+    ipLimits: { requests: e.REQUESTS_PER_IP, verifies: e.VERIFIES_PER_IP, windowSeconds: IP_WINDOW_SECONDS },
+    trustProxy: e.TRUST_PROXY,
+    sessionCookie: e.SESSION_COOKIE,
     basePath: e.BASE_PATH,
   };
 }

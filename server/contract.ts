@@ -59,6 +59,11 @@ export const ErrorCode = {
   invalid_link: 'invalid_link',
   /** No valid session token was presented. */
   unauthenticated: 'unauthenticated',
+  /**
+   * A state-changing call from a browser on a site not in ALLOWED_ORIGINS (403): a foreign page
+   * may not request codes, sign a visitor in, or sign anyone out.
+   */
+  forbidden_origin: 'forbidden_origin',
   not_found: 'not_found',
   /** The path exists but not with this method (405). */
   method_not_allowed: 'method_not_allowed',
@@ -90,6 +95,11 @@ export interface ConfigResponse {
   expiresIn: number;
   /** Seconds between two requests for the same email. */
   resendSeconds: number;
+  /**
+   * `true` when sessions live in an HttpOnly `__Host-` cookie (SESSION_COOKIE=on): the verify
+   * answer then carries no token, and the widget sends requests with credentials instead.
+   */
+  sessionCookie: boolean;
 }
 
 /** `POST /auth/request`. */
@@ -139,7 +149,8 @@ export interface SessionInfo {
 /** `200` from `POST /auth/verify`. */
 export interface VerifyResponse {
   user: User;
-  session: SessionInfo & { token: string };
+  /** `token` is absent in cookie mode: the session is in an HttpOnly cookie, out of reach of scripts. */
+  session: SessionInfo & { token?: string };
 }
 
 /** `200` from `GET /auth/session`. */

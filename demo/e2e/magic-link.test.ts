@@ -61,7 +61,7 @@ describe('the magic link', () => {
     assert.doesNotMatch(linkPage.url(), /pl_token|pl_client/);
     assert.equal(linkPage.url(), `${demo.server.url}/`);
     assert.equal(await linkPage.getByRole('button', { name: 'Continue signing in' }).count(), 0, 'no click was asked for');
-    assert.equal(await sessionStatus(demo.server.url, success.session.token), 200);
+    assert.equal(await sessionStatus(demo.server.url, success.session.token!), 200);
     await screenshot(linkPage, 'link-same-browser-signed-in');
     assert.deepEqual(errors, []);
     await context.close();
@@ -92,7 +92,7 @@ describe('the magic link', () => {
     assert.equal(success.method, 'link');
     assert.equal(success.user.email, mail.to);
     assert.equal(verifies.count, 1);
-    assert.equal(await sessionStatus(demo.server.url, success.session.token), 200);
+    assert.equal(await sessionStatus(demo.server.url, success.session.token!), 200);
     await screenshot(page, 'link-other-browser-2-signed-in');
 
     // Single use: the same link opened again (say, in a third browser) cannot sign in twice.

@@ -50,6 +50,7 @@ describe('signing in with the code on the demo page', () => {
     assert.equal(success.user.email, email);
     assert.equal(success.user.emailVerified, true);
     const token = success.session.token;
+    assert.ok(token, 'bearer mode hands the token to the page');
     assert.equal(await elementSessionToken(page), token);
     assert.equal(await sessionStatus(demo.server.url, token), 200, 'the server knows the session');
     await screenshot(page, 'code-3-signed-in');

@@ -2,23 +2,29 @@
  * `createPasswordlessRouter(options)`: the HTTP contract of DESIGN.md as a @koa/router that
  * mounts in any Koa app. It validates every input with zod at the edge and hands plain values to
  * the login service; it knows nothing of the store or the mailer.
+ *
+ * In front of each state-changing call, in order: the origin guard (no foreign browser page),
+ * the per-IP limit, JSON only, then zod. The cheapest refusals come first.
  */
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
 import { ApiPath, DEFAULT_BASE_PATH, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
 import { LoginError } from '../errors.ts';
 import type { LoginService } from '../login/login-service.ts';
-import { bearerToken } from './bearer.ts';
+import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonOnly } from './json-only.ts';
 import { renderLinkPage } from './link-page.ts';
+import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
 import { RequestSchema, VerifyCodeSchema, VerifyLinkSchema } from './schemas.ts';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './session-token.ts';
 import { parseBody } from './validate.ts';
 
 export interface PasswordlessRouterOptions {
   service: LoginService;
-  /** Exact origins allowed to call the API from a browser. */
+  /** Exact origins allowed to call the API from a browser (CORS and the origin guard). */
   allowedOrigins: string[];
   /** Allowed landing-page URL prefixes for `redirectTo`. */
   redirectUrls: string[];
@@ -28,22 +34,35 @@ export interface PasswordlessRouterOptions {
   widgetUrl?: string;
   /** Largest accepted JSON body; default 8 KB (an email, a URL and a little userData). */
   bodyLimit?: string;
+  /**
+   * Per-client-IP limiters; `false` lifts them (RATE_LIMITS=off). Default: in memory, 30 code
+   * requests and 60 verifies per IP per 15 minutes. The client IP is `ctx.ip`: set the app's
+   * `proxy` and `maxIpsCount` when behind proxies, or every client shares the proxy's address.
+   */
+  ipLimiters?: IpLimiters | false;
+  /** Sessions in an HttpOnly `__Host-` cookie instead of the answer body (same-site APIs only). */
+  sessionCookie?: boolean;
 }
+
+const pass: Middleware = (_ctx, next) => next();
 
 export function createPasswordlessRouter(options: PasswordlessRouterOptions): Router {
   const { service } = options;
   const basePath = options.basePath ?? DEFAULT_BASE_PATH;
+  const cookieMode = options.sessionCookie ?? false;
   const router = new Router({ prefix: basePath });
   const allowed = new Set(options.allowedOrigins);
+  const limiters = options.ipLimiters ?? memoryIpLimiters({ requests: 30, verifies: 60, windowSeconds: 900 });
 
   // CORS for exact origins only: no `*`, never the `null` origin; @koa/cors adds `Vary: Origin`.
-  // Sessions travel as bearer tokens, so no credentials are allowed cross-origin.
+  // Credentials only in cookie mode, and then still only for those exact origins.
   router.use(
     cors({
       origin: (ctx) => {
         const origin = ctx.get('Origin');
         return allowed.has(origin) ? origin : '';
       },
+      credentials: cookieMode,
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['Content-Type', 'Authorization'],
       maxAge: 600,
@@ -60,7 +79,9 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.set('Cache-Control', 'no-store');
     await next();
   });
+  const guard = originGuard(allowed);
   const json = [jsonOnly, bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '8kb', jsonStrict: true })];
+  const limit = (which: keyof IpLimiters) => (limiters ? limitByIp(limiters[which]) : pass);
 
   router.get(ApiPath.config, (ctx) => {
     const { rules } = service;
@@ -70,11 +91,12 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       defaultLocale: Locale.en,
       expiresIn: rules.codeTtlSeconds,
       resendSeconds: rules.resendSeconds,
+      sessionCookie: cookieMode,
     };
     ctx.body = body;
   });
 
-  router.post(ApiPath.request, ...json, async (ctx) => {
+  router.post(ApiPath.request, guard, limit('requests'), ...json, async (ctx) => {
     const input = parseBody(RequestSchema, ctx.request.body);
     const redirectTo = input.redirectTo === undefined ? undefined : checkRedirect(input.redirectTo, options.redirectUrls);
     ctx.body = await service.requestLogin({
@@ -87,29 +109,36 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.status = 202;
   });
 
-  router.post(ApiPath.verify, ...json, async (ctx) => {
+  router.post(ApiPath.verify, guard, limit('verifies'), ...json, async (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
-    if (body && typeof body === 'object' && 'token' in body) {
-      ctx.body = await service.verifyLink(parseBody(VerifyLinkSchema, body).token);
-    } else {
-      const input = parseBody(VerifyCodeSchema, body);
-      ctx.body = await service.verifyCode(input.email, input.code);
+    const answer =
+      body && typeof body === 'object' && 'token' in body
+        ? await service.verifyLink(parseBody(VerifyLinkSchema, body).token)
+        : await (async () => {
+            const input = parseBody(VerifyCodeSchema, body);
+            return service.verifyCode(input.email, input.code);
+          })();
+    if (cookieMode) {
+      setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
+      delete answer.session.token;
     }
+    ctx.body = answer;
   });
 
   router.get(ApiPath.session, async (ctx) => {
-    const token = bearerToken(ctx);
+    const token = sessionToken(ctx, cookieMode);
     if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
     ctx.body = await service.getSession(token);
   });
 
-  router.post(ApiPath.logout, async (ctx) => {
+  router.post(ApiPath.logout, guard, async (ctx) => {
     // No body is needed; one that is sent must be JSON like every other POST.
     if (ctx.request.type && !ctx.is('application/json')) {
       throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
     }
-    const token = bearerToken(ctx);
+    const token = sessionToken(ctx, cookieMode);
     if (token) await service.logout(token);
+    if (cookieMode) clearSessionCookie(ctx);
     ctx.status = 204;
   });
 

@@ -29,8 +29,13 @@ function depthOf(value: unknown): number {
  * Stored on the user for good, so bounded: 2 KB of JSON, 4 levels deep. Any body fits the 8 KB
  * limit, but an unbounded depth let 8 KB of brackets cost megabytes of store.
  */
+// Names that mean something to JavaScript objects are refused outright rather than trusted to
+// every later copy of the data to handle safely.
+const SAFE_KEY = z.string().max(64).refine((key) => !['__proto__', 'constructor', 'prototype'].includes(key), 'is a reserved name');
+
 const UserData = z
-  .record(z.string().max(64), z.json())
+  .record(SAFE_KEY, z.json())
+  .refine((value) => !JSON.stringify(value).match(/"(__proto__|constructor|prototype)":/), 'must not use reserved names')
   .refine((value) => depthOf(value) <= 4, 'must be at most 4 levels deep')
   .refine((value) => JSON.stringify(value).length <= 2048, 'must be at most 2048 characters of JSON');
 

@@ -9,7 +9,10 @@
  *   guesses check at most `maxAttempts` codes. The count survives resends and new codes and is
  *   reset only by a login; past the cap each wrong code burns every live one, so an attacker gets
  *   one guess per code mailed (one a minute, at most) and the owner still signs in with the next.
- *   The rule never looks at whether the user exists, so it answers alike for unknown emails.
+ *   After 100 wrong codes in a row (NIST 800-63B 5.2.2) the address is locked for 24 hours: no
+ *   code is compared and none is mailed. None of these rules looks at whether the user exists,
+ *   so they answer alike for unknown emails.
+ * - Mail volume: one code per 60 s and 5 per hour per address, counted for unknown addresses too.
  * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
  *   the same answer); the mailer renders and sends only after the answer is written
  *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
@@ -21,7 +24,7 @@ import { LoginError, rateLimited } from '../errors.ts';
 import type { Mailer } from '../mail/types.ts';
 import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets.ts';
 import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
-import { burnAll, consumeAll, emptyLoginState, findSequence, isDisposable, prune } from './login-state.ts';
+import { burnAll, consumeAll, emptyLoginState, findSequence, isDisposable, isLocked, prune, requestWaitMs } from './login-state.ts';
 import type { LoginRules } from './rules.ts';
 import { buildMagicLink } from './magic-link.ts';
 
@@ -75,10 +78,15 @@ export class LoginService {
 
     const outcome = await store.updateLogin(key, (current) => {
       const state = prune(current ?? emptyLoginState(key, address), now, ttlMs);
-      const waitMs = state.lastRequestAt === null || !rules.rateLimits ? 0 : state.lastRequestAt + rules.resendSeconds * 1000 - now;
-      if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000 } };
+      const waitMs = rules.rateLimits ? requestWaitMs(state, now, rules.resendSeconds * 1000, rules.codesPerHour) : 0;
+      if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, send: false } };
       state.lastRequestAt = now;
-      if (!mayLogIn) return { next: state, result: { retryAfter: 0 } };
+      state.requestTimes.push(now);
+      // A locked address gets no code (it could not be used) and so no mail: the lock cannot be
+      // turned into a way to flood the owner's mailbox. The answer stays the same.
+      if (!mayLogIn || isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000)) {
+        return { next: state, result: { retryAfter: 0, send: false } };
+      }
       state.sequences.push({
         id,
         codeHash: hash(`code:${id}:${code}`),
@@ -90,11 +98,11 @@ export class LoginService {
         locale: request.locale,
         userData: request.userData ?? {},
       });
-      return { next: state, result: { retryAfter: 0 } };
+      return { next: state, result: { retryAfter: 0, send: true } };
     });
     if (outcome.retryAfter > 0) throw rateLimited(outcome.retryAfter, 'A code was sent to this address a moment ago. Wait before asking for another.');
 
-    if (mayLogIn) {
+    if (outcome.send) {
       const link = buildMagicLink(request.redirectTo ?? this.#o.defaultLanding, token, request.clientHash);
       this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
     }
@@ -107,6 +115,7 @@ export class LoginService {
     const ttlMs = rules.codeTtlSeconds * 1000;
     const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
       const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
+      if (isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000)) return { next: state, result: { kind: 'too_many' } };
       const match = findSequence(state.sequences, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)));
       // A right code that can no longer sign in is not a guess: it costs no attempt.
       if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
@@ -119,6 +128,7 @@ export class LoginService {
       // Past the cap every wrong code burns what is live, so a fresh code gets exactly one try
       // until a login resets the count (NIST 800-63B: a new code must not reset it).
       state.attempts += 1;
+      state.lastFailureAt = now;
       if (state.attempts >= rules.maxAttempts) {
         burnAll(state, now);
         return { next: state, result: { kind: 'too_many' } };

@@ -5,7 +5,27 @@
 import type { LoginState, SequenceRecord } from '../store/types.ts';
 
 export function emptyLoginState(emailKey: string, address: string): LoginState {
-  return { emailKey, address, sequences: [], attempts: 0, lastRequestAt: null };
+  return { emailKey, address, sequences: [], attempts: 0, lastRequestAt: null, requestTimes: [], lastFailureAt: null };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Requests in the last hour, oldest first. */
+export function recentRequests(state: LoginState, now: number): number[] {
+  return (state.requestTimes ?? []).filter((t) => t + HOUR_MS > now);
+}
+
+/** Milliseconds until this email may ask for another code, 0 if it may now. */
+export function requestWaitMs(state: LoginState, now: number, resendMs: number, codesPerHour: number): number {
+  const resend = state.lastRequestAt === null ? 0 : state.lastRequestAt + resendMs - now;
+  const recent = recentRequests(state, now);
+  const hourly = recent.length >= codesPerHour ? recent[recent.length - codesPerHour]! + HOUR_MS - now : 0;
+  return Math.max(0, resend, hourly);
+}
+
+/** Locked after too many wrong codes in a row: no code is even compared until the lock ends. */
+export function isLocked(state: LoginState, now: number, maxConsecutiveFailures: number, lockoutMs: number): boolean {
+  return state.attempts >= maxConsecutiveFailures && state.lastFailureAt !== null && state.lastFailureAt + lockoutMs > now;
 }
 
 export function isLive(sequence: SequenceRecord, now: number): boolean {
@@ -19,6 +39,8 @@ export function isLive(sequence: SequenceRecord, now: number): boolean {
  */
 export function prune(state: LoginState, now: number, ttlMs: number): LoginState {
   state.sequences = state.sequences.filter((s) => s.expiresAt + ttlMs > now);
+  state.requestTimes = recentRequests(state, now);
+  state.lastFailureAt ??= null;
   return state;
 }
 
@@ -27,7 +49,12 @@ export function prune(state: LoginState, now: number, ttlMs: number): LoginState
  * survive until a login: NIST 800-63B), no resend wait running. The sweep deletes it.
  */
 export function isDisposable(state: LoginState, now: number, resendMs: number): boolean {
-  return state.sequences.length === 0 && state.attempts === 0 && (state.lastRequestAt === null || state.lastRequestAt + resendMs <= now);
+  return (
+    state.sequences.length === 0 &&
+    state.attempts === 0 &&
+    recentRequests(state, now).length === 0 &&
+    (state.lastRequestAt === null || state.lastRequestAt + resendMs <= now)
+  );
 }
 
 /** Marks every live sequence used: after a login, the other codes and links in flight are done. */

@@ -12,6 +12,15 @@ export interface LoginRules {
   sessionTtlSeconds: number;
   /** `false`: unknown emails are answered exactly like known ones and get no mail. */
   userCreation: boolean;
-  /** `false` (RATE_LIMITS=off, refused in production) lifts the per-email resend wait, for load tests. */
+  /** Codes per email per hour, on top of the resend wait: 5, so a mailbox cannot be flooded. */
+  codesPerHour: number;
+  /**
+   * Consecutive wrong codes per email, across every code, before the address is locked: 100
+   * (NIST 800-63B 5.2.2: at most 100). Only a login resets the count.
+   */
+  maxConsecutiveFailures: number;
+  /** How long that lock lasts after the last wrong code: 24 hours. */
+  lockoutSeconds: number;
+  /** `false` (RATE_LIMITS=off, refused in production) lifts the per-email and per-IP limits, for load tests. */
   rateLimits: boolean;
 }

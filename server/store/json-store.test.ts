@@ -22,6 +22,8 @@ const state = (emailKey: string, tokenHash = 't1'): LoginState => ({
   address: emailKey,
   attempts: 0,
   lastRequestAt: 1,
+  requestTimes: [1],
+  lastFailureAt: null,
   sequences: [{ id: 's1', codeHash: 'c', tokenHash, createdAt: 1, expiresAt: 2, usedAt: null, burntAt: null, locale: 'en', userData: {} }],
 });
 

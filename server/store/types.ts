@@ -29,6 +29,10 @@ export interface LoginState {
   attempts: number;
   /** When the last code was requested (the resend limit), ms since the epoch. */
   lastRequestAt: number | null;
+  /** When codes were requested in the last hour (the hourly cap). */
+  requestTimes: number[];
+  /** When the last wrong code came (the lockout after too many in a row). */
+  lastFailureAt: number | null;
 }
 
 /** The stored user; `email` is the address mail goes to, `emailKey` its identity key. */
