@@ -2,7 +2,8 @@ import type { Middleware } from 'koa';
 
 /**
  * Headers on every response. Pages get a CSP with no `unsafe-inline` (the widget and demo need
- * none) and may not be framed: a framed login page invites clickjacking.
+ * none), may not be framed (a framed login page invites clickjacking), are never cached (they
+ * may show who is signed in) and keep their window to themselves (COOP).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -22,6 +23,8 @@ export const securityHeaders: Middleware = async (ctx, next) => {
   if (ctx.response.is('html')) {
     ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     if (!ctx.response.get('Referrer-Policy')) ctx.set('Referrer-Policy', 'same-origin');
   }
 };
