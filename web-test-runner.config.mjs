@@ -6,7 +6,8 @@ import { testBackend } from './widget/testing/test-backend.mjs';
 import { summaryLineReporter } from './widget/testing/summary-reporter.mjs';
 
 // The widget tests run against the real backend (server/testing/test-server.ts), proxied under
-// this server's own /auth; see widget/testing/test-backend.mjs.
+// this server's own /auth, and a second one in cookie mode (SESSION_COOKIE=on) under /cookie-auth;
+// see widget/testing/test-backend.mjs.
 const backend = testBackend();
 
 export default {

@@ -36,6 +36,13 @@ export function apiBase(api: string): string {
 export class ApiClient {
   /** From {@link apiBase}. */
   readonly base: string;
+  /**
+   * Cookie mode (the config's `sessionCookie`, or a stored session without a token): every call
+   * goes with credentials, so the browser keeps the session cookie the verify answer sets and
+   * sends it back. Otherwise the bearer token is the credential and cookies are left out, which
+   * also leaves out a CSRF surface.
+   */
+  cookie = false;
 
   constructor(base: string) {
     this.base = base;
@@ -53,11 +60,11 @@ export class ApiClient {
     return this.call('POST', ApiPath.verify, { body });
   }
 
-  session(token: string): Promise<ApiResult<SessionResponse>> {
+  session(token?: string): Promise<ApiResult<SessionResponse>> {
     return this.call('GET', ApiPath.session, { token });
   }
 
-  logout(token: string): Promise<ApiResult<null>> {
+  logout(token?: string): Promise<ApiResult<null>> {
     return this.call('POST', ApiPath.logout, { token, body: {} });
   }
 
@@ -71,8 +78,7 @@ export class ApiClient {
         method,
         headers,
         body: init.body === undefined ? null : JSON.stringify(init.body),
-        // The bearer token is the credential; cookies would only add a CSRF surface.
-        credentials: 'omit',
+        credentials: this.cookie ? 'include' : 'omit',
       });
     } catch {
       return { ok: false, status: 0, error: { code: 'network_error' } };

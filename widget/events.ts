@@ -5,9 +5,13 @@
 import type { User } from '../server/contract.ts';
 import type { Step, WidgetErrorCode } from './flow.ts';
 
-/** The session the element keeps: the bearer token for the API and when it ends (ISO 8601). */
+/**
+ * The session the element keeps: when it ends (ISO 8601) and the bearer token for the API. In
+ * cookie mode (the server's `sessionCookie`) there is no `token`: the session is in an HttpOnly
+ * cookie that no script can read, and the browser sends it with each request to the API.
+ */
 export interface Session {
-  token: string;
+  token?: string;
   expiresAt: string;
 }
 

@@ -579,6 +579,111 @@ describe('<passwordless-login>', () => {
       expect(text(el, '[role="status"]')).to.equal('');
     });
   });
+
+  describe('a site the server does not allow', () => {
+    // /foreign-auth is the real backend behind a proxy that sends it the Origin of a site outside
+    // its ALLOWED_ORIGINS, as a browser on that site would: state-changing calls answer 403.
+    const cases: Array<[string, string]> = [
+      ['en', 'This site is not allowed to use this sign-in service. Its owner must add it to ALLOWED_ORIGINS.'],
+      ['zh-CN', '此网站未获准使用该登录服务。需由网站所有者将其加入 ALLOWED_ORIGINS。'],
+    ];
+    for (const [lang, sentence] of cases) {
+      it(`says so in a sentence for the site's owner, not the person (${lang}), and fires passwordless-error`, async () => {
+        const { el } = await mount(html`<passwordless-login api="/foreign-auth" lang=${lang}></passwordless-login>`);
+        await sendCodeExpectingError(el);
+        expect(text(el, '[role="alert"]')).to.equal(sentence);
+        expect(detailsOf('passwordless-error')).to.deep.equal([{ code: 'forbidden_origin', message: sentence }]);
+        expect(button(el, 'submit').disabled).to.equal(false);
+      });
+    }
+  });
+
+  describe('cookie mode', () => {
+    // /cookie-auth is a second real backend, started with SESSION_COOKIE=on: the session lives in
+    // an HttpOnly `__Host-pl_session` cookie, and its answers carry no token.
+    const cookieWidget = () => mount(html`<passwordless-login api="/cookie-auth"></passwordless-login>`);
+    const sessionKeys = () => Object.keys(localStorage).filter((k) => k.includes(':session:'));
+    /** Who the cookie-mode backend says is signed in with this browser's cookie (or the status). */
+    const cookieUser = async (init: RequestInit = {}) => {
+      const response = await fetch('/cookie-auth/session', { credentials: 'include', ...init });
+      return response.ok ? ((await response.json()) as { user: { email: string } }).user.email : response.status;
+    };
+    /** The session cookie the backend set last, read by the test runner's proxy (no script here can). */
+    const lastSessionCookie = async () => ((await (await fetch('/__test/session-cookie')).json()) as { value: string }).value;
+
+    it('signs in with a code and keeps no token where a script could read it', async () => {
+      const email = uniqueEmail('cookie-code');
+      const { el } = await cookieWidget();
+      await signInWithCode(el, email);
+      expect(text(el, '[part~="text"]')).to.equal(`You are signed in as ${email}.`);
+      expect(await cookieUser(), 'the cookie is the credential').to.equal(email);
+      const token = await lastSessionCookie();
+      expect(token).to.match(/^[\w-]{20,}$/);
+
+      const [success] = detailsOf('passwordless-success') as Array<{ method: string; session: object }>;
+      expect(success!.method).to.equal('code');
+      expect(Object.keys(success!.session)).to.deep.equal(['expiresAt']);
+      expect(Object.keys(el.session!)).to.deep.equal(['expiresAt']);
+      expect(sessionKeys()).to.have.length(1);
+      expect(Object.keys(JSON.parse(localStorage.getItem(sessionKeys()[0]!)!)).sort()).to.deep.equal(['expiresAt', 'user']);
+      expect(JSON.stringify({ ...localStorage })).not.to.contain(token);
+      expect(JSON.stringify(detailsOf('passwordless-success'))).not.to.contain(token);
+      expect(document.cookie, 'HttpOnly').not.to.contain('pl_session');
+    });
+
+    it('signs in again on the next page load through the cookie', async () => {
+      const email = uniqueEmail('cookie-restore');
+      const first = await cookieWidget();
+      await signInWithCode(first.el, email);
+      events = [];
+      const { el } = await cookieWidget();
+      expect(el.user?.email).to.equal(email);
+      expect(text(el, '[part~="text"]')).to.equal(`You are signed in as ${email}.`);
+      expect(Object.keys(el.session!)).to.deep.equal(['expiresAt']);
+      expect(sessionKeys(), 'the marker stays').to.have.length(1);
+      expect(detailsOf('passwordless-success'), 'a restored session is not a new login').to.deep.equal([]);
+    });
+
+    it('forgets the marker when the server no longer knows the session', async () => {
+      const email = uniqueEmail('cookie-gone');
+      const first = await cookieWidget();
+      await signInWithCode(first.el, email);
+      // Signed out elsewhere (another tab): the server revokes the session and clears the cookie.
+      const logout = await fetch('/cookie-auth/logout', { method: 'POST', credentials: 'include' });
+      expect(logout.status).to.equal(204);
+      const { el } = await cookieWidget();
+      expect(el.session).to.equal(null);
+      expect(sessionKeys()).to.deep.equal([]);
+      expect($<HTMLInputElement>(el, 'input')!.type).to.equal('email');
+    });
+
+    it('signs out on the server with the cookie', async () => {
+      const email = uniqueEmail('cookie-signout');
+      const { el } = await cookieWidget();
+      await signInWithCode(el, email);
+      const token = await lastSessionCookie();
+      button(el, 'sign-out').click();
+      await el.settled;
+      expect(detailsOf('passwordless-signed-out')).to.deep.equal([null]);
+      expect(el.session).to.equal(null);
+      expect(sessionKeys()).to.deep.equal([]);
+      expect(await cookieUser(), 'no session with the cookie').to.equal(401);
+      // The cookie is gone, and the session behind it is revoked, not only forgotten by this browser.
+      expect(await cookieUser({ credentials: 'omit', headers: { Authorization: `Bearer ${token}` } })).to.equal(401);
+    });
+
+    it('finishes a magic link at once, with the cookie set by the verify it sends', async () => {
+      const email = uniqueEmail('cookie-link');
+      const first = await cookieWidget();
+      await sendCode(first.el, email);
+      const { link } = await mailTo(email);
+      history.replaceState(null, '', link);
+      const { el } = await cookieWidget();
+      expect(el.user?.email).to.equal(email);
+      expect((detailsOf('passwordless-success') as Array<{ method: string }>).map((s) => s.method)).to.deep.equal(['link']);
+      expect(await cookieUser()).to.equal(email);
+    });
+  });
 });
 
 async function sendCodeExpectingError(el: PasswordlessLogin) {

@@ -15,7 +15,8 @@ import { clearSession, loadSession, saveSession, type StoredSession } from './se
  * code and a link, and either types the code here or follows the link.
  *
  * @event passwordless-code-sent - `{email, expiresIn, retryAfter}`: a code and link are on their way.
- * @event passwordless-success - `{method: 'code' | 'link', user, session}`: signed in; the session is stored.
+ * @event passwordless-success - `{method: 'code' | 'link', user, session}`: signed in; the session is stored
+ *   (`session` is `{token, expiresAt}`, or only `{expiresAt}` when the server keeps it in a cookie).
  * @event passwordless-error - `{code, message}`: a request failed; `message` is the sentence shown.
  * @event passwordless-signed-out - The session was revoked and forgotten.
  * @event passwordless-step-change - `{step}`: `email`, `code`, `link` or `signed-in` is now shown.
@@ -88,6 +89,8 @@ export class PasswordlessLogin extends LitElement {
   });
   private stored: StoredSession | null = null;
   private config: ConfigResponse | null = null;
+  /** Settles once the config is in or failed: a verify waits for it to know whether to send credentials. */
+  private configured?: Promise<void>;
   private started = false;
   /** Focus follows a step change only after the person has used the element: never on page load. */
   private interacted = false;
@@ -97,9 +100,14 @@ export class PasswordlessLogin extends LitElement {
   private readonly pending = new Set<Promise<unknown>>();
   private apiClient: ApiClient | null = null;
 
-  /** The current session (the bearer token for your API and its end), or null. */
+  /**
+   * The current session (the bearer token for your API and its end), or null. In cookie mode it
+   * has no `token`: the session is in an HttpOnly cookie the browser sends to the API.
+   */
   get session(): Session | null {
-    return this.stored && { token: this.stored.token, expiresAt: this.stored.expiresAt };
+    if (!this.stored) return null;
+    const { user: _, ...session } = this.stored;
+    return session;
   }
 
   get user(): User | null {
@@ -250,12 +258,15 @@ export class PasswordlessLogin extends LitElement {
     const link = takeLinkFragment();
     const base = this.client.base;
     this.stored = loadSession(base);
+    // A session kept without a token is in the cookie: only checking it with credentials tells
+    // whether it still holds (so a page load with nothing kept asks the server nothing).
+    if (this.stored && !this.stored.token) this.client.cookie = true;
     if (link) this.dispatch({ type: 'link-opened', token: link.token });
     else if (this.stored) this.dispatch({ type: 'signed-in', user: this.stored.user });
 
-    const config = this.client.config().then((r) => {
-      if (r.ok) this.config = r.data;
-    });
+    const config = (this.configured = this.client.config().then((r) => {
+      if (r.ok) this.client.cookie = (this.config = r.data).sessionCookie;
+    }));
     if (link) {
       if (await isOwnRequest(base, link.client)) await this.verifyLink();
     } else if (this.stored) {
@@ -314,6 +325,7 @@ export class PasswordlessLogin extends LitElement {
     const flow = this.flow;
     if (flow.step !== 'code' || flow.busy) return;
     this.dispatch({ type: 'submit' });
+    await this.configured;
     const result = await this.client.verify({ email: flow.email, code });
     if (result.ok) return this.signIn(result.data, 'code');
     this.fail(result.error);
@@ -326,6 +338,7 @@ export class PasswordlessLogin extends LitElement {
     const flow = this.flow;
     if (flow.step !== 'link' || flow.busy) return;
     this.dispatch({ type: 'submit' });
+    await this.configured;
     const result = await this.client.verify({ token: flow.token });
     if (result.ok) this.signIn(result.data, 'link');
     else this.fail(result.error);
@@ -333,13 +346,14 @@ export class PasswordlessLogin extends LitElement {
 
   private signIn({ user, session }: VerifyResponse, method: 'code' | 'link'): void {
     const base = this.client.base;
-    this.stored = { token: session.token, expiresAt: session.expiresAt, user };
+    // In cookie mode `session` has no token: the marker `{expiresAt, user}` is all that is kept.
+    this.stored = { ...session, user };
     saveSession(base, this.stored);
     forgetSecrets(base);
     this.countdown.stop();
     this.announcement = '';
     this.dispatch({ type: 'signed-in', user });
-    emit(this, 'passwordless-success', { method, user, session: { token: session.token, expiresAt: session.expiresAt } });
+    emit(this, 'passwordless-success', { method, user, session: this.session! });
   }
 
   private fail(error: FlowError): void {

@@ -1,6 +1,9 @@
 /**
  * The session in localStorage, one entry per API base, so two widgets talking to two backends on
  * one page keep two sessions. An expired entry is dropped on read.
+ *
+ * In cookie mode the entry has no token, only `{expiresAt, user}`: a marker that tells the next
+ * page load to ask the server (with the cookie) whether the session still holds.
  */
 import type { User } from '../server/contract.ts';
 import type { Session } from './events.ts';
@@ -32,5 +35,5 @@ export function clearSession(apiBase: string): void {
 
 function isStoredSession(value: unknown): value is StoredSession {
   const v = value as Partial<StoredSession> | null;
-  return typeof v?.token === 'string' && typeof v.expiresAt === 'string' && typeof v.user?.email === 'string';
+  return typeof v?.expiresAt === 'string' && typeof v.user?.email === 'string';
 }

@@ -37,6 +37,7 @@ export const zhCN: Messages = {
     too_many_attempts: '错误次数过多，请重新获取验证码。',
     invalid_link: '此登录链接已失效，可能已被使用。',
     unauthenticated: '会话已结束，请重新登录。',
+    forbidden_origin: '此网站未获准使用该登录服务。需由网站所有者将其加入 ALLOWED_ORIGINS。',
     not_found: unavailable,
     method_not_allowed: unavailable,
     internal_error: unavailable,

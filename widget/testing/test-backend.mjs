@@ -1,14 +1,22 @@
 /**
  * The real backend for the browser tests, behind the test runner's own origin.
  *
- * `serverStart` starts server/testing/test-server.ts (a fresh JSON store, a manual clock, the dev
- * mailbox) and builds the widget bundle with vite; the middleware then
- * - proxies `/auth/*` to the backend, so the element under test talks to the real API from the
- *   page's own origin (no CORS to set up, and the default API base `origin + /auth` just works);
- * - answers a few test-only routes that reach into the test server directly:
+ * `serverStart` starts server/testing/test-server.ts twice (each with a fresh JSON store, a manual
+ * clock, the dev mailbox): once as configured by default (bearer tokens), once with
+ * `SESSION_COOKIE=on`; and it builds the widget bundle with vite. The middleware then
+ * - proxies `/auth/*` to the default backend, so the element under test talks to the real API from
+ *   the page's own origin (no CORS to set up, and the default API base `origin + /auth` just works);
+ * - proxies `/cookie-auth/*` to the cookie-mode backend's `/auth/*`, passing `Cookie` and
+ *   `Set-Cookie` through unchanged (the page is on http://localhost, a secure context, so the
+ *   browser keeps the `Secure` `__Host-` session cookie);
+ * - proxies `/foreign-auth/*` to the default backend's `/auth/*` with the `Origin` of a site the
+ *   backend does not allow, as if a foreign page called it (its state-changing calls get 403);
+ * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
- *   first, once mail in flight is sent),
- *   `POST /__test/clock/advance?ms=N` (moves the backend's clock),
+ *   first, once mail in flight is sent; from either backend),
+ *   `POST /__test/clock/advance?ms=N` (moves both backends' clocks),
+ *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
+ *   as passed through the proxy; a test checks that no script-readable place holds it),
  *   `GET /__test/bundle.js` (the freshly built dist bundle),
  *   `GET /__test/html/*` (a 200 HTML page: an "API" that does not answer JSON).
  */
@@ -20,7 +28,11 @@ import { tsImport } from 'tsx/esm/api';
 export function testBackend() {
   /** @type {import('../../server/testing/test-server.ts').TestServer | undefined} */
   let server;
+  /** The same backend with `SESSION_COOKIE=on`. */
+  let cookieServer;
   let bundleDir;
+  /** The value of the last `__Host-pl_session` cookie a proxied answer set. */
+  let lastSessionCookie = null;
 
   const plugin = {
     name: 'passwordless-test-backend',
@@ -34,7 +46,7 @@ export function testBackend() {
       }
     },
     async serverStop() {
-      await server?.close();
+      await Promise.all([server?.close(), cookieServer?.close()]);
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
   };
@@ -44,28 +56,40 @@ export function testBackend() {
     const origin = `http://${config.hostname}:${config.port}`;
     bundleDir = await mkdtemp(join(tmpdir(), 'passwordless-bundle-'));
     const { build } = await import('vite');
-    [server] = await Promise.all([
+    [server, cookieServer] = await Promise.all([
       // The test page's origin may embed the widget and receive magic links.
       startTestServer({ env: { ALLOWED_ORIGINS: origin } }),
+      startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on' } }),
       build({ logLevel: 'warn', build: { outDir: bundleDir, emptyOutDir: true } }),
     ]);
   }
 
+  /** Path prefix on the test page's origin → the backend behind it, and an Origin to send instead of the page's. */
+  const routes = () => [
+    { prefix: '/auth', backend: server },
+    { prefix: '/cookie-auth', backend: cookieServer },
+    { prefix: '/foreign-auth', backend: server, origin: 'https://foreign.example' },
+  ];
+
   async function middleware(ctx, next) {
-    if (ctx.path === '/auth' || ctx.path.startsWith('/auth/')) return proxy(ctx);
+    for (const route of routes()) {
+      if (ctx.path === route.prefix || ctx.path.startsWith(`${route.prefix}/`)) return proxy(ctx, route);
+    }
     if (ctx.path.startsWith('/__test/')) return testRoute(ctx);
     return next();
   }
 
-  async function proxy(ctx) {
+  async function proxy(ctx, { prefix, backend, origin }) {
     const headers = {};
     // Origin and the preflight headers pass through so the backend's own CORS rules answer a
     // page on another origin (the bundle test loads the script from 127.0.0.1 on a localhost page).
-    for (const name of ['accept', 'authorization', 'content-type', 'origin', 'access-control-request-method', 'access-control-request-headers']) {
+    // Cookie passes through for the cookie-mode backend.
+    for (const name of ['accept', 'authorization', 'content-type', 'cookie', 'origin', 'access-control-request-method', 'access-control-request-headers']) {
       if (ctx.get(name)) headers[name] = ctx.get(name);
     }
+    if (origin) headers.origin = origin;
     const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method);
-    const response = await fetch(server.url + ctx.url, {
+    const response = await fetch(backend.url + '/auth' + ctx.url.slice(prefix.length), {
       method: ctx.method,
       headers,
       body: hasBody ? await readBody(ctx.req) : undefined,
@@ -77,19 +101,30 @@ export function testBackend() {
         ctx.set(name, value);
       }
     }
+    // Set-Cookie unchanged, one header per cookie, as the backend wrote it.
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) ctx.set('set-cookie', cookies);
+    for (const cookie of cookies) {
+      const match = /^__Host-pl_session=([^;]*)/.exec(cookie);
+      if (match) lastSessionCookie = match[1];
+    }
     const body = Buffer.from(await response.arrayBuffer());
     if (body.length) ctx.body = body;
   }
 
   async function testRoute(ctx) {
     if (ctx.method === 'GET' && ctx.path === '/__test/mail') {
-      await server.backend.service.idle();
-      const mails = server.mailbox.messages().filter((m) => m.to === ctx.query.to);
+      const backends = [server, cookieServer];
+      await Promise.all(backends.map((b) => b.backend.service.idle()));
+      // Every test uses its own email with one backend: one list per backend is newest first enough.
+      const mails = backends.flatMap((b) => b.mailbox.messages()).filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
-      server.clock.advance(Number(ctx.query.ms));
+      for (const b of [server, cookieServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
+    } else if (ctx.method === 'GET' && ctx.path === '/__test/session-cookie') {
+      ctx.body = { value: lastSessionCookie };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/bundle.js') {
       ctx.type = 'text/javascript';
       ctx.body = await readFile(join(bundleDir, 'passwordless-login.js'));
