@@ -49,6 +49,18 @@ describe('configuration', () => {
     });
   }
 
+  it('refuses SESSION_COOKIE=on without https, except on loopback', () => {
+    assert.throws(() => loadConfig({ SESSION_COOKIE: 'on', PUBLIC_URL: 'http://auth.example.com' }), /^ConfigError: SESSION_COOKIE/);
+    assert.equal(loadConfig({ SESSION_COOKIE: 'on' }).sessionCookie, true);
+    assert.equal(loadConfig({ SESSION_COOKIE: 'on', PUBLIC_URL: 'https://auth.example.com' }).sessionCookie, true);
+  });
+
+  it('reads the limits and TRUST_PROXY', () => {
+    const config = loadConfig({ REQUESTS_PER_IP: '10', VERIFIES_PER_IP: '20', CODES_PER_HOUR: '3', TRUST_PROXY: '2' });
+    assert.deepEqual(config.ipLimits, { requests: 10, verifies: 20, windowSeconds: 900 });
+    assert.deepEqual([config.codesPerHour, config.trustProxy, config.maxConsecutiveFailures], [3, 2, 100]);
+  });
+
   it('refuses RATE_LIMITS=off in production', () => {
     assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /RATE_LIMITS/);
   });

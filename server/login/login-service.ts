@@ -10,7 +10,8 @@
  *   reset only by a login; past the cap each wrong code burns every live one, so an attacker gets
  *   one guess per code mailed (one a minute, at most) and the owner still signs in with the next.
  *   After 100 wrong codes in a row (NIST 800-63B 5.2.2) the address is locked for 24 hours: no
- *   code is compared and none is mailed. None of these rules looks at whether the user exists,
+ *   code is mailed to it, and since the wrong code that got there burnt every live one, nothing
+ *   is left to guess. None of these rules looks at whether the user exists,
  *   so they answer alike for unknown emails.
  * - Mail volume: one code per 60 s and 5 per hour per address, counted for unknown addresses too.
  * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
@@ -115,7 +116,6 @@ export class LoginService {
     const ttlMs = rules.codeTtlSeconds * 1000;
     const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
       const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
-      if (isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000)) return { next: state, result: { kind: 'too_many' } };
       const match = findSequence(state.sequences, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)));
       // A right code that can no longer sign in is not a guess: it costs no attempt.
       if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };

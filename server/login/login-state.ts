@@ -23,7 +23,7 @@ export function requestWaitMs(state: LoginState, now: number, resendMs: number, 
   return Math.max(0, resend, hourly);
 }
 
-/** Locked after too many wrong codes in a row: no code is even compared until the lock ends. */
+/** Locked after too many wrong codes in a row: no new code is issued until the lock ends. */
 export function isLocked(state: LoginState, now: number, maxConsecutiveFailures: number, lockoutMs: number): boolean {
   return state.attempts >= maxConsecutiveFailures && state.lastFailureAt !== null && state.lastFailureAt + lockoutMs > now;
 }
