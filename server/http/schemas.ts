@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LOCALES } from '../contract.ts';
 import { parseEmailAddress } from '../email-address.ts';
+import { nestsDeeperThan } from './json-depth.ts';
 
 /** The email policy of email-address.ts as a zod type that yields `{address, key}`. */
 export const EmailSchema = z.string().transform((value, ctx) => {
@@ -19,12 +20,6 @@ export const EmailSchema = z.string().transform((value, ctx) => {
 // base64url SHA-256: 43 characters.
 const ClientHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 digest');
 
-/** Nesting depth of a JSON value: 0 for a scalar. */
-function depthOf(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  return 1 + Math.max(0, ...Object.values(value).map(depthOf));
-}
-
 /**
  * Stored on the user for good, so bounded: 2 KB of JSON, 4 levels deep. Any body fits the 8 KB
  * limit, but an unbounded depth let 8 KB of brackets cost megabytes of store.
@@ -36,7 +31,7 @@ const SAFE_KEY = z.string().max(64).refine((key) => !['__proto__', 'constructor'
 const UserData = z
   .record(SAFE_KEY, z.json())
   .refine((value) => !JSON.stringify(value).match(/"(__proto__|constructor|prototype)":/), 'must not use reserved names')
-  .refine((value) => depthOf(value) <= 4, 'must be at most 4 levels deep')
+  .refine((value) => !nestsDeeperThan(value, 4), 'must be at most 4 levels deep')
   .refine((value) => JSON.stringify(value).length <= 2048, 'must be at most 2048 characters of JSON');
 
 export const RequestSchema = z.strictObject({

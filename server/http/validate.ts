@@ -1,12 +1,20 @@
 import type { z } from 'zod';
 import { ErrorCode } from '../contract.ts';
 import { LoginError } from '../errors.ts';
+import { nestsDeeperThan } from './json-depth.ts';
+
+const MAX_BODY_DEPTH = 8;
 
 
 /** Parses `input` with `schema` or throws a 400 naming each wrong field. */
 export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new LoginError(400, ErrorCode.invalid_request, 'The body must be a JSON object.');
+  }
+  // No valid request nests deeper than userData's 4 levels under the body (6 in all): refuse a
+  // body deeper than 8 before the (recursive) schema walks it; shallower ones get field errors.
+  if (nestsDeeperThan(input, MAX_BODY_DEPTH)) {
+    throw new LoginError(400, ErrorCode.invalid_request, `The body nests deeper than ${MAX_BODY_DEPTH} levels.`);
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
