@@ -55,6 +55,19 @@ type VerifyOutcome =
   | { kind: 'too_many' }
   | { kind: 'invalid_link' };
 
+/** Compared against when an address holds no sequence; never matches. */
+const DECOY_SEQUENCE: SequenceRecord = {
+  id: 'decoy',
+  codeHash: '',
+  tokenHash: '',
+  createdAt: 0,
+  expiresAt: 0,
+  usedAt: null,
+  burntAt: null,
+  locale: 'en',
+  userData: {},
+};
+
 export class LoginService {
   readonly #o: LoginServiceOptions;
 
@@ -116,7 +129,10 @@ export class LoginService {
     const ttlMs = rules.codeTtlSeconds * 1000;
     const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
       const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
-      const match = findSequence(state.sequences, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)));
+      // With no sequence (an unknown address under USER_CREATION=false) one hash is still
+      // computed, so such a guess costs what a guess against a known address does.
+      const candidates = state.sequences.length > 0 ? state.sequences : [DECOY_SEQUENCE];
+      const match = findSequence(candidates, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)) && s !== DECOY_SEQUENCE);
       // A right code that can no longer sign in is not a guess: it costs no attempt.
       if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
       if (match?.burntAt != null) return { next: state, result: { kind: 'too_many' } };

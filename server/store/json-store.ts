@@ -41,6 +41,17 @@ const FileShape = z.object({
   sessions: z.record(z.string(), z.object({ tokenHash: z.string(), userId: z.string() }).loose()),
 });
 
+/** A user-shaped record cloned on a lookup miss, so a miss costs what a hit does. */
+const MISSING_USER: UserRecord = {
+  id: '',
+  email: '',
+  emailKey: '',
+  emailVerified: false,
+  createdAt: '',
+  lastLoginAt: null,
+  data: {},
+};
+
 function emptyData(): JsonData {
   return { version: FORMAT_VERSION, users: {}, userIdsByEmailKey: {}, logins: {}, linkTokens: {}, sessions: {} };
 }
@@ -116,7 +127,10 @@ class JsonStore implements Store {
 
   async findUserByEmailKey(emailKey: string): Promise<UserRecord | null> {
     const id = Object.hasOwn(this.#data.userIdsByEmailKey, emailKey) ? this.#data.userIdsByEmailKey[emailKey]! : null;
-    return id ? this.findUserById(id) : null;
+    // The same copy work for a miss as for a hit: a request for an unknown address must not
+    // answer measurably sooner (bench/enumeration-timing.ts found 2 µs vs 0.2 µs before).
+    const copy = structuredClone(id ? this.#data.users[id]! : MISSING_USER);
+    return id ? copy : null;
   }
 
   async findUserById(id: string): Promise<UserRecord | null> {
