@@ -10,17 +10,21 @@ import type { Logger } from './logger.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export const WIDGET_PATH = '/passwordless-login.js';
+/** Where the script-tag file fetches its other languages from: beside itself. */
+const LOCALE_PATH = /^\/passwordless-login\/locales\/([A-Za-z-]{2,10})\.js$/;
 
 export interface AppOptions {
   router: Router;
   logger: Logger;
   /** The built widget (one file, Lit included), or null when it has not been built. */
   widgetScript: string | null;
+  /** The built language modules by tag (`zh-CN` → its JS). */
+  widgetLocales?: ReadonlyMap<string, string>;
   /** Proxies in front whose X-Forwarded-For to trust for the client IP (TRUST_PROXY); 0: the socket. */
   trustProxy?: number;
 }
 
-export function createApp({ router, logger, widgetScript, trustProxy = 0 }: AppOptions): Koa {
+export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0 }: AppOptions): Koa {
   // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
   // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
@@ -44,6 +48,16 @@ export function createApp({ router, logger, widgetScript, trustProxy = 0 }: AppO
       ctx.set('Cache-Control', 'public, max-age=300');
       ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
       ctx.body = widgetScript;
+      return;
+    }
+    const locale = ctx.method === 'GET' ? LOCALE_PATH.exec(ctx.path)?.[1] : undefined;
+    if (locale !== undefined && widgetLocales.has(locale)) {
+      ctx.type = 'text/javascript; charset=utf-8';
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      // `import()` fetches modules in CORS mode; these are public files with no credentials.
+      ctx.set('Access-Control-Allow-Origin', '*');
+      ctx.body = widgetLocales.get(locale);
       return;
     }
     await next();

@@ -3,7 +3,8 @@
  * app). The command line and the tests both start the backend through here, so what is tested is
  * what runs.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import { createApp, WIDGET_PATH } from './app.ts';
@@ -68,9 +69,11 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     ipLimiters: config.rateLimits ? memoryIpLimiters(config.ipLimits) : false,
     sessionCookie: config.sessionCookie,
   });
-  const widgetScript = await readOptional(options.widgetFile ?? DEFAULT_WIDGET_FILE);
+  const widgetFile = options.widgetFile ?? DEFAULT_WIDGET_FILE;
+  const widgetScript = await readOptional(widgetFile);
+  const widgetLocales = await readLocaleModules(join(dirname(widgetFile), 'passwordless-login', 'locales'));
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript, trustProxy: config.trustProxy });
+  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),
@@ -92,6 +95,13 @@ export async function createBackend(config: Config, options: BackendOptions = {}
       await store.close();
     },
   };
+}
+
+/** The built language modules beside the widget, by tag; empty when none were built. */
+async function readLocaleModules(dir: string): Promise<Map<string, string>> {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const modules = files.filter((file) => file.endsWith('.js'));
+  return new Map(await Promise.all(modules.map(async (file) => [basename(file, '.js'), await readFile(join(dir, file), 'utf8')] as const)));
 }
 
 async function readOptional(file: string): Promise<string | null> {

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
-import './index.ts';
+import './module.ts';
 import type { PasswordlessEventMap } from './events.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
 import { hashSecret } from './request-secret.ts';

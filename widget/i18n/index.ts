@@ -1,25 +1,25 @@
-/** Element-scoped string catalogs and the choice between them. */
-import { Locale } from '../../server/contract.ts';
+/** Choosing a language and turning errors into sentences. */
+import { Locale, LOCALES } from '../../server/contract.ts';
 import type { FlowError } from '../flow.ts';
-import { en } from './en.ts';
 import type { Messages } from './messages.ts';
-import { zhCN } from './zh-CN.ts';
 
 export type { Messages };
 
-const catalogs: Record<Locale, Messages> = { [Locale.en]: en, [Locale.zhCN]: zhCN };
-
-/** Maps a BCP 47 tag to a shipped locale: any Chinese tag to zh-CN (the only Chinese catalog), else null. */
+/**
+ * Maps a BCP 47 tag to a shipped locale, or null. Chinese goes by script: Traditional for
+ * `Hant` and the regions that write it (TW, HK, MO), Simplified otherwise; other languages by
+ * their primary subtag (`pt-BR` → `pt`).
+ */
 export function matchLocale(tag: string | null | undefined): Locale | null {
-  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  const parts = tag?.trim().toLowerCase().split(/[-_]/) ?? [];
+  const primary = parts[0];
   if (!primary) return null;
-  if (primary === 'zh') return Locale.zhCN;
-  if (primary === 'en') return Locale.en;
-  return null;
-}
-
-export function messagesFor(locale: Locale): Messages {
-  return catalogs[locale];
+  if (primary === 'zh') {
+    const traditional = parts.some((p) => p === 'hant' || p === 'tw' || p === 'hk' || p === 'mo');
+    const chinese = (traditional ? 'zh-TW' : 'zh-CN') as Locale;
+    return LOCALES.includes(chinese) ? chinese : null;
+  }
+  return LOCALES.find((locale) => locale === primary) ?? (primary === 'en' ? Locale.en : null);
 }
 
 export function errorMessage(messages: Messages, error: FlowError): string {

@@ -1,8 +1,8 @@
-import type { Messages } from './messages.ts';
+import type { Messages } from '../messages.ts';
 
 const unavailable = '登录服务暂时无法处理此请求，请稍后重试。';
 
-export const zhCN: Messages = {
+const messages: Messages = {
   title: '登录',
   emailLabel: '电子邮箱',
   sendCode: '发送验证码',
@@ -43,3 +43,5 @@ export const zhCN: Messages = {
     internal_error: unavailable,
   },
 };
+
+export default messages;
