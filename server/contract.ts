@@ -29,9 +29,26 @@ export const LINK_TOKEN_PARAM = 'pl_token';
 export const LINK_CLIENT_PARAM = 'pl_client';
 
 /** Locales the server can write emails in and the widget ships strings for. */
-export const Locale = { en: 'en', zhCN: 'zh-CN' } as const;
+export const Locale = {
+  en: 'en',
+  /** Simplified Chinese. */
+  zhCN: 'zh-CN',
+  /** Traditional Chinese. */
+  zhTW: 'zh-TW',
+  ja: 'ja',
+  ko: 'ko',
+  es: 'es',
+  fr: 'fr',
+  de: 'de',
+  pt: 'pt',
+  it: 'it',
+  ru: 'ru',
+  ar: 'ar',
+} as const;
 export type Locale = (typeof Locale)[keyof typeof Locale];
-export const LOCALES: readonly Locale[] = [Locale.en, Locale.zhCN];
+export const LOCALES: readonly Locale[] = Object.values(Locale);
+/** Locales written right to left: their email is rendered with `dir="rtl"`. */
+export const RTL_LOCALES: readonly Locale[] = [Locale.ar];
 
 /**
  * Every error code the API answers with. The widget maps each to a translated sentence, so a

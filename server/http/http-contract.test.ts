@@ -110,7 +110,14 @@ describe('routes', () => {
   it('GET /auth/config tells the widget what it needs', async () => {
     const answer = await getJson(api('/config'));
     assert.equal(answer.status, 200);
-    assert.deepEqual(answer.body, { codeLength: 6, locales: ['en', 'zh-CN'], defaultLocale: 'en', expiresIn: 600, resendSeconds: 60, sessionCookie: false });
+    assert.deepEqual(answer.body, {
+      codeLength: 6,
+      locales: ['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'fr', 'de', 'pt', 'it', 'ru', 'ar'],
+      defaultLocale: 'en',
+      expiresIn: 600,
+      resendSeconds: 60,
+      sessionCookie: false,
+    });
   });
 
   it('GET /health answers 200', async () => {

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LOCALES } from '../contract.ts';
+import { LOCALES, RTL_LOCALES } from '../contract.ts';
 import { pickCodeAndLink } from './dev-mailbox.ts';
 import { DEFAULT_TEMPLATES_DIR, loadMailTemplates, renderLoginMail, TemplateError } from './render.ts';
 import type { LoginMail } from './types.ts';
@@ -56,6 +56,31 @@ describe('renderLoginMail', () => {
     assert.equal(renderLoginMail(mail).subject, '482913 is your sign-in code');
   });
 
+  it('puts the code first in every subject, where a notification preview shows it', () => {
+    for (const locale of LOCALES) {
+      assert.ok(renderLoginMail({ ...mail, locale }).subject.startsWith('482913'), locale);
+    }
+  });
+
+  it('says how long the code is valid in every locale, in the words of ICU', () => {
+    for (const locale of LOCALES) {
+      const duration = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(10);
+      const rendered = renderLoginMail({ ...mail, locale });
+      assert.ok(rendered.text.includes(duration) && rendered.html.includes(duration), locale);
+    }
+  });
+
+  it('writes an Arabic mail right to left and the others left to right', () => {
+    assert.deepEqual(RTL_LOCALES, ['ar']);
+    const arabic = renderLoginMail({ ...mail, locale: 'ar' }).html;
+    assert.match(arabic, /<html lang="ar" dir="rtl">/);
+    assert.match(arabic, /<td dir="rtl" /, 'on the body cell too, for clients that drop the <html> attributes');
+    for (const locale of LOCALES.filter((l) => !RTL_LOCALES.includes(l))) {
+      const html = renderLoginMail({ ...mail, locale }).html;
+      assert.ok(html.includes(`dir="ltr"`) && !html.includes('dir="rtl"'), locale);
+    }
+  });
+
   it('HTML-escapes a hostile link and address in text and in attributes', () => {
     const rendered = renderLoginMail({
       ...mail,
@@ -83,7 +108,7 @@ describe('renderLoginMail', () => {
   });
 
   it('refuses a locale that has no templates', () => {
-    assert.throws(() => renderLoginMail({ ...mail, locale: 'fr' as LoginMail['locale'] }), TemplateError);
+    assert.throws(() => renderLoginMail({ ...mail, locale: 'nl' as LoginMail['locale'] }), TemplateError);
   });
 
   it('reads the template files once, not for every mail', () => {
@@ -101,13 +126,13 @@ describe('loadMailTemplates', () => {
   });
 
   it('fails for a locale without its files, naming the missing file', () => {
-    assert.throws(() => loadMailTemplates(DEFAULT_TEMPLATES_DIR, [...LOCALES, 'fr']), /subjects\.json.*"fr".*missing/);
+    assert.throws(() => loadMailTemplates(DEFAULT_TEMPLATES_DIR, [...LOCALES, 'nl']), /subjects\.json.*"nl".*missing/);
     const dir = templatesCopy();
     writeFileSync(
       join(dir, 'subjects.json'),
-      JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'subjects.json'), 'utf8')), fr: '{{code}} est votre code' }),
+      JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'subjects.json'), 'utf8')), nl: '{{code}} is je inlogcode' }),
     );
-    assert.throws(() => loadMailTemplates(dir, [...LOCALES, 'fr']), /login\.fr\.html: file is missing/);
+    assert.throws(() => loadMailTemplates(dir, [...LOCALES, 'nl']), /login\.nl\.html: file is missing/);
   });
 
   for (const file of ['layout.html', 'layout.txt', 'login.zh-CN.txt', 'subjects.json']) {

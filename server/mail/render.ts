@@ -1,7 +1,8 @@
 /**
  * Renders the login email from `templates/`: a shared layout (`layout.html`, `layout.txt`), a
  * body per locale (`login.<locale>.html`, `login.<locale>.txt`) and a subject per locale
- * (`subjects.json`).
+ * (`subjects.json`). The layout gets the locale as `{{lang}}` and its direction as `{{dir}}` (`rtl`
+ * for the locales in `RTL_LOCALES`, else `ltr`), so an Arabic mail reads right to left.
  *
  * Placeholders are `{{name}}`; there is no way to insert a value unescaped, so a template cannot
  * forget to escape. In `.html` files every value is HTML-escaped (quotes too, so a value is safe in
@@ -16,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCALES } from '../contract.ts';
+import { LOCALES, RTL_LOCALES, type Locale } from '../contract.ts';
 import type { LoginMail, RenderedMail } from './types.ts';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -52,8 +53,8 @@ export interface Template {
 
 /** The values a login body and subject may use. `code` and `link` must appear in every body. */
 const LOGIN_NAMES = ['code', 'link', 'email', 'duration'] as const;
-/** The layout gets the rendered body (already escaped, so inserted as is), the subject and `lang`. */
-const LAYOUT_NAMES = ['content', 'subject', 'lang'] as const;
+/** The layout gets the rendered body (already escaped, so inserted as is), the subject, `lang` and `dir`. */
+const LAYOUT_NAMES = ['content', 'subject', 'lang', 'dir'] as const;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -206,6 +207,11 @@ export function assertSafeLink(link: string): void {
   if (WHITESPACE_OR_CONTROL.test(link)) throw new TypeError('mail link contains whitespace or control characters');
 }
 
+/** `rtl` for a right-to-left locale; set on the HTML document and on the cell around the body. */
+function textDirection(locale: Locale): 'rtl' | 'ltr' {
+  return RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr';
+}
+
 function checkMail(mail: LoginMail): void {
   if (!CODE.test(mail.code)) throw new TypeError('mail code must be 4 to 12 digits');
   assertSafeLink(mail.link);
@@ -234,7 +240,7 @@ export function renderLoginMail(mail: LoginMail, options: { templatesDir?: strin
     duration: forLocale.duration.format(mail.expiresInMinutes),
   };
   const subject = fill(forLocale.subject, values);
-  const layoutValues = { subject, lang: mail.locale };
+  const layoutValues = { subject, lang: mail.locale, dir: textDirection(mail.locale) };
   const raw = new Set(['content']);
   return {
     subject,
