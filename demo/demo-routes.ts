@@ -1,8 +1,11 @@
 /**
  * The demo, mounted by `npm start` outside production: a page with the element dropped in by one
  * script tag, an event log, and the dev mailbox, so the whole flow can be tried without SMTP.
+ * Beside it: a page under exactly `default-src 'self'; script-src 'self'` (/demo/csp.html), and
+ * the React 19 and Vue 3 embeds built by `npm run build:demos` (/demo/react/, /demo/vue/).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import type { DevMailbox } from '../server/mail/dev-mailbox.ts';
@@ -12,11 +15,61 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'html' },
   '/demo/demo.js': { file: 'demo.js', type: 'text/javascript; charset=utf-8' },
   '/demo/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
+  '/demo/csp.html': { file: 'csp.html', type: 'html' },
+  '/demo/csp.css': { file: 'csp.css', type: 'text/css; charset=utf-8' },
 };
+
+/** The policy the issue names, word for word: the strict-CSP page is served with exactly this. */
+export const STRICT_CSP_PAGE = '/demo/csp.html';
+export const STRICT_CSP = "default-src 'self'; script-src 'self'";
+
+/** Where `npm run build:demos` writes the framework embeds, one folder each, served at /demo/<name>/. */
+export const FRAMEWORK_DIST_DIR = fileURLToPath(new URL('../dist/demo/', import.meta.url));
+export const FRAMEWORKS = ['react', 'vue'] as const;
+
+const TYPES: Record<string, string> = {
+  '.html': 'html',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+interface StaticFile {
+  body: string;
+  type: string;
+}
+
+/** Every file of each built framework app, by the path it is served at (its index also at the folder). */
+function readFrameworkApps(): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  for (const name of FRAMEWORKS) {
+    const dir = join(FRAMEWORK_DIST_DIR, name);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      const type = TYPES[extname(entry.name)];
+      if (!entry.isFile() || !type) continue;
+      const file = join(entry.parentPath, entry.name);
+      const path = `/demo/${name}/${relative(dir, file).split('\\').join('/')}`;
+      files.set(path, { body: readFileSync(file, 'utf8'), type });
+      if (path.endsWith('/index.html')) files.set(path.slice(0, -'index.html'.length), files.get(path)!);
+    }
+  }
+  return files;
+}
 
 export function mountDemo(app: Koa, { mailbox }: { mailbox: DevMailbox | null }): void {
   // Read once at start: the demo files are small and do not change while it runs.
   const contents = new Map(Object.entries(FILES).map(([path, { file, type }]) => [path, { body: readFileSync(DEMO_DIR + file, 'utf8'), type }]));
+  for (const [path, file] of readFrameworkApps()) contents.set(path, file);
+
+  // The strict-CSP page gets exactly the issue's policy instead of the backend's longer default.
+  // The security headers are set on the way out by the outermost middleware, so this one goes in
+  // front of it (Koa composes `app.middleware` when the server takes `app.callback()`).
+  app.middleware.unshift(async (ctx, next) => {
+    await next();
+    if (ctx.path === STRICT_CSP_PAGE && ctx.response.is('html')) ctx.set('Content-Security-Policy', STRICT_CSP);
+  });
+
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET') return next();
     const page = contents.get(ctx.path);
@@ -24,6 +77,17 @@ export function mountDemo(app: Koa, { mailbox }: { mailbox: DevMailbox | null })
       ctx.type = page.type;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = page.body;
+      return;
+    }
+    const framework = FRAMEWORKS.find((name) => ctx.path === `/demo/${name}` || ctx.path.startsWith(`/demo/${name}/`));
+    if (framework && ctx.path === `/demo/${framework}`) {
+      ctx.redirect(`/demo/${framework}/`);
+      return;
+    }
+    if (framework && !contents.has(`/demo/${framework}/`)) {
+      ctx.status = 503;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = `The ${framework} demo has not been built: run \`npm run build:demos\`.\n`;
       return;
     }
     if (ctx.path === '/demo/api/mailbox') {

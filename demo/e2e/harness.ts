@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../widget/testing/chromium.mjs';
-import { mountDemo } from '../demo-routes.ts';
+import { FRAMEWORK_DIST_DIR, FRAMEWORKS, mountDemo } from '../demo-routes.ts';
 import { DEFAULT_WIDGET_FILE } from '../../server/backend.ts';
 import type { DevMail } from '../../server/mail/types.ts';
 import { startTestServer, type TestServer } from '../../server/testing/test-server.ts';
@@ -38,6 +38,10 @@ export interface DemoServer {
 /** The backend exactly as `npm start` composes it (through `startTestServer`), with the demo mounted. */
 export async function startDemoServer(): Promise<DemoServer> {
   if (!existsSync(DEFAULT_WIDGET_FILE)) throw new Error(`${DEFAULT_WIDGET_FILE} is missing: run \`npm run build\` first.`);
+  for (const name of FRAMEWORKS) {
+    const index = `${FRAMEWORK_DIST_DIR}${name}/index.html`;
+    if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build:demos\` first (npm run test:e2e does).`);
+  }
   const testServer = await startTestServer({ mount: (app, backend) => mountDemo(app, { mailbox: backend.mailbox }) });
   return {
     url: testServer.url,
@@ -150,4 +154,36 @@ export async function sessionStatus(baseUrl: string, token: string): Promise<num
 /** The bearer token of the element's `session` property (its public API), or null. */
 export async function elementSessionToken(page: Page): Promise<string | null> {
   return page.evaluate(() => document.querySelector('passwordless-login')?.session?.token ?? null);
+}
+
+/** The mail's code, asserted present: every test mail carries one. */
+export async function codeFrom(mail: Promise<DevMail>): Promise<string> {
+  const { code } = await mail;
+  if (!code) throw new Error('the mail carries no code');
+  return code;
+}
+
+/** A code of the same length that is surely wrong (its last digit moved by one). */
+export function wrongCode(code: string): string {
+  return code.slice(0, -1) + String((Number(code.at(-1)) + 1) % 10);
+}
+
+/**
+ * What has the keyboard focus, looking through shadow roots: `passwordless-login > input#email`,
+ * `passwordless-login > button[part="button primary submit"]`, `body`.
+ */
+export async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const describe = (el: Element) => {
+      const part = el.getAttribute('part');
+      return el.localName + (el.id ? `#${el.id}` : '') + (part ? `[part="${part}"]` : '');
+    };
+    const path: string[] = [];
+    let el: Element | null = document.activeElement;
+    while (el) {
+      path.push(describe(el));
+      el = el.shadowRoot?.activeElement ?? null;
+    }
+    return path.join(' > ');
+  });
 }
