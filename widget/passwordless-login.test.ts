@@ -3,7 +3,6 @@ import type { TemplateResult } from 'lit';
 import './module.ts';
 import type { PasswordlessEventMap } from './events.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
-import { hashSecret } from './request-secret.ts';
 import { advanceServerClock, mailCount, mailTo, uniqueEmail } from './testing/backend.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 
@@ -60,9 +59,9 @@ function insertText(input: HTMLInputElement, value: string) {
   document.execCommand('insertText', false, value);
 }
 
-/** Replaces `crypto.subtle` (undefined: as on a plain-http page) until the returned function runs. */
-function stubSubtle(value: unknown): () => void {
-  Object.defineProperty(crypto, 'subtle', { value, configurable: true });
+/** Removes `crypto.subtle`, as on a plain-http page, until the returned function runs. */
+function withoutSubtle(): () => void {
+  Object.defineProperty(crypto, 'subtle', { value: undefined, configurable: true });
   return () => delete (crypto as { subtle?: unknown }).subtle;
 }
 
@@ -151,27 +150,23 @@ describe('<passwordless-login>', () => {
       await expect(el).to.be.accessible();
     });
 
-    const subtleStubs: Array<[string, unknown]> = [
-      ['missing (a plain-http page)', undefined],
-      ['failing', { digest: () => Promise.reject(new Error('no hashing here')) }],
-    ];
-    for (const [name, subtle] of subtleStubs) {
-      it(`sends the request without a clientHash when crypto.subtle is ${name}`, async () => {
-        const email = uniqueEmail('no-subtle');
-        const { el } = await mount();
-        const restore = stubSubtle(subtle);
-        try {
-          await sendCode(el, email);
-        } finally {
-          restore();
-        }
-        expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }]);
-        expect(button(el, 'submit').disabled).to.equal(false);
-        const fragment = new URLSearchParams(new URL((await mailTo(email)).link).hash.slice(1));
-        expect(fragment.has('pl_client')).to.equal(false);
-        expect(Object.keys(localStorage).filter((k) => k.includes(':pending:'))).to.deep.equal([]);
-      });
-    }
+    it('sends a clientHash without crypto.subtle (a plain-http page), and keeps it', async () => {
+      const email = uniqueEmail('no-subtle');
+      const { el } = await mount();
+      const restore = withoutSubtle();
+      try {
+        await sendCode(el, email);
+      } finally {
+        restore();
+      }
+      expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }]);
+      const fragment = new URLSearchParams(new URL((await mailTo(email)).link).hash.slice(1));
+      const pending = JSON.parse(localStorage.getItem(`passwordless-login:pending:${location.origin}/auth`)!) as Array<{
+        secret: string;
+      }>;
+      expect(fragment.get('pl_client')).to.match(/^[\w-]{43}$/);
+      expect(pending.map((p) => p.secret)).to.deep.equal([fragment.get('pl_client')]);
+    });
 
     it('shows the error sentence instead of staying busy when something throws (an api that is not a URL)', async () => {
       const { el } = await mount(html`<passwordless-login api="http://["></passwordless-login>`);
@@ -213,19 +208,20 @@ describe('<passwordless-login>', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('sends the page as landing page and a clientHash only this browser can match', async () => {
+    it('sends the page as landing page and a fresh random clientHash, kept for this API (the last 5)', async () => {
       const email = uniqueEmail('hash');
       const { el } = await mount();
+      const key = `passwordless-login:pending:${location.origin}/auth`;
+      const old = Array.from({ length: 5 }, (_, i) => ({ secret: `old${i}`.padEnd(43, 'x'), at: Date.now() - i }));
+      const stale = { secret: 'stale'.padEnd(43, 'x'), at: Date.now() - 24 * 60 * 60 * 1000 };
+      localStorage.setItem(key, JSON.stringify([stale, ...old]));
       await sendCode(el, email);
       const link = new URL((await mailTo(email)).link);
       expect(link.href.split('#')[0]).to.equal(location.href.split('#')[0]);
-      const fragment = new URLSearchParams(link.hash.slice(1));
-      const pending = JSON.parse(localStorage.getItem(`passwordless-login:pending:${location.origin}/auth`)!) as Array<{
-        secret: string;
-        email: string;
-      }>;
-      expect(pending[0]!.email).to.equal(email);
-      expect(fragment.get('pl_client')).to.equal(await hashSecret(pending[0]!.secret));
+      const sent = new URLSearchParams(link.hash.slice(1)).get('pl_client')!;
+      expect(sent).to.match(/^[\w-]{43}$/);
+      const kept = (JSON.parse(localStorage.getItem(key)!) as Array<{ secret: string }>).map((p) => p.secret);
+      expect(kept).to.deep.equal([sent, ...old.slice(0, 4).map((p) => p.secret)]);
     });
 
     it('accepts a pasted code with spaces and dashes and signs in by itself', async () => {
@@ -475,22 +471,32 @@ describe('<passwordless-login>', () => {
       expect(again.el.user?.email, 'the relative api finds the session').to.equal(email);
     });
 
-    it('still signs in with the click where hashing fails, even in the browser that asked', async () => {
+    it('finishes at once without crypto.subtle (a plain-http page) in the browser that asked', async () => {
       const email = uniqueEmail('link-no-subtle');
-      const first = await mount();
-      await sendCode(first.el, email);
-      history.replaceState(null, '', (await mailTo(email)).link);
-      const restore = stubSubtle(undefined);
+      const restore = withoutSubtle();
       try {
+        const first = await mount();
+        await sendCode(first.el, email);
+        history.replaceState(null, '', (await mailTo(email)).link);
         const { el } = await mount();
         expect(text(el, '[role="alert"]')).to.equal(null);
-        expect(el.user).to.equal(null);
-        button(el, 'continue').click();
-        await el.settled;
         expect(el.user?.email).to.equal(email);
       } finally {
         restore();
       }
+    });
+
+    it('asks for the click when the link carries a clientHash this browser did not send', async () => {
+      const email = uniqueEmail('link-foreign-hash');
+      const first = await mount();
+      await sendCode(first.el, email);
+      const link = new URL((await mailTo(email)).link);
+      const fragment = new URLSearchParams(link.hash.slice(1));
+      fragment.set('pl_client', 'y'.repeat(43));
+      history.replaceState(null, '', `${link.pathname}${link.search}#${fragment}`);
+      const { el } = await mount();
+      expect(el.user).to.equal(null);
+      expect(Boolean(button(el, 'continue'))).to.equal(true);
     });
   });
 
@@ -625,7 +631,7 @@ describe('<passwordless-login>', () => {
       expect(Object.keys(success!.session)).to.deep.equal(['expiresAt']);
       expect(Object.keys(el.session!)).to.deep.equal(['expiresAt']);
       expect(sessionKeys()).to.have.length(1);
-      expect(Object.keys(JSON.parse(localStorage.getItem(sessionKeys()[0]!)!)).sort()).to.deep.equal(['expiresAt', 'user']);
+      expect(Object.keys(JSON.parse(localStorage.getItem(sessionKeys()[0]!)!)).sort()).to.deep.equal(['expiresAt', 'method', 'user']);
       expect(JSON.stringify({ ...localStorage })).not.to.contain(token);
       expect(JSON.stringify(detailsOf('passwordless-success'))).not.to.contain(token);
       expect(document.cookie, 'HttpOnly').not.to.contain('pl_session');

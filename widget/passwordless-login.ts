@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { Locale, type ConfigResponse, type User, type VerifyResponse } from '../server/contract.ts';
+import { Locale, RTL_LOCALES, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../server/contract.ts';
 import { ApiClient, apiBase } from './api-client.ts';
 import { CountdownController, type Clock } from './countdown-controller.ts';
 import { emit, type Session } from './events.ts';
@@ -10,45 +10,66 @@ import { errorMessage, matchLocale, type Messages } from './i18n/index.ts';
 import { takeLinkFragment } from './link-fragment.ts';
 import { styles } from './passwordless-login.styles.ts';
 import { forgetSecrets, isOwnRequest, newSecret, rememberSecret } from './request-secret.ts';
-import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
+import { clearSession, loadSession, saveSession, SESSION_KEY_PREFIX, type StoredSession } from './session-store.ts';
 
 /**
- * An email login without passwords: the person types their email, receives one message with a
- * code and a link, and either types the code here or follows the link.
+ * @summary An email login without passwords: one message with a code and a link; type the code
+ * here, or follow the link.
  *
- * @event passwordless-code-sent - `{email, expiresIn, retryAfter}`: a code and link are on their way.
- * @event passwordless-success - `{method: 'code' | 'link', user, session}`: signed in; the session is stored
- *   (`session` is `{token, expiresAt}`, or only `{expiresAt}` when the server keeps it in a cookie).
- * @event passwordless-error - `{code, message}`: a request failed; `message` is the sentence shown.
- * @event passwordless-signed-out - The session was revoked and forgotten.
- * @event passwordless-step-change - `{step}`: `email`, `code`, `link` or `signed-in` is now shown.
+ * The steps are `email` → `code` (countdown-limited resend, change email) → `signed-in` (sign
+ * out), plus `link` when the page was opened from a magic link. The session is kept in
+ * `localStorage` per API base and shared by every tab of the page's origin: when the link finishes
+ * the login in a new tab, the tab that asked for the code signs in too (and signing out in one tab
+ * signs out the others).
+ *
+ * Styling: `--pl-*` custom properties, a `::part()` on every visible piece, slots for a header and
+ * a footer, `theme="auto|light|dark"`. Everything is in adopted style sheets, so a strict
+ * Content-Security-Policy needs nothing added.
+ *
+ * @event {CustomEvent<CodeSentDetail>} passwordless-code-sent - `{email, expiresIn, retryAfter}`: a code and link are on their way.
+ * @event {CustomEvent<SuccessDetail>} passwordless-success - `{method: 'code' | 'link', user, session}`: signed in, and the
+ *   session is stored (`session` is `{token, expiresAt}`, or only `{expiresAt}` when the server keeps it in a cookie). Also
+ *   fired when another tab of this browser signed in with the same API (the magic link opened in a new tab): `method` is
+ *   then how that tab did it.
+ * @event {CustomEvent<ErrorDetail>} passwordless-error - `{code, message}`: a request failed; `message` is the sentence shown.
+ * @event {CustomEvent<null>} passwordless-signed-out - The session was revoked and forgotten, here or in another tab.
+ * @event {CustomEvent<StepChangeDetail>} passwordless-step-change - `{step}`: `email`, `code`, `link` or `signed-in` is now shown.
  *
  * @slot header - Above the title (a logo, a product name).
  * @slot footer - Below everything (terms, a help link).
  *
- * @csspart base - The box around everything.
+ * @csspart base - The box around everything; carries `dir` and `lang` of the language shown.
  * @csspart title - The heading of each step.
  * @csspart text - Explanations: where the code went, who is signed in.
  * @csspart form - The email and code forms.
  * @csspart label - Field labels.
- * @csspart input - Both text fields; also `email-input` and `code-input`.
+ * @csspart input - Both text fields.
+ * @csspart email-input - The email field.
+ * @csspart code-input - The code field.
  * @csspart actions - The row of secondary buttons.
- * @csspart button - Every button; also `primary`, `submit`, `resend`, `change-email`, `continue`, `back`, `sign-out`.
+ * @csspart button - Every button.
+ * @csspart primary - The main button of a step (also `button`): send, sign in, continue.
+ * @csspart submit - The button of each form (send the code, sign in with it).
+ * @csspart resend - "Resend code", disabled during the countdown.
+ * @csspart change-email - "Use a different email".
+ * @csspart continue - "Continue signing in" on a magic link.
+ * @csspart back - Back from a failed magic link.
+ * @csspart sign-out - "Sign out".
  * @csspart error - The error sentence (`role="alert"`).
  *
- * @cssproperty --pl-color-background - Box background.
- * @cssproperty --pl-color-text - Main text.
- * @cssproperty --pl-color-muted - Explanations.
- * @cssproperty --pl-color-border - Box and field borders.
- * @cssproperty --pl-color-accent - Buttons and links.
- * @cssproperty --pl-color-on-accent - Text on the primary button.
- * @cssproperty --pl-color-error - The error sentence.
- * @cssproperty --pl-color-focus - Focus ring (default: the accent).
- * @cssproperty --pl-radius - Corner radius of the box, fields and buttons (default 0.5rem).
- * @cssproperty --pl-spacing - Base gap and padding (default 0.75rem).
- * @cssproperty --pl-font-family - Default: system-ui.
- * @cssproperty --pl-font-size - Default: 1rem.
- * @cssproperty --pl-max-width - Default: 24rem.
+ * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
+ * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.
+ * @cssproperty [--pl-color-muted=light-dark(#5b5b66, #a8a8b3)] - Explanations.
+ * @cssproperty [--pl-color-border=light-dark(#8a8a96, #6e6e7a)] - Box and field borders.
+ * @cssproperty [--pl-color-accent=light-dark(#3a4fd8, #8c9bff)] - Buttons and the focus ring.
+ * @cssproperty [--pl-color-on-accent=light-dark(#ffffff, #101018)] - Text on the primary button.
+ * @cssproperty [--pl-color-error=light-dark(#b3261e, #ffb4ab)] - The error sentence.
+ * @cssproperty [--pl-color-focus=var(--pl-color-accent)] - Focus ring.
+ * @cssproperty [--pl-radius=0.5rem] - Corner radius of the box, fields and buttons.
+ * @cssproperty [--pl-spacing=0.75rem] - Base gap and padding.
+ * @cssproperty [--pl-font-family=system-ui, sans-serif] - Font.
+ * @cssproperty [--pl-font-size=1rem] - Base font size.
+ * @cssproperty [--pl-max-width=24rem] - Largest inline size of the box.
  */
 export class PasswordlessLogin extends LitElement {
   static override styles = styles;
@@ -59,7 +80,7 @@ export class PasswordlessLogin extends LitElement {
     api: {},
     email: {},
     lang: {},
-    theme: { reflect: true },
+    theme: {},
     redirectTo: { attribute: 'redirect-to' },
     strings: { attribute: false },
     flow: { state: true },
@@ -73,22 +94,36 @@ export class PasswordlessLogin extends LitElement {
   /** Prefills the email field. */
   email = '';
 
-  /** `en` or `zh-CN`. Default: the closest ancestor's `lang`, then the browser's languages, then `en`. */
+  /**
+   * The language, e.g. `en`, `zh-CN`, `ar` (any BCP 47 tag; `pt-BR` speaks `pt`). Default: the
+   * closest ancestor's `lang`, then the browser's languages, then `en`. Right-to-left languages
+   * turn the box around (`dir="rtl"` on the `base` part).
+   */
   override lang = '';
 
-  /** `auto` follows the system's color scheme. */
+  /**
+   * `light` or `dark` pins the colors. `auto` (the default) follows the host page: its
+   * `color-scheme` where it declares one (inherited by the element), else the system's
+   * `prefers-color-scheme`. Read at each render: call `requestUpdate()` after the page switches.
+   */
   theme: 'auto' | 'light' | 'dark' = 'auto';
 
   /** Where the magic link lands. Default: this page's URL without its fragment. */
   redirectTo = '';
 
-  /** Your own wording for any sentence (and any error's sentence), over the chosen language's. */
+  /**
+   * Your own wording for any sentence (and any error's sentence), over the chosen language's:
+   * `el.strings = {title: 'Log in', errors: {invalid_code: 'Nope.'}}`. Sentences that take a value
+   * are functions (`codeSentTo: (email) => …`); see the `Messages` type.
+   */
   strings: MessageOverrides | null = null;
 
   private flow: FlowState = initialState();
   /** The chosen language's sentences; null while they are on their way (nothing is shown, so no flash of English). */
   private catalog: Messages | null = null;
   #catalogLocale: Locale | null = null;
+  /** The language of `catalog` (English when the wanted one could not be fetched). */
+  #catalogLang: Locale = Locale.en;
   /** The polite status line: said once when "Resend" unlocks, never every second. */
   private announcement = '';
 
@@ -116,10 +151,11 @@ export class PasswordlessLogin extends LitElement {
    */
   get session(): Session | null {
     if (!this.#stored) return null;
-    const { user: _, ...session } = this.#stored;
+    const { user: _, method: __, ...session } = this.#stored;
     return session;
   }
 
+  /** Who is signed in, or null. */
   get user(): User | null {
     return this.#stored?.user ?? null;
   }
@@ -141,13 +177,40 @@ export class PasswordlessLogin extends LitElement {
     })();
   }
 
-  /** Revokes the session on the server, forgets it here and returns to the email step. */
+  /**
+   * Sends a code and a link to `email` (default: what is in the email field, or on the code step
+   * the address the code went to: a resend). Works on the email and code steps; elsewhere, or
+   * while a request is in flight, it does nothing. Resolves once the server has answered: then
+   * the code step shows and `passwordless-code-sent` has fired, or `passwordless-error` has.
+   */
+  requestCode(email?: string): Promise<void> {
+    return this.#track(this.#request(email));
+  }
+
+  /**
+   * Signs in with `code` (spaces, dashes and full-width digits are fine). Works on the code step;
+   * elsewhere, or while a request is in flight, it does nothing. Resolves once the server has
+   * answered: then `passwordless-success` or `passwordless-error` has fired.
+   */
+  verifyCode(code: string): Promise<void> {
+    return this.#track(this.#verify({ email: (this.flow as { email: string }).email, code: digitsOf(code) }, 'code'));
+  }
+
+  /** "Resend code": a new code to the same address. Does nothing except on the code step with the countdown over. */
+  async resend(): Promise<void> {
+    if (this.flow.step === 'code' && !this.#countdown.remaining) await this.requestCode(this.flow.email);
+  }
+
+  /**
+   * Revokes the session on the server, forgets it here (and in the other tabs) and returns to the
+   * email step, firing `passwordless-signed-out`. Does nothing when no one is signed in.
+   */
   signOut(): Promise<void> {
     return this.#track(this.#endSession());
   }
 
   /** Back to the start: the email step, or the signed-in step while a session is kept. Does not sign out. */
-  reset(): void {
+  async reset(): Promise<void> {
     this.#countdown.stop();
     this.announcement = '';
     this.#dispatch(this.#stored ? { type: 'signed-in', user: this.#stored.user } : { type: 'restart', email: this.email });
@@ -155,22 +218,47 @@ export class PasswordlessLogin extends LitElement {
 
   async #endSession(): Promise<void> {
     const stored = this.#stored;
-    if (!stored) return;
+    if (!stored || this.flow.busy) return;
     this.#dispatch({ type: 'submit' });
     // Forget it here even if the server cannot be reached: the person asked to be signed out.
     await this.#client.logout(stored.token);
     clearSession(this.#client.base);
+    this.#signedOut();
+  }
+
+  /** Signed out here, or in another tab. */
+  #signedOut(): void {
+    if (!this.#stored) return;
     this.#stored = null;
     this.#dispatch({ type: 'restart', email: '' });
     emit(this, 'passwordless-signed-out', null);
   }
 
+  /**
+   * Another tab of this origin stored or removed the session (a `storage` event fires only in the
+   * other tabs). The magic link usually opens in a new tab: this is how the tab that asked for the
+   * code learns that the login is done. Works when the link lands on a page of this origin (the
+   * default: the page that asked), not on the API's own `/auth/link` page on another origin.
+   */
+  readonly #onStorage = ({ key }: StorageEvent): void => {
+    if (key && !key.startsWith(SESSION_KEY_PREFIX)) return;
+    const stored = loadSession(this.#client.base);
+    if (!stored) this.#signedOut();
+    else if (!this.#stored) this.#enter((this.#stored = stored));
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener('storage', this.#onStorage);
     if (this.#started) return;
     this.#started = true;
     this.flow = initialState(this.email);
     void this.#track(this.#start());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('storage', this.#onStorage);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -192,15 +280,13 @@ export class PasswordlessLogin extends LitElement {
     const locale = this.#locale;
     if (locale === this.#catalogLocale) return;
     this.#catalogLocale = locale;
-    if (locale === Locale.en) {
-      this.catalog = en;
-      return;
-    }
-    void this.#track(
-      loadCatalog(locale).then((catalog) => {
-        if (this.#catalogLocale === locale) this.catalog = catalog;
-      }),
-    );
+    const show = (catalog: Messages) => {
+      if (this.#catalogLocale !== locale) return;
+      this.catalog = catalog;
+      this.#catalogLang = catalog === en ? Locale.en : locale;
+    };
+    if (locale === Locale.en) show(en);
+    else void this.#track(loadCatalog(locale).then(show));
   }
 
   protected override render(): TemplateResult {
@@ -208,8 +294,13 @@ export class PasswordlessLogin extends LitElement {
     const m = this.#messages;
     const flow = this.flow;
     const title = { email: m.title, code: m.title, link: m.linkTitle, 'signed-in': m.signedInTitle }[flow.step];
+    const lang = this.#catalogLang;
+    // `auto`: a page that declares a color-scheme passes it down (no class: inherited); with none
+    // ('normal') the system's preference decides (`auto` class: `color-scheme: light dark`).
+    const theme = this.theme;
+    const scheme = theme === 'light' || theme === 'dark' ? theme : getComputedStyle(this).colorScheme === 'normal' ? 'auto' : '';
     return html`
-      <div part="base" aria-busy=${flow.busy}>
+      <div part="base" class=${scheme} lang=${lang} dir=${RTL_LOCALES.includes(lang) ? 'rtl' : 'ltr'} aria-busy=${flow.busy}>
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
         ${this.#renderStep(m, flow)}
@@ -224,7 +315,7 @@ export class PasswordlessLogin extends LitElement {
     switch (flow.step) {
       case 'email':
         return html`
-          <form part="form" @submit=${this.#onEmailSubmit}>
+          <form part="form" @submit=${this.#onSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
             <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
               .value=${flow.email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
@@ -237,7 +328,7 @@ export class PasswordlessLogin extends LitElement {
         return html`
           <p part="text">${m.codeSentTo(flow.email)}</p>
           ${flow.recent ? html`<p part="text" id="note">${m.codeSentRecently}</p>` : nothing}
-          <form part="form" @submit=${this.#onCodeSubmit}>
+          <form part="form" @submit=${this.#onSubmit}>
             <label part="label" for="code">${m.codeLabel}</label>
             <input part="input code-input" id="code" name="code" type="text" inputmode="numeric"
               autocomplete="one-time-code" required maxlength=${flow.codeLength * 3}
@@ -296,7 +387,7 @@ export class PasswordlessLogin extends LitElement {
       if (r.ok) this.#client.cookie = (this.#config = r.data).sessionCookie;
     }));
     if (link) {
-      if (await isOwnRequest(base, link.client)) await this.#verifyLink();
+      if (isOwnRequest(base, link.client)) await this.#verifyLink();
     } else if (this.#stored) {
       await this.#refreshSession(this.#stored);
     }
@@ -318,16 +409,22 @@ export class PasswordlessLogin extends LitElement {
     // Any other failure (offline, an outage) keeps the stored session: the server decides later.
   }
 
-  private async requestCode(email: string): Promise<void> {
-    if (this.flow.busy) return;
+  async #request(email?: string): Promise<void> {
+    const flow = this.flow;
+    if (flow.busy || (flow.step !== 'email' && flow.step !== 'code')) return;
+    email = (email ?? this.renderRoot?.querySelector<HTMLInputElement>('#email')?.value ?? flow.email).trim();
     this.#dispatch({ type: 'submit' });
-    const secret = await newSecret();
+    const asked = this.flow;
+    const secret = newSecret();
     const result = await this.#client.request({
       email,
       locale: this.#requestLocale,
       redirectTo: this.redirectTo || location.href.split('#')[0],
-      ...(secret && { clientHash: secret.clientHash }),
+      clientHash: secret,
     });
+    if (result.ok) rememberSecret(this.#client.base, secret);
+    // Signed in by another tab, or reset() meanwhile: the answer is no longer what is on screen.
+    if (this.flow !== asked) return;
     if (!result.ok) {
       const { error } = result;
       const limited = error.code === 'rate_limited';
@@ -335,13 +432,12 @@ export class PasswordlessLogin extends LitElement {
       // different email" and back): the person may hold it, so ask for it. The server answers
       // unknown emails alike, so this reveals nothing. Without the config the code length is
       // unknown, and the error stays on the email step.
-      const config = limited && this.flow.step === 'email' && this.#config;
+      const config = limited && flow.step === 'email' && this.#config;
       if (config) this.#dispatch({ type: 'code-pending', email, codeLength: config.codeLength });
       else this.#fail(error);
       if (limited && this.flow.step === 'code') this.#startCountdown(error.retryAfter ?? this.#config?.resendSeconds ?? 60);
       return;
     }
-    if (secret) rememberSecret(this.#client.base, secret.secret, email);
     const { codeLength, expiresIn, retryAfter } = result.data;
     this.#autoSubmitted = '';
     this.#dispatch({ type: 'code-sent', email, codeLength });
@@ -349,35 +445,34 @@ export class PasswordlessLogin extends LitElement {
     emit(this, 'passwordless-code-sent', { email, expiresIn, retryAfter });
   }
 
-  private async verifyCode(code: string): Promise<void> {
-    const flow = this.flow;
-    if (flow.step !== 'code' || flow.busy) return;
+  #verifyLink(): Promise<void> {
+    return this.#verify({ token: (this.flow as { token: string }).token }, 'link');
+  }
+
+  /** Sends a code (on the code step) or a link token (on the link step) to the server. */
+  async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<void> {
+    if (this.flow.step !== method || this.flow.busy) return;
     this.#dispatch({ type: 'submit' });
+    const asked = this.flow;
     await this.#configured;
-    const result = await this.#client.verify({ email: flow.email, code });
-    if (result.ok) return this.#signIn(result.data, 'code');
+    const result = await this.#client.verify(body);
+    if (result.ok) return this.#signIn(result.data, method);
+    if (this.flow !== asked) return;
     this.#fail(result.error);
     // Select the wrong code so the next one types over it.
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('#code')?.select();
   }
 
-  async #verifyLink(): Promise<void> {
-    const flow = this.flow;
-    if (flow.step !== 'link' || flow.busy) return;
-    this.#dispatch({ type: 'submit' });
-    await this.#configured;
-    const result = await this.#client.verify({ token: flow.token });
-    if (result.ok) this.#signIn(result.data, 'link');
-    else this.#fail(result.error);
+  #signIn({ user, session }: VerifyResponse, method: 'code' | 'link'): void {
+    // In cookie mode `session` has no token: the marker `{expiresAt, user, method}` is all that is kept.
+    saveSession(this.#client.base, (this.#stored = { ...session, user, method }));
+    this.#enter(this.#stored);
   }
 
-  #signIn({ user, session }: VerifyResponse, method: 'code' | 'link'): void {
-    const base = this.#client.base;
-    // In cookie mode `session` has no token: the marker `{expiresAt, user}` is all that is kept.
-    this.#stored = { ...session, user };
-    saveSession(base, this.#stored);
-    forgetSecrets(base);
+  /** Signed in, here or in another tab (whose session is `stored`). */
+  #enter({ user, method = 'link' }: StoredSession): void {
+    forgetSecrets(this.#client.base);
     this.#countdown.stop();
     this.announcement = '';
     this.#dispatch({ type: 'signed-in', user });
@@ -414,35 +509,28 @@ export class PasswordlessLogin extends LitElement {
     return tracked;
   }
 
-  #onEmailSubmit(event: SubmitEvent): void {
+  /** Both forms: the email step's sends a code, the code step's signs in with it. */
+  #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     this.#interacted = true;
-    const email = String(new FormData(event.target as HTMLFormElement).get('email') ?? '').trim();
-    void this.#track(this.requestCode(email));
+    const value = (event.target as HTMLFormElement).querySelector('input')!.value;
+    void (this.flow.step === 'code' ? this.verifyCode(value) : this.requestCode(value));
   }
 
   #onCodeInput(event: InputEvent): void {
     const input = event.target as HTMLInputElement;
-    // NFKC turns full-width digits (Chinese input methods) into ASCII; then drop spaces and dashes.
-    const digits = input.value.normalize('NFKC').replace(/\D/g, '');
+    const digits = digitsOf(input.value);
     if (digits !== input.value) input.value = digits;
     const flow = this.flow;
     if (flow.step !== 'code' || digits.length !== flow.codeLength || digits === this.#autoSubmitted) return;
     this.#interacted = true;
     this.#autoSubmitted = digits;
-    void this.#track(this.verifyCode(digits));
-  }
-
-  #onCodeSubmit(event: SubmitEvent): void {
-    event.preventDefault();
-    this.#interacted = true;
-    const code = String(new FormData(event.target as HTMLFormElement).get('code') ?? '');
-    void this.#track(this.verifyCode(code.normalize('NFKC').replace(/\D/g, '')));
+    void this.verifyCode(digits);
   }
 
   #onResend(): void {
     this.#interacted = true;
-    if (this.flow.step === 'code') void this.#track(this.requestCode(this.flow.email));
+    void this.resend();
   }
 
   #onChangeEmail(): void {
@@ -454,7 +542,7 @@ export class PasswordlessLogin extends LitElement {
 
   #onBack(): void {
     this.#interacted = true;
-    this.reset();
+    void this.reset();
   }
 
   #onContinue(): void {
@@ -487,6 +575,11 @@ export class PasswordlessLogin extends LitElement {
   get #messages(): Messages {
     return withOverrides(this.catalog ?? en, this.strings);
   }
+}
+
+/** NFKC turns full-width digits (Chinese input methods) into ASCII; then spaces and dashes go. */
+function digitsOf(code: string): string {
+  return code.normalize('NFKC').replace(/\D/g, '');
 }
 
 /** The `lang` of the closest ancestor, crossing shadow roots. */

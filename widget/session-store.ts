@@ -11,9 +11,14 @@ import { readJson, removeItem, writeJson } from './storage.ts';
 
 export interface StoredSession extends Session {
   user: User;
+  /** How the login was done, for the other tabs' `passwordless-success` (absent in entries from before it was kept). */
+  method?: 'code' | 'link';
 }
 
-const key = (apiBase: string) => `passwordless-login:session:${apiBase}`;
+/** Every session key starts so; other tabs' `storage` events for other keys are not about sessions. */
+export const SESSION_KEY_PREFIX = 'passwordless-login:session:';
+
+const key = (apiBase: string) => SESSION_KEY_PREFIX + apiBase;
 
 export function loadSession(apiBase: string, now = Date.now()): StoredSession | null {
   const value = readJson(key(apiBase));
