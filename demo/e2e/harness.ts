@@ -174,14 +174,12 @@ export function wrongCode(code: string): string {
  */
 export async function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const describe = (el: Element) => {
-      const part = el.getAttribute('part');
-      return el.localName + (el.id ? `#${el.id}` : '') + (part ? `[part="${part}"]` : '');
-    };
+    // No named function in here: tsx would wrap it in a helper the page does not have.
     const path: string[] = [];
     let el: Element | null = document.activeElement;
     while (el) {
-      path.push(describe(el));
+      const part = el.getAttribute('part');
+      path.push(el.localName + (el.id ? `#${el.id}` : '') + (part ? `[part="${part}"]` : ''));
       el = el.shadowRoot?.activeElement ?? null;
     }
     return path.join(' > ');
