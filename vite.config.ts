@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /**
  * Three builds of the element, chosen by `--mode`:
@@ -17,6 +17,8 @@ const builds: Record<string, UserConfig['build']> = {
     outDir: 'dist',
     emptyOutDir: false,
     lib: { entry: 'widget/index.ts', name: 'PasswordlessLogin', formats: ['iife'], fileName: () => 'passwordless-login.js' },
+    // The global `PasswordlessLogin` needs no Symbol.toStringTag.
+    rolldownOptions: { output: { generatedCode: { symbols: false } } },
   },
   locales: {
     outDir: 'dist/passwordless-login/locales',
@@ -35,6 +37,32 @@ const builds: Record<string, UserConfig['build']> = {
   },
 };
 
+/**
+ * Lit's css`` is an opaque string to the JavaScript minifier: squeeze its whitespace and quotes
+ * here (about 70 bytes gzip off the script-tag file). Only the widget's *.styles.ts, whose
+ * templates have no ${} holes; spaces before `:` stay (`a :hover` is not `a:hover`).
+ */
+const minifyLitCss: Plugin = {
+  name: 'minify-lit-css',
+  apply: 'build',
+  transform(code, id) {
+    if (!id.endsWith('.styles.ts')) return null;
+    return code.replace(
+      /unsafeCSS\(`([^`$]*)`\)/g,
+      (_, text: string) =>
+        `unsafeCSS(\`${text
+          .replace(/\s*([{};,])\s*/g, '$1')
+          .replace(/:\s+/g, ':')
+          .replace(/\s+/g, ' ')
+          .replace(/;}/g, '}')
+          .replace(/([^\d])0\./g, '$1.')
+          .replace(/\[part~='([\w-]+)'\]/g, '[part~=$1]')
+          .trim()}\`)`,
+    );
+  },
+};
+
 export default defineConfig(({ mode }) => ({
+  plugins: [minifyLitCss],
   build: { target: 'es2022', minify: true, ...(builds[mode] ?? builds.iife) },
 }));

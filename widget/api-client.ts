@@ -16,6 +16,24 @@ import {
 } from '../server/contract.ts';
 import type { FlowError } from './flow.ts';
 
+/** What each path answers… */
+interface ResponseOf {
+  [ApiPath.config]: ConfigResponse;
+  [ApiPath.request]: RequestResponse;
+  [ApiPath.verify]: VerifyResponse;
+  [ApiPath.session]: SessionResponse;
+  [ApiPath.logout]: null;
+}
+
+/** …and what it is sent (a GET: nothing). */
+interface BodyOf {
+  [ApiPath.config]: undefined;
+  [ApiPath.request]: RequestBody;
+  [ApiPath.verify]: VerifyBody;
+  [ApiPath.session]: undefined;
+  [ApiPath.logout]: object;
+}
+
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: FlowError };
 
 // Read while the bundle runs: `document.currentScript` is the <script src> tag then, and null
@@ -48,63 +66,31 @@ export class ApiClient {
     this.base = base;
   }
 
-  config(): Promise<ApiResult<ConfigResponse>> {
-    return this.call('GET', ApiPath.config);
-  }
-
-  request(body: RequestBody): Promise<ApiResult<RequestResponse>> {
-    return this.call('POST', ApiPath.request, { body });
-  }
-
-  verify(body: VerifyBody): Promise<ApiResult<VerifyResponse>> {
-    return this.call('POST', ApiPath.verify, { body });
-  }
-
-  session(token?: string): Promise<ApiResult<SessionResponse>> {
-    return this.call('GET', ApiPath.session, { token });
-  }
-
-  logout(token?: string): Promise<ApiResult<null>> {
-    return this.call('POST', ApiPath.logout, { token, body: {} });
-  }
-
-  private async call<T>(method: string, path: ApiPath, init: { body?: unknown; token?: string } = {}): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (init.token) headers.Authorization = `Bearer ${init.token}`;
-    let response: Response;
+  /** A POST of `body` to `path`, else a GET; `token` as bearer credential. */
+  async call<P extends keyof ResponseOf>(path: P, body?: BodyOf[P], token?: string): Promise<ApiResult<ResponseOf[P]>> {
+    type T = ResponseOf[P];
+    let status = 0;
     try {
-      response = await fetch(this.base + path, {
-        method,
-        headers,
-        body: init.body === undefined ? null : JSON.stringify(init.body),
+      const response = await fetch(this.base + path, {
+        method: body ? 'POST' : 'GET',
+        headers: {
+          ...(body && { 'Content-Type': 'application/json' }),
+          ...(token && { Authorization: `Bearer ${token}` }),
+        },
+        body: body && JSON.stringify(body),
         credentials: this.cookie ? 'include' : 'omit',
       });
+      status = response.status;
+      if (status === 204) return { ok: true, data: null as T };
+      const data = (await response.json()) as (T & object) | Partial<ApiErrorBody> | null;
+      if (response.ok && typeof data === 'object' && data) return { ok: true, data: data as T };
+      // An error answer is `{error: {code, …}}`; anything else (an HTML error page, a proxy's
+      // JSON) throws or fails here and becomes network_error below.
+      const { code, attemptsLeft, retryAfter } = (data as Partial<ApiErrorBody>).error!;
+      if (typeof code !== 'string') throw code;
+      return { ok: false, status, error: { code, attemptsLeft, retryAfter } };
     } catch {
-      return { ok: false, status: 0, error: { code: 'network_error' } };
+      return { ok: false, status, error: { code: 'network_error' } };
     }
-    const data = await readJson(response);
-    if (response.ok) {
-      if (response.status === 204) return { ok: true, data: null as T };
-      if (data === undefined) return { ok: false, status: response.status, error: { code: 'network_error' } };
-      return { ok: true, data: data as T };
-    }
-    const error = (data as Partial<ApiErrorBody> | undefined)?.error;
-    if (!error || typeof error.code !== 'string') {
-      return { ok: false, status: response.status, error: { code: 'network_error' } };
-    }
-    const flowError: FlowError = { code: error.code };
-    if (typeof error.attemptsLeft === 'number') flowError.attemptsLeft = error.attemptsLeft;
-    if (typeof error.retryAfter === 'number') flowError.retryAfter = error.retryAfter;
-    return { ok: false, status: response.status, error: flowError };
-  }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    const value: unknown = await response.json();
-    return value !== null && typeof value === 'object' ? value : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -16,7 +16,7 @@ export interface Clock {
 }
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: Date.now,
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -31,66 +31,61 @@ export interface CountdownOptions {
 export class CountdownController implements ReactiveController {
   /** Replaceable at any time; the next tick is scheduled on the new clock. */
   clock: Clock;
-  private readonly host: ReactiveControllerHost;
-  private readonly onDone: (() => void) | undefined;
-  private deadline: number | null = null;
-  private timer: unknown = null;
+  readonly #host: ReactiveControllerHost;
+  readonly #onDone: (() => void) | undefined;
+  #deadline: number | null = null;
+  #timer: unknown = null;
 
   constructor(host: ReactiveControllerHost, options: CountdownOptions = {}) {
-    this.host = host;
+    this.#host = host;
     this.clock = options.clock ?? systemClock;
-    this.onDone = options.onDone;
+    this.#onDone = options.onDone;
     host.addController(this);
   }
 
   /** Whole seconds left, rounded up (so "1" shows until the very end); 0 when not running. */
   get remaining(): number {
-    if (this.deadline === null) return 0;
-    return Math.max(0, Math.ceil((this.deadline - this.clock.now()) / 1000));
-  }
-
-  get running(): boolean {
-    return this.remaining > 0;
+    return this.#deadline === null ? 0 : Math.max(0, Math.ceil((this.#deadline - this.clock.now()) / 1000));
   }
 
   /** Starts (or restarts) a countdown of `seconds` from now. Zero or less finishes at once. */
   start(seconds: number): void {
-    this.clearTimer();
-    this.deadline = this.clock.now() + Math.max(0, seconds) * 1000;
-    this.tick();
+    this.#clearTimer();
+    this.#deadline = this.clock.now() + Math.max(0, seconds) * 1000;
+    this.#tick();
   }
 
   /** Stops without calling `onDone`. */
   stop(): void {
-    this.clearTimer();
-    this.deadline = null;
-    this.host.requestUpdate();
+    this.#clearTimer();
+    this.#deadline = null;
+    this.#host.requestUpdate();
   }
 
   hostConnected(): void {
-    if (this.deadline !== null && this.timer === null) this.tick();
+    if (this.#deadline !== null && this.#timer === null) this.#tick();
   }
 
   hostDisconnected(): void {
-    this.clearTimer();
+    this.#clearTimer();
   }
 
-  private tick = (): void => {
-    this.timer = null;
-    this.host.requestUpdate();
-    if (this.deadline === null) return;
-    const left = this.deadline - this.clock.now();
+  readonly #tick = (): void => {
+    this.#timer = null;
+    this.#host.requestUpdate();
+    if (this.#deadline === null) return;
+    const left = this.#deadline - this.clock.now();
     if (left <= 0) {
-      this.deadline = null;
-      this.onDone?.();
+      this.#deadline = null;
+      this.#onDone?.();
       return;
     }
     // Wake at the next whole-second boundary, where the displayed number changes.
-    this.timer = this.clock.setTimeout(this.tick, left % 1000 || 1000);
+    this.#timer = this.clock.setTimeout(this.#tick, left % 1000 || 1000);
   };
 
-  private clearTimer(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+  #clearTimer(): void {
+    if (this.#timer !== null) this.clock.clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { Locale, RTL_LOCALES, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../server/contract.ts';
+import { ApiPath, Locale, RTL_LOCALES, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../server/contract.ts';
 import { ApiClient, apiBase } from './api-client.ts';
 import { CountdownController, type Clock } from './countdown-controller.ts';
 import { emit, type Session } from './events.ts';
@@ -84,7 +84,6 @@ export class PasswordlessLogin extends LitElement {
     redirectTo: { attribute: 'redirect-to' },
     strings: { attribute: false },
     flow: { state: true },
-    announcement: { state: true },
     catalog: { state: true },
   };
 
@@ -124,12 +123,15 @@ export class PasswordlessLogin extends LitElement {
   #catalogLocale: Locale | null = null;
   /** The language of `catalog` (English when the wanted one could not be fetched). */
   #catalogLang: Locale = Locale.en;
-  /** The polite status line: said once when "Resend" unlocks, never every second. */
-  private announcement = '';
+  /**
+   * The polite status line: said once when "Resend" unlocks, never every second. Not reactive:
+   * every change comes with a countdown or flow change that renders anyway.
+   */
+  #announcement = '';
 
   readonly #countdown = new CountdownController(this, {
     onDone: () => {
-      if (this.flow.step === 'code') this.announcement = this.#messages.resendReady;
+      if (this.flow.step === 'code') this.#announcement = this.#messages.resendReady;
     },
   });
   #stored: StoredSession | null = null;
@@ -137,7 +139,10 @@ export class PasswordlessLogin extends LitElement {
   /** Settles once the config is in or failed: a verify waits for it to know whether to send credentials. */
   #configured?: Promise<void>;
   #started = false;
-  /** Focus follows a step change only after the person has used the element: never on page load. */
+  /**
+   * Focus follows a step change only after the person has used the element (a click or typing
+   * inside it, which includes Enter in a field and keys on a button): never on page load.
+   */
   #interacted = false;
   #moveFocus = false;
   /** The code last sent by typing, so an unchanged wrong code is not sent again by itself. */
@@ -211,9 +216,14 @@ export class PasswordlessLogin extends LitElement {
 
   /** Back to the start: the email step, or the signed-in step while a session is kept. Does not sign out. */
   async reset(): Promise<void> {
+    this.#restart(this.email);
+  }
+
+  /** To the email step with `email` in the field, or to the signed-in step while a session is kept. */
+  #restart(email: string): void {
     this.#countdown.stop();
-    this.announcement = '';
-    this.#dispatch(this.#stored ? { type: 'signed-in', user: this.#stored.user } : { type: 'restart', email: this.email });
+    this.#announcement = '';
+    this.#dispatch(this.#stored ? { type: 'signed-in', user: this.#stored.user } : { type: 'restart', email });
   }
 
   async #endSession(): Promise<void> {
@@ -221,7 +231,7 @@ export class PasswordlessLogin extends LitElement {
     if (!stored || this.flow.busy) return;
     this.#dispatch({ type: 'submit' });
     // Forget it here even if the server cannot be reached: the person asked to be signed out.
-    await this.#client.logout(stored.token);
+    await this.#client.call(ApiPath.logout, {}, stored.token);
     clearSession(this.#client.base);
     this.#signedOut();
   }
@@ -271,6 +281,7 @@ export class PasswordlessLogin extends LitElement {
   protected override updated(): void {
     if (!this.#moveFocus) return;
     this.#moveFocus = false;
+    if (!this.#interacted) return;
     const root = this.renderRoot;
     (root.querySelector('input') ?? root.querySelector<HTMLElement>('[part~="title"]'))?.focus();
   }
@@ -300,12 +311,13 @@ export class PasswordlessLogin extends LitElement {
     const theme = this.theme;
     const scheme = theme === 'light' || theme === 'dark' ? theme : getComputedStyle(this).colorScheme === 'normal' ? 'auto' : '';
     return html`
-      <div part="base" class=${scheme} lang=${lang} dir=${RTL_LOCALES.includes(lang) ? 'rtl' : 'ltr'} aria-busy=${flow.busy}>
+      <div part="base" class=${scheme} lang=${lang} dir=${RTL_LOCALES.includes(lang) ? 'rtl' : 'ltr'} aria-busy=${flow.busy}
+        @click=${this.#onUse} @input=${this.#onUse}>
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
         ${this.#renderStep(m, flow)}
         ${flow.error ? html`<p part="error" id="error" role="alert">${errorMessage(m, flow.error)}</p>` : nothing}
-        <div class="visually-hidden" role="status">${this.announcement}</div>
+        <div class="visually-hidden" role="status">${this.#announcement}</div>
         <slot name="footer"></slot>
       </div>
     `;
@@ -336,7 +348,7 @@ export class PasswordlessLogin extends LitElement {
             <button part="button primary submit" ?disabled=${flow.busy}>${m.verifyCode}</button>
           </form>
           <div part="actions">
-            <button part="button resend" type="button" ?disabled=${flow.busy || seconds > 0} @click=${this.#onResend}>
+            <button part="button resend" type="button" ?disabled=${flow.busy || seconds > 0} @click=${this.resend}>
               ${seconds > 0 ? m.resendIn(seconds) : m.resend}
             </button>
             <button part="button change-email" type="button" @click=${this.#onChangeEmail}>${m.changeEmail}</button>
@@ -352,12 +364,12 @@ export class PasswordlessLogin extends LitElement {
           <p part="text">${flow.busy ? m.signingIn : retry ? m.linkExplain : user ? m.signedInAs(user.email) : m.linkFailed}</p>
           <div part="actions">
             ${retry
-              ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.#onContinue}>
+              ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.#verifyLink}>
                   ${m.linkContinue}
                 </button>`
               : nothing}
             ${flow.error
-              ? html`<button part="button back" type="button" @click=${this.#onBack}>${user ? m.back : m.backToEmail}</button>`
+              ? html`<button part="button back" type="button" @click=${this.reset}>${user ? m.back : m.backToEmail}</button>`
               : nothing}
           </div>
         `;
@@ -366,7 +378,7 @@ export class PasswordlessLogin extends LitElement {
         return html`
           <p part="text">${m.signedInAs(flow.user.email)}</p>
           <div part="actions">
-            <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.#onSignOut}>${m.signOut}</button>
+            <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>
         `;
     }
@@ -383,7 +395,7 @@ export class PasswordlessLogin extends LitElement {
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (this.#stored) this.#dispatch({ type: 'signed-in', user: this.#stored.user });
 
-    const config = (this.#configured = this.#client.config().then((r) => {
+    const config = (this.#configured = this.#client.call(ApiPath.config).then((r) => {
       if (r.ok) this.#client.cookie = (this.#config = r.data).sessionCookie;
     }));
     if (link) {
@@ -395,7 +407,7 @@ export class PasswordlessLogin extends LitElement {
   }
 
   async #refreshSession(stored: StoredSession): Promise<void> {
-    const result = await this.#client.session(stored.token);
+    const result = await this.#client.call(ApiPath.session, undefined, stored.token);
     if (this.#stored !== stored) return;
     if (result.ok) {
       this.#stored = { ...stored, user: result.data.user, expiresAt: result.data.session.expiresAt };
@@ -416,7 +428,7 @@ export class PasswordlessLogin extends LitElement {
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
     const secret = newSecret();
-    const result = await this.#client.request({
+    const result = await this.#client.call(ApiPath.request, {
       email,
       locale: this.#requestLocale,
       redirectTo: this.redirectTo || location.href.split('#')[0],
@@ -446,7 +458,7 @@ export class PasswordlessLogin extends LitElement {
   }
 
   #verifyLink(): Promise<void> {
-    return this.#verify({ token: (this.flow as { token: string }).token }, 'link');
+    return this.#track(this.#verify({ token: (this.flow as { token: string }).token }, 'link'));
   }
 
   /** Sends a code (on the code step) or a link token (on the link step) to the server. */
@@ -455,7 +467,7 @@ export class PasswordlessLogin extends LitElement {
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
     await this.#configured;
-    const result = await this.#client.verify(body);
+    const result = await this.#client.call(ApiPath.verify, body);
     if (result.ok) return this.#signIn(result.data, method);
     if (this.flow !== asked) return;
     this.#fail(result.error);
@@ -474,7 +486,7 @@ export class PasswordlessLogin extends LitElement {
   #enter({ user, method = 'link' }: StoredSession): void {
     forgetSecrets(this.#client.base);
     this.#countdown.stop();
-    this.announcement = '';
+    this.#announcement = '';
     this.#dispatch({ type: 'signed-in', user });
     emit(this, 'passwordless-success', { method, user, session: this.session! });
   }
@@ -485,7 +497,7 @@ export class PasswordlessLogin extends LitElement {
   }
 
   #startCountdown(seconds: number): void {
-    this.announcement = '';
+    this.#announcement = '';
     this.#countdown.start(seconds);
   }
 
@@ -493,7 +505,7 @@ export class PasswordlessLogin extends LitElement {
     const before = this.flow.step;
     this.flow = transition(this.flow, action);
     if (this.flow.step === before) return;
-    this.#moveFocus = this.#interacted;
+    this.#moveFocus = true;
     emit(this, 'passwordless-step-change', { step: this.flow.step });
   }
 
@@ -512,7 +524,6 @@ export class PasswordlessLogin extends LitElement {
   /** Both forms: the email step's sends a code, the code step's signs in with it. */
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    this.#interacted = true;
     const value = (event.target as HTMLFormElement).querySelector('input')!.value;
     void (this.flow.step === 'code' ? this.verifyCode(value) : this.requestCode(value));
   }
@@ -523,36 +534,17 @@ export class PasswordlessLogin extends LitElement {
     if (digits !== input.value) input.value = digits;
     const flow = this.flow;
     if (flow.step !== 'code' || digits.length !== flow.codeLength || digits === this.#autoSubmitted) return;
-    this.#interacted = true;
     this.#autoSubmitted = digits;
     void this.verifyCode(digits);
   }
 
-  #onResend(): void {
+  #onUse(): void {
     this.#interacted = true;
-    void this.resend();
   }
 
+  /** "Use a different email": back with the address the code went to in the field. */
   #onChangeEmail(): void {
-    this.#interacted = true;
-    this.#countdown.stop();
-    this.announcement = '';
-    this.#dispatch({ type: 'restart', email: this.flow.step === 'code' ? this.flow.email : this.email });
-  }
-
-  #onBack(): void {
-    this.#interacted = true;
-    void this.reset();
-  }
-
-  #onContinue(): void {
-    this.#interacted = true;
-    void this.#track(this.#verifyLink());
-  }
-
-  #onSignOut(): void {
-    this.#interacted = true;
-    void this.signOut();
+    this.#restart((this.flow as { email: string }).email);
   }
 
   get #client(): ApiClient {
