@@ -13,6 +13,7 @@ import { forgetSecrets, isOwnRequest, newSecret, rememberSecret } from './reques
 import { clearSession, loadSession, saveSession, SESSION_KEY_PREFIX, type StoredSession } from './session-store.ts';
 
 /**
+ * @tag passwordless-login
  * @summary An email login without passwords: one message with a code and a link; type the code
  * here, or follow the link.
  *
@@ -117,8 +118,9 @@ export class PasswordlessLogin extends LitElement {
    */
   strings: MessageOverrides | null = null;
 
+  /** @internal Where the person is: a reactive state, not an attribute. */
   private flow: FlowState = initialState();
-  /** The chosen language's sentences; null while they are on their way (nothing is shown, so no flash of English). */
+  /** @internal The chosen language's sentences; null while they are on their way (nothing is shown, so no flash of English). */
   private catalog: Messages | null = null;
   #catalogLocale: Locale | null = null;
   /** The language of `catalog` (English when the wanted one could not be fetched). */
