@@ -128,9 +128,10 @@ export interface RequestBody {
   /** Stored on the user when this login creates it (Meteor's `userData`). */
   userData?: Record<string, unknown>;
   /**
-   * base64url SHA-256 of a secret the widget keeps in this browser. The server echoes it in the
-   * link's fragment; it is not a credential, only a hint that lets the asking browser finish the
-   * link login without a "Continue" click while any other browser (or a mail scanner) must click.
+   * 32 random bytes, base64url (43 characters), that the widget keeps in this browser. The server
+   * echoes it in the link's fragment; it is a hint, not a credential (any client may send any
+   * value): it lets the asking browser finish the link login without a "Continue" click, while
+   * any other browser (or a mail scanner) must click.
    */
   clientHash?: string;
 }

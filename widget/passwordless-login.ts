@@ -317,15 +317,15 @@ export class PasswordlessLogin extends LitElement {
         @click=${this.#onUse} @input=${this.#onUse}>
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
-        ${this.#renderStep(m, flow)}
-        ${flow.error ? html`<p part="error" id="error" role="alert">${errorMessage(m, flow.error)}</p>` : nothing}
+        ${this.#renderStep(m, flow, flow.error ? html`<p part="error" id="error" role="alert">${errorMessage(m, flow.error)}</p>` : nothing)}
         <div class="visually-hidden" role="status">${this.#announcement}</div>
         <slot name="footer"></slot>
       </div>
     `;
   }
 
-  #renderStep(m: Messages, flow: FlowState): TemplateResult {
+  /** `error` goes right under what it is about: the field, or the step's sentence. */
+  #renderStep(m: Messages, flow: FlowState, error: unknown): TemplateResult {
     switch (flow.step) {
       case 'email':
         return html`
@@ -333,6 +333,7 @@ export class PasswordlessLogin extends LitElement {
             <label part="label" for="email">${m.emailLabel}</label>
             <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
               .value=${flow.email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
+            ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>
         `;
@@ -347,6 +348,7 @@ export class PasswordlessLogin extends LitElement {
             <input part="input code-input" id="code" name="code" type="text" inputmode="numeric"
               autocomplete="one-time-code" required maxlength=${flow.codeLength * 3}
               aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : flow.recent ? 'note' : nothing} @input=${this.#onCodeInput} />
+            ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.verifyCode}</button>
           </form>
           <div part="actions">
@@ -364,6 +366,7 @@ export class PasswordlessLogin extends LitElement {
         const user = this.#stored?.user;
         return html`
           <p part="text">${flow.busy ? m.signingIn : retry ? m.linkExplain : user ? m.signedInAs(user.email) : m.linkFailed}</p>
+          ${error}
           <div part="actions">
             ${retry
               ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.#verifyLink}>
@@ -379,6 +382,7 @@ export class PasswordlessLogin extends LitElement {
       case 'signed-in':
         return html`
           <p part="text">${m.signedInAs(flow.user.email)}</p>
+          ${error}
           <div part="actions">
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>

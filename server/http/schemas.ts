@@ -17,8 +17,8 @@ export const EmailSchema = z.string().transform((value, ctx) => {
   return parsed;
 });
 
-// base64url SHA-256: 43 characters.
-const ClientHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 digest');
+// 32 random bytes as base64url: 43 characters (see RequestBody.clientHash).
+const ClientHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters');
 
 /**
  * Stored on the user for good, so bounded: 2 KB of JSON, 4 levels deep. Any body fits the 8 KB
