@@ -25,7 +25,7 @@ import { LoginError, rateLimited } from '../errors.ts';
 import type { Mailer } from '../mail/types.ts';
 import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets.ts';
 import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
-import { burnAll, consumeAll, emptyLoginState, findSequence, isDisposable, isLocked, prune, requestWaitMs } from './login-state.ts';
+import { burnAll, consumeAll, emptyLoginState, findSequence, isLocked, prune, requestWaitMs, retainUntil } from './login-state.ts';
 import type { LoginRules } from './rules.ts';
 import { buildMagicLink } from './magic-link.ts';
 
@@ -188,9 +188,8 @@ export class LoginService {
   }
 
   /**
-   * Deletes what can never matter again: expired sessions, and login states holding no live or
-   * recent sequence, no wrong codes and no running resend wait. Keeps the data file from growing
-   * with every address ever typed.
+   * Deletes what can never matter again: expired sessions, and login states past `retainUntil`.
+   * Keeps the data file from growing with every address ever typed.
    */
   async sweep(): Promise<{ logins: number; sessions: number }> {
     const { store, clock, rules } = this.#o;
@@ -198,7 +197,7 @@ export class LoginService {
     const ttlMs = rules.codeTtlSeconds * 1000;
     return store.sweep(now, (state) => {
       const pruned = prune(state, now, ttlMs);
-      return isDisposable(pruned, now, rules.resendSeconds * 1000) ? null : pruned;
+      return retainUntil(pruned, { codeTtlMs: ttlMs, resendMs: rules.resendSeconds * 1000 }) > now ? pruned : null;
     });
   }
 

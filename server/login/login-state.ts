@@ -44,17 +44,28 @@ export function prune(state: LoginState, now: number, ttlMs: number): LoginState
   return state;
 }
 
+/** Wrong codes on record are forgotten after 30 quiet days: kept forever, they would let anyone grow the store. */
+export const FAILURE_MEMORY_MS = 30 * 86_400_000;
+
+export interface RetentionRules {
+  codeTtlMs: number;
+  resendMs: number;
+}
+
 /**
- * A state that holds nothing worth keeping: no sequences, no wrong codes on record (those must
- * survive until a login: NIST 800-63B), no resend wait running. The sweep deletes it.
+ * Until when this login state matters, in ms since the epoch: the latest of a sequence's life
+ * plus one more lifetime (for `expired_code` and retried codes), the resend wait, the hourly
+ * window, and 30 days after the last wrong code (the count survives new codes until a login).
+ * Past it the state can be deleted: the JSON store's sweep does, Redis expires the key then.
  */
-export function isDisposable(state: LoginState, now: number, resendMs: number): boolean {
-  return (
-    state.sequences.length === 0 &&
-    state.attempts === 0 &&
-    recentRequests(state, now).length === 0 &&
-    (state.lastRequestAt === null || state.lastRequestAt + resendMs <= now)
-  );
+export function retainUntil(state: LoginState, rules: RetentionRules): number {
+  const times = [
+    ...state.sequences.map((s) => s.expiresAt + rules.codeTtlMs),
+    state.lastRequestAt === null ? 0 : state.lastRequestAt + rules.resendMs,
+    ...(state.requestTimes ?? []).map((t) => t + HOUR_MS),
+    state.attempts > 0 && state.lastFailureAt !== null ? state.lastFailureAt + FAILURE_MEMORY_MS : 0,
+  ];
+  return Math.max(0, ...times);
 }
 
 /** Marks every live sequence used: after a login, the other codes and links in flight are done. */

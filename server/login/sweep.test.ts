@@ -25,15 +25,18 @@ describe('sweep', () => {
     assert.deepEqual([Object.keys(data.logins).length, Object.keys(data.linkTokens).length], [0, 0]);
   });
 
-  it('keeps a live code, and the wrong-code count until a login', async () => {
+  it('keeps a live code, and the wrong-code count for 30 days after the last wrong code', async () => {
     const live = await h.requestCode('live@example.com');
     await h.verify({ email: 'guessed@example.com', code: '123456' });
     h.server.clock.advance(5 * 60_000);
     await h.server.backend.service.sweep();
     assert.equal((await h.verify({ email: 'live@example.com', code: live.code })).status, 200);
-    h.server.clock.advance(365 * DAY);
+    h.server.clock.advance(29 * DAY);
     await h.server.backend.service.sweep();
-    assert.equal((await h.verify({ email: 'guessed@example.com', code: '123456' })).body.error.attemptsLeft, 3);
+    assert.equal((await h.verify({ email: 'guessed@example.com', code: '123456' })).body.error.attemptsLeft, 3, 'kept for 29 days');
+    h.server.clock.advance(31 * DAY);
+    await h.server.backend.service.sweep();
+    assert.equal((await h.verify({ email: 'guessed@example.com', code: '123456' })).body.error.attemptsLeft, 4, 'forgotten after 30 quiet days');
   });
 
   it('deletes expired sessions and keeps live ones', async () => {
