@@ -10,7 +10,7 @@ import type Koa from 'koa';
 import { createApp, WIDGET_PATH } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { memoryIpLimiters } from './http/ip-limits.ts';
+import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
 import { createPasswordlessRouter } from './http/router.ts';
 import { ApiPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
@@ -21,7 +21,7 @@ import { createSmtpTransport } from './mail/smtp-transport.ts';
 import type { Mailer } from './mail/types.ts';
 import { createHasher } from './secrets.ts';
 import { loadOrCreateSecret } from './secret-file.ts';
-import { openJsonStore } from './store/json-store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
 
 export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../dist/passwordless-login.js', import.meta.url));
@@ -51,8 +51,9 @@ export interface Backend {
 export async function createBackend(config: Config, options: BackendOptions = {}): Promise<Backend> {
   const logger = options.logger ?? createJsonLogger();
   const clock = options.clock ?? systemClock;
+  // With Redis, openStore requires SECRET (every instance must hash alike): check that first.
+  const { store, redis } = await openStore(config, { clock, onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }) });
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
-  const store = await openJsonStore(config.dataFile);
   const mailbox = config.smtpUrl ? null : createDevMailbox({ now: () => new Date(clock.now()) });
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : mailbox!;
   const mailer = createMailer({ transport, from: config.mailFrom, logger });
@@ -66,7 +67,7 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     redirectUrls: [...config.redirectUrls, landingPage],
     basePath: config.basePath,
     widgetUrl: WIDGET_PATH,
-    ipLimiters: config.rateLimits ? memoryIpLimiters(config.ipLimits) : false,
+    ipLimiters: !config.rateLimits ? false : redis ? redisIpLimiters(redis.client, config.ipLimits, redis.keyPrefix) : memoryIpLimiters(config.ipLimits),
     sessionCookie: config.sessionCookie,
   });
   const widgetFile = options.widgetFile ?? DEFAULT_WIDGET_FILE;

@@ -3,8 +3,9 @@
  * limiter here, and the same interface over Redis when several instances share the counters.
  * Every refusal is a 429 with `Retry-After` and `retryAfter`.
  */
+import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from '../errors.ts';
 import { clientKey } from './client-ip.ts';
 
@@ -17,6 +18,23 @@ export function memoryIpLimiters({ requests, verifies, windowSeconds }: { reques
   return {
     requests: new RateLimiterMemory({ keyPrefix: 'ip-request', points: requests, duration: windowSeconds }),
     verifies: new RateLimiterMemory({ keyPrefix: 'ip-verify', points: verifies, duration: windowSeconds }),
+  };
+}
+
+/**
+ * The same limits with the counters in Redis, so they hold across every instance sharing it.
+ * Keys: `<keyPrefix>ip-request:<ip>` and `<keyPrefix>ip-verify:<ip>`, expiring with their window.
+ * When Redis is unreachable the limiter rejects at once with an Error (a 500), never lets through.
+ */
+export function redisIpLimiters(
+  client: Redis,
+  { requests, verifies, windowSeconds }: { requests: number; verifies: number; windowSeconds: number },
+  keyPrefix = 'pl:',
+): IpLimiters {
+  const common = { storeClient: client, duration: windowSeconds, rejectIfRedisNotReady: true };
+  return {
+    requests: new RateLimiterRedis({ ...common, keyPrefix: `${keyPrefix}ip-request`, points: requests }),
+    verifies: new RateLimiterRedis({ ...common, keyPrefix: `${keyPrefix}ip-verify`, points: verifies }),
   };
 }
 

@@ -1,0 +1,199 @@
+/** What only the Redis store does: key layout, expiries, atomicity across connections, failures. */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { ManualClock } from '../clock.ts';
+import { retainUntil } from '../login/login-state.ts';
+import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { openRedisStore, redactRedisUrl, type RedisStore } from './redis-store.ts';
+import { loginState, sequence, userRecord } from './store-contract.ts';
+import { StoreError } from './types.ts';
+
+const retention = { codeTtlMs: 600_000, resendMs: 60_000 };
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+let redis: TestRedis;
+before(async () => {
+  redis = await startTestRedis();
+});
+after(async () => {
+  await redis?.stop();
+});
+
+let clock: ManualClock;
+let store: RedisStore;
+let now: number;
+const opened: RedisStore[] = [];
+const open = async (keyPrefix = 'pl:') => {
+  const s = await openRedisStore(redis.url, { retention, clock, keyPrefix });
+  opened.push(s);
+  return s;
+};
+beforeEach(async () => {
+  await redis.command('FLUSHALL');
+  clock = new ManualClock(Date.now());
+  now = clock.now();
+  store = await open();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+const expireTime = (key: string) => store.client.pexpiretime(key);
+
+describe('Redis store: key layout and expiries', () => {
+  it('keeps one JSON value per email key, expiring at retainUntil, and a link key per sequence expiring with it', async () => {
+    // No hourly window in it: the latest sequence decides (it expires, then one more lifetime).
+    const state = { ...loginState('a@example.com', now, [sequence('s1', 't1', now), sequence('s2', 't2', now + MINUTE)]), requestTimes: [] };
+    await store.updateLogin('a@example.com', () => ({ next: structuredClone(state), result: null }));
+    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:link:t1', 'pl:link:t2', 'pl:login:a@example.com']);
+    assert.deepEqual(JSON.parse((await store.client.get('pl:login:a@example.com'))!), state);
+    assert.equal(await expireTime('pl:login:a@example.com'), retainUntil(state, retention));
+    assert.equal(await expireTime('pl:login:a@example.com'), now + MINUTE + 10 * MINUTE + retention.codeTtlMs);
+    assert.equal(await expireTime('pl:link:t1'), now + 10 * MINUTE + retention.codeTtlMs);
+    assert.equal(await expireTime('pl:link:t2'), now + MINUTE + 10 * MINUTE + retention.codeTtlMs);
+    assert.equal(await store.client.get('pl:link:t1'), 'a@example.com');
+  });
+
+  it('moves the expiry with every change: 30 days after the last wrong code', async () => {
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    const before = await expireTime('pl:login:a@example.com');
+    await store.updateLogin('a@example.com', (current) => ({ next: { ...current!, attempts: 1, lastFailureAt: now + 1000 }, result: null }));
+    const afterFailure = await expireTime('pl:login:a@example.com');
+    assert.ok(afterFailure > before);
+    assert.equal(afterFailure, now + 1000 + 30 * DAY);
+  });
+
+  it('deletes a state that no longer matters instead of writing it, with its link keys', async () => {
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    clock.advance(DAY);
+    // Nothing in this state matters a day later: retainUntil is past.
+    await store.updateLogin('a@example.com', (current) => ({ next: current, result: null }));
+    assert.deepEqual(await store.client.keys('*'), []);
+  });
+
+  it('stores sessions with PEXPIREAT expiresAt, and answers null past expiresAt before Redis evicts', async () => {
+    await store.createSession({ tokenHash: 'h', userId: 'u', createdAt: now, expiresAt: now + 30 * DAY });
+    assert.equal(await expireTime('pl:session:h'), now + 30 * DAY);
+    clock.advance(30 * DAY);
+    assert.equal(await store.findSession('h'), null);
+    assert.equal(await store.client.exists('pl:session:h'), 1, 'the key is still there: the answer came from the clock');
+  });
+
+  it('keeps users by id and by email key without expiry', async () => {
+    await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com', 'uid'), result: null }));
+    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:user-email:u@example.com', 'pl:user:uid']);
+    assert.equal(await store.client.get('pl:user-email:u@example.com'), 'uid');
+    assert.equal(await store.client.pttl('pl:user:uid'), -1);
+    assert.equal(await store.client.pttl('pl:user-email:u@example.com'), -1);
+  });
+
+  it('sweeps nothing (the TTLs do it) and says so with zeros', async () => {
+    await store.createSession({ tokenHash: 'h', userId: 'u', createdAt: now, expiresAt: now + MINUTE });
+    let tidied = 0;
+    assert.deepEqual(await store.sweep(now + DAY, () => (tidied++, null)), { logins: 0, sessions: 0 });
+    assert.equal(tidied, 0);
+  });
+
+  it('keeps two prefixes apart on one Redis', async () => {
+    const other = await open('other:');
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    assert.equal(await other.findLoginKeyByTokenHash('t1'), null);
+    assert.equal(await other.updateLogin('a@example.com', (current) => ({ next: current, result: current })), null);
+  });
+
+  it('stores and finds records under __proto__-like names like any other key', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      await store.updateLogin(name, () => ({ next: loginState(name, now, [sequence('s1', `${name}-t`, now)]), result: null }));
+      await store.updateUser(name, () => ({ next: userRecord(name, name), result: null }));
+      assert.equal((await store.updateLogin(name, (c) => ({ next: c, result: c })))?.emailKey, name);
+      assert.equal(await store.findLoginKeyByTokenHash(`${name}-t`), name);
+      assert.equal((await store.findUserByEmailKey(name))?.id, name);
+      assert.equal((await store.findUserById(name))?.emailKey, name);
+    }
+  });
+});
+
+describe('Redis store: atomic across instances', () => {
+  it('loses none of 200 concurrent changes to one key made through two connections', async () => {
+    const second = await open();
+    const bump = (s: RedisStore) =>
+      s.updateLogin('race@example.com', (current) => {
+        const next = current ?? loginState('race@example.com', now);
+        next.attempts += 1;
+        return { next, result: null };
+      });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => bump(i % 2 ? store : second)));
+    assert.equal(JSON.parse((await store.client.get('pl:login:race@example.com'))!).attempts, 200);
+  });
+
+  it('lets exactly one of 20 concurrent consumers on two connections use a sequence', async () => {
+    const second = await open();
+    await store.updateLogin('once@example.com', () => ({ next: loginState('once@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    const wins = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? store : second).updateLogin('once@example.com', (current) => {
+          const s = current!.sequences[0]!;
+          if (s.usedAt !== null) return { next: current, result: false };
+          s.usedAt = now;
+          return { next: current, result: true };
+        }),
+      ),
+    );
+    assert.equal(wins.filter(Boolean).length, 1);
+  });
+
+  it('loses none of 100 concurrent user changes through two connections', async () => {
+    const second = await open();
+    await store.updateUser('u@example.com', () => ({ next: { ...userRecord('u@example.com'), data: { n: 0 } }, result: null }));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? store : second).updateUser('u@example.com', (current) => ({ next: { ...current!, data: { n: (current!.data.n as number) + 1 } }, result: null })),
+      ),
+    );
+    assert.equal((await store.findUserById('id-u@example.com'))!.data.n, 100);
+  });
+});
+
+describe('Redis store: connections', () => {
+  it('refuses to open when Redis cannot be reached, naming the URL without its password', async () => {
+    const dead = await startTestRedis();
+    await dead.stop();
+    const url = `redis://user:hunter2@127.0.0.1:${dead.port}`;
+    await assert.rejects(openRedisStore(url, { retention }), (error: Error) => {
+      assert.ok(error instanceof StoreError);
+      assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${dead.port}`));
+      assert.doesNotMatch(error.message, /hunter2/);
+      return true;
+    });
+    assert.equal(redactRedisUrl(url), `redis://user:***@127.0.0.1:${dead.port}`);
+  });
+
+  it('rejects every call within seconds once Redis goes away: no hang', async () => {
+    const doomed = await startTestRedis();
+    const s = await openRedisStore(doomed.url, { retention, clock });
+    await s.createSession({ tokenHash: 'h', userId: 'u', createdAt: now, expiresAt: now + MINUTE });
+    await doomed.stop();
+    const started = Date.now();
+    const calls = [
+      s.updateLogin('a@example.com', (c) => ({ next: c, result: null })),
+      s.findLoginKeyByTokenHash('t'),
+      s.findUserByEmailKey('a@example.com'),
+      s.updateUser('a@example.com', (c) => ({ next: c, result: null })),
+      s.findSession('h'),
+      s.createSession({ tokenHash: 'h2', userId: 'u', createdAt: now, expiresAt: now + MINUTE }),
+      s.deleteSession('h'),
+    ];
+    const outcomes = await Promise.allSettled(calls);
+    assert.deepEqual(outcomes.map((o) => o.status), calls.map(() => 'rejected'));
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    await s.close();
+  });
+
+  it('quits its connection on close', async () => {
+    const s = await open();
+    await s.close();
+    await assert.rejects(s.client.ping(), /closed/);
+    await s.close();
+  });
+});

@@ -1,0 +1,57 @@
+/** The store contract against both adapters: the JSON store on real temporary files, Redis on a real redis-server. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { openJsonStore } from './json-store.ts';
+import { openRedisStore } from './redis-store.ts';
+import { describeStoreContract } from './store-contract.ts';
+import type { Store } from './types.ts';
+
+const retention = { codeTtlMs: 600_000, resendMs: 60_000 };
+
+describeStoreContract('JSON file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));
+  const file = join(dir, 'data.json');
+  let store: Store = await openJsonStore(file);
+  return {
+    store,
+    async reopen() {
+      await store.close();
+      store = await openJsonStore(file);
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('on a real redis-server', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  describeStoreContract('Redis', async (clock) => {
+    await redis.command('FLUSHALL');
+    const open = () => openRedisStore(redis.url, { retention, clock, keyPrefix: 'contract:' });
+    let store: Store = await open();
+    return {
+      store,
+      async reopen() {
+        await store.close();
+        store = await open();
+        return store;
+      },
+      async cleanup() {
+        await store.close();
+      },
+    };
+  });
+});

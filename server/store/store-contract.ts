@@ -1,0 +1,306 @@
+/**
+ * What the login service relies on from a Store, as one suite every adapter runs
+ * (`describeStoreContract('JSON store', …)`, `describeStoreContract('Redis store', …)`).
+ * Times are near the real clock, so a Redis adapter's expiries keep what the tests write.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { ManualClock } from '../clock.ts';
+import type { LoginState, SequenceRecord, SessionRecord, Store, UserRecord } from './types.ts';
+
+export interface StoreUnderTest {
+  store: Store;
+  /** Closes `store` and opens the same data again (a restart, or another instance). */
+  reopen(): Promise<Store>;
+  /** Closes whatever is open and removes what the test left behind. */
+  cleanup(): Promise<void>;
+}
+
+/** Opens an empty store whose notion of "now" (where it has one) is `clock`. */
+export type OpenStoreUnderTest = (clock: ManualClock) => Promise<StoreUnderTest>;
+
+const MINUTE = 60_000;
+
+export function sequence(id: string, tokenHash: string, now: number, extra: Partial<SequenceRecord> = {}): SequenceRecord {
+  return { id, codeHash: `code-${id}`, tokenHash, createdAt: now, expiresAt: now + 10 * MINUTE, usedAt: null, burntAt: null, locale: 'en', userData: {}, ...extra };
+}
+
+export function loginState(emailKey: string, now: number, sequences: SequenceRecord[] = []): LoginState {
+  return { emailKey, address: emailKey, sequences, attempts: 0, lastRequestAt: now, requestTimes: [now], lastFailureAt: null };
+}
+
+export function userRecord(emailKey: string, id = `id-${emailKey}`): UserRecord {
+  return { id, email: emailKey, emailKey, emailVerified: true, createdAt: '2026-01-01T00:00:00.000Z', lastLoginAt: null, data: {} };
+}
+
+const put = (store: Store, emailKey: string, next: LoginState | null) => store.updateLogin(emailKey, () => ({ next, result: null }));
+const read = (store: Store, emailKey: string) => store.updateLogin(emailKey, (current) => ({ next: current, result: current }));
+
+export function describeStoreContract(name: string, open: OpenStoreUnderTest): void {
+  describe(`Store contract: ${name}`, () => {
+    let clock: ManualClock;
+    let subject: StoreUnderTest;
+    let store: Store;
+    let now: number;
+    beforeEach(async () => {
+      clock = new ManualClock(Date.now());
+      now = clock.now();
+      subject = await open(clock);
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    describe('login states', () => {
+      it('gives a change null for an address it has never seen, and stores nothing when the change returns null', async () => {
+        assert.equal(await store.updateLogin('new@example.com', (current) => ({ next: null, result: current })), null);
+        assert.equal(await read(store, 'new@example.com'), null);
+      });
+
+      it('returns the change’s result and gives the next change exactly what the last one stored', async () => {
+        const state = loginState('a@example.com', now, [sequence('s1', 't1', now)]);
+        assert.equal(await store.updateLogin('a@example.com', () => ({ next: state, result: 'stored' })), 'stored');
+        assert.deepEqual(await read(store, 'a@example.com'), state);
+      });
+
+      it('round-trips every field: nulls, numbers, nested userData, non-ASCII and awkward keys', async () => {
+        const userData = JSON.parse('{"__proto__": {"admin": true}, "constructor": "x", "name": "Zoë 张", "nested": {"list": [1, null, "two"]}, "big": 9007199254740991}');
+        const state: LoginState = {
+          emailKey: 'zoë@xn--fiqs8s.example',
+          address: 'Zoë@例子.example',
+          sequences: [sequence('s1', 't1', now, { usedAt: now, locale: 'zh-CN', userData }), sequence('s2', 't2', now + 1, { burntAt: now + 2 })],
+          attempts: 3,
+          lastRequestAt: now,
+          requestTimes: [now - 2, now - 1, now],
+          lastFailureAt: now - 5,
+        };
+        await put(store, state.emailKey, state);
+        const back = await read(store, state.emailKey);
+        assert.deepEqual(back, state);
+        assert.equal(Object.hasOwn(back!.sequences[0]!.userData, '__proto__'), true, '__proto__ stays an own data key');
+        assert.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype was polluted');
+      });
+
+      it('deletes the state when a change returns null; a change that throws stores nothing', async () => {
+        await put(store, 'a@example.com', loginState('a@example.com', now));
+        await store.updateLogin('a@example.com', (current) => {
+          current!.attempts = 99;
+          return { next: null, result: null };
+        });
+        assert.equal(await read(store, 'a@example.com'), null, 'returning null deletes');
+        await put(store, 'b@example.com', loginState('b@example.com', now));
+        await assert.rejects(
+          store.updateLogin('b@example.com', (current) => {
+            current!.attempts = 99;
+            throw new Error('change failed');
+          }),
+          /change failed/,
+        );
+        assert.equal((await read(store, 'b@example.com'))!.attempts, 0, 'a change that throws stores nothing');
+      });
+
+      it('keeps going after a change throws: later changes to the same key still run', async () => {
+        const failing = store.updateLogin('a@example.com', () => {
+          throw new Error('boom');
+        });
+        const later = put(store, 'a@example.com', loginState('a@example.com', now));
+        await assert.rejects(failing, /boom/);
+        await later;
+        assert.equal((await read(store, 'a@example.com'))!.emailKey, 'a@example.com');
+      });
+
+      it('loses none of 200 concurrent changes to one address, and each change sees the one before', async () => {
+        const seen = await Promise.all(
+          Array.from({ length: 200 }, () =>
+            store.updateLogin('race@example.com', (current) => {
+              const next = current ?? loginState('race@example.com', now);
+              const before = next.attempts;
+              next.attempts += 1;
+              return { next, result: before };
+            }),
+          ),
+        );
+        assert.equal((await read(store, 'race@example.com'))!.attempts, 200);
+        assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i), 'every change saw a distinct count');
+      });
+
+      it('single use: of 20 concurrent changes that consume one sequence, exactly one wins', async () => {
+        await put(store, 'once@example.com', loginState('once@example.com', now, [sequence('s1', 't1', now)]));
+        const wins = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store.updateLogin('once@example.com', (current) => {
+              const s = current!.sequences[0]!;
+              if (s.usedAt !== null) return { next: current, result: false };
+              s.usedAt = now;
+              return { next: current, result: true };
+            }),
+          ),
+        );
+        assert.equal(wins.filter(Boolean).length, 1);
+      });
+
+      it('keeps addresses apart: a change to one never touches another', async () => {
+        await Promise.all(['a', 'b', 'c'].map((k) => put(store, `${k}@example.com`, loginState(`${k}@example.com`, now))));
+        await store.updateLogin('b@example.com', (current) => ({ next: { ...current!, attempts: 4 }, result: null }));
+        assert.deepEqual(
+          await Promise.all(['a', 'b', 'c'].map(async (k) => (await read(store, `${k}@example.com`))!.attempts)),
+          [0, 4, 0],
+        );
+      });
+
+      it('keeps what it stored across a reopen', async () => {
+        const state = loginState('a@example.com', now, [sequence('s1', 't1', now)]);
+        await put(store, 'a@example.com', state);
+        await store.createSession({ tokenHash: 'h1', userId: 'u1', createdAt: now, expiresAt: now + MINUTE });
+        await store.updateUser('a@example.com', () => ({ next: userRecord('a@example.com'), result: null }));
+        store = await subject.reopen();
+        assert.deepEqual(await read(store, 'a@example.com'), state);
+        assert.equal(await store.findLoginKeyByTokenHash('t1'), 'a@example.com');
+        assert.equal((await store.findSession('h1'))?.userId, 'u1');
+        assert.equal((await store.findUserByEmailKey('a@example.com'))?.id, 'id-a@example.com');
+      });
+    });
+
+    describe('link-token index', () => {
+      it('finds the address of a sequence by its token hash, for each sequence in flight', async () => {
+        await put(store, 'a@example.com', loginState('a@example.com', now, [sequence('s1', 'ta1', now)]));
+        await store.updateLogin('a@example.com', (current) => ({ next: { ...current!, sequences: [...current!.sequences, sequence('s2', 'ta2', now)] }, result: null }));
+        await put(store, 'b@example.com', loginState('b@example.com', now, [sequence('s1', 'tb1', now)]));
+        assert.deepEqual(
+          await Promise.all(['ta1', 'ta2', 'tb1', 'unknown'].map((t) => store.findLoginKeyByTokenHash(t))),
+          ['a@example.com', 'a@example.com', 'b@example.com', null],
+        );
+      });
+
+      it('forgets a token when its sequence leaves the state, and all of them when the state is deleted', async () => {
+        await put(store, 'a@example.com', loginState('a@example.com', now, [sequence('s1', 't1', now), sequence('s2', 't2', now)]));
+        await store.updateLogin('a@example.com', (current) => ({ next: { ...current!, sequences: current!.sequences.slice(1) }, result: null }));
+        assert.deepEqual([await store.findLoginKeyByTokenHash('t1'), await store.findLoginKeyByTokenHash('t2')], [null, 'a@example.com']);
+        await put(store, 'a@example.com', null);
+        assert.equal(await store.findLoginKeyByTokenHash('t2'), null);
+      });
+
+      it('keeps a used or burnt sequence findable (a second click gets a proper answer)', async () => {
+        await put(store, 'a@example.com', loginState('a@example.com', now, [sequence('s1', 't1', now, { usedAt: now }), sequence('s2', 't2', now, { burntAt: now })]));
+        assert.deepEqual([await store.findLoginKeyByTokenHash('t1'), await store.findLoginKeyByTokenHash('t2')], ['a@example.com', 'a@example.com']);
+      });
+    });
+
+    describe('users', () => {
+      it('finds a user by id and by email key, and nothing for unknown ones', async () => {
+        const user = { ...userRecord('u@example.com'), data: JSON.parse('{"__proto__": {"x": 1}, "plan": "pro"}') };
+        assert.equal(await store.updateUser('u@example.com', (current) => ({ next: user, result: current })), null);
+        assert.deepEqual(await store.findUserByEmailKey('u@example.com'), user);
+        assert.deepEqual(await store.findUserById(user.id), user);
+        assert.deepEqual([await store.findUserByEmailKey('other@example.com'), await store.findUserById('other')], [null, null]);
+      });
+
+      it('updates a user in place: the change sees the stored user and the id stays', async () => {
+        await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com'), result: null }));
+        const seen = await store.updateUser('u@example.com', (current) => ({ next: { ...current!, lastLoginAt: '2026-02-02T00:00:00.000Z' }, result: current!.id }));
+        assert.equal(seen, 'id-u@example.com');
+        assert.equal((await store.findUserById('id-u@example.com'))!.lastLoginAt, '2026-02-02T00:00:00.000Z');
+        assert.equal((await store.findUserByEmailKey('u@example.com'))!.lastLoginAt, '2026-02-02T00:00:00.000Z');
+      });
+
+      it('creates exactly one user when 50 first logins of one address race', async () => {
+        let created = 0;
+        const ids = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.updateUser('new@example.com', (current) => {
+              if (current) return { next: current, result: current.id };
+              created += 1;
+              return { next: userRecord('new@example.com', `id-${i}`), result: `id-${i}` };
+            }),
+          ),
+        );
+        assert.equal(new Set(ids).size, 1, 'every racer ended with the same user');
+        assert.equal((await store.findUserByEmailKey('new@example.com'))!.id, ids[0]);
+        assert.ok(created >= 1);
+      });
+
+      it('loses none of 200 concurrent changes to one user', async () => {
+        await store.updateUser('u@example.com', () => ({ next: { ...userRecord('u@example.com'), data: { n: 0 } }, result: null }));
+        await Promise.all(
+          Array.from({ length: 200 }, () =>
+            store.updateUser('u@example.com', (current) => ({ next: { ...current!, data: { n: (current!.data.n as number) + 1 } }, result: null })),
+          ),
+        );
+        assert.equal((await store.findUserById('id-u@example.com'))!.data.n, 200);
+      });
+
+      it('deletes a user from both lookups when the change returns null', async () => {
+        await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com'), result: null }));
+        await store.updateUser('u@example.com', () => ({ next: null, result: null }));
+        assert.deepEqual([await store.findUserByEmailKey('u@example.com'), await store.findUserById('id-u@example.com')], [null, null]);
+      });
+    });
+
+    describe('sessions', () => {
+      const session = (tokenHash: string, expiresAt: number): SessionRecord => ({ tokenHash, userId: 'u1', createdAt: now, expiresAt });
+
+      it('finds a session by its token hash, exactly as created', async () => {
+        await store.createSession(session('h1', now + MINUTE));
+        assert.deepEqual(await store.findSession('h1'), session('h1', now + MINUTE));
+        assert.equal(await store.findSession('h2'), null);
+      });
+
+      it('deletes a session once: true, then false, then it is gone', async () => {
+        await store.createSession(session('h1', now + MINUTE));
+        await store.createSession(session('h2', now + MINUTE));
+        assert.equal(await store.deleteSession('h1'), true);
+        assert.equal(await store.deleteSession('h1'), false);
+        assert.equal(await store.findSession('h1'), null);
+        assert.equal((await store.findSession('h2'))?.tokenHash, 'h2', 'the other session stays');
+      });
+
+      it('serves no session past its expiry once housekeeping ran, and keeps the live ones', async () => {
+        await store.createSession(session('short', now + MINUTE));
+        await store.createSession(session('long', now + 60 * MINUTE));
+        clock.advance(2 * MINUTE);
+        await store.sweep(clock.now(), (state) => state);
+        assert.equal(await store.findSession('short'), null);
+        assert.equal((await store.findSession('long'))?.tokenHash, 'long');
+      });
+    });
+
+    describe('names that are special in JavaScript', () => {
+      const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype'];
+
+      it('finds nothing under them in an empty store', async () => {
+        for (const name of names) {
+          assert.equal(await store.findLoginKeyByTokenHash(name), null, name);
+          assert.equal(await store.findUserByEmailKey(name), null, name);
+          assert.equal(await store.findUserById(name), null, name);
+          assert.equal(await store.findSession(name), null, name);
+          assert.equal(await read(store, name), null, name);
+        }
+      });
+
+      it('writing under them pollutes no prototype and disturbs no other record', async () => {
+        const other = loginState('plain@example.com', now, [sequence('s1', 'plain-token', now)]);
+        await put(store, 'plain@example.com', other);
+        await store.updateUser('plain@example.com', () => ({ next: userRecord('plain@example.com'), result: null }));
+        await store.createSession({ tokenHash: 'plain', userId: 'id-plain@example.com', createdAt: now, expiresAt: now + MINUTE });
+        for (const name of names) {
+          await put(store, name, loginState(name, now, [sequence('s1', `${name}-token`, now)]));
+          await store.updateUser(name, () => ({ next: userRecord(name, name), result: null }));
+          await store.createSession({ tokenHash: name, userId: name, createdAt: now, expiresAt: now + MINUTE });
+        }
+        assert.deepEqual(await read(store, 'plain@example.com'), other);
+        assert.equal(await store.findLoginKeyByTokenHash('plain-token'), 'plain@example.com');
+        assert.equal((await store.findUserByEmailKey('plain@example.com'))?.id, 'id-plain@example.com');
+        assert.equal((await store.findSession('plain'))?.userId, 'id-plain@example.com');
+        for (const probe of ['emailKey', 'sequences', 'id', 'userId', 'email', 'tokenHash']) {
+          assert.equal(await store.findUserById(probe), null, probe);
+          assert.equal(await store.findUserByEmailKey(probe), null, probe);
+          assert.equal(await store.findSession(probe), null, probe);
+          assert.equal(await store.findLoginKeyByTokenHash(probe), null, probe);
+        }
+        assert.equal(Object.getPrototypeOf({}), Object.prototype);
+        assert.deepEqual(Object.keys(Object.prototype), [], 'Object.prototype gained nothing');
+      });
+    });
+  });
+}
