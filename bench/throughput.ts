@@ -1,0 +1,509 @@
+/**
+ * Throughput benchmark: requests/s, p50 and p99 of POST /auth/request and POST /auth/verify with
+ * distinct emails, at a small and a large number of stored users, for each store, beside a bare
+ * Koa JSON echo route measured in the same run (the ratio to it is the figure to quote), and the
+ * server's peak memory. It prints a table; it asserts nothing.
+ *
+ *   npm run bench                         1,000 and 100,000 users, 10 s per measurement
+ *   npm run bench -- --quick              200 and 2,000 users, 1.5 s per measurement (a smoke run)
+ *   options: --store json|redis   one store only
+ *            --users 100000       the large size only (with --quick: its large size)
+ *            --profile            the server children run with --cpu-prof (files in bench/profiles/)
+ *            --sink-here          the SMTP sink in this process instead of a third one
+ *
+ * Set-up, per store and size: N users are written through the store API before the server starts
+ * (timed, printed); then the real backend runs in a child process (bench/throughput-child.ts,
+ * startTestServer) with RATE_LIMITS=off and SMTP_URL pointing at a real SMTP server in a third
+ * process, so every request renders and sends its mail over SMTP on the server's event loop.
+ * autocannon runs here: 50 connections, pipelining 1, a fresh email in every request body.
+ *
+ * - request: a warm-up, then D seconds of requests, each for an email never seen before.
+ *   Mail leaves the server after the answer (off the request path), so a backlog can outlive the
+ *   measurement: the time the sink needs to receive the last mail is printed ("mail drain"), and
+ *   "incl. drain" is the 2xx count over measurement + drain.
+ * - verify: every code mailed during the request phase (read from the sink) is one verify of an
+ *   email with its live code; the pool is consumed once (warm-up on the first tenth), and the
+ *   measurement stops when it runs out or after D seconds.
+ * - peak memory: VmHWM of the server child (/proc/<pid>/status), read before it closes.
+ * - CPU: the share of one core that the server, this process (autocannon) and the sink used
+ *   during each measurement: a server near 100 % is the bottleneck, as it should be.
+ *
+ * The machine is 2 shared cores (TOOLCHAIN.md): compare ratios within one run, never absolute
+ * numbers across runs.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type AutocannonResult } from 'autocannon';
+import { openJsonStore } from '../server/store/json-store.ts';
+import type { Store, UserRecord } from '../server/store/types.ts';
+import { startLeanSink } from './lean-smtp-sink.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const value = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : argv[i + 1];
+};
+const QUICK = flag('quick');
+const PROFILE = flag('profile');
+const SINK_HERE = flag('sink-here');
+const ONLY_STORE = value('store');
+const SIZES = value('users') ? [Number(value('users'))] : QUICK ? [200, 2_000] : [1_000, 100_000];
+const DURATION_S = QUICK ? 1.5 : 10;
+const WARMUP_S = QUICK ? 0.3 : 2;
+const CONNECTIONS = 50;
+const PIPELINING = 1;
+const DRAIN_TIMEOUT_MS = 120_000;
+const SEED_BATCH = 2_000;
+const RUN = randomBytes(3).toString('hex');
+const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+interface Child {
+  role: string;
+  pid: number;
+  url: string;
+  ask(message: object, reply: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+function waitFor(child: ChildProcess, type: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: any) => {
+      if (message.type === type || message.type === 'error') {
+        child.off('message', onMessage);
+        if (message.type === 'error') reject(new Error(`child process: ${message.error}`));
+        else resolve(message);
+      }
+    };
+    child.on('message', onMessage);
+  });
+}
+
+async function startChild(role: 'server' | 'echo' | 'sink', start: object = {}, profileName?: string): Promise<Child> {
+  const execArgv = ['--import', 'tsx'];
+  if (PROFILE && profileName) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${profileName}.cpuprofile`);
+  const child = fork(fileURLToPath(new URL('./throughput-child.ts', import.meta.url)), [role], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = waitFor(child, 'ready');
+  child.send({ type: 'start', ...start });
+  const { url } = await ready;
+  return {
+    role,
+    pid: child.pid!,
+    url,
+    async ask(message, reply) {
+      const answer = waitFor(child, reply);
+      child.send(message);
+      return answer;
+    },
+    async close() {
+      const done = waitFor(child, 'closed');
+      child.send({ type: 'close' });
+      await done;
+      await exited;
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  if (!Number.isFinite(pid)) return NaN;
+  if (pid === process.pid) {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line; CLK_TCK is 100 on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory in MB: the peak (VmHWM) or the current one (VmRSS). */
+function memoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SMTP sink: in a third process by default (--sink-here: in this one, beside autocannon)
+
+interface Sink {
+  url: string;
+  pid: number;
+  received(): Promise<number>;
+  takeCodes(): Promise<[string, string][]>;
+  close(): Promise<void>;
+}
+
+async function startSink(): Promise<Sink> {
+  if (SINK_HERE) {
+    const sink = await startLeanSink();
+    return { url: sink.url, pid: process.pid, received: async () => sink.received(), takeCodes: async () => sink.takeCodes(), close: () => sink.close() };
+  }
+  const child = await startChild('sink');
+  return {
+    url: child.url,
+    pid: child.pid,
+    received: async () => (await child.ask({ type: 'count' }, 'count')).received,
+    takeCodes: async () => (await child.ask({ type: 'codes' }, 'codes')).codes,
+    close: () => child.close(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+let emailCounter = 0;
+/** An address never used before in this run (lower case: it is its own identity key). */
+function freshEmail(): string {
+  emailCounter += 1;
+  return `b${RUN}-${emailCounter.toString(36)}@bench.example.com`;
+}
+
+interface Measured {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  /** Answers by status, e.g. "401×3" (non-2xx only). */
+  statuses: string;
+  /** Share of one core used during the measurement. */
+  cpu: { server: number; client: number; sink: number; redis: number };
+}
+
+interface Pids {
+  server: number;
+  sink: number;
+  /** NaN without Redis. */
+  redis: number;
+}
+
+async function load(
+  url: string,
+  path: string,
+  body: () => string,
+  options: { durationS: number; amount?: number },
+  pids: Pids,
+): Promise<Measured> {
+  const before = { server: cpuSeconds(pids.server), client: cpuSeconds(process.pid), sink: cpuSeconds(pids.sink), redis: cpuSeconds(pids.redis), t: performance.now() };
+  const instance = autocannon({
+    url,
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    timeout: 30,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationS }),
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: body() }),
+      },
+    ],
+  });
+  // With `amount` (the verify pool) autocannon has no time limit: stop it after the duration.
+  const timer = options.amount ? setTimeout(() => instance.stop(), options.durationS * 1000) : null;
+  const result: AutocannonResult = await instance;
+  if (timer) clearTimeout(timer);
+  const wall = (performance.now() - before.t) / 1000;
+  const share = (pid: number, was: number) => (cpuSeconds(pid) - was) / wall;
+  const ok = result['2xx'];
+  return {
+    reqPerSec: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds: result.duration,
+    statuses: Object.entries(result.statusCodeStats ?? {})
+      .filter(([status]) => !status.startsWith('2'))
+      .map(([status, { count }]) => `${status}×${count}`)
+      .join(' '),
+    // With --sink-here the sink's CPU is inside the client's.
+    cpu: {
+      server: share(pids.server, before.server),
+      client: share(process.pid, before.client),
+      sink: pids.sink === process.pid ? NaN : share(pids.sink, before.sink),
+      redis: share(pids.redis, before.redis),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stores: how to make one with N users, and what the server needs to use it
+
+interface PreparedStore {
+  env: Record<string, string>;
+  dataFile: string;
+  seedSeconds: number;
+  cleanup(): Promise<void>;
+}
+
+interface StoreKind {
+  name: string;
+  /** null when it can be measured, else why not. */
+  missing: string | null;
+  prepare(users: number): Promise<PreparedStore>;
+}
+
+function seedUser(i: number, createdAt: string): UserRecord {
+  const email = `seed-${i}@users.example.com`;
+  return { id: randomBytes(12).toString('base64url'), email, emailKey: email, emailVerified: true, createdAt, lastLoginAt: createdAt, data: { plan: 'free', n: i } };
+}
+
+/** N users through the store's own API, in concurrent batches (what a batch changes is written together). */
+async function seed(store: Store, users: number): Promise<void> {
+  const createdAt = new Date().toISOString();
+  for (let start = 0; start < users; start += SEED_BATCH) {
+    const batch: Promise<null>[] = [];
+    for (let i = start; i < Math.min(users, start + SEED_BATCH); i++) {
+      const user = seedUser(i, createdAt);
+      batch.push(store.updateUser(user.emailKey, () => ({ next: user, result: null })));
+    }
+    await Promise.all(batch);
+  }
+}
+
+const jsonStore: StoreKind = {
+  name: 'JSON',
+  missing: null,
+  async prepare(users) {
+    const dir = await mkdtemp(join(tmpdir(), 'passwordless-throughput-'));
+    const dataFile = join(dir, 'passwordless.json');
+    const t0 = performance.now();
+    const store = await openJsonStore(dataFile);
+    await seed(store, users);
+    await store.close();
+    return { env: {}, dataFile, seedSeconds: (performance.now() - t0) / 1000, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  },
+};
+
+// The Redis store and its test server are being written beside this benchmark: they are loaded
+// by path at run time, so the benchmark type-checks and runs (JSON only) without them.
+const REDIS_FILES = ['../server/store/redis-store.ts', '../server/testing/redis-server.ts', '../server/store/open-store.ts'].map((file) => new URL(file, import.meta.url));
+/** A fixed SECRET: with REDIS_URL the server refuses to start without one. */
+const BENCH_SECRET = 'throughput-benchmark-secret-0123456789abcdef';
+
+const redisStore: StoreKind = {
+  name: 'Redis',
+  missing: REDIS_FILES.every((url) => existsSync(url)) ? null : 'not built yet (server/store/redis-store.ts, server/store/open-store.ts, server/testing/redis-server.ts)',
+  async prepare(users) {
+    const [storeModule, serverModule]: any[] = await Promise.all(REDIS_FILES.slice(0, 2).map((url) => import(url.href)));
+    const redis = await serverModule.startTestRedis();
+    redisPids.add(redisPid(redis.port));
+    try {
+      const t0 = performance.now();
+      const store: Store = await storeModule.openRedisStore(redis.url, { retention: { codeTtlMs: 600_000, resendMs: 60_000 } });
+      await seed(store, users);
+      await store.close();
+      const seedSeconds = (performance.now() - t0) / 1000;
+      // The server's DATA_FILE is unused with REDIS_URL (the secret comes from SECRET).
+      return {
+        env: { REDIS_URL: redis.url, SECRET: BENCH_SECRET },
+        dataFile: join(tmpdir(), `passwordless-throughput-unused-${RUN}.json`),
+        seedSeconds,
+        cleanup: async () => {
+          redisPids.clear();
+          await redis.stop();
+        },
+      };
+    } catch (error) {
+      await redis.stop();
+      throw error;
+    }
+  },
+};
+
+/** The redis-server process listening on `port` (for its CPU share), from /proc. */
+const redisPids = new Set<number>();
+function redisPid(port: number): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      // redis-server renames its process to `redis-server 127.0.0.1:PORT`.
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmdline.includes('redis-server') && (cmdline.includes(`:${port}`) || cmdline.includes(` ${port} `))) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One store at one size: request, then verify on the codes the request phase mailed
+
+interface Scenario {
+  store: string;
+  users: number;
+  seedSeconds: number;
+  startSeconds: number;
+  rssAfterStartMb: number;
+  peakRssMb: number;
+  request: Measured & { drainSeconds: number; inclDrain: number; mails: number; drain: { mails: number; serverCpu: number } };
+  verify: Measured & { pool: number };
+}
+
+async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Scenario> {
+  const label = `${kind.name} ${users.toLocaleString('en')} users`;
+  const prepared = await kind.prepare(users);
+  console.log(`  ${label}: seeded in ${prepared.seedSeconds.toFixed(1)} s`);
+  try {
+    const t0 = performance.now();
+    const server = await startChild('server', { env: { ...prepared.env, SMTP_URL: sink.url, RATE_LIMITS: 'off' }, dataFile: prepared.dataFile }, `${kind.name.toLowerCase()}-${users}`);
+    const startSeconds = (performance.now() - t0) / 1000;
+    const rssAfterStartMb = memoryMb(server.pid, 'VmRSS');
+    const pids: Pids = { server: server.pid, sink: sink.pid, redis: [...redisPids][0] ?? NaN };
+    const requestBody = () => JSON.stringify({ email: freshEmail() });
+    const mailsBefore = await sink.received();
+
+    // request
+    const warm = await load(server.url, '/auth/request', requestBody, { durationS: WARMUP_S }, pids);
+    const request = await load(server.url, '/auth/request', requestBody, { durationS: DURATION_S }, pids);
+    const expected = mailsBefore + warm.ok + request.ok;
+    const drainStart = performance.now();
+    const serverCpuAtStop = cpuSeconds(server.pid);
+    const mailsAtStop = await sink.received();
+    let mails = mailsAtStop;
+    while (mails < expected && performance.now() - drainStart < DRAIN_TIMEOUT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      mails = await sink.received();
+    }
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    const drain = { mails: mails - mailsAtStop, serverCpu: (cpuSeconds(server.pid) - serverCpuAtStop) / drainSeconds };
+    console.log(
+      `  ${label}: request ${request.reqPerSec.toFixed(0)}/s; ${(mails - mailsBefore).toLocaleString('en')} of ${(warm.ok + request.ok).toLocaleString('en')} mails at the sink, the last ${drainSeconds.toFixed(1)} s after the load stopped`,
+    );
+
+    // verify: every email with its live code, once
+    const pool = await sink.takeCodes();
+    let next = 0;
+    const verifyBody = () => {
+      const pair = pool[next++];
+      // Past the pool (autocannon may build a request it never sends): a wrong code, counted as non-2xx if sent.
+      return JSON.stringify(pair ? { email: pair[0], code: pair[1] } : { email: freshEmail(), code: '000000' });
+    };
+    const warmCount = Math.floor(pool.length / 10);
+    if (warmCount > CONNECTIONS) await load(server.url, '/auth/verify', verifyBody, { durationS: WARMUP_S, amount: warmCount }, pids);
+    const poolLeft = pool.length - next;
+    const verify = await load(server.url, '/auth/verify', verifyBody, { durationS: DURATION_S, amount: poolLeft }, pids);
+    console.log(`  ${label}: verify ${verify.reqPerSec.toFixed(0)}/s on a pool of ${poolLeft.toLocaleString('en')} live codes (${verify.ok + verify.non2xx} used in ${verify.seconds.toFixed(1)} s)`);
+
+    const peakRssMb = memoryMb(server.pid, 'VmHWM');
+    await server.close();
+    return {
+      store: kind.name,
+      users,
+      seedSeconds: prepared.seedSeconds,
+      startSeconds,
+      rssAfterStartMb,
+      peakRssMb,
+      request: { ...request, drainSeconds, inclDrain: request.ok / (request.seconds + drainSeconds), mails: mails - mailsBefore, drain },
+      verify: { ...verify, pool: poolLeft },
+    };
+  } finally {
+    await prepared.cleanup();
+  }
+}
+
+async function echo(sink: Sink): Promise<Measured> {
+  const server = await startChild('echo', {}, 'echo');
+  const pids: Pids = { server: server.pid, sink: sink.pid, redis: NaN };
+  const body = () => JSON.stringify({ email: freshEmail() });
+  await load(server.url, '/', body, { durationS: WARMUP_S }, pids);
+  const measured = await load(server.url, '/', body, { durationS: DURATION_S }, pids);
+  await server.close();
+  console.log(`  echo: ${measured.reqPerSec.toFixed(0)}/s`);
+  return measured;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  return rows.map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+const n0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '–');
+const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 1 : 0)}` : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %` : '–');
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const kinds = [jsonStore, redisStore].filter((kind) => !ONLY_STORE || kind.name.toLowerCase() === ONLY_STORE);
+  console.log(
+    `throughput: ${QUICK ? 'QUICK (smoke run) ' : ''}users ${SIZES.map((n) => n.toLocaleString('en')).join(' / ')}, ${DURATION_S} s per measurement after ${WARMUP_S} s warm-up, ` +
+      `${CONNECTIONS} connections, pipelining ${PIPELINING}; node ${process.version}; SMTP sink ${SINK_HERE ? 'in the load process' : 'in its own process'}${PROFILE ? `; CPU profiles in ${PROFILE_DIR}` : ''}`,
+  );
+  if (PROFILE) await mkdir(PROFILE_DIR, { recursive: true });
+  const sink = await startSink();
+  const echoes: Measured[] = [];
+  const scenarios: Scenario[] = [];
+  const missing: { store: string; why: string }[] = [];
+  try {
+    echoes.push(await echo(sink));
+    for (const kind of kinds) {
+      if (kind.missing) {
+        missing.push({ store: kind.name, why: kind.missing });
+        continue;
+      }
+      for (const users of SIZES) scenarios.push(await scenario(kind, users, sink));
+    }
+    echoes.push(await echo(sink));
+  } finally {
+    await sink.close();
+  }
+
+  const echoRate = echoes.reduce((sum, e) => sum + e.reqPerSec, 0) / echoes.length;
+  const head = ['store', 'users', 'call', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'err', '× echo', 'large/small', 'srv CPU', 'ac CPU', 'sink CPU', 'redis CPU', 'peak RSS MB'];
+  const rows: string[][] = [head];
+  const cpu = (m: Measured) => [pct(m.cpu.server), pct(m.cpu.client), pct(m.cpu.sink), pct(m.cpu.redis)];
+  echoes.forEach((e, i) => {
+    rows.push(['echo (Koa + bodyparser)', '', i === 0 ? 'POST / (first)' : 'POST / (last)', n0(e.reqPerSec), ms(e.p50), ms(e.p99), n0(e.non2xx), n0(e.errors), '', '', ...cpu(e), '']);
+  });
+  const small = Math.min(...SIZES);
+  for (const s of scenarios) {
+    const base = scenarios.find((t) => t.store === s.store && t.users === small);
+    const growth = (pick: (t: Scenario) => number) => (s.users !== small && base ? `${(pick(s) / pick(base)).toFixed(2)}` : '');
+    rows.push([s.store, n0(s.users), 'POST /auth/request', n0(s.request.reqPerSec), ms(s.request.p50), ms(s.request.p99), n0(s.request.non2xx), n0(s.request.errors), pct(s.request.reqPerSec / echoRate), growth((t) => t.request.reqPerSec), ...cpu(s.request), n0(s.peakRssMb)]);
+    rows.push(['', '', '  incl. mail drain', n0(s.request.inclDrain), '', '', '', '', pct(s.request.inclDrain / echoRate), growth((t) => t.request.inclDrain), '', '', '', '', '']);
+    rows.push(['', '', 'POST /auth/verify', n0(s.verify.reqPerSec), ms(s.verify.p50), ms(s.verify.p99), n0(s.verify.non2xx), n0(s.verify.errors), pct(s.verify.reqPerSec / echoRate), growth((t) => t.verify.reqPerSec), ...cpu(s.verify), '']);
+  }
+  console.log(`\n${table(rows)}`);
+  for (const m of missing) console.log(`${m.store}: ${m.why}`);
+  console.log(
+    `\n× echo: req/s over the mean of the two echo runs (${n0(echoRate)}/s; first and last of this run, to show drift). large/small: req/s at ${n0(Math.max(...SIZES))} over ${n0(small)} users.` +
+      `\nCPU: share of one core during the measurement (server child, autocannon in this process, SMTP sink); 2 cores in all. Target: request and verify ≥ 25 % of echo; large/small ≥ 0.80.`,
+  );
+  console.log('\nset-up per store and size:');
+  for (const s of scenarios) {
+    console.log(
+      `  ${s.store} ${n0(s.users)} users: seeding ${s.seedSeconds.toFixed(1)} s, server start ${s.startSeconds.toFixed(1)} s, RSS after start ${n0(s.rssAfterStartMb)} MB, peak ${n0(s.peakRssMb)} MB; ` +
+        `request: ${n0(s.request.ok)} in ${s.request.seconds.toFixed(1)} s, ${n0(s.request.mails)} mails, ${n0(s.request.drain.mails)} of them in the drain of ${s.request.drainSeconds.toFixed(1)} s (${n0(s.request.drain.mails / s.request.drainSeconds)}/s, server CPU ${pct(s.request.drain.serverCpu)}); verify: ${n0(s.verify.ok)} of a pool of ${n0(s.verify.pool)} in ${s.verify.seconds.toFixed(1)} s` +
+        (s.request.statuses || s.verify.statuses ? `; non-2xx: request ${s.request.statuses || 'none'}, verify ${s.verify.statuses || 'none'}` : ''),
+    );
+  }
+  console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await main();
