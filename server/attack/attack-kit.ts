@@ -4,9 +4,9 @@
  * service still answering a fresh, valid request.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { codeIn, linkIn, type ReceivedMail } from '../testing/smtp-sink.ts';
+import { readStoreOnDisk, type StoreOnDisk } from '../testing/store-on-disk.ts';
 import type { Harness } from '../testing/harness.ts';
 import type { JsonAnswer } from '../testing/api-client.ts';
 
@@ -59,11 +59,13 @@ export async function signIn(h: Harness, email: string): Promise<{ token: string
   return { token: answer.body.session.token, user: answer.body.user };
 }
 
-/** The data file parses as JSON; returns its text. */
+/** The store's files (snapshot and journal) parse, as a restart would read them; returns their text. */
 export async function dataFileText(h: Harness): Promise<string> {
-  const text = await readFile(h.server.dataFile, 'utf8');
-  assert.doesNotThrow(() => JSON.parse(text), 'the data file is still JSON');
-  return text;
+  return (await storeOnDisk(h)).text;
+}
+
+export function storeOnDisk(h: Harness): Promise<StoreOnDisk> {
+  return readStoreOnDisk(h.server.dataFile);
 }
 
 /**

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getJson, tokenOf } from '../testing/api-client.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertError, assertRefusedSafely, assertStillSound, dataFileText, freshEmail, rawHttp, requestCode, settle, signIn } from './attack-kit.ts';
+import { assertError, assertRefusedSafely, assertStillSound, dataFileText, freshEmail, rawHttp, requestCode, settle, signIn, storeOnDisk } from './attack-kit.ts';
 
 const DAY = 86_400_000;
 
@@ -95,7 +95,7 @@ describe('attack: bearer sessions', () => {
     await signIn(h, email);
     h.server.clock.advance(61_000);
     await requestCode(h, email);
-    const data = JSON.parse(await dataFileText(h));
+    const data = await storeOnDisk(h);
     const sessionHashes = Object.keys(data.sessions);
     const linkHashes = Object.keys(data.linkTokens);
     assert.ok(sessionHashes.length > 0 && linkHashes.length > 0);

@@ -1,9 +1,9 @@
 /** Housekeeping: what the sweep deletes and what it must keep, on the real JSON file. */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { getJson } from '../testing/api-client.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { readStoreOnDisk } from '../testing/store-on-disk.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -12,7 +12,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-const onDisk = async () => JSON.parse(await readFile(h.server.dataFile, 'utf8'));
+const onDisk = () => readStoreOnDisk(h.server.dataFile);
 const DAY = 86_400_000;
 
 describe('sweep', () => {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { readStoreOnDisk } from '../testing/store-on-disk.ts';
 import { openJsonStore } from './json-store.ts';
 import { StoreError, type LoginState } from './types.ts';
 
@@ -31,7 +32,7 @@ describe('JSON store', () => {
   it('has every acknowledged write in the file when the call resolves', async () => {
     const store = await openJsonStore(file);
     await store.updateLogin('a@b.co', () => ({ next: state('a@b.co'), result: null }));
-    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    const onDisk = await readStoreOnDisk(file);
     assert.equal(onDisk.logins['a@b.co'].sequences[0].id, 's1');
     assert.equal(onDisk.linkTokens.t1, 'a@b.co');
   });
@@ -57,7 +58,7 @@ describe('JSON store', () => {
         }),
       ),
     );
-    assert.equal(JSON.parse(await readFile(file, 'utf8')).logins['a@b.co'].attempts, 200);
+    assert.equal((await readStoreOnDisk(file)).logins['a@b.co'].attempts, 200);
   });
 
   it('drops the link index entry with its sequence', async () => {

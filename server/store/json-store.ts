@@ -1,45 +1,309 @@
 /**
- * The embedded store: one JSON file through lowdb.
+ * The embedded store: a JSON snapshot (through lowdb) plus an append-only journal.
  *
- * - Durability: lowdb's writer (steno) writes a temporary file and renames it over the data
- *   file, so a crash leaves either the old or the new file, never half of one; writes that
- *   arrive while one is in flight are coalesced into the next one, and every caller resolves
- *   only once a write containing its change has landed.
- * - Atomicity: changes are applied to the in-memory data synchronously, so no two changes to
- *   the same record interleave (one process per file: DESIGN.md "Store").
- * - A file that does not parse or has the wrong shape stops the start with a message naming the
- *   file; it is never silently reset.
+ * - Durability: every change is applied in memory, then appended to the journal and
+ *   acknowledged only once the journal is fsynced; concurrent changes share one write and one
+ *   fsync (journal.ts). What a request was told survives `kill -9` at any moment.
+ * - Cost: a change costs one line, whatever the number of users, instead of rewriting the file.
+ *   When the journal outgrows the snapshot, a new snapshot is written durably (temp file, fsync,
+ *   rename) and names the next journal; the old one is then deleted. A crash at any point
+ *   replays exactly the journal its snapshot names.
+ * - Atomicity: changes are applied synchronously in one process, so no two changes to one record
+ *   interleave; the lock (lock.ts) keeps a second process off the same file.
+ * - A snapshot or journal that does not parse or has the wrong shape stops the start with a
+ *   message naming the file, which is left untouched. The one repair made is cutting a journal's
+ *   torn last line: a write the crash interrupted, which was never acknowledged.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, constants, mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
+import { DurableJsonFile } from './json/durable-file.ts';
+import { Journal, JournalCorruptError, readJournal, type JournalEntry } from './json/journal.ts';
+import { acquireLock } from './json/lock.ts';
 import type { Change, LoginState, SessionRecord, Store, UserRecord } from './types.ts';
 import { StoreError } from './types.ts';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
-interface JsonData {
+interface Snapshot {
   version: typeof FORMAT_VERSION;
+  /** The generation of the journal that continues this snapshot. */
+  journal: number;
   users: Record<string, UserRecord>;
   userIdsByEmailKey: Record<string, string>;
   logins: Record<string, LoginState>;
-  /** link-token hash → email key, so a link finds its login without a scan. */
-  linkTokens: Record<string, string>;
   sessions: Record<string, SessionRecord>;
 }
 
-// The shape is checked at the top level only: enough to refuse a file that is not ours
-// (or a truncated one that happens to parse) without re-validating every record on start.
-const FileShape = z.object({
-  version: z.literal(FORMAT_VERSION),
+// The shape is checked at the top level only: enough to refuse a file that is not ours without
+// re-validating every record on start. Version 1 (before journals) is read as generation 0.
+const SnapshotShape = z.object({
+  version: z.union([z.literal(1), z.literal(FORMAT_VERSION)]),
+  journal: z.number().int().nonnegative().optional(),
   users: z.record(z.string(), z.object({ id: z.string(), email: z.string(), emailKey: z.string() }).loose()),
   userIdsByEmailKey: z.record(z.string(), z.string()),
   logins: z.record(z.string(), z.object({ emailKey: z.string(), sequences: z.array(z.unknown()) }).loose()),
-  linkTokens: z.record(z.string(), z.string()),
   sessions: z.record(z.string(), z.object({ tokenHash: z.string(), userId: z.string() }).loose()),
 });
+
+export interface JsonStoreOptions {
+  /** Compact once the journal exceeds this many bytes and the snapshot's size. Default 8 MB. */
+  compactAfterBytes?: number;
+  /** Told when a torn journal tail is cut off. */
+  onWarning?: (message: string) => void;
+}
+
+const journalPath = (file: string, generation: number) => `${file}.journal-${generation}.jsonl`;
+
+export async function openJsonStore(file: string, options: JsonStoreOptions = {}): Promise<Store> {
+  // The file holds addresses and userData: a directory we create is readable by us only.
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((error: Error) => {
+    throw new StoreError(`Cannot create the directory for the data file ${file}: ${error.message}`);
+  });
+  const release = await acquireLock(file);
+  try {
+    const db = new Low<Snapshot>(new DurableJsonFile<Snapshot>(file), emptySnapshot());
+    const existing = await readSnapshot(file, db);
+    if (existing) await access(file, constants.W_OK).catch(() => Promise.reject(new StoreError(`The data file ${file} is read-only: the store must be able to write it.`)));
+    const snapshot = existing ?? emptySnapshot();
+    const path = journalPath(file, snapshot.journal);
+    const { entries, tornBytes } = await readJournal(path).catch((error: Error) => {
+      throw error instanceof JournalCorruptError
+        ? new StoreError(`The journal ${path} is damaged (${error.message}). It was left untouched: restore the data directory from a backup.`)
+        : new StoreError(`Cannot read the journal ${path}: ${error.message}`);
+    });
+    if (tornBytes > 0) {
+      await truncate(path, (await stat(path)).size - tornBytes);
+      options.onWarning?.(`cut ${tornBytes} bytes of an interrupted, never acknowledged write off the end of ${path}`);
+    }
+    db.data = snapshot;
+    const store = new JsonStore(file, db, await openJournal(path), release, options);
+    for (const entry of entries) store.replay(entry);
+    await removeStaleJournals(file, snapshot.journal);
+    if (!existing) await db.write();
+    return store;
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+function emptySnapshot(): Snapshot {
+  return { version: FORMAT_VERSION, journal: 0, users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {} };
+}
+
+async function readSnapshot(file: string, db: Low<Snapshot>): Promise<Snapshot | null> {
+  let parsed: unknown;
+  try {
+    parsed = await db.adapter.read();
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new StoreError(`The data file ${file} is not valid JSON (${error.message}). It was left untouched: restore it from a backup or move it away to start empty.`);
+    }
+    throw new StoreError(`Cannot read the data file ${file}: ${(error as Error).message}`);
+  }
+  if (parsed === null) return null;
+  const shape = SnapshotShape.safeParse(parsed);
+  if (!shape.success) {
+    const issue = shape.error.issues[0]!;
+    throw new StoreError(`The data file ${file} is not a passwordless-login store (at "${issue.path.join('.')}": ${issue.message}). It was left untouched.`);
+  }
+  const { linkTokens: _derived, ...rest } = parsed as Snapshot & { linkTokens?: unknown };
+  return { ...rest, version: FORMAT_VERSION, journal: shape.data.journal ?? 0 };
+}
+
+async function openJournal(path: string, hold = false): Promise<Journal> {
+  return Journal.open(path, { hold }).catch((error: Error) => {
+    throw new StoreError(`Cannot write the journal ${path}: ${error.message}`);
+  });
+}
+
+/** Journals of other generations are left over from a crash during compaction: already in the snapshot. */
+async function removeStaleJournals(file: string, current: number): Promise<void> {
+  const prefix = `${basename(file)}.journal-`;
+  const names = await readdir(dirname(file));
+  const stale = names.filter((name) => name.startsWith(prefix) && name !== basename(journalPath(file, current)));
+  await Promise.all(stale.map((name) => rm(join(dirname(file), name), { force: true })));
+}
+
+class JsonStore implements Store {
+  readonly #file: string;
+  readonly #db: Low<Snapshot>;
+  #journal: Journal;
+  readonly #release: () => Promise<void>;
+  readonly #compactAfter: number;
+  /** link-token hash → email key, derived from the login states. */
+  readonly #linkTokens = new Map<string, string>();
+  #compacting: Promise<void> | null = null;
+  #snapshotBytes = 0;
+
+  constructor(file: string, db: Low<Snapshot>, journal: Journal, release: () => Promise<void>, options: JsonStoreOptions) {
+    this.#file = file;
+    this.#db = db;
+    this.#journal = journal;
+    this.#release = release;
+    this.#compactAfter = options.compactAfterBytes ?? 8 * 1024 * 1024;
+    for (const [emailKey, state] of Object.entries(db.data.logins)) {
+      for (const sequence of state.sequences) this.#linkTokens.set(sequence.tokenHash, emailKey);
+    }
+  }
+
+  get #data(): Snapshot {
+    return this.#db.data;
+  }
+
+  /** Applies a journal line read at start. */
+  replay(entry: JournalEntry): void {
+    if (entry.op === 'login') this.#putLogin(entry.key, (entry.value as LoginState | null) ?? null);
+    else if (entry.op === 'user') this.#putUser(entry.key, (entry.value as UserRecord | null) ?? null);
+    else this.#putSession(entry.key, (entry.value as SessionRecord | null) ?? null);
+  }
+
+  async updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
+    const before = this.#own(this.#data.logins, emailKey);
+    const { next, result } = change(before ? structuredClone(before) : null);
+    this.#putLogin(emailKey, next);
+    await this.#commit({ op: 'login', key: emailKey, value: next });
+    return result;
+  }
+
+  async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
+    return this.#linkTokens.get(tokenHash) ?? null;
+  }
+
+  async findUserByEmailKey(emailKey: string): Promise<UserRecord | null> {
+    const id = this.#own(this.#data.userIdsByEmailKey, emailKey);
+    // The same copy work for a miss as for a hit: a request for an unknown address must not
+    // answer measurably sooner (bench/enumeration-timing.ts found 2 µs vs 0.2 µs before).
+    const copy = structuredClone(id ? this.#data.users[id]! : MISSING_USER);
+    return id ? copy : null;
+  }
+
+  async findUserById(id: string): Promise<UserRecord | null> {
+    const user = this.#own(this.#data.users, id);
+    return user ? structuredClone(user) : null;
+  }
+
+  async updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
+    const id = this.#own(this.#data.userIdsByEmailKey, emailKey);
+    const before = id ? (this.#data.users[id] ?? null) : null;
+    const { next, result } = change(before ? structuredClone(before) : null);
+    this.#putUser(emailKey, next);
+    await this.#commit({ op: 'user', key: emailKey, value: next });
+    return result;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.#putSession(session.tokenHash, { ...session });
+    await this.#commit({ op: 'session', key: session.tokenHash, value: session });
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const session = this.#own(this.#data.sessions, tokenHash);
+    return session ? { ...session } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    if (!this.#own(this.#data.sessions, tokenHash)) return false;
+    this.#putSession(tokenHash, null);
+    await this.#commit({ op: 'session', key: tokenHash, value: null });
+    return true;
+  }
+
+  /** Tidies in memory, then makes it durable with a snapshot rather than a journal line per record. */
+  async sweep(now: number, tidy: (state: LoginState) => LoginState | null): Promise<{ logins: number; sessions: number }> {
+    let logins = 0;
+    let sessions = 0;
+    for (const [emailKey, state] of Object.entries(this.#data.logins)) {
+      const kept = tidy(structuredClone(state));
+      this.#putLogin(emailKey, kept);
+      if (!kept) logins += 1;
+    }
+    for (const [tokenHash, session] of Object.entries(this.#data.sessions)) {
+      if (session.expiresAt <= now) {
+        this.#putSession(tokenHash, null);
+        sessions += 1;
+      }
+    }
+    await this.#compact();
+    return { logins, sessions };
+  }
+
+  async close(): Promise<void> {
+    await this.#compacting;
+    await this.#journal.close();
+    await this.#release();
+  }
+
+  #own<V>(record: Record<string, V>, key: string): V | null {
+    return Object.hasOwn(record, key) ? record[key]! : null;
+  }
+
+  async #commit(entry: JournalEntry): Promise<void> {
+    const written = this.#journal.append(entry);
+    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, this.#snapshotBytes)) void this.#compact();
+    await written;
+  }
+
+  /**
+   * Writes a snapshot of everything applied so far and starts the next journal. The snapshot is
+   * taken and the journals switched in one synchronous step; lines in the new journal are held
+   * (not acknowledged) until the snapshot naming it is on disk.
+   */
+  #compact(): Promise<void> {
+    this.#compacting ??= (async () => {
+      const generation = this.#data.journal + 1;
+      const next = await openJournal(journalPath(this.#file, generation), true);
+      const previous = this.#journal;
+      this.#journal = next;
+      this.#data.journal = generation;
+      // Low.write serializes the data synchronously, here, before its first await.
+      const written = this.#db.write();
+      try {
+        await written;
+      } finally {
+        next.release();
+      }
+      this.#snapshotBytes = (this.#db.adapter as DurableJsonFile<Snapshot>).bytesWritten;
+      await previous.close();
+      await rm(previous.path, { force: true });
+    })().finally(() => {
+      this.#compacting = null;
+    });
+    return this.#compacting;
+  }
+
+  /** Replaces one login state and keeps the link-token index in step with its sequences. */
+  #putLogin(emailKey: string, next: LoginState | null): void {
+    const data = this.#data;
+    for (const sequence of this.#own(data.logins, emailKey)?.sequences ?? []) this.#linkTokens.delete(sequence.tokenHash);
+    if (next) {
+      data.logins[emailKey] = next;
+      for (const sequence of next.sequences) this.#linkTokens.set(sequence.tokenHash, emailKey);
+    } else {
+      delete data.logins[emailKey];
+    }
+  }
+
+  #putUser(emailKey: string, next: UserRecord | null): void {
+    const data = this.#data;
+    const id = this.#own(data.userIdsByEmailKey, emailKey);
+    if (id) {
+      delete data.users[id];
+      delete data.userIdsByEmailKey[emailKey];
+    }
+    if (next) {
+      data.users[next.id] = next;
+      data.userIdsByEmailKey[emailKey] = next.id;
+    }
+  }
+
+  #putSession(tokenHash: string, session: SessionRecord | null): void {
+    if (session) this.#data.sessions[tokenHash] = session;
+    else delete this.#data.sessions[tokenHash];
+  }
+}
 
 /** A user-shaped record cloned on a lookup miss, so a miss costs what a hit does. */
 const MISSING_USER: UserRecord = {
@@ -51,146 +315,3 @@ const MISSING_USER: UserRecord = {
   lastLoginAt: null,
   data: {},
 };
-
-function emptyData(): JsonData {
-  return { version: FORMAT_VERSION, users: {}, userIdsByEmailKey: {}, logins: {}, linkTokens: {}, sessions: {} };
-}
-
-export async function openJsonStore(file: string): Promise<Store> {
-  // The file holds addresses and userData: a directory we create is readable by us only.
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const data = await readDataFile(file);
-  // Compact JSON: indentation costs space on every write and grows with nesting depth.
-  const adapter = new DataFile<JsonData>(file, { parse: JSON.parse, stringify: (value) => JSON.stringify(value) });
-  const db = new Low<JsonData>(adapter, data ?? emptyData());
-  if (!data) await db.write();
-  return new JsonStore(db);
-}
-
-async function readDataFile(file: string): Promise<JsonData | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new StoreError(`Cannot read the data file ${file}: ${(error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new StoreError(`The data file ${file} is not valid JSON (${(error as Error).message}). It was left untouched: restore it from a backup or move it away to start empty.`);
-  }
-  const shape = FileShape.safeParse(parsed);
-  if (!shape.success) {
-    const issue = shape.error.issues[0]!;
-    throw new StoreError(`The data file ${file} is not a passwordless-login store (at "${issue.path.join('.')}": ${issue.message}). It was left untouched.`);
-  }
-  return parsed as JsonData;
-}
-
-class JsonStore implements Store {
-  readonly #db: Low<JsonData>;
-
-  constructor(db: Low<JsonData>) {
-    this.#db = db;
-  }
-
-  get #data(): JsonData {
-    return this.#db.data;
-  }
-
-  async updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
-    const data = this.#data;
-    const before = data.logins[emailKey] ?? null;
-    const { next, result } = change(before ? structuredClone(before) : null);
-    this.#putLogin(emailKey, before, next);
-    await this.#db.write();
-    return result;
-  }
-
-  /** Replaces one login state and keeps the link-token index in step with its sequences. */
-  #putLogin(emailKey: string, before: LoginState | null, next: LoginState | null): void {
-    const data = this.#data;
-    for (const sequence of before?.sequences ?? []) delete data.linkTokens[sequence.tokenHash];
-    if (next) {
-      data.logins[emailKey] = next;
-      for (const sequence of next.sequences) data.linkTokens[sequence.tokenHash] = emailKey;
-    } else {
-      delete data.logins[emailKey];
-    }
-  }
-
-  async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
-    return Object.hasOwn(this.#data.linkTokens, tokenHash) ? this.#data.linkTokens[tokenHash]! : null;
-  }
-
-  async findUserByEmailKey(emailKey: string): Promise<UserRecord | null> {
-    const id = Object.hasOwn(this.#data.userIdsByEmailKey, emailKey) ? this.#data.userIdsByEmailKey[emailKey]! : null;
-    // The same copy work for a miss as for a hit: a request for an unknown address must not
-    // answer measurably sooner (bench/enumeration-timing.ts found 2 µs vs 0.2 µs before).
-    const copy = structuredClone(id ? this.#data.users[id]! : MISSING_USER);
-    return id ? copy : null;
-  }
-
-  async findUserById(id: string): Promise<UserRecord | null> {
-    return Object.hasOwn(this.#data.users, id) ? structuredClone(this.#data.users[id]!) : null;
-  }
-
-  async updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
-    const data = this.#data;
-    const id = Object.hasOwn(data.userIdsByEmailKey, emailKey) ? data.userIdsByEmailKey[emailKey]! : null;
-    const before = id ? (data.users[id] ?? null) : null;
-    const { next, result } = change(before ? structuredClone(before) : null);
-    if (before) {
-      delete data.users[before.id];
-      delete data.userIdsByEmailKey[emailKey];
-    }
-    if (next) {
-      data.users[next.id] = next;
-      data.userIdsByEmailKey[emailKey] = next.id;
-    }
-    await this.#db.write();
-    return result;
-  }
-
-  async createSession(session: SessionRecord): Promise<void> {
-    this.#data.sessions[session.tokenHash] = { ...session };
-    await this.#db.write();
-  }
-
-  async findSession(tokenHash: string): Promise<SessionRecord | null> {
-    return Object.hasOwn(this.#data.sessions, tokenHash) ? { ...this.#data.sessions[tokenHash]! } : null;
-  }
-
-  async deleteSession(tokenHash: string): Promise<boolean> {
-    if (!Object.hasOwn(this.#data.sessions, tokenHash)) return false;
-    delete this.#data.sessions[tokenHash];
-    await this.#db.write();
-    return true;
-  }
-
-  async sweep(now: number, tidy: (state: LoginState) => LoginState | null): Promise<{ logins: number; sessions: number }> {
-    const data = this.#data;
-    let logins = 0;
-    let sessions = 0;
-    for (const [emailKey, state] of Object.entries(data.logins)) {
-      const kept = tidy(structuredClone(state));
-      this.#putLogin(emailKey, state, kept);
-      if (!kept) logins += 1;
-    }
-    for (const [tokenHash, session] of Object.entries(data.sessions)) {
-      if (session.expiresAt <= now) {
-        delete data.sessions[tokenHash];
-        sessions += 1;
-      }
-    }
-    await this.#db.write();
-    return { logins, sessions };
-  }
-
-  async close(): Promise<void> {
-    // Every write is awaited by its caller; a last write makes sure nothing queued is lost.
-    await this.#db.write();
-  }
-}

@@ -1,0 +1,57 @@
+/**
+ * Replacing a file so that a crash at any moment leaves either the old or the new content, and
+ * the new one is on disk when the promise resolves: write a temporary file, fsync it, rename it
+ * over the target, fsync the directory (the rename itself lives in the directory's data).
+ */
+import { open, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+export async function writeFileDurably(path: string, text: string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.tmp`);
+  const file = await open(temporary, 'w', 0o600);
+  try {
+    await file.writeFile(text, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
+  await syncDirectory(dirname(path));
+}
+
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** lowdb's adapter for the snapshot: compact JSON, written durably. */
+export class DurableJsonFile<T> implements Adapter<T> {
+  readonly #path: string;
+  /** Size of the last snapshot written, for deciding when the journal has outgrown it. */
+  bytesWritten = 0;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.#path, 'utf8')) as T;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  /** Serializes `data` before returning, so later changes to it are not part of this write. */
+  write(data: T): Promise<void> {
+    const text = JSON.stringify(data);
+    this.bytesWritten = Buffer.byteLength(text);
+    return writeFileDurably(this.#path, text);
+  }
+}

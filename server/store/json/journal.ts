@@ -1,0 +1,133 @@
+/**
+ * An append-only journal of whole-record changes, one JSON object per line, with group commit:
+ * changes that arrive while a flush is on disk wait for the next one and share a single
+ * `write` + `fdatasync`. A change is acknowledged (its promise resolves) only once its line is
+ * synced, so what a request was told survives `kill -9`; the cost of a write does not depend on
+ * how many records the store holds.
+ */
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+
+export type JournalEntry =
+  | { op: 'login'; key: string; value: unknown }
+  | { op: 'user'; key: string; value: unknown }
+  | { op: 'session'; key: string; value: unknown };
+
+interface Waiting {
+  line: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class Journal {
+  readonly path: string;
+  #file: FileHandle;
+  #bytes: number;
+  #queue: Waiting[] = [];
+  #flushing: Promise<void> | null = null;
+  /** Synced lines whose acknowledgement waits for `release()` (see `open`). */
+  #held: Waiting[] | null;
+
+  private constructor(path: string, file: FileHandle, bytes: number, hold: boolean) {
+    this.path = path;
+    this.#file = file;
+    this.#bytes = bytes;
+    this.#held = hold ? [] : null;
+  }
+
+  /**
+   * `hold`: lines are written and synced but not acknowledged until `release()`. A compaction
+   * opens the next journal this way: its lines only count once the snapshot that names this
+   * journal is on disk, or a crash in between would replay the old journal and lose them.
+   */
+  static async open(path: string, { hold = false } = {}): Promise<Journal> {
+    const file = await open(path, 'a', 0o600);
+    const { size } = await file.stat();
+    return new Journal(path, file, size, hold);
+  }
+
+  /** Acknowledges what was held, and everything from now on as soon as it is synced. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const waiting of held) waiting.resolve();
+  }
+
+  /** Bytes in the journal, including what is queued. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  append(entry: JournalEntry): Promise<void> {
+    const line = `${JSON.stringify(entry)}\n`;
+    this.#bytes += Buffer.byteLength(line);
+    const done = new Promise<void>((resolve, reject) => this.#queue.push({ line, resolve, reject }));
+    this.#flushing ??= this.#flush();
+    return done;
+  }
+
+  /** Resolves once everything appended so far is on disk (held lines included). */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    await this.#file.close();
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        await this.#file.write(batch.map((w) => w.line).join(''));
+        await this.#file.datasync();
+        if (this.#held) this.#held.push(...batch);
+        else for (const waiting of batch) waiting.resolve();
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error as Error);
+      }
+    }
+    this.#flushing = null;
+  }
+}
+
+export interface JournalContents {
+  entries: JournalEntry[];
+  /** Bytes of a last line cut off by a crash (never acknowledged), 0 if none. */
+  tornBytes: number;
+}
+
+export class JournalCorruptError extends Error {}
+
+/**
+ * Reads a journal. A last line without its newline is a write the crash interrupted: it was never
+ * acknowledged, so it is reported (for the caller to cut off) rather than trusted. Any other line
+ * that does not parse is corruption, and an error naming the line.
+ */
+export async function readJournal(path: string): Promise<JournalContents> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], tornBytes: 0 };
+    throw error;
+  }
+  const complete = text.lastIndexOf('\n') + 1;
+  const entries: JournalEntry[] = [];
+  const lines = text.slice(0, complete).split('\n');
+  lines.pop();
+  lines.forEach((line, index) => {
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      throw new JournalCorruptError(`line ${index + 1} is not valid JSON`);
+    }
+    if (!entry || typeof entry.key !== 'string' || !['login', 'user', 'session'].includes(entry.op)) {
+      throw new JournalCorruptError(`line ${index + 1} is not a journal entry`);
+    }
+    entries.push(entry);
+  });
+  return { entries, tornBytes: Buffer.byteLength(text.slice(complete)) };
+}

@@ -1,0 +1,48 @@
+/**
+ * What the JSON store has on disk, read the way a restart would: the snapshot with its journal
+ * replayed, and the link-token index derived. Tests use it to check what is durable, and
+ * `text` (every file, raw) to check what a stolen copy of the data directory would reveal.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readJournal } from '../store/json/journal.ts';
+
+export interface StoreOnDisk {
+  users: Record<string, any>;
+  userIdsByEmailKey: Record<string, string>;
+  logins: Record<string, any>;
+  sessions: Record<string, any>;
+  linkTokens: Record<string, string>;
+  /** Every file of the store, concatenated as written. */
+  text: string;
+}
+
+export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
+  const snapshotText = await readFile(dataFile, 'utf8');
+  const snapshot = JSON.parse(snapshotText);
+  const journalFile = `${dataFile}.journal-${snapshot.journal ?? 0}.jsonl`;
+  const { entries } = await readJournal(journalFile);
+  const data: StoreOnDisk = { users: snapshot.users, userIdsByEmailKey: snapshot.userIdsByEmailKey, logins: snapshot.logins, sessions: snapshot.sessions, linkTokens: {}, text: '' };
+  for (const entry of entries) {
+    const value = entry.value as any;
+    if (entry.op === 'login') {
+      if (value) data.logins[entry.key] = value;
+      else delete data.logins[entry.key];
+    } else if (entry.op === 'session') {
+      if (value) data.sessions[entry.key] = value;
+      else delete data.sessions[entry.key];
+    } else {
+      const id = data.userIdsByEmailKey[entry.key];
+      if (id) delete data.users[id];
+      delete data.userIdsByEmailKey[entry.key];
+      if (value) {
+        data.users[value.id] = value;
+        data.userIdsByEmailKey[entry.key] = value.id;
+      }
+    }
+  }
+  for (const [emailKey, state] of Object.entries(data.logins)) for (const s of state.sequences) data.linkTokens[s.tokenHash] = emailKey;
+  const names = (await readdir(dirname(dataFile))).filter((name) => name.startsWith(basename(dataFile)));
+  data.text = (await Promise.all(names.map((name) => readFile(join(dirname(dataFile), name), 'utf8')))).join('\n');
+  return data;
+}
