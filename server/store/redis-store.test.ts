@@ -190,6 +190,16 @@ describe('Redis store: connections', () => {
     await s.close();
   });
 
+  it('fails (never skips) when redis-server is missing, saying how to install it', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await assert.rejects(startTestRedis(), /redis-server is not installed.*apt-get install -y redis-server/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('quits its connection on close', async () => {
     const s = await open();
     await s.close();
