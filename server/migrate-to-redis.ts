@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { retainUntil, type RetentionRules } from './login/login-state.ts';
 import { secretFileFor } from './secret-file.ts';
+import { readJournal } from './store/json/journal.ts';
 import { openJsonStore } from './store/json-store.ts';
 import { DEFAULT_KEY_PREFIX, openRedisStore, redactRedisUrl } from './store/redis-store.ts';
 import type { LoginState, SessionRecord, Store, UserRecord } from './store/types.ts';
@@ -71,24 +72,36 @@ export async function readJsonStore(file: string): Promise<JsonStoreContents> {
   } finally {
     await store.close();
   }
-  return readFormatVersion1(file);
+  return readSnapshotAndJournal(file);
 }
 
-/** Stopgap: the version 1 file (one JSON document, no journal), read directly. */
-async function readFormatVersion1(file: string): Promise<JsonStoreContents> {
+/**
+ * Stopgap until the JSON store has `snapshot()`: its snapshot file read directly, then the journal
+ * it names replayed (format 1 has no journal; format 2 keeps `<file>.journal-<n>.jsonl`). Called
+ * after `openJsonStore` + `close()`, which validated both and cut a torn journal tail.
+ */
+async function readSnapshotAndJournal(file: string): Promise<JsonStoreContents> {
   const data = JSON.parse(await readFile(file, 'utf8')) as {
     version?: unknown;
-    journal?: unknown;
+    journal?: number;
     users?: Record<string, UserRecord>;
     logins?: Record<string, LoginState>;
     sessions?: Record<string, SessionRecord>;
   };
-  if (data.version !== 1 || data.journal !== undefined) {
-    throw new MigrationError(
-      `${file} is a JSON store of format version ${String(data.version)}, which keeps changes in a journal beside the file: reading the file alone would lose them. This migration needs the JSON store to expose snapshot() (every user, login state and session); until it does, only version 1 files can be migrated.`,
-    );
+  if (data.version !== 1 && data.version !== 2) {
+    throw new MigrationError(`${file} is a JSON store of format version ${String(data.version)}, which this migration cannot read: it needs the JSON store to expose snapshot().`);
   }
-  return { users: Object.values(data.users ?? {}), logins: Object.values(data.logins ?? {}), sessions: Object.values(data.sessions ?? {}) };
+  // Maps, not objects: a key named __proto__ must stay a key.
+  const users = new Map(Object.values(data.users ?? {}).map((u) => [u.emailKey, u] as const));
+  const logins = new Map(Object.entries(data.logins ?? {}));
+  const sessions = new Map(Object.entries(data.sessions ?? {}));
+  const { entries } = await readJournal(`${file}.journal-${data.journal ?? 0}.jsonl`);
+  for (const entry of entries) {
+    const target = (entry.op === 'login' ? logins : entry.op === 'user' ? users : sessions) as Map<string, unknown>;
+    if (entry.value === null || entry.value === undefined) target.delete(entry.key);
+    else target.set(entry.key, entry.value);
+  }
+  return { users: [...users.values()], logins: [...logins.values()], sessions: [...sessions.values()] };
 }
 
 export async function migrateJsonToRedis(options: MigrationOptions): Promise<MigrationCounts> {
