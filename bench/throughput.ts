@@ -5,10 +5,11 @@
  * server's peak memory. It prints a table; it asserts nothing.
  *
  *   npm run bench                         1,000 and 100,000 users, 10 s per measurement
- *   npm run bench -- --quick              200 and 2,000 users, 1.5 s per measurement (a smoke run)
+ *   npm run bench -- --quick              200 and 2,000 users, 1 s per measurement, one echo run (a smoke run)
  *   options: --store json|redis   one store only
  *            --users 100000       the large size only (with --quick: its large size)
- *            --profile            the server children run with --cpu-prof (files in bench/profiles/)
+ *            --profile            the server children run with --cpu-prof (files in bench/profiles/, with
+ *                                 the phase boundaries: read them with bench/cpuprofile-summary.ts)
  *            --sink-here          the SMTP sink in this process instead of a third one
  *
  * Set-up, per store and size: N users are written through the store API before the server starts
@@ -34,7 +35,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,7 @@ const PROFILE = flag('profile');
 const SINK_HERE = flag('sink-here');
 const ONLY_STORE = value('store');
 const SIZES = value('users') ? [Number(value('users'))] : QUICK ? [200, 2_000] : [1_000, 100_000];
-const DURATION_S = QUICK ? 1.5 : 10;
+const DURATION_S = QUICK ? 1 : 10;
 const WARMUP_S = QUICK ? 0.3 : 2;
 const CONNECTIONS = 50;
 const PIPELINING = 1;
@@ -376,9 +377,15 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     const requestBody = () => JSON.stringify({ email: freshEmail() });
     const mailsBefore = await sink.received();
 
+    // Phase boundaries on the monotonic clock the CPU profile's timestamps use (µs).
+    const marks: Record<string, number> = {};
+    const mark = (name: string) => (marks[name] = Number(process.hrtime.bigint() / 1000n));
+
     // request
     const warm = await load(server.url, '/auth/request', requestBody, { durationS: WARMUP_S }, pids);
+    mark('request');
     const request = await load(server.url, '/auth/request', requestBody, { durationS: DURATION_S }, pids);
+    mark('drain');
     const expected = mailsBefore + warm.ok + request.ok;
     const drainStart = performance.now();
     const serverCpuAtStop = cpuSeconds(server.pid);
@@ -389,6 +396,7 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
       mails = await sink.received();
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
+    mark('drain-end');
     const drain = { mails: mails - mailsAtStop, serverCpu: (cpuSeconds(server.pid) - serverCpuAtStop) / drainSeconds };
     console.log(
       `  ${label}: request ${request.reqPerSec.toFixed(0)}/s; ${(mails - mailsBefore).toLocaleString('en')} of ${(warm.ok + request.ok).toLocaleString('en')} mails at the sink, the last ${drainSeconds.toFixed(1)} s after the load stopped`,
@@ -405,7 +413,10 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     const warmCount = Math.floor(pool.length / 10);
     if (warmCount > CONNECTIONS) await load(server.url, '/auth/verify', verifyBody, { durationS: WARMUP_S, amount: warmCount }, pids);
     const poolLeft = pool.length - next;
+    mark('verify');
     const verify = await load(server.url, '/auth/verify', verifyBody, { durationS: DURATION_S, amount: poolLeft }, pids);
+    mark('verify-end');
+    if (PROFILE) await writeFile(join(PROFILE_DIR, `${kind.name.toLowerCase()}-${users}.marks.json`), JSON.stringify(marks));
     console.log(`  ${label}: verify ${verify.reqPerSec.toFixed(0)}/s on a pool of ${poolLeft.toLocaleString('en')} live codes (${verify.ok + verify.non2xx} used in ${verify.seconds.toFixed(1)} s)`);
 
     const peakRssMb = memoryMb(server.pid, 'VmHWM');
@@ -469,7 +480,8 @@ async function main(): Promise<void> {
       }
       for (const users of SIZES) scenarios.push(await scenario(kind, users, sink));
     }
-    echoes.push(await echo(sink));
+    // A second echo at the end shows how much the shared machine drifted during the run.
+    if (!QUICK) echoes.push(await echo(sink));
   } finally {
     await sink.close();
   }
@@ -492,7 +504,7 @@ async function main(): Promise<void> {
   console.log(`\n${table(rows)}`);
   for (const m of missing) console.log(`${m.store}: ${m.why}`);
   console.log(
-    `\n× echo: req/s over the mean of the two echo runs (${n0(echoRate)}/s; first and last of this run, to show drift). large/small: req/s at ${n0(Math.max(...SIZES))} over ${n0(small)} users.` +
+    `\n× echo: req/s over the mean of the echo runs (${n0(echoRate)}/s${echoes.length > 1 ? '; first and last of this run, to show drift' : ''}). large/small: req/s at ${n0(Math.max(...SIZES))} over ${n0(small)} users.` +
       `\nCPU: share of one core during the measurement (server child, autocannon in this process, SMTP sink); 2 cores in all. Target: request and verify ≥ 25 % of echo; large/small ≥ 0.80.`,
   );
   console.log('\nset-up per store and size:');
