@@ -64,6 +64,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       );
     },
   });
+  // A client that dies mid-message (a backend killed with kill -9) resets its connection: that
+  // mail was never accepted, and without a listener the reset would crash the test process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
