@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
-  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, store: config.dataFile, mail: config.smtpUrl ? 'smtp' : 'dev mailbox' });
+  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, store: config.redisUrl ? 'redis' : config.dataFile, mail: config.smtpUrl ? 'smtp' : 'dev mailbox' });
   if (!config.production) process.stdout.write(`\n  passwordless-login demo: ${config.publicUrl}/\n\n`);
 
   let stopping = false;

@@ -54,9 +54,12 @@ export interface JsonStoreOptions {
   onWarning?: (message: string) => void;
 }
 
+/** The JSON store, with a read of everything for the migration to Redis. */
+export type JsonStoreHandle = Store & { snapshot(): Promise<{ users: UserRecord[]; logins: LoginState[]; sessions: SessionRecord[] }> };
+
 const journalPath = (file: string, generation: number) => `${file}.journal-${generation}.jsonl`;
 
-export async function openJsonStore(file: string, options: JsonStoreOptions = {}): Promise<Store> {
+export async function openJsonStore(file: string, options: JsonStoreOptions = {}): Promise<JsonStoreHandle> {
   // The file holds addresses and userData: a directory we create is readable by us only.
   await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((error: Error) => {
     throw new StoreError(`Cannot create the directory for the data file ${file}: ${error.message}`);
@@ -90,7 +93,15 @@ export async function openJsonStore(file: string, options: JsonStoreOptions = {}
 }
 
 function emptySnapshot(): Snapshot {
-  return { version: FORMAT_VERSION, journal: 0, users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {} };
+  return { version: FORMAT_VERSION, journal: 0, users: record(), userIdsByEmailKey: record(), logins: record(), sessions: record() };
+}
+
+/**
+ * Records keyed by user-influenced strings have no prototype, so a key such as `__proto__` is a
+ * key like any other instead of a way to reach Object.prototype (or to lose the record).
+ */
+function record<V>(entries: Record<string, V> = {}): Record<string, V> {
+  return Object.assign(Object.create(null) as Record<string, V>, entries);
 }
 
 async function readSnapshot(file: string, db: Low<Snapshot>): Promise<Snapshot | null> {
@@ -109,8 +120,15 @@ async function readSnapshot(file: string, db: Low<Snapshot>): Promise<Snapshot |
     const issue = shape.error.issues[0]!;
     throw new StoreError(`The data file ${file} is not a passwordless-login store (at "${issue.path.join('.')}": ${issue.message}). It was left untouched.`);
   }
-  const { linkTokens: _derived, ...rest } = parsed as Snapshot & { linkTokens?: unknown };
-  return { ...rest, version: FORMAT_VERSION, journal: shape.data.journal ?? 0 };
+  const data = parsed as Snapshot;
+  return {
+    version: FORMAT_VERSION,
+    journal: shape.data.journal ?? 0,
+    users: record(data.users),
+    userIdsByEmailKey: record(data.userIdsByEmailKey),
+    logins: record(data.logins),
+    sessions: record(data.sessions),
+  };
 }
 
 async function openJournal(path: string, hold = false): Promise<Journal> {
@@ -228,6 +246,12 @@ class JsonStore implements Store {
     }
     await this.#compact();
     return { logins, sessions };
+  }
+
+  /** Copies of every record, as a restart would see them: for the migration to Redis. */
+  async snapshot(): Promise<{ users: UserRecord[]; logins: LoginState[]; sessions: SessionRecord[] }> {
+    const data = structuredClone(this.#data);
+    return { users: Object.values(data.users), logins: Object.values(data.logins), sessions: Object.values(data.sessions) };
   }
 
   async close(): Promise<void> {
