@@ -31,6 +31,8 @@ export interface Config extends LoginRules {
   trustProxy: number;
   /** Sessions in an HttpOnly `__Host-` cookie instead of a bearer token (same-site APIs). */
   sessionCookie: boolean;
+  /** The JSON store writes a new snapshot once its journal exceeds this and the snapshot's size. */
+  jsonCompactBytes: number;
 }
 
 export interface IpLimits {
@@ -95,6 +97,7 @@ const EnvSchema = z.object({
   VERIFIES_PER_IP: int(1, 1_000_000).default(60),
   TRUST_PROXY: int(0, 10).default(0),
   SESSION_COOKIE: bool.default(false),
+  JSON_COMPACT_BYTES: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
   BASE_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
 });
 
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ipLimits: { requests: e.REQUESTS_PER_IP, verifies: e.VERIFIES_PER_IP, windowSeconds: IP_WINDOW_SECONDS },
     trustProxy: e.TRUST_PROXY,
     sessionCookie: e.SESSION_COOKIE,
+    jsonCompactBytes: e.JSON_COMPACT_BYTES,
     basePath: e.BASE_PATH,
   };
 }

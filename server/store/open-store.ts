@@ -16,7 +16,7 @@ export interface OpenedStore {
 }
 
 export async function openStore(config: Config, options: { clock: Clock; onRedisError?: (error: Error) => void }): Promise<OpenedStore> {
-  if (!config.redisUrl) return { store: await openJsonStore(config.dataFile), redis: null };
+  if (!config.redisUrl) return { store: await openJsonStore(config.dataFile, { compactAfterBytes: config.jsonCompactBytes }), redis: null };
   // A key generated beside one instance's data file would differ on the next instance, and a
   // code mailed by one could never be verified by another.
   if (config.secret === null) throw new ConfigError('SECRET: required with REDIS_URL (every instance must hash codes, links and sessions with the same key)');
