@@ -17,8 +17,8 @@ import { createJsonLogger, type Logger } from './logger.ts';
 import { LoginService } from './login/login-service.ts';
 import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
 import { createMailer } from './mail/mailer.ts';
-import { createSmtpTransport } from './mail/smtp-transport.ts';
 import type { Mailer } from './mail/types.ts';
+import { createWorkerMailer } from './mail/worker-mailer.ts';
 import { createHasher } from './secrets.ts';
 import { loadOrCreateSecret } from './secret-file.ts';
 import { openStore } from './store/open-store.ts';
@@ -55,8 +55,11 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   const { store, redis } = await openStore(config, { clock, onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }) });
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
   const mailbox = config.smtpUrl ? null : createDevMailbox({ now: () => new Date(clock.now()) });
-  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : mailbox!;
-  const mailer = createMailer({ transport, from: config.mailFrom, logger });
+  // SMTP: rendering and nodemailer run on a worker thread, off the one answering HTTP. The dev
+  // mailbox stays on this thread (the demo reads it).
+  const mailer = config.smtpUrl
+    ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger })
+    : createMailer({ transport: mailbox!, from: config.mailFrom, logger });
   const landingPage = `${config.publicUrl}${config.basePath}${ApiPath.link}`;
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage });
   const router = createPasswordlessRouter({

@@ -223,28 +223,44 @@ export class LoginService {
     const { store, clock, hash } = this.#o;
     const now = clock.now();
     const nowIso = new Date(now).toISOString();
-    const user = await store.updateUser<UserRecord | null>(emailKey, (existing) => {
-      if (existing) {
-        const next = { ...existing, emailVerified: true, lastLoginAt: nowIso };
-        return { next, result: next };
-      }
-      if (!rules.userCreation) return { next: null, result: null };
-      const created: UserRecord = {
-        id: randomId(),
-        email: outcome.address,
-        emailKey,
-        emailVerified: true,
-        createdAt: nowIso,
-        lastLoginAt: nowIso,
-        data: outcome.sequence.userData,
-      };
-      return { next: created, result: created };
-    });
-    // Only reachable if user creation was switched off while a sequence for a new user was live.
-    if (!user) throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: 0 });
+    // The consumption above (updateLogin) is durable already. The user and the session are then
+    // written together, so a store that groups its commits (the JSON journal) makes both durable
+    // in one round. The session needs the user's id before the user is written: the existing
+    // user's (a read, no commit), or the id a new user will get, drawn here.
+    const known = await store.findUserByEmailKey(emailKey);
+    const sessionUserId = known ? known.id : randomId();
     const token = randomToken();
+    const tokenHash = hash(`session:${token}`);
     const expiresAt = now + rules.sessionTtlSeconds * 1000;
-    await store.createSession({ tokenHash: hash(`session:${token}`), userId: user.id, createdAt: now, expiresAt });
+    const [user] = await Promise.all([
+      store.updateUser<UserRecord | null>(emailKey, (existing) => {
+        if (existing) {
+          const next = { ...existing, emailVerified: true, lastLoginAt: nowIso };
+          return { next, result: next };
+        }
+        if (!rules.userCreation) return { next: null, result: null };
+        const created: UserRecord = {
+          id: sessionUserId,
+          email: outcome.address,
+          emailKey,
+          emailVerified: true,
+          createdAt: nowIso,
+          lastLoginAt: nowIso,
+          data: outcome.sequence.userData,
+        };
+        return { next: created, result: created };
+      }),
+      store.createSession({ tokenHash, userId: sessionUserId, createdAt: now, expiresAt }),
+    ]);
+    // The session's token is handed out only below, once it names the user really stored. These
+    // two branches are rare races (the user created by a concurrent login between the read and
+    // the write; user creation switched off while a sequence for a new user was live): the
+    // session written beside is removed, and replaced when there is a user.
+    if (!user || user.id !== sessionUserId) {
+      await store.deleteSession(tokenHash);
+      if (!user) throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: 0 });
+      await store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt });
+    }
     return { user: toPublicUser(user), session: { token, expiresAt: new Date(expiresAt).toISOString() } };
   }
 }

@@ -28,6 +28,11 @@ export interface MailerOptions {
   templatesDir?: string;
   /** Replaces `renderLoginMail` (and `templatesDir`) altogether. */
   render?: (mail: LoginMail) => RenderedMail | Promise<RenderedMail>;
+  /**
+   * Called once per `dispatch`, after its outcome (sent, failed or dropped) has been logged: the
+   * mail worker counts with it, to bound its queue and to tell the main thread what has settled.
+   */
+  onSettled?: () => void;
 }
 
 /**
@@ -70,6 +75,13 @@ export function createMailer(options: MailerOptions): Mailer {
   const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail, { templatesDir }));
   const pending = new Set<Promise<void>>();
   let closed = false;
+  const settled = () => {
+    try {
+      options.onSettled?.();
+    } catch {
+      // A counting hook that throws must not become an unhandled rejection either.
+    }
+  };
 
   async function deliver(mail: LoginMail): Promise<void> {
     if (typeof mail.to !== 'string' || !SINGLE_ADDRESS.test(mail.to)) throw new TypeError('recipient is not a single plain address');
@@ -98,6 +110,7 @@ export function createMailer(options: MailerOptions): Mailer {
       const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
       if (closed) {
         safeLog('warn', () => fields, 'login mail dropped: the mailer is closed');
+        settled();
         return;
       }
       const started = Date.now();
@@ -111,7 +124,10 @@ export function createMailer(options: MailerOptions): Mailer {
             safeLog('error', () => ({ ...fields, ms: Date.now() - started, ...failure(error, mail) }), 'login mail failed'),
         );
       pending.add(sending);
-      void sending.finally(() => pending.delete(sending));
+      void sending.finally(() => {
+        pending.delete(sending);
+        settled();
+      });
     },
 
     async close(): Promise<void> {
