@@ -40,7 +40,7 @@ const MAX_LOAD_MS = 600;
 const VERIFY_SHARE = 0.55;
 /**
  * Requests answered whose mail has not arrived yet, at most: mail leaves after the answer through
- * a pool of 3 SMTP connections, so unbounded requests would leave nearly every code unmailed at
+ * a pool of 8 SMTP connections, so unbounded requests would leave nearly every code unmailed at
  * the kill and the verifies, (c) and (d) would have little to check.
  */
 const MAX_AWAITING_MAIL = 12;
