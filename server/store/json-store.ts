@@ -5,7 +5,7 @@
  *   acknowledged only once the journal is fsynced; concurrent changes share one write and one
  *   fsync (journal.ts). What a request was told survives `kill -9` at any moment.
  * - Cost: a change costs one line, whatever the number of users, instead of rewriting the file.
- *   When the journal outgrows the snapshot, a new snapshot is written durably (temp file, fsync,
+ *   When the journal is twice the snapshot's size, a new snapshot is written durably (temp file, fsync,
  *   rename) and names the next journal; the old one is then deleted. A crash at any point
  *   replays exactly the journal its snapshot names.
  * - Atomicity: changes are applied synchronously in one process, so no two changes to one record
@@ -48,7 +48,7 @@ const SnapshotShape = z.object({
 });
 
 export interface JsonStoreOptions {
-  /** Compact once the journal exceeds this many bytes and the snapshot's size. Default 8 MB. */
+  /** Compact once the journal exceeds this many bytes and twice the snapshot's size. Default 8 MB. */
   compactAfterBytes?: number;
   /** Told when a torn journal tail is cut off. */
   onWarning?: (message: string) => void;
@@ -266,7 +266,10 @@ class JsonStore implements Store {
 
   async #commit(entry: JournalEntry): Promise<void> {
     const written = this.#journal.append(entry);
-    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, this.#snapshotBytes)) void this.#compact();
+    // Twice the snapshot: a compaction serializes everything (it blocks for about 0.5 s at 100,000
+    // users), so waiting for twice its size halves that cost per write; a restart replays at most
+    // two snapshots' worth of journal.
+    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes)) void this.#compact();
     await written;
   }
 
