@@ -1,4 +1,5 @@
 /** Small statistics for the timing benchmarks: summaries and the two-sample Kolmogorov–Smirnov test. */
+import { seededRandom } from '../server/testing/seeded-random.ts';
 
 export interface Summary {
   count: number;
@@ -52,16 +53,7 @@ export function ksTest(a: number[], b: number[]): { d: number; p: number } {
 }
 
 /** Deterministic PRNG (mulberry32) so a run's interleaving can be replayed with `--seed`. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];

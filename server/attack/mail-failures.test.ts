@@ -4,7 +4,7 @@
  * without the code, the link or the full address.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -13,17 +13,10 @@ import { recordingLogger } from '../testing/recording-logger.ts';
 import { startSmtpSink } from '../testing/smtp-sink.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { freshEmail } from './attack-kit.ts';
+import { freePort as deadPort } from '../testing/free-port.ts';
 
 const NORMAL = { codeLength: 6, expiresIn: 600, retryAfter: 60 };
 const bounded = { timeout: 20_000 };
-
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** An SMTP server that refuses, echoing what it refused the way real ones do ("550 <ana@…> unknown"). */
 async function refusingSmtp(at: 'rcpt' | 'data'): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {

@@ -3,32 +3,18 @@
  * nodemailer talking to it, and the received message parsed back with mailparser.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { createMailer } from './mailer.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
-import type { LoginMail } from './types.ts';
+import { freePort as deadPort } from '../testing/free-port.ts';
+import { sampleFrom, sampleMail } from '../testing/sample-login-mail.ts';
 
-/** A port that was free a moment ago and has nothing listening on it now. */
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-const mail: LoginMail = {
-  to: 'bob@example.org',
-  locale: 'en',
-  code: '730164',
-  link: 'http://localhost:3000/auth/link#pl_token=Zm9vYmFyYmF6cXV4cXV1eGNvcmdl',
-  expiresInMinutes: 10,
-};
-const from = 'Sign-in <no-reply@auth.example.com>';
+const mail = sampleMail;
+const from = sampleFrom;
 
 /** A mail that never comes fails its test instead of hanging the run. */
 const bounded = { timeout: 10_000 };

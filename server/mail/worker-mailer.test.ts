@@ -5,31 +5,17 @@
  * growing.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
-import type { LoginMail } from './types.ts';
 import { createWorkerMailer } from './worker-mailer.ts';
+import { freePort as deadPort } from '../testing/free-port.ts';
+import { sampleFrom, sampleMail } from '../testing/sample-login-mail.ts';
 
-const mail: LoginMail = {
-  to: 'bob@example.org',
-  locale: 'en',
-  code: '730164',
-  link: 'http://localhost:3000/auth/link#pl_token=Zm9vYmFyYmF6cXV4cXV1eGNvcmdl',
-  expiresInMinutes: 10,
-};
-const from = 'Sign-in <no-reply@auth.example.com>';
+const mail = sampleMail;
+const from = sampleFrom;
 const bounded = { timeout: 20_000 };
 const SECRETS = [mail.code, mail.link, 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdl', mail.to, 'bob@'];
-
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function assertNoSecrets(entries: unknown[]): void {
   const logged = JSON.stringify(entries);

@@ -30,6 +30,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { startCli, type CliProcess } from '../testing/cli-process.ts';
 import { codeIn, startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
+import { seededRandom as seeded } from '../testing/seeded-random.ts';
 
 const CHAINED_ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 15);
 const FRESH_ITERATIONS = 5;
@@ -60,17 +61,6 @@ const DOUBLE_VERIFY_SHARE = 0.25;
 const ENDED_SAMPLE = 16;
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 
-/** mulberry32: a small seeded generator, so a failing run's choices can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seeded(SEED);
 
 type Outcome = number | 'no answer';
