@@ -1,6 +1,6 @@
 /** The JSON store's journal, compaction, recovery and lock, on real files. */
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -55,6 +55,26 @@ describe('JSON store durability', () => {
       assert.equal(attempts, 4);
     }
     assert.equal(await reopened.findLoginKeyByTokenHash('t-user7@example.com'), 'user7@example.com');
+  });
+
+  it('fails, never acknowledges, the writes a failed compaction held, and keeps working', async () => {
+    // A directory where the snapshot's temporary file must go: every snapshot write now fails.
+    await openStore().then(closeStore);
+    await mkdir(join(dir, '.data.json.tmp'));
+    const store = await openStore({ compactAfterBytes: 1_024 });
+    // One after another, so writes arrive while a compaction (started by an earlier one) runs.
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < 30; i++) outcomes.push(await put(store, `user${i}@example.com`, 1).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+    const acknowledged = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    assert.ok(refused.length > 0, 'some writes were held by the failed compaction and refused');
+    assert.ok(refused.every((o) => o.status === 'rejected' && o.reason instanceof StoreError && /Cannot write the snapshot/.test(o.reason.message)));
+    await rm(join(dir, '.data.json.tmp'), { recursive: true });
+    await put(store, 'after@example.com', 1);
+    await closeStore(store);
+    const reopened = await openStore();
+    for (const i of acknowledged) assert.equal(await reopened.findLoginKeyByTokenHash(`t-user${i}@example.com`), `user${i}@example.com`, `acknowledged write ${i} survived`);
+    assert.equal(await reopened.findLoginKeyByTokenHash('t-after@example.com'), 'after@example.com');
   });
 
   it('cuts a torn last journal line (a write the crash interrupted) and says so', async () => {

@@ -269,7 +269,8 @@ class JsonStore implements Store {
     // Twice the snapshot: a compaction serializes everything (it blocks for about 0.5 s at 100,000
     // users), so waiting for twice its size halves that cost per write; a restart replays at most
     // two snapshots' worth of journal.
-    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes)) void this.#compact();
+    // A failed compaction has failed the writes it held; it is tried again after the next write.
+    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes)) this.#compact().catch(() => {});
     await written;
   }
 
@@ -285,13 +286,19 @@ class JsonStore implements Store {
       const previous = this.#journal;
       this.#journal = next;
       this.#data.journal = generation;
-      // Low.write serializes the data synchronously, here, before its first await.
-      const written = this.#db.write();
       try {
-        await written;
-      } finally {
-        next.release();
+        // Low.write serializes the data synchronously, here, before its first await.
+        await this.#db.write();
+      } catch (error) {
+        // The snapshot naming the new journal is not on disk: a restart would replay the previous
+        // journal, so what went into the new one is not durable. Fail those writes, go back.
+        this.#journal = previous;
+        this.#data.journal = generation - 1;
+        await next.abandon(new StoreError(`Cannot write the snapshot ${this.#file}: ${(error as Error).message}`));
+        await rm(next.path, { force: true });
+        throw error;
       }
+      next.release();
       this.#snapshotBytes = (this.#db.adapter as DurableJsonFile<Snapshot>).bytesWritten;
       await previous.close();
       await rm(previous.path, { force: true });

@@ -45,6 +45,19 @@ export class Journal {
     return new Journal(path, file, size, hold);
   }
 
+  /**
+   * For a compaction that failed: the snapshot naming this journal never reached the disk, so
+   * nothing written here is durable. Fails every line held or still queued, and closes the file;
+   * the caller deletes it and goes back to the previous journal.
+   */
+  async abandon(error: Error): Promise<void> {
+    await this.drain();
+    const held = this.#held ?? [];
+    this.#held = [];
+    for (const waiting of held) waiting.reject(error);
+    await this.#file.close();
+  }
+
   /** Acknowledges what was held, and everything from now on as soon as it is synced. */
   release(): void {
     const held = this.#held ?? [];
