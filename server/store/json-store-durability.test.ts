@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openJsonStore } from './json-store.ts';
 import { StoreError, type LoginState, type Store } from './types.ts';
@@ -89,6 +91,40 @@ describe('JSON store durability', () => {
     assert.match(warnings[0]!, /interrupted/);
     assert.equal(await reopened.findLoginKeyByTokenHash('t-a@example.com'), 'a@example.com');
     assert.ok((await readFile(join(dir, journal!), 'utf8')).endsWith('}\n'));
+  });
+
+  it('cuts a torn last line at its last newline byte, even when it broke inside a multi-byte character', async () => {
+    const store = await openStore();
+    await put(store, 'a@example.com', 1);
+    await closeStore(store);
+    const [journal] = await journals();
+    // "é" is 0xC3 0xA9: the crash kept only its first byte.
+    await appendFile(join(dir, journal!), Buffer.concat([Buffer.from('{"op":"login","key":"'), Buffer.from([0xc3])]));
+    await closeStore(await openStore({ onWarning: () => {} }));
+    const text = await readFile(join(dir, journal!), 'utf8');
+    assert.ok(text.endsWith('}\n'), 'the acknowledged line before it is whole');
+    const again = await openStore();
+    assert.equal(await again.findLoginKeyByTokenHash('t-a@example.com'), 'a@example.com', 'and it survives the next restart too');
+  });
+
+  it('acknowledges nothing a full disk cut short, and leaves no fragment behind', async () => {
+    // A child whose file-size limit (ulimit -f, SIGXFSZ ignored so the write fails with EFBIG)
+    // stops the journal in the middle of a batch of 20 sessions.
+    const script = fileURLToPath(new URL('../testing/write-sessions.ts', import.meta.url));
+    const run = (count: number, limitBlocks: number) =>
+      execFileSync('bash', ['-c', `trap '' XFSZ; ulimit -f ${limitBlocks}; exec "${process.execPath}" --import tsx "${script}" "${file}" ${count}`], {
+        encoding: 'utf8',
+        // The limit applies to every file the child writes: tsx's transpile cache must stay off,
+        // or a cold cache (a fresh clone) fails on its own files before the journal is reached.
+        env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+      });
+    const acknowledged: string[] = JSON.parse(run(20, 2));
+    const store = await openStore();
+    for (const hash of acknowledged) assert.ok(await store.findSession(hash), `acknowledged session ${hash.slice(0, 12)} survived`);
+    await store.createSession({ tokenHash: 'after', userId: 'u', createdAt: 1, expiresAt: 9e15 });
+    await closeStore(store);
+    const reopened = await openStore();
+    assert.ok(await reopened.findSession('after'), 'the journal takes writes again and reopens: no fragment in the middle');
   });
 
   it('refuses a journal damaged before its last line, naming it, and leaves it untouched', async () => {

@@ -18,7 +18,7 @@ import { access, constants, mkdir, readdir, rm, stat, truncate } from 'node:fs/p
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { DurableJsonFile } from './json/durable-file.ts';
+import { DurableJsonFile, ReplacedButNotSynced } from './json/durable-file.ts';
 import { Journal, JournalCorruptError, readJournal, type JournalEntry } from './json/journal.ts';
 import { acquireLock } from './json/lock.ts';
 import type { Change, LoginState, SessionRecord, Store, UserRecord } from './types.ts';
@@ -131,8 +131,8 @@ async function readSnapshot(file: string, db: Low<Snapshot>): Promise<Snapshot |
   };
 }
 
-async function openJournal(path: string, hold = false): Promise<Journal> {
-  return Journal.open(path, { hold }).catch((error: Error) => {
+async function openJournal(path: string, options: { hold?: boolean; fresh?: boolean } = {}): Promise<Journal> {
+  return Journal.open(path, options).catch((error: Error) => {
     throw new StoreError(`Cannot write the journal ${path}: ${error.message}`);
   });
 }
@@ -151,6 +151,7 @@ class JsonStore implements Store {
   #journal: Journal;
   readonly #release: () => Promise<void>;
   readonly #compactAfter: number;
+  readonly #onWarning: ((message: string) => void) | undefined;
   /** link-token hash → email key, derived from the login states. */
   readonly #linkTokens = new Map<string, string>();
   #compacting: Promise<void> | null = null;
@@ -162,6 +163,7 @@ class JsonStore implements Store {
     this.#journal = journal;
     this.#release = release;
     this.#compactAfter = options.compactAfterBytes ?? 8 * 1024 * 1024;
+    this.#onWarning = options.onWarning;
     for (const [emailKey, state] of Object.entries(db.data.logins)) {
       for (const sequence of state.sequences) this.#linkTokens.set(sequence.tokenHash, emailKey);
     }
@@ -282,7 +284,7 @@ class JsonStore implements Store {
   #compact(): Promise<void> {
     this.#compacting ??= (async () => {
       const generation = this.#data.journal + 1;
-      const next = await openJournal(journalPath(this.#file, generation), true);
+      const next = await openJournal(journalPath(this.#file, generation), { hold: true, fresh: true });
       const previous = this.#journal;
       this.#journal = next;
       this.#data.journal = generation;
@@ -290,13 +292,18 @@ class JsonStore implements Store {
         // Low.write serializes the data synchronously, here, before its first await.
         await this.#db.write();
       } catch (error) {
-        // The snapshot naming the new journal is not on disk: a restart would replay the previous
-        // journal, so what went into the new one is not durable. Fail those writes, go back.
-        this.#journal = previous;
-        this.#data.journal = generation - 1;
-        await next.abandon(new StoreError(`Cannot write the snapshot ${this.#file}: ${(error as Error).message}`));
-        await rm(next.path, { force: true });
-        throw error;
+        if (!(error instanceof ReplacedButNotSynced)) {
+          // The snapshot naming the new journal is not on disk: a restart would replay the
+          // previous journal, so what went into the new one is not durable. Fail those writes, go back.
+          this.#journal = previous;
+          this.#data.journal = generation - 1;
+          await next.abandon(new StoreError(`Cannot write the snapshot ${this.#file}: ${(error as Error).message}`));
+          await rm(next.path, { force: true });
+          throw error;
+        }
+        // Replaced on disk, only the directory sync failed: the snapshot names the new journal now,
+        // so that is the one to keep; going back would lose what is acknowledged from here on.
+        this.#onWarning?.(error.message);
       }
       next.release();
       this.#snapshotBytes = (this.#db.adapter as DurableJsonFile<Snapshot>).bytesWritten;

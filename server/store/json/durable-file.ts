@@ -17,7 +17,27 @@ export async function writeFileDurably(path: string, text: string): Promise<void
     await file.close();
   }
   await rename(temporary, path);
-  await syncDirectory(dirname(path));
+  // Past the rename the new content is what the file holds: a failure now must not be read as
+  // "not written" (the caller would fall back while the disk already says otherwise). Retry the
+  // directory sync, then report it apart.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await syncDirectory(dirname(path));
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new ReplacedButNotSynced(path, lastError);
+}
+
+/** The file was replaced, but the directory holding the rename could not be synced. */
+export class ReplacedButNotSynced extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`${path} was replaced but its directory could not be synced: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'ReplacedButNotSynced';
+  }
 }
 
 export async function syncDirectory(dir: string): Promise<void> {

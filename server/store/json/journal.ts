@@ -22,6 +22,8 @@ export class Journal {
   readonly path: string;
   #file: FileHandle;
   #bytes: number;
+  /** Bytes on disk that were acknowledged: where a failed write is cut back to. */
+  #synced: number;
   #queue: Waiting[] = [];
   #flushing: Promise<void> | null = null;
   /** Synced lines whose acknowledgement waits for `release()` (see `open`). */
@@ -31,6 +33,7 @@ export class Journal {
     this.path = path;
     this.#file = file;
     this.#bytes = bytes;
+    this.#synced = bytes;
     this.#held = hold ? [] : null;
   }
 
@@ -39,8 +42,9 @@ export class Journal {
    * opens the next journal this way: its lines only count once the snapshot that names this
    * journal is on disk, or a crash in between would replay the old journal and lose them.
    */
-  static async open(path: string, { hold = false } = {}): Promise<Journal> {
-    const file = await open(path, 'a', 0o600);
+  static async open(path: string, { hold = false, fresh = false } = {}): Promise<Journal> {
+    // `fresh`: a compaction's next journal starts empty, even if a failed earlier try left one.
+    const file = await open(path, fresh ? 'w' : 'a', 0o600);
     const { size } = await file.stat();
     return new Journal(path, file, size, hold);
   }
@@ -92,12 +96,18 @@ export class Journal {
     while (this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];
+      const text = batch.map((w) => w.line).join('');
       try {
-        await this.#file.write(batch.map((w) => w.line).join(''));
+        // writeFile keeps writing until every byte is out (a single write may take only part).
+        await this.#file.writeFile(text);
         await this.#file.datasync();
+        this.#synced += Buffer.byteLength(text);
         if (this.#held) this.#held.push(...batch);
         else for (const waiting of batch) waiting.resolve();
       } catch (error) {
+        // A disk that filled up may have taken part of the batch: cut it off, so no fragment
+        // sits in the middle of the journal once later writes succeed.
+        await this.#file.truncate(this.#synced).catch(() => {});
         for (const waiting of batch) waiting.reject(error as Error);
       }
     }
@@ -119,16 +129,18 @@ export class JournalCorruptError extends Error {}
  * that does not parse is corruption, and an error naming the line.
  */
 export async function readJournal(path: string): Promise<JournalContents> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], tornBytes: 0 };
     throw error;
   }
-  const complete = text.lastIndexOf('\n') + 1;
+  // Cut at the last newline byte, not in the decoded text: a write torn inside a multi-byte
+  // character decodes to U+FFFD, whose length is not the torn bytes' length.
+  const complete = bytes.lastIndexOf(0x0a) + 1;
   const entries: JournalEntry[] = [];
-  const lines = text.slice(0, complete).split('\n');
+  const lines = bytes.subarray(0, complete).toString('utf8').split('\n');
   lines.pop();
   lines.forEach((line, index) => {
     let entry: JournalEntry;
@@ -142,5 +154,5 @@ export async function readJournal(path: string): Promise<JournalContents> {
     }
     entries.push(entry);
   });
-  return { entries, tornBytes: Buffer.byteLength(text.slice(complete)) };
+  return { entries, tornBytes: bytes.length - complete };
 }

@@ -3,17 +3,25 @@
  * code the other already used. `<file>.lock` holds the owner's PID; a lock whose process is gone
  * (a crash, `kill -9`) is taken over.
  */
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, open, readFile, rm } from 'node:fs/promises';
 import { StoreError } from '../types.ts';
 
 export async function acquireLock(dataFile: string): Promise<() => Promise<void>> {
   const path = `${dataFile}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const file = await open(path, 'wx', 0o600);
+      // Written whole under a private name, then linked into place: link() fails if the lock
+      // exists, and a reader never sees a lock without its PID (it would take it for stale).
+      const own = `${path}.${process.pid}`;
+      const file = await open(own, 'w', 0o600);
       await file.writeFile(`${process.pid}\n`);
       await file.sync();
       await file.close();
+      try {
+        await link(own, path);
+      } finally {
+        await rm(own, { force: true });
+      }
       return () => rm(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
