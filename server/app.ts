@@ -1,12 +1,15 @@
 /**
  * The standalone backend's Koa app: errors, security headers, the passwordless router, the
- * widget bundle and a health check. Sites with a Koa app of their own mount
- * `createPasswordlessRouter` directly instead.
+ * widget bundle, a health check, and request metrics with `GET /metrics`. Sites with a Koa app
+ * of their own mount `createPasswordlessRouter` directly instead.
  */
 import Koa from 'koa';
 import type { Router } from '@koa/router';
 import { errorsMiddleware } from './http/errors-middleware.ts';
+import { metricsEndpoint } from './http/metrics-endpoint.ts';
+import { requestMetrics } from './http/request-metrics.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export const WIDGET_PATH = '/passwordless-login.js';
@@ -22,21 +25,30 @@ export interface AppOptions {
   widgetLocales?: ReadonlyMap<string, string>;
   /** Proxies in front whose X-Forwarded-For to trust for the client IP (TRUST_PROXY); 0: the socket. */
   trustProxy?: number;
+  /** Request timing, and `GET /metrics` when `metricsToken` is set; absent: neither. */
+  metrics?: Metrics;
+  /** `METRICS_TOKEN`: the bearer token `GET /metrics` requires; null: no /metrics at all. */
+  metricsToken?: string | null;
 }
 
-export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0 }: AppOptions): Koa {
+export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0, metrics, metricsToken = null }: AppOptions): Koa {
   // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
   // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
+  // Timing outermost: it sees the status the client got, error answers included.
+  if (metrics) app.use(requestMetrics(metrics));
   // Headers outermost, so error answers carry them too.
   app.use(securityHeaders);
   app.use(errorsMiddleware(logger));
+  if (metrics) app.use(metricsEndpoint(metrics.registry, metricsToken));
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/health') {
+      ctx.state.route = '/health';
       ctx.body = { status: 'ok' };
       return;
     }
     if (ctx.method === 'GET' && ctx.path === WIDGET_PATH) {
+      ctx.state.route = WIDGET_PATH;
       if (widgetScript === null) {
         logger.error({ msg: 'widget bundle missing: run `npm run build`' });
         ctx.status = 503;
@@ -52,6 +64,7 @@ export function createApp({ router, logger, widgetScript, widgetLocales = new Ma
     }
     const locale = ctx.method === 'GET' ? LOCALE_PATH.exec(ctx.path)?.[1] : undefined;
     if (locale !== undefined && widgetLocales.has(locale)) {
+      ctx.state.route = '/passwordless-login/locales/:tag.js';
       ctx.type = 'text/javascript; charset=utf-8';
       ctx.set('Cache-Control', 'public, max-age=300');
       ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');

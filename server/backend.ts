@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import { createApp, WIDGET_PATH } from './app.ts';
+import { createAuditLog } from './audit.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
@@ -16,9 +17,11 @@ import { ApiPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
 import { LoginService } from './login/login-service.ts';
 import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
+import { countingMailLogger } from './mail/mail-metrics.ts';
 import { createMailer } from './mail/mailer.ts';
 import type { Mailer } from './mail/types.ts';
 import { createWorkerMailer } from './mail/worker-mailer.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createHasher } from './secrets.ts';
 import { loadOrCreateSecret } from './secret-file.ts';
 import { openStore } from './store/open-store.ts';
@@ -44,6 +47,8 @@ export interface Backend {
   /** The dev mailbox when no SMTP server is configured (never in production), else null. */
   mailbox: DevMailbox | null;
   logger: Logger;
+  /** The counters behind `GET /metrics` (served only with METRICS_TOKEN). */
+  metrics: Metrics;
   /** Waits for mail in flight, then closes the mailer and the store. */
   close(): Promise<void>;
 }
@@ -54,14 +59,18 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   // With Redis, openStore requires SECRET (every instance must hash alike): check that first.
   const { store, redis } = await openStore(config, { clock, onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }) });
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
+  const metrics = createMetrics();
+  const audit = createAuditLog(logger, clock);
+  // The mailers log each outcome once; this logger counts those entries as they pass.
+  const mailLogger = countingMailLogger(logger, metrics);
   const mailbox = config.smtpUrl ? null : createDevMailbox({ now: () => new Date(clock.now()) });
   // SMTP: rendering and nodemailer run on a worker thread, off the one answering HTTP. The dev
   // mailbox stays on this thread (the demo reads it).
   const mailer = config.smtpUrl
-    ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger })
-    : createMailer({ transport: mailbox!, from: config.mailFrom, logger });
+    ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: mailLogger })
+    : createMailer({ transport: mailbox!, from: config.mailFrom, logger: mailLogger });
   const landingPage = `${config.publicUrl}${config.basePath}${ApiPath.link}`;
-  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage });
+  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit });
   const router = createPasswordlessRouter({
     service,
     // The backend's own pages (the link landing page) call the API from its own origin.
@@ -72,12 +81,14 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     widgetUrl: WIDGET_PATH,
     ipLimiters: !config.rateLimits ? false : redis ? redisIpLimiters(redis.client, config.ipLimits, redis.keyPrefix) : memoryIpLimiters(config.ipLimits),
     sessionCookie: config.sessionCookie,
+    metrics,
+    audit,
   });
   const widgetFile = options.widgetFile ?? DEFAULT_WIDGET_FILE;
   const widgetScript = await readOptional(widgetFile);
   const widgetLocales = await readLocaleModules(join(dirname(widgetFile), 'passwordless-login', 'locales'));
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy });
+  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),
@@ -92,6 +103,7 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     mailer,
     mailbox,
     logger,
+    metrics,
     async close() {
       clearInterval(sweeper);
       await service.idle();

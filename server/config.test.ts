@@ -35,6 +35,7 @@ describe('configuration', () => {
     [{ USER_CREATION: 'maybe' }, 'USER_CREATION'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ SECRET: 'short' }, 'SECRET'],
+    [{ METRICS_TOKEN: 'fifteen-chars!!' }, 'METRICS_TOKEN'],
   ] as const) {
     it(`stops on a bad ${variable} with a line naming it`, () => {
       assert.throws(() => loadConfig(env), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${variable}:`) && !error.message.includes('\n'));
@@ -53,6 +54,11 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ SESSION_COOKIE: 'on', PUBLIC_URL: 'http://auth.example.com' }), /^ConfigError: SESSION_COOKIE/);
     assert.equal(loadConfig({ SESSION_COOKIE: 'on' }).sessionCookie, true);
     assert.equal(loadConfig({ SESSION_COOKIE: 'on', PUBLIC_URL: 'https://auth.example.com' }).sessionCookie, true);
+  });
+
+  it('serves no /metrics unless METRICS_TOKEN is set', () => {
+    assert.equal(loadConfig({}).metricsToken, null);
+    assert.equal(loadConfig({ METRICS_TOKEN: 'sixteen-chars!!!' }).metricsToken, 'sixteen-chars!!!');
   });
 
   it('reads the limits and TRUST_PROXY', () => {

@@ -33,6 +33,8 @@ export interface Config extends LoginRules {
   sessionCookie: boolean;
   /** The JSON store writes a new snapshot once its journal exceeds this and the snapshot's size. */
   jsonCompactBytes: number;
+  /** Bearer token for `GET /metrics`; null: no /metrics endpoint (404). */
+  metricsToken: string | null;
 }
 
 export interface IpLimits {
@@ -98,6 +100,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: int(0, 10).default(0),
   SESSION_COOKIE: bool.default(false),
   JSON_COMPACT_BYTES: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
+  // 16 characters at least: the token is the only thing between the internet and the counters.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)').optional(),
   BASE_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
 });
 
@@ -152,5 +156,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionCookie: e.SESSION_COOKIE,
     jsonCompactBytes: e.JSON_COMPACT_BYTES,
     basePath: e.BASE_PATH,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

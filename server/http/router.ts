@@ -10,9 +10,12 @@ import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
+import type { AuditLog } from '../audit.ts';
 import { ApiPath, DEFAULT_BASE_PATH, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
 import { LoginError } from '../errors.ts';
 import type { LoginService } from '../login/login-service.ts';
+import type { Metrics } from '../metrics.ts';
+import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonOnly } from './json-only.ts';
 import { renderLinkPage } from './link-page.ts';
@@ -42,6 +45,10 @@ export interface PasswordlessRouterOptions {
   ipLimiters?: IpLimiters | false;
   /** Sessions in an HttpOnly `__Host-` cookie instead of the answer body (same-site APIs only). */
   sessionCookie?: boolean;
+  /** Counts per-IP refusals (`passwordless_rate_limited_total{scope="ip"}`). */
+  metrics?: Pick<Metrics, 'rateLimited'>;
+  /** Sign-ins and sign-outs, with the client's IP key: only the HTTP layer knows the client. */
+  audit?: Pick<AuditLog, 'signIn' | 'signOut'>;
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -81,7 +88,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
   const guard = originGuard(allowed);
   const json = [jsonOnly, bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '8kb', jsonStrict: true })];
-  const limit = (which: keyof IpLimiters) => (limiters ? limitByIp(limiters[which]) : pass);
+  const limit = (which: keyof IpLimiters) => (limiters ? countRefusals(limitByIp(limiters[which]), options.metrics) : pass);
 
   router.get(ApiPath.config, (ctx) => {
     const { rules } = service;
@@ -111,13 +118,15 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
 
   router.post(ApiPath.verify, guard, limit('verifies'), ...json, async (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
+    const method = body && typeof body === 'object' && 'token' in body ? 'link' : 'code';
     const answer =
-      body && typeof body === 'object' && 'token' in body
+      method === 'link'
         ? await service.verifyLink(parseBody(VerifyLinkSchema, body).token)
         : await (async () => {
             const input = parseBody(VerifyCodeSchema, body);
             return service.verifyCode(input.email, input.code);
           })();
+    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx) });
     if (cookieMode) {
       setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
       delete answer.session.token;
@@ -137,7 +146,8 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
     }
     const token = sessionToken(ctx, cookieMode);
-    if (token) await service.logout(token);
+    const userId = token ? await service.logout(token) : null;
+    if (userId) options.audit?.signOut({ userId });
     if (cookieMode) clearSessionCookie(ctx);
     ctx.status = 204;
   });
@@ -151,4 +161,18 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
 
   return router;
+}
+
+/** Counts the 429s of a per-IP limiter; its other errors (a Redis outage) are not refusals. */
+function countRefusals(limiter: Middleware, metrics: Pick<Metrics, 'rateLimited'> | undefined): Middleware {
+  if (!metrics) return limiter;
+  return async (ctx, next) => {
+    let passed = false;
+    try {
+      await limiter(ctx, () => ((passed = true), next()));
+    } catch (error) {
+      if (!passed && error instanceof LoginError && error.code === ErrorCode.rate_limited) metrics.rateLimited.inc({ scope: 'ip' });
+      throw error;
+    }
+  };
 }

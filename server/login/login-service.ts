@@ -23,6 +23,8 @@ import type { Clock } from '../clock.ts';
 import type { EmailAddress } from '../email-address.ts';
 import { LoginError, rateLimited } from '../errors.ts';
 import type { Mailer } from '../mail/types.ts';
+import type { AuditLog } from '../audit.ts';
+import type { Metrics, VerifyMethod } from '../metrics.ts';
 import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets.ts';
 import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
 import { burnAll, consumeAll, emptyLoginState, findSequence, isLocked, prune, requestWaitMs, retainUntil } from './login-state.ts';
@@ -37,6 +39,10 @@ export interface LoginServiceOptions {
   rules: LoginRules;
   /** The landing page used when a request names none (the backend's own `/auth/link`). */
   defaultLanding: string;
+  /** Counted where decided: codes issued, verify outcomes, per-email limits, revoked sessions. */
+  metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'sessionsRevoked'>;
+  /** Where a new user is recorded; sign-ins and sign-outs are audited by the router, which knows the client. */
+  audit?: Pick<AuditLog, 'userCreated'>;
 }
 
 export interface LoginRequest {
@@ -114,9 +120,13 @@ export class LoginService {
       });
       return { next: state, result: { retryAfter: 0, send: true } };
     });
-    if (outcome.retryAfter > 0) throw rateLimited(outcome.retryAfter, 'A code was sent to this address a moment ago. Wait before asking for another.');
+    if (outcome.retryAfter > 0) {
+      this.#o.metrics?.rateLimited.inc({ scope: 'email' });
+      throw rateLimited(outcome.retryAfter, 'A code was sent to this address a moment ago. Wait before asking for another.');
+    }
 
     if (outcome.send) {
+      this.#o.metrics?.codesRequested.inc();
       const link = buildMagicLink(request.redirectTo ?? this.#o.defaultLanding, token, request.clientHash);
       this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
     }
@@ -151,7 +161,7 @@ export class LoginService {
       }
       return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
     });
-    return this.#finishLogin(email.key, outcome);
+    return this.#finishLogin('code', email.key, outcome);
   }
 
   async verifyLink(token: string): Promise<VerifyResponse> {
@@ -159,7 +169,7 @@ export class LoginService {
     const now = clock.now();
     const tokenHash = hash(`link:${token}`);
     const key = await store.findLoginKeyByTokenHash(tokenHash);
-    if (!key) return this.#finishLogin('', { kind: 'invalid_link' });
+    if (!key) return this.#finishLogin('link', '', { kind: 'invalid_link' });
     const outcome = await store.updateLogin<VerifyOutcome>(key, (current) => {
       if (!current) return { next: null, result: { kind: 'invalid_link' } };
       const state = prune(current, now, rules.codeTtlSeconds * 1000);
@@ -169,7 +179,7 @@ export class LoginService {
       consumeAll(state, now);
       return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
     });
-    return this.#finishLogin(key, outcome);
+    return this.#finishLogin('link', key, outcome);
   }
 
   async getSession(token: string): Promise<SessionResponse> {
@@ -182,9 +192,16 @@ export class LoginService {
     return { user: toPublicUser(user), session: { expiresAt: new Date(session.expiresAt).toISOString() } };
   }
 
-  /** Revokes the session on the server. Unknown tokens are fine: logging out twice is not an error. */
-  async logout(token: string): Promise<void> {
-    await this.#o.store.deleteSession(this.#o.hash(`session:${token}`));
+  /**
+   * Revokes the session on the server and returns whose it was (for the audit trail), or null.
+   * Unknown tokens are fine: logging out twice is not an error.
+   */
+  async logout(token: string): Promise<string | null> {
+    const tokenHash = this.#o.hash(`session:${token}`);
+    const session = await this.#o.store.findSession(tokenHash);
+    if (!(await this.#o.store.deleteSession(tokenHash))) return null;
+    this.#o.metrics?.sessionsRevoked.inc();
+    return session?.userId ?? null;
   }
 
   /**
@@ -206,8 +223,9 @@ export class LoginService {
     return this.#o.mailer.idle();
   }
 
-  async #finishLogin(emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
-    const { rules } = this.#o;
+  async #finishLogin(method: VerifyMethod, emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
+    const { rules, metrics } = this.#o;
+    if (outcome.kind !== 'ok') metrics?.verifies.inc({ method, outcome: outcome.kind });
     switch (outcome.kind) {
       case 'invalid':
         throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: outcome.attemptsLeft });
@@ -258,9 +276,15 @@ export class LoginService {
     // session written beside is removed, and replaced when there is a user.
     if (!user || user.id !== sessionUserId) {
       await store.deleteSession(tokenHash);
-      if (!user) throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: 0 });
+      if (!user) {
+        metrics?.verifies.inc({ method, outcome: 'invalid' });
+        throw new LoginError(401, ErrorCode.invalid_code, 'That code is not right.', { attemptsLeft: 0 });
+      }
       await store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt });
     }
+    metrics?.verifies.inc({ method, outcome: 'ok' });
+    // The drawn id was stored, and no user existed before: this login created it.
+    if (!known && user.id === sessionUserId) this.#o.audit?.userCreated({ userId: user.id });
     return { user: toPublicUser(user), session: { token, expiresAt: new Date(expiresAt).toISOString() } };
   }
 }

@@ -8,6 +8,9 @@
  * link are live credentials for up to 10 minutes and the full address is personal data, so both
  * are also scrubbed out of error messages (an SMTP server's "550 <alice@example.com> unknown"
  * would otherwise write the address into the log).
+ *
+ * Every outcome entry carries `outcome: 'sent' | 'failed' | 'dropped'`: the metrics count those
+ * (mail-metrics.ts).
  */
 import { createJsonLogger, type Logger } from '../logger.ts';
 import { LINK_TOKEN_PARAM } from '../contract.ts';
@@ -109,7 +112,7 @@ export function createMailer(options: MailerOptions): Mailer {
     dispatch(mail: LoginMail): void {
       const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
       if (closed) {
-        safeLog('warn', () => fields, 'login mail dropped: the mailer is closed');
+        safeLog('warn', () => ({ ...fields, outcome: 'dropped' }), 'login mail dropped: the mailer is closed');
         settled();
         return;
       }
@@ -119,9 +122,9 @@ export function createMailer(options: MailerOptions): Mailer {
       const sending = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => deliver(mail))
         .then(
-          () => safeLog('info', () => ({ ...fields, ms: Date.now() - started }), 'login mail sent'),
+          () => safeLog('info', () => ({ ...fields, outcome: 'sent', ms: Date.now() - started }), 'login mail sent'),
           (error: unknown) =>
-            safeLog('error', () => ({ ...fields, ms: Date.now() - started, ...failure(error, mail) }), 'login mail failed'),
+            safeLog('error', () => ({ ...fields, outcome: 'failed', ms: Date.now() - started, ...failure(error, mail) }), 'login mail failed'),
         );
       pending.add(sending);
       void sending.finally(() => {

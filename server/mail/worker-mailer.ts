@@ -125,7 +125,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
       // Whatever it still held is lost: say so, and let idle() and close() finish.
       const lost = inWorker;
       inWorker = 0;
-      if (lost > 0) safeLog('error', { msg: 'login mails lost: the mail worker stopped', event: 'login_mail', lost });
+      if (lost > 0) safeLog('error', { msg: 'login mails lost: the mail worker stopped', event: 'login_mail', outcome: 'failed', mails: lost, lost });
       settle(lost);
       closing?.();
     });
@@ -150,7 +150,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
       w.postMessage({ type: 'mails', mails } satisfies MainToWorker);
     } catch (error) {
       inWorker -= mails.length;
-      safeLog('error', { msg: 'login mails failed: could not reach the mail worker', event: 'login_mail', count: mails.length, error: String(error) });
+      safeLog('error', { msg: 'login mails failed: could not reach the mail worker', event: 'login_mail', outcome: 'failed', mails: mails.length, count: mails.length, error: String(error) });
       settle(mails.length);
     }
   }
@@ -160,14 +160,14 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
     const now = Date.now();
     if (now - lastDropLog >= DROP_LOG_INTERVAL_MS) {
       lastDropLog = now;
-      safeLog('error', { msg: 'login mail dropped: the mail queue is full', event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale, queued: maxQueued, dropped });
+      safeLog('error', { msg: 'login mail dropped: the mail queue is full', event: 'login_mail', outcome: 'dropped', mails: dropped, domain: recipientDomain(mail.to), locale: mail.locale, queued: maxQueued, dropped });
       dropped = 0;
     } else if (!dropTimer) {
       dropTimer = setTimeout(() => {
         dropTimer = null;
         if (dropped === 0) return;
         lastDropLog = Date.now();
-        safeLog('error', { msg: 'login mails dropped: the mail queue is full', event: 'login_mail', queued: maxQueued, dropped });
+        safeLog('error', { msg: 'login mails dropped: the mail queue is full', event: 'login_mail', outcome: 'dropped', mails: dropped, queued: maxQueued, dropped });
         dropped = 0;
       }, DROP_LOG_INTERVAL_MS).unref();
     }
@@ -214,7 +214,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
     dispatch(mail: LoginMail): void {
       try {
         if (closed) {
-          safeLog('warn', { msg: 'login mail dropped: the mailer is closed', event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale });
+          safeLog('warn', { msg: 'login mail dropped: the mailer is closed', event: 'login_mail', outcome: 'dropped', domain: recipientDomain(mail.to), locale: mail.locale });
           return;
         }
         if (dispatched - settled >= maxQueued) {

@@ -1,0 +1,29 @@
+/**
+ * The audit trail: one structured log entry per sign-in, sign-out and user creation, marked
+ * `audit: true` so a log shipper can route them apart (to a SIEM, or an append-only bucket). The
+ * log stream is the trail: this backend keeps no audit table of its own, because operators
+ * already collect stderr, and a second store would be one more thing to secure and to retain.
+ *
+ * Entries name the user by id and the client by its rate-limit key (IPv4, or the IPv6 /64):
+ * never the email address, a code or a token.
+ */
+import type { Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
+import type { VerifyMethod } from './metrics.ts';
+
+export interface AuditLog {
+  signIn(entry: { userId: string; method: VerifyMethod; clientKey: string }): void;
+  signOut(entry: { userId: string }): void;
+  userCreated(entry: { userId: string }): void;
+}
+
+export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
+  // `at` from the injected clock: the time the service decided, the one tests can move.
+  const write = (event: string, fields: Record<string, unknown>) =>
+    logger.info({ msg: `audit ${event}`, audit: true, event, ...fields, at: new Date(clock.now()).toISOString() });
+  return {
+    signIn: ({ userId, method, clientKey }) => write('sign_in', { userId, method, clientKey }),
+    signOut: ({ userId }) => write('sign_out', { userId }),
+    userCreated: ({ userId }) => write('user_created', { userId }),
+  };
+}
