@@ -56,21 +56,22 @@ describe('SIGTERM', () => {
     const cli = await startCli({ dataFile, env: { SMTP_URL: smtp.url } });
     const email = 'shutdown.inflight@example.org';
     const body = JSON.stringify({ email });
-    // Headers and half the body now, the rest after SIGTERM: the request is in flight throughout.
+    // Headers now, with `Expect: 100-continue`: the server answers "100 Continue" once it has
+    // parsed them, so the request is provably in flight before SIGTERM (a condition, not a sleep).
+    // The body follows after the signal; that short delay orders events only.
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(`${cli.url}/auth/request`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Expect: '100-continue' };
+      const req = request(`${cli.url}/auth/request`, { method: 'POST', headers }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       });
       req.on('error', reject);
-      req.write(body.slice(0, 5));
-      // The server has read the headers once it is this far; the delays order the events only.
-      void delay(300).then(() => {
-        const stopping = cli.stop();
-        void delay(300).then(() => req.end(body.slice(5)));
-        return stopping;
+      req.on('continue', () => {
+        void cli.stop();
+        void delay(300).then(() => req.end(body));
       });
+      req.flushHeaders();
     });
     const { status, text } = await answer;
     assert.equal(status, 202, text);
