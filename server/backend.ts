@@ -24,7 +24,7 @@ import { createWorkerMailer } from './mail/worker-mailer.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createHasher } from './secrets.ts';
 import { loadOrCreateSecret } from './secret-file.ts';
-import { openStore } from './store/open-store.ts';
+import { openStore, type OpenedStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
 
 export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../dist/passwordless-login.js', import.meta.url));
@@ -58,6 +58,18 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   const clock = options.clock ?? systemClock;
   // With Redis, openStore requires SECRET (every instance must hash alike): check that first.
   const { store, redis } = await openStore(config, { clock, onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }) });
+  try {
+    return await assembleBackend(config, options, logger, clock, store, redis);
+  } catch (error) {
+    // A start that fails after the store is open must close it: a JSON store left open keeps its
+    // lock file, and the next start (or a retry in this process) would be refused.
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Everything that needs the open store: mail, service, router, app, sweeper. */
+async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, store: Store, redis: OpenedStore['redis']): Promise<Backend> {
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
   const metrics = createMetrics();
   const audit = createAuditLog(logger, clock);
