@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
+import type { Router } from '@koa/router';
 import { createApp, WIDGET_PATH } from './app.ts';
 import { createAuditLog } from './audit.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -15,11 +16,12 @@ import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
 import { createPasswordlessRouter } from './http/router.ts';
 import { ApiPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
+import type { LoginHooks } from './login/hooks.ts';
 import { LoginService } from './login/login-service.ts';
 import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
 import { countingMailLogger } from './mail/mail-metrics.ts';
 import { createMailer } from './mail/mailer.ts';
-import type { Mailer } from './mail/types.ts';
+import type { Mailer, OutgoingMail } from './mail/types.ts';
 import { createWorkerMailer } from './mail/worker-mailer.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createHasher } from './secrets.ts';
@@ -37,11 +39,20 @@ export interface BackendOptions {
   logger?: Logger;
   /** Where the built widget is read from; default `dist/passwordless-login.js`. */
   widgetFile?: string;
+  /** The host's hooks into the login flow (login/hooks.ts). */
+  hooks?: LoginHooks;
+  /**
+   * Replaces the transport (SMTP or the dev mailbox): gets each rendered mail, off the request
+   * path, on this thread. A throw is logged like an SMTP failure.
+   */
+  sendMail?: (message: OutgoingMail) => void | Promise<void>;
 }
 
 export interface Backend {
   app: Koa;
   service: LoginService;
+  /** The API routes under `basePath`; `app` mounts them with everything around. */
+  router: Router;
   store: Store;
   mailer: Mailer;
   /** The dev mailbox when no SMTP server is configured (never in production), else null. */
@@ -75,14 +86,17 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const audit = createAuditLog(logger, clock);
   // The mailers log each outcome once; this logger counts those entries as they pass.
   const mailLogger = countingMailLogger(logger, metrics);
-  const mailbox = config.smtpUrl ? null : createDevMailbox({ now: () => new Date(clock.now()) });
+  const { sendMail } = options;
+  const mailbox = config.smtpUrl || sendMail ? null : createDevMailbox({ now: () => new Date(clock.now()) });
   // SMTP: rendering and nodemailer run on a worker thread, off the one answering HTTP. The dev
-  // mailbox stays on this thread (the demo reads it).
-  const mailer = config.smtpUrl
-    ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: mailLogger })
-    : createMailer({ transport: mailbox!, from: config.mailFrom, logger: mailLogger });
+  // mailbox and a host's `sendMail` (a function cannot cross to a worker) stay on this thread.
+  const mailer = sendMail
+    ? createMailer({ transport: { send: async (message) => sendMail(message) }, from: config.mailFrom, logger: mailLogger })
+    : config.smtpUrl
+      ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: mailLogger })
+      : createMailer({ transport: mailbox!, from: config.mailFrom, logger: mailLogger });
   const landingPage = `${config.publicUrl}${config.basePath}${ApiPath.link}`;
-  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit });
+  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
   const router = createPasswordlessRouter({
     service,
     // The backend's own pages (the link landing page) call the API from its own origin.
@@ -111,6 +125,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   return {
     app,
     service,
+    router,
     store,
     mailer,
     mailbox,

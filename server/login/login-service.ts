@@ -20,8 +20,9 @@
  */
 import { ErrorCode, type Locale, type RequestResponse, type SessionResponse, type User, type VerifyResponse } from '../contract.ts';
 import type { Clock } from '../clock.ts';
-import type { EmailAddress } from '../email-address.ts';
+import { parseEmailAddress, type EmailAddress } from '../email-address.ts';
 import { LoginError, rateLimited } from '../errors.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import type { Mailer } from '../mail/types.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Metrics, VerifyMethod } from '../metrics.ts';
@@ -30,6 +31,7 @@ import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
 import { burnAll, consumeAll, emptyLoginState, findSequence, isLocked, prune, requestWaitMs, retainUntil } from './login-state.ts';
 import type { LoginRules } from './rules.ts';
 import { buildMagicLink } from './magic-link.ts';
+import { mayCreateUser, notify, type LoginHooks } from './hooks.ts';
 
 export interface LoginServiceOptions {
   store: Store;
@@ -43,6 +45,32 @@ export interface LoginServiceOptions {
   metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'sessionsRevoked'>;
   /** Where a new user is recorded; sign-ins and sign-outs are audited by the router, which knows the client. */
   audit?: Pick<AuditLog, 'userCreated'>;
+  /** The host's hooks (hooks.ts); none by default. */
+  hooks?: LoginHooks;
+  /** Where failing hooks are logged; default silent. */
+  logger?: Logger;
+}
+
+/** Who a programmatic `requestLoginToken` is for: an address (a user or not yet), or an existing user. */
+export type LoginTarget = { email: string } | { userId: string };
+
+export interface LoginTokenOptions {
+  userData?: Record<string, unknown>;
+  /** Trusted as given: the redirect allow-list is the router's, so check user input against it first. */
+  redirectTo?: string;
+  locale?: Locale;
+}
+
+export interface SendLoginTokenEmailInput {
+  userId: string;
+  /** Must be the user's address when given (a user has one). */
+  email?: string;
+  /**
+   * Accepted for Meteor's signature and ignored: the templates take a fixed, checked set of
+   * values (render.ts), which is what lets them escape every one.
+   */
+  extra?: Record<string, unknown>;
+  locale?: Locale;
 }
 
 export interface LoginRequest {
@@ -90,7 +118,7 @@ export class LoginService {
     const now = clock.now();
     const { key, address } = request.email;
     const user = await store.findUserByEmailKey(key);
-    const mayLogIn = user !== null || rules.userCreation;
+    const mayLogIn = user !== null || (rules.userCreation && (await this.#mayCreate(address, request.userData ?? {})));
     const code = randomCode(rules.codeLength);
     const token = randomToken();
     const id = randomId();
@@ -131,6 +159,53 @@ export class LoginService {
       this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
     }
     return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
+  }
+
+  /**
+   * `requestLogin` for server code (Meteor's `requestLoginTokenForUser`): the same rules, waits and
+   * answer. An unknown `userId` or an invalid address is a 400: the caller is trusted, not a client.
+   */
+  async requestLoginToken(target: LoginTarget, options: LoginTokenOptions = {}): Promise<RequestResponse> {
+    let email: EmailAddress | null;
+    if ('userId' in target) {
+      const user = await this.#o.store.findUserById(target.userId);
+      email = user && { address: user.email, key: user.emailKey };
+    } else {
+      email = parseEmailAddress(target.email);
+    }
+    if (!email) throw new LoginError(400, ErrorCode.invalid_request, 'No such user, or not a valid email address.');
+    return this.requestLogin({ email, redirectTo: options.redirectTo, locale: options.locale ?? 'en', userData: options.userData });
+  }
+
+  /** Mails an existing user a fresh code and link (Meteor's `sendLoginTokenEmail`), under the usual waits. */
+  async sendLoginTokenEmail(input: SendLoginTokenEmailInput): Promise<RequestResponse> {
+    const user = await this.#o.store.findUserById(input.userId);
+    if (user && input.email !== undefined && parseEmailAddress(input.email)?.key !== user.emailKey) {
+      throw new LoginError(400, ErrorCode.invalid_request, 'That is not this user\'s email address.');
+    }
+    return this.requestLoginToken({ userId: input.userId }, { locale: input.locale });
+  }
+
+  async findUser(by: { id: string } | { email: string }): Promise<User | null> {
+    const { store } = this.#o;
+    const key = 'email' in by ? parseEmailAddress(by.email)?.key : undefined;
+    const user = 'id' in by ? await store.findUserById(by.id) : key ? await store.findUserByEmailKey(key) : null;
+    return user && toPublicUser(user);
+  }
+
+  /** The session's user and expiry, or null when the token is unknown or expired. */
+  async findSession(token: string): Promise<SessionResponse | null> {
+    try {
+      return await this.getSession(token);
+    } catch (error) {
+      if (error instanceof LoginError && error.code === ErrorCode.unauthenticated) return null;
+      throw error;
+    }
+  }
+
+  /** Ends one session; returns whether there was one. */
+  async revokeSession(token: string): Promise<boolean> {
+    return (await this.logout(token)) !== null;
   }
 
   async verifyCode(email: EmailAddress, code: string): Promise<VerifyResponse> {
@@ -201,6 +276,7 @@ export class LoginService {
     const session = await this.#o.store.findSession(tokenHash);
     if (!(await this.#o.store.deleteSession(tokenHash))) return null;
     this.#o.metrics?.sessionsRevoked.inc();
+    if (session) await notify(this.#logger, 'onLogout', this.#o.hooks?.onLogout, { userId: session.userId });
     return session?.userId ?? null;
   }
 
@@ -221,6 +297,14 @@ export class LoginService {
   /** Resolves once every mail handed over so far has been sent or has failed. */
   idle(): Promise<void> {
     return this.#o.mailer.idle();
+  }
+
+  get #logger(): Logger {
+    return this.#o.logger ?? silentLogger;
+  }
+
+  #mayCreate(address: string, userData: Record<string, unknown>): Promise<boolean> {
+    return this.#o.hooks ? mayCreateUser(this.#o.hooks, this.#logger, address, userData) : Promise.resolve(true);
   }
 
   async #finishLogin(method: VerifyMethod, emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
@@ -284,8 +368,13 @@ export class LoginService {
     }
     metrics?.verifies.inc({ method, outcome: 'ok' });
     // The drawn id was stored, and no user existed before: this login created it.
-    if (!known && user.id === sessionUserId) this.#o.audit?.userCreated({ userId: user.id });
-    return { user: toPublicUser(user), session: { token, expiresAt: new Date(expiresAt).toISOString() } };
+    const publicUser = toPublicUser(user);
+    if (!known && user.id === sessionUserId) {
+      this.#o.audit?.userCreated({ userId: user.id });
+      await notify(this.#logger, 'onUserCreated', this.#o.hooks?.onUserCreated, publicUser);
+    }
+    await notify(this.#logger, 'onLogin', this.#o.hooks?.onLogin, { user: publicUser, method });
+    return { user: publicUser, session: { token, expiresAt: new Date(expiresAt).toISOString() } };
   }
 }
 
