@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,15 @@ import { createPasswordless } from '../index.ts';
 import { silentLogger } from '../logger.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { codeIn, startSmtpSink } from '../testing/smtp-sink.ts';
+
+/** Stops a host server, its passwordless instance, the SMTP sink, and removes the data. */
+async function stopAll(server: Server, passwordless: { close(): Promise<void> }, smtp: { close(): Promise<void> }, dir: string): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await passwordless.close();
+  await smtp.close();
+  await rm(dir, { recursive: true, force: true });
+}
 
 it('serves the API from a host Koa app under a custom prefix, with real HTTP and SMTP, hooks included', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'passwordless-host-'));
@@ -39,11 +48,7 @@ it('serves the API from a host Koa app under a custom prefix, with real HTTP and
     assert.equal(typeof wrong.body.error.code, 'string');
     assert.deepEqual((await getJson(`${url}/dashboard`)).body, { host: '/dashboard' });
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await passwordless.close();
-    await smtp.close();
-    await rm(dir, { recursive: true, force: true });
+    await stopAll(server, passwordless, smtp, dir);
   }
 });
 
@@ -61,10 +66,6 @@ it('runs the plain node:http example of demo/host-app end to end', async () => {
     assert.equal(await page.text(), 'Hello, bo@example.com');
     assert.equal(await (await fetch(`${url}/`)).text(), 'Hello, stranger');
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await passwordless.close();
-    await smtp.close();
-    await rm(dir, { recursive: true, force: true });
+    await stopAll(server, passwordless, smtp, dir);
   }
 });

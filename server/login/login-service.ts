@@ -261,8 +261,9 @@ export class LoginService {
     const { store, clock, hash } = this.#o;
     const tokenHash = hash(`session:${token}`);
     const session = await store.findSession(tokenHash);
-    if (session && session.expiresAt <= clock.now()) await store.deleteSession(tokenHash);
-    const user = session && session.expiresAt > clock.now() ? await store.findUserById(session.userId) : null;
+    const live = session !== null && session.expiresAt > clock.now();
+    if (session && !live) await store.deleteSession(tokenHash);
+    const user = live ? await store.findUserById(session.userId) : null;
     if (!session || !user) throw unauthenticated();
     return { user: toPublicUser(user), session: { expiresAt: new Date(session.expiresAt).toISOString() } };
   }
