@@ -3,6 +3,7 @@
  * start with one line naming the variable (DESIGN.md "Configuration"). Names are the operators'
  * contract; defaults are the development ones, and production refuses to guess the security ones.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LoginRules } from './login/rules.ts';
@@ -35,6 +36,25 @@ export interface Config extends LoginRules {
   jsonCompactBytes: number;
   /** Bearer token for `GET /metrics`; null: no /metrics endpoint (404). */
   metricsToken: string | null;
+  /** Further tries of a mail the SMTP server refused or could not take (with backoff); 0 = one try. */
+  mailRetries: number;
+  /** A directory whose `<template>.<locale>.html|txt` files replace the built-in templates. */
+  templatesDir: string | null;
+  /** DKIM signing of outgoing mail (nodemailer's `dkim` option); null = unsigned. */
+  dkim: DkimConfig | null;
+  /** Lifetime of the signed access tokens a session is exchanged for. */
+  accessTokenTtlSeconds: number;
+  /** The `aud` claim of access tokens: the host API they are meant for. */
+  accessTokenAudience: string;
+  /** How long each signing key signs before the next takes over (JWKS rotation). */
+  signingKeyRotationSeconds: number;
+}
+
+export interface DkimConfig {
+  domainName: string;
+  keySelector: string;
+  /** PEM, read from DKIM_PRIVATE_KEY_FILE at start. */
+  privateKey: string;
 }
 
 export interface IpLimits {
@@ -102,6 +122,16 @@ const EnvSchema = z.object({
   JSON_COMPACT_BYTES: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
   // 16 characters at least: the token is the only thing between the internet and the counters.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)').optional(),
+  MAIL_RETRIES: int(0, 10).default(3),
+  TEMPLATES_DIR: z.string().min(1).optional(),
+  DKIM_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name like example.com').optional(),
+  DKIM_SELECTOR: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a DNS label like mail2026').optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  // 1 to 60 minutes: short enough that a revoked session stops working soon, long enough to cache.
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(300),
+  ACCESS_TOKEN_AUDIENCE: z.string().min(1).max(200).optional(),
+  // A day at least: verifiers cache the key set, and each key is published a period ahead.
+  SIGNING_KEY_ROTATION_SECONDS: int(86_400, 31_536_000).default(7 * 86_400),
   BASE_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
 });
 
@@ -157,5 +187,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jsonCompactBytes: e.JSON_COMPACT_BYTES,
     basePath: e.BASE_PATH,
     metricsToken: e.METRICS_TOKEN ?? null,
+    mailRetries: e.MAIL_RETRIES,
+    templatesDir: e.TEMPLATES_DIR ? resolve(e.TEMPLATES_DIR) : null,
+    dkim: readDkim(e),
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    accessTokenAudience: e.ACCESS_TOKEN_AUDIENCE ?? publicUrl,
+    signingKeyRotationSeconds: e.SIGNING_KEY_ROTATION_SECONDS,
   };
+}
+
+/** DKIM needs all three variables or none; the key file is read now, so a bad path stops the start. */
+function readDkim(e: z.infer<typeof EnvSchema>): DkimConfig | null {
+  const given = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter((v) => v !== undefined).length;
+  if (given === 0) return null;
+  if (given < 3) throw new ConfigError('DKIM_DOMAIN: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together');
+  let privateKey: string;
+  try {
+    privateKey = readFileSync(resolve(e.DKIM_PRIVATE_KEY_FILE!), 'utf8');
+  } catch (error) {
+    throw new ConfigError(`DKIM_PRIVATE_KEY_FILE: cannot read ${e.DKIM_PRIVATE_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(privateKey)) throw new ConfigError('DKIM_PRIVATE_KEY_FILE: not a PEM private key');
+  return { domainName: e.DKIM_DOMAIN!, keySelector: e.DKIM_SELECTOR!, privateKey };
 }

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import { createBackend, type Backend } from './backend.ts';
 import type { Clock } from './clock.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config, type DkimConfig } from './config.ts';
 import { errorsMiddleware } from './http/errors-middleware.ts';
 import type { Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
@@ -58,6 +58,18 @@ export interface PasswordlessOptions extends LoginHooks {
   codesPerHour?: number;
   /** Sessions in an HttpOnly cookie instead of the answer body (same-site APIs only). */
   sessionCookie?: boolean;
+  /** Further tries of a refused or failed mail, with backoff: 0 to 10, default 3. */
+  mailRetries?: number;
+  /** A directory whose `<template>.<locale>.html|txt` files replace the built-in email templates. */
+  templatesDir?: string;
+  /** DKIM-sign outgoing SMTP mail (passed to nodemailer's `dkim`). */
+  dkim?: DkimConfig;
+  /** Lifetime of access tokens (JWT) exchanged for a session: 60 to 3600 seconds, default 300. */
+  accessTokenTtlSeconds?: number;
+  /** The access tokens' `aud` claim; default `publicUrl`. */
+  accessTokenAudience?: string;
+  /** Seconds each signing key signs before the next takes over: at least a day, default 7 days. */
+  signingKeyRotationSeconds?: number;
   /** `production` applies the production checks (SECRET, SMTP_URL, PUBLIC_URL required). */
   nodeEnv?: string;
   /** Replaces the mail transport: gets each rendered mail, off the request path. */
@@ -99,6 +111,11 @@ const ENV_NAMES = {
   codesPerHour: 'CODES_PER_HOUR',
   sessionCookie: 'SESSION_COOKIE',
   nodeEnv: 'NODE_ENV',
+  mailRetries: 'MAIL_RETRIES',
+  templatesDir: 'TEMPLATES_DIR',
+  accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL_SECONDS',
+  accessTokenAudience: 'ACCESS_TOKEN_AUDIENCE',
+  signingKeyRotationSeconds: 'SIGNING_KEY_ROTATION_SECONDS',
 } as const satisfies Partial<Record<keyof PasswordlessOptions, string>>;
 
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
@@ -132,7 +149,8 @@ function toConfig(options: PasswordlessOptions): Config {
     else env[name] = Array.isArray(value) ? value.join(',') : String(value);
   }
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    return options.dkim ? { ...config, dkim: options.dkim } : config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const option = Object.entries(ENV_NAMES).find(([, name]) => error.message.startsWith(`${name}:`))?.[0];
