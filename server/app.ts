@@ -3,7 +3,8 @@
  * widget bundle, a health check, and request metrics with `GET /metrics`. Sites with a Koa app
  * of their own mount `createPasswordlessRouter` directly instead.
  */
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
+import { JWKS_WELL_KNOWN_PATH } from './contract.ts';
 import type { Router } from '@koa/router';
 import { errorsMiddleware } from './http/errors-middleware.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
@@ -29,9 +30,11 @@ export interface AppOptions {
   metrics?: Metrics;
   /** `METRICS_TOKEN`: the bearer token `GET /metrics` requires; null: no /metrics at all. */
   metricsToken?: string | null;
+  /** Answers `GET /.well-known/jwks.json` (the access tokens' key set); absent: 404 there. */
+  jwks?: Middleware;
 }
 
-export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0, metrics, metricsToken = null }: AppOptions): Koa {
+export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0, metrics, metricsToken = null, jwks }: AppOptions): Koa {
   // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
   // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
@@ -61,6 +64,10 @@ export function createApp({ router, logger, widgetScript, widgetLocales = new Ma
       ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
       ctx.body = widgetScript;
       return;
+    }
+    if (jwks && ctx.method === 'GET' && ctx.path === JWKS_WELL_KNOWN_PATH) {
+      ctx.state.route = JWKS_WELL_KNOWN_PATH;
+      return jwks(ctx, next);
     }
     const locale = ctx.method === 'GET' ? LOCALE_PATH.exec(ctx.path)?.[1] : undefined;
     if (locale !== undefined && widgetLocales.has(locale)) {

@@ -8,12 +8,13 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import type { Router } from '@koa/router';
+import { AccessTokens } from './access/access-tokens.ts';
 import { createApp, WIDGET_PATH } from './app.ts';
 import { createAuditLog } from './audit.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
-import { createPasswordlessRouter } from './http/router.ts';
+import { createPasswordlessRouter, jwksHandler } from './http/router.ts';
 import { ApiPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
@@ -60,6 +61,8 @@ export interface Backend {
   logger: Logger;
   /** The counters behind `GET /metrics` (served only with METRICS_TOKEN). */
   metrics: Metrics;
+  /** Signs access tokens for sessions and publishes their keys. */
+  accessTokens: AccessTokens;
   /** Waits for mail in flight, then closes the mailer and the store. */
   close(): Promise<void>;
 }
@@ -97,6 +100,14 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       : createMailer({ transport: mailbox!, from: config.mailFrom, logger: mailLogger });
   const landingPage = `${config.publicUrl}${config.basePath}${ApiPath.link}`;
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
+  const accessTokens = new AccessTokens({
+    secret,
+    clock,
+    issuer: config.publicUrl,
+    audience: config.accessTokenAudience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+    rotationSeconds: config.signingKeyRotationSeconds,
+  });
   const router = createPasswordlessRouter({
     service,
     // The backend's own pages (the link landing page) call the API from its own origin.
@@ -109,12 +120,13 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     sessionCookie: config.sessionCookie,
     metrics,
     audit,
+    accessTokens,
   });
   const widgetFile = options.widgetFile ?? DEFAULT_WIDGET_FILE;
   const widgetScript = await readOptional(widgetFile);
   const widgetLocales = await readLocaleModules(join(dirname(widgetFile), 'passwordless-login', 'locales'));
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken });
+  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: jwksHandler(accessTokens) });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),
@@ -131,6 +143,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     mailbox,
     logger,
     metrics,
+    accessTokens,
     async close() {
       clearInterval(sweeper);
       await service.idle();

@@ -17,7 +17,14 @@ export const ApiPath = {
   session: '/session',
   logout: '/logout',
   link: '/link',
+  /** `POST`: exchanges the session for a short-lived access token (JWT) for the host's API. */
+  token: '/token',
+  /** `GET`: the public keys that verify access tokens (also at `/.well-known/jwks.json`). */
+  jwks: '/jwks.json',
 } as const;
+
+/** Where the key set is published at the root of the backend's origin (RFC 8414's well-known URI). */
+export const JWKS_WELL_KNOWN_PATH = '/.well-known/jwks.json';
 export type ApiPath = (typeof ApiPath)[keyof typeof ApiPath];
 
 /** The fragment parameter that carries the magic-link token: `<landing page>#pl_token=…`. */
@@ -175,4 +182,14 @@ export interface VerifyResponse {
 export interface SessionResponse {
   user: User;
   session: SessionInfo;
+}
+
+/** `200` from `POST /auth/token`: a signed JWT (ES256) for the host's API, sent as `Authorization: Bearer …`. */
+export interface AccessTokenResponse {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds the token is valid for. */
+  expiresIn: number;
+  /** ISO 8601. */
+  expiresAt: string;
 }

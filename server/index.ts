@@ -14,6 +14,9 @@ import { createBackend, type Backend } from './backend.ts';
 import type { Clock } from './clock.ts';
 import { ConfigError, loadConfig, type Config, type DkimConfig } from './config.ts';
 import { errorsMiddleware } from './http/errors-middleware.ts';
+import { jwksHandler } from './http/router.ts';
+import { JWKS_WELL_KNOWN_PATH } from './contract.ts';
+import type { AccessTokenClaims } from './access/access-tokens.ts';
 import type { Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
 import type { OutgoingMail } from './mail/types.ts';
@@ -21,7 +24,8 @@ import type { OutgoingMail } from './mail/types.ts';
 export type { LoginHooks } from './login/hooks.ts';
 export type { LoginService, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './login/login-service.ts';
 export type { OutgoingMail } from './mail/types.ts';
-export type { Locale, RequestResponse, SessionResponse, User, VerifyResponse } from './contract.ts';
+export type { AccessTokenResponse, Locale, RequestResponse, SessionResponse, User, VerifyResponse } from './contract.ts';
+export type { AccessTokenClaims } from './access/access-tokens.ts';
 export type { Logger } from './logger.ts';
 export { LoginError } from './errors.ts';
 
@@ -87,6 +91,12 @@ export interface Passwordless {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   service: Backend['service'];
   config: Config;
+  /**
+   * Checks an access token in process (signature, `typ`, `iss`, `aud`, `exp`) and returns its
+   * claims; throws otherwise. Services elsewhere verify the same tokens against the key set at
+   * `/.well-known/jwks.json` with any JWT library.
+   */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -127,13 +137,19 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
   const errors = errorsMiddleware(backend.logger);
   const routes = router.routes() as Middleware;
   const methods = router.allowedMethods() as Middleware;
+  const jwks = jwksHandler(backend.accessTokens);
   return {
     // Error answers wrap only the API's own paths: a host's other routes keep their own handling.
-    middleware: (ctx, next) => (ctx.path.startsWith(`${config.basePath}/`) ? errors(ctx, () => routes(ctx, () => methods(ctx, next))) : next()),
+    middleware: (ctx, next) => {
+      if (ctx.path.startsWith(`${config.basePath}/`)) return errors(ctx, () => routes(ctx, () => methods(ctx, next)));
+      if (ctx.method === 'GET' && ctx.path === JWKS_WELL_KNOWN_PATH) return jwks(ctx, next);
+      return next();
+    },
     router,
     handler: backend.app.callback(),
     service,
     config,
+    verifyAccessToken: (token) => backend.accessTokens.verify(token),
     close: () => backend.close(),
   };
 }

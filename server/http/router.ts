@@ -10,6 +10,7 @@ import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
+import type { AccessTokens } from '../access/access-tokens.ts';
 import type { AuditLog } from '../audit.ts';
 import { ApiPath, DEFAULT_BASE_PATH, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
 import { LoginError } from '../errors.ts';
@@ -49,6 +50,8 @@ export interface PasswordlessRouterOptions {
   metrics?: Pick<Metrics, 'rateLimited'>;
   /** Sign-ins and sign-outs, with the client's IP key: only the HTTP layer knows the client. */
   audit?: Pick<AuditLog, 'signIn' | 'signOut'>;
+  /** Signs the access tokens of `POST /token` and publishes `GET /jwks.json`; absent: neither route. */
+  accessTokens?: AccessTokens;
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -77,7 +80,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   );
   // @koa/router runs `use` middleware only for matched routes: give preflights a route to match,
   // so CORS (above) answers them.
-  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout]) {
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token]) {
     router.options(path, (ctx) => {
       ctx.status = 204;
     });
@@ -152,6 +155,23 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.status = 204;
   });
 
+  const { accessTokens } = options;
+  if (accessTokens) {
+    // A POST behind the origin guard, like logout: a foreign page must not mint tokens with a
+    // visitor's cookie (cookie mode). The session is checked on every exchange, so a revoked
+    // session gets no new token; tokens already out live until their `exp`.
+    router.post(ApiPath.token, guard, async (ctx) => {
+      if (ctx.request.type && !ctx.is('application/json')) {
+        throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
+      }
+      const token = sessionToken(ctx, cookieMode);
+      if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
+      const { user } = await service.getSession(token);
+      ctx.body = await accessTokens.issue(user);
+    });
+    router.get(ApiPath.jwks, jwksHandler(accessTokens));
+  }
+
   const linkPage = renderLinkPage({ apiBase: basePath, widgetUrl: options.widgetUrl ?? '/passwordless-login.js' });
   router.get(ApiPath.link, (ctx) => {
     // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
@@ -161,6 +181,20 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
 
   return router;
+}
+
+/**
+ * `GET` of the key set. Public and cacheable for 5 minutes: a verifier that meets an unknown `kid`
+ * fetches again anyway, and the next key is published a whole rotation period before it signs.
+ * CORS `*`: a key set is no secret, and browser-side verifiers may fetch it from any origin.
+ */
+export function jwksHandler(accessTokens: AccessTokens): Middleware {
+  return (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.type = 'application/jwk-set+json';
+    ctx.body = JSON.stringify(accessTokens.jwks());
+  };
 }
 
 /** Counts the 429s of a per-IP limiter; its other errors (a Redis outage) are not refusals. */
