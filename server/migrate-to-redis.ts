@@ -2,26 +2,26 @@
  * `npm run migrate:redis -- --from ./data/passwordless.json --to redis://host:6379 [--force] [--prefix pl:]`
  *
  * Copies a JSON store into Redis: users (by id and by email key), live sessions (expiring at
- * their expiresAt), login states that still matter (expiring at retainUntil) and their link-token
- * index. It writes through the Redis store itself, so the keys and expiries are exactly the ones
- * the backend writes. Stop the backend first; start the instances with the same SECRET the JSON
+ * their expiresAt) with the index of each user's sessions (what `revokeUserSessions` reads),
+ * login states that still matter (expiring at retainUntil) and their link-token index. It writes
+ * through the Redis store itself, so the keys, indexes and expiries are exactly the ones the
+ * backend writes. Stop the backend first; start the instances with the same SECRET the JSON
  * store hashed with (the `.secret` file beside it if SECRET was not set), or every code, link
  * and session copied becomes unusable.
  *
  * It refuses to write into a Redis that already holds keys under the prefix unless `--force`
  * (then it writes over the keys it copies and leaves the others).
  */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { retainUntil, type RetentionRules } from './login/login-state.ts';
 import { secretFileFor } from './secret-file.ts';
-import { readJournal } from './store/json/journal.ts';
 import { openJsonStore } from './store/json-store.ts';
 import { DEFAULT_KEY_PREFIX, openRedisStore, redactRedisUrl } from './store/redis-store.ts';
-import type { LoginState, SessionRecord, Store, UserRecord } from './store/types.ts';
+import type { LoginState, SessionRecord, UserRecord } from './store/types.ts';
 import { StoreError } from './store/types.ts';
 
 export interface JsonStoreContents {
@@ -29,12 +29,6 @@ export interface JsonStoreContents {
   logins: LoginState[];
   sessions: SessionRecord[];
 }
-
-/**
- * What the JSON store should offer for this (asked of its owner): every record, as copies,
- * after the journal is replayed. Used when present; until then the file is read directly.
- */
-type StoreWithSnapshot = Store & { snapshot?: () => Promise<JsonStoreContents> };
 
 export interface MigrationOptions {
   from: string;
@@ -65,43 +59,14 @@ export async function readJsonStore(file: string): Promise<JsonStoreContents> {
   await access(file).catch(() => {
     throw new MigrationError(`There is no JSON store at ${file} (--from).`);
   });
-  // Opening it first checks the file the way the backend would (a corrupt one stops here).
-  const store = (await openJsonStore(file)) as StoreWithSnapshot;
+  // Opening it first checks the file the way the backend would (a corrupt one stops here), and
+  // replays its journal: the snapshot() is what a restart would see.
+  const store = await openJsonStore(file);
   try {
-    if (typeof store.snapshot === 'function') return await store.snapshot();
+    return await store.snapshot();
   } finally {
     await store.close();
   }
-  return readSnapshotAndJournal(file);
-}
-
-/**
- * Stopgap until the JSON store has `snapshot()`: its snapshot file read directly, then the journal
- * it names replayed (format 1 has no journal; format 2 keeps `<file>.journal-<n>.jsonl`). Called
- * after `openJsonStore` + `close()`, which validated both and cut a torn journal tail.
- */
-async function readSnapshotAndJournal(file: string): Promise<JsonStoreContents> {
-  const data = JSON.parse(await readFile(file, 'utf8')) as {
-    version?: unknown;
-    journal?: number;
-    users?: Record<string, UserRecord>;
-    logins?: Record<string, LoginState>;
-    sessions?: Record<string, SessionRecord>;
-  };
-  if (data.version !== 1 && data.version !== 2) {
-    throw new MigrationError(`${file} is a JSON store of format version ${String(data.version)}, which this migration cannot read: it needs the JSON store to expose snapshot().`);
-  }
-  // Maps, not objects: a key named __proto__ must stay a key.
-  const users = new Map(Object.values(data.users ?? {}).map((u) => [u.emailKey, u] as const));
-  const logins = new Map(Object.entries(data.logins ?? {}));
-  const sessions = new Map(Object.entries(data.sessions ?? {}));
-  const { entries } = await readJournal(`${file}.journal-${data.journal ?? 0}.jsonl`);
-  for (const entry of entries) {
-    const target = (entry.op === 'login' ? logins : entry.op === 'user' ? users : sessions) as Map<string, unknown>;
-    if (entry.value === null || entry.value === undefined) target.delete(entry.key);
-    else target.set(entry.key, entry.value);
-  }
-  return { users: [...users.values()], logins: [...logins.values()], sessions: [...sessions.values()] };
 }
 
 export async function migrateJsonToRedis(options: MigrationOptions): Promise<MigrationCounts> {

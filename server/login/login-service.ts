@@ -43,8 +43,11 @@ export interface LoginServiceOptions {
   defaultLanding: string;
   /** Counted where decided: codes issued, verify outcomes, per-email limits, revoked sessions. */
   metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'sessionsRevoked'>;
-  /** Where a new user is recorded; sign-ins and sign-outs are audited by the router, which knows the client. */
-  audit?: Pick<AuditLog, 'userCreated'>;
+  /**
+   * Where a new user and a revoke of all of a user's sessions are recorded; sign-ins and single
+   * sign-outs are audited by the router, which knows the client.
+   */
+  audit?: Pick<AuditLog, 'userCreated' | 'signOut'>;
   /** The host's hooks (hooks.ts); none by default. */
   hooks?: LoginHooks;
   /** Where failing hooks are logged; default silent. */
@@ -206,6 +209,22 @@ export class LoginService {
   /** Ends one session; returns whether there was one. */
   async revokeSession(token: string): Promise<boolean> {
     return (await this.logout(token)) !== null;
+  }
+
+  /**
+   * Ends every session of one user (after a ban, or "sign out everywhere"); returns how many it
+   * ended. Each of them answers 401 from then on, on every instance sharing the store. One audit
+   * `sign_out` entry and one `onLogout` call stand for them all; the metric counts each session.
+   * A sign-in completing at the same moment may keep its new session: the store ends each
+   * session at most once and never loses track of one, so calling again ends it.
+   */
+  async revokeUserSessions(userId: string): Promise<number> {
+    const revoked = await this.#o.store.deleteUserSessions(userId);
+    if (revoked === 0) return 0;
+    this.#o.metrics?.sessionsRevoked.inc({}, revoked);
+    this.#o.audit?.signOut({ userId });
+    await notify(this.#logger, 'onLogout', this.#o.hooks?.onLogout, { userId });
+    return revoked;
   }
 
   async verifyCode(email: EmailAddress, code: string): Promise<VerifyResponse> {

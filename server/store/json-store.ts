@@ -10,6 +10,9 @@
  *   replays exactly the journal its snapshot names.
  * - Atomicity: changes are applied synchronously in one process, so no two changes to one record
  *   interleave; the lock (lock.ts) keeps a second process off the same file.
+ * - Indexes (link token → address, user → sessions) live in memory only, derived from the
+ *   records when the snapshot is loaded and kept in step by every change and replayed line, so
+ *   the file format holds each fact once.
  * - A snapshot or journal that does not parse or has the wrong shape stops the start with a
  *   message naming the file, which is left untouched. The one repair made is cutting a journal's
  *   torn last line: a write the crash interrupted, which was never acknowledged.
@@ -154,6 +157,8 @@ class JsonStore implements Store {
   readonly #onWarning: ((message: string) => void) | undefined;
   /** link-token hash → email key, derived from the login states. */
   readonly #linkTokens = new Map<string, string>();
+  /** user id → the token hashes of their sessions, derived from the sessions. */
+  readonly #sessionsByUser = new Map<string, Set<string>>();
   #compacting: Promise<void> | null = null;
   #snapshotBytes = 0;
 
@@ -167,6 +172,7 @@ class JsonStore implements Store {
     for (const [emailKey, state] of Object.entries(db.data.logins)) {
       for (const sequence of state.sequences) this.#linkTokens.set(sequence.tokenHash, emailKey);
     }
+    for (const [tokenHash, session] of Object.entries(db.data.sessions)) this.#indexSession(tokenHash, session.userId);
   }
 
   get #data(): Snapshot {
@@ -177,6 +183,7 @@ class JsonStore implements Store {
   replay(entry: JournalEntry): void {
     if (entry.op === 'login') this.#putLogin(entry.key, (entry.value as LoginState | null) ?? null);
     else if (entry.op === 'user') this.#putUser(entry.key, (entry.value as UserRecord | null) ?? null);
+    else if (entry.op === 'revoke') for (const tokenHash of entry.value) this.#putSession(tokenHash, null);
     else this.#putSession(entry.key, (entry.value as SessionRecord | null) ?? null);
   }
 
@@ -229,6 +236,19 @@ class JsonStore implements Store {
     this.#putSession(tokenHash, null);
     await this.#commit({ op: 'session', key: tokenHash, value: null });
     return true;
+  }
+
+  /**
+   * Removed in memory at once (a session created after this call started is not among them), then
+   * journaled as one line. The line is written even when there was nothing to remove: its fsync
+   * comes after every change applied before it, so once this resolves no earlier sign-in or
+   * sign-out of this user still waits for the disk.
+   */
+  async deleteUserSessions(userId: string): Promise<number> {
+    const tokenHashes = [...(this.#sessionsByUser.get(userId) ?? [])];
+    for (const tokenHash of tokenHashes) this.#putSession(tokenHash, null);
+    await this.#commit({ op: 'revoke', key: userId, value: tokenHashes });
+    return tokenHashes.length;
   }
 
   /** Tidies in memory, then makes it durable with a snapshot rather than a journal line per record. */
@@ -340,9 +360,27 @@ class JsonStore implements Store {
     }
   }
 
+  /** Replaces one session and keeps the user → sessions index in step. */
   #putSession(tokenHash: string, session: SessionRecord | null): void {
-    if (session) this.#data.sessions[tokenHash] = session;
-    else delete this.#data.sessions[tokenHash];
+    const before = this.#own(this.#data.sessions, tokenHash);
+    if (before) {
+      const hashes = this.#sessionsByUser.get(before.userId);
+      hashes?.delete(tokenHash);
+      // An empty set goes: the index holds users with sessions, not every user who ever had one.
+      if (hashes?.size === 0) this.#sessionsByUser.delete(before.userId);
+    }
+    if (session) {
+      this.#data.sessions[tokenHash] = session;
+      this.#indexSession(tokenHash, session.userId);
+    } else {
+      delete this.#data.sessions[tokenHash];
+    }
+  }
+
+  #indexSession(tokenHash: string, userId: string): void {
+    const hashes = this.#sessionsByUser.get(userId);
+    if (hashes) hashes.add(tokenHash);
+    else this.#sessionsByUser.set(userId, new Set([tokenHash]));
   }
 }
 

@@ -86,6 +86,10 @@ describe('migrate:redis', () => {
     assert.deepEqual(JSON.parse((await client.get('pl:session:live'))!), sessions.live);
     assert.equal(await client.pexpiretime('pl:session:live'), sessions.live!.expiresAt);
     assert.equal(await client.exists('pl:session:expired'), 0);
+    // The index of each user's sessions, which revokeUserSessions reads, comes along.
+    assert.deepEqual(await client.zrange('pl:user-sessions:u-ada', '0', '-1'), ['live']);
+    assert.equal(await client.pexpiretime('pl:user-sessions:u-ada'), sessions.live!.expiresAt);
+    assert.equal(await client.exists('pl:user-sessions:u-bob'), 0);
     assert.deepEqual(JSON.parse((await client.get('pl:login:ada@example.com'))!), live);
     assert.equal(await client.pexpiretime('pl:login:ada@example.com'), retainUntil(live, retention));
     // The older sequence is past its extra lifetime: its link is not indexed; the newer one is.
@@ -119,7 +123,7 @@ describe('migrate:redis', () => {
     await assert.rejects(readFile(join(dir, 'missing.json')), 'and does not create one');
   });
 
-  it('moves a running deployment: a session and a pending code from the JSON backend work on the Redis backend', async () => {
+  it('moves a running deployment: a session and a pending code from the JSON backend work on the Redis backend, and the session can be revoked with all of its user’s', async () => {
     const json = await startTestServer({ dataFile: file });
     let token: string;
     let userId: string;
@@ -147,6 +151,8 @@ describe('migrate:redis', () => {
       const verified = await postJson(`${onRedis.url}/auth/verify`, { email: 'bob@example.com', code: pending });
       assert.equal(verified.status, 200, JSON.stringify(verified.body));
       assert.equal(verified.body.user.email, 'bob@example.com');
+      assert.equal(await onRedis.backend.service.revokeUserSessions(userId), 1);
+      assert.equal((await getJson(`${onRedis.url}/auth/session`, { Authorization: `Bearer ${token}` })).status, 401);
     } finally {
       await onRedis.close();
     }

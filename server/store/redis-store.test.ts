@@ -80,6 +80,31 @@ describe('Redis store: key layout and expiries', () => {
     assert.equal(await store.client.exists('pl:session:h'), 1, 'the key is still there: the answer came from the clock');
   });
 
+  it('indexes a user’s sessions in a sorted set that expires with the last of them and drops the expired ones', async () => {
+    const session = (tokenHash: string, expiresAt: number) => ({ tokenHash, userId: 'u', createdAt: clock.now(), expiresAt });
+    await store.createSession(session('long', now + 30 * DAY));
+    await store.createSession(session('short', now + DAY));
+    assert.deepEqual(await store.client.zrange('pl:user-sessions:u', '0', '-1', 'WITHSCORES'), ['short', String(now + DAY), 'long', String(now + 30 * DAY)]);
+    assert.equal(await expireTime('pl:user-sessions:u'), now + 30 * DAY, 'the set lives as long as its longest session, not one day');
+    // Two days on, `short` is over: the next sign-in drops it, so the set holds live sessions only.
+    clock.advance(2 * DAY);
+    await store.createSession(session('later', clock.now() + 30 * DAY));
+    assert.deepEqual(await store.client.zrange('pl:user-sessions:u', '0', '-1'), ['long', 'later']);
+    assert.equal(await expireTime('pl:user-sessions:u'), clock.now() + 30 * DAY);
+  });
+
+  it('removes a deleted session from its user’s set, and the set with its last member', async () => {
+    await store.createSession({ tokenHash: 'h1', userId: 'u', createdAt: now, expiresAt: now + DAY });
+    await store.createSession({ tokenHash: 'h2', userId: 'u', createdAt: now, expiresAt: now + DAY });
+    await store.deleteSession('h1');
+    assert.deepEqual(await store.client.zrange('pl:user-sessions:u', '0', '-1'), ['h2']);
+    await store.deleteSession('h2');
+    assert.deepEqual(await store.client.keys('*'), []);
+    await store.createSession({ tokenHash: 'h3', userId: 'u', createdAt: now, expiresAt: now + DAY });
+    assert.equal(await store.deleteUserSessions('u'), 1);
+    assert.deepEqual(await store.client.keys('*'), [], 'a revoke leaves neither sessions nor the set');
+  });
+
   it('keeps users by id and by email key without expiry', async () => {
     await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com', 'uid'), result: null }));
     assert.deepEqual((await store.client.keys('*')).sort(), ['pl:user-email:u@example.com', 'pl:user:uid']);

@@ -7,6 +7,8 @@
  *   user:<id>              one JSON UserRecord          no expiry
  *   user-email:<emailKey>  the user's id                no expiry
  *   session:<tokenHash>    one JSON SessionRecord       PEXPIREAT expiresAt
+ *   user-sessions:<userId> sorted set of the user's session token hashes, scored by expiresAt
+ *                                                       PEXPIREAT the latest expiresAt in it
  *   ip-request:<ip>, ip-verify:<ip>                     rate-limiter-flexible's counters (ip-limits.ts)
  *
  * Atomicity: `updateLogin` and `updateUser` are optimistic compare-and-set. The current value is
@@ -23,6 +25,9 @@
  * returns zeros. Times are compared with the injected clock's `now`; `PEXPIREAT` uses the same
  * epoch milliseconds, so application and Redis clocks must agree (NTP), as they do in production.
  * A login state already past `retainUntil` is deleted at once rather than written.
+ * The user-sessions set cannot grow with sessions that expired: each new session first drops the
+ * members scored at or before now, and the set itself expires with its last session. Creating,
+ * deleting and revoking sessions are Lua scripts that change a session and the set together.
  * `findSession` answers null past `expiresAt` even before Redis has evicted the key.
  *
  * Durability: a method resolves once Redis has acknowledged its write. That is "on disk" only if
@@ -146,10 +151,50 @@ if not id then return {'', ''} end
 return {id, redis.call('GET', ARGV[1] .. id) or ''}
 `;
 
+// KEYS: session:<tokenHash>, user-sessions:<userId>. ARGV: the session JSON, its expiresAt, the
+// token hash, now.
+const CREATE_SESSION = `
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+`;
+
+// KEYS: session:<tokenHash>. ARGV: the user-sessions key prefix, the token hash. The set's key
+// comes from the stored session (who owns it), read in the same atomic step.
+const DELETE_SESSION = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', ARGV[1] .. cjson.decode(raw).userId, ARGV[2])
+return 1
+`;
+
+// KEYS: user-sessions:<userId>. ARGV: the session key prefix, the user id. A member is deleted
+// only if its session still names this user: the set may hold a hash whose session expired and
+// whose key now holds another session (only by a 128-bit collision, but the check is cheap).
+const DELETE_USER_SESSIONS = `
+local removed = 0
+for _, hash in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. hash
+  local raw = redis.call('GET', key)
+  if raw and cjson.decode(raw).userId == ARGV[2] then
+    redis.call('DEL', key)
+    removed = removed + 1
+  end
+end
+redis.call('DEL', KEYS[1])
+return removed
+`;
+
 interface Scripted {
   plSetLogin(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plSetUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plGetUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[string, string]>;
+  plCreateSession(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<null>;
+  plDeleteSession(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plDeleteUserSessions(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
 export async function openRedisStore(url: string, options: RedisStoreOptions): Promise<RedisStore> {
@@ -174,10 +219,13 @@ class RedisStoreImpl implements RedisStore {
     client.defineCommand('plSetLogin', { lua: SET_LOGIN });
     client.defineCommand('plSetUser', { lua: SET_USER });
     client.defineCommand('plGetUser', { lua: GET_USER });
+    client.defineCommand('plCreateSession', { lua: CREATE_SESSION });
+    client.defineCommand('plDeleteSession', { lua: DELETE_SESSION });
+    client.defineCommand('plDeleteUserSessions', { lua: DELETE_USER_SESSIONS });
     this.#scripts = client as unknown as Scripted;
   }
 
-  #key(kind: 'login' | 'link' | 'user' | 'user-email' | 'session', id: string): string {
+  #key(kind: 'login' | 'link' | 'user' | 'user-email' | 'session' | 'user-sessions', id: string): string {
     return `${this.keyPrefix}${kind}:${id}`;
   }
 
@@ -253,7 +301,8 @@ class RedisStoreImpl implements RedisStore {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    await this.client.set(this.#key('session', session.tokenHash), JSON.stringify(session), 'PXAT', session.expiresAt);
+    const { tokenHash, userId, expiresAt } = session;
+    await this.#scripts.plCreateSession(2, this.#key('session', tokenHash), this.#key('user-sessions', userId), JSON.stringify(session), expiresAt, tokenHash, this.#clock.now());
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -264,7 +313,11 @@ class RedisStoreImpl implements RedisStore {
   }
 
   async deleteSession(tokenHash: string): Promise<boolean> {
-    return (await this.client.del(this.#key('session', tokenHash))) > 0;
+    return (await this.#scripts.plDeleteSession(1, this.#key('session', tokenHash), this.#key('user-sessions', ''), tokenHash)) === 1;
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''), userId);
   }
 
   /** Nothing to do: every key expires by itself once it no longer matters (see the file comment). */

@@ -255,6 +255,61 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         assert.equal((await store.findSession('h2'))?.tokenHash, 'h2', 'the other session stays');
       });
 
+      describe('revoking all of a user’s sessions', () => {
+        const of = (userId: string, tokenHash: string): SessionRecord => ({ tokenHash, userId, createdAt: now, expiresAt: now + 60 * MINUTE });
+        const found = async (s: Store, hashes: string[]) => (await Promise.all(hashes.map((h) => s.findSession(h)))).map((x) => x?.tokenHash ?? null);
+
+        it('ends every session of that user and no other user’s, and says how many it ended', async () => {
+          await Promise.all([of('u1', 'a1'), of('u1', 'a2'), of('u1', 'a3'), of('u2', 'b1')].map((x) => store.createSession(x)));
+          assert.equal(await store.deleteUserSessions('u1'), 3);
+          assert.deepEqual(await found(store, ['a1', 'a2', 'a3', 'b1']), [null, null, null, 'b1']);
+          assert.equal(await store.deleteUserSessions('u1'), 0, 'nothing is left to end');
+          assert.equal(await store.deleteUserSessions('nobody'), 0);
+          assert.equal(await store.deleteUserSessions('u2'), 1);
+        });
+
+        it('counts only the sessions still there: one ended on its own is not ended twice', async () => {
+          await Promise.all([of('u1', 'a1'), of('u1', 'a2')].map((x) => store.createSession(x)));
+          await store.deleteSession('a1');
+          assert.equal(await store.deleteUserSessions('u1'), 1);
+          await store.createSession(of('u1', 'a3'));
+          assert.equal(await store.deleteUserSessions('u1'), 1, 'a session created after a revoke is found by the next one');
+        });
+
+        it('finds sessions written before a reopen (snapshot and journal), and a revoke survives the reopen', async () => {
+          await store.createSession(of('u1', 'a1'));
+          // The JSON store writes a snapshot here: a1 comes back from it, a2 and b1 from the journal.
+          await store.sweep(now, (state) => state);
+          await Promise.all([of('u1', 'a2'), of('u2', 'b1'), of('u2', 'b2')].map((x) => store.createSession(x)));
+          store = await subject.reopen();
+          assert.equal(await store.deleteUserSessions('u1'), 2);
+          assert.equal(await store.deleteUserSessions('u2'), 2);
+          await store.createSession(of('u2', 'b3'));
+          store = await subject.reopen();
+          assert.deepEqual(await found(store, ['a1', 'a2', 'b1', 'b2', 'b3']), [null, null, null, null, 'b3']);
+          assert.equal(await store.deleteUserSessions('u2'), 1);
+        });
+
+        it('leaves no session of the user behind when sessions are created while revokes run', async () => {
+          const hashes = Array.from({ length: 30 }, (_, i) => `race-${i}`);
+          // Creations and three revokes, interleaved: each creation lands before or after each revoke.
+          const revokes: Promise<number>[] = [];
+          const creations = hashes.map((h, i) => {
+            const created = store.createSession(of('u1', h));
+            if (i % 10 === 5) revokes.push(store.deleteUserSessions('u1'));
+            return created;
+          });
+          await store.createSession(of('u2', 'other'));
+          await Promise.all(creations);
+          const ended = (await Promise.all(revokes)).reduce((a, b) => a + b, 0);
+          const left = (await found(store, hashes)).filter((h) => h !== null).length;
+          assert.equal(ended + left, hashes.length, 'each session was ended once or is still there');
+          assert.equal(await store.deleteUserSessions('u1'), left, 'every session still there is in the user’s index');
+          assert.deepEqual((await found(store, hashes)).filter((h) => h !== null), []);
+          assert.equal((await store.findSession('other'))?.userId, 'u2');
+        });
+      });
+
       it('serves no session past its expiry once housekeeping ran, and keeps the live ones', async () => {
         await store.createSession(session('short', now + MINUTE));
         await store.createSession(session('long', now + 60 * MINUTE));

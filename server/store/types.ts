@@ -72,6 +72,12 @@ export interface Store {
   findSession(tokenHash: string): Promise<SessionRecord | null>;
   /** Returns whether a session was removed. */
   deleteSession(tokenHash: string): Promise<boolean>;
+  /**
+   * Deletes every session of one user (a ban, "sign out everywhere") as one atomic write; returns
+   * how many it removed. A session created concurrently is either removed or left findable by a
+   * later call: never stored outside the store's index of the user's sessions.
+   */
+  deleteUserSessions(userId: string): Promise<number>;
 
   /**
    * Housekeeping in one write: `tidy` sees every login state and returns it (maybe trimmed) or

@@ -31,6 +31,8 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
     } else if (entry.op === 'session') {
       if (value) data.sessions[entry.key] = value;
       else delete data.sessions[entry.key];
+    } else if (entry.op === 'revoke') {
+      for (const tokenHash of entry.value) delete data.sessions[tokenHash];
     } else {
       const id = data.userIdsByEmailKey[entry.key];
       if (id) delete data.users[id];

@@ -10,7 +10,12 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 export type JournalEntry =
   | { op: 'login'; key: string; value: unknown }
   | { op: 'user'; key: string; value: unknown }
-  | { op: 'session'; key: string; value: unknown };
+  | { op: 'session'; key: string; value: unknown }
+  // Every session of the user `key` ended: `value` lists their token hashes. One line, so a crash
+  // keeps all of a revoke or none of it (a torn last line is cut off, never half replayed).
+  | { op: 'revoke'; key: string; value: string[] };
+
+const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'revoke']);
 
 interface Waiting {
   line: string;
@@ -149,7 +154,7 @@ export async function readJournal(path: string): Promise<JournalContents> {
     } catch {
       throw new JournalCorruptError(`line ${index + 1} is not valid JSON`);
     }
-    if (!entry || typeof entry.key !== 'string' || !['login', 'user', 'session'].includes(entry.op)) {
+    if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value))) {
       throw new JournalCorruptError(`line ${index + 1} is not a journal entry`);
     }
     entries.push(entry);
