@@ -55,6 +55,8 @@ const minifyLitCss: Plugin = {
           .replace(/:\s+/g, ':')
           .replace(/\s+/g, ' ')
           .replace(/;}/g, '}')
+          // Inside calc() only + and - need spaces around them.
+          .replace(/ ([*/]) /g, '$1')
           .replace(/([^\d])0\./g, '$1.')
           .replace(/\[part~='([\w-]+)'\]/g, '[part~=$1]')
           .trim()}\`)`,

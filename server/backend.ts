@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
 import { createPasswordlessRouter, jwksHandler } from './http/router.ts';
-import { ApiPath } from './contract.ts';
+import { DocumentPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
 import { LoginService } from './login/login-service.ts';
@@ -98,7 +98,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     : config.smtpUrl
       ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: mailLogger })
       : createMailer({ transport: mailbox!, from: config.mailFrom, logger: mailLogger });
-  const landingPage = `${config.publicUrl}${config.basePath}${ApiPath.link}`;
+  const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
   const accessTokens = new AccessTokens({
     secret,

@@ -16,9 +16,17 @@ export const ApiPath = {
   verify: '/verify',
   session: '/session',
   logout: '/logout',
-  link: '/link',
   /** `POST`: exchanges the session for a short-lived access token (JWT) for the host's API. */
   token: '/token',
+} as const;
+
+/**
+ * What the backend serves under the base path for people and verifiers rather than the widget.
+ * Kept out of `ApiPath`, whose object the widget bundle carries byte for byte.
+ */
+export const DocumentPath = {
+  /** The magic link's default landing page. */
+  link: '/link',
   /** `GET`: the public keys that verify access tokens (also at `/.well-known/jwks.json`). */
   jwks: '/jwks.json',
 } as const;
@@ -35,12 +43,19 @@ export const LINK_TOKEN_PARAM = 'pl_token';
  */
 export const LINK_CLIENT_PARAM = 'pl_client';
 
-/** Locales the server can write emails in and the widget ships strings for. */
+/**
+ * Locales the server can write emails in and the widget ships strings for: zh-CN is Simplified
+ * Chinese, zh-TW Traditional, pt Brazilian Portuguese, ar is written right to left.
+ */
+export const LOCALES = ['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'fr', 'de', 'pt', 'it', 'ru', 'ar'] as const;
+export type Locale = (typeof LOCALES)[number];
+/**
+ * The same locales by name, for the server's code. The widget writes the literals instead (`'en'`
+ * is a `Locale` too), so its bundle carries only the list above.
+ */
 export const Locale = {
   en: 'en',
-  /** Simplified Chinese. */
   zhCN: 'zh-CN',
-  /** Traditional Chinese. */
   zhTW: 'zh-TW',
   ja: 'ja',
   ko: 'ko',
@@ -51,11 +66,9 @@ export const Locale = {
   it: 'it',
   ru: 'ru',
   ar: 'ar',
-} as const;
-export type Locale = (typeof Locale)[keyof typeof Locale];
-export const LOCALES: readonly Locale[] = Object.values(Locale);
+} as const satisfies Record<string, Locale>;
 /** Locales written right to left: their email is rendered with `dir="rtl"`. */
-export const RTL_LOCALES: readonly Locale[] = [Locale.ar];
+export const RTL_LOCALES: readonly Locale[] = ['ar'];
 
 /**
  * Every error code the API answers with. The widget maps each to a translated sentence, so a

@@ -6,6 +6,7 @@
 import {
   ApiPath,
   DEFAULT_BASE_PATH,
+  type AccessTokenResponse,
   type ApiErrorBody,
   type ConfigResponse,
   type RequestBody,
@@ -23,6 +24,7 @@ interface ResponseOf {
   [ApiPath.verify]: VerifyResponse;
   [ApiPath.session]: SessionResponse;
   [ApiPath.logout]: null;
+  [ApiPath.token]: AccessTokenResponse;
 }
 
 /** …and what it is sent (a GET: nothing). */
@@ -32,6 +34,7 @@ interface BodyOf {
   [ApiPath.verify]: VerifyBody;
   [ApiPath.session]: undefined;
   [ApiPath.logout]: object;
+  [ApiPath.token]: object;
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: FlowError };
@@ -86,9 +89,10 @@ export class ApiClient {
       if (response.ok && typeof data === 'object' && data) return { ok: true, data: data as T };
       // An error answer is `{error: {code, …}}`; anything else (an HTML error page, a proxy's
       // JSON) throws or fails here and becomes network_error below.
-      const { code, attemptsLeft, retryAfter } = (data as Partial<ApiErrorBody>).error!;
-      if (typeof code !== 'string') throw code;
-      return { ok: false, status, error: { code, attemptsLeft, retryAfter } };
+      // The error object is passed on whole (its `message` and `fields` ride along unused).
+      const { error } = data as ApiErrorBody;
+      if (typeof error.code !== 'string') throw error;
+      return { ok: false, status, error };
     } catch {
       return { ok: false, status, error: { code: 'network_error' } };
     }

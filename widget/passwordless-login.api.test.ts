@@ -168,3 +168,90 @@ describe('<passwordless-login> across tabs', () => {
     expect(typesOf()).to.deep.equal([]);
   });
 });
+
+describe('<passwordless-login> getAccessToken()', () => {
+  async function signedIn(api = '') {
+    const email = uniqueEmail('access');
+    const el = await fixture<PasswordlessLogin>(html`<passwordless-login api=${api}></passwordless-login>`);
+    const clock = new FakeClock(Date.now());
+    el.clock = clock;
+    await el.settled;
+    await el.requestCode(email);
+    await el.verifyCode((await mailTo(email)).code);
+    events = [];
+    return { el, clock, email };
+  }
+
+  /** What a host's API does with the token: the key by `kid` from the published set, then ECDSA P-256. */
+  async function verifyWithKeySet(token: string, keySetUrl = '/auth/jwks.json') {
+    const [head, body, signature] = token.split('.');
+    const decode = (part: string) => Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const header = JSON.parse(new TextDecoder().decode(decode(head!)));
+    const { keys } = (await (await fetch(keySetUrl)).json()) as { keys: Array<JsonWebKey & { kid: string }> };
+    const jwk = keys.find((k) => k.kid === header.kid)!;
+    const key = await crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, decode(signature!), new TextEncoder().encode(`${head}.${body}`));
+    expect(valid, 'the signature checks out against the published key').to.equal(true);
+    expect(header.typ).to.equal('at+jwt');
+    return JSON.parse(new TextDecoder().decode(decode(body!))) as { sub: string; email: string; exp: number; iat: number };
+  }
+
+  it('is null while no one is signed in, and asks the server nothing', async () => {
+    const { el } = await mount();
+    expect(await el.getAccessToken()).to.equal(null);
+  });
+
+  it('returns a signed token for the signed-in user and reuses it until a minute before it expires', async () => {
+    const { el, clock, email } = await signedIn();
+    const token = (await el.getAccessToken())!;
+    const claims = await verifyWithKeySet(token);
+    expect(claims.email).to.equal(email);
+    expect(claims.sub).to.equal(el.user!.id);
+    expect(claims.exp - claims.iat).to.equal(300);
+    expect(await el.getAccessToken(), 'the same token while it is fresh').to.equal(token);
+    clock.advance(239_000);
+    expect(await el.getAccessToken(), '1 s before the last minute').to.equal(token);
+    clock.advance(1_000);
+    const next = (await el.getAccessToken())!;
+    expect(next, 'a new one in its last minute').not.to.equal(token);
+    expect((await verifyWithKeySet(next)).email).to.equal(email);
+  });
+
+  it('forgets the token on sign-out, and gives none after', async () => {
+    const { el } = await signedIn();
+    expect(await el.getAccessToken()).to.be.a('string');
+    await el.signOut();
+    expect(await el.getAccessToken()).to.equal(null);
+  });
+
+  it('signs out when the server says the session has ended', async () => {
+    const { el } = await signedIn();
+    const revoked = await fetch('/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${el.session!.token}` } });
+    expect(revoked.status).to.equal(204);
+    expect(await el.getAccessToken()).to.equal(null);
+    await el.updateComplete;
+    expect(step(el)).to.equal('email');
+    expect(localStorage.getItem(sessionKey)).to.equal(null);
+    expect(typesOf()).to.deep.equal(['passwordless-signed-out']);
+  });
+
+  it('keeps the session when the server cannot be reached', async () => {
+    const ok = await signedIn();
+    const fetchBefore = window.fetch;
+    window.fetch = () => Promise.reject(new TypeError('offline'));
+    try {
+      expect(await ok.el.getAccessToken()).to.equal(null);
+    } finally {
+      window.fetch = fetchBefore;
+    }
+    expect(ok.el.user, 'still signed in').not.to.equal(null);
+    expect(typesOf()).to.deep.equal([]);
+  });
+
+  it('works in cookie mode, where no script holds the session', async () => {
+    const { el, email } = await signedIn('/cookie-auth');
+    expect(el.session!.token).to.equal(undefined);
+    const token = (await el.getAccessToken())!;
+    expect((await verifyWithKeySet(token, '/cookie-auth/jwks.json')).email).to.equal(email);
+  });
+});

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ApiPath, Locale, RTL_LOCALES, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../server/contract.ts';
+import { ApiPath, RTL_LOCALES, type Locale, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../server/contract.ts';
 import { ApiClient, apiBase } from './api-client.ts';
 import { CountdownController, type Clock } from './countdown-controller.ts';
 import { emit, type Session } from './events.ts';
@@ -124,7 +124,7 @@ export class PasswordlessLogin extends LitElement {
   private catalog: Messages | null = null;
   #catalogLocale: Locale | null = null;
   /** The language of `catalog` (English when the wanted one could not be fetched). */
-  #catalogLang: Locale = Locale.en;
+  #catalogLang: Locale = 'en';
   /**
    * The polite status line: said once when "Resend" unlocks, never every second. Not reactive:
    * every change comes with a countdown or flow change that renders anyway.
@@ -151,6 +151,8 @@ export class PasswordlessLogin extends LitElement {
   #autoSubmitted = '';
   readonly #pending = new Set<Promise<unknown>>();
   #apiClient: ApiClient | null = null;
+  /** The last access token and until when (this clock) to reuse it: a minute before it expires. */
+  #access: [token: string, until: number] | null = null;
 
   /**
    * The current session (the bearer token for your API and its end), or null. In cookie mode it
@@ -216,6 +218,28 @@ export class PasswordlessLogin extends LitElement {
     return this.#track(this.#endSession());
   }
 
+  /**
+   * A short-lived signed token (a JWT) that proves to your own API who is signed in: send it as
+   * `Authorization: Bearer …`, and your backend verifies it offline with the keys at
+   * `/.well-known/jwks.json`. Kept and reused until a minute before it expires. Null when no one
+   * is signed in or the server cannot be reached; when the server says the session has ended, the
+   * element also signs out here.
+   */
+  async getAccessToken(): Promise<string | null> {
+    const stored = this.#stored;
+    // The client's own clock, from the lifetime: a server clock minutes off must not matter.
+    const now = this.clock.now();
+    if (this.#access && this.#access[1] > now) return this.#access[0];
+    if (!stored) return null;
+    const result = await this.#client.call(ApiPath.token, {}, stored.token);
+    if (!result.ok && result.status === 401) this.#forget();
+    // Signed out (or in as someone else) meanwhile: this token is not for the current session.
+    if (!result.ok || this.#stored !== stored) return null;
+    const { accessToken, expiresIn } = result.data;
+    this.#access = [accessToken, now + expiresIn * 1e3 - 6e4];
+    return accessToken;
+  }
+
   /** Back to the start: the email step, or the signed-in step while a session is kept. Does not sign out. */
   async reset(): Promise<void> {
     this.#restart(this.email);
@@ -234,15 +258,21 @@ export class PasswordlessLogin extends LitElement {
     this.#dispatch({ type: 'submit' });
     // Forget it here even if the server cannot be reached: the person asked to be signed out.
     await this.#client.call(ApiPath.logout, {}, stored.token);
+    this.#forget();
+  }
+
+  /** The server says the session is over (revoked, expired): forget it here and in the other tabs. */
+  #forget(): void {
     clearSession(this.#client.base);
     this.#signedOut();
   }
 
   /** Signed out here, or in another tab. */
   #signedOut(): void {
+    this.#access = null;
     if (!this.#stored) return;
     this.#stored = null;
-    this.#dispatch({ type: 'restart', email: '' });
+    this.#dispatch({ type: 'restart', email: this.email });
     emit(this, 'passwordless-signed-out', null);
   }
 
@@ -296,9 +326,9 @@ export class PasswordlessLogin extends LitElement {
     const show = (catalog: Messages) => {
       if (this.#catalogLocale !== locale) return;
       this.catalog = catalog;
-      this.#catalogLang = catalog === en ? Locale.en : locale;
+      this.#catalogLang = catalog === en ? 'en' : locale;
     };
-    if (locale === Locale.en) show(en);
+    if (locale === 'en') show(en);
     else void this.#track(loadCatalog(locale).then(show));
   }
 
@@ -420,9 +450,8 @@ export class PasswordlessLogin extends LitElement {
       saveSession(this.#client.base, this.#stored);
       if (this.flow.step === 'signed-in') this.#dispatch({ type: 'signed-in', user: this.#stored.user });
     } else if (result.status === 401) {
-      clearSession(this.#client.base);
-      this.#stored = null;
-      if (this.flow.step === 'signed-in') this.#dispatch({ type: 'restart', email: this.email });
+      // The session ended on the server (revoked, expired): the page learns it is signed out.
+      this.#forget();
     }
     // Any other failure (offline, an outage) keeps the stored session: the server decides later.
   }
@@ -561,7 +590,7 @@ export class PasswordlessLogin extends LitElement {
 
   get #locale(): Locale {
     const candidates = [this.lang || closestLang(this), ...navigator.languages, navigator.language];
-    return candidates.map(matchLocale).find((l) => l !== null) ?? Locale.en;
+    return candidates.map(matchLocale).find((l) => l !== null) ?? 'en';
   }
 
   /** The locale for the email: ours, unless the server says it cannot write it. */

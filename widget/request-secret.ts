@@ -26,7 +26,8 @@ const key = (apiBase: string) => `passwordless-login:pending:${apiBase}`;
 /** A fresh value for one request's `clientHash`. Call {@link rememberSecret} once the request is accepted. */
 export function newSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  // 32 bytes are 44 base64 characters, the last one the padding `=`: 43 remain.
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 43);
 }
 
 export function rememberSecret(apiBase: string, secret: string, now = Date.now()): void {

@@ -12,7 +12,7 @@ import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { AccessTokens } from '../access/access-tokens.ts';
 import type { AuditLog } from '../audit.ts';
-import { ApiPath, DEFAULT_BASE_PATH, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
+import { ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
 import { LoginError } from '../errors.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { Metrics } from '../metrics.ts';
@@ -169,11 +169,11 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       const { user } = await service.getSession(token);
       ctx.body = await accessTokens.issue(user);
     });
-    router.get(ApiPath.jwks, jwksHandler(accessTokens));
+    router.get(DocumentPath.jwks, jwksHandler(accessTokens));
   }
 
   const linkPage = renderLinkPage({ apiBase: basePath, widgetUrl: options.widgetUrl ?? '/passwordless-login.js' });
-  router.get(ApiPath.link, (ctx) => {
+  router.get(DocumentPath.link, (ctx) => {
     // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.type = 'html';

@@ -37,7 +37,7 @@ const UserData = z
 export const RequestSchema = z.strictObject({
   email: EmailSchema,
   redirectTo: z.string().max(2048).optional(),
-  locale: z.enum(LOCALES as [string, ...string[]]).optional(),
+  locale: z.enum(LOCALES).optional(),
   userData: UserData.optional(),
   clientHash: ClientHash.optional(),
 });

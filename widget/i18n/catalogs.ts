@@ -4,14 +4,14 @@
  * the script-tag file carries one language instead of twelve. Each entry point registers how to
  * fetch: by URL beside the script (index.ts), or by `import()` a bundler follows (module.ts).
  */
-import { Locale } from '../../server/contract.ts';
+import type { Locale } from '../../server/contract.ts';
 import { en } from './en.ts';
 import type { Messages } from './messages.ts';
 
 export type CatalogLoader = (locale: Locale) => Promise<{ default: Messages }>;
 
 let loader: CatalogLoader | null = null;
-const loaded = new Map<Locale, Promise<Messages>>([[Locale.en, Promise.resolve(en)]]);
+const loaded = new Map<Locale, Promise<Messages>>([['en', Promise.resolve(en)]]);
 
 export function setCatalogLoader(load: CatalogLoader): void {
   loader = load;

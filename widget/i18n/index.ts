@@ -1,5 +1,5 @@
 /** Choosing a language and turning errors into sentences. */
-import { Locale, LOCALES } from '../../server/contract.ts';
+import { LOCALES, type Locale } from '../../server/contract.ts';
 import type { FlowError } from '../flow.ts';
 import type { Messages } from './messages.ts';
 
@@ -15,11 +15,11 @@ export function matchLocale(tag: string | null | undefined): Locale | null {
   const primary = parts[0];
   if (!primary) return null;
   if (primary === 'zh') {
-    const traditional = parts.some((p) => p === 'hant' || p === 'tw' || p === 'hk' || p === 'mo');
+    const traditional = parts.some((p) => /^(hant|tw|hk|mo)$/.test(p));
     const chinese = (traditional ? 'zh-TW' : 'zh-CN') as Locale;
     return LOCALES.includes(chinese) ? chinese : null;
   }
-  return LOCALES.find((locale) => locale === primary) ?? (primary === 'en' ? Locale.en : null);
+  return LOCALES.find((locale) => locale === primary) ?? null;
 }
 
 export function errorMessage(messages: Messages, error: FlowError): string {
