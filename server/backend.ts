@@ -5,7 +5,6 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import type { Router } from '@koa/router';
 import { AccessTokens } from './access/access-tokens.ts';
@@ -27,10 +26,13 @@ import { createWorkerMailer } from './mail/worker-mailer.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createHasher } from './secrets.ts';
 import { loadOrCreateSecret } from './secret-file.ts';
+import { packagePath } from './package-files.ts';
 import { openStore, type OpenedStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
 
-export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../dist/passwordless-login.js', import.meta.url));
+// From the package root, not from this file: the sources (server/) and the compiled entry
+// (dist/server/, `passwordless-login/server`) sit at different depths (package-files.ts).
+export const DEFAULT_WIDGET_FILE = packagePath('dist/passwordless-login.js');
 
 /** Expired sessions and idle login states go every 10 minutes: the code lifetime, by default. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;

@@ -1,0 +1,18 @@
+/**
+ * Where the files the server reads at run time live: the email templates (`templates/`) and the
+ * built widget (`dist/passwordless-login.js`), both at the package root beside `server/`.
+ *
+ * The server runs from two layouts, and only this module knows how far up the root is:
+ * - its sources under tsx (`npm start`, the tests): `server/package-files.ts`, root one level up;
+ * - the compiled package entry (`passwordless-login/server`, tsconfig.server.json):
+ *   `dist/server/package-files.js`, root two levels up.
+ * A `.ts` URL means the sources, as in worker-mailer.ts, which picks its worker file the same way.
+ */
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE_ROOT = new URL(import.meta.url.endsWith('.ts') ? '../' : '../../', import.meta.url);
+
+/** An absolute path to `relative` (forward slashes; a trailing one for a directory) in the package. */
+export function packagePath(relative: string): string {
+  return fileURLToPath(new URL(relative, PACKAGE_ROOT));
+}
