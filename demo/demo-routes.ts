@@ -8,7 +8,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
+import type { Clock } from '../server/clock.ts';
 import type { DevMailbox } from '../server/mail/dev-mailbox.ts';
+import { JWKS_WELL_KNOWN_PATH } from '../server/contract.ts';
+import { requireAccessToken, type AccessTokenUser } from './host-app/require-access-token.ts';
 
 const DEMO_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const FILES: Record<string, { file: string; type: string }> = {
@@ -57,7 +60,20 @@ function readFrameworkApps(): Map<string, StaticFile> {
   return files;
 }
 
-export function mountDemo(app: Koa, { mailbox }: { mailbox: DevMailbox | null }): void {
+/** The demo's "protected API": what a site's backend answers only with a valid access token. */
+export const PROTECTED_API_PATH = '/demo/api/me';
+
+export interface DemoOptions {
+  mailbox: DevMailbox | null;
+  /** The backend's PUBLIC_URL: its key set is at `/.well-known/jwks.json` there. */
+  publicUrl: string;
+  /** ACCESS_TOKEN_AUDIENCE. */
+  audience: string;
+  /** The backend's clock (tests run it by hand); default the system's. */
+  clock?: Clock;
+}
+
+export function mountDemo(app: Koa, { mailbox, publicUrl, audience, clock }: DemoOptions): void {
   // Read once at start: the demo files are small and do not change while it runs.
   const contents = new Map(Object.entries(FILES).map(([path, { file, type }]) => [path, { body: readFileSync(DEMO_DIR + file, 'utf8'), type }]));
   for (const [path, file] of readFrameworkApps()) contents.set(path, file);
@@ -69,6 +85,20 @@ export function mountDemo(app: Koa, { mailbox }: { mailbox: DevMailbox | null })
     await next();
     if (ctx.path === STRICT_CSP_PAGE && ctx.response.is('html')) ctx.set('Content-Security-Policy', STRICT_CSP);
   });
+
+  // Verified as a separate backend would: against the published key set, fetched over HTTP.
+  const guard = requireAccessToken({
+    jwksUrl: publicUrl + JWKS_WELL_KNOWN_PATH,
+    issuer: publicUrl,
+    audience,
+    now: clock && (() => clock.now()),
+  });
+  const protectedApi: Koa.Middleware = (ctx) =>
+    guard(ctx, async () => {
+      const user = ctx.state.user as AccessTokenUser;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { message: `Hello, ${user.email}: your access token checked out.`, user };
+    });
 
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET') return next();
@@ -90,6 +120,7 @@ export function mountDemo(app: Koa, { mailbox }: { mailbox: DevMailbox | null })
       ctx.body = `The ${framework} demo has not been built: run \`npm run build:demos\`.\n`;
       return;
     }
+    if (ctx.path === PROTECTED_API_PATH) return protectedApi(ctx, next);
     if (ctx.path === '/demo/api/mailbox') {
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { enabled: mailbox !== null, messages: mailbox?.messages() ?? [] };

@@ -13,7 +13,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const backend = await createBackend(config);
-  if (!config.production) mountDemo(backend.app, { mailbox: backend.mailbox });
+  if (!config.production) mountDemo(backend.app, { mailbox: backend.mailbox, publicUrl: config.publicUrl, audience: config.accessTokenAudience });
   const handle = backend.app.callback();
   // Responses not yet sent, so a stop can tell their clients to close the connection.
   const open = new Set<ServerResponse>();

@@ -42,7 +42,9 @@ export async function startDemoServer(): Promise<DemoServer> {
     const index = `${FRAMEWORK_DIST_DIR}${name}/index.html`;
     if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build:demos\` first (npm run test:e2e does).`);
   }
-  const testServer = await startTestServer({ mount: (app, backend) => mountDemo(app, { mailbox: backend.mailbox }) });
+  const testServer = await startTestServer({
+    mount: (app, backend, { config, clock }) => mountDemo(app, { mailbox: backend.mailbox, publicUrl: config.publicUrl, audience: config.accessTokenAudience, clock }),
+  });
   return {
     url: testServer.url,
     testServer,

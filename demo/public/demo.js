@@ -43,8 +43,21 @@
       document.getElementById('log-empty').hidden = false;
     });
     setUpSwitches(document.getElementById('login'));
+    setUpApiCall(document.getElementById('login'));
     pollMailbox();
   });
+
+  /** The demo's protected API, called the way a site calls its own backend. */
+  function setUpApiCall(login) {
+    const result = document.getElementById('api-result');
+    document.getElementById('api-call').addEventListener('click', async () => {
+      const token = await login.getAccessToken();
+      const response = await fetch('/demo/api/me', { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      const body = await response.json();
+      result.textContent = `${response.status} ${response.statusText}\n${body.message ?? body.error?.message}`;
+      result.dataset.status = String(response.status);
+    });
+  }
 
   function setUpSwitches(login) {
     const lang = document.getElementById('lang-select');

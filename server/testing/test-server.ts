@@ -21,7 +21,7 @@ export interface TestServerOptions {
   dataFile?: string;
   logger?: Logger;
   /** Adds middleware (e.g. the demo) before the app starts answering: Koa fixes its list then. */
-  mount?: (app: Koa, backend: Backend) => void;
+  mount?: (app: Koa, backend: Backend, server: { url: string; clock: ManualClock; config: Config }) => void;
 }
 
 export interface TestServer {
@@ -48,7 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({ PUBLIC_URL: url, PORT: String(port), DATA_FILE: dataFile, REQUESTS_PER_IP: '1000000', VERIFIES_PER_IP: '1000000', ...options.env });
   const clock = new ManualClock(Date.now());
   const backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger });
-  options.mount?.(backend.app, backend);
+  options.mount?.(backend.app, backend, { url, clock, config });
   server.on('request', backend.app.callback());
   return {
     url,
