@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 
 const PROD = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', SECRET: 's'.repeat(32), SMTP_URL: 'smtp://mail.example.com:587' };
@@ -19,6 +23,23 @@ describe('configuration', () => {
     assert.match(config.dataFile, /data\/passwordless\.json$/);
   });
 
+  it('issues 5-minute access tokens for PUBLIC_URL, rotates keys weekly, and reads a DKIM key file', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://auth.example.com' });
+    assert.deepEqual([config.accessTokenTtlSeconds, config.accessTokenAudience, config.signingKeyRotationSeconds], [300, 'https://auth.example.com', 604_800]);
+    assert.deepEqual([config.mailRetries, config.templatesDir, config.dkim], [3, null, null]);
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const dir = mkdtempSync(join(tmpdir(), 'passwordless-dkim-'));
+    try {
+      writeFileSync(join(dir, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const dkim = loadConfig({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 'mail2026', DKIM_PRIVATE_KEY_FILE: join(dir, 'dkim.pem') }).dkim;
+      assert.equal(dkim?.domainName, 'example.com');
+      assert.equal(dkim?.keySelector, 'mail2026');
+      assert.match(dkim!.privateKey, /^-----BEGIN PRIVATE KEY-----/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('allows only PUBLIC_URL by default once it is set', () => {
     assert.deepEqual(loadConfig({ PUBLIC_URL: 'https://auth.example.com' }).allowedOrigins, ['https://auth.example.com']);
   });
@@ -36,6 +57,13 @@ describe('configuration', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ SECRET: 'short' }, 'SECRET'],
     [{ METRICS_TOKEN: 'fifteen-chars!!' }, 'METRICS_TOKEN'],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '30' }, 'ACCESS_TOKEN_TTL_SECONDS'],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '7200' }, 'ACCESS_TOKEN_TTL_SECONDS'],
+    [{ SIGNING_KEY_ROTATION_SECONDS: '3600' }, 'SIGNING_KEY_ROTATION_SECONDS'],
+    [{ MAIL_RETRIES: '11' }, 'MAIL_RETRIES'],
+    [{ DKIM_DOMAIN: 'example.com' }, 'DKIM_DOMAIN'],
+    [{ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: '/no/such/key.pem' }, 'DKIM_PRIVATE_KEY_FILE'],
+    [{ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: '/etc/hostname' }, 'DKIM_PRIVATE_KEY_FILE'],
   ] as const) {
     it(`stops on a bad ${variable} with a line naming it`, () => {
       assert.throws(() => loadConfig(env), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${variable}:`) && !error.message.includes('\n'));
