@@ -16,11 +16,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LOCALES, RTL_LOCALES, type Locale } from '../contract.ts';
+import { packagePath } from '../package-files.ts';
 import type { LoginMail, RenderedMail } from './types.ts';
 
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+// From the package root, not from this file: the sources (server/mail/) and the compiled entry
+// (dist/server/mail/, `passwordless-login/server`) sit at different depths (package-files.ts).
+export const DEFAULT_TEMPLATES_DIR = packagePath('templates/');
 
 /** A template directory that cannot be used; the message names the file and what is wrong. */
 export class TemplateError extends Error {
