@@ -30,16 +30,20 @@ export interface AppOptions {
   metrics?: Metrics;
   /** `METRICS_TOKEN`: the bearer token `GET /metrics` requires; null: no /metrics at all. */
   metricsToken?: string | null;
+  /** `GET /dev/mail-preview` (http/mail-preview.ts), outside production only; absent: not served. */
+  mailPreview?: Middleware;
   /** Answers `GET /.well-known/jwks.json` (the access tokens' key set); absent: 404 there. */
   jwks?: Middleware;
 }
 
-export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0, metrics, metricsToken = null, jwks }: AppOptions): Koa {
+export function createApp({ router, logger, widgetScript, widgetLocales = new Map(), trustProxy = 0, metrics, metricsToken = null, jwks, mailPreview }: AppOptions): Koa {
   // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
   // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
   // Timing outermost: it sees the status the client got, error answers included.
   if (metrics) app.use(requestMetrics(metrics));
+  // Outside the security headers: it sets them itself, with a policy of its own for the mail view.
+  if (mailPreview) app.use(mailPreview);
   // Headers outermost, so error answers carry them too.
   app.use(securityHeaders);
   app.use(errorsMiddleware(logger));

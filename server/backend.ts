@@ -13,6 +13,7 @@ import { createAuditLog } from './audit.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
+import { mailPreview } from './http/mail-preview.ts';
 import { createPasswordlessRouter, jwksHandler } from './http/router.ts';
 import { DocumentPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
@@ -93,14 +94,18 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const mailLogger = countingMailLogger(logger, metrics);
   const { sendMail } = options;
   const mailbox = config.smtpUrl || sendMail ? null : createDevMailbox({ now: () => new Date(clock.now()) });
+  // Every mailer retries alike and reads the operator's templates; DKIM is SMTP's (nodemailer signs).
+  const mailOptions = { from: config.mailFrom, logger: mailLogger, retries: config.mailRetries, templatesDir: config.templatesDir ?? undefined };
   // SMTP: rendering and nodemailer run on a worker thread, off the one answering HTTP. The dev
   // mailbox and a host's `sendMail` (a function cannot cross to a worker) stay on this thread.
   const mailer = sendMail
-    ? createMailer({ transport: { send: async (message) => sendMail(message) }, from: config.mailFrom, logger: mailLogger })
+    ? createMailer({ ...mailOptions, transport: { send: async (message) => sendMail(message) } })
     : config.smtpUrl
-      ? await createWorkerMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: mailLogger })
-      : createMailer({ transport: mailbox!, from: config.mailFrom, logger: mailLogger });
+      ? await createWorkerMailer({ ...mailOptions, smtpUrl: config.smtpUrl, dkim: config.dkim ?? undefined })
+      : createMailer({ ...mailOptions, transport: mailbox! });
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
+  // The preview shows the mails this mailer would send; production does not serve it (404).
+  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: Math.ceil(config.codeTtlSeconds / 60) });
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
   const accessTokens = new AccessTokens({
     secret,
@@ -128,7 +133,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const widgetScript = await readOptional(widgetFile);
   const widgetLocales = await readLocaleModules(join(dirname(widgetFile), 'passwordless-login', 'locales'));
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: jwksHandler(accessTokens) });
+  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: jwksHandler(accessTokens), mailPreview: preview });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),

@@ -105,6 +105,8 @@ export interface Metrics {
   rateLimited: Counter<{ scope: 'email' | 'ip' }>;
   /** Mailer log entries (mail/mail-metrics.ts), on the main thread whichever thread sent. */
   mail: Counter<{ outcome: MailOutcome }>;
+  /** Mailer log entries too: a send tried again after a passing failure (MAIL_RETRIES). */
+  mailRetries: Counter;
   /** Login service: a logout that revoked a live session. */
   sessionsRevoked: Counter;
   /** HTTP middleware: route pattern and final status. */
@@ -126,6 +128,7 @@ export function createMetrics(): Metrics {
       { outcome: 'failed' },
       { outcome: 'dropped' },
     ]),
+    mailRetries: registry.counter('passwordless_mail_retries_total', 'Login mail sends tried again after a passing failure (SMTP 4xx, lost connection, timeout).'),
     sessionsRevoked: registry.counter('passwordless_sessions_revoked_total', 'Sessions revoked by a logout.'),
     httpDuration: registry.histogram('passwordless_http_request_duration_seconds', 'HTTP request latency by matched route and status.'),
   };

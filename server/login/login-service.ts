@@ -23,6 +23,7 @@ import type { Clock } from '../clock.ts';
 import { parseEmailAddress, type EmailAddress } from '../email-address.ts';
 import { LoginError, rateLimited } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
 import type { Mailer } from '../mail/types.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Metrics, VerifyMethod } from '../metrics.ts';
@@ -69,10 +70,11 @@ export interface SendLoginTokenEmailInput {
   /** Must be the user's address when given (a user has one). */
   email?: string;
   /**
-   * Accepted for Meteor's signature and ignored: the templates take a fixed, checked set of
-   * values (render.ts), which is what lets them escape every one.
+   * Values for this one mail that an operator's templates show as `{{extra.<key>}}` (HTML-escaped
+   * in .html like every value): at most 20 strings or numbers of at most 500 characters, keys
+   * like `plan` or `team_name` (mail-extra.ts). Anything else is a 400 saying what is wrong.
    */
-  extra?: Record<string, unknown>;
+  extra?: Record<string, string | number>;
   locale?: Locale;
 }
 
@@ -83,6 +85,8 @@ export interface LoginRequest {
   locale: Locale;
   userData?: Record<string, unknown> | undefined;
   clientHash?: string | undefined;
+  /** Checked `extra` values for the mail (sendLoginTokenEmail). */
+  extra?: MailExtra | undefined;
 }
 
 type VerifyOutcome =
@@ -159,7 +163,7 @@ export class LoginService {
     if (outcome.send) {
       this.#o.metrics?.codesRequested.inc();
       const link = buildMagicLink(request.redirectTo ?? this.#o.defaultLanding, token, request.clientHash);
-      this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60) });
+      this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60), ...(request.extra ? { extra: request.extra } : {}) });
     }
     return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
   }
@@ -182,11 +186,18 @@ export class LoginService {
 
   /** Mails an existing user a fresh code and link (Meteor's `sendLoginTokenEmail`), under the usual waits. */
   async sendLoginTokenEmail(input: SendLoginTokenEmailInput): Promise<RequestResponse> {
+    let extra: MailExtra | undefined;
+    try {
+      extra = input.extra === undefined ? undefined : parseMailExtra(input.extra);
+    } catch (error) {
+      throw new LoginError(400, ErrorCode.invalid_request, `Not usable in a mail: ${(error as Error).message}.`);
+    }
     const user = await this.#o.store.findUserById(input.userId);
-    if (user && input.email !== undefined && parseEmailAddress(input.email)?.key !== user.emailKey) {
+    if (!user) throw new LoginError(400, ErrorCode.invalid_request, 'No such user, or not a valid email address.');
+    if (input.email !== undefined && parseEmailAddress(input.email)?.key !== user.emailKey) {
       throw new LoginError(400, ErrorCode.invalid_request, 'That is not this user\'s email address.');
     }
-    return this.requestLoginToken({ userId: input.userId }, { locale: input.locale });
+    return this.requestLogin({ email: { address: user.email, key: user.emailKey }, locale: input.locale ?? 'en', extra });
   }
 
   async findUser(by: { id: string } | { email: string }): Promise<User | null> {

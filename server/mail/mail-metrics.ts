@@ -2,16 +2,19 @@
  * Counts mail outcomes from the mailers' own log entries: each outcome is already logged exactly
  * once, with `event: 'login_mail'` and an `outcome`, on the main thread (the worker mailer forwards
  * its worker's entries), so counting there sees both mailers and every thread without a second
- * channel that could disagree with the log.
+ * channel that could disagree with the log. A retry is its own entry (`outcome: 'retrying'`, not
+ * an outcome of the mail) and counts as a retry.
  */
 import type { LogEntry, Logger } from '../logger.ts';
 import type { MailOutcome, Metrics } from '../metrics.ts';
 
 const OUTCOMES: ReadonlySet<unknown> = new Set<MailOutcome>(['sent', 'failed', 'dropped']);
 
-export function countingMailLogger(logger: Logger, metrics: Pick<Metrics, 'mail'>): Logger {
+export function countingMailLogger(logger: Logger, metrics: Pick<Metrics, 'mail' | 'mailRetries'>): Logger {
   const count = (entry: LogEntry) => {
-    if (entry.event !== 'login_mail' || !OUTCOMES.has(entry.outcome)) return;
+    if (entry.event !== 'login_mail') return;
+    if (entry.outcome === 'retrying') return metrics.mailRetries.inc();
+    if (!OUTCOMES.has(entry.outcome)) return;
     // Entries about several mails at once say how many in `mails`.
     metrics.mail.inc({ outcome: entry.outcome as MailOutcome }, typeof entry.mails === 'number' ? entry.mails : 1);
   };

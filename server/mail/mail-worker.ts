@@ -3,7 +3,9 @@
  * the SMTP transport, so rendering the mail and nodemailer's MIME building and socket writes run
  * beside the HTTP thread instead of on it.
  *
- * Messages, main → worker: `{ type: 'mails', mails: LoginMail[] }` and `{ type: 'close' }`.
+ * Messages, main → worker: `{ type: 'mails', mails: LoginMail[] }`, `{ type: 'idle' }` (someone
+ * waits for the mail so far: no more sitting out retry delays until it has settled, mailer.ts) and
+ * `{ type: 'close' }`.
  * Worker → main: `{ type: 'ready' }` once the templates were read and the transport made;
  * `{ type: 'report', logs: [level, entry][], settled: number }` for what the mailer logged (the
  * entries it logs anyway, already scrubbed of the code, link and address) and how many mails
@@ -16,7 +18,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogEntry, Logger } from '../logger.ts';
+import type { DkimConfig } from '../config.ts';
 import { createMailer } from './mailer.ts';
+import type { Backoff } from './retry-policy.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
 import type { LoginMail } from './types.ts';
 
@@ -26,6 +30,9 @@ export interface MailWorkerData {
   templatesDir?: string;
   maxConnections?: number;
   maxInFlight: number;
+  retries?: number;
+  backoff?: Backoff;
+  dkim?: DkimConfig;
 }
 
 export type LogLevel = keyof Logger;
@@ -35,7 +42,7 @@ export type WorkerToMain =
   | { type: 'report'; logs: [LogLevel, LogEntry][]; settled: number }
   | { type: 'closed' };
 
-export type MainToWorker = { type: 'mails'; mails: LoginMail[] } | { type: 'close' };
+export type MainToWorker = { type: 'mails'; mails: LoginMail[] } | { type: 'idle' } | { type: 'close' };
 
 if (!parentPort) throw new Error('mail-worker.ts runs as a worker thread (see worker-mailer.ts)');
 const port = parentPort;
@@ -70,10 +77,12 @@ let head = 0;
 let inFlight = 0;
 
 const mailer = createMailer({
-  transport: createSmtpTransport(data.smtpUrl, { maxConnections: data.maxConnections }),
+  transport: createSmtpTransport(data.smtpUrl, { maxConnections: data.maxConnections, dkim: data.dkim }),
   from: data.from,
   logger,
   templatesDir: data.templatesDir,
+  retries: data.retries,
+  backoff: data.backoff,
   onSettled() {
     inFlight -= 1;
     settled += 1;
@@ -104,6 +113,10 @@ port.on('message', (message: MainToWorker) => {
   if (message.type === 'mails') {
     for (const mail of message.mails) queue.push(mail);
     pump();
+  } else if (message.type === 'idle') {
+    // The mailer stays hurried until it has nothing pending; pump() refills it as mails settle,
+    // so that covers the mails still queued here too.
+    void mailer.idle();
   } else if (message.type === 'close') {
     void (async () => {
       if (inFlight > 0 || head < queue.length) await new Promise<void>((resolve) => drained.push(resolve));

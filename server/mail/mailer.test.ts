@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -165,11 +165,12 @@ describe('createMailer', () => {
   });
 
   it('fails at creation, not at the first login, when the templates cannot be loaded', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'pl-no-templates-'));
+    const dir = mkdtempSync(join(tmpdir(), 'pl-broken-templates-'));
     try {
-      assert.throws(() => createMailer({ transport: heldTransport().transport, from, templatesDir: empty }), TemplateError);
+      writeFileSync(join(dir, 'login.en.txt'), 'no code here: {{link}}');
+      assert.throws(() => createMailer({ transport: heldTransport().transport, from, templatesDir: dir }), TemplateError);
     } finally {
-      rmSync(empty, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

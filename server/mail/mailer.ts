@@ -9,13 +9,23 @@
  * are also scrubbed out of error messages (an SMTP server's "550 <alice@example.com> unknown"
  * would otherwise write the address into the log).
  *
- * Every outcome entry carries `outcome: 'sent' | 'failed' | 'dropped'`: the metrics count those
- * (mail-metrics.ts).
+ * A send that fails for a passing reason (the transport's `isTransient`: an SMTP 4xx, a lost
+ * connection, a timeout) is tried again up to `retries` times with backoff (retry-policy.ts); the
+ * mail is rendered once, and only the send is repeated. Each retry is a `warn` entry with
+ * `outcome: 'retrying'`; the final failure is one `error` entry with the number of `attempts` and
+ * the `reason` it was given up: `permanent` (a 5xx, or a mail that could not be rendered),
+ * `retries_exhausted`, `code_expired` (the next try would come after the code it carries has
+ * expired) or `shutdown` (idle() or close() is waiting: a mail in backoff gets one more try at once
+ * and no more, so a shutdown never sits out a backoff).
+ *
+ * Every outcome entry carries `outcome: 'sent' | 'failed' | 'dropped'`: the metrics count those,
+ * and the retries (mail-metrics.ts).
  */
 import { createJsonLogger, type Logger } from '../logger.ts';
 import { LINK_TOKEN_PARAM } from '../contract.ts';
 import { mailTemplates, renderLoginMail } from './render.ts';
-import type { LoginMail, Mailer, MailTransport, RenderedMail } from './types.ts';
+import { DEFAULT_BACKOFF, retryDelayMs, waitOrWake, type Backoff } from './retry-policy.ts';
+import type { LoginMail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';
 
 export interface MailerOptions {
   transport: MailTransport;
@@ -24,9 +34,10 @@ export interface MailerOptions {
   /** Default: JSON lines on stderr (`createJsonLogger`). */
   logger?: Logger;
   /**
-   * Where the default renderer reads its templates: an operator's own copy of `templates/`, for
-   * their wording and branding. Default `templates/`. The files are read and checked when the
-   * mailer is created, so a broken template stops the start instead of failing the first login.
+   * `TEMPLATES_DIR`: an operator's files for their wording and branding, each replacing its
+   * built-in twin in `templates/` (template-files.ts). Default: the built-ins alone. The files are
+   * read and checked when the mailer is created, so a broken template stops the start instead of
+   * failing the first login.
    */
   templatesDir?: string;
   /** Replaces `renderLoginMail` (and `templatesDir`) altogether. */
@@ -36,7 +47,21 @@ export interface MailerOptions {
    * mail worker counts with it, to bound its queue and to tell the main thread what has settled.
    */
   onSettled?: () => void;
+  /** Further tries of a send that failed for a passing reason (`MAIL_RETRIES`). Default 0: one try. */
+  retries?: number;
+  /** Default 1 s, then ×4, capped at 60 s (retry-policy.ts). */
+  backoff?: Backoff;
+  /** Waits before a retry; must return early when `signal` aborts. Default: a timer. Tests inject their own. */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The jitter's source, in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Milliseconds since the epoch, for `ms` in the log and the code's expiry. Default Date.now. */
+  now?: () => number;
 }
+
+export type GiveUpReason = 'permanent' | 'retries_exhausted' | 'code_expired' | 'shutdown';
+
+type Delivery = { sent: true; attempts: number } | { sent: false; attempts: number; reason: GiveUpReason; error: unknown };
 
 /**
  * One address, no list: the server validates emails before this, but a comma or angle bracket
@@ -76,8 +101,18 @@ export function createMailer(options: MailerOptions): Mailer {
   const { templatesDir } = options;
   if (!options.render) mailTemplates(templatesDir);
   const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail, { templatesDir }));
+  const retries = options.retries ?? 0;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const wait = options.wait ?? waitOrWake;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const isTransient = (error: unknown) => transport.isTransient?.(error) ?? true;
   const pending = new Set<Promise<void>>();
   let closed = false;
+  /** Callers of idle() or close() waiting now: while there are any, no mail waits for a retry. */
+  let hurrying = 0;
+  /** Aborted to wake every mail waiting for a retry. */
+  let wake = new AbortController();
   const settled = () => {
     try {
       options.onSettled?.();
@@ -85,12 +120,6 @@ export function createMailer(options: MailerOptions): Mailer {
       // A counting hook that throws must not become an unhandled rejection either.
     }
   };
-
-  async function deliver(mail: LoginMail): Promise<void> {
-    if (typeof mail.to !== 'string' || !SINGLE_ADDRESS.test(mail.to)) throw new TypeError('recipient is not a single plain address');
-    const rendered = await render(mail);
-    await transport.send({ ...rendered, to: mail.to, from });
-  }
 
   /** Neither a throwing logger nor a strange error may turn into an unhandled rejection. */
   function safeLog(level: keyof Logger, fields: () => Record<string, unknown>, msg: string): void {
@@ -101,9 +130,49 @@ export function createMailer(options: MailerOptions): Mailer {
     }
   }
 
+  function giveUpReason(error: unknown, attempt: number, retryAt: number, expiresAt: number): GiveUpReason | null {
+    if (!isTransient(error)) return 'permanent';
+    if (attempt > retries) return 'retries_exhausted';
+    if (hurrying > 0) return 'shutdown';
+    // A mail whose code has expired signs nobody in; it would only confuse.
+    if (retryAt >= expiresAt) return 'code_expired';
+    return null;
+  }
+
+  async function deliver(mail: LoginMail, fields: Record<string, unknown>, started: number): Promise<Delivery> {
+    let message: OutgoingMail;
+    try {
+      if (typeof mail.to !== 'string' || !SINGLE_ADDRESS.test(mail.to)) throw new TypeError('recipient is not a single plain address');
+      message = { ...(await render(mail)), to: mail.to, from };
+    } catch (error) {
+      return { sent: false, attempts: 0, reason: 'permanent', error };
+    }
+    const expiresAt = started + mail.expiresInMinutes * 60_000;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await transport.send(message);
+        return { sent: true, attempts: attempt };
+      } catch (error) {
+        const delayMs = retryDelayMs(attempt, backoff, random);
+        const reason = giveUpReason(error, attempt, now() + delayMs, expiresAt);
+        if (reason) return { sent: false, attempts: attempt, reason, error };
+        safeLog('warn', () => ({ ...fields, outcome: 'retrying', attempt, delayMs, ...failure(error, mail) }), 'login mail retry');
+        // Woken early by idle() or close(), the mail still gets this one more try, and no other.
+        await wait(delayMs, wake.signal);
+      }
+    }
+  }
+
   async function idle(): Promise<void> {
-    // Loop: a send dispatched while we wait belongs to "so far" by the time we return.
-    while (pending.size > 0) await Promise.all(pending);
+    hurrying += 1;
+    wake.abort();
+    try {
+      // Loop: a send dispatched while we wait belongs to "so far" by the time we return.
+      while (pending.size > 0) await Promise.all(pending);
+    } finally {
+      hurrying -= 1;
+      if (hurrying === 0) wake = new AbortController();
+    }
   }
 
   return {
@@ -116,15 +185,18 @@ export function createMailer(options: MailerOptions): Mailer {
         settled();
         return;
       }
-      const started = Date.now();
+      const started = now();
       // setImmediate: start rendering only after the caller's current I/O turn, so not even the
       // template work happens before the HTTP answer is on its way.
       const sending = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => deliver(mail))
+        .then(() => deliver(mail, fields, started))
         .then(
-          () => safeLog('info', () => ({ ...fields, outcome: 'sent', ms: Date.now() - started }), 'login mail sent'),
-          (error: unknown) =>
-            safeLog('error', () => ({ ...fields, outcome: 'failed', ms: Date.now() - started, ...failure(error, mail) }), 'login mail failed'),
+          (delivery) => {
+            const ms = now() - started;
+            if (delivery.sent) safeLog('info', () => ({ ...fields, outcome: 'sent', ms, attempts: delivery.attempts }), 'login mail sent');
+            else safeLog('error', () => ({ ...fields, outcome: 'failed', ms, attempts: delivery.attempts, reason: delivery.reason, ...failure(delivery.error, mail) }), 'login mail failed');
+          },
+          (error: unknown) => safeLog('error', () => ({ ...fields, outcome: 'failed', ms: now() - started, reason: 'permanent', ...failure(error, mail) }), 'login mail failed'),
         );
       pending.add(sending);
       void sending.finally(() => {

@@ -1,33 +1,28 @@
 /**
- * Renders the login email from `templates/`: a shared layout (`layout.html`, `layout.txt`), a
- * body per locale (`login.<locale>.html`, `login.<locale>.txt`) and a subject per locale
- * (`subjects.json`). The layout gets the locale as `{{lang}}` and its direction as `{{dir}}` (`rtl`
+ * Renders the login email from `templates/` (or an operator's directory over it, template-files.ts):
+ * a shared layout (`layout.html`, `layout.txt`), a body per locale (`login.<locale>.html`,
+ * `login.<locale>.txt`) and a subject per locale (`subjects.json`). The layout gets the locale as `{{lang}}` and its direction as `{{dir}}` (`rtl`
  * for the locales in `RTL_LOCALES`, else `ltr`), so an Arabic mail reads right to left.
  *
  * Placeholders are `{{name}}`; there is no way to insert a value unescaped, so a template cannot
  * forget to escape. In `.html` files every value is HTML-escaped (quotes too, so a value is safe in
  * a quoted attribute as well as in text); in `.txt` files and the subject values go in as they are,
  * which is safe because each one is checked here first: the code is digits, the link is an http(s)
- * URL without whitespace or control characters, the minutes are a positive integer.
+ * URL without whitespace or control characters, the minutes are a positive integer, and the host's
+ * `{{extra.<key>}}` values are short and free of control characters (mail-extra.ts). An extra a
+ * mail does not carry renders empty: a host that stops sending one must not stop every login.
  *
  * The files are read and checked once per directory, on first use (or at start, through
  * `loadMailTemplates`): a missing file, a missing `{{code}}` or `{{link}}`, or an unknown
  * placeholder is a `TemplateError` naming the file, never a blank or half-filled mail.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOCALES, RTL_LOCALES, type Locale } from '../contract.ts';
-import { packagePath } from '../package-files.ts';
+import { parseMailExtra } from './mail-extra.ts';
+import { DEFAULT_TEMPLATES_DIR, templateFiles, TemplateError } from './template-files.ts';
 import type { LoginMail, RenderedMail } from './types.ts';
 
-// From the package root, not from this file: the sources (server/mail/) and the compiled entry
-// (dist/server/mail/, `passwordless-login/server`) sit at different depths (package-files.ts).
-export const DEFAULT_TEMPLATES_DIR = packagePath('templates/');
-
-/** A template directory that cannot be used; the message names the file and what is wrong. */
-export class TemplateError extends Error {
-  override name = 'TemplateError';
-}
+export { DEFAULT_TEMPLATES_DIR, TemplateError } from './template-files.ts';
 
 /** One locale's parsed templates. */
 export interface LocaleTemplates {
@@ -42,6 +37,8 @@ export interface MailTemplates {
   layoutHtml: Template;
   layoutText: Template;
   locales: ReadonlyMap<string, LocaleTemplates>;
+  /** The files taken from the override directory rather than `templates/` (the preview lists them). */
+  overridden: readonly string[];
 }
 
 type Escape = (value: string) => string;
@@ -58,7 +55,9 @@ const LOGIN_NAMES = ['code', 'link', 'email', 'duration'] as const;
 /** The layout gets the rendered body (already escaped, so inserted as is), the subject, `lang` and `dir`. */
 const LAYOUT_NAMES = ['content', 'subject', 'lang', 'dir'] as const;
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+/** `{{extra.plan}}`: the host's values for one mail, allowed in every template. */
+const EXTRA_PREFIX = 'extra.';
+const PLACEHOLDER = /\{\{\s*((?:extra\.)?[A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
 export function escapeHtml(value: string): string {
   return value
@@ -83,8 +82,8 @@ function parseTemplate(
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
     const name = match[1]!;
-    if (!allowed.includes(name)) {
-      throw new TemplateError(`${file}: unknown placeholder {{${name}}} (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(name) && !name.startsWith(EXTRA_PREFIX)) {
+      throw new TemplateError(`${file}: unknown placeholder {{${name}}} (allowed: ${allowed.join(', ')}, extra.<key>)`);
     }
     // An unquoted attribute value (`href={{link}}`) could be broken out of with a space even after
     // HTML escaping; quoted ones cannot, because the escape covers both quote characters.
@@ -110,61 +109,30 @@ function parseTemplate(
 function fill(template: Template, values: Readonly<Record<string, string>>, raw: ReadonlySet<string> = new Set()): string {
   let out = template.parts[0]!;
   template.names.forEach((name, i) => {
-    const value = values[name];
+    const value = values[name] ?? (name.startsWith(EXTRA_PREFIX) ? '' : undefined);
     if (value === undefined) throw new TemplateError(`no value for {{${name}}}`);
     out += (raw.has(name) ? value : template.escape(value)) + template.parts[i + 1]!;
   });
   return out;
 }
 
-function readTemplateFile(dir: string, file: string): string {
-  try {
-    return readFileSync(join(dir, file), 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (error as Error).message;
-    throw new TemplateError(`mail template ${join(dir, file)}: ${reason}`);
-  }
-}
-
-function readSubjects(dir: string): Record<string, unknown> {
-  const file = join(dir, 'subjects.json');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readTemplateFile(dir, 'subjects.json'));
-  } catch (error) {
-    if (error instanceof TemplateError) throw error;
-    throw new TemplateError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TemplateError(`${file}: must be an object of locale → subject`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
 /**
  * Reads and checks every template for every locale in `locales` (by default all of `LOCALES`, so
- * a locale added to the contract without its files fails here). Throws `TemplateError`.
+ * a locale added to the contract without its files fails here), each file from `templatesDir`
+ * when it has it and from `templates/` otherwise. Throws `TemplateError`.
  */
-export function loadMailTemplates(
-  templatesDir: string = DEFAULT_TEMPLATES_DIR,
-  locales: readonly string[] = LOCALES,
-): MailTemplates {
-  const load = (file: string, allowed: readonly string[], required: readonly string[]) =>
-    parseTemplate(
-      readTemplateFile(templatesDir, file),
-      join(templatesDir, file),
-      file.endsWith('.html') ? escapeHtml : asIs,
-      allowed,
-      required,
-    );
-  const subjects = readSubjects(templatesDir);
+export function loadMailTemplates(templatesDir?: string, locales: readonly string[] = LOCALES): MailTemplates {
+  const files = templateFiles(templatesDir, locales);
+  const load = (name: string, allowed: readonly string[], required: readonly string[]) => {
+    const { text, file } = files.read(name);
+    return parseTemplate(text, file, name.endsWith('.html') ? escapeHtml : asIs, allowed, required);
+  };
   const byLocale = new Map<string, LocaleTemplates>();
   for (const locale of locales) {
-    const subject = subjects[locale];
-    const subjectFile = `${join(templatesDir, 'subjects.json')} ["${locale}"]`;
-    if (typeof subject !== 'string') throw new TemplateError(`${subjectFile}: subject is missing`);
+    const subject = files.subject(locale);
+    if (!subject) throw new TemplateError(`${join(DEFAULT_TEMPLATES_DIR, 'subjects.json')} ["${locale}"]: subject is missing`);
     byLocale.set(locale, {
-      subject: parseTemplate(subject, subjectFile, asIs, LOGIN_NAMES, ['code']),
+      subject: parseTemplate(subject.text, subject.file, asIs, LOGIN_NAMES, ['code']),
       html: load(`login.${locale}.html`, LOGIN_NAMES, ['code', 'link']),
       text: load(`login.${locale}.txt`, LOGIN_NAMES, ['code', 'link']),
       duration: new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' }),
@@ -174,6 +142,7 @@ export function loadMailTemplates(
     layoutHtml: load('layout.html', LAYOUT_NAMES, ['content']),
     layoutText: load('layout.txt', LAYOUT_NAMES, ['content']),
     locales: byLocale,
+    overridden: files.overridden,
   };
 }
 
@@ -223,6 +192,7 @@ function checkMail(mail: LoginMail): void {
   if (WHITESPACE_OR_CONTROL.test(mail.to) || !mail.to.includes('@')) {
     throw new TypeError('mail recipient is not a single address');
   }
+  if (mail.extra !== undefined) parseMailExtra(mail.extra);
 }
 
 /**
@@ -231,18 +201,24 @@ function checkMail(mail: LoginMail): void {
  * directory or a locale without templates. Error messages never contain the code or the link.
  */
 export function renderLoginMail(mail: LoginMail, options: { templatesDir?: string } = {}): RenderedMail {
-  const templates = mailTemplates(options.templatesDir);
+  return renderWithTemplates(mailTemplates(options.templatesDir), mail);
+}
+
+/** `renderLoginMail` with templates already loaded: the preview page loads them fresh on each view. */
+export function renderWithTemplates(templates: MailTemplates, mail: LoginMail): RenderedMail {
   const forLocale = templates.locales.get(mail.locale);
   if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
   checkMail(mail);
+  const extras = Object.fromEntries(Object.entries(mail.extra ?? {}).map(([key, value]) => [EXTRA_PREFIX + key, value]));
   const values = {
+    ...extras,
     code: mail.code,
     link: mail.link,
     email: mail.to,
     duration: forLocale.duration.format(mail.expiresInMinutes),
   };
   const subject = fill(forLocale.subject, values);
-  const layoutValues = { subject, lang: mail.locale, dir: textDirection(mail.locale) };
+  const layoutValues = { ...extras, subject, lang: mail.locale, dir: textDirection(mail.locale) };
   const raw = new Set(['content']);
   return {
     subject,

@@ -1,13 +1,35 @@
 /**
- * The SMTP `MailTransport`: nodemailer with a small connection pool.
+ * The SMTP `MailTransport`: nodemailer with a small connection pool, and DKIM signing when
+ * configured (`DKIM_*`: nodemailer signs each message with the domain's key, so receivers that
+ * check DKIM and DMARC can tell the mail really comes from that domain).
  *
  * The pool (8 connections) reuses connections across mails and bounds how many a burst of
  * requests opens against the SMTP server; the rest wait in nodemailer's queue. Every wait is
  * bounded (10 s to connect, for the greeting and for DNS, 30 s of socket silence), so a dead
  * or stalling server turns into a logged failure instead of a send that never settles.
+ *
+ * Retries are the mailer's (MAIL_RETRIES, logged and counted), so the pool's own silent requeue of
+ * a message whose connection closed mid-send is off; `isTransient` tells the mailer which failures
+ * are worth another try.
  */
 import { createTransport } from 'nodemailer';
+import type { DkimConfig } from '../config.ts';
 import type { MailTransport, OutgoingMail } from './types.ts';
+
+/** nodemailer's codes for a connection that failed or was lost, rather than a message refused. */
+const CONNECTION_FAILURES: ReadonlySet<unknown> = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);
+
+/**
+ * RFC 5321: a 4yz reply is a transient failure ("try again later": 421 busy, 451 local error, 452
+ * storage, greylisting), a 5yz reply a permanent one (550 no such mailbox) that the same message
+ * would get again. Without a reply, a connection that failed or dropped is worth another try; a
+ * failure of our own (a bad message, TLS or login misconfigured) is not.
+ */
+export function isTransientSmtpError(error: unknown): boolean {
+  const { responseCode, code } = (error ?? {}) as { responseCode?: unknown; code?: unknown };
+  if (typeof responseCode === 'number') return responseCode >= 400 && responseCode < 500;
+  return CONNECTION_FAILURES.has(code);
+}
 
 export interface SmtpTransportOptions {
   /** Milliseconds to wait for the TCP (or TLS) connection and for the server's greeting. Default 10 000. */
@@ -21,6 +43,8 @@ export interface SmtpTransportOptions {
    * messages is the limit).
    */
   maxConnections?: number;
+  /** Signs every message (nodemailer's `dkim`); absent: unsigned. */
+  dkim?: DkimConfig;
 }
 
 /**
@@ -48,6 +72,8 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpTransportOptio
     greetingTimeout: connectTimeout,
     dnsTimeout: connectTimeout,
     socketTimeout: options.socketTimeoutMs ?? 30_000,
+    maxRequeues: 0,
+    ...(options.dkim ? { dkim: { domainName: options.dkim.domainName, keySelector: options.dkim.keySelector, privateKey: options.dkim.privateKey } } : {}),
   });
 
   return {
@@ -60,6 +86,7 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpTransportOptio
         html: message.html,
       });
     },
+    isTransient: isTransientSmtpError,
     async close(): Promise<void> {
       transporter.close();
     },

@@ -1,4 +1,5 @@
 import type { Locale } from '../contract.ts';
+import type { MailExtra } from './mail-extra.ts';
 
 /** What the login service asks the mailer to send: one message carrying both the code and the link. */
 export interface LoginMail {
@@ -10,6 +11,8 @@ export interface LoginMail {
   link: string;
   /** Lifetime of the code and link, in whole minutes, for the sentence "valid for N minutes". */
   expiresInMinutes: number;
+  /** The host's values for `{{extra.<key>}}` (`sendLoginTokenEmail({ extra })`), already checked. */
+  extra?: MailExtra;
 }
 
 /** A rendered email, ready for a transport. */
@@ -28,6 +31,11 @@ export interface OutgoingMail extends RenderedMail {
 /** Where rendered mail goes: SMTP through nodemailer, or the in-memory dev mailbox. */
 export interface MailTransport {
   send(message: OutgoingMail): Promise<void>;
+  /**
+   * Whether trying `error`'s send again later may succeed (SMTP: a 4xx reply or a lost connection,
+   * not a 5xx refusal). Absent: every failure may pass, so every one is retried.
+   */
+  isTransient?(error: unknown): boolean;
   close?(): Promise<void>;
 }
 
@@ -38,7 +46,11 @@ export interface MailTransport {
  */
 export interface Mailer {
   dispatch(mail: LoginMail): void;
-  /** Resolves when every message dispatched so far has been sent or has failed (tests, shutdown). */
+  /**
+   * Resolves when every message dispatched so far has been sent or has failed (tests, shutdown).
+   * It does not sit out retry delays: a mail waiting to be tried again is tried once more at once,
+   * and while anyone waits here a failure is final.
+   */
   idle(): Promise<void>;
   close(): Promise<void>;
 }

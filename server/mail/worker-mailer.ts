@@ -7,8 +7,8 @@
  * The `Mailer` contract holds: `dispatch` returns at once and never throws (a known and an unknown
  * email answer alike whatever happens to the mail), outcomes are logged through `logger` on this
  * thread with the same scrubbed entries as `createMailer` writes, `idle()` resolves once every mail
- * dispatched so far has been sent, has failed or was dropped, and `close()` drains, then ends the
- * worker.
+ * dispatched so far has been sent, has failed or was dropped (telling the worker not to sit out
+ * retry delays meanwhile), and `close()` drains, then ends the worker.
  *
  * The queue is bounded: with `maxQueued` mails dispatched and not yet settled (an SMTP server
  * slower than the requests, or down), further mails are dropped and logged as errors — the HTTP
@@ -19,10 +19,12 @@
  * worker is started through a small bootstrap that registers tsx in the worker, then imports it.
  */
 import { Worker } from 'node:worker_threads';
+import type { DkimConfig } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
 import type { MailWorkerData, MainToWorker, WorkerToMain } from './mail-worker.ts';
 import { recipientDomain } from './mailer.ts';
 import { mailTemplates } from './render.ts';
+import type { Backoff } from './retry-policy.ts';
 import type { LoginMail, Mailer } from './types.ts';
 
 export interface WorkerMailerOptions {
@@ -32,6 +34,7 @@ export interface WorkerMailerOptions {
   from: string;
   /** Default: JSON lines on stderr. */
   logger?: Logger;
+  /** `TEMPLATES_DIR` (see createMailer); checked here and read again by the worker. */
   templatesDir?: string;
   /** Mails dispatched and not yet settled beyond which new ones are dropped (and logged). Default 10 000. */
   maxQueued?: number;
@@ -39,6 +42,12 @@ export interface WorkerMailerOptions {
   maxInFlight?: number;
   /** SMTP connections in the pool (createSmtpTransport's default when absent). */
   maxConnections?: number;
+  /** Further tries of a send that failed for a passing reason (`MAIL_RETRIES`). Default 0. */
+  retries?: number;
+  /** Retry delays (retry-policy.ts); plain numbers, since a function cannot cross to the worker. */
+  backoff?: Backoff;
+  /** DKIM-sign every message (`DKIM_*`). */
+  dkim?: DkimConfig;
 }
 
 export const DEFAULT_MAX_QUEUED = 10_000;
@@ -71,6 +80,9 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
     from: options.from,
     ...(options.templatesDir !== undefined ? { templatesDir: options.templatesDir } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+    ...(options.dkim !== undefined ? { dkim: options.dkim } : {}),
     maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
   };
 
@@ -205,7 +217,14 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
   async function idle(): Promise<void> {
     if (batch.length > 0) flush();
     if (settled === dispatched) return;
-    await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    const waiting = new Promise<void>((resolve) => idleWaiters.push(resolve));
+    // Mails waiting in the worker for a retry are tried at once, so this wait is never a backoff's.
+    try {
+      worker?.postMessage({ type: 'idle' } satisfies MainToWorker);
+    } catch {
+      // A worker that cannot be reached is ending: its exit settles what it held.
+    }
+    await waiting;
   }
 
   return {

@@ -1,0 +1,118 @@
+/**
+ * Where each mail template file comes from: an operator's directory (`TEMPLATES_DIR`) replaces
+ * the built-in `templates/` file by file, and every file it does not have is the built-in one, so
+ * changing the English wording takes one file, not a copy of all 27 that goes stale on upgrade.
+ * `subjects.json` is merged the same way, locale by locale.
+ *
+ * The directory is checked whole: it must exist, and every file in it must be one the mailer
+ * reads (dot files aside). A misspelt `login.EN.html` or `subject.json` would otherwise be ignored
+ * without a word, and the operator would wonder why their wording never shows.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packagePath } from '../package-files.ts';
+
+// From the package root, not from this file: the sources (server/mail/) and the compiled entry
+// (dist/server/mail/, `passwordless-login/server`) sit at different depths (package-files.ts).
+export const DEFAULT_TEMPLATES_DIR = packagePath('templates/');
+
+/** A template directory that cannot be used; the message names the file and what is wrong. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
+/** A template's text and the file it came from (error messages and the preview name it). */
+export interface TemplateSource {
+  text: string;
+  file: string;
+}
+
+export interface TemplateFiles {
+  /** `layout.html`, `login.en.txt`…: from the override directory when it has the file. */
+  read(name: string): TemplateSource;
+  /** The locale's subject, or null when neither `subjects.json` has one. */
+  subject(locale: string): TemplateSource | null;
+  /** The file names taken from the override directory. */
+  overridden: readonly string[];
+}
+
+function readTemplateFile(dir: string, name: string): string {
+  try {
+    return readFileSync(join(dir, name), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (error as Error).message;
+    throw new TemplateError(`mail template ${join(dir, name)}: ${reason}`);
+  }
+}
+
+function readSubjects(dir: string, locales: readonly string[], requireAll: boolean): Map<string, unknown> {
+  const file = join(dir, 'subjects.json');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readTemplateFile(dir, 'subjects.json'));
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TemplateError(`${file}: must be an object of locale → subject`);
+  }
+  const subjects = new Map(Object.entries(parsed));
+  // An override names only the locales it changes; a key that is no locale is a typo.
+  const unknown = requireAll ? undefined : [...subjects.keys()].find((locale) => !locales.includes(locale));
+  if (unknown !== undefined) throw new TemplateError(`${file}: "${unknown.slice(0, 20)}" is not a locale (${locales.join(', ')})`);
+  return subjects;
+}
+
+/** The names of the override directory's files; throws for a missing directory or a stray file. */
+function overrideFileNames(dir: string, expected: ReadonlySet<string>): Set<string> {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new TemplateError(`templates directory ${dir}: not a directory`);
+    names = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
+    throw new TemplateError(`templates directory ${dir}: ${reason}`);
+  }
+  const found = new Set<string>();
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    if (!expected.has(name)) {
+      throw new TemplateError(`${join(dir, name)}: not a mail template (expected layout.html, layout.txt, subjects.json, login.<locale>.html or login.<locale>.txt)`);
+    }
+    found.add(name);
+  }
+  return found;
+}
+
+/**
+ * The files for `locales`, read from `overrideDir` where it has them and from `templates/`
+ * otherwise (`overrideDir` undefined, or `templates/` itself: the built-ins alone). Throws
+ * `TemplateError`; files are read when asked for, `subjects.json` at once.
+ */
+export function templateFiles(overrideDir: string | undefined, locales: readonly string[]): TemplateFiles {
+  const builtIn = resolve(DEFAULT_TEMPLATES_DIR);
+  const dir = overrideDir === undefined || resolve(overrideDir) === builtIn ? null : resolve(overrideDir);
+  const expected = new Set(['layout.html', 'layout.txt', 'subjects.json', ...locales.flatMap((l) => [`login.${l}.html`, `login.${l}.txt`])]);
+  const present = dir === null ? new Set<string>() : overrideFileNames(dir, expected);
+  const builtInSubjects = readSubjects(builtIn, locales, true);
+  const overrideSubjects = dir !== null && present.has('subjects.json') ? readSubjects(dir, locales, false) : new Map<string, unknown>();
+  const subject = (from: string, subjects: Map<string, unknown>, locale: string): TemplateSource => {
+    const file = `${join(from, 'subjects.json')} ["${locale}"]`;
+    const text = subjects.get(locale);
+    if (typeof text !== 'string') throw new TemplateError(`${file}: subject is not a string`);
+    return { text, file };
+  };
+  return {
+    read(name) {
+      const from = dir !== null && present.has(name) ? dir : builtIn;
+      return { text: readTemplateFile(from, name), file: join(from, name) };
+    },
+    subject(locale) {
+      if (overrideSubjects.has(locale)) return subject(dir!, overrideSubjects, locale);
+      return builtInSubjects.has(locale) ? subject(builtIn, builtInSubjects, locale) : null;
+    },
+    overridden: [...present].sort(),
+  };
+}
