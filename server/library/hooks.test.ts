@@ -121,7 +121,7 @@ describe('createPasswordless hooks and calls', () => {
     clock.advance(61_000);
     await assert.rejects(pl.service.sendLoginTokenEmail({ userId: user.id, email: 'other@example.com' }), { status: 400 });
     await assert.rejects(pl.service.sendLoginTokenEmail({ userId: 'nobody' }), { status: 400 });
-    await pl.service.sendLoginTokenEmail({ userId: user.id, email: 'fay@example.com', extra: { ignored: true } });
+    await pl.service.sendLoginTokenEmail({ userId: user.id, email: 'fay@example.com', extra: { plan: 'pro' } });
     await pl.service.idle();
     assert.equal(mails.length, 2);
     assert.equal(mails[1]!.to, 'fay@example.com');
