@@ -129,7 +129,7 @@ export function createMetrics(): Metrics {
       { outcome: 'dropped' },
     ]),
     mailRetries: registry.counter('passwordless_mail_retries_total', 'Login mail sends tried again after a passing failure (SMTP 4xx, lost connection, timeout).'),
-    sessionsRevoked: registry.counter('passwordless_sessions_revoked_total', 'Sessions revoked by a logout.'),
+    sessionsRevoked: registry.counter('passwordless_sessions_revoked_total', 'Sessions revoked: by a logout, revokeSession or revokeUserSessions.'),
     httpDuration: registry.histogram('passwordless_http_request_duration_seconds', 'HTTP request latency by matched route and status.'),
   };
 }

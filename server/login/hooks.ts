@@ -24,7 +24,7 @@ export interface LoginHooks {
   onUserCreated?(user: User): void | Promise<void>;
   /** After every successful login (the new user's first one too), before the answer. */
   onLogin?(event: { user: User; method: VerifyMethod }): void | Promise<void>;
-  /** After a session was revoked (logout or `revokeSession`). */
+  /** After a session was revoked (logout or `revokeSession`), and once per `revokeUserSessions` that ended any. */
   onLogout?(event: { userId: string }): void | Promise<void>;
 }
 
