@@ -49,6 +49,10 @@ describe('logs of a whole flow', () => {
     assert.equal(byLink.status, 200);
     linkUserId = byLink.body.user.id;
     secrets.push(byLink.body.session.token);
+    // An access token exchanged for that session.
+    const access = await postJson(api('/token'), {}, { Authorization: `Bearer ${byLink.body.session.token}` });
+    assert.equal(access.status, 200);
+    secrets.push(access.body.accessToken);
     await server.backend.mailer.idle();
 
     // A mail failure: the same logger, SMTP on a port nobody listens on.
@@ -70,9 +74,9 @@ describe('logs of a whole flow', () => {
     assert.equal(entries.filter((e) => e.msg === 'login mail failed').length, 1);
   });
 
-  it('holds no code, link, link token or session token', () => {
+  it('holds no code, link, link token, session token or access token', () => {
     const serialized = JSON.stringify(entries);
-    assert.equal(secrets.length, 8);
+    assert.equal(secrets.length, 9);
     for (const secret of secrets) assert.ok(!serialized.includes(secret), `a log entry holds a secret: ${secret}`);
   });
 
