@@ -6,11 +6,12 @@
  * - its sources under tsx (`npm start`, the tests): `server/package-files.ts`, root one level up;
  * - the compiled package entry (`passwordless-login/server`, tsconfig.server.json):
  *   `dist/server/package-files.js`, root two levels up.
- * A `.ts` URL means the sources, as in worker-mailer.ts, which picks its worker file the same way.
+ * A `.ts` path means the sources, as in worker-mailer.ts, which picks its worker file the same way.
  */
 import { fileURLToPath } from 'node:url';
 
-const PACKAGE_ROOT = new URL(import.meta.url.endsWith('.ts') ? '../' : '../../', import.meta.url);
+// The pathname, not the whole URL: tsx's `tsImport` (the widget tests' backend) adds a query.
+const PACKAGE_ROOT = new URL(new URL(import.meta.url).pathname.endsWith('.ts') ? '../' : '../../', import.meta.url);
 
 /** An absolute path to `relative` (forward slashes; a trailing one for a directory) in the package. */
 export function packagePath(relative: string): string {
