@@ -133,15 +133,19 @@ export class PasswordlessClient {
     const stored = this.session;
     if (!stored) return null;
     const now = this.#now();
-    const sessionKey = stored.token ?? stored.expiresAt;
-    if (this.#access && this.#access.session === sessionKey && this.#access.until > now) return this.#access.token;
+    const session = sessionKeyOf(stored);
+    if (this.#access && this.#access.session === session && this.#access.until > now) return this.#access.token;
     await this.config();
     const result: ApiResult<AccessTokenResponse> = await this.#api.call(ApiPath.token, {}, stored.token);
+    // Another tab or element signed out, or in as someone else, meanwhile: this answer is stale,
+    // and a 401 about the old session must not clear the new one.
+    const current = this.session;
+    if (!current || sessionKeyOf(current) !== session) return null;
     if (!result.ok) {
       if (result.status === 401) this.#forget();
       return null;
     }
-    this.#access = { token: result.data.accessToken, until: now + result.data.expiresIn * 1000 - ACCESS_TOKEN_MARGIN_MS, session: sessionKey };
+    this.#access = { token: result.data.accessToken, until: now + result.data.expiresIn * 1000 - ACCESS_TOKEN_MARGIN_MS, session };
     return result.data.accessToken;
   }
 
@@ -169,4 +173,9 @@ export class PasswordlessClient {
     this.#access = null;
     clearSession(this.base);
   }
+}
+
+/** Which session is kept: its token, or in cookie mode its user (a session check rewrites `expiresAt`). */
+function sessionKeyOf(session: StoredSession): string {
+  return session.token ?? session.user.id;
 }

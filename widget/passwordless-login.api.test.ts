@@ -198,7 +198,38 @@ describe('<passwordless-login> getAccessToken()', () => {
 
   it('is null while no one is signed in, and asks the server nothing', async () => {
     const { el } = await mount();
-    expect(await el.getAccessToken()).to.equal(null);
+    const fetchBefore = window.fetch;
+    let calls = 0;
+    window.fetch = (...args) => (calls++, fetchBefore(...args));
+    try {
+      expect(await el.getAccessToken()).to.equal(null);
+    } finally {
+      window.fetch = fetchBefore;
+    }
+    expect(calls).to.equal(0);
+  });
+
+  it('gives a token while the page-load session check is still under way', async () => {
+    const { el: first, email } = await signedIn();
+    first.remove();
+    // A new page: the kept session is checked with the server, and the page asks for a token at once.
+    const el = await fixture<PasswordlessLogin>(html`<passwordless-login></passwordless-login>`);
+    const token = await el.getAccessToken();
+    expect(token, 'not null: the check replaces the kept session with a fresh copy of the same one').to.be.a('string');
+    expect((await verifyWithKeySet(token!)).email).to.equal(email);
+  });
+
+  it('never hands out the token of a session that has ended here', async () => {
+    const { el, email } = await signedIn();
+    const first = (await el.getAccessToken())!;
+    await el.signOut();
+    const other = uniqueEmail('access-other');
+    await el.requestCode(other);
+    await el.verifyCode((await mailTo(other)).code);
+    const second = (await el.getAccessToken())!;
+    expect(second).not.to.equal(first);
+    expect((await verifyWithKeySet(second)).email).to.equal(other);
+    expect(email).not.to.equal(other);
   });
 
   it('returns a signed token for the signed-in user and reuses it until a minute before it expires', async () => {

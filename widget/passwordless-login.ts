@@ -151,8 +151,8 @@ export class PasswordlessLogin extends LitElement {
   #autoSubmitted = '';
   readonly #pending = new Set<Promise<unknown>>();
   #apiClient: ApiClient | null = null;
-  /** The last access token and until when (this clock) to reuse it: a minute before it expires. */
-  #access: [token: string, until: number] | null = null;
+  /** The last access token, until when (this clock) to reuse it (a minute before it expires), and for which session. */
+  #access: [token: string, until: number, session: string] | null = null;
 
   /**
    * The current session (the bearer token for your API and its end), or null. In cookie mode it
@@ -226,18 +226,29 @@ export class PasswordlessLogin extends LitElement {
    * element also signs out here.
    */
   async getAccessToken(): Promise<string | null> {
-    const stored = this.#stored;
+    const session = this.#sessionKey;
     // The client's own clock, from the lifetime: a server clock minutes off must not matter.
     const now = this.clock.now();
-    if (this.#access && this.#access[1] > now) return this.#access[0];
-    if (!stored) return null;
-    const result = await this.#client.call(ApiPath.token, {}, stored.token);
-    if (!result.ok && result.status === 401) this.#forget();
-    // Signed out (or in as someone else) meanwhile: this token is not for the current session.
-    if (!result.ok || this.#stored !== stored) return null;
+    if (!session) return null;
+    if (this.#access?.[2] === session && this.#access[1] > now) return this.#access[0];
+    const result = await this.#client.call(ApiPath.token, {}, this.#stored!.token);
+    // Signed out, or in as someone else, meanwhile: the answer is about a session that is gone.
+    if (this.#sessionKey !== session) return null;
+    if (!result.ok) {
+      if (result.status === 401) this.#forget();
+      return null;
+    }
     const { accessToken, expiresIn } = result.data;
-    this.#access = [accessToken, now + expiresIn * 1e3 - 6e4];
+    this.#access = [accessToken, now + expiresIn * 1e3 - 6e4, session];
     return accessToken;
+  }
+
+  /**
+   * Which session is kept: its token, or in cookie mode its user. Not the stored object, which a
+   * session check replaces with a fresh copy of the same session.
+   */
+  get #sessionKey(): string | undefined {
+    return this.#stored ? (this.#stored.token ?? this.#stored.user.id) : undefined;
   }
 
   /** Back to the start: the email step, or the signed-in step while a session is kept. Does not sign out. */
@@ -269,7 +280,6 @@ export class PasswordlessLogin extends LitElement {
 
   /** Signed out here, or in another tab. */
   #signedOut(): void {
-    this.#access = null;
     if (!this.#stored) return;
     this.#stored = null;
     this.#dispatch({ type: 'restart', email: this.email });

@@ -30,6 +30,9 @@ export interface AccessTokenUser {
 
 const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/;
 
+/** jose's errors about the token itself (as opposed to fetching the key set). */
+const TOKEN_ERRORS = [errors.JWTExpired, errors.JWTClaimValidationFailed, errors.JWSSignatureVerificationFailed, errors.JWKSNoMatchingKey, errors.JWSInvalid, errors.JWTInvalid, errors.JOSEAlgNotAllowed, errors.JOSENotSupported];
+
 export function requireAccessToken(options: RequireAccessTokenOptions): Middleware {
   const keySet = createRemoteJWKSet(new URL(options.jwksUrl));
   return async (ctx, next) => {
@@ -42,12 +45,15 @@ export function requireAccessToken(options: RequireAccessTokenOptions): Middlewa
         audience: options.audience,
         typ: 'at+jwt',
         algorithms: ['ES256'],
+        requiredClaims: ['exp', 'iat', 'sub'],
         currentDate: options.now ? new Date(options.now()) : undefined,
       });
       if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') return refuse(ctx, 'The token names no user.');
       user = { id: payload.sub, email: payload.email };
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+      // Only what is wrong with the token is a 401. Anything else (the key set timed out, answered
+      // 502, was not JSON) says nothing about the visitor: a 503, so an outage is not a sign-out.
+      if (!TOKEN_ERRORS.some((type) => error instanceof type)) {
         ctx.status = 503;
         ctx.body = { error: { code: 'unavailable', message: 'The sign-in keys cannot be fetched right now.' } };
         return;

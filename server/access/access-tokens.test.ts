@@ -89,6 +89,18 @@ describe('POST /auth/token', () => {
     assert.equal((await exchange(token)).status, 401);
   });
 
+  it('never outlives its session: a session ending sooner than the lifetime ends the token with it', async () => {
+    const { token } = await h.signIn('ana@example.com');
+    const sessionEnd = Date.parse((await getJson(h.api('/session'), bearer(token))).body.session.expiresAt);
+    h.server.clock.set(sessionEnd - 100_000);
+    const { body } = await exchange(token);
+    assert.equal(body.expiresIn, 100);
+    // JWT times are whole seconds: the token ends at the session's last whole second, not after it.
+    const endSecond = Math.floor(sessionEnd / 1000);
+    assert.equal(body.expiresAt, new Date(endSecond * 1000).toISOString());
+    assert.equal((await verifyAsHost(body.accessToken)).exp, endSecond);
+  });
+
   it('issues tokens that expire: a host refuses one past its exp', async () => {
     const { token } = await h.signIn('ana@example.com');
     const { accessToken } = (await exchange(token)).body;
@@ -165,7 +177,7 @@ describe('signing keys', () => {
     assert.equal(other.jwks().keys.filter((k) => a.jwks().keys.some((o) => o.kid === k.kid)).length, 0);
   });
 
-  it('refuses an unsigned token, another audience, another issuer and another typ', async () => {
+  it('refuses an unsigned token, another audience, another issuer, another typ and no exp', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 21));
     const tokens = new AccessTokens({ ...options, clock, secret: 's'.repeat(32) });
     const good = (await tokens.issue({ id: 'u1', email: 'ana@example.com', emailVerified: true })).accessToken;
@@ -189,5 +201,14 @@ describe('signing keys', () => {
       .setExpirationTime(Math.floor(clock.now() / 1000) + 60)
       .sign(signing.privateKey);
     await assert.rejects(tokens.verify(idToken), /typ/);
+    // Signed by our key, typed right, but without `exp`: a token that would never expire.
+    const forever = await new SignJWT({ email: 'ana@example.com' })
+      .setProtectedHeader({ alg: 'ES256', kid: signing.kid, typ: 'at+jwt' })
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setSubject('u1')
+      .setIssuedAt(Math.floor(clock.now() / 1000))
+      .sign(signing.privateKey);
+    await assert.rejects(tokens.verify(forever), /exp/);
   });
 });

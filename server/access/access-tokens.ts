@@ -44,13 +44,16 @@ export class AccessTokens {
     this.#keys = new SigningKeys(options.secret, options.rotationSeconds);
   }
 
-  /** A signed token for `user`, valid for the configured lifetime from now. */
-  async issue(user: Pick<User, 'id' | 'email' | 'emailVerified'>): Promise<AccessTokenResponse> {
+  /**
+   * A signed token for `user`, valid for the configured lifetime from now, and never past
+   * `sessionExpiresAt` (ms since the epoch), the end of the session it was exchanged for.
+   */
+  async issue(user: Pick<User, 'id' | 'email' | 'emailVerified'>, sessionExpiresAt = Infinity): Promise<AccessTokenResponse> {
     const { clock, issuer, audience, ttlSeconds } = this.#options;
     const now = clock.now();
     const key = this.#keys.signingKey(now);
     const issuedAt = Math.floor(now / 1000);
-    const expiresAt = issuedAt + ttlSeconds;
+    const expiresAt = Math.min(issuedAt + ttlSeconds, Math.floor(sessionExpiresAt / 1000));
     const accessToken = await new SignJWT({ email: user.email, email_verified: user.emailVerified })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(issuer)
@@ -60,7 +63,7 @@ export class AccessTokens {
       .setExpirationTime(expiresAt)
       .setJti(randomUUID())
       .sign(key.privateKey);
-    return { accessToken, tokenType: 'Bearer', expiresIn: ttlSeconds, expiresAt: new Date(expiresAt * 1000).toISOString() };
+    return { accessToken, tokenType: 'Bearer', expiresIn: expiresAt - issuedAt, expiresAt: new Date(expiresAt * 1000).toISOString() };
   }
 
   /** The JSON Web Key Set to publish now: previous, current and next signing keys. */
@@ -79,6 +82,7 @@ export class AccessTokens {
       audience,
       typ: ACCESS_TOKEN_TYPE,
       algorithms: ['ES256'],
+      requiredClaims: ['exp', 'iat', 'sub'],
       currentDate: new Date(clock.now()),
     });
     if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') throw new TypeError('access token without sub or email');

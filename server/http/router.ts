@@ -166,8 +166,8 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       }
       const token = sessionToken(ctx, cookieMode);
       if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
-      const { user } = await service.getSession(token);
-      ctx.body = await accessTokens.issue(user);
+      const { user, session } = await service.getSession(token);
+      ctx.body = await accessTokens.issue(user, Date.parse(session.expiresAt));
     });
     router.get(DocumentPath.jwks, jwksHandler(accessTokens));
   }
@@ -192,6 +192,8 @@ export function jwksHandler(accessTokens: AccessTokens): Middleware {
   return (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.set('Access-Control-Allow-Origin', '*');
+    // Cookie mode's CORS adds this; with `*` browsers would refuse the answer. No credentials here.
+    ctx.remove('Access-Control-Allow-Credentials');
     ctx.type = 'application/jwk-set+json';
     ctx.body = JSON.stringify(accessTokens.jwks());
   };

@@ -59,4 +59,23 @@ describe('cookie mode', () => {
     assert.deepEqual(answer.headers.getSetCookie(), []);
     assert.equal((await h.verify({ email: 'ana@example.com', code })).status, 200, 'the code was not used up');
   });
+
+  it('exchanges the cookie for an access token from an allowed page, never for a foreign one', async () => {
+    const { value } = await signInWithCookie('ana@example.com');
+    const cookie = { Cookie: `__Host-pl_session=${value}`, 'Content-Type': 'application/json' };
+    const own = await fetch(h.api('/token'), { method: 'POST', headers: { ...cookie, Origin: 'http://localhost:5173' }, body: '{}' });
+    assert.equal(own.status, 200);
+    assert.equal(typeof (await own.json()).accessToken, 'string');
+    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+      const foreign = await fetch(h.api('/token'), { method: 'POST', headers: { ...cookie, ...headers }, body: '{}' });
+      assert.equal(foreign.status, 403, JSON.stringify(headers));
+      assert.equal((await foreign.json()).error.code, 'forbidden_origin');
+    }
+  });
+
+  it('publishes the key set to any origin without credentials, which browsers refuse with `*`', async () => {
+    const answer = await fetch(h.api('/jwks.json'), { headers: { Origin: 'http://localhost:5173' } });
+    assert.equal(answer.headers.get('access-control-allow-origin'), '*');
+    assert.equal(answer.headers.get('access-control-allow-credentials'), null);
+  });
 });

@@ -116,17 +116,27 @@ describe('a host route behind access tokens', () => {
     }
   });
 
-  it('answers 503, not 401, when the key set cannot be fetched', async () => {
-    const app = new Koa();
-    app.use(requireAccessToken({ jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json', issuer: host.url, audience: host.url, now: () => clock.now() }));
-    const server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  it('answers 503, not 401, when the key set cannot be fetched: nobody listening, or a proxy error', async () => {
+    // A "proxy" that answers 502 to everything.
+    const proxy = createServer((_req, res) => res.writeHead(502).end('Bad Gateway'));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/.well-known/jwks.json`;
+    const forSomeone = (await signerOf().issue({ id: 'u', email: 'ana@example.com', emailVerified: true })).accessToken;
     try {
-      const forSomeone = (await signerOf().issue({ id: 'u', email: 'ana@example.com', emailVerified: true })).accessToken;
-      const answer = await getJson(`http://127.0.0.1:${(server.address() as { port: number }).port}`, bearer(forSomeone));
-      assert.equal(answer.status, 503);
+      for (const jwksUrl of ['http://127.0.0.1:9/.well-known/jwks.json', proxyUrl]) {
+        const app = new Koa();
+        app.use(requireAccessToken({ jwksUrl, issuer: host.url, audience: host.url, now: () => clock.now() }));
+        const server = createServer(app.callback());
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        try {
+          const answer = await getJson(`http://127.0.0.1:${(server.address() as { port: number }).port}`, bearer(forSomeone));
+          assert.equal(answer.status, 503, jwksUrl);
+        } finally {
+          await stop(server);
+        }
+      }
     } finally {
-      await stop(server);
+      await stop(proxy);
     }
   });
 });
