@@ -66,7 +66,8 @@ describe('cookie mode', () => {
     const own = await fetch(h.api('/token'), { method: 'POST', headers: { ...cookie, Origin: 'http://localhost:5173' }, body: '{}' });
     assert.equal(own.status, 200);
     assert.equal(typeof (await own.json()).accessToken, 'string');
-    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    const foreignHeaders: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }];
+    for (const headers of foreignHeaders) {
       const foreign = await fetch(h.api('/token'), { method: 'POST', headers: { ...cookie, ...headers }, body: '{}' });
       assert.equal(foreign.status, 403, JSON.stringify(headers));
       assert.equal((await foreign.json()).error.code, 'forbidden_origin');
