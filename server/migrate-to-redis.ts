@@ -19,16 +19,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { retainUntil, type RetentionRules } from './login/login-state.ts';
 import { secretFileFor } from './secret-file.ts';
-import { openJsonStore } from './store/json-store.ts';
+import { openJsonStore, type JsonStoreContents } from './store/json-store.ts';
 import { DEFAULT_KEY_PREFIX, openRedisStore, redactRedisUrl } from './store/redis-store.ts';
-import type { LoginState, SessionRecord, UserRecord } from './store/types.ts';
 import { StoreError } from './store/types.ts';
-
-export interface JsonStoreContents {
-  users: UserRecord[];
-  logins: LoginState[];
-  sessions: SessionRecord[];
-}
 
 export interface MigrationOptions {
   from: string;
@@ -54,7 +47,7 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-export async function readJsonStore(file: string): Promise<JsonStoreContents> {
+async function readJsonStore(file: string): Promise<JsonStoreContents> {
   // openJsonStore would create a missing file: a typo in --from must not migrate an empty store.
   await access(file).catch(() => {
     throw new MigrationError(`There is no JSON store at ${file} (--from).`);

@@ -10,8 +10,13 @@
  */
 import { fileURLToPath } from 'node:url';
 
-// The pathname, not the whole URL: tsx's `tsImport` (the widget tests' backend) adds a query.
-const PACKAGE_ROOT = new URL(new URL(import.meta.url).pathname.endsWith('.ts') ? '../' : '../../', import.meta.url);
+/**
+ * Whether the server runs from its `.ts` sources (tsx) rather than dist/server. The pathname, not
+ * the whole URL: tsx's `tsImport` (the widget tests' backend) adds a query.
+ */
+export const RUNNING_FROM_SOURCES = new URL(import.meta.url).pathname.endsWith('.ts');
+
+const PACKAGE_ROOT = new URL(RUNNING_FROM_SOURCES ? '../' : '../../', import.meta.url);
 
 /** An absolute path to `relative` (forward slashes; a trailing one for a directory) in the package. */
 export function packagePath(relative: string): string {

@@ -12,15 +12,14 @@ import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
 import { getJson, postJson } from '../testing/api-client.ts';
+import { REPO_ROOT } from '../testing/cli-process.ts';
 import { codeIn, startSmtpSink } from '../testing/smtp-sink.ts';
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The environment of a host's plain `node`: without the `--import tsx` this test runs under. */
 const PLAIN_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS'));
 
@@ -89,7 +88,7 @@ const STRICT_TSCONFIG = {
     noEmit: true,
     // The consumer's own @types/node is this repository's; the package's declarations are checked too.
     types: ['node'],
-    typeRoots: [join(ROOT, 'node_modules', '@types')],
+    typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
     skipLibCheck: false,
   },
   files: ['consumer.ts'],
@@ -98,10 +97,10 @@ const STRICT_TSCONFIG = {
 let project: string;
 before(async () => {
   // `npm test` builds first; a lone run of this file builds the entry when it is missing.
-  await access(join(ROOT, 'dist', 'server', 'index.js')).catch(() => run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.server.json')], { env: PLAIN_ENV }));
+  await access(join(REPO_ROOT, 'dist', 'server', 'index.js')).catch(() => run(process.execPath, [TSC, '-p', join(REPO_ROOT, 'tsconfig.server.json')], { env: PLAIN_ENV }));
   project = await mkdtemp(join(tmpdir(), 'passwordless-consumer-'));
   await mkdir(join(project, 'node_modules'));
-  await symlink(ROOT, join(project, 'node_modules', 'passwordless-login'), 'dir');
+  await symlink(REPO_ROOT, join(project, 'node_modules', 'passwordless-login'), 'dir');
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
   await writeFile(join(project, 'host.mjs'), HOST_SCRIPT);
   await writeFile(join(project, 'consumer.ts'), CONSUMER_SOURCE);
@@ -125,7 +124,7 @@ it('runs from plain node: mails a code from the worker thread over real SMTP, si
       exited.then(([code]) => Promise.reject(new Error(`the host exited (${code}) before listening: ${stderr}`))),
     ]);
     const { url, entry } = JSON.parse(line as string) as { url: string; entry: string };
-    assert.equal(entry, new URL('dist/server/index.js', `file://${ROOT}`).href, 'the compiled entry, not the sources');
+    assert.equal(entry, new URL('dist/server/index.js', `file://${REPO_ROOT}`).href, 'the compiled entry, not the sources');
 
     assert.equal((await postJson(`${url}/auth/request`, { email: 'ada@example.com' })).status, 202);
     const mail = await smtp.nextMail(10_000);
@@ -136,7 +135,7 @@ it('runs from plain node: mails a code from the worker thread over real SMTP, si
 
     const widget = await fetch(`${url}/passwordless-login.js`);
     assert.equal(widget.status, 200, 'the widget bundle is found from dist/server (run `npm run build` first)');
-    assert.equal(await widget.text(), await readFile(join(ROOT, 'dist', 'passwordless-login.js'), 'utf8'));
+    assert.equal(await widget.text(), await readFile(join(REPO_ROOT, 'dist', 'passwordless-login.js'), 'utf8'));
 
     host.stdin.end();
     const [code] = await exited;

@@ -21,6 +21,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DkimConfig } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
+import { RUNNING_FROM_SOURCES } from '../package-files.ts';
 import type { MailWorkerData, MainToWorker, WorkerToMain } from './mail-worker.ts';
 import { recipientDomain } from './mailer.ts';
 import { mailTemplates } from './render.ts';
@@ -55,7 +56,7 @@ const DEFAULT_MAX_IN_FLIGHT = 256;
 /** At most one "dropped" log line per second while the queue is full (plus one with the count). */
 const DROP_LOG_INTERVAL_MS = 1000;
 
-const WORKER_URL = new URL(`./mail-worker${new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const WORKER_URL = new URL(`./mail-worker${RUNNING_FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
 
 function startWorker(data: MailWorkerData): Worker {
   // Options that name one output file would make the worker overwrite the main thread's profile.

@@ -132,6 +132,19 @@ describe('GET /metrics', () => {
     }
   });
 
+  it('counts each session revokeUserSessions ends in passwordless_sessions_revoked_total', async () => {
+    const h = await startHarness({ METRICS_TOKEN: TOKEN });
+    try {
+      const ada = await h.signIn('ada@example.com');
+      h.server.clock.advance(61_000);
+      await h.signIn('ada@example.com');
+      assert.equal(await h.server.backend.service.revokeUserSessions(ada.user.id), 2);
+      assert.equal(sample(await scrape(h.server.url), 'passwordless_sessions_revoked_total'), 2);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('counts a mail that SMTP refused as failed, not sent', async () => {
     const server = await startTestServer({ env: { METRICS_TOKEN: TOKEN, SMTP_URL: `smtp://127.0.0.1:${await deadPort()}` } });
     try {

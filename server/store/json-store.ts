@@ -10,9 +10,10 @@
  *   replays exactly the journal its snapshot names.
  * - Atomicity: changes are applied synchronously in one process, so no two changes to one record
  *   interleave; the lock (lock.ts) keeps a second process off the same file.
- * - Indexes (link token → address, user → sessions) live in memory only, derived from the
- *   records when the snapshot is loaded and kept in step by every change and replayed line, so
- *   the file format holds each fact once.
+ * - The index (link token → address) lives in memory only, derived from the records when the
+ *   snapshot is loaded and kept in step by every change and replayed line, so the file format
+ *   holds each fact once. Sessions by user are found by a scan: only `deleteUserSessions`, a rare
+ *   administrative call, needs them, and every sign-in would otherwise pay to keep an index.
  * - A snapshot or journal that does not parse or has the wrong shape stops the start with a
  *   message naming the file, which is left untouched. The one repair made is cutting a journal's
  *   torn last line: a write the crash interrupted, which was never acknowledged.
@@ -58,7 +59,14 @@ export interface JsonStoreOptions {
 }
 
 /** The JSON store, with a read of everything for the migration to Redis. */
-export type JsonStoreHandle = Store & { snapshot(): Promise<{ users: UserRecord[]; logins: LoginState[]; sessions: SessionRecord[] }> };
+/** Every record the store holds, as lists (the migration copies them). */
+export interface JsonStoreContents {
+  users: UserRecord[];
+  logins: LoginState[];
+  sessions: SessionRecord[];
+}
+
+export type JsonStoreHandle = Store & { snapshot(): Promise<JsonStoreContents> };
 
 const journalPath = (file: string, generation: number) => `${file}.journal-${generation}.jsonl`;
 
@@ -157,8 +165,6 @@ class JsonStore implements Store {
   readonly #onWarning: ((message: string) => void) | undefined;
   /** link-token hash → email key, derived from the login states. */
   readonly #linkTokens = new Map<string, string>();
-  /** user id → the token hashes of their sessions, derived from the sessions. */
-  readonly #sessionsByUser = new Map<string, Set<string>>();
   #compacting: Promise<void> | null = null;
   #snapshotBytes = 0;
 
@@ -172,7 +178,6 @@ class JsonStore implements Store {
     for (const [emailKey, state] of Object.entries(db.data.logins)) {
       for (const sequence of state.sequences) this.#linkTokens.set(sequence.tokenHash, emailKey);
     }
-    for (const [tokenHash, session] of Object.entries(db.data.sessions)) this.#indexSession(tokenHash, session.userId);
   }
 
   get #data(): Snapshot {
@@ -245,7 +250,8 @@ class JsonStore implements Store {
    * sign-out of this user still waits for the disk.
    */
   async deleteUserSessions(userId: string): Promise<number> {
-    const tokenHashes = [...(this.#sessionsByUser.get(userId) ?? [])];
+    // A synchronous scan, like the sweep's: nothing else runs between it and the removal.
+    const tokenHashes = Object.keys(this.#data.sessions).filter((tokenHash) => this.#data.sessions[tokenHash]!.userId === userId);
     for (const tokenHash of tokenHashes) this.#putSession(tokenHash, null);
     await this.#commit({ op: 'revoke', key: userId, value: tokenHashes });
     return tokenHashes.length;
@@ -271,7 +277,7 @@ class JsonStore implements Store {
   }
 
   /** Copies of every record, as a restart would see them: for the migration to Redis. */
-  async snapshot(): Promise<{ users: UserRecord[]; logins: LoginState[]; sessions: SessionRecord[] }> {
+  async snapshot(): Promise<JsonStoreContents> {
     const data = structuredClone(this.#data);
     return { users: Object.values(data.users), logins: Object.values(data.logins), sessions: Object.values(data.sessions) };
   }
@@ -360,27 +366,9 @@ class JsonStore implements Store {
     }
   }
 
-  /** Replaces one session and keeps the user → sessions index in step. */
   #putSession(tokenHash: string, session: SessionRecord | null): void {
-    const before = this.#own(this.#data.sessions, tokenHash);
-    if (before) {
-      const hashes = this.#sessionsByUser.get(before.userId);
-      hashes?.delete(tokenHash);
-      // An empty set goes: the index holds users with sessions, not every user who ever had one.
-      if (hashes?.size === 0) this.#sessionsByUser.delete(before.userId);
-    }
-    if (session) {
-      this.#data.sessions[tokenHash] = session;
-      this.#indexSession(tokenHash, session.userId);
-    } else {
-      delete this.#data.sessions[tokenHash];
-    }
-  }
-
-  #indexSession(tokenHash: string, userId: string): void {
-    const hashes = this.#sessionsByUser.get(userId);
-    if (hashes) hashes.add(tokenHash);
-    else this.#sessionsByUser.set(userId, new Set([tokenHash]));
+    if (session) this.#data.sessions[tokenHash] = session;
+    else delete this.#data.sessions[tokenHash];
   }
 }
 

@@ -92,7 +92,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 }
 
 /** The 6–10 digit code on a line of its own in the text body, as the templates put it. */
-export function codeIn(mail: ReceivedMail): string {
+export function codeIn(mail: Pick<ReceivedMail, 'text'>): string {
   const match = /^\s*([0-9]{6,10})\s*$/m.exec(mail.text);
   if (!match) throw new Error(`no code in mail: ${mail.text}`);
   return match[1]!;
