@@ -4,7 +4,6 @@
  * of their own mount `createPasswordlessRouter` directly instead.
  */
 import Koa, { type Middleware } from 'koa';
-import { JWKS_WELL_KNOWN_PATH } from './contract.ts';
 import type { Router } from '@koa/router';
 import { errorsMiddleware } from './http/errors-middleware.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
@@ -32,7 +31,7 @@ export interface AppOptions {
   metricsToken?: string | null;
   /** `GET /dev/mail-preview` (http/mail-preview.ts), outside production only; absent: not served. */
   mailPreview?: Middleware;
-  /** Answers `GET /.well-known/jwks.json` (the access tokens' key set); absent: 404 there. */
+  /** `GET /.well-known/jwks.json` (http/router.ts `wellKnownJwks`); absent: 404 there. */
   jwks?: Middleware;
 }
 
@@ -48,6 +47,7 @@ export function createApp({ router, logger, widgetScript, widgetLocales = new Ma
   app.use(securityHeaders);
   app.use(errorsMiddleware(logger));
   if (metrics) app.use(metricsEndpoint(metrics.registry, metricsToken));
+  if (jwks) app.use(jwks);
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/health') {
       ctx.state.route = '/health';
@@ -68,10 +68,6 @@ export function createApp({ router, logger, widgetScript, widgetLocales = new Ma
       ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
       ctx.body = widgetScript;
       return;
-    }
-    if (jwks && ctx.method === 'GET' && ctx.path === JWKS_WELL_KNOWN_PATH) {
-      ctx.state.route = JWKS_WELL_KNOWN_PATH;
-      return jwks(ctx, next);
     }
     const locale = ctx.method === 'GET' ? LOCALE_PATH.exec(ctx.path)?.[1] : undefined;
     if (locale !== undefined && widgetLocales.has(locale)) {

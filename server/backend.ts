@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
 import { mailPreview } from './http/mail-preview.ts';
-import { createPasswordlessRouter, jwksHandler } from './http/router.ts';
+import { createPasswordlessRouter, wellKnownJwks } from './http/router.ts';
 import { DocumentPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
@@ -133,7 +133,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const widgetScript = await readOptional(widgetFile);
   const widgetLocales = await readLocaleModules(join(dirname(widgetFile), 'passwordless-login', 'locales'));
   if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: jwksHandler(accessTokens), mailPreview: preview });
+  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), mailPreview: preview });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),

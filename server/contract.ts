@@ -31,7 +31,7 @@ export const DocumentPath = {
   jwks: '/jwks.json',
 } as const;
 
-/** Where the key set is published at the root of the backend's origin (RFC 8414's well-known URI). */
+/** Where the key set is published at the root of the backend's origin: the conventional well-known location (RFC 8615). */
 export const JWKS_WELL_KNOWN_PATH = '/.well-known/jwks.json';
 export type ApiPath = (typeof ApiPath)[keyof typeof ApiPath];
 

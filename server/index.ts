@@ -14,8 +14,7 @@ import { createBackend, type Backend } from './backend.ts';
 import type { Clock } from './clock.ts';
 import { ConfigError, loadConfig, type Config, type DkimConfig } from './config.ts';
 import { errorsMiddleware } from './http/errors-middleware.ts';
-import { jwksHandler } from './http/router.ts';
-import { JWKS_WELL_KNOWN_PATH } from './contract.ts';
+import { wellKnownJwks } from './http/router.ts';
 import type { AccessTokenClaims } from './access/access-tokens.ts';
 import type { Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
@@ -137,13 +136,12 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
   const errors = errorsMiddleware(backend.logger);
   const routes = router.routes() as Middleware;
   const methods = router.allowedMethods() as Middleware;
-  const jwks = jwksHandler(backend.accessTokens);
+  const jwks = wellKnownJwks(backend.accessTokens);
   return {
     // Error answers wrap only the API's own paths: a host's other routes keep their own handling.
     middleware: (ctx, next) => {
       if (ctx.path.startsWith(`${config.basePath}/`)) return errors(ctx, () => routes(ctx, () => methods(ctx, next)));
-      if (ctx.method === 'GET' && ctx.path === JWKS_WELL_KNOWN_PATH) return jwks(ctx, next);
-      return next();
+      return jwks(ctx, next);
     },
     router,
     handler: backend.app.callback(),

@@ -13,7 +13,7 @@ import { ApiPath, type AccessTokenResponse, type ConfigResponse, type Locale, ty
 import { ApiClient, apiBase, type ApiResult } from './api-client.ts';
 import { takeLinkFragment } from './link-fragment.ts';
 import { forgetSecrets, isOwnRequest, newSecret, rememberSecret } from './request-secret.ts';
-import { clearSession, loadSession, saveSession, type StoredSession } from './session-store.ts';
+import { clearSession, loadSession, saveSession, sessionKeyOf, type StoredSession } from './session-store.ts';
 
 export type { ApiResult } from './api-client.ts';
 export type { StoredSession } from './session-store.ts';
@@ -175,7 +175,3 @@ export class PasswordlessClient {
   }
 }
 
-/** Which session is kept: its token, or in cookie mode its user (a session check rewrites `expiresAt`). */
-function sessionKeyOf(session: StoredSession): string {
-  return session.token ?? session.user.id;
-}

@@ -20,6 +20,14 @@ export const SESSION_KEY_PREFIX = 'passwordless-login:session:';
 
 const key = (apiBase: string) => SESSION_KEY_PREFIX + apiBase;
 
+/**
+ * Which session an entry is: its token, or in cookie mode its user. Not the entry object, which a
+ * session check replaces with a fresh copy of the same session (a new `expiresAt`).
+ */
+export function sessionKeyOf(session: StoredSession): string {
+  return session.token ?? session.user.id;
+}
+
 export function loadSession(apiBase: string, now = Date.now()): StoredSession | null {
   const value = readJson(key(apiBase));
   if (!isStoredSession(value)) return null;

@@ -10,7 +10,7 @@
  * outage does not look like a sign-out.
  */
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 
 export interface RequireAccessTokenOptions {
   /** The login service's key set, e.g. `https://login.example.com/.well-known/jwks.json`. */
@@ -65,7 +65,7 @@ export function requireAccessToken(options: RequireAccessTokenOptions): Middlewa
   };
 }
 
-function refuse(ctx: Parameters<Middleware>[0], message: string): void {
+function refuse(ctx: Context, message: string): void {
   ctx.status = 401;
   ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
   ctx.body = { error: { code: 'unauthenticated', message } };

@@ -9,7 +9,7 @@
  * until `exp` even after the session is revoked, which is why they live minutes, not days.
  */
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.ts';
 import type { AccessTokenResponse, User } from '../contract.ts';
 import { SigningKeys, type PublicJwk } from './signing-keys.ts';
@@ -77,7 +77,14 @@ export class AccessTokens {
    */
   async verify(token: string): Promise<AccessTokenClaims> {
     const { clock, issuer, audience } = this.#options;
-    const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks()), {
+    // The published keys, by `kid`, as KeyObjects already: no JWK import per token.
+    const published = this.#keys.published(clock.now());
+    const keyFor = ({ kid }: { kid?: string }) => {
+      const key = published.find((k) => k.kid === kid);
+      if (!key) throw new errors.JWKSNoMatchingKey();
+      return key.publicKey;
+    };
+    const { payload } = await jwtVerify(token, keyFor, {
       issuer,
       audience,
       typ: ACCESS_TOKEN_TYPE,

@@ -8,8 +8,16 @@ import { LoginError } from '../errors.ts';
  * `text/plain` body is a "simple request" that skips it).
  */
 export const jsonOnly: Middleware = async (ctx, next) => {
-  if (!ctx.is('application/json')) {
-    throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
-  }
+  if (!ctx.is('application/json')) throw notJson();
   await next();
 };
+
+/** For POSTs that need no body (logout, token): none is fine; one that is sent must be JSON like every other. */
+export const jsonIfAny: Middleware = async (ctx, next) => {
+  if (ctx.request.type && !ctx.is('application/json')) throw notJson();
+  await next();
+};
+
+function notJson(): LoginError {
+  return new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
+}

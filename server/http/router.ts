@@ -9,16 +9,16 @@
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { AccessTokens } from '../access/access-tokens.ts';
 import type { AuditLog } from '../audit.ts';
-import { ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
+import { ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse } from '../contract.ts';
 import { LoginError } from '../errors.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { Metrics } from '../metrics.ts';
 import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
-import { jsonOnly } from './json-only.ts';
+import { jsonIfAny, jsonOnly } from './json-only.ts';
 import { renderLinkPage } from './link-page.ts';
 import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
@@ -137,17 +137,18 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.body = answer;
   });
 
-  router.get(ApiPath.session, async (ctx) => {
+  /** The session the request carries (bearer or cookie), or a 401. */
+  const liveSession = (ctx: Context) => {
     const token = sessionToken(ctx, cookieMode);
     if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
-    ctx.body = await service.getSession(token);
+    return service.getSession(token);
+  };
+
+  router.get(ApiPath.session, async (ctx) => {
+    ctx.body = await liveSession(ctx);
   });
 
-  router.post(ApiPath.logout, guard, async (ctx) => {
-    // No body is needed; one that is sent must be JSON like every other POST.
-    if (ctx.request.type && !ctx.is('application/json')) {
-      throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
-    }
+  router.post(ApiPath.logout, guard, jsonIfAny, async (ctx) => {
     const token = sessionToken(ctx, cookieMode);
     const userId = token ? await service.logout(token) : null;
     if (userId) options.audit?.signOut({ userId });
@@ -160,13 +161,8 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     // A POST behind the origin guard, like logout: a foreign page must not mint tokens with a
     // visitor's cookie (cookie mode). The session is checked on every exchange, so a revoked
     // session gets no new token; tokens already out live until their `exp`.
-    router.post(ApiPath.token, guard, async (ctx) => {
-      if (ctx.request.type && !ctx.is('application/json')) {
-        throw new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
-      }
-      const token = sessionToken(ctx, cookieMode);
-      if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
-      const { user, session } = await service.getSession(token);
+    router.post(ApiPath.token, guard, jsonIfAny, async (ctx) => {
+      const { user, session } = await liveSession(ctx);
       ctx.body = await accessTokens.issue(user, Date.parse(session.expiresAt));
     });
     router.get(DocumentPath.jwks, jwksHandler(accessTokens));
@@ -188,7 +184,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
  * fetches again anyway, and the next key is published a whole rotation period before it signs.
  * CORS `*`: a key set is no secret, and browser-side verifiers may fetch it from any origin.
  */
-export function jwksHandler(accessTokens: AccessTokens): Middleware {
+function jwksHandler(accessTokens: AccessTokens): Middleware {
   return (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.set('Access-Control-Allow-Origin', '*');
@@ -196,6 +192,19 @@ export function jwksHandler(accessTokens: AccessTokens): Middleware {
     ctx.remove('Access-Control-Allow-Credentials');
     ctx.type = 'application/jwk-set+json';
     ctx.body = JSON.stringify(accessTokens.jwks());
+  };
+}
+
+/**
+ * The key set at the origin's root, `GET /.well-known/jwks.json` (outside the base path, so the
+ * standalone app and a host's app both put this in front); any other request goes on.
+ */
+export function wellKnownJwks(accessTokens: AccessTokens): Middleware {
+  const serve = jwksHandler(accessTokens);
+  return (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== JWKS_WELL_KNOWN_PATH) return next();
+    ctx.state.route = JWKS_WELL_KNOWN_PATH;
+    return serve(ctx, next);
   };
 }
 
