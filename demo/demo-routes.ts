@@ -78,14 +78,6 @@ export function mountDemo(app: Koa, { mailbox, publicUrl, audience, clock }: Dem
   const contents = new Map(Object.entries(FILES).map(([path, { file, type }]) => [path, { body: readFileSync(DEMO_DIR + file, 'utf8'), type }]));
   for (const [path, file] of readFrameworkApps()) contents.set(path, file);
 
-  // The strict-CSP page gets exactly the issue's policy instead of the backend's longer default.
-  // The security headers are set on the way out by the outermost middleware, so this one goes in
-  // front of it (Koa composes `app.middleware` when the server takes `app.callback()`).
-  app.middleware.unshift(async (ctx, next) => {
-    await next();
-    if (ctx.path === STRICT_CSP_PAGE && ctx.response.is('html')) ctx.set('Content-Security-Policy', STRICT_CSP);
-  });
-
   // Verified as a separate backend would: against the published key set, fetched over HTTP.
   const guard = requireAccessToken({
     jwksUrl: publicUrl + JWKS_WELL_KNOWN_PATH,
@@ -104,6 +96,8 @@ export function mountDemo(app: Koa, { mailbox, publicUrl, audience, clock }: Dem
     if (ctx.method !== 'GET') return next();
     const page = contents.get(ctx.path);
     if (page) {
+      // The strict-CSP page gets exactly the issue's policy instead of the backend's longer default.
+      if (ctx.path === STRICT_CSP_PAGE) ctx.set('Content-Security-Policy', STRICT_CSP);
       ctx.type = page.type;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = page.body;

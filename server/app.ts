@@ -41,11 +41,10 @@ export function createApp({ router, logger, widgetScript, widgetLocales = new Ma
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
   // Timing outermost: it sees the status the client got, error answers included.
   if (metrics) app.use(requestMetrics(metrics));
-  // Outside the security headers: it sets them itself, with a policy of its own for the mail view.
-  if (mailPreview) app.use(mailPreview);
   // Headers outermost, so error answers carry them too.
   app.use(securityHeaders);
   app.use(errorsMiddleware(logger));
+  if (mailPreview) app.use(mailPreview);
   if (metrics) app.use(metricsEndpoint(metrics.registry, metricsToken));
   if (jwks) app.use(jwks);
   app.use(async (ctx, next) => {

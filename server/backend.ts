@@ -19,6 +19,7 @@ import { DocumentPath } from './contract.ts';
 import { createJsonLogger, type Logger } from './logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
 import { LoginService } from './login/login-service.ts';
+import { expiresInMinutes } from './login/rules.ts';
 import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
 import { countingMailLogger } from './mail/mail-metrics.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -105,7 +106,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       : createMailer({ ...mailOptions, transport: mailbox! });
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   // The preview shows the mails this mailer would send; production does not serve it (404).
-  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: Math.ceil(config.codeTtlSeconds / 60) });
+  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config) });
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
   const accessTokens = new AccessTokens({
     secret,

@@ -12,15 +12,14 @@
  * The list and the text view live under the app's strict policy: no script, no inline style. The
  * HTML view is the mail itself, styled by inline `style` attributes as mail must be (clients drop
  * style sheets); `style-src 'self'` would show it bare, so that one answer gets a policy of its
- * own: inline styles, and still no script, no fetch, no form, sandboxed. That is why this
- * middleware sets its security headers itself and sits outside the app's (app.ts).
+ * own: inline styles, and still no script, no fetch, no form, sandboxed (the app's security
+ * headers keep a policy a page set).
  */
 import type { Middleware } from 'koa';
 import { LOCALES, type Locale } from '../contract.ts';
 import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
 import { escapeHtml, loadMailTemplates, renderWithTemplates, type MailTemplates } from '../mail/render.ts';
 import type { LoginMail } from '../mail/types.ts';
-import { securityHeaders } from '../security-headers.ts';
 
 export const MAIL_PREVIEW_PATH = '/dev/mail-preview';
 const MAIL_PATH = new RegExp(`^${MAIL_PREVIEW_PATH}/([A-Za-z-]{2,10})\\.(html|txt)$`);
@@ -47,41 +46,39 @@ export function mailPreview(options: MailPreviewOptions): Middleware {
   });
 
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' || (ctx.path !== MAIL_PREVIEW_PATH && !ctx.path.startsWith(`${MAIL_PREVIEW_PATH}/`))) return next();
+    if (ctx.method !== 'GET') return next();
     const match = MAIL_PATH.exec(ctx.path);
     const locale = LOCALES.find((l) => l === match?.[1]);
     if (ctx.path !== MAIL_PREVIEW_PATH && !locale) return next();
     ctx.state.route = locale ? `${MAIL_PREVIEW_PATH}/:locale.:format` : MAIL_PREVIEW_PATH;
-    await securityHeaders(ctx, async () => {
-      ctx.set('Cache-Control', 'no-store');
-      let templates: MailTemplates;
-      let extra: MailExtra;
-      try {
-        templates = loadMailTemplates(options.templatesDir);
-        extra = parseMailExtra(Object.fromEntries(new URLSearchParams(ctx.querystring)));
-      } catch (error) {
-        ctx.status = error instanceof TypeError ? 400 : 500;
-        ctx.type = 'text/plain; charset=utf-8';
-        ctx.body = `Mail preview: ${(error as Error).message}\n`;
-        return;
-      }
-      if (!locale) {
-        ctx.type = 'html';
-        ctx.body = listPage(templates, options.templatesDir, (l) => renderWithTemplates(templates, sample(l, extra)).subject, ctx.search);
-        return;
-      }
-      const mail = renderWithTemplates(templates, sample(locale, extra));
-      const notice = `Sample mail: the code and the link sign nobody in. Subject: ${mail.subject}`;
-      if (match![2] === 'txt') {
-        ctx.type = 'text/plain; charset=utf-8';
-        ctx.body = `${notice}\n\n${mail.text}`;
-        return;
-      }
+    ctx.set('Cache-Control', 'no-store');
+    let templates: MailTemplates;
+    let extra: MailExtra;
+    try {
+      templates = loadMailTemplates(options.templatesDir);
+      extra = parseMailExtra(Object.fromEntries(new URLSearchParams(ctx.querystring)));
+    } catch (error) {
+      ctx.status = error instanceof TypeError ? 400 : 500;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = `Mail preview: ${(error as Error).message}\n`;
+      return;
+    }
+    if (!locale) {
       ctx.type = 'html';
-      const banner = `<p lang="en" dir="ltr" style="margin:0;padding:8px 16px;background-color:#fef3c7;color:#78350f;font:14px/20px sans-serif;">${escapeHtml(notice)}</p>`;
-      ctx.body = /<body[^>]*>/i.test(mail.html) ? mail.html.replace(/<body[^>]*>/i, (tag) => tag + banner) : banner + mail.html;
-    });
-    if (locale && match![2] === 'html' && ctx.status === 200) ctx.set('Content-Security-Policy', MAIL_VIEW_CSP);
+      ctx.body = listPage(templates, options.templatesDir, (l) => renderWithTemplates(templates, sample(l, extra)).subject, ctx.search);
+      return;
+    }
+    const mail = renderWithTemplates(templates, sample(locale, extra));
+    const notice = `Sample mail: the code and the link sign nobody in. Subject: ${mail.subject}`;
+    if (match![2] === 'txt') {
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = `${notice}\n\n${mail.text}`;
+      return;
+    }
+    ctx.type = 'html';
+    ctx.set('Content-Security-Policy', MAIL_VIEW_CSP);
+    const banner = `<p lang="en" dir="ltr" style="margin:0;padding:8px 16px;background-color:#fef3c7;color:#78350f;font:14px/20px sans-serif;">${escapeHtml(notice)}</p>`;
+    ctx.body = /<body[^>]*>/i.test(mail.html) ? mail.html.replace(/<body[^>]*>/i, (tag) => tag + banner) : banner + mail.html;
   };
 }
 

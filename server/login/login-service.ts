@@ -30,7 +30,7 @@ import type { Metrics, VerifyMethod } from '../metrics.ts';
 import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets.ts';
 import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
 import { burnAll, consumeAll, emptyLoginState, findSequence, isLocked, prune, requestWaitMs, retainUntil } from './login-state.ts';
-import type { LoginRules } from './rules.ts';
+import { expiresInMinutes, type LoginRules } from './rules.ts';
 import { buildMagicLink } from './magic-link.ts';
 import { mayCreateUser, notify, type LoginHooks } from './hooks.ts';
 
@@ -163,7 +163,7 @@ export class LoginService {
     if (outcome.send) {
       this.#o.metrics?.codesRequested.inc();
       const link = buildMagicLink(request.redirectTo ?? this.#o.defaultLanding, token, request.clientHash);
-      this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: Math.ceil(rules.codeTtlSeconds / 60), ...(request.extra ? { extra: request.extra } : {}) });
+      this.#o.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: expiresInMinutes(rules), extra: request.extra });
     }
     return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
   }

@@ -24,3 +24,8 @@ export interface LoginRules {
   /** `false` (RATE_LIMITS=off, refused in production) lifts the per-email and per-IP limits, for load tests. */
   rateLimits: boolean;
 }
+
+/** The code's lifetime as the mail states it, "valid for N minutes": whole minutes, rounded up. */
+export function expiresInMinutes(rules: Pick<LoginRules, 'codeTtlSeconds'>): number {
+  return Math.ceil(rules.codeTtlSeconds / 60);
+}

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { postJson } from '../testing/api-client.ts';
 import { checkDkim } from '../testing/dkim-verify.ts';
 import { sampleFrom as from, sampleMail as mail } from '../testing/sample-login-mail.ts';
-import { startScriptedSmtp, type ScriptedSmtp } from '../testing/scripted-smtp.ts';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { startTestServer } from '../testing/test-server.ts';
 import { silentLogger } from '../logger.ts';
 import { createWorkerMailer } from './worker-mailer.ts';
@@ -27,14 +27,14 @@ function rsaKeys(): { privateKey: string; publicKey: KeyObject } {
 describe('DKIM signing', () => {
   const keys = rsaKeys();
   const dkim = { domainName: 'auth.example.com', keySelector: 'mail2026', privateKey: keys.privateKey };
-  let smtp: ScriptedSmtp;
+  let smtp: SmtpSink;
   let signed: Buffer;
   before(async () => {
-    smtp = await startScriptedSmtp();
+    smtp = await startSmtpSink();
     const mailer = await createWorkerMailer({ smtpUrl: smtp.url, from, logger: silentLogger, dkim });
     try {
       mailer.dispatch(mail);
-      signed = await smtp.nextAccepted(10_000);
+      signed = (await smtp.nextMail(10_000)).raw;
     } finally {
       await mailer.close();
     }
@@ -65,7 +65,7 @@ describe('DKIM signing', () => {
     const mailer = await createWorkerMailer({ smtpUrl: smtp.url, from, logger: silentLogger });
     try {
       mailer.dispatch(mail);
-      assert.doesNotMatch((await smtp.nextAccepted(10_000)).toString('latin1'), /^DKIM-Signature:/im);
+      assert.doesNotMatch((await smtp.nextMail(10_000)).raw.toString('latin1'), /^DKIM-Signature:/im);
     } finally {
       await mailer.close();
     }
@@ -76,13 +76,13 @@ describe('DKIM from the configuration', () => {
   it('signs a login mail with DKIM_DOMAIN, DKIM_SELECTOR and the key in DKIM_PRIVATE_KEY_FILE', bounded, async () => {
     const keys = rsaKeys();
     const dir = await mkdtemp(join(tmpdir(), 'pl-dkim-'));
-    const smtp = await startScriptedSmtp();
+    const smtp = await startSmtpSink();
     const keyFile = join(dir, 'dkim.pem');
     await writeFile(keyFile, keys.privateKey);
     const s = await startTestServer({ env: { SMTP_URL: smtp.url, DKIM_DOMAIN: 'example.net', DKIM_SELECTOR: 'pl1', DKIM_PRIVATE_KEY_FILE: keyFile } });
     try {
       assert.equal((await postJson(`${s.url}/auth/request`, { email: 'hal@example.com' })).status, 202);
-      const check = checkDkim(await smtp.nextAccepted(10_000), keys.publicKey);
+      const check = checkDkim((await smtp.nextMail(10_000)).raw, keys.publicKey);
       assert.deepEqual(check, { domain: 'example.net', selector: 'pl1', bodyHashMatches: true, signatureVerifies: true });
     } finally {
       await s.close();

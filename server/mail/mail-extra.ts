@@ -12,10 +12,10 @@
 /** The checked values, by key; every value a string. */
 export type MailExtra = Readonly<Record<string, string>>;
 
-export const MAX_EXTRA_VALUES = 20;
-export const MAX_EXTRA_LENGTH = 500;
+const MAX_EXTRA_VALUES = 20;
+const MAX_EXTRA_LENGTH = 500;
 /** The same shape as a placeholder name, so every key can be used as `{{extra.<key>}}`. */
-export const EXTRA_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const EXTRA_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

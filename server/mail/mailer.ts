@@ -59,7 +59,7 @@ export interface MailerOptions {
   now?: () => number;
 }
 
-export type GiveUpReason = 'permanent' | 'retries_exhausted' | 'code_expired' | 'shutdown';
+type GiveUpReason = 'permanent' | 'retries_exhausted' | 'code_expired' | 'shutdown';
 
 type Delivery = { sent: true; attempts: number } | { sent: false; attempts: number; reason: GiveUpReason; error: unknown };
 

@@ -14,7 +14,7 @@ import { freePort as deadPort } from '../testing/free-port.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { loggerWithRetrySignal } from '../testing/retry-signal.ts';
 import { sampleFrom as from, sampleMail as mail } from '../testing/sample-login-mail.ts';
-import { startScriptedSmtp, type ScriptedSmtp } from '../testing/scripted-smtp.ts';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { createPasswordless } from '../index.ts';
 import { postJson } from '../testing/api-client.ts';
 import { startTestServer } from '../testing/test-server.ts';
@@ -27,7 +27,7 @@ const busyFirst = (n: number) => (attempt: number) => (attempt <= n ? { response
 const refuseAll = () => ({ responseCode: 550, message: '5.1.1 mailbox unavailable' });
 const outcomes = (entries: LogEntry[]) => entries.map((e) => [e.outcome, e.reason, e.attempts]);
 
-async function withSmtp(smtp: ScriptedSmtp, run: () => Promise<void>): Promise<void> {
+async function withSmtp(smtp: SmtpSink, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } finally {
@@ -67,14 +67,14 @@ describe('isTransientSmtpError', () => {
 
 describe('mail retries over SMTP, on this thread', () => {
   it('delivers exactly once to a server that answers 451 twice, after 1 s and 4 s', bounded, async () => {
-    const smtp = await startScriptedSmtp(busyFirst(2));
+    const smtp = await startSmtpSink({ answer: busyFirst(2) });
     await withSmtp(smtp, async () => {
       const { mailer, entries, delays, settled } = mailerOver(smtp.url, 3);
       mailer.dispatch(mail);
       await settled;
       await mailer.close();
       assert.equal(smtp.attempts, 3);
-      assert.equal(smtp.accepted.length, 1);
+      assert.equal(smtp.received.length, 1);
       assert.deepEqual(delays, [1000, 4000]);
       assert.deepEqual(
         entries.map((e) => [e.outcome, e.responseCode]),
@@ -88,7 +88,7 @@ describe('mail retries over SMTP, on this thread', () => {
   });
 
   it('tries a 550 once and logs the failure', bounded, async () => {
-    const smtp = await startScriptedSmtp(refuseAll);
+    const smtp = await startSmtpSink({ answer: refuseAll });
     await withSmtp(smtp, async () => {
       const { mailer, entries, delays, settled } = mailerOver(smtp.url, 3);
       mailer.dispatch(mail);
@@ -121,19 +121,19 @@ describe('mail retries over SMTP, on the mail worker', () => {
   const quick = { firstDelayMs: 1, maxDelayMs: 2 };
 
   it('delivers exactly once to a server that answers 451 twice, and the retries are logged here', bounded, async () => {
-    const smtp = await startScriptedSmtp(busyFirst(2));
+    const smtp = await startSmtpSink({ answer: busyFirst(2) });
     await withSmtp(smtp, async () => {
       const { logger, entries } = recordingLogger();
       const mailer = await createWorkerMailer({ smtpUrl: smtp.url, from, logger, retries: 3, backoff: quick });
       try {
         mailer.dispatch(mail);
-        await smtp.nextAccepted(10_000);
+        await smtp.nextMail(10_000);
         await mailer.idle();
       } finally {
         await mailer.close();
       }
       assert.equal(smtp.attempts, 3);
-      assert.equal(smtp.accepted.length, 1);
+      assert.equal(smtp.received.length, 1);
       assert.deepEqual(
         entries.map((e) => [e.level, e.outcome, e.domain]),
         [
@@ -146,7 +146,7 @@ describe('mail retries over SMTP, on the mail worker', () => {
   });
 
   it('tries a 550 once', bounded, async () => {
-    const smtp = await startScriptedSmtp(refuseAll);
+    const smtp = await startSmtpSink({ answer: refuseAll });
     await withSmtp(smtp, async () => {
       const { logger, entries } = recordingLogger();
       const mailer = await createWorkerMailer({ smtpUrl: smtp.url, from, logger, retries: 3, backoff: quick });
@@ -158,7 +158,7 @@ describe('mail retries over SMTP, on the mail worker', () => {
   });
 
   it('close() does not sit out an hour-long backoff: one last try, then the failure is logged', bounded, async () => {
-    const smtp = await startScriptedSmtp(busyFirst(Infinity));
+    const smtp = await startSmtpSink({ answer: busyFirst(Infinity) });
     await withSmtp(smtp, async () => {
       const { logger, entries, inBackoff } = loggerWithRetrySignal();
       const hour = 3_600_000;
@@ -179,7 +179,7 @@ describe('MAIL_RETRIES in the backend', () => {
   // The backend's real backoff starts at 1 s: these tests see the retry logged, then shut down,
   // which gives the waiting mail its one last try without sitting out the delay.
   it('retries over SMTP, logs and counts it, and a shutdown ends the backoff', bounded, async () => {
-    const smtp = await startScriptedSmtp(busyFirst(Infinity));
+    const smtp = await startSmtpSink({ answer: busyFirst(Infinity) });
     const { logger, entries, inBackoff } = loggerWithRetrySignal();
     const s = await startTestServer({ env: { SMTP_URL: smtp.url, MAIL_RETRIES: '2' }, logger });
     try {
@@ -198,7 +198,7 @@ describe('MAIL_RETRIES in the backend', () => {
   });
 
   it('tries once with MAIL_RETRIES=0', bounded, async () => {
-    const smtp = await startScriptedSmtp(busyFirst(Infinity));
+    const smtp = await startSmtpSink({ answer: busyFirst(Infinity) });
     const { logger, entries } = recordingLogger();
     const s = await startTestServer({ env: { SMTP_URL: smtp.url, MAIL_RETRIES: '0' }, logger });
     try {

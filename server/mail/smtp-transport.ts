@@ -73,7 +73,7 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpTransportOptio
     dnsTimeout: connectTimeout,
     socketTimeout: options.socketTimeoutMs ?? 30_000,
     maxRequeues: 0,
-    ...(options.dkim ? { dkim: { domainName: options.dkim.domainName, keySelector: options.dkim.keySelector, privateKey: options.dkim.privateKey } } : {}),
+    dkim: options.dkim,
   });
 
   return {

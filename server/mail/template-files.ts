@@ -45,7 +45,7 @@ function readTemplateFile(dir: string, name: string): string {
   }
 }
 
-function readSubjects(dir: string, locales: readonly string[], requireAll: boolean): Map<string, unknown> {
+function readSubjects(dir: string, locales: readonly string[], isOverride: boolean): Map<string, unknown> {
   const file = join(dir, 'subjects.json');
   let parsed: unknown;
   try {
@@ -59,7 +59,7 @@ function readSubjects(dir: string, locales: readonly string[], requireAll: boole
   }
   const subjects = new Map(Object.entries(parsed));
   // An override names only the locales it changes; a key that is no locale is a typo.
-  const unknown = requireAll ? undefined : [...subjects.keys()].find((locale) => !locales.includes(locale));
+  const unknown = !isOverride ? undefined : [...subjects.keys()].find((locale) => !locales.includes(locale));
   if (unknown !== undefined) throw new TemplateError(`${file}: "${unknown.slice(0, 20)}" is not a locale (${locales.join(', ')})`);
   return subjects;
 }
@@ -96,8 +96,8 @@ export function templateFiles(overrideDir: string | undefined, locales: readonly
   const dir = overrideDir === undefined || resolve(overrideDir) === builtIn ? null : resolve(overrideDir);
   const expected = new Set(['layout.html', 'layout.txt', 'subjects.json', ...locales.flatMap((l) => [`login.${l}.html`, `login.${l}.txt`])]);
   const present = dir === null ? new Set<string>() : overrideFileNames(dir, expected);
-  const builtInSubjects = readSubjects(builtIn, locales, true);
-  const overrideSubjects = dir !== null && present.has('subjects.json') ? readSubjects(dir, locales, false) : new Map<string, unknown>();
+  const builtInSubjects = readSubjects(builtIn, locales, false);
+  const overrideSubjects = dir !== null && present.has('subjects.json') ? readSubjects(dir, locales, true) : new Map<string, unknown>();
   const subject = (from: string, subjects: Map<string, unknown>, locale: string): TemplateSource => {
     const file = `${join(from, 'subjects.json')} ["${locale}"]`;
     const text = subjects.get(locale);

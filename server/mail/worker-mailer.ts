@@ -79,11 +79,11 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
   const data: MailWorkerData = {
     smtpUrl: options.smtpUrl,
     from: options.from,
-    ...(options.templatesDir !== undefined ? { templatesDir: options.templatesDir } : {}),
-    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
-    ...(options.retries !== undefined ? { retries: options.retries } : {}),
-    ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
-    ...(options.dkim !== undefined ? { dkim: options.dkim } : {}),
+    templatesDir: options.templatesDir,
+    maxConnections: options.maxConnections,
+    retries: options.retries,
+    backoff: options.backoff,
+    dkim: options.dkim,
     maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
   };
 

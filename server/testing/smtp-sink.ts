@@ -1,6 +1,8 @@
 /**
  * A real SMTP server in-process for tests: smtp-server on an ephemeral port; each message is
- * parsed with mailparser and kept, and `nextMail()` resolves with the next one (no polling).
+ * parsed with mailparser and kept, raw bytes too (a DKIM signature is over them), and
+ * `nextMail()` resolves with the next one (no polling). `answer` scripts refusals: `451` to the
+ * first two, then accept; `550` to all.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -13,25 +15,36 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** The message byte for byte, CRLF line ends as sent. */
+  raw: Buffer;
 }
 
 export interface SmtpSink {
   port: number;
   /** `smtp://127.0.0.1:PORT`, for SMTP_URL. */
   url: string;
+  /** The accepted messages. */
   received: ReceivedMail[];
+  /** Messages that reached the end of DATA, refused or accepted. */
+  readonly attempts: number;
   /** The next message not yet taken by `nextMail` (already received, or the next to arrive). */
   nextMail(timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
 }
 
+/** An SMTP refusal; null accepts the message. */
+export type SmtpAnswer = { responseCode: number; message: string } | null;
+
 export interface SmtpSinkOptions {
   /** Hold each message this long before accepting it: a slow mail server. */
   acceptDelayMs?: number;
+  /** How to answer each message, `attempt` counting from 1; default: accept. */
+  answer?: (attempt: number) => SmtpAnswer;
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  let attempts = 0;
   let taken = 0;
   const waiting: ((mail: ReceivedMail) => void)[] = [];
   const server = new SMTPServer({
@@ -39,14 +52,21 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        attempts += 1;
+        const refusal = options.answer?.(attempts);
+        if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.responseCode }));
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw).then((parsed) => {
           const mail: ReceivedMail = {
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
             parsed,
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',
+            raw,
           };
           const accept = () => {
             received.push(mail);
@@ -59,9 +79,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           };
           if (options.acceptDelayMs) setTimeout(accept, options.acceptDelayMs);
           else accept();
-        },
-        (error: Error) => callback(error),
-      );
+        }, callback);
+      });
     },
   });
   // A client that dies mid-message (a backend killed with kill -9) resets its connection: that
@@ -73,6 +92,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    get attempts() {
+      return attempts;
+    },
     nextMail(timeoutMs = 5000) {
       if (taken < received.length) return Promise.resolve(received[taken++]!);
       return new Promise<ReceivedMail>((resolve, reject) => {
