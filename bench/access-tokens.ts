@@ -5,7 +5,7 @@
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { AccessTokens } from '../server/access/access-tokens.ts';
-import { systemClock } from '../server/clock.ts';
+import { systemClock } from '../server/time/clock.ts';
 
 const N = Number(process.env.N ?? 5000);
 const tokens = new AccessTokens({ secret: 'b'.repeat(40), clock: systemClock, issuer: 'https://login.example', audience: 'https://api.example', ttlSeconds: 300, rotationSeconds: 604_800 });

@@ -41,7 +41,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type AutocannonResult } from 'autocannon';
-import { openJsonStore } from '../server/store/json-store.ts';
+import { openJsonStore } from '../server/store/json/json-store.ts';
 import type { Store, UserRecord } from '../server/store/types.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
 
@@ -303,13 +303,13 @@ const jsonStore: StoreKind = {
 
 // The Redis store and its test server are being written beside this benchmark: they are loaded
 // by path at run time, so the benchmark type-checks and runs (JSON only) without them.
-const REDIS_FILES = ['../server/store/redis-store.ts', '../server/testing/redis-server.ts', '../server/store/open-store.ts'].map((file) => new URL(file, import.meta.url));
+const REDIS_FILES = ['../server/store/redis/redis-store.ts', '../server/testing/redis-server.ts', '../server/store/open-store.ts'].map((file) => new URL(file, import.meta.url));
 /** A fixed SECRET: with REDIS_URL the server refuses to start without one. */
 const BENCH_SECRET = 'throughput-benchmark-secret-0123456789abcdef';
 
 const redisStore: StoreKind = {
   name: 'Redis',
-  missing: REDIS_FILES.every((url) => existsSync(url)) ? null : 'not built yet (server/store/redis-store.ts, server/store/open-store.ts, server/testing/redis-server.ts)',
+  missing: REDIS_FILES.every((url) => existsSync(url)) ? null : 'not built yet (server/store/redis/redis-store.ts, server/store/open-store.ts, server/testing/redis-server.ts)',
   async prepare(users) {
     const [storeModule, serverModule]: any[] = await Promise.all(REDIS_FILES.slice(0, 2).map((url) => import(url.href)));
     const redis = await serverModule.startTestRedis();

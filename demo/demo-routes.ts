@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
-import type { Clock } from '../server/clock.ts';
+import type { Clock } from '../server/time/clock.ts';
 import type { DevMailbox } from '../server/mail/dev-mailbox.ts';
-import { JWKS_WELL_KNOWN_PATH } from '../server/contract.ts';
+import { JWKS_WELL_KNOWN_PATH } from '../contract/index.ts';
 import { requireAccessToken, type AccessTokenUser } from './host-app/require-access-token.ts';
 
 const DEMO_DIR = fileURLToPath(new URL('./public/', import.meta.url));

@@ -8,9 +8,9 @@ import type { Router } from '@koa/router';
 import { errorsMiddleware } from './http/errors-middleware.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { requestMetrics } from './http/request-metrics.ts';
-import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
-import { securityHeaders } from './security-headers.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+import { securityHeaders } from './http/security-headers.ts';
 
 export const WIDGET_PATH = '/passwordless-login.js';
 /** Where the script-tag file fetches its other languages from: beside itself. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createBackend } from './backend.ts';
 import { loadConfig } from './config.ts';
-import { silentLogger } from './logger.ts';
+import { silentLogger } from './observability/logger.ts';
 
 const dirs: string[] = [];
 after(async () => {

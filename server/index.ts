@@ -11,22 +11,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import { createBackend, type Backend } from './backend.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from './time/clock.ts';
 import { ConfigError, loadConfig, type Config, type DkimConfig } from './config.ts';
 import { errorsMiddleware } from './http/errors-middleware.ts';
 import { wellKnownJwks } from './http/router.ts';
 import type { AccessTokenClaims } from './access/access-tokens.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from './observability/logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
 import type { OutgoingMail } from './mail/types.ts';
 
 export type { LoginHooks } from './login/hooks.ts';
 export type { LoginService, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './login/login-service.ts';
 export type { OutgoingMail } from './mail/types.ts';
-export type { AccessTokenResponse, Locale, RequestResponse, SessionResponse, User, VerifyResponse } from './contract.ts';
+export type { AccessTokenResponse, Locale, RequestResponse, SessionResponse, User, VerifyResponse } from '../contract/index.ts';
 export type { AccessTokenClaims } from './access/access-tokens.ts';
-export type { Logger } from './logger.ts';
-export { LoginError } from './errors.ts';
+export type { Logger } from './observability/logger.ts';
+export { LoginError } from './login/login-error.ts';
 
 export interface PasswordlessOptions extends LoginHooks {
   /** Public origin of the site serving the API; links in mails are built from it. Default `http://localhost:3000`. */

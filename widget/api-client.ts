@@ -14,7 +14,7 @@ import {
   type SessionResponse,
   type VerifyBody,
   type VerifyResponse,
-} from '../server/contract.ts';
+} from '../contract/index.ts';
 import type { FlowError } from './flow.ts';
 
 /** What each path answers… */

@@ -2,7 +2,7 @@
  * The element's events. All bubble and are composed (they cross shadow roots), so a page can
  * listen on `document` as well as on the element.
  */
-import type { User } from '../server/contract.ts';
+import type { User } from '../contract/index.ts';
 import type { Step, WidgetErrorCode } from './flow.ts';
 
 /**

@@ -9,7 +9,7 @@
  *
  * Only the ES module build exports it; the script-tag file stays the element alone.
  */
-import { ApiPath, type AccessTokenResponse, type ConfigResponse, type Locale, type RequestResponse, type SessionResponse, type VerifyResponse } from '../server/contract.ts';
+import { ApiPath, type AccessTokenResponse, type ConfigResponse, type Locale, type RequestResponse, type SessionResponse, type VerifyResponse } from '../contract/index.ts';
 import { ApiClient, apiBase, type ApiResult } from './api-client.ts';
 import { takeLinkFragment } from './link-fragment.ts';
 import { forgetSecrets, isOwnRequest, newSecret, rememberSecret } from './request-secret.ts';

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
-import { LOCALES, RTL_LOCALES } from '../server/contract.ts';
+import { LOCALES, RTL_LOCALES } from '../contract/index.ts';
 import './module.ts';
 import { en } from './i18n/en.ts';
 import type { Messages } from './i18n/messages.ts';

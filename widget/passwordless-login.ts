@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ApiPath, RTL_LOCALES, type Locale, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../server/contract.ts';
+import { ApiPath, RTL_LOCALES, type Locale, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../contract/index.ts';
 import { ApiClient, apiBase } from './api-client.ts';
 import { CountdownController, type Clock } from './countdown-controller.ts';
 import { emit, type Session } from './events.ts';

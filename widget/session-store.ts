@@ -5,7 +5,7 @@
  * In cookie mode the entry has no token, only `{expiresAt, user}`: a marker that tells the next
  * page load to ask the server (with the cookie) whether the session still holds.
  */
-import type { User } from '../server/contract.ts';
+import type { User } from '../contract/index.ts';
 import type { Session } from './events.ts';
 import { readJson, removeItem, writeJson } from './storage.ts';
 

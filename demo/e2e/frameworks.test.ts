@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessageOverrides } from '../../widget/module.ts';
 import type { SuccessDetail } from '../../widget/events.ts';
-import { CONTENT_SECURITY_POLICY } from '../../server/security-headers.ts';
+import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.ts';
 import {
   codeFrom,
   collectPageErrors,

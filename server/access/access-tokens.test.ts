@@ -10,7 +10,7 @@ import jwt from 'jsonwebtoken';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { AccessTokens } from './access-tokens.ts';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../time/clock.ts';
 
 let h: Harness;
 beforeEach(async () => {

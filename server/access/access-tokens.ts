@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import type { Clock } from '../clock.ts';
-import type { AccessTokenResponse, User } from '../contract.ts';
+import type { Clock } from '../time/clock.ts';
+import type { AccessTokenResponse, User } from '../../contract/index.ts';
 import { SigningKeys, type PublicJwk } from './signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

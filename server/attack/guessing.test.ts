@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { tokenOf } from '../testing/api-client.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertError, assertRefusedSafely, assertStillSound, freshEmail, requestCode, settle, wrongCode } from './attack-kit.ts';
+import { assertError, assertRefusedSafely, assertStillSound, freshEmail, requestCode, settle, wrongCode } from '../testing/attack-kit.ts';
 
 const RESEND = 61_000;
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertError, assertRefusedSafely, assertStillSound, freshEmail, rawHttp, rawPost, requestCode, settle, signIn } from './attack-kit.ts';
+import { assertError, assertRefusedSafely, assertStillSound, freshEmail, rawHttp, rawPost, requestCode, settle, signIn } from '../testing/attack-kit.ts';
 
 let h: Harness;
 before(async () => {

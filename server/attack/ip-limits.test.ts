@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertError, assertStillSound, freshEmail, requestCode, settle } from './attack-kit.ts';
+import { assertError, assertStillSound, freshEmail, requestCode, settle } from '../testing/attack-kit.ts';
 
 const WINDOW = 900_000;
 

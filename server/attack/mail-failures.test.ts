@@ -12,7 +12,7 @@ import { postJson } from '../testing/api-client.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { startSmtpSink } from '../testing/smtp-sink.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
-import { freshEmail } from './attack-kit.ts';
+import { freshEmail } from '../testing/attack-kit.ts';
 import { freePort as deadPort } from '../testing/free-port.ts';
 
 const NORMAL = { codeLength: 6, expiresIn: 600, retryAfter: 60 };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertError, assertRefusedSafely, assertStillSound, freshEmail, rawHttp, requestCode, settle, signIn } from './attack-kit.ts';
+import { assertError, assertRefusedSafely, assertStillSound, freshEmail, rawHttp, requestCode, settle, signIn } from '../testing/attack-kit.ts';
 
 const GOOD = 'https://good.example';
 let h: Harness;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertRefusedSafely, freshEmail, rawHttp, requestCode, settle } from './attack-kit.ts';
+import { assertRefusedSafely, freshEmail, rawHttp, requestCode, settle } from '../testing/attack-kit.ts';
 import { linkIn } from '../testing/smtp-sink.ts';
 
 const GOOD = 'https://good.example';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getJson, tokenOf } from '../testing/api-client.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
-import { assertError, assertRefusedSafely, assertStillSound, dataFileText, freshEmail, rawHttp, requestCode, settle, signIn, storeOnDisk } from './attack-kit.ts';
+import { assertError, assertRefusedSafely, assertStillSound, dataFileText, freshEmail, rawHttp, requestCode, settle, signIn, storeOnDisk } from '../testing/attack-kit.ts';
 
 const DAY = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../contract.ts';
-import { LoginError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { ErrorCode } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
+import type { Logger } from '../observability/logger.ts';
 
 /**
  * The one place errors become responses: a LoginError keeps its status and code; a body-parser

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { rateLimited } from '../errors.ts';
+import { rateLimited } from '../login/login-error.ts';
 import { clientKey } from './client-ip.ts';
 
 export interface IpLimiters {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../contract.ts';
-import { LoginError } from '../errors.ts';
+import { ErrorCode } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
 
 /**
  * Bodies must be `application/json`: 415 for anything else, or for no body. Besides clarity,

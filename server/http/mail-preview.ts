@@ -16,7 +16,7 @@
  * headers keep a policy a page set).
  */
 import type { Middleware } from 'koa';
-import { LOCALES, type Locale } from '../contract.ts';
+import { LOCALES, type Locale } from '../../contract/index.ts';
 import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
 import { escapeHtml, loadMailTemplates, renderWithTemplates, type MailTemplates } from '../mail/render.ts';
 import type { LoginMail } from '../mail/types.ts';

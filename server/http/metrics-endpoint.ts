@@ -6,9 +6,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../contract.ts';
-import { LoginError } from '../errors.ts';
-import type { MetricsRegistry } from '../metrics.ts';
+import { ErrorCode } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
+import type { MetricsRegistry } from '../observability/metrics.ts';
 
 export const METRICS_PATH = '/metrics';
 

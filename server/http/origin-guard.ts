@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../contract.ts';
-import { LoginError } from '../errors.ts';
+import { ErrorCode } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
 
 /**
  * Refuses state-changing calls from browsers on other sites: a foreign page must not request

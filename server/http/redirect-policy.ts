@@ -6,8 +6,8 @@
  * decode (`%2f`, `%5c`, `%2e` in the path) is refused outright.
  * The fragment is dropped: the link's own fragment carries the token.
  */
-import { ErrorCode } from '../contract.ts';
-import { LoginError } from '../errors.ts';
+import { ErrorCode } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
 
 // The URL parser silently drops tabs and newlines and trims spaces and controls: refuse them
 // instead of repairing what an attacker wrote.

@@ -7,7 +7,7 @@
  * query strings a scanner can make unbounded.
  */
 import type { Middleware } from 'koa';
-import type { Metrics } from '../metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export function requestMetrics(metrics: Pick<Metrics, 'httpDuration'>): Middleware {
   return async (ctx, next) => {

@@ -3,8 +3,8 @@
  * ("redirect_to") is an error, not a silently ignored option.
  */
 import { z } from 'zod';
-import { LOCALES } from '../contract.ts';
-import { parseEmailAddress } from '../email-address.ts';
+import { LOCALES } from '../../contract/index.ts';
+import { parseEmailAddress } from '../login/email-address.ts';
 import { nestsDeeperThan } from './json-depth.ts';
 
 /** The email policy of email-address.ts as a zod type that yields `{address, key}`. */

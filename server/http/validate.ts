@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ErrorCode } from '../contract.ts';
-import { LoginError } from '../errors.ts';
+import { ErrorCode } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
 import { nestsDeeperThan } from './json-depth.ts';
 
 const MAX_BODY_DEPTH = 8;

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../clock.ts';
-import { parseEmailAddress } from '../email-address.ts';
+import { ManualClock } from '../time/clock.ts';
+import { parseEmailAddress } from '../login/email-address.ts';
 import { createPasswordless, type OutgoingMail, type Passwordless, type PasswordlessOptions } from '../index.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
 

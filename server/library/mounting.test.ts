@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import Koa from 'koa';
 import { startHostApp } from '../../demo/host-app/plain-http.ts';
 import { createPasswordless } from '../index.ts';
-import { silentLogger } from '../logger.ts';
+import { silentLogger } from '../observability/logger.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { codeIn, startSmtpSink } from '../testing/smtp-sink.ts';
 

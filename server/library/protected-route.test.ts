@@ -13,8 +13,8 @@ import Koa from 'koa';
 import { startKoaHost, type KoaHost } from '../../demo/host-app/koa-host.ts';
 import { requireAccessToken } from '../../demo/host-app/require-access-token.ts';
 import { AccessTokens } from '../access/access-tokens.ts';
-import { ManualClock } from '../clock.ts';
-import { silentLogger } from '../logger.ts';
+import { ManualClock } from '../time/clock.ts';
+import { silentLogger } from '../observability/logger.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { codeIn, startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../time/clock.ts';
 import { createPasswordless, type OutgoingMail } from '../index.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';

@@ -11,9 +11,9 @@
  * The validator runs only for addresses with no user, so a slow one makes those answers slower:
  * keep it fast (a list lookup, not a network call) or the delay tells new from known addresses.
  */
-import type { User } from '../contract.ts';
-import type { Logger } from '../logger.ts';
-import type { VerifyMethod } from '../metrics.ts';
+import type { User } from '../../contract/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { VerifyMethod } from '../observability/metrics.ts';
 
 export interface LoginHooks {
   /** Only these email domains may create a user (exact match, lower case, punycode); absent: any. */

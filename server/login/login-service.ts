@@ -18,16 +18,16 @@
  *   the same answer); the mailer renders and sends only after the answer is written
  *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
  */
-import { ErrorCode, type Locale, type RequestResponse, type SessionResponse, type User, type VerifyResponse } from '../contract.ts';
-import type { Clock } from '../clock.ts';
-import { parseEmailAddress, type EmailAddress } from '../email-address.ts';
-import { LoginError, rateLimited } from '../errors.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { ErrorCode, type Locale, type RequestResponse, type SessionResponse, type User, type VerifyResponse } from '../../contract/index.ts';
+import type { Clock } from '../time/clock.ts';
+import { parseEmailAddress, type EmailAddress } from './email-address.ts';
+import { LoginError, rateLimited } from './login-error.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
 import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
 import type { Mailer } from '../mail/types.ts';
-import type { AuditLog } from '../audit.ts';
-import type { Metrics, VerifyMethod } from '../metrics.ts';
-import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets.ts';
+import type { AuditLog } from '../observability/audit.ts';
+import type { Metrics, VerifyMethod } from '../observability/metrics.ts';
+import { randomCode, randomId, randomToken, sameHash, type Hasher } from '../secrets/secrets.ts';
 import type { SequenceRecord, Store, UserRecord } from '../store/types.ts';
 import { burnAll, consumeAll, emptyLoginState, findSequence, isLocked, prune, requestWaitMs, retainUntil } from './login-state.ts';
 import { expiresInMinutes, type LoginRules } from './rules.ts';

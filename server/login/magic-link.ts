@@ -1,4 +1,4 @@
-import { LINK_CLIENT_PARAM, LINK_TOKEN_PARAM } from '../contract.ts';
+import { LINK_CLIENT_PARAM, LINK_TOKEN_PARAM } from '../../contract/index.ts';
 
 /**
  * `<landing page>#pl_token=…[&pl_client=…]`. The token rides in the fragment so it never reaches

@@ -14,8 +14,8 @@ import { checkDkim } from '../testing/dkim-verify.ts';
 import { sampleFrom as from, sampleMail as mail } from '../testing/sample-login-mail.ts';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { startTestServer } from '../testing/test-server.ts';
-import { silentLogger } from '../logger.ts';
-import { createWorkerMailer } from './worker-mailer.ts';
+import { silentLogger } from '../observability/logger.ts';
+import { createWorkerMailer } from './worker/worker-mailer.ts';
 
 const bounded = { timeout: 20_000 };
 

@@ -5,8 +5,8 @@
  * channel that could disagree with the log. A retry is its own entry (`outcome: 'retrying'`, not
  * an outcome of the mail) and counts as a retry.
  */
-import type { LogEntry, Logger } from '../logger.ts';
-import type { MailOutcome, Metrics } from '../metrics.ts';
+import type { LogEntry, Logger } from '../observability/logger.ts';
+import type { MailOutcome, Metrics } from '../observability/metrics.ts';
 
 const OUTCOMES: ReadonlySet<unknown> = new Set<MailOutcome>(['sent', 'failed', 'dropped']);
 

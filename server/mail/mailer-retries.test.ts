@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LogEntry } from '../logger.ts';
-import { createMetrics } from '../metrics.ts';
+import type { LogEntry } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { loggerWithRetrySignal } from '../testing/retry-signal.ts';
 import { sampleFrom as from, sampleMail as mail } from '../testing/sample-login-mail.ts';

@@ -21,8 +21,8 @@
  * Every outcome entry carries `outcome: 'sent' | 'failed' | 'dropped'`: the metrics count those,
  * and the retries (mail-metrics.ts).
  */
-import { createJsonLogger, type Logger } from '../logger.ts';
-import { LINK_TOKEN_PARAM } from '../contract.ts';
+import { createJsonLogger, type Logger } from '../observability/logger.ts';
+import { LINK_TOKEN_PARAM } from '../../contract/index.ts';
 import { mailTemplates, renderLoginMail } from './render.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, waitOrWake, type Backoff } from './retry-policy.ts';
 import type { LoginMail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LOCALES, RTL_LOCALES } from '../contract.ts';
+import { LOCALES, RTL_LOCALES } from '../../contract/index.ts';
 import { pickCodeAndLink } from './dev-mailbox.ts';
 import { DEFAULT_TEMPLATES_DIR, loadMailTemplates, renderLoginMail, TemplateError } from './render.ts';
 import type { LoginMail } from './types.ts';

@@ -17,7 +17,7 @@
  * placeholder is a `TemplateError` naming the file, never a blank or half-filled mail.
  */
 import { join, resolve } from 'node:path';
-import { LOCALES, RTL_LOCALES, type Locale } from '../contract.ts';
+import { LOCALES, RTL_LOCALES, type Locale } from '../../contract/index.ts';
 import { parseMailExtra } from './mail-extra.ts';
 import { DEFAULT_TEMPLATES_DIR, templateFiles, TemplateError } from './template-files.ts';
 import type { LoginMail, RenderedMail } from './types.ts';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { LogEntry } from '../logger.ts';
+import type { LogEntry } from '../observability/logger.ts';
 import { freePort as deadPort } from '../testing/free-port.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { loggerWithRetrySignal } from '../testing/retry-signal.ts';
@@ -20,7 +20,7 @@ import { postJson } from '../testing/api-client.ts';
 import { startTestServer } from '../testing/test-server.ts';
 import { createMailer } from './mailer.ts';
 import { createSmtpTransport, isTransientSmtpError } from './smtp-transport.ts';
-import { createWorkerMailer } from './worker-mailer.ts';
+import { createWorkerMailer } from './worker/worker-mailer.ts';
 
 const bounded = { timeout: 20_000 };
 const busyFirst = (n: number) => (attempt: number) => (attempt <= n ? { responseCode: 451, message: '4.3.0 try again later' } : null);

@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packagePath } from '../package-files.ts';
+import { packagePath } from '../assets/package-files.ts';
 
 // From the package root, not from this file: the sources (server/mail/) and the compiled entry
 // (dist/server/mail/, `passwordless-login/server`) sit at different depths (package-files.ts).

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createBackend } from '../backend.ts';
 import { loadConfig } from '../config.ts';
-import { silentLogger } from '../logger.ts';
+import { silentLogger } from '../observability/logger.ts';
 import { sampleFrom as from, sampleMail as mail } from '../testing/sample-login-mail.ts';
 import { startSmtpSink } from '../testing/smtp-sink.ts';
 import { DEFAULT_TEMPLATES_DIR, loadMailTemplates, renderLoginMail, TemplateError } from './render.ts';
-import { createWorkerMailer } from './worker-mailer.ts';
+import { createWorkerMailer } from './worker/worker-mailer.ts';
 
 const temporaryDirs: string[] = [];
 /** A fresh directory holding `files` (name → text). */

@@ -1,4 +1,4 @@
-import type { Locale } from '../contract.ts';
+import type { Locale } from '../../contract/index.ts';
 import type { MailExtra } from './mail-extra.ts';
 
 /** What the login service asks the mailer to send: one message carrying both the code and the link. */

@@ -3,10 +3,10 @@
  * it, and the per-IP counters with it), else the JSON file (one process).
  */
 import type { Redis } from 'ioredis';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { ConfigError, type Config } from '../config.ts';
-import { openJsonStore } from './json-store.ts';
-import { DEFAULT_KEY_PREFIX, openRedisStore } from './redis-store.ts';
+import { openJsonStore } from './json/json-store.ts';
+import { DEFAULT_KEY_PREFIX, openRedisStore } from './redis/redis-store.ts';
 import type { Store } from './types.ts';
 
 export interface OpenedStore {

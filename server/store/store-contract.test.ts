@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
-import { openJsonStore } from './json-store.ts';
-import { openRedisStore } from './redis-store.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { openJsonStore } from './json/json-store.ts';
+import { openRedisStore } from './redis/redis-store.ts';
+import { describeStoreContract } from '../testing/store-contract.ts';
 import type { Store } from './types.ts';
 
 const retention = { codeTtlMs: 600_000, resendMs: 60_000 };

@@ -1,4 +1,4 @@
-import type { Locale, User } from '../contract.ts';
+import type { Locale, User } from '../../contract/index.ts';
 
 /** One request for a login: one code and one link, mailed together. */
 export interface SequenceRecord {

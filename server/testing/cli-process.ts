@@ -1,5 +1,5 @@
 /**
- * The real CLI (`node --import tsx server/cli.ts`, what `npm run serve` runs) as a child process,
+ * The real CLI (`node --import tsx server/bin/serve.ts`, what `npm run serve` runs) as a child process,
  * for black-box tests of what survives a crash and what stops a start.
  *
  * - `startCli` spawns it on a free port and resolves once `GET /health` answers; it rejects with
@@ -54,7 +54,7 @@ export interface CliProcess {
   exited: Promise<CliExit>;
   /** `kill -9`: no shutdown handler runs, nothing is flushed. Resolves once it is gone. */
   kill(): Promise<CliExit>;
-  /** SIGTERM: the graceful shutdown of cli.ts. Resolves once it is gone. */
+  /** SIGTERM: the graceful shutdown of serve.ts. Resolves once it is gone. */
   stop(): Promise<CliExit>;
 }
 
@@ -89,7 +89,7 @@ export async function spawnCli(options: CliOptions): Promise<CliProcess & { read
     HOST: '127.0.0.1',
     DATA_FILE: options.dataFile,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/bin/serve.ts'], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

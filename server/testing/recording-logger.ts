@@ -1,4 +1,4 @@
-import type { LogEntry, Logger } from '../logger.ts';
+import type { LogEntry, Logger } from '../observability/logger.ts';
 
 /** A logger that keeps its entries, so a test can check what was logged and that no secret was. */
 export function recordingLogger(): { logger: Logger; entries: (LogEntry & { level: string })[] } {

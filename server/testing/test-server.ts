@@ -9,9 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend, type Backend } from '../backend.ts';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../time/clock.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { silentLogger, type Logger } from '../logger.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
 import type { DevMailbox } from '../mail/dev-mailbox.ts';
 
 export interface TestServerOptions {

@@ -3,7 +3,7 @@
  * sessions in one group-committed batch, prints the token hashes whose writes were
  * acknowledged as JSON, and exits. Run under `ulimit -f` to make the disk "fill up" mid-batch.
  */
-import { openJsonStore } from '../store/json-store.ts';
+import { openJsonStore } from '../store/json/json-store.ts';
 
 const [file, count] = [process.argv[2]!, Number(process.argv[3])];
 const store = await openJsonStore(file, { compactAfterBytes: 1_000_000_000 });

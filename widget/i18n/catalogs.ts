@@ -4,7 +4,7 @@
  * the script-tag file carries one language instead of twelve. Each entry point registers how to
  * fetch: by URL beside the script (index.ts), or by `import()` a bundler follows (module.ts).
  */
-import type { Locale } from '../../server/contract.ts';
+import type { Locale } from '../../contract/index.ts';
 import { en } from './en.ts';
 import type { Messages } from './messages.ts';
 

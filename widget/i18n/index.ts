@@ -1,5 +1,5 @@
 /** Choosing a language and turning errors into sentences. */
-import { LOCALES, type Locale } from '../../server/contract.ts';
+import { LOCALES, type Locale } from '../../contract/index.ts';
 import type { FlowError } from '../flow.ts';
 import type { Messages } from './messages.ts';
 

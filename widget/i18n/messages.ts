@@ -1,5 +1,5 @@
 /** The shape of a string catalog. A catalog missing a key, or an error code, fails the type check. */
-import type { ErrorCode } from '../../server/contract.ts';
+import type { ErrorCode } from '../../contract/index.ts';
 import type { FlowError } from '../flow.ts';
 
 export interface Messages {

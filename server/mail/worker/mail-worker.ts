@@ -17,12 +17,12 @@
  * the total (worker-mailer.ts `maxQueued`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LogEntry, Logger } from '../logger.ts';
-import type { DkimConfig } from '../config.ts';
-import { createMailer } from './mailer.ts';
-import type { Backoff } from './retry-policy.ts';
-import { createSmtpTransport } from './smtp-transport.ts';
-import type { LoginMail } from './types.ts';
+import type { LogEntry, Logger } from '../../observability/logger.ts';
+import type { DkimConfig } from '../../config.ts';
+import { createMailer } from '../mailer.ts';
+import type { Backoff } from '../retry-policy.ts';
+import { createSmtpTransport } from '../smtp-transport.ts';
+import type { LoginMail } from '../types.ts';
 
 export interface MailWorkerData {
   smtpUrl: string;

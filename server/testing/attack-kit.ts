@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { codeIn, linkIn, type ReceivedMail } from '../testing/smtp-sink.ts';
-import { readStoreOnDisk, type StoreOnDisk } from '../testing/store-on-disk.ts';
-import type { Harness } from '../testing/harness.ts';
-import type { JsonAnswer } from '../testing/api-client.ts';
+import { codeIn, linkIn, type ReceivedMail } from './smtp-sink.ts';
+import { readStoreOnDisk, type StoreOnDisk } from './store-on-disk.ts';
+import type { Harness } from './harness.ts';
+import type { JsonAnswer } from './api-client.ts';
 
 let counter = 0;
 /** A fresh address per call, so cases sharing a server never share a login state. */

@@ -16,12 +16,12 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.ts';
-import { retainUntil, type RetentionRules } from './login/login-state.ts';
-import { secretFileFor } from './secret-file.ts';
-import { openJsonStore, type JsonStoreContents } from './store/json-store.ts';
-import { DEFAULT_KEY_PREFIX, openRedisStore, redactRedisUrl } from './store/redis-store.ts';
-import { StoreError } from './store/types.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { retainUntil, type RetentionRules } from '../login/login-state.ts';
+import { secretFileFor } from '../secrets/secret-file.ts';
+import { openJsonStore, type JsonStoreContents } from '../store/json/json-store.ts';
+import { DEFAULT_KEY_PREFIX, openRedisStore, redactRedisUrl } from '../store/redis/redis-store.ts';
+import { StoreError } from '../store/types.ts';
 
 export interface MigrationOptions {
   from: string;

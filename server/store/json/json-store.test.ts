@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { readStoreOnDisk } from '../testing/store-on-disk.ts';
+import { readStoreOnDisk } from '../../testing/store-on-disk.ts';
 import { openJsonStore } from './json-store.ts';
-import { StoreError, type LoginState } from './types.ts';
+import { StoreError, type LoginState } from '../types.ts';
 
 let dir: string;
 let file: string;

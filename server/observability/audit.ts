@@ -7,7 +7,7 @@
  * Entries name the user by id and the client by its rate-limit key (IPv4, or the IPv6 /64):
  * never the email address, a code or a token.
  */
-import type { Clock } from './clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { Logger } from './logger.ts';
 import type { VerifyMethod } from './metrics.ts';
 

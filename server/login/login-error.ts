@@ -1,4 +1,4 @@
-import { ErrorCode, type ApiErrorBody } from './contract.ts';
+import { ErrorCode, type ApiErrorBody } from '../../contract/index.ts';
 
 type Details = Omit<ApiErrorBody['error'], 'code' | 'message'>;
 

@@ -3,10 +3,10 @@
  * outside production also serves the demo with its dev mailbox. The only place that listens.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import { mountDemo } from '../demo/demo-routes.ts';
-import { createBackend } from './backend.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { StoreError } from './store/types.ts';
+import { mountDemo } from '../../demo/demo-routes.ts';
+import { createBackend } from '../backend.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { StoreError } from '../store/types.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ManualClock } from '../clock.ts';
-import type { LoginState, SequenceRecord, SessionRecord, Store, UserRecord } from './types.ts';
+import { ManualClock } from '../time/clock.ts';
+import type { LoginState, SequenceRecord, SessionRecord, Store, UserRecord } from '../store/types.ts';
 
 export interface StoreUnderTest {
   store: Store;

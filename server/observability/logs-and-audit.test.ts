@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LogEntry } from '../logger.ts';
+import type { LogEntry } from './logger.ts';
 import { postJson, tokenOf } from '../testing/api-client.ts';
 import { freePort as deadPort } from '../testing/free-port.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';

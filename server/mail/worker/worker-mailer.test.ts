@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { recordingLogger } from '../testing/recording-logger.ts';
-import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
+import { recordingLogger } from '../../testing/recording-logger.ts';
+import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
 import { createWorkerMailer } from './worker-mailer.ts';
-import { freePort as deadPort } from '../testing/free-port.ts';
-import { sampleFrom, sampleMail } from '../testing/sample-login-mail.ts';
+import { freePort as deadPort } from '../../testing/free-port.ts';
+import { sampleFrom, sampleMail } from '../../testing/sample-login-mail.ts';
 
 const mail = sampleMail;
 const from = sampleFrom;

@@ -19,14 +19,14 @@
  * worker is started through a small bootstrap that registers tsx in the worker, then imports it.
  */
 import { Worker } from 'node:worker_threads';
-import type { DkimConfig } from '../config.ts';
-import { createJsonLogger, type Logger } from '../logger.ts';
-import { RUNNING_FROM_SOURCES } from '../package-files.ts';
+import type { DkimConfig } from '../../config.ts';
+import { createJsonLogger, type Logger } from '../../observability/logger.ts';
+import { RUNNING_FROM_SOURCES } from '../../assets/package-files.ts';
 import type { MailWorkerData, MainToWorker, WorkerToMain } from './mail-worker.ts';
-import { recipientDomain } from './mailer.ts';
-import { mailTemplates } from './render.ts';
-import type { Backoff } from './retry-policy.ts';
-import type { LoginMail, Mailer } from './types.ts';
+import { recipientDomain } from '../mailer.ts';
+import { mailTemplates } from '../render.ts';
+import type { Backoff } from '../retry-policy.ts';
+import type { LoginMail, Mailer } from '../types.ts';
 
 export interface WorkerMailerOptions {
   /** `SMTP_URL` (see createSmtpTransport). */

@@ -22,11 +22,11 @@ import { access, constants, mkdir, readdir, rm, stat, truncate } from 'node:fs/p
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
-import { DurableJsonFile, ReplacedButNotSynced } from './json/durable-file.ts';
-import { Journal, JournalCorruptError, readJournal, type JournalEntry } from './json/journal.ts';
-import { acquireLock } from './json/lock.ts';
-import type { Change, LoginState, SessionRecord, Store, UserRecord } from './types.ts';
-import { StoreError } from './types.ts';
+import { DurableJsonFile, ReplacedButNotSynced } from './durable-file.ts';
+import { Journal, JournalCorruptError, readJournal, type JournalEntry } from './journal.ts';
+import { acquireLock } from './lock.ts';
+import type { Change, LoginState, SessionRecord, Store, UserRecord } from '../types.ts';
+import { StoreError } from '../types.ts';
 
 const FORMAT_VERSION = 2;
 

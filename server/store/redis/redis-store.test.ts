@@ -1,12 +1,12 @@
 /** What only the Redis store does: key layout, expiries, atomicity across connections, failures. */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { ManualClock } from '../clock.ts';
-import { retainUntil } from '../login/login-state.ts';
-import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { ManualClock } from '../../time/clock.ts';
+import { retainUntil } from '../../login/login-state.ts';
+import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
 import { openRedisStore, redactRedisUrl, type RedisStore } from './redis-store.ts';
-import { loginState, sequence, userRecord } from './store-contract.ts';
-import { StoreError } from './types.ts';
+import { loginState, sequence, userRecord } from '../../testing/store-contract.ts';
+import { StoreError } from '../types.ts';
 
 const retention = { codeTtlMs: 600_000, resendMs: 60_000 };
 const MINUTE = 60_000;

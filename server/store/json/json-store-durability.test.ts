@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openJsonStore } from './json-store.ts';
-import { StoreError, type LoginState, type Store } from './types.ts';
+import { StoreError, type LoginState, type Store } from '../types.ts';
 
 let dir: string;
 let file: string;
@@ -110,7 +110,7 @@ describe('JSON store durability', () => {
   it('acknowledges nothing a full disk cut short, and leaves no fragment behind', async () => {
     // A child whose file-size limit (ulimit -f, SIGXFSZ ignored so the write fails with EFBIG)
     // stops the journal in the middle of a batch of 20 sessions.
-    const script = fileURLToPath(new URL('../testing/write-sessions.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../../testing/write-sessions.ts', import.meta.url));
     const run = (count: number, limitBlocks: number) =>
       execFileSync('bash', ['-c', `trap '' XFSZ; ulimit -f ${limitBlocks}; exec "${process.execPath}" --import tsx "${script}" "${file}" ${count}`], {
         encoding: 'utf8',

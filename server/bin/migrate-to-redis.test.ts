@@ -8,13 +8,13 @@ import { promisify } from 'node:util';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { retainUntil } from '../login/login-state.ts';
-import { migrateJsonToRedis } from '../migrate-to-redis.ts';
-import { secretFileFor } from '../secret-file.ts';
+import { migrateJsonToRedis } from './migrate-to-redis.ts';
+import { secretFileFor } from '../secrets/secret-file.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
-import { loginState, sequence, userRecord } from './store-contract.ts';
-import type { SessionRecord } from './types.ts';
+import { loginState, sequence, userRecord } from '../testing/store-contract.ts';
+import type { SessionRecord } from '../store/types.ts';
 
 const run = promisify(execFile);
 const retention = { codeTtlMs: 600_000, resendMs: 60_000 };

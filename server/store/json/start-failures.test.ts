@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { getJson, postJson } from '../testing/api-client.ts';
-import { runCliExpectingExit, startCli, type CliOptions, type CliOutcome, type CliProcess } from '../testing/cli-process.ts';
-import { codeIn, startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
+import { getJson, postJson } from '../../testing/api-client.ts';
+import { runCliExpectingExit, startCli, type CliOptions, type CliOutcome, type CliProcess } from '../../testing/cli-process.ts';
+import { codeIn, startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
 
 const run = promisify(execFile);
 const DATA_NAME = 'passwordless.json';

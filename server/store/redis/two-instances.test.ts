@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { getJson, postJson, tokenOf } from '../testing/api-client.ts';
-import { startHarness, type Harness } from '../testing/harness.ts';
-import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { getJson, postJson, tokenOf } from '../../testing/api-client.ts';
+import { startHarness, type Harness } from '../../testing/harness.ts';
+import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
 
 const SECRET = 'two-instances-test-secret-0123456789abcdef';
 

@@ -27,10 +27,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { getJson, postJson } from '../testing/api-client.ts';
-import { startCli, type CliProcess } from '../testing/cli-process.ts';
-import { codeIn, startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
-import { seededRandom as seeded } from '../testing/seeded-random.ts';
+import { getJson, postJson } from '../../testing/api-client.ts';
+import { startCli, type CliProcess } from '../../testing/cli-process.ts';
+import { codeIn, startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
+import { seededRandom as seeded } from '../../testing/seeded-random.ts';
 
 const CHAINED_ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 15);
 const FRESH_ITERATIONS = 5;

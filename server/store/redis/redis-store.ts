@@ -39,10 +39,10 @@
  * Standalone Redis (or one primary): scripts touch keys they compute, which Redis Cluster refuses.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { systemClock, type Clock } from '../clock.ts';
-import { retainUntil, type RetentionRules } from '../login/login-state.ts';
-import type { Change, LoginState, SessionRecord, Store, UserRecord } from './types.ts';
-import { StoreError } from './types.ts';
+import { systemClock, type Clock } from '../../time/clock.ts';
+import { retainUntil, type RetentionRules } from '../../login/login-state.ts';
+import type { Change, LoginState, SessionRecord, Store, UserRecord } from '../types.ts';
+import { StoreError } from '../types.ts';
 
 export const DEFAULT_KEY_PREFIX = 'pl:';
 
