@@ -3,17 +3,17 @@
  * app). The command line and the tests both start the backend through here, so what is tested is
  * what runs.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type Koa from 'koa';
 import type { Router } from '@koa/router';
 import { AccessTokens } from './access/access-tokens.ts';
-import { createApp, WIDGET_PATH } from './app.ts';
+import { createApp } from './app.ts';
+import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
 import { mailPreview } from './http/mail-preview.ts';
+import { WIDGET_PATH } from './http/widget-assets.ts';
 import { createPasswordlessRouter, wellKnownJwks } from './http/router.ts';
 import { DocumentPath } from '../contract/index.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
@@ -28,13 +28,8 @@ import { createWorkerMailer } from './mail/worker/worker-mailer.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createHasher } from './secrets/secrets.ts';
 import { loadOrCreateSecret } from './secrets/secret-file.ts';
-import { packagePath } from './assets/package-files.ts';
 import { openStore, type OpenedStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
-
-// From the package root, not from this file: the sources (server/) and the compiled entry
-// (dist/server/, `passwordless-login/server`) sit at different depths (package-files.ts).
-export const DEFAULT_WIDGET_FILE = packagePath('dist/passwordless-login.js');
 
 /** Expired sessions and idle login states go every 10 minutes: the code lifetime, by default. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -130,11 +125,9 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     audit,
     accessTokens,
   });
-  const widgetFile = options.widgetFile ?? DEFAULT_WIDGET_FILE;
-  const widgetScript = await readOptional(widgetFile);
-  const widgetLocales = await readLocaleModules(join(dirname(widgetFile), 'passwordless-login', 'locales'));
-  if (widgetScript === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widgetScript, widgetLocales, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), mailPreview: preview });
+  const widget = await readWidgetFiles(options.widgetFile);
+  if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
+  const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), mailPreview: preview });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),
@@ -159,19 +152,4 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       await store.close();
     },
   };
-}
-
-/** The built language modules beside the widget, by tag; empty when none were built. */
-async function readLocaleModules(dir: string): Promise<Map<string, string>> {
-  const files = await readdir(dir).catch(() => [] as string[]);
-  const modules = files.filter((file) => file.endsWith('.js'));
-  return new Map(await Promise.all(modules.map(async (file) => [basename(file, '.js'), await readFile(join(dir, file), 'utf8')] as const)));
-}
-
-async function readOptional(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { DEFAULT_WIDGET_FILE } from '../../server/backend.ts';
+import { DEFAULT_WIDGET_FILE } from '../../server/assets/widget-files.ts';
 import { collectPageErrors, cspViolations, newContext, screenshot, useDemo } from './harness.ts';
 
 describe('the built bundle', () => {

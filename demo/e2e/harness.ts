@@ -10,7 +10,7 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../widget/testing/chromium.mjs';
 import { FRAMEWORK_DIST_DIR, FRAMEWORKS, mountDemo } from '../demo-routes.ts';
-import { DEFAULT_WIDGET_FILE } from '../../server/backend.ts';
+import { DEFAULT_WIDGET_FILE } from '../../server/assets/widget-files.ts';
 import type { DevMail } from '../../server/mail/types.ts';
 import { startTestServer, type TestServer } from '../../server/testing/test-server.ts';
 
