@@ -41,6 +41,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type AutocannonResult } from 'autocannon';
+import { retentionFor } from '../server/login/retention.ts';
 import { openJsonStore } from '../server/store/json/json-store.ts';
 import type { Store, UserRecord } from '../server/store/types.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
@@ -316,7 +317,7 @@ const redisStore: StoreKind = {
     redisPids.add(redisPid(redis.port));
     try {
       const t0 = performance.now();
-      const store: Store = await storeModule.openRedisStore(redis.url, { retention: { codeTtlMs: 600_000, resendMs: 60_000 } });
+      const store: Store = await storeModule.openRedisStore(redis.url, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) });
       await seed(store, users);
       await store.close();
       const seedSeconds = (performance.now() - t0) / 1000;

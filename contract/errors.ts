@@ -50,3 +50,67 @@ export interface ApiErrorBody {
     fields?: Record<string, string>;
   };
 }
+
+/** The HTTP status each code is answered with: one per code, so a client may rely on either. */
+export const ErrorStatus = {
+  invalid_request: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  invalid_email: 400,
+  invalid_redirect: 400,
+  rate_limited: 429,
+  invalid_code: 401,
+  expired_code: 401,
+  too_many_attempts: 429,
+  invalid_link: 401,
+  unauthenticated: 401,
+  forbidden_origin: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+/** One refusal the API can answer with: its code and the English sentence of its `message`. */
+export interface ApiErrorEntry {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Every refusal the server answers with, by situation, each with its code and sentence: the one
+ * place the API's `message`s are written, so the same refusal reads the same wherever it is
+ * thrown (`LoginError.of(ApiError.wrongCode, …)`). Sentences that name a value are functions.
+ * The element shows its own translated sentence per code instead (widget/i18n/).
+ */
+export const ApiError = {
+  // The request itself
+  notJsonBody: { code: 'unsupported_media_type', message: 'Send the body as application/json.' },
+  invalidJson: { code: 'invalid_request', message: 'The body is not valid JSON.' },
+  notAnObject: { code: 'invalid_request', message: 'The body must be a JSON object.' },
+  tooDeep: (levels: number) => ({ code: 'invalid_request', message: `The body nests deeper than ${levels} levels.` }),
+  invalidField: (field: string, problem: string) => ({ code: 'invalid_request', message: `Invalid request: ${field} ${problem}.` }),
+  payloadTooLarge: { code: 'payload_too_large', message: 'The request body is too large.' },
+  methodNotAllowed: { code: 'method_not_allowed', message: 'This address does not take that method.' },
+  notFound: { code: 'not_found', message: 'There is nothing here.' },
+  invalidEmail: { code: 'invalid_email', message: 'That does not look like an email address.' },
+  invalidRedirect: { code: 'invalid_redirect', message: 'The page to return to is not on the list of allowed addresses.' },
+  forbiddenOrigin: { code: 'forbidden_origin', message: 'This site is not allowed to use this sign-in service.' },
+  // Limits
+  rateLimited: { code: 'rate_limited', message: 'Too many requests. Try again later.' },
+  rateLimitedNetwork: { code: 'rate_limited', message: 'Too many requests from this network. Try again later.' },
+  codeSentMomentsAgo: { code: 'rate_limited', message: 'A code was sent to this address a moment ago. Wait before asking for another.' },
+  // Codes, links and sessions
+  wrongCode: { code: 'invalid_code', message: 'That code is not right.' },
+  expiredCode: { code: 'expired_code', message: 'That code or link has expired. Ask for a new one.' },
+  tooManyAttempts: { code: 'too_many_attempts', message: 'Too many wrong codes: every code sent to this address is now void. Ask for a new one.' },
+  invalidLink: { code: 'invalid_link', message: 'This sign-in link is not valid or was already used. Ask for a new one.' },
+  unauthenticated: { code: 'unauthenticated', message: 'You are not signed in, or the session has ended.' },
+  metricsTokenNeeded: { code: 'unauthenticated', message: 'This address needs the metrics token.' },
+  // Calls from the host's server code (the library)
+  noSuchUser: { code: 'invalid_request', message: 'No such user, or not a valid email address.' },
+  notTheUsersEmail: { code: 'invalid_request', message: "That is not this user's email address." },
+  notUsableInMail: (reason: string) => ({ code: 'invalid_request', message: `Not usable in a mail: ${reason}.` }),
+  // Ours
+  internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
+  widgetNotBuilt: { code: 'internal_error', message: 'The widget has not been built on this server.' },
+} as const satisfies Record<string, ApiErrorEntry | ((...values: never[]) => ApiErrorEntry)>;

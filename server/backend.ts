@@ -19,6 +19,7 @@ import { DocumentPath } from '../contract/index.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
 import { LoginService } from './login/login-service.ts';
+import { retentionFor } from './login/retention.ts';
 import { expiresInMinutes } from './login/rules.ts';
 import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
 import { countingMailLogger } from './mail/mail-metrics.ts';
@@ -26,10 +27,10 @@ import { createMailer } from './mail/mailer.ts';
 import type { Mailer, OutgoingMail } from './mail/types.ts';
 import { createWorkerMailer } from './mail/worker/worker-mailer.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { createHasher } from './secrets/secrets.ts';
+import { createHasher } from './secrets/hasher.ts';
 import { loadOrCreateSecret } from './secrets/secret-file.ts';
 import { openStore, type OpenedStore } from './store/open-store.ts';
-import type { Store } from './store/types.ts';
+import type { Retention, Store } from './store/types.ts';
 
 /** Expired sessions and idle login states go every 10 minutes: the code lifetime, by default. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -69,10 +70,17 @@ export interface Backend {
 export async function createBackend(config: Config, options: BackendOptions = {}): Promise<Backend> {
   const logger = options.logger ?? createJsonLogger();
   const clock = options.clock ?? systemClock;
-  // With Redis, openStore requires SECRET (every instance must hash alike): check that first.
-  const { store, redis } = await openStore(config, { clock, onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }) });
+  const retention = retentionFor(config);
+  const { store, redis } = await openStore({
+    dataFile: config.dataFile,
+    jsonCompactBytes: config.jsonCompactBytes,
+    redisUrl: config.redisUrl,
+    retention,
+    clock,
+    onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }),
+  });
   try {
-    return await assembleBackend(config, options, logger, clock, store, redis);
+    return await assembleBackend(config, options, logger, clock, retention, store, redis);
   } catch (error) {
     // A start that fails after the store is open must close it: a JSON store left open keeps its
     // lock file, and the next start (or a retry in this process) would be refused.
@@ -82,7 +90,7 @@ export async function createBackend(config: Config, options: BackendOptions = {}
 }
 
 /** Everything that needs the open store: mail, service, router, app, sweeper. */
-async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, store: Store, redis: OpenedStore['redis']): Promise<Backend> {
+async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, retention: Retention, store: Store, redis: OpenedStore['redis']): Promise<Backend> {
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
   const metrics = createMetrics();
   const audit = createAuditLog(logger, clock);
@@ -102,7 +110,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   // The preview shows the mails this mailer would send; production does not serve it (404).
   const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config) });
-  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
+  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
   const accessTokens = new AccessTokens({
     secret,
     clock,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LoginRules } from './login/rules.ts';
+import type { DkimConfig } from './mail/types.ts';
 
 /** Everything `npm start` needs; the login rules (CODE_LENGTH … USER_CREATION, RATE_LIMITS) as `LoginRules`. */
 export interface Config extends LoginRules {
@@ -48,13 +49,6 @@ export interface Config extends LoginRules {
   accessTokenAudience: string;
   /** How long each signing key signs before the next takes over (JWKS rotation). */
   signingKeyRotationSeconds: number;
-}
-
-export interface DkimConfig {
-  domainName: string;
-  keySelector: string;
-  /** PEM, read from DKIM_PRIVATE_KEY_FILE at start. */
-  privateKey: string;
 }
 
 export interface IpLimits {
@@ -151,6 +145,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (missing) throw new ConfigError(`${missing}: required when NODE_ENV=production`);
     if (e.RATE_LIMITS === 'off') throw new ConfigError('RATE_LIMITS: "off" is refused when NODE_ENV=production');
   }
+  // A key generated beside one instance's data file would differ on the next instance, and a
+  // code mailed by one could never be verified by another.
+  if (e.REDIS_URL && e.SECRET === undefined) throw new ConfigError('SECRET: required with REDIS_URL (every instance must hash codes, links and sessions with the same key)');
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
   if (e.SESSION_COOKIE && !/^https:|^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl)) {

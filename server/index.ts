@@ -12,13 +12,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import { createBackend, type Backend } from './backend.ts';
 import type { Clock } from './time/clock.ts';
-import { ConfigError, loadConfig, type Config, type DkimConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorsMiddleware } from './http/errors-middleware.ts';
 import { wellKnownJwks } from './http/router.ts';
 import type { AccessTokenClaims } from './access/access-tokens.ts';
 import type { Logger } from './observability/logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
-import type { OutgoingMail } from './mail/types.ts';
+import type { DkimConfig, OutgoingMail } from './mail/types.ts';
 
 export type { LoginHooks } from './login/hooks.ts';
 export type { LoginService, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './login/login-service.ts';

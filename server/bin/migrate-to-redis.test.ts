@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { retainUntil } from '../login/login-state.ts';
+import { retentionFor } from '../login/retention.ts';
 import { migrateJsonToRedis } from './migrate-to-redis.ts';
 import { secretFileFor } from '../secrets/secret-file.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
@@ -17,7 +17,8 @@ import { loginState, sequence, userRecord } from '../testing/store-contract.ts';
 import type { SessionRecord } from '../store/types.ts';
 
 const run = promisify(execFile);
-const retention = { codeTtlMs: 600_000, resendMs: 60_000 };
+const CODE_TTL_MS = 600_000;
+const retention = retentionFor({ codeTtlSeconds: CODE_TTL_MS / 1000, resendSeconds: 60 });
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
@@ -91,11 +92,11 @@ describe('migrate:redis', () => {
     assert.equal(await client.pexpiretime('pl:user-sessions:u-ada'), sessions.live!.expiresAt);
     assert.equal(await client.exists('pl:user-sessions:u-bob'), 0);
     assert.deepEqual(JSON.parse((await client.get('pl:login:ada@example.com'))!), live);
-    assert.equal(await client.pexpiretime('pl:login:ada@example.com'), retainUntil(live, retention));
+    assert.equal(await client.pexpiretime('pl:login:ada@example.com'), retention.loginState(live));
     // The older sequence is past its extra lifetime: its link is not indexed; the newer one is.
     assert.equal(await client.exists('pl:link:tok-old'), 0);
     assert.equal(await client.get('pl:link:tok-new'), 'ada@example.com');
-    assert.equal(await client.pexpiretime('pl:link:tok-new'), live.sequences[1]!.expiresAt + retention.codeTtlMs);
+    assert.equal(await client.pexpiretime('pl:link:tok-new'), live.sequences[1]!.expiresAt + CODE_TTL_MS);
     assert.deepEqual([await client.exists('pl:login:gone@example.com'), await client.exists('pl:link:tok-gone')], [0, 0]);
   });
 

@@ -3,7 +3,7 @@
  *
  * Copies a JSON store into Redis: users (by id and by email key), live sessions (expiring at
  * their expiresAt) with the index of each user's sessions (what `revokeUserSessions` reads),
- * login states that still matter (expiring at retainUntil) and their link-token index. It writes
+ * login states that still matter (expiring with their retention, login/retention.ts) and their link-token index. It writes
  * through the Redis store itself, so the keys, indexes and expiries are exactly the ones the
  * backend writes. Stop the backend first; start the instances with the same SECRET the JSON
  * store hashed with (the `.secret` file beside it if SECRET was not set), or every code, link
@@ -17,18 +17,19 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { retainUntil, type RetentionRules } from '../login/login-state.ts';
+import { retentionFor } from '../login/retention.ts';
 import { secretFileFor } from '../secrets/secret-file.ts';
 import { openJsonStore, type JsonStoreContents } from '../store/json/json-store.ts';
-import { DEFAULT_KEY_PREFIX, openRedisStore, redactRedisUrl } from '../store/redis/redis-store.ts';
-import { StoreError } from '../store/types.ts';
+import { redactRedisUrl } from '../store/redis/connection.ts';
+import { DEFAULT_KEY_PREFIX, openRedisStore } from '../store/redis/redis-store.ts';
+import { StoreError, type Retention } from '../store/types.ts';
 
 export interface MigrationOptions {
   from: string;
   to: string;
   force?: boolean;
   keyPrefix?: string;
-  retention: RetentionRules;
+  retention: Retention;
   /** Records that stopped mattering before `now` are left behind. Default: Date.now(). */
   now?: number;
 }
@@ -38,7 +39,7 @@ export interface MigrationCounts {
   sessions: number;
   logins: number;
   links: number;
-  /** Expired sessions and login states past retainUntil: nothing to copy. */
+  /** Expired sessions and login states past their retention: nothing to copy. */
   expiredSessions: number;
   expiredLogins: number;
 }
@@ -83,10 +84,10 @@ export async function migrateJsonToRedis(options: MigrationOptions): Promise<Mig
       counts.sessions += 1;
     });
     await inBatches(contents.logins, async (state) => {
-      if (retainUntil(state, options.retention) <= now) return void (counts.expiredLogins += 1);
+      if (options.retention.loginState(state) <= now) return void (counts.expiredLogins += 1);
       await redis.updateLogin(state.emailKey, () => ({ next: state, result: null }));
       counts.logins += 1;
-      counts.links += state.sequences.filter((s) => s.expiresAt + options.retention.codeTtlMs > now).length;
+      counts.links += state.sequences.filter((s) => options.retention.link(s) > now).length;
     });
     return counts;
   } finally {
@@ -127,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
     to,
     force: values.force,
     keyPrefix: values.prefix ?? DEFAULT_KEY_PREFIX,
-    retention: { codeTtlMs: config.codeTtlSeconds * 1000, resendMs: config.resendSeconds * 1000 },
+    retention: retentionFor(config),
   });
   process.stdout.write(
     [

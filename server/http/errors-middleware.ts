@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -13,12 +13,12 @@ export function errorsMiddleware(logger: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
-        throw new LoginError(404, ErrorCode.not_found, 'There is nothing here.');
+        throw LoginError.of(ApiError.notFound);
       }
     } catch (error) {
       const known = toLoginError(error);
       if (!known) logger.error({ msg: 'unhandled error', method: ctx.method, path: ctx.path, err: String((error as Error)?.stack ?? error) });
-      const answer = known ?? new LoginError(500, ErrorCode.internal_error, 'Something went wrong on our side. Try again in a moment.');
+      const answer = known ?? LoginError.of(ApiError.internal);
       ctx.status = answer.status;
       ctx.set(answer.headers);
       ctx.set('Cache-Control', 'no-store');
@@ -31,13 +31,13 @@ function toLoginError(error: unknown): LoginError | null {
   if (error instanceof LoginError) return error;
   const status = (error as { status?: number; type?: string })?.status;
   const type = (error as { type?: string })?.type;
-  if (status === 413 || type === 'entity.too.large') return new LoginError(413, ErrorCode.payload_too_large, 'The request body is too large.');
+  if (status === 413 || type === 'entity.too.large') return LoginError.of(ApiError.payloadTooLarge);
   // From the router's allowedMethods: a known path with another method (405), or a method the
   // router has never heard of (501, which would read as our fault).
-  if (status === 405 || status === 501) return new LoginError(405, ErrorCode.method_not_allowed, 'This address does not take that method.');
-  if (status === 415) return new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
+  if (status === 405 || status === 501) return LoginError.of(ApiError.methodNotAllowed);
+  if (status === 415) return LoginError.of(ApiError.notJsonBody);
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new LoginError(400, ErrorCode.invalid_request, 'The body is not valid JSON.');
+    return LoginError.of(ApiError.invalidJson);
   }
   return null;
 }

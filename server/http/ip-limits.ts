@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ApiError } from '../../contract/index.ts';
 import { rateLimited } from '../login/login-error.ts';
 import { clientKey } from './client-ip.ts';
 
@@ -46,7 +47,7 @@ export function limitByIp(limiter: RateLimiterAbstract): Middleware {
     } catch (refusal) {
       // The limiter rejects with a RateLimiterRes when over the limit, and with an Error when its
       // store fails: a limiter outage must not become a way around the limit, so that is a 500.
-      if (refusal instanceof RateLimiterRes) throw rateLimited(refusal.msBeforeNext / 1000, 'Too many requests from this network. Try again later.');
+      if (refusal instanceof RateLimiterRes) throw rateLimited(refusal.msBeforeNext / 1000, ApiError.rateLimitedNetwork);
       throw refusal;
     }
     await next();

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 
 /**
@@ -19,5 +19,5 @@ export const jsonIfAny: Middleware = async (ctx, next) => {
 };
 
 function notJson(): LoginError {
-  return new LoginError(415, ErrorCode.unsupported_media_type, 'Send the body as application/json.');
+  return LoginError.of(ApiError.notJsonBody);
 }

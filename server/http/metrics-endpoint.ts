@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { MetricsRegistry } from '../observability/metrics.ts';
 
@@ -24,7 +24,7 @@ export function metricsEndpoint(registry: MetricsRegistry, token: string | null)
     ctx.state.route = METRICS_PATH;
     const presented = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1] ?? '';
     if (!timingSafeEqual(digest(presented), expected)) {
-      throw new LoginError(401, ErrorCode.unauthenticated, 'This address needs the metrics token.', {}, { 'WWW-Authenticate': 'Bearer' });
+      throw LoginError.of(ApiError.metricsTokenNeeded, {}, { 'WWW-Authenticate': 'Bearer' });
     }
     ctx.type = CONTENT_TYPE;
     ctx.set('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ErrorCode } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 
 /**
@@ -15,7 +15,7 @@ export function originGuard(allowedOrigins: ReadonlySet<string>): Middleware {
     const origin = ctx.get('Origin');
     const crossSite = origin ? !allowedOrigins.has(origin) : ctx.get('Sec-Fetch-Site') === 'cross-site';
     if (crossSite) {
-      throw new LoginError(403, ErrorCode.forbidden_origin, 'This site is not allowed to use this sign-in service.');
+      throw LoginError.of(ApiError.forbiddenOrigin);
     }
     await next();
   };

@@ -6,7 +6,7 @@
  * decode (`%2f`, `%5c`, `%2e` in the path) is refused outright.
  * The fragment is dropped: the link's own fragment carries the token.
  */
-import { ErrorCode } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 
 // The URL parser silently drops tabs and newlines and trims spaces and controls: refuse them
@@ -38,7 +38,5 @@ export function checkRedirect(value: string, allowed: string[]): string {
 }
 
 function invalidRedirect(): LoginError {
-  return new LoginError(400, ErrorCode.invalid_redirect, 'The page to return to is not on the list of allowed addresses.', {
-    fields: { redirectTo: 'is not an allowed landing page' },
-  });
+  return LoginError.of(ApiError.invalidRedirect, { fields: { redirectTo: 'is not an allowed landing page' } });
 }

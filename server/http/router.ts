@@ -12,7 +12,7 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { AccessTokens } from '../access/access-tokens.ts';
 import type { AuditLog } from '../observability/audit.ts';
-import { ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse } from '../../contract/index.ts';
+import { ApiError, ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -138,10 +138,11 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
 
   /** The session the request carries (bearer or cookie), or a 401. */
-  const liveSession = (ctx: Context) => {
+  const liveSession = async (ctx: Context) => {
     const token = sessionToken(ctx, cookieMode);
-    if (!token) throw new LoginError(401, ErrorCode.unauthenticated, 'You are not signed in, or the session has ended.');
-    return service.getSession(token);
+    const session = token ? await service.findSession(token) : null;
+    if (!session) throw LoginError.of(ApiError.unauthenticated);
+    return session;
   };
 
   router.get(ApiPath.session, async (ctx) => {

@@ -1,20 +1,19 @@
 import type { z } from 'zod';
-import { ErrorCode } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import { nestsDeeperThan } from './json-depth.ts';
 
 const MAX_BODY_DEPTH = 8;
 
-
 /** Parses `input` with `schema` or throws a 400 naming each wrong field. */
 export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new LoginError(400, ErrorCode.invalid_request, 'The body must be a JSON object.');
+    throw LoginError.of(ApiError.notAnObject);
   }
   // No valid request nests deeper than userData's 4 levels under the body (6 in all): refuse a
   // body deeper than 8 before the (recursive) schema walks it; shallower ones get field errors.
   if (nestsDeeperThan(input, MAX_BODY_DEPTH)) {
-    throw new LoginError(400, ErrorCode.invalid_request, `The body nests deeper than ${MAX_BODY_DEPTH} levels.`);
+    throw LoginError.of(ApiError.tooDeep(MAX_BODY_DEPTH));
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -30,7 +29,7 @@ export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.out
       fields[issue.path.join('.') || '(body)'] ??= issue.message;
     }
   }
-  if (badAddress) throw new LoginError(400, ErrorCode.invalid_email, 'That does not look like an email address.', { fields });
+  if (badAddress) throw LoginError.of(ApiError.invalidEmail, { fields });
   const first = Object.keys(fields)[0] ?? '';
-  throw new LoginError(400, ErrorCode.invalid_request, `Invalid request: ${first} ${fields[first]}.`, { fields });
+  throw LoginError.of(ApiError.invalidField(first, fields[first]!), { fields });
 }

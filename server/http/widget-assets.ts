@@ -3,6 +3,7 @@
  * from beside itself, `GET /passwordless-login/<folder>/<name>.js` (assets/widget-files.ts).
  */
 import type { Middleware } from 'koa';
+import { ApiError } from '../../contract/index.ts';
 import { WIDGET_MODULE_FOLDERS, type WidgetFiles, type WidgetModuleFolder } from '../assets/widget-files.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -17,7 +18,7 @@ export function widgetAssets(files: WidgetFiles, logger: Logger): Middleware {
       if (files.script === null) {
         logger.error({ msg: 'widget bundle missing: run `npm run build`' });
         ctx.status = 503;
-        ctx.body = { error: { code: 'internal_error', message: 'The widget has not been built on this server.' } };
+        ctx.body = { error: ApiError.widgetNotBuilt };
         return;
       }
       servePublicScript(ctx, files.script);

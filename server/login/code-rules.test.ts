@@ -45,7 +45,7 @@ describe('the code and its email', () => {
   });
 
   it('draws codes uniformly: every digit appears in every position over 300 codes', async () => {
-    const { randomCode } = await import('../secrets/secrets.ts');
+    const { randomCode } = await import('../secrets/random.ts');
     const seen = Array.from({ length: 6 }, () => new Set<string>());
     for (let i = 0; i < 300; i++) [...randomCode(6)].forEach((digit, at) => seen[at]!.add(digit));
     // A biased or constant generator fails this; 300 draws miss a digit with probability < 1e-12.

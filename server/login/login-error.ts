@@ -1,10 +1,12 @@
-import { ErrorCode, type ApiErrorBody } from '../../contract/index.ts';
+import { ApiError, ErrorStatus, type ApiErrorBody, type ApiErrorEntry, type ErrorCode } from '../../contract/index.ts';
 
 type Details = Omit<ApiErrorBody['error'], 'code' | 'message'>;
 
 /**
  * The one error type of the server. Thrown anywhere (service, validation, router) and turned
- * into `{error: {code, message, ...details}}` with its status by one middleware.
+ * into `{error: {code, message, ...details}}` with its status by one middleware. Made from the
+ * contract's registry (`LoginError.of(ApiError.wrongCode)`), so each refusal's code, status and
+ * sentence are written once.
  */
 export class LoginError extends Error {
   readonly status: number;
@@ -22,12 +24,18 @@ export class LoginError extends Error {
     this.headers = headers;
   }
 
+  /** The registry's refusal (contract/errors.ts `ApiError`) with the status of its code. */
+  static of(entry: ApiErrorEntry, details: Details = {}, headers: Record<string, string> = {}): LoginError {
+    return new LoginError(ErrorStatus[entry.code], entry.code, entry.message, details, headers);
+  }
+
   toBody(): ApiErrorBody {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }
 }
 
-export function rateLimited(retryAfter: number, message = 'Too many requests. Try again later.'): LoginError {
+/** A 429 that says when to come back, in whole seconds (at least 1), in the body and `Retry-After`. */
+export function rateLimited(retryAfter: number, entry: ApiErrorEntry = ApiError.rateLimited): LoginError {
   const seconds = Math.max(1, Math.ceil(retryAfter));
-  return new LoginError(429, ErrorCode.rate_limited, message, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
+  return LoginError.of(entry, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
 }

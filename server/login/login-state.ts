@@ -8,7 +8,8 @@ export function emptyLoginState(emailKey: string, address: string): LoginState {
   return { emailKey, address, sequences: [], attempts: 0, lastRequestAt: null, requestTimes: [], lastFailureAt: null };
 }
 
-const HOUR_MS = 3_600_000;
+/** The hourly cap's window; also how long a request time matters (retention.ts). */
+export const HOUR_MS = 3_600_000;
 
 /** Requests in the last hour, oldest first. */
 export function recentRequests(state: LoginState, now: number): number[] {
@@ -42,30 +43,6 @@ export function prune(state: LoginState, now: number, ttlMs: number): LoginState
   state.requestTimes = recentRequests(state, now);
   state.lastFailureAt ??= null;
   return state;
-}
-
-/** Wrong codes on record are forgotten after 30 quiet days: kept forever, they would let anyone grow the store. */
-export const FAILURE_MEMORY_MS = 30 * 86_400_000;
-
-export interface RetentionRules {
-  codeTtlMs: number;
-  resendMs: number;
-}
-
-/**
- * Until when this login state matters, in ms since the epoch: the latest of a sequence's life
- * plus one more lifetime (for `expired_code` and retried codes), the resend wait, the hourly
- * window, and 30 days after the last wrong code (the count survives new codes until a login).
- * Past it the state can be deleted: the JSON store's sweep does, Redis expires the key then.
- */
-export function retainUntil(state: LoginState, rules: RetentionRules): number {
-  const times = [
-    ...state.sequences.map((s) => s.expiresAt + rules.codeTtlMs),
-    state.lastRequestAt === null ? 0 : state.lastRequestAt + rules.resendMs,
-    ...(state.requestTimes ?? []).map((t) => t + HOUR_MS),
-    state.attempts > 0 && state.lastFailureAt !== null ? state.lastFailureAt + FAILURE_MEMORY_MS : 0,
-  ];
-  return Math.max(0, ...times);
 }
 
 /** Marks every live sequence used: after a login, the other codes and links in flight are done. */

@@ -13,8 +13,7 @@
  * are worth another try.
  */
 import { createTransport } from 'nodemailer';
-import type { DkimConfig } from '../config.ts';
-import type { MailTransport, OutgoingMail } from './types.ts';
+import type { DkimConfig, MailTransport, OutgoingMail } from './types.ts';
 
 /** nodemailer's codes for a connection that failed or was lost, rather than a message refused. */
 const CONNECTION_FAILURES: ReadonlySet<unknown> = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);

@@ -68,3 +68,11 @@ export interface DevMail {
   /** ISO 8601. */
   receivedAt: string;
 }
+
+/** DKIM signing of outgoing SMTP mail, as nodemailer's `dkim` option takes it. */
+export interface DkimConfig {
+  domainName: string;
+  keySelector: string;
+  /** PEM (the command line reads it from DKIM_PRIVATE_KEY_FILE at start). */
+  privateKey: string;
+}

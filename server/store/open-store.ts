@@ -1,13 +1,24 @@
 /**
- * Picks the store from the configuration: Redis when REDIS_URL is set (several instances share
- * it, and the per-IP counters with it), else the JSON file (one process).
+ * Picks the store: Redis when a URL is given (several instances share it, and the per-IP counters
+ * with it), else the JSON file (one process).
  */
 import type { Redis } from 'ioredis';
 import type { Clock } from '../time/clock.ts';
-import { ConfigError, type Config } from '../config.ts';
 import { openJsonStore } from './json/json-store.ts';
 import { DEFAULT_KEY_PREFIX, openRedisStore } from './redis/redis-store.ts';
-import type { Store } from './types.ts';
+import type { Retention, Store } from './types.ts';
+
+export interface StoreOptions {
+  /** The JSON store's file, used when `redisUrl` is null. */
+  dataFile: string;
+  /** The JSON store writes a new snapshot once its journal outgrows this and the snapshot. */
+  jsonCompactBytes: number;
+  redisUrl: string | null;
+  /** How long records matter (login/retention.ts): Redis keys expire by it. */
+  retention: Retention;
+  clock: Clock;
+  onRedisError?: (error: Error) => void;
+}
 
 export interface OpenedStore {
   store: Store;
@@ -15,13 +26,10 @@ export interface OpenedStore {
   redis: { client: Redis; keyPrefix: string } | null;
 }
 
-export async function openStore(config: Config, options: { clock: Clock; onRedisError?: (error: Error) => void }): Promise<OpenedStore> {
-  if (!config.redisUrl) return { store: await openJsonStore(config.dataFile, { compactAfterBytes: config.jsonCompactBytes }), redis: null };
-  // A key generated beside one instance's data file would differ on the next instance, and a
-  // code mailed by one could never be verified by another.
-  if (config.secret === null) throw new ConfigError('SECRET: required with REDIS_URL (every instance must hash codes, links and sessions with the same key)');
-  const store = await openRedisStore(config.redisUrl, {
-    retention: { codeTtlMs: config.codeTtlSeconds * 1000, resendMs: config.resendSeconds * 1000 },
+export async function openStore(options: StoreOptions): Promise<OpenedStore> {
+  if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes }), redis: null };
+  const store = await openRedisStore(options.redisUrl, {
+    retention: options.retention,
     keyPrefix: DEFAULT_KEY_PREFIX,
     clock: options.clock,
     ...(options.onRedisError ? { onError: options.onRedisError } : {}),

@@ -3,13 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
+import { retentionFor } from '../login/retention.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { openJsonStore } from './json/json-store.ts';
 import { openRedisStore } from './redis/redis-store.ts';
 import { describeStoreContract } from '../testing/store-contract.ts';
 import type { Store } from './types.ts';
 
-const retention = { codeTtlMs: 600_000, resendMs: 60_000 };
+const retention = retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 });
 
 describeStoreContract('JSON file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));

@@ -48,6 +48,17 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
+/**
+ * Until when records matter, from the login rules (login/retention.ts): a store that expires
+ * records by itself (Redis) sets each key's expiry from it.
+ */
+export interface Retention {
+  /** Ms since the epoch after which this login state no longer matters and may be deleted. */
+  loginState(state: LoginState): number;
+  /** Ms since the epoch after which the link-token index entry of this sequence may be deleted. */
+  link(sequence: SequenceRecord): number;
+}
+
 /** A change to one record: runs synchronously with exclusive access; returns the new value and a result. */
 export type Change<S, T> = (current: S | null) => { next: S | null; result: T };
 

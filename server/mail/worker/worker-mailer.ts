@@ -1,6 +1,6 @@
 /**
  * The SMTP mailer on a worker thread: `dispatch` hands the LoginMail to a `worker_threads` Worker
- * (mail-worker.ts) that renders and sends it with the usual mailer (`createMailer` over
+ * (worker-thread.ts; the messages: protocol.ts) that renders and sends it with the usual mailer (`createMailer` over
  * `createSmtpTransport`), so the ~1 ms of CPU that nodemailer spends building each message is not
  * taken from the thread that answers HTTP.
  *
@@ -19,14 +19,13 @@
  * worker is started through a small bootstrap that registers tsx in the worker, then imports it.
  */
 import { Worker } from 'node:worker_threads';
-import type { DkimConfig } from '../../config.ts';
 import { createJsonLogger, type Logger } from '../../observability/logger.ts';
 import { RUNNING_FROM_SOURCES } from '../../assets/package-files.ts';
-import type { MailWorkerData, MainToWorker, WorkerToMain } from './mail-worker.ts';
+import type { MailWorkerData, MainToWorker, WorkerToMain } from './protocol.ts';
 import { recipientDomain } from '../mailer.ts';
 import { mailTemplates } from '../render.ts';
 import type { Backoff } from '../retry-policy.ts';
-import type { LoginMail, Mailer } from '../types.ts';
+import type { DkimConfig, LoginMail, Mailer } from '../types.ts';
 
 export interface WorkerMailerOptions {
   /** `SMTP_URL` (see createSmtpTransport). */
@@ -56,7 +55,7 @@ const DEFAULT_MAX_IN_FLIGHT = 256;
 /** At most one "dropped" log line per second while the queue is full (plus one with the count). */
 const DROP_LOG_INTERVAL_MS = 1000;
 
-const WORKER_URL = new URL(`./mail-worker${RUNNING_FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
+const WORKER_URL = new URL(`./worker-thread${RUNNING_FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
 
 function startWorker(data: MailWorkerData): Worker {
   // Options that name one output file would make the worker overwrite the main thread's profile.

@@ -2,13 +2,15 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../../time/clock.ts';
-import { retainUntil } from '../../login/login-state.ts';
+import { retentionFor } from '../../login/retention.ts';
 import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
-import { openRedisStore, redactRedisUrl, type RedisStore } from './redis-store.ts';
+import { redactRedisUrl } from './connection.ts';
+import { openRedisStore, type RedisStore } from './redis-store.ts';
 import { loginState, sequence, userRecord } from '../../testing/store-contract.ts';
 import { StoreError } from '../types.ts';
 
-const retention = { codeTtlMs: 600_000, resendMs: 60_000 };
+const CODE_TTL_MS = 600_000;
+const retention = retentionFor({ codeTtlSeconds: CODE_TTL_MS / 1000, resendSeconds: 60 });
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
@@ -42,16 +44,16 @@ afterEach(async () => {
 const expireTime = (key: string) => store.client.pexpiretime(key);
 
 describe('Redis store: key layout and expiries', () => {
-  it('keeps one JSON value per email key, expiring at retainUntil, and a link key per sequence expiring with it', async () => {
+  it('keeps one JSON value per email key, expiring at its retention, and a link key per sequence expiring with it', async () => {
     // No hourly window in it: the latest sequence decides (it expires, then one more lifetime).
     const state = { ...loginState('a@example.com', now, [sequence('s1', 't1', now), sequence('s2', 't2', now + MINUTE)]), requestTimes: [] };
     await store.updateLogin('a@example.com', () => ({ next: structuredClone(state), result: null }));
     assert.deepEqual((await store.client.keys('*')).sort(), ['pl:link:t1', 'pl:link:t2', 'pl:login:a@example.com']);
     assert.deepEqual(JSON.parse((await store.client.get('pl:login:a@example.com'))!), state);
-    assert.equal(await expireTime('pl:login:a@example.com'), retainUntil(state, retention));
-    assert.equal(await expireTime('pl:login:a@example.com'), now + MINUTE + 10 * MINUTE + retention.codeTtlMs);
-    assert.equal(await expireTime('pl:link:t1'), now + 10 * MINUTE + retention.codeTtlMs);
-    assert.equal(await expireTime('pl:link:t2'), now + MINUTE + 10 * MINUTE + retention.codeTtlMs);
+    assert.equal(await expireTime('pl:login:a@example.com'), retention.loginState(state));
+    assert.equal(await expireTime('pl:login:a@example.com'), now + MINUTE + 10 * MINUTE + CODE_TTL_MS);
+    assert.equal(await expireTime('pl:link:t1'), now + 10 * MINUTE + CODE_TTL_MS);
+    assert.equal(await expireTime('pl:link:t2'), now + MINUTE + 10 * MINUTE + CODE_TTL_MS);
     assert.equal(await store.client.get('pl:link:t1'), 'a@example.com');
   });
 
@@ -67,7 +69,7 @@ describe('Redis store: key layout and expiries', () => {
   it('deletes a state that no longer matters instead of writing it, with its link keys', async () => {
     await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
     clock.advance(DAY);
-    // Nothing in this state matters a day later: retainUntil is past.
+    // Nothing in this state matters a day later: its retention is past.
     await store.updateLogin('a@example.com', (current) => ({ next: current, result: null }));
     assert.deepEqual(await store.client.keys('*'), []);
   });

@@ -1,16 +1,7 @@
 /**
  * The mail worker thread (started by worker-mailer.ts): the existing mailer (`createMailer`) over
  * the SMTP transport, so rendering the mail and nodemailer's MIME building and socket writes run
- * beside the HTTP thread instead of on it.
- *
- * Messages, main → worker: `{ type: 'mails', mails: LoginMail[] }`, `{ type: 'idle' }` (someone
- * waits for the mail so far: no more sitting out retry delays until it has settled, mailer.ts) and
- * `{ type: 'close' }`.
- * Worker → main: `{ type: 'ready' }` once the templates were read and the transport made;
- * `{ type: 'report', logs: [level, entry][], settled: number }` for what the mailer logged (the
- * entries it logs anyway, already scrubbed of the code, link and address) and how many mails
- * reached an outcome since the last report; `{ type: 'closed' }` when the mailer has drained and
- * closed its transport.
+ * beside the HTTP thread instead of on it. The messages both sides exchange: protocol.ts.
  *
  * At most `maxInFlight` mails are in the mailer at a time (rendered, or in nodemailer's pool
  * queue); the rest wait here as the small LoginMail objects they came as. The main thread bounds
@@ -18,33 +9,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogEntry, Logger } from '../../observability/logger.ts';
-import type { DkimConfig } from '../../config.ts';
 import { createMailer } from '../mailer.ts';
-import type { Backoff } from '../retry-policy.ts';
 import { createSmtpTransport } from '../smtp-transport.ts';
 import type { LoginMail } from '../types.ts';
+import type { LogLevel, MailWorkerData, MainToWorker, WorkerToMain } from './protocol.ts';
 
-export interface MailWorkerData {
-  smtpUrl: string;
-  from: string;
-  templatesDir?: string;
-  maxConnections?: number;
-  maxInFlight: number;
-  retries?: number;
-  backoff?: Backoff;
-  dkim?: DkimConfig;
-}
-
-export type LogLevel = keyof Logger;
-
-export type WorkerToMain =
-  | { type: 'ready' }
-  | { type: 'report'; logs: [LogLevel, LogEntry][]; settled: number }
-  | { type: 'closed' };
-
-export type MainToWorker = { type: 'mails'; mails: LoginMail[] } | { type: 'idle' } | { type: 'close' };
-
-if (!parentPort) throw new Error('mail-worker.ts runs as a worker thread (see worker-mailer.ts)');
+if (!parentPort) throw new Error('worker-thread.ts runs as a worker thread (see worker-mailer.ts)');
 const port = parentPort;
 const data = workerData as MailWorkerData;
 

@@ -1,0 +1,135 @@
+/**
+ * Asking for a code: from the element (`requestLogin`), and from the host's server code
+ * (`requestLoginToken`, `sendLoginTokenEmail`). One code and one link per request, mailed
+ * together, under the same waits whoever asks.
+ *
+ * - Mail volume: one code per 60 s and 5 per hour per address, counted for unknown addresses too.
+ * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
+ *   the same answer); the mailer renders and sends only after the answer is written
+ *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
+ * - A locked address (100 wrong codes in a row, verify-login.ts) gets no code and so no mail: the
+ *   lock cannot be turned into a way to flood the owner's mailbox. The answer stays the same.
+ */
+import { ApiError, type Locale, type RequestResponse } from '../../contract/index.ts';
+import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
+import { randomCode, randomId, randomToken } from '../secrets/random.ts';
+import { parseEmailAddress, type EmailAddress } from './email-address.ts';
+import { mayCreateUser } from './hooks.ts';
+import type { LoginContext } from './login-context.ts';
+import { LoginError, rateLimited } from './login-error.ts';
+import { emptyLoginState, isLocked, prune, requestWaitMs } from './login-state.ts';
+import { buildMagicLink } from './magic-link.ts';
+import { expiresInMinutes } from './rules.ts';
+
+/** A request as the router hands it over: every field already checked. */
+export interface LoginRequest {
+  email: EmailAddress;
+  /** Already checked against the allow-list. */
+  redirectTo?: string | undefined;
+  locale: Locale;
+  userData?: Record<string, unknown> | undefined;
+  clientHash?: string | undefined;
+  /** Checked `extra` values for the mail (sendLoginTokenEmail). */
+  extra?: MailExtra | undefined;
+}
+
+/** Who a programmatic `requestLoginToken` is for: an address (a user or not yet), or an existing user. */
+export type LoginTarget = { email: string } | { userId: string };
+
+export interface LoginTokenOptions {
+  userData?: Record<string, unknown>;
+  /** Trusted as given: the redirect allow-list is the router's, so check user input against it first. */
+  redirectTo?: string;
+  locale?: Locale;
+}
+
+export interface SendLoginTokenEmailInput {
+  userId: string;
+  /** Must be the user's address when given (a user has one). */
+  email?: string;
+  /**
+   * Values for this one mail that an operator's templates show as `{{extra.<key>}}` (HTML-escaped
+   * in .html like every value): at most 20 strings or numbers of at most 500 characters, keys
+   * like `plan` or `team_name` (mail-extra.ts). Anything else is a 400 saying what is wrong.
+   */
+  extra?: Record<string, string | number>;
+  locale?: Locale;
+}
+
+export async function requestLogin(context: LoginContext, request: LoginRequest): Promise<RequestResponse> {
+  const { store, clock, hash, rules } = context;
+  const now = clock.now();
+  const { key, address } = request.email;
+  const user = await store.findUserByEmailKey(key);
+  const mayLogIn = user !== null || (rules.userCreation && (await mayCreateUser(context.hooks, context.logger, address, request.userData ?? {})));
+  const code = randomCode(rules.codeLength);
+  const token = randomToken();
+  const id = randomId();
+  const ttlMs = rules.codeTtlSeconds * 1000;
+
+  const outcome = await store.updateLogin(key, (current) => {
+    const state = prune(current ?? emptyLoginState(key, address), now, ttlMs);
+    const waitMs = rules.rateLimits ? requestWaitMs(state, now, rules.resendSeconds * 1000, rules.codesPerHour) : 0;
+    if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, send: false } };
+    state.lastRequestAt = now;
+    state.requestTimes.push(now);
+    if (!mayLogIn || isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000)) {
+      return { next: state, result: { retryAfter: 0, send: false } };
+    }
+    state.sequences.push({
+      id,
+      codeHash: hash(`code:${id}:${code}`),
+      tokenHash: hash(`link:${token}`),
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      usedAt: null,
+      burntAt: null,
+      locale: request.locale,
+      userData: request.userData ?? {},
+    });
+    return { next: state, result: { retryAfter: 0, send: true } };
+  });
+  if (outcome.retryAfter > 0) {
+    context.metrics?.rateLimited.inc({ scope: 'email' });
+    throw rateLimited(outcome.retryAfter, ApiError.codeSentMomentsAgo);
+  }
+
+  if (outcome.send) {
+    context.metrics?.codesRequested.inc();
+    const link = buildMagicLink(request.redirectTo ?? context.defaultLanding, token, request.clientHash);
+    context.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: expiresInMinutes(rules), extra: request.extra });
+  }
+  return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
+}
+
+/**
+ * `requestLogin` for server code (Meteor's `requestLoginTokenForUser`): the same rules, waits and
+ * answer. An unknown `userId` or an invalid address is a 400: the caller is trusted, not a client.
+ */
+export async function requestLoginToken(context: LoginContext, target: LoginTarget, options: LoginTokenOptions = {}): Promise<RequestResponse> {
+  let email: EmailAddress | null;
+  if ('userId' in target) {
+    const user = await context.store.findUserById(target.userId);
+    email = user && { address: user.email, key: user.emailKey };
+  } else {
+    email = parseEmailAddress(target.email);
+  }
+  if (!email) throw LoginError.of(ApiError.noSuchUser);
+  return requestLogin(context, { email, redirectTo: options.redirectTo, locale: options.locale ?? 'en', userData: options.userData });
+}
+
+/** Mails an existing user a fresh code and link (Meteor's `sendLoginTokenEmail`), under the usual waits. */
+export async function sendLoginTokenEmail(context: LoginContext, input: SendLoginTokenEmailInput): Promise<RequestResponse> {
+  let extra: MailExtra | undefined;
+  try {
+    extra = input.extra === undefined ? undefined : parseMailExtra(input.extra);
+  } catch (error) {
+    throw LoginError.of(ApiError.notUsableInMail((error as Error).message));
+  }
+  const user = await context.store.findUserById(input.userId);
+  if (!user) throw LoginError.of(ApiError.noSuchUser);
+  if (input.email !== undefined && parseEmailAddress(input.email)?.key !== user.emailKey) {
+    throw LoginError.of(ApiError.notTheUsersEmail);
+  }
+  return requestLogin(context, { email: { address: user.email, key: user.emailKey }, locale: input.locale ?? 'en', extra });
+}

@@ -1,0 +1,18 @@
+/** Users as the API and the host see them: the stored record without its identity key. */
+import type { User } from '../../contract/index.ts';
+import type { UserRecord } from '../store/types.ts';
+import { parseEmailAddress } from './email-address.ts';
+import type { LoginContext } from './login-context.ts';
+
+export function toPublicUser(user: UserRecord): User {
+  const { emailKey: _key, ...rest } = user;
+  return rest;
+}
+
+/** The user with this id or address (compared as its identity key: case, IDN), or null. */
+export async function findUser(context: LoginContext, by: { id: string } | { email: string }): Promise<User | null> {
+  const { store } = context;
+  const key = 'email' in by ? parseEmailAddress(by.email)?.key : undefined;
+  const user = 'id' in by ? await store.findUserById(by.id) : key ? await store.findUserByEmailKey(key) : null;
+  return user && toPublicUser(user);
+}

@@ -1,0 +1,164 @@
+/**
+ * Signing in with a code or a link: checking it against the login state, then creating the user
+ * (on a first login) and the session.
+ *
+ * Why each rule holds:
+ * - Single use under concurrency: the check and the "used" mark happen in one `updateLogin`
+ *   change, which no other change to the same email can interleave with.
+ * - Wrong codes: the attempt is counted in that same change, before the answer, so 100 parallel
+ *   guesses check at most `maxAttempts` codes. The count survives resends and new codes and is
+ *   reset only by a login; past the cap each wrong code burns every live one, so an attacker gets
+ *   one guess per code mailed (one a minute, at most) and the owner still signs in with the next.
+ *   After 100 wrong codes in a row (NIST 800-63B 5.2.2) the address is locked for 24 hours: no
+ *   code is mailed to it, and since the wrong code that got there burnt every live one, nothing
+ *   is left to guess. None of these rules looks at whether the user exists, so they answer alike
+ *   for unknown emails.
+ */
+import { ApiError, type VerifyResponse } from '../../contract/index.ts';
+import type { VerifyMethod } from '../observability/metrics.ts';
+import { sameHash } from '../secrets/hasher.ts';
+import { randomId, randomToken } from '../secrets/random.ts';
+import type { SequenceRecord, UserRecord } from '../store/types.ts';
+import type { EmailAddress } from './email-address.ts';
+import { notify } from './hooks.ts';
+import type { LoginContext } from './login-context.ts';
+import { LoginError } from './login-error.ts';
+import { burnAll, consumeAll, emptyLoginState, findSequence, prune } from './login-state.ts';
+import { toPublicUser } from './users.ts';
+
+type VerifyOutcome =
+  | { kind: 'ok'; sequence: SequenceRecord; address: string }
+  | { kind: 'invalid'; attemptsLeft: number }
+  | { kind: 'expired' }
+  | { kind: 'too_many' }
+  | { kind: 'invalid_link' };
+
+/** Compared against when an address holds no sequence; never matches. */
+const DECOY_SEQUENCE: SequenceRecord = {
+  id: 'decoy',
+  codeHash: '',
+  tokenHash: '',
+  createdAt: 0,
+  expiresAt: 0,
+  usedAt: null,
+  burntAt: null,
+  locale: 'en',
+  userData: {},
+};
+
+export async function verifyCode(context: LoginContext, email: EmailAddress, code: string): Promise<VerifyResponse> {
+  const { store, clock, hash, rules } = context;
+  const now = clock.now();
+  const ttlMs = rules.codeTtlSeconds * 1000;
+  const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
+    const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
+    // With no sequence (an unknown address under USER_CREATION=false) one hash is still
+    // computed, so such a guess costs what a guess against a known address does.
+    const candidates = state.sequences.length > 0 ? state.sequences : [DECOY_SEQUENCE];
+    const match = findSequence(candidates, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)) && s !== DECOY_SEQUENCE);
+    // A right code that can no longer sign in is not a guess: it costs no attempt.
+    if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
+    if (match?.burntAt != null) return { next: state, result: { kind: 'too_many' } };
+    if (match && match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
+    if (match) {
+      consumeAll(state, now);
+      return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
+    }
+    // Past the cap every wrong code burns what is live, so a fresh code gets exactly one try
+    // until a login resets the count (NIST 800-63B: a new code must not reset it).
+    state.attempts += 1;
+    state.lastFailureAt = now;
+    if (state.attempts >= rules.maxAttempts) {
+      burnAll(state, now);
+      return { next: state, result: { kind: 'too_many' } };
+    }
+    return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
+  });
+  return finishLogin(context, 'code', email.key, outcome);
+}
+
+export async function verifyLink(context: LoginContext, token: string): Promise<VerifyResponse> {
+  const { store, clock, hash, rules } = context;
+  const now = clock.now();
+  const tokenHash = hash(`link:${token}`);
+  const key = await store.findLoginKeyByTokenHash(tokenHash);
+  if (!key) return finishLogin(context, 'link', '', { kind: 'invalid_link' });
+  const outcome = await store.updateLogin<VerifyOutcome>(key, (current) => {
+    if (!current) return { next: null, result: { kind: 'invalid_link' } };
+    const state = prune(current, now, rules.codeTtlSeconds * 1000);
+    const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
+    if (!match || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { kind: 'invalid_link' } };
+    if (match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
+    consumeAll(state, now);
+    return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
+  });
+  return finishLogin(context, 'link', key, outcome);
+}
+
+/** The refusal each failed outcome answers with. */
+const REFUSAL = {
+  invalid: ApiError.wrongCode,
+  expired: ApiError.expiredCode,
+  too_many: ApiError.tooManyAttempts,
+  invalid_link: ApiError.invalidLink,
+} as const;
+
+async function finishLogin(context: LoginContext, method: VerifyMethod, emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
+  const { store, clock, hash, rules, metrics } = context;
+  if (outcome.kind !== 'ok') {
+    metrics?.verifies.inc({ method, outcome: outcome.kind });
+    throw LoginError.of(REFUSAL[outcome.kind], outcome.kind === 'invalid' ? { attemptsLeft: outcome.attemptsLeft } : {});
+  }
+  const now = clock.now();
+  const nowIso = new Date(now).toISOString();
+  // The consumption above (updateLogin) is durable already. The user and the session are then
+  // written together, so a store that groups its commits (the JSON journal) makes both durable
+  // in one round. The session needs the user's id before the user is written: the existing
+  // user's (a read, no commit), or the id a new user will get, drawn here.
+  const known = await store.findUserByEmailKey(emailKey);
+  const sessionUserId = known ? known.id : randomId();
+  const token = randomToken();
+  const tokenHash = hash(`session:${token}`);
+  const expiresAt = now + rules.sessionTtlSeconds * 1000;
+  const [user] = await Promise.all([
+    store.updateUser<UserRecord | null>(emailKey, (existing) => {
+      if (existing) {
+        const next = { ...existing, emailVerified: true, lastLoginAt: nowIso };
+        return { next, result: next };
+      }
+      if (!rules.userCreation) return { next: null, result: null };
+      const created: UserRecord = {
+        id: sessionUserId,
+        email: outcome.address,
+        emailKey,
+        emailVerified: true,
+        createdAt: nowIso,
+        lastLoginAt: nowIso,
+        data: outcome.sequence.userData,
+      };
+      return { next: created, result: created };
+    }),
+    store.createSession({ tokenHash, userId: sessionUserId, createdAt: now, expiresAt }),
+  ]);
+  // The session's token is handed out only below, once it names the user really stored. These
+  // two branches are rare races (the user created by a concurrent login between the read and
+  // the write; user creation switched off while a sequence for a new user was live): the
+  // session written beside is removed, and replaced when there is a user.
+  if (!user || user.id !== sessionUserId) {
+    await store.deleteSession(tokenHash);
+    if (!user) {
+      metrics?.verifies.inc({ method, outcome: 'invalid' });
+      throw LoginError.of(ApiError.wrongCode, { attemptsLeft: 0 });
+    }
+    await store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt });
+  }
+  metrics?.verifies.inc({ method, outcome: 'ok' });
+  // The drawn id was stored, and no user existed before: this login created it.
+  const publicUser = toPublicUser(user);
+  if (!known && user.id === sessionUserId) {
+    context.audit?.userCreated({ userId: user.id });
+    await notify(context.logger, 'onUserCreated', context.hooks.onUserCreated, publicUser);
+  }
+  await notify(context.logger, 'onLogin', context.hooks.onLogin, { user: publicUser, method });
+  return { user: publicUser, session: { token, expiresAt: new Date(expiresAt).toISOString() } };
+}

@@ -1,0 +1,106 @@
+/**
+ * The Redis store's Lua scripts: each change that touches more than one key (a login state and
+ * its link-token index, a user and its email index, a session and its user's set) runs as one
+ * script, so Redis applies it whole or not at all and no other command interleaves. Key layout
+ * and why compare-and-set: redis-store.ts.
+ */
+import type { Redis } from 'ioredis';
+
+// KEYS: login key, link keys to delete (ARGV[4] of them), link keys to set.
+// ARGV: expected value ('' = absent), next value ('' = delete), its PEXPIREAT, count of deletes,
+//       the email key (the link keys' value), then one PEXPIREAT per link key to set.
+const SET_LOGIN = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '' then
+  if current then return 0 end
+elseif current ~= ARGV[1] then
+  return 0
+end
+local deletes = tonumber(ARGV[4])
+for i = 2, 1 + deletes do redis.call('DEL', KEYS[i]) end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
+end
+for i = 2 + deletes, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[5], 'PXAT', ARGV[5 + i - 1 - deletes])
+end
+return 1
+`;
+
+// KEYS: user-email:<emailKey>, user:<id read> (or KEYS[1] if none), user:<next id> (or KEYS[1]).
+// ARGV: id read ('' = none), record read ('' = none), next record ('' = delete), next id.
+const SET_USER = `
+local id = redis.call('GET', KEYS[1]) or ''
+if id ~= ARGV[1] then return 0 end
+if id ~= '' then
+  if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
+  redis.call('DEL', KEYS[2], KEYS[1])
+end
+if ARGV[3] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[3])
+  redis.call('SET', KEYS[1], ARGV[4])
+end
+return 1
+`;
+
+// One round trip for a hit and for a miss alike (the answer for an unknown address must not come
+// measurably sooner). KEYS[1]: user-email:<emailKey>; ARGV[1]: the user-key prefix.
+const GET_USER = `
+local id = redis.call('GET', KEYS[1])
+if not id then return {'', ''} end
+return {id, redis.call('GET', ARGV[1] .. id) or ''}
+`;
+
+// KEYS: session:<tokenHash>, user-sessions:<userId>. ARGV: the session JSON, its expiresAt, the
+// token hash, now.
+const CREATE_SESSION = `
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+`;
+
+// KEYS: session:<tokenHash>. ARGV: the user-sessions key prefix, the token hash. The set's key
+// comes from the stored session (who owns it), read in the same atomic step.
+const DELETE_SESSION = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', ARGV[1] .. cjson.decode(raw).userId, ARGV[2])
+return 1
+`;
+
+// KEYS: user-sessions:<userId>. ARGV: the session key prefix. Counts the sessions that were
+// still there (a member whose session already expired deletes nothing).
+const DELETE_USER_SESSIONS = `
+local removed = 0
+for _, hash in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  removed = removed + redis.call('DEL', ARGV[1] .. hash)
+end
+redis.call('DEL', KEYS[1])
+return removed
+`;
+
+/** The scripts as commands on the client (ioredis `defineCommand`: EVALSHA, loaded again after a restart). */
+export interface Scripted {
+  plSetLogin(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plSetUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plGetUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[string, string]>;
+  plCreateSession(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<null>;
+  plDeleteSession(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plDeleteUserSessions(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+}
+
+/** Defines every script on `client` and returns it typed with them. */
+export function defineScripts(client: Redis): Scripted {
+  client.defineCommand('plSetLogin', { lua: SET_LOGIN });
+  client.defineCommand('plSetUser', { lua: SET_USER });
+  client.defineCommand('plGetUser', { lua: GET_USER });
+  client.defineCommand('plCreateSession', { lua: CREATE_SESSION });
+  client.defineCommand('plDeleteSession', { lua: DELETE_SESSION });
+  client.defineCommand('plDeleteUserSessions', { lua: DELETE_USER_SESSIONS });
+  return client as unknown as Scripted;
+}
