@@ -6,14 +6,15 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import type { Clock } from '../server/time/clock.ts';
 import type { DevMailbox } from '../server/mail/dev-mailbox.ts';
+import { packagePath } from '../server/assets/package-files.ts';
 import { JWKS_WELL_KNOWN_PATH } from '../contract/index.ts';
 import { requireAccessToken, type AccessTokenUser } from './host-app/require-access-token.ts';
 
-const DEMO_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+// From the package root: this file also runs compiled, from dist/demo/ (npm start).
+const DEMO_DIR = packagePath('demo/public/');
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'html' },
   '/demo/demo.js': { file: 'demo.js', type: 'text/javascript; charset=utf-8' },
@@ -27,7 +28,7 @@ export const STRICT_CSP_PAGE = '/demo/csp.html';
 export const STRICT_CSP = "default-src 'self'; script-src 'self'";
 
 /** Where `npm run build:demos` writes the framework embeds, one folder each, served at /demo/<name>/. */
-export const FRAMEWORK_DIST_DIR = fileURLToPath(new URL('../dist/demo/', import.meta.url));
+export const FRAMEWORK_DIST_DIR = packagePath('dist/demo/');
 export const FRAMEWORKS = ['react', 'vue'] as const;
 
 const TYPES: Record<string, string> = {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createBackend } from './backend.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig } from './bin/environment.ts';
 import { silentLogger } from './observability/logger.ts';
 
 const dirs: string[] = [];

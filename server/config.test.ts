@@ -4,7 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig, settingsFromEnvironment, variableName } from './bin/environment.ts';
+import { ConfigError, resolveConfig } from './config.ts';
 
 const PROD = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', SECRET: 's'.repeat(32), SMTP_URL: 'smtp://mail.example.com:587' };
 
@@ -97,6 +98,26 @@ describe('configuration', () => {
 
   it('refuses RATE_LIMITS=off in production', () => {
     assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /RATE_LIMITS/);
+  });
+
+  it('reads each variable into the setting of the same name, as the library takes it', () => {
+    const env = { PORT: '8080', CODE_LENGTH: '8', USER_CREATION: 'no', ALLOWED_ORIGINS: 'https://a.example, https://b.example', RATE_LIMITS: 'off', SESSION_TTL_SECONDS: '3600' };
+    const settings = { port: 8080, codeLength: 8, userCreation: false, allowedOrigins: ['https://a.example', 'https://b.example'], rateLimits: false, sessionTtlSeconds: 3600 };
+    assert.deepEqual(settingsFromEnvironment(env), settings);
+    assert.deepEqual(loadConfig(env), resolveConfig(settings));
+    assert.equal(variableName(['signingKeyRotationSeconds']), 'SIGNING_KEY_ROTATION_SECONDS');
+    assert.equal(variableName(['dkim', 'privateKey']), 'DKIM_PRIVATE_KEY_FILE');
+  });
+
+  it('says what a variable must look like when it is not a value of its kind', () => {
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /^ConfigError: PORT: must be a whole number, got "eighty"$/);
+    assert.throws(() => loadConfig({ SESSION_COOKIE: 'maybe' }), /^ConfigError: SESSION_COOKIE: must be on or off \(or true\/false, yes\/no, 1\/0\), got "maybe"$/);
+  });
+
+  it('names the setting by its option name when the settings come from code', () => {
+    assert.throws(() => resolveConfig({ codeLength: 4 }), /^ConfigError: codeLength: /);
+    assert.throws(() => resolveConfig({ redisUrl: 'redis://127.0.0.1:6379' }), /^ConfigError: secret: required with redisUrl /);
+    assert.throws(() => resolveConfig({ sessionCookie: true, publicUrl: 'http://auth.example.com' }), /^ConfigError: sessionCookie: needs an https publicUrl/);
   });
 
   it('starts in production with the three required settings', () => {

@@ -1,53 +1,114 @@
 /**
- * Configuration from environment variables, validated once at start. A bad value stops the
- * start with one line naming the variable (DESIGN.md "Configuration"). Names are the operators'
- * contract; defaults are the development ones, and production refuses to guess the security ones.
+ * The configuration: every setting, its default and its bounds, in one zod schema over typed
+ * settings. `createPasswordless(options)` passes its settings as they are (library/); the command
+ * line builds them from environment variables (bin/environment.ts), an adapter that only turns
+ * strings into values. A bad value stops the start with one line that names the setting as its
+ * caller wrote it: `codeLength: …` for the library, `CODE_LENGTH: …` for the environment.
+ * Defaults are the development ones; production refuses to guess the security ones. Each
+ * setting with its variable and reasons: docs/configuration.md.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LoginRules } from './login/rules.ts';
 import type { DkimConfig } from './mail/types.ts';
 
-/** Everything `npm start` needs; the login rules (CODE_LENGTH … USER_CREATION, RATE_LIMITS) as `LoginRules`. */
+/** What an operator sets. All optional; each has an environment variable (bin/environment.ts). */
+export interface Settings {
+  /** `production` applies the production checks: `publicUrl`, `secret` and `smtpUrl` required, rate limits on, no demo or dev mailbox. */
+  nodeEnv?: string;
+  /** Where `passwordless-login serve` listens: default 3000 (a host app that mounts the library listens itself). */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** The backend's public origin; every link is built from it, never from request headers. Default `http://localhost:<port>`. */
+  publicUrl?: string;
+  /** Where the API is mounted: default `/auth`. */
+  basePath?: string;
+  /** The JSON store: default `./data/passwordless.json`. */
+  dataFile?: string;
+  /** Redis instead of the JSON file, for several instances (then `secret` is required). */
+  redisUrl?: string;
+  /** Key for the hashes at rest, at least 32 characters; default: generated once beside `dataFile` (not in production). */
+  secret?: string;
+  /** The JSON store writes a new snapshot once its journal outgrows this and twice the snapshot: default 8 MiB. */
+  jsonCompactBytes?: number;
+  /** `smtp://user:pass@host:port` or `smtps://…`; absent: the in-memory dev mailbox. */
+  smtpUrl?: string;
+  /** The `From` header: default `Sign-in <no-reply@<publicUrl's host>>`. */
+  mailFrom?: string;
+  /** Further tries of a refused or failed mail, with backoff: 0 to 10, default 3. */
+  mailRetries?: number;
+  /** A directory whose `<template>.<locale>.html|txt` files replace the built-in email templates. */
+  templatesDir?: string;
+  /** DKIM-sign outgoing SMTP mail (nodemailer's `dkim`). */
+  dkim?: DkimConfig;
+  /** Browser origins allowed to call the API (CORS): default `publicUrl` (and its 127.0.0.1 twin in development). */
+  allowedOrigins?: string[];
+  /** Allowed `redirectTo` prefixes: default each allowed origin + `/`. */
+  redirectUrls?: string[];
+  /** Proxies in front whose X-Forwarded-For is trusted for the client IP: 0 to 10, default 0 (the socket). */
+  trustProxy?: number;
+  /** Sessions in an HttpOnly `__Host-` cookie instead of the answer body (same-site APIs): default false. */
+  sessionCookie?: boolean;
+  /** `false` lifts the per-email and per-IP limits, for load tests; refused in production. Default true. */
+  rateLimits?: boolean;
+  /** Code requests per client IP (IPv6 by /64) per 15 minutes: default 30. */
+  requestsPerIp?: number;
+  /** Verifies per client IP per 15 minutes: default 60. */
+  verifiesPerIp?: number;
+  /** Digits in a code: 6 to 10, default 6 (NIST 800-63B: at least 6). */
+  codeLength?: number;
+  /** Lifetime of a code and its link: 60 to 86,400 seconds, default 600 (ASVS 2.7.2: short-lived). */
+  codeTtlSeconds?: number;
+  /** Seconds before the same address may ask again: 0 to 3600, default 60. */
+  resendSeconds?: number;
+  /** Wrong codes per address, across resends, before every live code is void: 1 to 100, default 5. */
+  maxAttempts?: number;
+  /** Session lifetime: 60 seconds to a year, default 30 days (NIST AAL1 reauthentication). */
+  sessionTtlSeconds?: number;
+  /** `false`: only existing users sign in; unknown addresses get the same answer and no mail. Default true. */
+  userCreation?: boolean;
+  /** Codes per address per hour, on top of the resend wait: 1 to 1000, default 5. */
+  codesPerHour?: number;
+  /** Bearer token for `GET /metrics`, at least 16 characters; absent: no /metrics. */
+  metricsToken?: string;
+  /** Lifetime of access tokens (JWT) exchanged for a session: 60 to 3600 seconds, default 300. */
+  accessTokenTtlSeconds?: number;
+  /** The access tokens' `aud` claim: default `publicUrl`. */
+  accessTokenAudience?: string;
+  /** Seconds each signing key signs before the next takes over: at least a day, default 7 days. */
+  signingKeyRotationSeconds?: number;
+}
+
+/** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
 export interface Config extends LoginRules {
   production: boolean;
   port: number;
   host: string;
-  /** The backend's public origin; every link is built from it, never from request headers. */
   publicUrl: string;
-  /** Key for the hashes at rest; `null` means "generate once and keep beside the data file". */
+  /** `null` means "generate once and keep beside the data file". */
   secret: string | null;
+  /** Absolute. */
   dataFile: string;
   redisUrl: string | null;
   smtpUrl: string | null;
   mailFrom: string;
-  /** Exact origins allowed to call the API from a browser (CORS). */
   allowedOrigins: string[];
-  /** Allowed landing-page URL prefixes for `redirectTo`. */
   redirectUrls: string[];
   basePath: string;
   /** Per client IP (IPv6 by /64), per 15-minute window: code requests and verifies. */
   ipLimits: IpLimits;
-  /** Proxies in front whose X-Forwarded-For is trusted for the client IP; 0 = use the socket. */
   trustProxy: number;
-  /** Sessions in an HttpOnly `__Host-` cookie instead of a bearer token (same-site APIs). */
   sessionCookie: boolean;
-  /** The JSON store writes a new snapshot once its journal exceeds this and the snapshot's size. */
   jsonCompactBytes: number;
-  /** Bearer token for `GET /metrics`; null: no /metrics endpoint (404). */
+  /** null: no /metrics endpoint (404). */
   metricsToken: string | null;
-  /** Further tries of a mail the SMTP server refused or could not take (with backoff); 0 = one try. */
   mailRetries: number;
-  /** A directory whose `<template>.<locale>.html|txt` files replace the built-in templates. */
+  /** Absolute, or null for the built-in templates. */
   templatesDir: string | null;
-  /** DKIM signing of outgoing mail (nodemailer's `dkim` option); null = unsigned. */
   dkim: DkimConfig | null;
-  /** Lifetime of the signed access tokens a session is exchanged for. */
   accessTokenTtlSeconds: number;
-  /** The `aud` claim of access tokens: the host API they are meant for. */
   accessTokenAudience: string;
-  /** How long each signing key signs before the next takes over (JWKS rotation). */
   signingKeyRotationSeconds: number;
 }
 
@@ -57,15 +118,19 @@ export interface IpLimits {
   windowSeconds: number;
 }
 
-/** 15 minutes: long enough to slow a scan, short enough that an office behind one NAT recovers. */
-const IP_WINDOW_SECONDS = 900;
-
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const bool = z.enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no']).transform((v) => ['true', '1', 'on', 'yes'].includes(v));
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** How the caller names a setting in messages: `['codeLength']` → `codeLength` (library) or `CODE_LENGTH` (environment). */
+export type SettingName = (path: readonly PropertyKey[]) => string;
+
+const dottedName: SettingName = (path) => path.map(String).join('.');
+
+/** 15 minutes: long enough to slow a scan, short enough that an office behind one NAT recovers. */
+const IP_WINDOW_SECONDS = 900;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
   const url = new URL(value);
   if (url.pathname !== '/' || url.search || url.hash || url.username) {
@@ -74,136 +139,124 @@ const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
   }
   return url.origin;
 });
-const list = <T extends z.ZodType<string>>(item: T) =>
-  z.string().transform((value, ctx) => {
-    const parsed: string[] = [];
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const result = item.safeParse(part);
-      if (!result.success) {
-        ctx.addIssue({ code: 'custom', message: `"${part}": ${result.error.issues[0]?.message ?? 'invalid'}` });
-        return z.NEVER;
-      }
-      parsed.push(result.data);
-    }
-    return parsed;
-  });
 const urlPrefix = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).href);
 
-const EnvSchema = z.object({
-  NODE_ENV: z.string().optional(),
-  PORT: int(0, 65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: origin.optional(),
-  SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
-  DATA_FILE: z.string().min(1).default('./data/passwordless.json'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  MAIL_FROM: z.string().min(3).optional(),
-  ALLOWED_ORIGINS: list(origin).optional(),
-  REDIRECT_URLS: list(urlPrefix).optional(),
-  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
-  CODE_LENGTH: int(6, 10).default(6),
-  CODE_TTL_SECONDS: int(60, 86_400).default(600),
-  RESEND_SECONDS: int(0, 3600).default(60),
-  MAX_ATTEMPTS: int(1, 100).default(5),
-  SESSION_TTL_SECONDS: int(60, 31_536_000).default(2_592_000),
-  USER_CREATION: bool.default(true),
-  CODES_PER_HOUR: int(1, 1000).default(5),
-  REQUESTS_PER_IP: int(1, 1_000_000).default(30),
-  VERIFIES_PER_IP: int(1, 1_000_000).default(60),
-  TRUST_PROXY: int(0, 10).default(0),
-  SESSION_COOKIE: bool.default(false),
-  JSON_COMPACT_BYTES: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
+const SettingsSchema = z.object({
+  nodeEnv: z.string().optional(),
+  port: int(0, 65535).default(3000),
+  host: z.string().min(1).default('127.0.0.1'),
+  publicUrl: origin.optional(),
+  basePath: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
+  dataFile: z.string().min(1).default('./data/passwordless.json'),
+  redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+  secret: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  jsonCompactBytes: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
+  smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
+  mailFrom: z.string().min(3).optional(),
+  mailRetries: int(0, 10).default(3),
+  templatesDir: z.string().min(1).optional(),
+  dkim: z
+    .object({
+      domainName: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name like example.com'),
+      keySelector: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a DNS label like mail2026'),
+      privateKey: z.string().regex(/-----BEGIN (RSA |EC )?PRIVATE KEY-----/, 'not a PEM private key'),
+    })
+    .optional(),
+  allowedOrigins: z.array(origin).optional(),
+  redirectUrls: z.array(urlPrefix).optional(),
+  trustProxy: int(0, 10).default(0),
+  sessionCookie: z.boolean().default(false),
+  rateLimits: z.boolean().default(true),
+  requestsPerIp: int(1, 1_000_000).default(30),
+  verifiesPerIp: int(1, 1_000_000).default(60),
+  codeLength: int(6, 10).default(6),
+  codeTtlSeconds: int(60, 86_400).default(600),
+  resendSeconds: int(0, 3600).default(60),
+  maxAttempts: int(1, 100).default(5),
+  sessionTtlSeconds: int(60, 31_536_000).default(2_592_000),
+  userCreation: z.boolean().default(true),
+  codesPerHour: int(1, 1000).default(5),
   // 16 characters at least: the token is the only thing between the internet and the counters.
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)').optional(),
-  MAIL_RETRIES: int(0, 10).default(3),
-  TEMPLATES_DIR: z.string().min(1).optional(),
-  DKIM_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name like example.com').optional(),
-  DKIM_SELECTOR: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a DNS label like mail2026').optional(),
-  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  metricsToken: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)').optional(),
   // 1 to 60 minutes: short enough that a revoked session stops working soon, long enough to cache.
-  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(300),
-  ACCESS_TOKEN_AUDIENCE: z.string().min(1).max(200).optional(),
+  accessTokenTtlSeconds: int(60, 3600).default(300),
+  accessTokenAudience: z.string().min(1).max(200).optional(),
   // A day at least: verifiers cache the key set, and each key is published a period ahead.
-  SIGNING_KEY_ROTATION_SECONDS: int(86_400, 31_536_000).default(7 * 86_400),
-  BASE_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
+  signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
 });
 
-/** Reads the configuration from `env`; throws a ConfigError whose message names the variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings mean "unset", as in most .env tooling.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = EnvSchema.safeParse(cleaned);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// A setting documented in `Settings` but missing from the schema, or typed otherwise, fails the type check.
+true satisfies Same<keyof Settings, keyof z.input<typeof SettingsSchema>> & Same<Settings, z.input<typeof SettingsSchema>>;
+
+/**
+ * Checks `settings` and fills in the defaults; throws a ConfigError whose one-line message starts
+ * with the setting's name as `nameOf` gives it.
+ */
+export function resolveConfig(settings: Settings, nameOf: SettingName = dottedName): Config {
+  const result = SettingsSchema.safeParse(settings);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+    const [key, index] = issue.path;
+    // A bad item of a list is named with its value: `ALLOWED_ORIGINS: "ftp://b.example": …`.
+    const item = typeof index === 'number' ? `"${String((settings[key as keyof Settings] as unknown[])[index])}": ` : '';
+    throw new ConfigError(`${nameOf(typeof index === 'number' ? [key!] : issue.path)}: ${item}${issue.message}`);
   }
-  const e = result.data;
-  const production = e.NODE_ENV === 'production';
+  const s = result.data;
+  const name = (key: keyof Settings) => nameOf([key]);
+  const production = s.nodeEnv === 'production';
   if (production) {
-    const missing = (['PUBLIC_URL', 'SECRET', 'SMTP_URL'] as const).find((name) => e[name] === undefined);
-    if (missing) throw new ConfigError(`${missing}: required when NODE_ENV=production`);
-    if (e.RATE_LIMITS === 'off') throw new ConfigError('RATE_LIMITS: "off" is refused when NODE_ENV=production');
+    const missing = (['publicUrl', 'secret', 'smtpUrl'] as const).find((key) => s[key] === undefined);
+    if (missing) throw new ConfigError(`${name(missing)}: required when ${name('nodeEnv')}=production`);
+    if (!s.rateLimits) throw new ConfigError(`${name('rateLimits')}: cannot be off when ${name('nodeEnv')}=production`);
   }
   // A key generated beside one instance's data file would differ on the next instance, and a
   // code mailed by one could never be verified by another.
-  if (e.REDIS_URL && e.SECRET === undefined) throw new ConfigError('SECRET: required with REDIS_URL (every instance must hash codes, links and sessions with the same key)');
-  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
-  if (e.SESSION_COOKIE && !/^https:|^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl)) {
-    throw new ConfigError('SESSION_COOKIE: needs an https PUBLIC_URL (the cookie is Secure)');
+  if (s.redisUrl && s.secret === undefined) {
+    throw new ConfigError(`${name('secret')}: required with ${name('redisUrl')} (every instance must hash codes, links and sessions with the same key)`);
   }
-  // With no PUBLIC_URL (development), the demo opened as 127.0.0.1 works as well as localhost.
-  const loopbackAliases = e.PUBLIC_URL ? [] : [`http://127.0.0.1:${e.PORT}`];
-  const allowedOrigins = e.ALLOWED_ORIGINS ?? [publicUrl, ...loopbackAliases];
+  const publicUrl = s.publicUrl ?? `http://localhost:${s.port}`;
+  // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
+  if (s.sessionCookie && !/^https:|^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl)) {
+    throw new ConfigError(`${name('sessionCookie')}: needs an https ${name('publicUrl')} (the cookie is Secure)`);
+  }
+  // With no public URL (development), the demo opened as 127.0.0.1 works as well as localhost.
+  const loopbackAliases = s.publicUrl ? [] : [`http://127.0.0.1:${s.port}`];
+  const allowedOrigins = s.allowedOrigins ?? [publicUrl, ...loopbackAliases];
   return {
     production,
-    port: e.PORT,
-    host: e.HOST,
+    port: s.port,
+    host: s.host,
     publicUrl,
-    secret: e.SECRET ?? null,
-    dataFile: resolve(e.DATA_FILE),
-    redisUrl: e.REDIS_URL ?? null,
-    smtpUrl: e.SMTP_URL ?? null,
-    mailFrom: e.MAIL_FROM ?? `Sign-in <no-reply@${new URL(publicUrl).hostname}>`,
+    secret: s.secret ?? null,
+    dataFile: resolve(s.dataFile),
+    redisUrl: s.redisUrl ?? null,
+    smtpUrl: s.smtpUrl ?? null,
+    mailFrom: s.mailFrom ?? `Sign-in <no-reply@${new URL(publicUrl).hostname}>`,
     allowedOrigins,
-    redirectUrls: e.REDIRECT_URLS ?? allowedOrigins.map((o) => `${o}/`),
-    rateLimits: e.RATE_LIMITS === 'on',
-    codeLength: e.CODE_LENGTH,
-    codeTtlSeconds: e.CODE_TTL_SECONDS,
-    resendSeconds: e.RESEND_SECONDS,
-    maxAttempts: e.MAX_ATTEMPTS,
-    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
-    userCreation: e.USER_CREATION,
-    codesPerHour: e.CODES_PER_HOUR,
+    redirectUrls: s.redirectUrls ?? allowedOrigins.map((o) => `${o}/`),
+    rateLimits: s.rateLimits,
+    codeLength: s.codeLength,
+    codeTtlSeconds: s.codeTtlSeconds,
+    resendSeconds: s.resendSeconds,
+    maxAttempts: s.maxAttempts,
+    sessionTtlSeconds: s.sessionTtlSeconds,
+    userCreation: s.userCreation,
+    codesPerHour: s.codesPerHour,
+    // NIST 800-63B 5.2.2: at most 100 consecutive failures; the lock lasts a day.
     maxConsecutiveFailures: 100,
     lockoutSeconds: 86_400,
-    ipLimits: { requests: e.REQUESTS_PER_IP, verifies: e.VERIFIES_PER_IP, windowSeconds: IP_WINDOW_SECONDS },
-    trustProxy: e.TRUST_PROXY,
-    sessionCookie: e.SESSION_COOKIE,
-    jsonCompactBytes: e.JSON_COMPACT_BYTES,
-    basePath: e.BASE_PATH,
-    metricsToken: e.METRICS_TOKEN ?? null,
-    mailRetries: e.MAIL_RETRIES,
-    templatesDir: e.TEMPLATES_DIR ? resolve(e.TEMPLATES_DIR) : null,
-    dkim: readDkim(e),
-    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-    accessTokenAudience: e.ACCESS_TOKEN_AUDIENCE ?? publicUrl,
-    signingKeyRotationSeconds: e.SIGNING_KEY_ROTATION_SECONDS,
+    ipLimits: { requests: s.requestsPerIp, verifies: s.verifiesPerIp, windowSeconds: IP_WINDOW_SECONDS },
+    trustProxy: s.trustProxy,
+    sessionCookie: s.sessionCookie,
+    jsonCompactBytes: s.jsonCompactBytes,
+    basePath: s.basePath,
+    metricsToken: s.metricsToken ?? null,
+    mailRetries: s.mailRetries,
+    templatesDir: s.templatesDir ? resolve(s.templatesDir) : null,
+    dkim: s.dkim ?? null,
+    accessTokenTtlSeconds: s.accessTokenTtlSeconds,
+    accessTokenAudience: s.accessTokenAudience ?? publicUrl,
+    signingKeyRotationSeconds: s.signingKeyRotationSeconds,
   };
-}
-
-/** DKIM needs all three variables or none; the key file is read now, so a bad path stops the start. */
-function readDkim(e: z.infer<typeof EnvSchema>): DkimConfig | null {
-  const given = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter((v) => v !== undefined).length;
-  if (given === 0) return null;
-  if (given < 3) throw new ConfigError('DKIM_DOMAIN: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together');
-  let privateKey: string;
-  try {
-    privateKey = readFileSync(resolve(e.DKIM_PRIVATE_KEY_FILE!), 'utf8');
-  } catch (error) {
-    throw new ConfigError(`DKIM_PRIVATE_KEY_FILE: cannot read ${e.DKIM_PRIVATE_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(privateKey)) throw new ConfigError('DKIM_PRIVATE_KEY_FILE: not a PEM private key');
-  return { domainName: e.DKIM_DOMAIN!, keySelector: e.DKIM_SELECTOR!, privateKey };
 }

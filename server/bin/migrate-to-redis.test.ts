@@ -1,4 +1,4 @@
-/** `npm run migrate:redis`: a real JSON store copied into a real redis-server. */
+/** `npm run migrate:redis` (`passwordless-login migrate-to-redis`): a real JSON store copied into a real redis-server. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { retentionFor } from '../login/retention.ts';
-import { migrateJsonToRedis } from './migrate-to-redis.ts';
+import { migrateJsonToRedis } from '../store/redis/migrate-from-json.ts';
 import { secretFileFor } from '../secrets/secret-file.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';

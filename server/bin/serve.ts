@@ -1,19 +1,23 @@
 /**
- * `npm start`: the standalone backend. Reads the environment, opens the store, listens, and
- * outside production also serves the demo with its dev mailbox. The only place that listens.
+ * `passwordless-login serve`: the standalone backend. Builds it from the configuration, listens,
+ * and stops gracefully on SIGTERM or SIGINT. The only place that listens.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import { mountDemo } from '../../demo/demo-routes.ts';
-import { createBackend } from '../backend.ts';
-import { ConfigError, loadConfig } from '../config.ts';
-import { StoreError } from '../store/types.ts';
+import { createBackend, type Backend } from '../backend.ts';
+import type { Config } from '../config.ts';
 
+/** A client that stalls mid-request gets 10 s at a stop, not Node's 5-minute request timeout. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+export interface ServeOptions {
+  /** Adds routes before the server answers (the repository's demo, demo/serve-demo.ts). */
+  mount?: (backend: Backend) => void;
+}
+
+/** Resolves once the server listens; from then on a signal ends the process (0, or 1 if closing failed). */
+export async function serve(config: Config, options: ServeOptions = {}): Promise<Backend> {
   const backend = await createBackend(config);
-  if (!config.production) mountDemo(backend.app, { mailbox: backend.mailbox, publicUrl: config.publicUrl, audience: config.accessTokenAudience });
+  options.mount?.(backend);
   const handle = backend.app.callback();
   // Responses not yet sent, so a stop can tell their clients to close the connection.
   const open = new Set<ServerResponse>();
@@ -24,19 +28,23 @@ async function main(): Promise<void> {
     if (stopping) res.setHeader('Connection', 'close');
     void handle(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    // The store is open (and a JSON store holds its lock): free it for the next start.
+    await backend.close().catch(() => {});
+    throw error;
+  }
   backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, store: config.redisUrl ? 'redis' : config.dataFile, mail: config.smtpUrl ? 'smtp' : 'dev mailbox' });
-  if (!config.production) process.stdout.write(`\n  passwordless-login demo: ${config.publicUrl}/\n\n`);
 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     backend.logger.info({ msg: 'stopping', signal });
-    // Finish in-flight requests, then the mail already handed over, then flush the store. A
-    // client that stalls mid-request gets 10 s, not Node's 5-minute request timeout.
+    // Finish in-flight requests, then the mail already handed over, then flush the store.
     const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // A keep-alive connection would otherwise hold close() for its 5 s idle timeout after its
@@ -55,13 +63,5 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  return backend;
 }
-
-main().catch((error: unknown) => {
-  // A bad setting or an unreadable store: one line that says what to fix, no stack trace.
-  if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
-  else if (error instanceof StoreError) process.stderr.write(`Store error: ${error.message}\n`);
-  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`Cannot listen: ${(error as Error).message}. Set PORT to a free port.\n`);
-  else process.stderr.write(`Failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
-  process.exit(1);
-});

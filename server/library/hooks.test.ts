@@ -139,4 +139,20 @@ describe('createPasswordless hooks and calls', () => {
     await pl.close();
     await assert.rejects(createPasswordless({ tokenSequenceLength: 4, dataFile: join(dir, 'x.json') }), /^ConfigError: tokenSequenceLength:/);
   });
+
+  it('checks Meteor\'s hours in hours, and lets the setting\'s own name win over Meteor\'s', async () => {
+    await assert.rejects(createPasswordless({ loginTokenExpirationHours: 48, dataFile: join(dir, 'x.json') }), /^ConfigError: loginTokenExpirationHours: must be from 1\/60 \(a minute\) to 24 hours, got 48$/);
+    const { pl } = await start({ codeLength: 7, tokenSequenceLength: 9, codeTtlSeconds: 120, loginTokenExpirationHours: 2 });
+    assert.deepEqual([pl.config.codeLength, pl.config.codeTtlSeconds], [7, 120]);
+    await pl.close();
+  });
+
+  it('takes every setting as a typed option, named as the option in errors', async () => {
+    const { pl } = await start({ requestsPerIp: 7, trustProxy: 1, metricsToken: 'm'.repeat(16), rateLimits: false });
+    assert.deepEqual([pl.config.ipLimits.requests, pl.config.trustProxy, pl.config.metricsToken, pl.config.rateLimits], [7, 1, 'm'.repeat(16), false]);
+    await pl.close();
+    await assert.rejects(createPasswordless({ dkim: { domainName: 'example.com', keySelector: 's1', privateKey: 'not a key' }, dataFile: join(dir, 'x.json') }), /^ConfigError: dkim\.privateKey: not a PEM private key$/);
+    await assert.rejects(createPasswordless({ allowedOrigins: ['https://a.example', 'ftp://b.example'], dataFile: join(dir, 'x.json') }), /^ConfigError: allowedOrigins: "ftp:\/\/b\.example": /);
+    await assert.rejects(createPasswordless({ nodeEnv: 'production', publicUrl: 'https://auth.example.com', secret: 's'.repeat(32), dataFile: join(dir, 'x.json') }), /^ConfigError: smtpUrl: required when nodeEnv=production$/);
+  });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createBackend } from '../backend.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../bin/environment.ts';
 import { silentLogger } from '../observability/logger.ts';
 import { sampleFrom as from, sampleMail as mail } from '../testing/sample-login-mail.ts';
 import { startSmtpSink } from '../testing/smtp-sink.ts';

@@ -11,7 +11,7 @@ import type { Retention, Store } from './types.ts';
 export interface StoreOptions {
   /** The JSON store's file, used when `redisUrl` is null. */
   dataFile: string;
-  /** The JSON store writes a new snapshot once its journal outgrows this and the snapshot. */
+  /** The JSON store writes a new snapshot once its journal outgrows this and twice the snapshot. */
   jsonCompactBytes: number;
   redisUrl: string | null;
   /** How long records matter (login/retention.ts): Redis keys expire by it. */

@@ -1,6 +1,7 @@
 /**
- * The real CLI (`node --import tsx server/bin/serve.ts`, what `npm run serve` runs) as a child process,
- * for black-box tests of what survives a crash and what stops a start.
+ * The real command line, compiled (`passwordless-login serve`: dist/server/bin/, built by
+ * `npm run build:server`, which `npm run test:server` runs first), as a child process, for
+ * black-box tests of what survives a crash and what stops a start.
  *
  * - `startCli` spawns it on a free port and resolves once `GET /health` answers; it rejects with
  *   the exit code and stderr if the process exits first, or after `readyTimeoutMs`.
@@ -12,13 +13,16 @@
  *   does not leave a server holding a port or a lock.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from './free-port.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The package's `bin`, as operators run it. */
+export const CLI_FILE = join(REPO_ROOT, 'dist', 'server', 'bin', 'passwordless-login.js');
 
-/** Sign of life polled at this interval; a cold `tsx` start takes about 1 s on 2 cores. */
+/** Sign of life polled at this interval; a cold start takes about 0.5 s on 2 cores. */
 const HEALTH_POLL_MS = 25;
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 /** Kept of each stream: enough for a start failure, bounded for a server logging every request. */
@@ -31,6 +35,10 @@ export interface CliOptions {
   /** A fixed port; by default a free one is picked. */
   port?: number;
   readyTimeoutMs?: number;
+  /** The script to run: default the repository's compiled bin; a test may run it as installed in a host project. */
+  file?: string;
+  /** Default the repository's root. */
+  cwd?: string;
   /** Run as this user and group (for permission checks that root would bypass). */
   uid?: number;
   gid?: number;
@@ -54,7 +62,7 @@ export interface CliProcess {
   exited: Promise<CliExit>;
   /** `kill -9`: no shutdown handler runs, nothing is flushed. Resolves once it is gone. */
   kill(): Promise<CliExit>;
-  /** SIGTERM: the graceful shutdown of serve.ts. Resolves once it is gone. */
+  /** SIGTERM: the graceful shutdown of bin/serve.ts. Resolves once it is gone. */
   stop(): Promise<CliExit>;
 }
 
@@ -89,8 +97,8 @@ export async function spawnCli(options: CliOptions): Promise<CliProcess & { read
     HOST: '127.0.0.1',
     DATA_FILE: options.dataFile,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/bin/serve.ts'], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [options.file ?? CLI_FILE, 'serve'], {
+    cwd: options.cwd ?? REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     uid: options.uid,

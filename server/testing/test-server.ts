@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend, type Backend } from '../backend.ts';
 import { ManualClock } from '../time/clock.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig } from '../bin/environment.ts';
+import type { Config } from '../config.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import type { DevMailbox } from '../mail/dev-mailbox.ts';
 

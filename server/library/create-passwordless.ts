@@ -1,0 +1,112 @@
+/**
+ * `createPasswordless(options)`: what `passwordless-login serve` runs (store, mailer, login
+ * service, router), built through the same composition root (backend.ts), for a host application
+ * to mount and to call.
+ *
+ * The options are config.ts's typed settings, validated by its one schema (a bad value fails here
+ * exactly as its environment variable fails `serve`, named as the option), plus the host's hooks,
+ * its mail function, logger and clock. Meteor's names are accepted for the three settings it has
+ * (`tokenSequenceLength`, `loginTokenExpirationHours`, `userCreationDisabled`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Middleware } from 'koa';
+import type { AccessTokenClaims } from '../access/access-tokens.ts';
+import { createBackend, type Backend } from '../backend.ts';
+import { ConfigError, resolveConfig, type Config, type Settings } from '../config.ts';
+import { errorsMiddleware } from '../http/errors-middleware.ts';
+import { wellKnownJwks } from '../http/router.ts';
+import type { LoginHooks } from '../login/hooks.ts';
+import type { OutgoingMail } from '../mail/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Clock } from '../time/clock.ts';
+
+/** Meteor's names (accounts-passwordless) for three settings, with the setting each stands for. */
+export interface MeteorNames {
+  /** `codeLength` (Meteor: token sequence length): 6 to 10 digits. */
+  tokenSequenceLength?: number;
+  /** `codeTtlSeconds` in hours (0.5 = 30 minutes): 1 minute to 24 hours. */
+  loginTokenExpirationHours?: number;
+  /** `userCreation: false`. */
+  userCreationDisabled?: boolean;
+}
+
+export interface PasswordlessOptions extends Settings, MeteorNames, LoginHooks {
+  /** Replaces the mail transport: gets each rendered mail, off the request path. */
+  sendMail?: (message: OutgoingMail) => void | Promise<void>;
+  /** Default: JSON lines on stderr. */
+  logger?: Logger;
+  /** Default: the system clock; tests move a manual one. */
+  clock?: Clock;
+}
+
+export interface Passwordless {
+  /** The API under `basePath`, for a Koa app: `app.use(passwordless.middleware)`. */
+  middleware: Middleware;
+  /** The bare @koa/router (no error answers: mount `middleware` unless the host renders LoginErrors). */
+  router: Backend['router'];
+  /** The standalone app as a `node:http` handler (API, link page, widget bundle) for non-Koa hosts. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  service: Backend['service'];
+  config: Config;
+  /**
+   * Checks an access token in process (signature, `typ`, `iss`, `aud`, `exp`) and returns its
+   * claims; throws otherwise. Services elsewhere verify the same tokens against the key set at
+   * `/.well-known/jwks.json` with any JWT library.
+   */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /** Waits for mail in flight, stops the sweeper, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
+  const { settings, nameOf } = withMeteorNames(options);
+  const config = resolveConfig(settings, nameOf);
+  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout } = options;
+  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout };
+  const backend = await createBackend(config, { logger, clock, sendMail, hooks });
+  const { router, service } = backend;
+  const errors = errorsMiddleware(backend.logger);
+  const routes = router.routes() as Middleware;
+  const methods = router.allowedMethods() as Middleware;
+  const jwks = wellKnownJwks(backend.accessTokens);
+  return {
+    // Error answers wrap only the API's own paths: a host's other routes keep their own handling.
+    middleware: (ctx, next) => {
+      if (ctx.path.startsWith(`${config.basePath}/`)) return errors(ctx, () => routes(ctx, () => methods(ctx, next)));
+      return jwks(ctx, next);
+    },
+    router,
+    handler: backend.app.callback(),
+    service,
+    config,
+    verifyAccessToken: (token) => backend.accessTokens.verify(token),
+    close: () => backend.close(),
+  };
+}
+
+/**
+ * The settings with Meteor's names turned into ours (the setting's own name wins when both are
+ * given), and a namer that reports an error under the name the caller used.
+ */
+function withMeteorNames(options: PasswordlessOptions): { settings: Settings; nameOf: (path: readonly PropertyKey[]) => string } {
+  const { tokenSequenceLength, loginTokenExpirationHours, userCreationDisabled } = options;
+  const settings: Settings = { ...options };
+  const used = new Map<keyof Settings, keyof MeteorNames>();
+  if (settings.codeLength === undefined && tokenSequenceLength !== undefined) {
+    settings.codeLength = tokenSequenceLength;
+    used.set('codeLength', 'tokenSequenceLength');
+  }
+  if (settings.codeTtlSeconds === undefined && loginTokenExpirationHours !== undefined) {
+    // Checked here in its own unit: the schema's bounds are in seconds.
+    if (!(loginTokenExpirationHours >= 1 / 60 && loginTokenExpirationHours <= 24)) {
+      throw new ConfigError(`loginTokenExpirationHours: must be from 1/60 (a minute) to 24 hours, got ${loginTokenExpirationHours}`);
+    }
+    settings.codeTtlSeconds = Math.round(loginTokenExpirationHours * 3600);
+    used.set('codeTtlSeconds', 'loginTokenExpirationHours');
+  }
+  if (settings.userCreation === undefined && userCreationDisabled !== undefined) {
+    settings.userCreation = !userCreationDisabled;
+    used.set('userCreation', 'userCreationDisabled');
+  }
+  return { settings, nameOf: (path) => used.get(path[0] as keyof Settings) ?? path.map(String).join('.') };
+}
