@@ -1,5 +1,5 @@
 /**
- * Enumeration timing benchmark (DESIGN.md, "Login sequence rules", enumeration row): can an
+ * Enumeration timing benchmark (docs/login-rules.md, the "no enumeration" rule): can an
  * attacker tell a known email from an unknown one by how long POST /auth/request and
  * POST /auth/verify (wrong code) take? It prints figures; it never fails on timing.
  *
@@ -12,8 +12,8 @@
  * hits both alike), one fresh email per sample:
  *   (1) request, (2) verify with a wrong code (on the emails of row 1), USER_CREATION=true;
  *   (3) and (4): the same on a second server, USER_CREATION=false, same data file.
- * The machine is 2 shared cores (TOOLCHAIN.md): read ratios and KS within one run, not absolute
- * milliseconds across runs.
+ * The machine is 2 shared cores: read ratios and KS within one run, not absolute milliseconds
+ * across runs (docs/contributing.md#ratios-not-absolutes).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -30,8 +30,8 @@
  * - CPU: the share of one core that the server, this process (autocannon) and the sink used
  *   during each measurement: a server near 100 % is the bottleneck, as it should be.
  *
- * The machine is 2 shared cores (TOOLCHAIN.md): compare ratios within one run, never absolute
- * numbers across runs.
+ * The machine is 2 shared cores: compare ratios within one run, never absolute numbers across
+ * runs (docs/contributing.md#ratios-not-absolutes).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

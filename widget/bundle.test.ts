@@ -2,8 +2,8 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { uniqueEmail } from './testing/backend.ts';
 
 // The built dist bundle in a real browser: the only test that catches a bundler emitting syntax
-// Chromium cannot run (see TOOLCHAIN.md on Vite 8 and decorators). The test runner builds it with
-// vite at start and serves it as /__test/bundle.js.
+// Chromium cannot run (Vite 8 and TC39 decorators: docs/contributing.md#vite-8-and-tc39-decorators).
+// The test runner builds it with vite at start and serves it as /__test/bundle.js.
 
 function loadScript(src: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -42,7 +42,7 @@ process.stdin.on('end', async () => {
 process.stdin.resume();
 `;
 
-/** Host code as the README shows it, under the strictest settings a host might use. */
+/** Host code as docs/server-library.md shows it, under the strictest settings a host might use. */
 const CONSUMER_SOURCE = `
 import { createServer } from 'node:http';
 import { createPasswordless, LoginError, type Passwordless, type SessionResponse, type User } from 'passwordless-login/server';

@@ -1,6 +1,6 @@
 /**
- * DESIGN.md's login sequence rules for codes, each through real HTTP with the mail caught by a
- * real SMTP server and time moved on the server's injected clock.
+ * The login rules for codes (docs/login-rules.md), each through real HTTP with the mail caught
+ * by a real SMTP server and time moved on the server's injected clock.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';

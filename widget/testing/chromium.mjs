@@ -1,8 +1,8 @@
 /**
  * How every test here launches Chromium: Debian's build (or CHROME_PATH) as root on a machine with
- * no network (TOOLCHAIN.md). `--no-sandbox` because root; the background-networking flags because
- * without them Chromium keeps dialing hosts it cannot reach. Used by web-test-runner and the
- * end-to-end tests alike.
+ * no network. `--no-sandbox` because root; the background-networking flags because without them
+ * Chromium keeps dialing hosts it cannot reach (docs/contributing.md#chromium-on-a-closed-network-as-root).
+ * Used by web-test-runner and the end-to-end tests alike.
  */
 export const chromiumPath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 

@@ -1,8 +1,8 @@
 /**
  * Prints `N passed, N failed` alone on the last line: the summary CI reads (the default
- * reporter's progress line is not one, see TOOLCHAIN.md). A test file that fails without
- * reporting a failed test (a syntax error, a failed import) counts as one failure, so a broken
- * file can never read as "0 failed".
+ * reporter's progress line is not one: docs/contributing.md#the-summary-line-ci-reads). A test
+ * file that fails without reporting a failed test (a syntax error, a failed import) counts as one
+ * failure, so a broken file can never read as "0 failed".
  */
 export function summaryLineReporter() {
   return {

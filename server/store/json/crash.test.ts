@@ -1,6 +1,6 @@
 /**
  * What a request was told survives `kill -9` of the real CLI at a random moment under load
- * (DESIGN.md "Store": a request is answered only after its write is on disk).
+ * (docs/storage.md#durability: a request is answered only after its write is on disk).
  *
  * Each iteration: concurrent code requests (distinct addresses) and verifies of the codes that
  * arrived by mail, 32 in flight, for a random 100–600 ms; `kill -9` with requests in flight;

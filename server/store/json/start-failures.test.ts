@@ -1,5 +1,5 @@
 /**
- * A store the CLI cannot trust or cannot write stops the start (DESIGN.md "Store": a corrupt
+ * A store the CLI cannot trust or cannot write stops the start (docs/storage.md: a corrupt
  * file is never silently reset; one process per JSON file). Each case runs the real CLI and
  * asserts: exit code 1, one line on stderr (`Store error: …` or `Configuration error: …`, no
  * stack trace) that names the file, and every file that was there before left as it was (same
