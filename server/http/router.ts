@@ -1,5 +1,5 @@
 /**
- * `createPasswordlessRouter(options)`: the HTTP contract of DESIGN.md as a @koa/router that
+ * `createPasswordlessRouter(options)`: the HTTP contract (docs/http-api.md) as a @koa/router that
  * mounts in any Koa app. It validates every input with zod at the edge and hands plain values to
  * the login service; it knows nothing of the store or the mailer.
  *

@@ -1,4 +1,4 @@
-/** The login rules of DESIGN.md, each configurable; the defaults and their reasons live in config.ts. */
+/** The login rules, each configurable (config.ts); each with its number and reason: docs/login-rules.md. */
 export interface LoginRules {
   /** Digits in a code: 6 (NIST 800-63B: at least 6). */
   codeLength: number;

@@ -1,5 +1,5 @@
 /**
- * The Redis store, for several backend instances sharing one Redis (DESIGN.md "Store").
+ * The Redis store, for several backend instances sharing one Redis (docs/storage.md, "Redis").
  *
  * Key layout (every key under `keyPrefix`, default `pl:`):
  *   login:<emailKey>       one JSON LoginState          PEXPIREAT retention.loginState(state)
