@@ -1,7 +1,7 @@
 /**
  * The built bundle in a real browser. Vite 8 can copy standard decorators into the bundle
  * unchanged, and then Chromium throws a SyntaxError and the element is never defined, with no
- * warning at build time (TOOLCHAIN.md): only loading `dist/passwordless-login.js` catches that.
+ * warning at build time (docs/contributing.md, "Toolchain notes"): only loading `dist/passwordless-login.js` catches that.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import zhCN from '../../widget/i18n/locales/zh-CN.ts';
-import type { SuccessDetail } from '../../widget/events.ts';
+import type { SuccessDetail } from '../../widget/element/events.ts';
 import { STRICT_CSP, STRICT_CSP_PAGE } from '../demo-routes.ts';
 import {
   collectPageErrors,

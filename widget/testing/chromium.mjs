@@ -1,6 +1,6 @@
 /**
  * How every test here launches Chromium: Debian's build (or CHROME_PATH) as root on a machine with
- * no network (TOOLCHAIN.md). `--no-sandbox` because root; the background-networking flags because
+ * no network. `--no-sandbox` because root; the background-networking flags because
  * without them Chromium keeps dialing hosts it cannot reach. Used by web-test-runner and the
  * end-to-end tests alike.
  */

@@ -1,6 +1,6 @@
 /**
  * Prints `N passed, N failed` alone on the last line: the summary CI reads (the default
- * reporter's progress line is not one, see TOOLCHAIN.md). A test file that fails without
+ * reporter's progress line is not one). A test file that fails without
  * reporting a failed test (a syntax error, a failed import) counts as one failure, so a broken
  * file can never read as "0 failed".
  */
