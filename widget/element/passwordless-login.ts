@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ApiPath, RTL_LOCALES, type ConfigResponse, type Locale, type User, type VerifyBody } from '../../contract/index.ts';
-import { apiBase } from '../api/api-client.ts';
+import { ApiClient, apiBase } from '../api/api-client.ts';
 import { requestCode } from '../api/request-code.ts';
 import { CountdownController, type Clock } from '../countdown/countdown-controller.ts';
 import type { FeatureHost } from '../features/feature.ts';
@@ -12,8 +12,7 @@ import { en } from '../i18n/en.ts';
 import { errorMessage, type Messages } from '../i18n/index.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import { takeLinkFragment } from '../magic-link/link-fragment.ts';
-import { SessionController } from '../session/session-controller.ts';
-import type { SessionKeeper } from '../session/session-keeper.ts';
+import { SessionKeeper } from '../session/session-keeper.ts';
 import type { StoredSession } from '../session/stored-session.ts';
 import { emit, type Session } from './events.ts';
 import { styles } from './passwordless-login.styles.ts';
@@ -139,21 +138,10 @@ export class PasswordlessLogin extends LitElement {
     },
   });
   readonly #locale = new LocaleController(this, (work) => this.#track(work));
-  readonly #session = new SessionController(
-    this,
-    () => this.clock.now(),
-    (before) => this.#sessionChanged(before),
-  );
-  /** What feature modules may use of the element. */
-  readonly #host: FeatureHost = ((element) => ({
-    element,
-    html,
-    nothing,
-    get session() {
-      return element.#keeper;
-    },
-    verify: (body, method) => element.#track(element.#verify(body, method)),
-  }))(this);
+  /** The session this element keeps: made by `#start`, when the API base is known. */
+  #keeper?: SessionKeeper;
+  /** What feature modules may use of the element (features/feature.ts): made by `#start`, with the session. */
+  #host?: FeatureHost;
   #config: ConfigResponse | null = null;
   /** Settles once the config is in or failed: a verify waits for it to know whether to send credentials. */
   #configured?: Promise<void>;
@@ -244,7 +232,7 @@ export class PasswordlessLogin extends LitElement {
     // Signed out: nothing to fetch, nothing to ask.
     if (!this.#stored) return null;
     const feature = await this.#feature('access-token');
-    return feature ? feature.getAccessToken(this.#keeper, this.clock.now()) : null;
+    return feature ? feature.getAccessToken(this.#keeper!, this.clock.now()) : null;
   }
 
   /** Back to the start: the email step, or the signed-in step while a session is kept. Does not sign out. */
@@ -252,13 +240,8 @@ export class PasswordlessLogin extends LitElement {
     this.#restart(this.email);
   }
 
-  /** Made by `#start`: every use comes after it. */
-  get #keeper(): SessionKeeper {
-    return this.#session.keeper!;
-  }
-
   get #stored(): StoredSession | null {
-    return this.#session.keeper?.stored ?? null;
+    return this.#keeper?.stored ?? null;
   }
 
   /** To the email step with `email` in the field, or to the signed-in step while a session is kept. */
@@ -272,7 +255,7 @@ export class PasswordlessLogin extends LitElement {
   async #endSession(): Promise<void> {
     if (!this.#stored || this.flow.busy) return;
     this.#dispatch({ type: 'submit' });
-    await this.#keeper.end();
+    await this.#keeper!.end();
   }
 
   /**
@@ -332,7 +315,7 @@ export class PasswordlessLogin extends LitElement {
         @click=${this.#onUse} @input=${this.#onUse}>
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
-        ${view ? view.render(this.#host, flow as never, m, error) : this.#renderStep(m, flow, error)}
+        ${view ? view.render(this.#host!, flow as never, m, error) : this.#renderStep(m, flow, error)}
         <div class="visually-hidden" role="status">${this.#announcement}</div>
         <slot name="footer"></slot>
       </div>
@@ -388,7 +371,9 @@ export class PasswordlessLogin extends LitElement {
   async #start(): Promise<void> {
     // Take the token out of the address bar before anything else can read or log it.
     const link = takeLinkFragment();
-    const keeper = this.#session.start(apiBase(this.api));
+    const keeper = (this.#keeper = new SessionKeeper(new ApiClient(apiBase(this.api)), () => this.clock.now(), (before) => this.#sessionChanged(before)));
+    this.addController(keeper);
+    this.#host = { element: this, html, nothing, session: keeper, verify: (body, method) => this.#track(this.#verify(body, method)) };
     const stored = keeper.stored;
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
@@ -396,7 +381,7 @@ export class PasswordlessLogin extends LitElement {
     const config = (this.#configured = keeper.api.call(ApiPath.config).then((r) => {
       if (r.ok) keeper.api.cookie = (this.#config = r.data).sessionCookie;
     }));
-    if (link) await (await this.#feature('link'))?.open(this.#host, link);
+    if (link) await (await this.#feature('link'))?.open(this.#host!, link);
     // The session check: a session kept without a token is in the cookie, and only asking tells
     // whether it still holds (so a page load with nothing kept asks the server nothing).
     else if (stored) await keeper.refresh();
@@ -409,7 +394,7 @@ export class PasswordlessLogin extends LitElement {
     email = (email ?? this.renderRoot?.querySelector<HTMLInputElement>('#email')?.value ?? flow.email).trim();
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
-    const { api } = this.#keeper;
+    const { api } = this.#keeper!;
     const result = await requestCode(api, { email, locale: this.#requestLocale, redirectTo: this.redirectTo }, (secret) => {
       void this.#track(this.#feature('link').then((link) => link?.remember(api.base, secret)));
     });
@@ -441,7 +426,7 @@ export class PasswordlessLogin extends LitElement {
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
     await this.#configured;
-    const result = await this.#keeper.verify(body, method);
+    const result = await this.#keeper!.verify(body, method);
     if (result.ok) return this.#enter(this.#stored!);
     if (this.flow !== asked) return;
     this.#fail(result.error);
@@ -540,8 +525,9 @@ export class PasswordlessLogin extends LitElement {
   }
 
   get #messages(): Messages {
-    // A feature's English under the catalog: every other language's catalog translates it.
-    return withOverrides({ ...english, ...(this.#locale.catalog ?? en) } as Messages, this.strings);
+    // The features' English under the catalog (every other language's catalog translates them),
+    // and the page's own wording over both.
+    return withOverrides(withOverrides(english, this.#locale.catalog ?? en), this.strings);
   }
 }
 

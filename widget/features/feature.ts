@@ -14,12 +14,13 @@ import type { html, nothing, TemplateResult } from 'lit';
 import type { VerifyBody } from '../../contract/index.ts';
 import type { PasswordlessLogin } from '../element/passwordless-login.ts';
 import type { FlowState, Step } from '../flow/flow.ts';
+import type { MessageOverrides } from '../i18n/catalogs.ts';
 import type { Messages } from '../i18n/messages.ts';
 import type { SessionKeeper } from '../session/session-keeper.ts';
 
 export interface FeatureModule {
-  /** English for the sentences the feature adds (`Messages` extends the feature's own interface). */
-  readonly en?: Partial<Messages>;
+  /** English for the sentences the feature adds, its error sentences included (`Messages` extends the feature's own interface). */
+  readonly en?: MessageOverrides;
   /** The steps it draws, by name. */
   readonly steps?: { readonly [S in Step]?: StepView<S> };
 }

@@ -4,7 +4,7 @@
  * in `Features`; the build and the backend pick up the folder by themselves.
  */
 import type { Step } from '../flow/flow.ts';
-import type { Messages } from '../i18n/messages.ts';
+import type { MessageOverrides } from '../i18n/catalogs.ts';
 import { loadModule } from '../on-demand/on-demand.ts';
 import type { AccessTokenFeature } from './access-token/index.ts';
 import type { StepView } from './feature.ts';
@@ -23,11 +23,11 @@ export type FeatureName = keyof Features;
 export const views: { [S in Step]?: StepView<S> } = {};
 
 /** The English of their sentences. */
-export const english: Partial<Messages> = {};
+export const english: MessageOverrides = {};
 
 export async function loadFeature<N extends FeatureName>(name: N): Promise<Features[N]> {
   const feature = await loadModule('features', name);
   Object.assign(views, feature.steps);
-  Object.assign(english, feature.en);
+  Object.assign(english, feature.en, { errors: { ...english.errors, ...feature.en?.errors } });
   return feature;
 }

@@ -16,8 +16,8 @@ export function loadCatalog(locale: Locale): Promise<Messages | CoreMessages> {
 /** What `strings` may override: any sentence, and any error's sentence. */
 export type MessageOverrides = Partial<Omit<Messages, 'errors'>> & { errors?: Partial<Messages['errors']> };
 
-/** `catalog` with the page's `strings` over it. */
-export function withOverrides(catalog: Messages, overrides: MessageOverrides | null | undefined): Messages {
-  if (!overrides) return catalog;
+/** `overrides` over `catalog`, error sentences included: a catalog under the page's `strings`, or the features' English under a catalog. */
+export function withOverrides(catalog: MessageOverrides | CoreMessages, overrides: MessageOverrides | CoreMessages | null | undefined): Messages {
+  if (!overrides) return catalog as Messages;
   return { ...catalog, ...overrides, errors: { ...catalog.errors, ...overrides.errors } } as Messages;
 }

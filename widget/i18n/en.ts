@@ -36,7 +36,6 @@ export const en: CoreMessages = {
         : `Wrong code, ${e.attemptsLeft} ${e.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`,
     expired_code: 'This code or link has expired. Please request a new one.',
     too_many_attempts: 'Too many wrong codes. Please request a new code.',
-    invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
     unauthenticated: 'Your session has ended. Please sign in again.',
     // Not the person's doing, and only the site's owner can fix it: say who must act.
     forbidden_origin: 'This site is not allowed to use this sign-in service. Its owner must add it to ALLOWED_ORIGINS.',

@@ -1,7 +1,7 @@
 /** Choosing a language and turning errors into sentences. */
 import { LOCALES, type Locale } from '../../contract/index.ts';
 import type { FlowError } from '../flow/flow.ts';
-import type { CoreMessages, Messages } from './messages.ts';
+import type { Messages } from './messages.ts';
 
 export type { Messages };
 
@@ -22,7 +22,7 @@ export function matchLocale(tag: string | null | undefined): Locale | null {
   return LOCALES.find((locale) => locale === primary) ?? null;
 }
 
-export function errorMessage(messages: CoreMessages, error: FlowError): string {
+export function errorMessage(messages: Messages, error: FlowError): string {
   if (error.code === 'network_error') return messages.networkError;
   const entry = messages.errors[error.code] ?? messages.errors.internal_error;
   return typeof entry === 'function' ? entry(error) : entry;

@@ -10,7 +10,15 @@ import type { ErrorCode } from '../../contract/index.ts';
 import type { LinkMessages } from '../features/link/messages.ts';
 import type { FlowError } from '../flow/flow.ts';
 
-export interface Messages extends CoreMessages, LinkMessages {}
+/** An error's sentence; a function when it says more (the seconds to wait, the attempts left). */
+export type ErrorMessage = string | ((error: FlowError) => string);
+
+/** Every feature's sentences; its error sentences are under `errors`. */
+type FeatureMessages = LinkMessages;
+
+export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
+  errors: Record<ErrorCode, ErrorMessage>;
+}
 
 export interface CoreMessages {
   /** The heading over each step. */
@@ -34,5 +42,6 @@ export interface CoreMessages {
   signOut: string;
   /** The fetch failed or the answer was not the API's JSON. */
   networkError: string;
-  errors: Record<ErrorCode, string | ((error: FlowError) => string)>;
+  /** The sentence for each error code, except those of the features. */
+  errors: Record<Exclude<ErrorCode, keyof FeatureMessages['errors']>, ErrorMessage>;
 }

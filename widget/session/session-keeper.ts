@@ -5,32 +5,37 @@
  * fix for both.
  *
  * The session is kept in memory as well: with storage blocked (third-party frames, some private
- * modes) the login still lasts as long as the page, and other tabs are heard through the `storage`
- * event ({@link SessionKeeper.otherTabWrote}). `PasswordlessClient`, which has no lifecycle to
- * listen with, reads the entry at each use instead (its `stored` calls {@link SessionKeeper.reload}).
+ * modes) the login still lasts as long as the page. An element holds its keeper as a Lit
+ * controller, which hears the other tabs (the `storage` event) while the element is in the page.
+ * `PasswordlessClient` has no lifecycle to listen with: it reads the entry at each use instead
+ * (its `stored` calls {@link SessionKeeper.reload}).
  */
+import type { ReactiveController } from 'lit';
 import { ApiPath, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
 import type { ApiClient, ApiResult } from '../api/api-client.ts';
 import { forgetSecrets } from '../magic-link/request-secret.ts';
 import type { CachedAccessToken } from './access-tokens.ts';
 import { clearSession, loadSession, saveSession, SESSION_KEY_PREFIX, sessionKeyOf, type StoredSession } from './stored-session.ts';
 
-export class SessionKeeper {
+type OnChange = (before: StoredSession | null) => void;
+
+export class SessionKeeper implements ReactiveController {
   readonly api: ApiClient;
   /** The last access token (access-tokens.ts): dropped with the session, so it never outlives it. */
   accessToken: CachedAccessToken | null = null;
-  /**
-   * Told when the session changed by itself rather than by {@link keep}: it ended (here, on the
-   * server, or in another tab), a check renewed it, or another tab signed in. `before` is what was kept.
-   */
-  onChange: ((before: StoredSession | null) => void) | null = null;
   #stored: StoredSession | null = null;
   readonly #now: () => number;
+  readonly #onChange: OnChange | undefined;
 
-  /** `now`: milliseconds since the epoch, for the expiry of the stored entry. */
-  constructor(api: ApiClient, now: () => number = Date.now) {
+  /**
+   * `now`: milliseconds since the epoch, for the expiry of the stored entry. `onChange` is told
+   * when the session changed by itself rather than by {@link keep}: it ended (here, on the server,
+   * or in another tab), a check renewed it, or another tab signed in; `before` is what was kept.
+   */
+  constructor(api: ApiClient, now: () => number = Date.now, onChange?: OnChange) {
     this.api = api;
     this.#now = now;
+    this.#onChange = onChange;
     // A session kept without a token is in the cookie: only a request with credentials reaches it
     // (so a page load with nothing kept asks the server nothing).
     if (this.reload() && !this.#stored!.token) api.cookie = true;
@@ -100,6 +105,14 @@ export class SessionKeeper {
     this.forget();
   }
 
+  hostConnected(): void {
+    addEventListener('storage', this.#otherTabWrote);
+  }
+
+  hostDisconnected(): void {
+    removeEventListener('storage', this.#otherTabWrote);
+  }
+
   /**
    * Another tab of this origin changed `key` in localStorage (a `storage` event, which fires only
    * in the other tabs; `key` is null when storage was cleared). The magic link usually opens in a
@@ -107,11 +120,11 @@ export class SessionKeeper {
    * kept here stays until it ends: another tab's session check (a new `expiresAt`) must not replay
    * a sign-in.
    */
-  otherTabWrote(key: string | null): void {
+  readonly #otherTabWrote = ({ key }: StorageEvent): void => {
     if (key && !key.startsWith(SESSION_KEY_PREFIX)) return;
     const stored = loadSession(this.api.base, this.#now());
     if (!stored || !this.#stored) this.#set(stored);
-  }
+  };
 
   /** Whether `session` is still the one kept: the same token, or in cookie mode the same user. */
   holds(session: StoredSession): boolean {
@@ -122,6 +135,6 @@ export class SessionKeeper {
   #set(stored: StoredSession | null): void {
     const before = this.#stored;
     this.#stored = stored;
-    if (before !== stored) this.onChange?.(before);
+    if (before !== stored) this.#onChange?.(before);
   }
 }

@@ -8,4 +8,7 @@ export const en: LinkMessages = {
   signingIn: 'Signing you in…',
   backToEmail: 'Sign in with your email',
   back: 'Back',
+  errors: {
+    invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
+  },
 };

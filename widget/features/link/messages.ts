@@ -1,3 +1,5 @@
+import type { ErrorMessage } from '../../i18n/messages.ts';
+
 /** The sentences of the magic-link step (see i18n/messages.ts: every language's catalog has them too). */
 export interface LinkMessages {
   linkTitle: string;
@@ -10,4 +12,8 @@ export interface LinkMessages {
   backToEmail: string;
   /** On a failed link while a session is kept: back to the signed-in step. */
   back: string;
+  errors: {
+    /** A link used already, or one that never was. */
+    invalid_link: ErrorMessage;
+  };
 }
