@@ -1,7 +1,8 @@
 /**
  * The element on a page whose whole policy is `default-src 'self'; script-src 'self'`: no
  * `unsafe-inline` for scripts or styles, one script tag, the element in Simplified Chinese so its
- * language module is fetched under that policy. Every step of a login by code and by link runs
+ * language module is fetched under that policy, and opened from a magic link so the link step's
+ * feature module is too. Every step of a login by code and by link runs
  * with zero `securitypolicyviolation` events. The same page gives the screenshots of each step in
  * the light and the dark theme.
  */
@@ -75,7 +76,9 @@ describe('the element under a strict CSP', () => {
     assert.ok(link?.startsWith(pageUrl()), `the link lands on the CSP page: ${link}`);
     const other = await newContext(demo.browser);
     const otherErrors = collectPageErrors(other);
+    const linkModule = other.waitForEvent('response', (r) => new URL(r.url()).pathname === '/passwordless-login/features/link.js');
     const linkPage = await openCspPage(other, link!);
+    assert.equal((await linkModule).status(), 200, 'the link step’s feature module was fetched and served');
     await linkPage.getByRole('button', { name: zhCN.linkContinue }).click();
     await linkPage.getByRole('heading', { name: zhCN.signedInTitle }).waitFor();
     const linkSuccess = (await waitForElementEvent(linkPage, 'passwordless-success')) as SuccessDetail;
