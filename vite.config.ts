@@ -16,8 +16,8 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 const LOCALE_DIR = 'widget/i18n/locales';
 
 // Vite minifies an ES library's names but keeps its whitespace, for the bundler that will take it
-// in. The modules beside the script go to the browser as they are: minified whole (the locales
-// lose about a third of their bytes).
+// in. The modules beside the script go to the browser as they are: minified whole (French: 1,154
+// B gzip before, 1,085 after).
 
 const builds: Record<string, UserConfig['build']> = {
   iife: {
