@@ -138,7 +138,7 @@ export class PasswordlessLogin extends LitElement {
     },
   });
   readonly #locale = new LocaleController(this, (work) => this.#track(work));
-  /** The session this element keeps: made by `#start`, when the API base is known. */
+  /** The session this element keeps: made by `#start`, when the API base is known; the methods that use it run after. */
   #keeper?: SessionKeeper;
   /** What feature modules may use of the element (features/feature.ts): made by `#start`, with the session. */
   #host?: FeatureHost;
@@ -371,19 +371,19 @@ export class PasswordlessLogin extends LitElement {
   async #start(): Promise<void> {
     // Take the token out of the address bar before anything else can read or log it.
     const link = takeLinkFragment();
-    const keeper = (this.#keeper = new SessionKeeper(new ApiClient(apiBase(this.api)), () => this.clock.now(), (before) => this.#sessionChanged(before)));
+    const api = new ApiClient(apiBase(this.api));
+    const keeper = (this.#keeper = new SessionKeeper(api, () => this.clock.now(), (before) => this.#sessionChanged(before)));
     this.addController(keeper);
-    this.#host = { element: this, html, nothing, session: keeper, verify: (body, method) => this.#track(this.#verify(body, method)) };
+    const host = (this.#host = { element: this, html, nothing, session: keeper, verify: (body, method) => this.#track(this.#verify(body, method)) });
     const stored = keeper.stored;
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
 
-    const config = (this.#configured = keeper.api.call(ApiPath.config).then((r) => {
-      if (r.ok) keeper.api.cookie = (this.#config = r.data).sessionCookie;
+    const config = (this.#configured = api.call(ApiPath.config).then((r) => {
+      if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
     }));
-    if (link) await (await this.#feature('link'))?.open(this.#host!, link);
-    // The session check: a session kept without a token is in the cookie, and only asking tells
-    // whether it still holds (so a page load with nothing kept asks the server nothing).
+    if (link) await (await this.#feature('link'))?.open(host, link);
+    // The session check: whether the kept session still holds (with nothing kept, nothing is asked).
     else if (stored) await keeper.refresh();
     await config;
   }
