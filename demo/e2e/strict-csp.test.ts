@@ -97,6 +97,22 @@ describe('the element under a strict CSP', () => {
     await Promise.all([context.close(), other.close()]);
   });
 
+  it('shows the email step with a sentence, not an empty box, when the link step’s module cannot be fetched', async () => {
+    const context = await newContext(demo.browser);
+    const errors = collectPageErrors(context);
+    await context.route('**/passwordless-login/features/**', (route) => route.abort('internetdisconnected'));
+    const page = await openCspPage(context, `${pageUrl()}#pl_token=a-token&pl_client=another-browser`);
+    await page.getByRole('alert').filter({ hasText: zhCN.networkError }).waitFor();
+    await page.getByLabel(zhCN.emailLabel).waitFor();
+    assert.doesNotMatch(page.url(), /pl_token/, 'the token left the address bar all the same');
+    const failure = (await waitForElementEvent(page, 'passwordless-error')) as { code: string };
+    assert.equal(failure.code, 'network_error');
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`shows each step in the ${theme} theme (screenshots), still with zero violations`, async () => {
       const context = await newContext(demo.browser);
