@@ -1,14 +1,16 @@
 /**
- * The script-tag entry: one file, Lit and English inside. Other languages are fetched beside it,
- * from `passwordless-login/locales/<tag>.js` next to wherever this script was loaded from (the
- * same origin, so a CSP that lets the script in lets them in).
+ * The script-tag entry: one file, Lit and English inside. What the first visit does not need is
+ * fetched beside it, from `passwordless-login/<folder>/<name>.js` next to wherever this script was
+ * loaded from: the other languages (`locales/`), the feature modules (`features/`). The same
+ * origin as the script, so a Content-Security-Policy that lets the script in lets them in.
  */
-import { setCatalogLoader } from './i18n/catalogs.ts';
-import { PasswordlessLogin } from './passwordless-login.ts';
+import { scriptSrc } from './api/api-client.ts';
+import { define } from './element/define.ts';
+import { PasswordlessLogin } from './element/passwordless-login.ts';
+import { setModuleLoader } from './on-demand/on-demand.ts';
 
-const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
-setCatalogLoader((locale) => import(/* @vite-ignore */ new URL(`passwordless-login/locales/${locale}.js`, scriptUrl).href));
+setModuleLoader((folder, name) => import(/* @vite-ignore */ new URL(`passwordless-login/${folder}/${name}.js`, scriptSrc || location.href).href));
 
 export { PasswordlessLogin };
 
-if (!customElements.get('passwordless-login')) customElements.define('passwordless-login', PasswordlessLogin);
+define();

@@ -1,21 +1,22 @@
 /**
  * The ES module entry, for bundlers: `import 'passwordless-login'`. Languages other than English
- * are `import()`s the bundler turns into chunks of their own.
+ * and the feature modules are `import()`s the bundler turns into chunks of their own.
  */
-import { setCatalogLoader } from './i18n/catalogs.ts';
-import { PasswordlessLogin } from './passwordless-login.ts';
+import { define } from './element/define.ts';
+import { PasswordlessLogin } from './element/passwordless-login.ts';
+import { setModuleLoader } from './on-demand/on-demand.ts';
 
-setCatalogLoader((locale) => import(`./i18n/locales/${locale}.ts`));
+setModuleLoader((folder, name) => (folder === 'locales' ? import(`./i18n/locales/${name}.ts`) : import(`./features/${name}/index.ts`)));
 
 export { PasswordlessLogin };
-export { PasswordlessClient } from './passwordless-client.ts';
-export type { ApiResult, MagicLink, PasswordlessClientOptions, RequestCodeOptions, StoredSession } from './passwordless-client.ts';
-export type { FlowError } from './flow.ts';
-export type * from './events.ts';
+export { PasswordlessClient } from './client/passwordless-client.ts';
+export type { ApiResult, MagicLink, PasswordlessClientOptions, RequestCodeOptions, StoredSession } from './client/passwordless-client.ts';
+export type { FlowError } from './flow/flow.ts';
+export type * from './element/events.ts';
 export type { Messages } from './i18n/messages.ts';
 export type { MessageOverrides } from './i18n/catalogs.ts';
 
-if (!customElements.get('passwordless-login')) customElements.define('passwordless-login', PasswordlessLogin);
+define();
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SuccessDetail } from '../../widget/events.ts';
+import type { SuccessDetail } from '../../widget/element/events.ts';
 import { collectPageErrors, elementSessionToken, newContext, screenshot, uniqueEmail, useDemo, waitForElementEvent } from './harness.ts';
 
 declare global {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessageOverrides } from '../../widget/module.ts';
-import type { SuccessDetail } from '../../widget/events.ts';
+import type { SuccessDetail } from '../../widget/element/events.ts';
 import { CONTENT_SECURITY_POLICY } from '../../server/http/security-headers.ts';
 import {
   codeFrom,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { SuccessDetail } from '../../widget/events.ts';
+import type { SuccessDetail } from '../../widget/element/events.ts';
 import {
   STEP_TIMEOUT_MS,
   codeFrom,

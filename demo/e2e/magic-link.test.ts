@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { DevMail } from '../../server/mail/types.ts';
-import type { SuccessDetail } from '../../widget/events.ts';
+import type { SuccessDetail } from '../../widget/element/events.ts';
 import {
   collectPageErrors,
   elementSessionToken,

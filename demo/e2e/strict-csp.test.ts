@@ -1,7 +1,8 @@
 /**
  * The element on a page whose whole policy is `default-src 'self'; script-src 'self'`: no
  * `unsafe-inline` for scripts or styles, one script tag, the element in Simplified Chinese so its
- * language module is fetched under that policy. Every step of a login by code and by link runs
+ * language module is fetched under that policy, and opened from a magic link so the link step's
+ * feature module is too. Every step of a login by code and by link runs
  * with zero `securitypolicyviolation` events. The same page gives the screenshots of each step in
  * the light and the dark theme.
  */
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import zhCN from '../../widget/i18n/locales/zh-CN.ts';
-import type { SuccessDetail } from '../../widget/events.ts';
+import type { SuccessDetail } from '../../widget/element/events.ts';
 import { STRICT_CSP, STRICT_CSP_PAGE } from '../demo-routes.ts';
 import {
   collectPageErrors,
@@ -75,7 +76,9 @@ describe('the element under a strict CSP', () => {
     assert.ok(link?.startsWith(pageUrl()), `the link lands on the CSP page: ${link}`);
     const other = await newContext(demo.browser);
     const otherErrors = collectPageErrors(other);
+    const linkModule = other.waitForEvent('response', (r) => new URL(r.url()).pathname === '/passwordless-login/features/link.js');
     const linkPage = await openCspPage(other, link!);
+    assert.equal((await linkModule).status(), 200, 'the link step’s feature module was fetched and served');
     await linkPage.getByRole('button', { name: zhCN.linkContinue }).click();
     await linkPage.getByRole('heading', { name: zhCN.signedInTitle }).waitFor();
     const linkSuccess = (await waitForElementEvent(linkPage, 'passwordless-success')) as SuccessDetail;
@@ -92,6 +95,22 @@ describe('the element under a strict CSP', () => {
     assert.equal((await cspViolations(page))[0]?.directive, 'style-src-attr');
     assert.deepEqual([...errors, ...otherErrors], []);
     await Promise.all([context.close(), other.close()]);
+  });
+
+  it('shows the email step with a sentence, not an empty box, when the link step’s module cannot be fetched', async () => {
+    const context = await newContext(demo.browser);
+    const errors = collectPageErrors(context);
+    await context.route('**/passwordless-login/features/**', (route) => route.abort('internetdisconnected'));
+    const page = await openCspPage(context, `${pageUrl()}#pl_token=a-token&pl_client=another-browser`);
+    await page.getByRole('alert').filter({ hasText: zhCN.networkError }).waitFor();
+    await page.getByLabel(zhCN.emailLabel).waitFor();
+    assert.doesNotMatch(page.url(), /pl_token/, 'the token left the address bar all the same');
+    const failure = (await waitForElementEvent(page, 'passwordless-error')) as { code: string };
+    assert.equal(failure.code, 'network_error');
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 
   for (const theme of ['light', 'dark'] as const) {

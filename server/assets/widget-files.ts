@@ -13,6 +13,7 @@ export const DEFAULT_WIDGET_FILE = packagePath('dist/passwordless-login.js');
 /** The folders beside the script whose modules are served, each with its route label for the metrics. */
 export const WIDGET_MODULE_FOLDERS = {
   locales: '/passwordless-login/locales/:tag.js',
+  features: '/passwordless-login/features/:name.js',
 } as const;
 export type WidgetModuleFolder = keyof typeof WIDGET_MODULE_FOLDERS;
 

@@ -1,10 +1,11 @@
-import type { Messages } from './messages.ts';
+import type { CoreMessages } from './messages.ts';
 
 const seconds = (n: number) => (n === 1 ? '1 second' : `${n} seconds`);
 // Answers a person cannot act on differently (a misconfigured page, a bug, an outage) share one sentence.
 const unavailable = 'The sign-in service could not handle this request. Please try again later.';
 
-export const en: Messages = {
+/** English for the script-tag file's own steps; each feature module brings the English of its own. */
+export const en: CoreMessages = {
   title: 'Sign in',
   emailLabel: 'Email address',
   sendCode: 'Email me a code',
@@ -17,16 +18,9 @@ export const en: Messages = {
   resendIn: (n) => `Resend code in ${n} s`,
   resendReady: 'You can request a new code now.',
   changeEmail: 'Use a different email',
-  linkTitle: 'Continue signing in',
-  linkExplain: 'You opened a sign-in link. Continue to sign in on this device.',
-  linkContinue: 'Continue signing in',
-  linkFailed: 'Enter your email to get a new code and sign-in link.',
-  signingIn: 'Signing you in…',
   signedInTitle: 'Signed in',
   signedInAs: (email) => `You are signed in as ${email}.`,
   signOut: 'Sign out',
-  backToEmail: 'Sign in with your email',
-  back: 'Back',
   networkError: 'Could not reach the sign-in service. Check your connection and try again.',
   errors: {
     invalid_request: unavailable,
@@ -42,7 +36,6 @@ export const en: Messages = {
         : `Wrong code, ${e.attemptsLeft} ${e.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`,
     expired_code: 'This code or link has expired. Please request a new one.',
     too_many_attempts: 'Too many wrong codes. Please request a new code.',
-    invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
     unauthenticated: 'Your session has ended. Please sign in again.',
     // Not the person's doing, and only the site's owner can fix it: say who must act.
     forbidden_origin: 'This site is not allowed to use this sign-in service. Its owner must add it to ALLOWED_ORIGINS.',

@@ -1,6 +1,6 @@
 /** Choosing a language and turning errors into sentences. */
 import { LOCALES, type Locale } from '../../contract/index.ts';
-import type { FlowError } from '../flow.ts';
+import type { FlowError } from '../flow/flow.ts';
 import type { Messages } from './messages.ts';
 
 export type { Messages };

@@ -1,8 +1,26 @@
-/** The shape of a string catalog. A catalog missing a key, or an error code, fails the type check. */
+/**
+ * The shape of a string catalog. A catalog missing a key, or an error code, fails the type check.
+ *
+ * The sentences of the script-tag file's own steps are here; each feature module declares its
+ * own beside it (features/<name>/messages.ts), and `Messages` is all of them: every language's
+ * catalog translates every sentence, while English is split, the core's in the script-tag file
+ * and each feature's in its module.
+ */
 import type { ErrorCode } from '../../contract/index.ts';
-import type { FlowError } from '../flow.ts';
+import type { LinkMessages } from '../features/link/messages.ts';
+import type { FlowError } from '../flow/flow.ts';
 
-export interface Messages {
+/** An error's sentence; a function when it says more (the seconds to wait, the attempts left). */
+export type ErrorMessage = string | ((error: FlowError) => string);
+
+/** Every feature's sentences; its error sentences are under `errors`. */
+type FeatureMessages = LinkMessages;
+
+export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
+  errors: Record<ErrorCode, ErrorMessage>;
+}
+
+export interface CoreMessages {
   /** The heading over each step. */
   title: string;
   emailLabel: string;
@@ -19,20 +37,11 @@ export interface Messages {
   /** Announced once (politely) when "Resend" unlocks. */
   resendReady: string;
   changeEmail: string;
-  linkTitle: string;
-  linkExplain: string;
-  linkContinue: string;
-  /** Instead of `linkExplain` once the link is used or expired, with no session kept: only a new one helps. */
-  linkFailed: string;
-  signingIn: string;
   signedInTitle: string;
   signedInAs: (email: string) => string;
   signOut: string;
-  /** On a failed link with no session kept: back to the email step. */
-  backToEmail: string;
-  /** On a failed link while a session is kept: back to the signed-in step. */
-  back: string;
   /** The fetch failed or the answer was not the API's JSON. */
   networkError: string;
-  errors: Record<ErrorCode, string | ((error: FlowError) => string)>;
+  /** The sentence for each error code, except those of the features. */
+  errors: Record<Exclude<ErrorCode, keyof FeatureMessages['errors']>, ErrorMessage>;
 }

@@ -1,5 +1,5 @@
 /** A {@link Clock} that only moves when a test calls `advance`, firing due timers in order. */
-import type { Clock } from '../countdown-controller.ts';
+import type { Clock } from '../countdown/countdown-controller.ts';
 
 interface Timer {
   id: number;

@@ -3,7 +3,8 @@
  *
  * `serverStart` starts server/testing/test-server.ts twice (each with a fresh JSON store, a manual
  * clock, the dev mailbox): once as configured by default (bearer tokens), once with
- * `SESSION_COOKIE=on`; and it builds the widget bundle with vite. The middleware then
+ * `SESSION_COOKIE=on`; and it builds the widget (the script-tag file and the modules beside it)
+ * with widget/build/build-widget.ts. The middleware then
  * - proxies `/auth/*` to the default backend, so the element under test talks to the real API from
  *   the page's own origin (no CORS to set up, and the default API base `origin + /auth` just works);
  * - proxies `/cookie-auth/*` to the cookie-mode backend's `/auth/*`, passing `Cookie` and
@@ -17,7 +18,8 @@
  *   `POST /__test/clock/advance?ms=N` (moves both backends' clocks),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
  *   as passed through the proxy; a test checks that no script-readable place holds it),
- *   `GET /__test/bundle.js` (the freshly built dist bundle),
+ *   `GET /__test/bundle.js` (the freshly built script-tag file) and
+ *   `GET /__test/passwordless-login/<folder>/<name>.js` (the modules it fetches from beside itself),
  *   `GET /__test/html/*` (a 200 HTML page: an "API" that does not answer JSON).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -55,12 +57,12 @@ export function testBackend() {
     const { startTestServer } = await tsImport('../../server/testing/test-server.ts', import.meta.url);
     const origin = `http://${config.hostname}:${config.port}`;
     bundleDir = await mkdtemp(join(tmpdir(), 'passwordless-bundle-'));
-    const { build } = await import('vite');
+    const { buildWidget } = await tsImport('../build/build-widget.ts', import.meta.url);
     [server, cookieServer] = await Promise.all([
       // The test page's origin may embed the widget and receive magic links.
       startTestServer({ env: { ALLOWED_ORIGINS: origin } }),
       startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on' } }),
-      build({ logLevel: 'warn', build: { outDir: bundleDir, emptyOutDir: true } }),
+      buildWidget({ outDir: bundleDir, esm: false }),
     ]);
   }
 
@@ -128,6 +130,11 @@ export function testBackend() {
     } else if (ctx.method === 'GET' && ctx.path === '/__test/bundle.js') {
       ctx.type = 'text/javascript';
       ctx.body = await readFile(join(bundleDir, 'passwordless-login.js'));
+    } else if (ctx.method === 'GET' && /^\/__test\/passwordless-login\/[a-z]+\/[A-Za-z-]+\.js$/.test(ctx.path)) {
+      // As the backend serves them: `import()` from the bundle's origin (127.0.0.1) is cross-origin here.
+      ctx.type = 'text/javascript';
+      ctx.set('Access-Control-Allow-Origin', '*');
+      ctx.body = await readFile(join(bundleDir, ctx.path.slice('/__test/'.length)));
     } else if (ctx.path.startsWith('/__test/html/')) {
       ctx.type = 'text/html';
       ctx.body = '<!doctype html><title>Not an API</title>';

@@ -2,7 +2,7 @@
  * Reads the magic-link token from the address (`#pl_token=…&pl_client=…`) and removes it at once,
  * so it does not stay in the history, a bookmark or a screenshot. Other fragment content stays.
  */
-import { LINK_CLIENT_PARAM, LINK_TOKEN_PARAM } from '../contract/index.ts';
+import { LINK_CLIENT_PARAM, LINK_TOKEN_PARAM } from '../../contract/index.ts';
 
 export interface LinkFragment {
   token: string;

@@ -1,15 +1,15 @@
 /**
  * `npm run manifest`: custom-elements.json at the repository root, from the JSDoc of
- * widget/passwordless-login.ts (the class block is the public contract).
+ * widget/element/passwordless-login.ts (the class block is the public contract).
  *
  * The analyzer's Lit plugin reads `static properties` but not `state: true`: it would list the
- * internal reactive state (`flow`, `catalog`) as public fields and attributes. The plugin below
+ * internal reactive state (`flow`) as a public field and attribute. The plugin below
  * drops them.
  */
 const stateNames = new Set();
 
 export default {
-  globs: ['widget/passwordless-login.ts'],
+  globs: ['widget/element/passwordless-login.ts'],
   outdir: '.',
   litelement: true,
   plugins: [

@@ -1,16 +1,21 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ApiPath, RTL_LOCALES, type Locale, type ConfigResponse, type User, type VerifyBody, type VerifyResponse } from '../contract/index.ts';
-import { ApiClient, apiBase } from './api-client.ts';
-import { CountdownController, type Clock } from './countdown-controller.ts';
+import { ApiPath, RTL_LOCALES, type ConfigResponse, type Locale, type User, type VerifyBody } from '../../contract/index.ts';
+import { ApiClient, apiBase } from '../api/api-client.ts';
+import { requestCode } from '../api/request-code.ts';
+import { CountdownController, type Clock } from '../countdown/countdown-controller.ts';
+import type { FeatureHost } from '../features/feature.ts';
+import { english, loadFeature, views, type FeatureName, type Features } from '../features/registry.ts';
+import { digitsOf } from '../flow/code-digits.ts';
+import { initialState, transition, type FlowAction, type FlowError, type FlowState, type Step } from '../flow/flow.ts';
+import { withOverrides, type MessageOverrides } from '../i18n/catalogs.ts';
+import { en } from '../i18n/en.ts';
+import { errorMessage, type Messages } from '../i18n/index.ts';
+import { LocaleController } from '../i18n/locale-controller.ts';
+import { takeLinkFragment } from '../magic-link/link-fragment.ts';
+import { SessionKeeper } from '../session/session-keeper.ts';
+import type { StoredSession } from '../session/stored-session.ts';
 import { emit, type Session } from './events.ts';
-import { initialState, transition, type FlowAction, type FlowError, type FlowState } from './flow.ts';
-import { loadCatalog, withOverrides, type MessageOverrides } from './i18n/catalogs.ts';
-import { en } from './i18n/en.ts';
-import { errorMessage, matchLocale, type Messages } from './i18n/index.ts';
-import { takeLinkFragment } from './link-fragment.ts';
 import { styles } from './passwordless-login.styles.ts';
-import { forgetSecrets, isOwnRequest, newSecret, rememberSecret } from './request-secret.ts';
-import { clearSession, loadSession, saveSession, SESSION_KEY_PREFIX, type StoredSession } from './session-store.ts';
 
 /**
  * @tag passwordless-login
@@ -76,7 +81,9 @@ export class PasswordlessLogin extends LitElement {
   static override styles = styles;
 
   // A static map rather than decorators: about 400 bytes less in the bundle, and nothing for a
-  // compiler to get wrong (see TOOLCHAIN.md on Vite 8 and decorators).
+  // compiler to get wrong: Vite 8 copies standard decorators into the bundle untouched, which
+  // Chromium rejects with a SyntaxError, so the element would never be defined
+  // (docs/contributing.md, "Toolchain notes").
   static override properties = {
     api: {},
     email: {},
@@ -85,7 +92,6 @@ export class PasswordlessLogin extends LitElement {
     redirectTo: { attribute: 'redirect-to' },
     strings: { attribute: false },
     flow: { state: true },
-    catalog: { state: true },
   };
 
   /** API base URL, e.g. `https://auth.example.com/auth`; a relative one resolves against the page. Default: this script's origin + `/auth`. */
@@ -120,11 +126,6 @@ export class PasswordlessLogin extends LitElement {
 
   /** @internal Where the person is: a reactive state, not an attribute. */
   private flow: FlowState = initialState();
-  /** @internal The chosen language's sentences; null while they are on their way (nothing is shown, so no flash of English). */
-  private catalog: Messages | null = null;
-  #catalogLocale: Locale | null = null;
-  /** The language of `catalog` (English when the wanted one could not be fetched). */
-  #catalogLang: Locale = 'en';
   /**
    * The polite status line: said once when "Resend" unlocks, never every second. Not reactive:
    * every change comes with a countdown or flow change that renders anyway.
@@ -136,7 +137,11 @@ export class PasswordlessLogin extends LitElement {
       if (this.flow.step === 'code') this.#announcement = this.#messages.resendReady;
     },
   });
-  #stored: StoredSession | null = null;
+  readonly #locale = new LocaleController(this, (work) => this.#track(work));
+  /** The session this element keeps: made by `#start`, when the API base is known; the methods that use it run after. */
+  #keeper?: SessionKeeper;
+  /** What feature modules may use of the element (features/feature.ts): made by `#start`, with the session. */
+  #host?: FeatureHost;
   #config: ConfigResponse | null = null;
   /** Settles once the config is in or failed: a verify waits for it to know whether to send credentials. */
   #configured?: Promise<void>;
@@ -150,17 +155,15 @@ export class PasswordlessLogin extends LitElement {
   /** The code last sent by typing, so an unchanged wrong code is not sent again by itself. */
   #autoSubmitted = '';
   readonly #pending = new Set<Promise<unknown>>();
-  #apiClient: ApiClient | null = null;
-  /** The last access token, until when (this clock) to reuse it (a minute before it expires), and for which session. */
-  #access: [token: string, until: number, session: string] | null = null;
 
   /**
    * The current session (the bearer token for your API and its end), or null. In cookie mode it
    * has no `token`: the session is in an HttpOnly cookie the browser sends to the API.
    */
   get session(): Session | null {
-    if (!this.#stored) return null;
-    const { user: _, method: __, ...session } = this.#stored;
+    const stored = this.#stored;
+    if (!stored) return null;
+    const { user: _, method: __, ...session } = stored;
     return session;
   }
 
@@ -226,26 +229,10 @@ export class PasswordlessLogin extends LitElement {
    * element also signs out here.
    */
   async getAccessToken(): Promise<string | null> {
-    const session = this.#sessionKey;
-    // The client's own clock, from the lifetime: a server clock minutes off must not matter.
-    const now = this.clock.now();
-    if (!session) return null;
-    if (this.#access?.[2] === session && this.#access[1] > now) return this.#access[0];
-    const result = await this.#client.call(ApiPath.token, {}, this.#stored!.token);
-    // Signed out, or in as someone else, meanwhile: the answer is about a session that is gone.
-    if (this.#sessionKey !== session) return null;
-    if (!result.ok) {
-      if (result.status === 401) this.#forget();
-      return null;
-    }
-    const { accessToken, expiresIn } = result.data;
-    this.#access = [accessToken, now + expiresIn * 1e3 - 6e4, session];
-    return accessToken;
-  }
-
-  /** session-store.ts `sessionKeyOf`, written out: the call would cost 13 B of the script-tag file. */
-  get #sessionKey(): string | undefined {
-    return this.#stored ? (this.#stored.token ?? this.#stored.user.id) : undefined;
+    // Signed out: nothing to fetch, nothing to ask.
+    if (!this.#stored) return null;
+    const feature = await this.#feature('access-token');
+    return feature ? feature.getAccessToken(this.#keeper!, this.clock.now()) : null;
   }
 
   /** Back to the start: the email step, or the signed-in step while a session is kept. Does not sign out. */
@@ -253,65 +240,50 @@ export class PasswordlessLogin extends LitElement {
     this.#restart(this.email);
   }
 
+  get #stored(): StoredSession | null {
+    return this.#keeper?.stored ?? null;
+  }
+
   /** To the email step with `email` in the field, or to the signed-in step while a session is kept. */
   #restart(email: string): void {
     this.#countdown.stop();
     this.#announcement = '';
-    this.#dispatch(this.#stored ? { type: 'signed-in', user: this.#stored.user } : { type: 'restart', email });
+    const stored = this.#stored;
+    this.#dispatch(stored ? { type: 'signed-in', user: stored.user } : { type: 'restart', email });
   }
 
   async #endSession(): Promise<void> {
-    const stored = this.#stored;
-    if (!stored || this.flow.busy) return;
+    if (!this.#stored || this.flow.busy) return;
     this.#dispatch({ type: 'submit' });
-    // Forget it here even if the server cannot be reached: the person asked to be signed out.
-    await this.#client.call(ApiPath.logout, {}, stored.token);
-    this.#forget();
-  }
-
-  /** Ends the session here and in the other tabs: signed out, or the server says it is over. */
-  #forget(): void {
-    clearSession(this.#client.base);
-    this.#signedOut();
-  }
-
-  /** Signed out here, or in another tab. */
-  #signedOut(): void {
-    if (!this.#stored) return;
-    this.#stored = null;
-    this.#dispatch({ type: 'restart', email: this.email });
-    emit(this, 'passwordless-signed-out', null);
+    await this.#keeper!.end();
   }
 
   /**
-   * Another tab of this origin stored or removed the session (a `storage` event fires only in the
-   * other tabs). The magic link usually opens in a new tab: this is how the tab that asked for the
-   * code learns that the login is done. Works when the link lands on a page of this origin (the
-   * default: the page that asked), not on the API's own `/auth/link` page on another origin.
+   * The session changed by itself (session/session-keeper.ts `onChange`): it ended (signed out
+   * here or in another tab, or the server says it is over), another tab signed in (the magic link
+   * opened in a new tab), or the page-load check renewed it.
    */
-  readonly #onStorage = ({ key }: StorageEvent): void => {
-    if (key && !key.startsWith(SESSION_KEY_PREFIX)) return;
-    const stored = loadSession(this.#client.base);
-    if (!stored) this.#signedOut();
-    else if (!this.#stored) this.#enter((this.#stored = stored));
-  };
+  #sessionChanged(before: StoredSession | null): void {
+    const stored = this.#stored;
+    if (!stored) {
+      this.#dispatch({ type: 'restart', email: this.email });
+      emit(this, 'passwordless-signed-out', null);
+    } else if (!before) {
+      this.#enter(stored);
+    } else if (this.flow.step === 'signed-in') {
+      this.#dispatch({ type: 'signed-in', user: stored.user });
+    }
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('storage', this.#onStorage);
     if (this.#started) return;
     this.#started = true;
     this.flow = initialState(this.email);
     void this.#track(this.#start());
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    removeEventListener('storage', this.#onStorage);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#followLocale();
     if (changed.has('email') && this.#started && this.flow.step === 'email' && !this.flow.busy) {
       this.flow = { ...this.flow, email: this.email };
     }
@@ -325,55 +297,34 @@ export class PasswordlessLogin extends LitElement {
     (root.querySelector('input') ?? root.querySelector<HTMLElement>('[part~="title"]'))?.focus();
   }
 
-  /** Fetches the catalog when the language changes (the `lang` attribute, or the page's). */
-  #followLocale(): void {
-    const locale = this.#locale;
-    if (locale === this.#catalogLocale) return;
-    this.#catalogLocale = locale;
-    const show = (catalog: Messages) => {
-      if (this.#catalogLocale !== locale) return;
-      this.catalog = catalog;
-      this.#catalogLang = catalog === en ? 'en' : locale;
-    };
-    if (locale === 'en') show(en);
-    else void this.#track(loadCatalog(locale).then(show));
-  }
-
   protected override render(): TemplateResult {
-    if (!this.catalog) return html`<div part="base" aria-busy="true"></div>`;
-    const m = this.#messages;
     const flow = this.flow;
-    const title = { email: m.title, code: m.title, link: m.linkTitle, 'signed-in': m.signedInTitle }[flow.step];
-    const lang = this.#catalogLang;
+    const view = views[flow.step];
+    // Nothing until the language is in (no flash of English), nor while a step's module is on its way.
+    if (!this.#locale.catalog || !(view || ownStep(flow.step))) return html`<div part="base" aria-busy="true"></div>`;
+    const m = this.#messages;
+    const title = flow.step === 'signed-in' ? m.signedInTitle : view ? view.title(m) : m.title;
+    const lang = this.#locale.lang;
     // `auto`: a page that declares a color-scheme passes it down (no class: inherited); with none
     // ('normal') the system's preference decides (`auto` class: `color-scheme: light dark`).
     const theme = this.theme;
     const scheme = theme === 'light' || theme === 'dark' ? theme : getComputedStyle(this).colorScheme === 'normal' ? 'auto' : '';
+    const error = flow.error ? html`<p part="error" id="error" role="alert">${errorMessage(m, flow.error)}</p>` : nothing;
     return html`
       <div part="base" class=${scheme} lang=${lang} dir=${RTL_LOCALES.includes(lang) ? 'rtl' : 'ltr'} aria-busy=${flow.busy}
         @click=${this.#onUse} @input=${this.#onUse}>
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
-        ${this.#renderStep(m, flow, flow.error ? html`<p part="error" id="error" role="alert">${errorMessage(m, flow.error)}</p>` : nothing)}
+        ${view ? view.render(this.#host!, flow as never, m, error) : this.#renderStep(m, flow, error)}
         <div class="visually-hidden" role="status">${this.#announcement}</div>
         <slot name="footer"></slot>
       </div>
     `;
   }
 
-  /** `error` goes right under what it is about: the field, or the step's sentence. */
+  /** The steps of the script-tag file. `error` goes right under what it is about: the field, or the step's sentence. */
   #renderStep(m: Messages, flow: FlowState, error: unknown): TemplateResult {
     switch (flow.step) {
-      case 'email':
-        return html`
-          <form part="form" @submit=${this.#onSubmit}>
-            <label part="label" for="email">${m.emailLabel}</label>
-            <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
-              .value=${flow.email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
-            ${error}
-            <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
-          </form>
-        `;
       case 'code': {
         const wrong = flow.error?.code === 'invalid_code';
         const seconds = this.#countdown.remaining;
@@ -396,26 +347,6 @@ export class PasswordlessLogin extends LitElement {
           </div>
         `;
       }
-      case 'link': {
-        // A used or expired link cannot be retried, only replaced; a failed connection can.
-        const retry = !flow.error || flow.error.code === 'network_error';
-        // "Back" leads to the session still kept, if any, else to the email step.
-        const user = this.#stored?.user;
-        return html`
-          <p part="text">${flow.busy ? m.signingIn : retry ? m.linkExplain : user ? m.signedInAs(user.email) : m.linkFailed}</p>
-          ${error}
-          <div part="actions">
-            ${retry
-              ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${this.#verifyLink}>
-                  ${m.linkContinue}
-                </button>`
-              : nothing}
-            ${flow.error
-              ? html`<button part="button back" type="button" @click=${this.reset}>${user ? m.back : m.backToEmail}</button>`
-              : nothing}
-          </div>
-        `;
-      }
       case 'signed-in':
         return html`
           <p part="text">${m.signedInAs(flow.user.email)}</p>
@@ -424,43 +355,37 @@ export class PasswordlessLogin extends LitElement {
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>
         `;
+      default:
+        return html`
+          <form part="form" @submit=${this.#onSubmit}>
+            <label part="label" for="email">${m.emailLabel}</label>
+            <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
+              .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
+            ${error}
+            <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
+          </form>
+        `;
     }
   }
 
   async #start(): Promise<void> {
     // Take the token out of the address bar before anything else can read or log it.
     const link = takeLinkFragment();
-    const base = this.#client.base;
-    this.#stored = loadSession(base);
-    // A session kept without a token is in the cookie: only checking it with credentials tells
-    // whether it still holds (so a page load with nothing kept asks the server nothing).
-    if (this.#stored && !this.#stored.token) this.#client.cookie = true;
+    const api = new ApiClient(apiBase(this.api));
+    const keeper = (this.#keeper = new SessionKeeper(api, () => this.clock.now(), (before) => this.#sessionChanged(before)));
+    this.addController(keeper);
+    const host = (this.#host = { element: this, html, nothing, session: keeper, verify: (body, method) => this.#track(this.#verify(body, method)) });
+    const stored = keeper.stored;
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
-    else if (this.#stored) this.#dispatch({ type: 'signed-in', user: this.#stored.user });
+    else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
 
-    const config = (this.#configured = this.#client.call(ApiPath.config).then((r) => {
-      if (r.ok) this.#client.cookie = (this.#config = r.data).sessionCookie;
+    const config = (this.#configured = api.call(ApiPath.config).then((r) => {
+      if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
     }));
-    if (link) {
-      if (isOwnRequest(base, link.client)) await this.#verifyLink();
-    } else if (this.#stored) {
-      await this.#refreshSession(this.#stored);
-    }
+    if (link) await (await this.#feature('link'))?.open(host, link);
+    // The session check: whether the kept session still holds (with nothing kept, nothing is asked).
+    else if (stored) await keeper.refresh();
     await config;
-  }
-
-  async #refreshSession(stored: StoredSession): Promise<void> {
-    const result = await this.#client.call(ApiPath.session, undefined, stored.token);
-    if (this.#stored !== stored) return;
-    if (result.ok) {
-      this.#stored = { ...stored, user: result.data.user, expiresAt: result.data.session.expiresAt };
-      saveSession(this.#client.base, this.#stored);
-      if (this.flow.step === 'signed-in') this.#dispatch({ type: 'signed-in', user: this.#stored.user });
-    } else if (result.status === 401) {
-      // The session ended on the server (revoked, expired): the page learns it is signed out.
-      this.#forget();
-    }
-    // Any other failure (offline, an outage) keeps the stored session: the server decides later.
   }
 
   async #request(email?: string): Promise<void> {
@@ -469,14 +394,10 @@ export class PasswordlessLogin extends LitElement {
     email = (email ?? this.renderRoot?.querySelector<HTMLInputElement>('#email')?.value ?? flow.email).trim();
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
-    const secret = newSecret();
-    const result = await this.#client.call(ApiPath.request, {
-      email,
-      locale: this.#requestLocale,
-      redirectTo: this.redirectTo || location.href.split('#')[0],
-      clientHash: secret,
+    const { api } = this.#keeper!;
+    const result = await requestCode(api, { email, locale: this.#requestLocale, redirectTo: this.redirectTo }, (secret) => {
+      void this.#track(this.#feature('link').then((link) => link?.remember(api.base, secret)));
     });
-    if (result.ok) rememberSecret(this.#client.base, secret);
     // Signed in by another tab, or reset() meanwhile: the answer is no longer what is on screen.
     if (this.flow !== asked) return;
     if (!result.ok) {
@@ -499,18 +420,14 @@ export class PasswordlessLogin extends LitElement {
     emit(this, 'passwordless-code-sent', { email, expiresIn, retryAfter });
   }
 
-  #verifyLink(): Promise<void> {
-    return this.#track(this.#verify({ token: (this.flow as { token: string }).token }, 'link'));
-  }
-
   /** Sends a code (on the code step) or a link token (on the link step) to the server. */
   async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<void> {
     if (this.flow.step !== method || this.flow.busy) return;
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
     await this.#configured;
-    const result = await this.#client.call(ApiPath.verify, body);
-    if (result.ok) return this.#signIn(result.data, method);
+    const result = await this.#keeper!.verify(body, method);
+    if (result.ok) return this.#enter(this.#stored!);
     if (this.flow !== asked) return;
     this.#fail(result.error);
     // Select the wrong code so the next one types over it.
@@ -518,19 +435,31 @@ export class PasswordlessLogin extends LitElement {
     this.renderRoot.querySelector<HTMLInputElement>('#code')?.select();
   }
 
-  #signIn({ user, session }: VerifyResponse, method: 'code' | 'link'): void {
-    // In cookie mode `session` has no token: the marker `{expiresAt, user, method}` is all that is kept.
-    saveSession(this.#client.base, (this.#stored = { ...session, user, method }));
-    this.#enter(this.#stored);
-  }
-
   /** Signed in, here or in another tab (whose session is `stored`). */
   #enter({ user, method = 'link' }: StoredSession): void {
-    forgetSecrets(this.#client.base);
     this.#countdown.stop();
     this.#announcement = '';
     this.#dispatch({ type: 'signed-in', user });
     emit(this, 'passwordless-success', { method, user, session: this.session! });
+  }
+
+  /**
+   * A feature module (features/registry.ts), fetched the first time. When it cannot be (offline,
+   * a deploy half done), a step it should draw gives way to the start, with the sentence that
+   * says why, rather than an empty box; a call it should make answers null.
+   */
+  async #feature<N extends FeatureName>(name: N): Promise<Features[N] | null> {
+    try {
+      return await loadFeature(name);
+    } catch {
+      if (!ownStep(this.flow.step) && !views[this.flow.step]) {
+        this.#restart(this.email);
+        this.#fail({ code: 'network_error' });
+      }
+      return null;
+    } finally {
+      this.requestUpdate();
+    }
   }
 
   #fail(error: FlowError): void {
@@ -589,39 +518,20 @@ export class PasswordlessLogin extends LitElement {
     this.#restart((this.flow as { email: string }).email);
   }
 
-  get #client(): ApiClient {
-    const base = apiBase(this.api);
-    if (this.#apiClient?.base !== base) this.#apiClient = new ApiClient(base);
-    return this.#apiClient;
-  }
-
-  get #locale(): Locale {
-    const candidates = [this.lang || closestLang(this), ...navigator.languages, navigator.language];
-    return candidates.map(matchLocale).find((l) => l !== null) ?? 'en';
-  }
-
   /** The locale for the email: ours, unless the server says it cannot write it. */
   get #requestLocale(): Locale {
-    const locale = this.#locale;
+    const locale = this.#locale.wanted;
     return !this.#config || this.#config.locales.includes(locale) ? locale : this.#config.defaultLocale;
   }
 
   get #messages(): Messages {
-    return withOverrides(this.catalog ?? en, this.strings);
+    // The features' English under the catalog (every other language's catalog translates them),
+    // and the page's own wording over both.
+    return withOverrides(withOverrides(english, this.#locale.catalog ?? en), this.strings);
   }
 }
 
-/** NFKC turns full-width digits (Chinese input methods) into ASCII; then spaces and dashes go. */
-function digitsOf(code: string): string {
-  return code.normalize('NFKC').replace(/\D/g, '');
-}
-
-/** The `lang` of the closest ancestor, crossing shadow roots. */
-function closestLang(element: Element): string | null {
-  let node: Node | null = element.parentNode;
-  while (node) {
-    if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang');
-    node = node instanceof ShadowRoot ? node.host : node.parentNode;
-  }
-  return null;
+/** The steps this file draws; a feature module draws the others (features/feature.ts). */
+function ownStep(step: Step): boolean {
+  return step === 'email' || step === 'code' || step === 'signed-in';
 }

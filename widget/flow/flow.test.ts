@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { User } from '../contract/index.ts';
+import type { User } from '../../contract/index.ts';
 import { initialState, transition, type FlowAction, type FlowState } from './flow.ts';
 
 const user: User = {

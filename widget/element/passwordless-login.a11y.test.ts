@@ -1,13 +1,13 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
-import { LOCALES, RTL_LOCALES } from '../contract/index.ts';
-import './module.ts';
-import { en } from './i18n/en.ts';
-import type { Messages } from './i18n/messages.ts';
+import { LOCALES, RTL_LOCALES } from '../../contract/index.ts';
+import '../module.ts';
+import { en } from '../i18n/en.ts';
+import type { Messages } from '../i18n/messages.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
-import { mailTo, uniqueEmail } from './testing/backend.ts';
-import { FakeClock } from './testing/fake-clock.ts';
+import { mailTo, uniqueEmail } from '../testing/backend.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 
 // Accessibility, themes, languages and direction, against the real backend (see
 // passwordless-login.test.ts for the flow itself).
@@ -147,7 +147,7 @@ describe('<passwordless-login> theme', () => {
 describe('<passwordless-login> languages and direction', () => {
   for (const locale of LOCALES) {
     it(`shows the ${locale} catalog for lang="${locale}"`, async () => {
-      const catalog: Messages = locale === 'en' ? en : (await import(`./i18n/locales/${locale}.ts`)).default;
+      const catalog: Messages = locale === 'en' ? en : (await import(`../i18n/locales/${locale}.ts`)).default;
       if (locale !== 'en') expect(catalog.title, 'a translated title').not.to.equal(en.title);
       const el = await mount(html`<passwordless-login lang=${locale}></passwordless-login>`);
       expect($(el, '[part~="title"]')!.textContent).to.equal(catalog.title);

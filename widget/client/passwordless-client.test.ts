@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { PasswordlessClient, type PasswordlessLogin } from './module.ts';
-import { mailTo, uniqueEmail } from './testing/backend.ts';
+import { PasswordlessClient, type PasswordlessLogin } from '../module.ts';
+import { mailTo, uniqueEmail } from '../testing/backend.ts';
 
 // The headless client against the real backend (behind the test runner's proxy at /auth and,
 // in cookie mode, /cookie-auth), as a site with its own sign-in form would use it.

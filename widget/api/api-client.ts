@@ -14,8 +14,8 @@ import {
   type SessionResponse,
   type VerifyBody,
   type VerifyResponse,
-} from '../contract/index.ts';
-import type { FlowError } from './flow.ts';
+} from '../../contract/index.ts';
+import type { FlowError } from '../flow/flow.ts';
 
 /** What each path answers… */
 interface ResponseOf {
@@ -39,9 +39,12 @@ interface BodyOf {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: FlowError };
 
-// Read while the bundle runs: `document.currentScript` is the <script src> tag then, and null
-// afterwards. As an ES module (tests, an app's own bundle) it is null: the page's origin it is.
-const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
+/**
+ * Where this script came from. Read while the bundle runs: `document.currentScript` is the
+ * <script src> tag then, and null afterwards. As an ES module (tests, an app's own bundle) it is
+ * undefined: the page it is.
+ */
+export const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 
 /**
  * The API base for the element's `api` attribute: absolute, without a trailing slash, and by

@@ -5,7 +5,7 @@
  * element, which feeds the outcome back in as an action. Keeping this free of I/O is what lets
  * `flow.test.ts` check every transition as a table.
  */
-import type { ErrorCode, User } from '../contract/index.ts';
+import type { ErrorCode, User } from '../../contract/index.ts';
 
 /** What went wrong, as the element shows it: a contract code, or one the client makes up. */
 export type WidgetErrorCode = ErrorCode | 'network_error';

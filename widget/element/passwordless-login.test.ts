@@ -1,10 +1,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
-import './module.ts';
+import '../module.ts';
 import type { PasswordlessEventMap } from './events.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
-import { advanceServerClock, mailCount, mailTo, uniqueEmail } from './testing/backend.ts';
-import { FakeClock } from './testing/fake-clock.ts';
+import { advanceServerClock, mailCount, mailTo, uniqueEmail } from '../testing/backend.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 
 // Every test talks to the real backend (proxied under this page's /auth by the test runner).
 

@@ -9,7 +9,7 @@
  * protect nothing, and `crypto.subtle` does not exist on plain-http pages, where
  * `crypto.getRandomValues` does.
  */
-import { readJson, writeJson } from './storage.ts';
+import { readJson, writeJson } from '../session/storage.ts';
 
 interface PendingRequest {
   secret: string;

@@ -5,9 +5,18 @@
  * In cookie mode the entry has no token, only `{expiresAt, user}`: a marker that tells the next
  * page load to ask the server (with the cookie) whether the session still holds.
  */
-import type { User } from '../contract/index.ts';
-import type { Session } from './events.ts';
+import type { User } from '../../contract/index.ts';
 import { readJson, removeItem, writeJson } from './storage.ts';
+
+/**
+ * The session the element keeps: when it ends (ISO 8601) and the bearer token for the API. In
+ * cookie mode (the server's `sessionCookie`) there is no `token`: the session is in an HttpOnly
+ * cookie that no script can read, and the browser sends it with each request to the API.
+ */
+export interface Session {
+  token?: string;
+  expiresAt: string;
+}
 
 export interface StoredSession extends Session {
   user: User;

@@ -1,9 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import './module.ts';
+import '../module.ts';
 import type { PasswordlessEventMap } from './events.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
-import { mailCount, mailTo, uniqueEmail } from './testing/backend.ts';
-import { FakeClock } from './testing/fake-clock.ts';
+import { mailCount, mailTo, uniqueEmail } from '../testing/backend.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 
 // The public methods and the tabs of one browser, against the real backend.
 

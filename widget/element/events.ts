@@ -2,18 +2,11 @@
  * The element's events. All bubble and are composed (they cross shadow roots), so a page can
  * listen on `document` as well as on the element.
  */
-import type { User } from '../contract/index.ts';
-import type { Step, WidgetErrorCode } from './flow.ts';
+import type { User } from '../../contract/index.ts';
+import type { Step, WidgetErrorCode } from '../flow/flow.ts';
+import type { Session } from '../session/stored-session.ts';
 
-/**
- * The session the element keeps: when it ends (ISO 8601) and the bearer token for the API. In
- * cookie mode (the server's `sessionCookie`) there is no `token`: the session is in an HttpOnly
- * cookie that no script can read, and the browser sends it with each request to the API.
- */
-export interface Session {
-  token?: string;
-  expiresAt: string;
-}
+export type { Session };
 
 export interface CodeSentDetail {
   email: string;

@@ -1,0 +1,106 @@
+/**
+ * `npm run size`: the compressed size (gzip -9, what a server sends) of the script-tag file and of
+ * each module it fetches on demand, each against its budget; exits non-zero when any is over, or
+ * when a build under `NODE_ENV=development` does not come out byte for byte the same.
+ *
+ * The script-tag file: 12 KB gzip (12,000 bytes), Lit and English included: a quarter of Hanko's
+ * element (46.5 KB), a tenth of Supabase's Auth UI. What the first visit does not need goes to a
+ * feature module, so the file keeps room for what it must do.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const DIST = 'dist';
+const SCRIPT = 'passwordless-login.js';
+const MODULES = 'passwordless-login';
+
+/** Bytes gzip -9. */
+const BUDGETS = {
+  script: 12_000,
+  /** Each language: about 1.1 KB, Russian and Arabic 1.3. */
+  locale: 1_600,
+  /** Each feature by name: what it holds now plus room to grow; a new feature states its own. */
+  features: { link: 1_000, 'access-token': 500 } as Record<string, number>,
+};
+
+interface Row {
+  file: string;
+  gzip: number;
+  budget: number | undefined;
+}
+
+function jsFilesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? jsFilesUnder(path) : path.endsWith('.js') ? [path] : [];
+  });
+}
+
+const gzipOf = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+function rows(): Row[] {
+  const modules = (folder: string) => {
+    try {
+      return readdirSync(join(DIST, MODULES, folder)).filter((f) => f.endsWith('.js')).sort().map((f) => join(DIST, MODULES, folder, f));
+    } catch {
+      return [];
+    }
+  };
+  return [
+    { file: join(DIST, SCRIPT), gzip: gzipOf(join(DIST, SCRIPT)), budget: BUDGETS.script },
+    ...modules('locales').map((file) => ({ file, gzip: gzipOf(file), budget: BUDGETS.locale })),
+    ...modules('features').map((file) => ({ file, gzip: gzipOf(file), budget: BUDGETS.features[basename(file, '.js')] })),
+  ];
+}
+
+/** Builds the widget again under NODE_ENV=development and lists every file that differs from dist. */
+function nodeEnvDifferences(): string[] {
+  const outDir = mkdtempSync(join(tmpdir(), 'passwordless-node-env-'));
+  try {
+    const built = spawnSync(process.execPath, ['--import', 'tsx', 'widget/build/build-widget.ts', outDir], {
+      env: { ...process.env, NODE_ENV: 'development' },
+      encoding: 'utf8',
+    });
+    if (built.status !== 0) return [`the build under NODE_ENV=development failed: ${built.stderr}`];
+    const ours = [join(DIST, SCRIPT), ...jsFilesUnder(join(DIST, MODULES)), ...jsFilesUnder(join(DIST, 'esm'))];
+    const theirs = new Set([join(outDir, SCRIPT), ...jsFilesUnder(join(outDir, MODULES)), ...jsFilesUnder(join(outDir, 'esm'))].map((f) => relative(outDir, f)));
+    const differing = ours.filter((file) => {
+      const name = relative(DIST, file);
+      if (!theirs.delete(name)) return true;
+      return !readFileSync(file).equals(readFileSync(join(outDir, name)));
+    });
+    return [...differing.map((f) => relative(DIST, f)), ...[...theirs].map((f) => `${f} (only under NODE_ENV=development)`)];
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+let table: Row[];
+try {
+  table = rows();
+} catch {
+  process.stderr.write(`${join(DIST, SCRIPT)} is missing: run \`npm run build\` first.\n`);
+  process.exit(1);
+}
+
+const width = Math.max(...table.map((r) => r.file.length));
+const pad = (value: string | number, n: number) => String(value).padStart(n);
+process.stdout.write(`${'file'.padEnd(width)}  ${pad('gzip', 7)}  ${pad('budget', 7)}  ${pad('spare', 7)}\n`);
+let failed = false;
+for (const { file, gzip, budget } of table) {
+  const verdict = budget === undefined ? '  no budget: give it one in widget/build/size-budget.ts' : gzip > budget ? '  OVER' : '';
+  if (verdict) failed = true;
+  process.stdout.write(`${file.padEnd(width)}  ${pad(gzip, 7)}  ${pad(budget ?? '-', 7)}  ${pad(budget === undefined ? '-' : budget - gzip, 7)}${verdict}\n`);
+}
+
+const differences = nodeEnvDifferences();
+if (differences.length) {
+  failed = true;
+  process.stdout.write(`\nNODE_ENV=development builds something else:\n${differences.map((d) => `  ${d}\n`).join('')}`);
+} else {
+  process.stdout.write('\nNODE_ENV=development builds the same bytes, file for file.\n');
+}
+if (failed) process.exit(1);

@@ -1,0 +1,139 @@
+/**
+ * The headless client: the element's own API client and storage, with a method per step, for
+ * sites that draw their own sign-in UI (`import { PasswordlessClient } from 'passwordless-login'`).
+ *
+ * It keeps the session with the element's own code (session/session-keeper.ts: localStorage, one
+ * entry per API base), so an element and a client on one page, or in two tabs, see the same
+ * sign-in. Like the element's
+ * client, no method throws: each resolves to `{ok: true, data}` or `{ok: false, status, error}`
+ * with the contract's error `code` (or `network_error` when the server could not be reached).
+ *
+ * Only the ES module build exports it; the script-tag file stays the element alone.
+ */
+import { ApiPath, type ConfigResponse, type Locale, type RequestResponse, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
+import { ApiClient, apiBase, type ApiResult } from '../api/api-client.ts';
+import { requestCode } from '../api/request-code.ts';
+import { digitsOf } from '../flow/code-digits.ts';
+import { takeLinkFragment } from '../magic-link/link-fragment.ts';
+import { isOwnRequest, rememberSecret } from '../magic-link/request-secret.ts';
+import { getAccessToken } from '../session/access-tokens.ts';
+import { SessionKeeper } from '../session/session-keeper.ts';
+import type { StoredSession } from '../session/stored-session.ts';
+
+export type { ApiResult } from '../api/api-client.ts';
+export type { StoredSession } from '../session/stored-session.ts';
+
+export interface PasswordlessClientOptions {
+  /** The API base, as the element's `api` attribute: default this page's origin + `/auth`. */
+  api?: string;
+  /** Milliseconds since the epoch; tests move it. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface RequestCodeOptions {
+  /** The email's language; default English. */
+  locale?: Locale;
+  /** Where the magic link lands; default this page (without its fragment). Must be on the server's allow-list. */
+  redirectTo?: string;
+  /** Stored on the user if this login creates it. */
+  userData?: Record<string, unknown>;
+}
+
+/** A magic link that opened this page: its token, and whether this browser asked for it. */
+export interface MagicLink {
+  token: string;
+  /**
+   * True when this browser requested the mail: sign in at once. False for a link opened on another
+   * device or fetched by a mail scanner: ask the person to confirm (a button) before `verifyLink`.
+   */
+  fromThisBrowser: boolean;
+}
+
+export class PasswordlessClient {
+  readonly #keeper: SessionKeeper;
+  readonly #now: () => number;
+  #config: Promise<ApiResult<ConfigResponse>> | null = null;
+
+  constructor(options: PasswordlessClientOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#keeper = new RereadingKeeper(new ApiClient(apiBase(options.api ?? '')), this.#now);
+  }
+
+  /** The absolute API base this client talks to. */
+  get base(): string {
+    return this.#keeper.api.base;
+  }
+
+  /** The kept session (token, expiry, user), or null. It may have been revoked: {@link refreshSession} asks. */
+  get session(): StoredSession | null {
+    return this.#keeper.stored;
+  }
+
+  /** The server's settings (code length, lifetimes, cookie mode), fetched once. */
+  config(): Promise<ApiResult<ConfigResponse>> {
+    const api = this.#keeper.api;
+    this.#config ??= api.call(ApiPath.config).then((result) => {
+      if (result.ok) api.cookie = result.data.sessionCookie;
+      else this.#config = null; // try again next time
+      return result;
+    });
+    return this.#config;
+  }
+
+  /** Mails a code and a magic link to `email`. The same answer whether or not the address has an account. */
+  requestCode(email: string, options: RequestCodeOptions = {}): Promise<ApiResult<RequestResponse>> {
+    return requestCode(this.#keeper.api, { email: email.trim(), ...options }, (secret) => rememberSecret(this.base, secret, this.#now()));
+  }
+
+  /** Signs in with the code from the mail (spaces, dashes and full-width digits are fine); keeps the session. */
+  verifyCode(email: string, code: string): Promise<ApiResult<VerifyResponse>> {
+    return this.#verify({ email: email.trim(), code: digitsOf(code) }, 'code');
+  }
+
+  /**
+   * Reads a magic link from this page's address and takes it out of the address bar (history,
+   * bookmarks, screenshots). Null when the page was not opened from one.
+   */
+  readMagicLink(): MagicLink | null {
+    const link = takeLinkFragment();
+    return link && { token: link.token, fromThisBrowser: isOwnRequest(this.base, link.client, this.#now()) };
+  }
+
+  /** Signs in with a magic link's token (from {@link readMagicLink}); keeps the session. */
+  verifyLink(token: string): Promise<ApiResult<VerifyResponse>> {
+    return this.#verify({ token }, 'link');
+  }
+
+  /** Asks the server whether the kept session still holds; forgets it when it does not (401). */
+  refreshSession(): Promise<ApiResult<SessionResponse>> {
+    return this.#keeper.refresh();
+  }
+
+  /**
+   * A short-lived signed token (JWT) for your own API, `Authorization: Bearer …`; your backend
+   * verifies it with the keys at `/.well-known/jwks.json`. Reused until a minute before it
+   * expires. Null when signed out, when the session has ended (then it is forgotten here) or when
+   * the server cannot be reached.
+   */
+  getAccessToken(): Promise<string | null> {
+    return getAccessToken(this.#keeper, this.#now(), () => this.config());
+  }
+
+  /** Revokes the session on the server and forgets it here (also when the server cannot be reached). */
+  signOut(): Promise<void> {
+    return this.#keeper.end();
+  }
+
+  async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<ApiResult<VerifyResponse>> {
+    // Cookie mode must be known before the answer that sets the cookie.
+    await this.config();
+    return this.#keeper.verify(body, method);
+  }
+}
+
+/** The client has no lifecycle to hear other tabs with: it reads the kept session at each use. */
+class RereadingKeeper extends SessionKeeper {
+  override get stored(): StoredSession | null {
+    return this.reload();
+  }
+}

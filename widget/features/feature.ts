@@ -1,0 +1,46 @@
+/**
+ * How a feature module plugs into the element. A feature is what the first visit does not need
+ * (the magic-link landing, access tokens; next passkeys, approving a sign-in from the phone,
+ * account management): it lives in `features/<name>/`, is built to
+ * `dist/passwordless-login/features/<name>.js`, and is fetched the first time an element needs it.
+ *
+ * It brings any of: steps it draws (a step of the flow, flow/flow.ts, rendered inside the element's
+ * box), the English of its sentences (other languages translate them in their catalog), and calls
+ * of its own, which its entry in `Features` (registry.ts) types. Everything it needs from the
+ * element comes through the {@link FeatureHost}, Lit included: a module imports types from the
+ * core, and stateless helpers at most, so it carries no second Lit and no second session.
+ */
+import type { html, nothing, TemplateResult } from 'lit';
+import type { VerifyBody } from '../../contract/index.ts';
+import type { PasswordlessLogin } from '../element/passwordless-login.ts';
+import type { FlowState, Step } from '../flow/flow.ts';
+import type { MessageOverrides } from '../i18n/catalogs.ts';
+import type { Messages } from '../i18n/messages.ts';
+import type { SessionKeeper } from '../session/session-keeper.ts';
+
+export interface FeatureModule {
+  /** English for the sentences the feature adds, its error sentences included (`Messages` extends the feature's own interface). */
+  readonly en?: MessageOverrides;
+  /** The steps it draws, by name. */
+  readonly steps?: { readonly [S in Step]?: StepView<S> };
+}
+
+export interface StepView<S extends Step> {
+  /** The heading of the step. */
+  title(m: Messages): string;
+  /** The step under its heading; `error` is the error sentence (or nothing), to place under what it is about. */
+  render(host: FeatureHost, flow: Extract<FlowState, { step: S }>, m: Messages, error: unknown): TemplateResult;
+}
+
+/** What the element lends a feature module. */
+export interface FeatureHost {
+  /** The element, through its public API (`user`, `reset()`…). */
+  readonly element: PasswordlessLogin;
+  /** Lit's `html` and `nothing`, from the copy in the script-tag file. */
+  readonly html: typeof html;
+  readonly nothing: typeof nothing;
+  /** The session the element keeps. */
+  readonly session: SessionKeeper;
+  /** Signs in as the element's own forms do: busy while asking, then signed in or the error shown. */
+  verify(body: VerifyBody, method: 'code' | 'link'): Promise<void>;
+}

@@ -1,0 +1,14 @@
+import type { LinkMessages } from './messages.ts';
+
+export const en: LinkMessages = {
+  linkTitle: 'Continue signing in',
+  linkExplain: 'You opened a sign-in link. Continue to sign in on this device.',
+  linkContinue: 'Continue signing in',
+  linkFailed: 'Enter your email to get a new code and sign-in link.',
+  signingIn: 'Signing you in…',
+  backToEmail: 'Sign in with your email',
+  back: 'Back',
+  errors: {
+    invalid_link: 'This sign-in link is not valid any more. It may have been used already.',
+  },
+};

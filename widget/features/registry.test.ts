@@ -1,0 +1,34 @@
+import { expect } from '@open-wc/testing';
+import { setModuleLoader, type ModuleLoader } from '../on-demand/on-demand.ts';
+import type { FeatureModule } from './feature.ts';
+import { english, loadFeature, views } from './registry.ts';
+
+// A feature module as the loader hands it over: what it brings becomes every element's.
+
+describe('loadFeature', () => {
+  it('fetches features/<name> and makes its steps and its English, error sentences included, available', async () => {
+    const asked: string[] = [];
+    const link: FeatureModule = {
+      en: { linkTitle: 'Continue signing in', errors: { invalid_link: 'Used already.' } },
+      steps: { link: { title: (m) => m.linkTitle, render: (host) => host.html`<p>link</p>` } },
+    };
+    setModuleLoader(((folder: string, name: string) => {
+      asked.push(`${folder}/${name}`);
+      return Promise.resolve({ default: link });
+    }) as ModuleLoader);
+    expect(views.link).to.equal(undefined);
+
+    expect(await loadFeature('link')).to.equal(link);
+    expect(asked).to.deep.equal(['features/link']);
+    expect(views.link).to.equal(link.steps!.link);
+    expect(english.linkTitle).to.equal('Continue signing in');
+    expect(english.errors?.invalid_link).to.equal('Used already.');
+  });
+
+  it('keeps the error sentences of earlier features when another brings its own', async () => {
+    const other = { en: { errors: { rate_limited: 'Slow down.' } } } as FeatureModule;
+    setModuleLoader((() => Promise.resolve({ default: other })) as ModuleLoader);
+    await loadFeature('access-token');
+    expect(english.errors).to.deep.equal({ invalid_link: 'Used already.', rate_limited: 'Slow down.' });
+  });
+});

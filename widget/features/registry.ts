@@ -1,0 +1,33 @@
+/**
+ * The feature modules by name, with the type of each, and what the fetched ones bring. A new
+ * feature is a folder `features/<name>/` whose `index.ts` default-exports its module, and a line
+ * in `Features`; the build and the backend pick up the folder by themselves.
+ */
+import type { Step } from '../flow/flow.ts';
+import type { MessageOverrides } from '../i18n/catalogs.ts';
+import { loadModule } from '../on-demand/on-demand.ts';
+import type { AccessTokenFeature } from './access-token/index.ts';
+import type { StepView } from './feature.ts';
+import type { LinkFeature } from './link/index.ts';
+
+export interface Features {
+  /** The magic link: the landing step and "Continue", and the record of this browser's requests. */
+  link: LinkFeature;
+  /** `getAccessToken()`: tokens for the site's own API. */
+  'access-token': AccessTokenFeature;
+}
+
+export type FeatureName = keyof Features;
+
+/** The steps of the feature modules fetched on this page, for every element of it. */
+export const views: { [S in Step]?: StepView<S> } = {};
+
+/** The English of their sentences. */
+export const english: MessageOverrides = {};
+
+export async function loadFeature<N extends FeatureName>(name: N): Promise<Features[N]> {
+  const feature = await loadModule('features', name);
+  Object.assign(views, feature.steps);
+  Object.assign(english, feature.en, { errors: { ...english.errors, ...feature.en?.errors } });
+  return feature;
+}
