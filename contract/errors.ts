@@ -51,7 +51,11 @@ export interface ApiErrorBody {
   };
 }
 
-/** The HTTP status each code is answered with: one per code, so a client may rely on either. */
+/**
+ * The HTTP status each code is answered with: one per code, so a client may rely on either. The
+ * one exception is an outage (`internal_error` as 503: the element's script not built), which a
+ * registry entry says with its own `status`.
+ */
 export const ErrorStatus = {
   invalid_request: 400,
   unsupported_media_type: 415,
@@ -74,6 +78,8 @@ export const ErrorStatus = {
 export interface ApiErrorEntry {
   code: ErrorCode;
   message: string;
+  /** Only where it is not the code's (`ErrorStatus`). */
+  status?: number;
 }
 
 /**
@@ -112,5 +118,5 @@ export const ApiError = {
   notUsableInMail: (reason: string) => ({ code: 'invalid_request', message: `Not usable in a mail: ${reason}.` }),
   // Ours
   internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
-  widgetNotBuilt: { code: 'internal_error', message: 'The widget has not been built on this server.' },
+  widgetNotBuilt: { code: 'internal_error', status: 503, message: 'The widget has not been built on this server.' },
 } as const satisfies Record<string, ApiErrorEntry | ((...values: never[]) => ApiErrorEntry)>;

@@ -17,4 +17,4 @@ runCommand(async () => {
     },
   });
   if (!config.production) process.stdout.write(`\n  passwordless-login demo: ${config.publicUrl}/\n\n`);
-});
+}, 'Failed to start');

@@ -2,11 +2,13 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createBackend } from './backend.ts';
 import { loadConfig } from './bin/environment.ts';
 import { silentLogger } from './observability/logger.ts';
+import { recordingLogger } from './testing/recording-logger.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -25,5 +27,25 @@ describe('createBackend', () => {
     await rm(join(dir, 'data.secret'), { recursive: true });
     const backend = await createBackend(config, { logger: silentLogger });
     await backend.close();
+  });
+
+  it('answers the element script with a 503 in the error shape when it has not been built, and logs why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'backend-widget-'));
+    dirs.push(dir);
+    const { logger, entries } = recordingLogger();
+    const backend = await createBackend(loadConfig({ DATA_FILE: join(dir, 'data.json') }), { logger, widgetFile: join(dir, 'missing.js') });
+    try {
+      const server = createServer(backend.app.callback());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const answer = await fetch(`http://127.0.0.1:${port}/passwordless-login.js`);
+      assert.equal(answer.status, 503);
+      assert.equal(answer.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(await answer.json(), { error: { code: 'internal_error', message: 'The widget has not been built on this server.' } });
+      assert.ok(entries.some((e) => e.level === 'error' && String(e.msg).includes('widget bundle missing')));
+      server.close();
+    } finally {
+      await backend.close();
+    }
   });
 });

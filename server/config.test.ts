@@ -98,6 +98,12 @@ describe('configuration', () => {
 
   it('refuses RATE_LIMITS=off in production', () => {
     assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /RATE_LIMITS/);
+    assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /^ConfigError: RATE_LIMITS: "off" is refused when NODE_ENV=production$/);
+  });
+
+  it('takes only on or off for RATE_LIMITS: a typo must not lift the limits', () => {
+    for (const typo of ['false', 'no', '0', 'of']) assert.throws(() => loadConfig({ RATE_LIMITS: typo }), /^ConfigError: RATE_LIMITS: must be on or off, got /);
+    assert.equal(loadConfig({ RATE_LIMITS: 'off' }).rateLimits, false);
   });
 
   it('reads each variable into the setting of the same name, as the library takes it', () => {
@@ -110,7 +116,9 @@ describe('configuration', () => {
   });
 
   it('says what a variable must look like when it is not a value of its kind', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }), /^ConfigError: PORT: must be a whole number, got "eighty"$/);
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /^ConfigError: PORT: must be a number, got "eighty"$/);
+    assert.throws(() => loadConfig({ PORT: '80.5' }), /^ConfigError: PORT: .*int/);
+    assert.equal(loadConfig({ JSON_COMPACT_BYTES: '1e6' }).jsonCompactBytes, 1_000_000);
     assert.throws(() => loadConfig({ SESSION_COOKIE: 'maybe' }), /^ConfigError: SESSION_COOKIE: must be on or off \(or true\/false, yes\/no, 1\/0\), got "maybe"$/);
   });
 

@@ -41,7 +41,7 @@ export interface Settings {
   /** A directory whose `<template>.<locale>.html|txt` files replace the built-in email templates. */
   templatesDir?: string;
   /** DKIM-sign outgoing SMTP mail (nodemailer's `dkim`). */
-  dkim?: DkimConfig;
+  dkim?: DkimConfig & Record<string, unknown>;
   /** Browser origins allowed to call the API (CORS): default `publicUrl` (and its 127.0.0.1 twin in development). */
   allowedOrigins?: string[];
   /** Allowed `redirectTo` prefixes: default each allowed origin + `/`. */
@@ -125,7 +125,8 @@ export class ConfigError extends Error {
 /** How the caller names a setting in messages: `['codeLength']` → `codeLength` (library) or `CODE_LENGTH` (environment). */
 export type SettingName = (path: readonly PropertyKey[]) => string;
 
-const dottedName: SettingName = (path) => path.map(String).join('.');
+/** The library's spelling: `codeLength`, `dkim.privateKey`. */
+export const dottedName: SettingName = (path) => path.map(String).join('.');
 
 /** 15 minutes: long enough to slow a scan, short enough that an office behind one NAT recovers. */
 const IP_WINDOW_SECONDS = 900;
@@ -155,8 +156,9 @@ const SettingsSchema = z.object({
   mailFrom: z.string().min(3).optional(),
   mailRetries: int(0, 10).default(3),
   templatesDir: z.string().min(1).optional(),
+  // Loose: nodemailer's other DKIM options (cacheDir, skipFields…) pass through to it.
   dkim: z
-    .object({
+    .looseObject({
       domainName: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name like example.com'),
       keySelector: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a DNS label like mail2026'),
       privateKey: z.string().regex(/-----BEGIN (RSA |EC )?PRIVATE KEY-----/, 'not a PEM private key'),
@@ -208,7 +210,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
   if (production) {
     const missing = (['publicUrl', 'secret', 'smtpUrl'] as const).find((key) => s[key] === undefined);
     if (missing) throw new ConfigError(`${name(missing)}: required when ${name('nodeEnv')}=production`);
-    if (!s.rateLimits) throw new ConfigError(`${name('rateLimits')}: cannot be off when ${name('nodeEnv')}=production`);
+    if (!s.rateLimits) throw new ConfigError(`${name('rateLimits')}: "off" is refused when ${name('nodeEnv')}=production`);
   }
   // A key generated beside one instance's data file would differ on the next instance, and a
   // code mailed by one could never be verified by another.

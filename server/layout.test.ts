@@ -20,7 +20,7 @@ function sources(dir: string): string[] {
 /** The files each file imports (relative imports only), as repository paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:from|import\(|^import)\s*'(\.{1,2}\/[^']+)'/gm)].map((match) => relative(REPO_ROOT, resolve(REPO_ROOT, dirname(file), match[1]!)));
+  return [...text.matchAll(/(?:from|import\(|^import)\s*['"](\.{1,2}\/[^'"]+)['"]/gm)].map((match) => relative(REPO_ROOT, resolve(REPO_ROOT, dirname(file), match[1]!)));
 }
 
 /** `server/login/verify-login.ts` → `login`; a top file → `(top)`. */

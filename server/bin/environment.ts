@@ -9,41 +9,42 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, resolveConfig, type Config, type Settings } from '../config.ts';
 
-type Kind = 'string' | 'integer' | 'boolean' | 'list';
+/** `onOff`: a switch that only takes `on` or `off` (RATE_LIMITS: a typo must not turn the limits off). */
+type Kind = 'string' | 'number' | 'boolean' | 'onOff' | 'list';
 
 /** Each setting's kind of value; the variable's name comes from the setting's. */
 const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   nodeEnv: 'string',
-  port: 'integer',
+  port: 'number',
   host: 'string',
   publicUrl: 'string',
   basePath: 'string',
   dataFile: 'string',
   redisUrl: 'string',
   secret: 'string',
-  jsonCompactBytes: 'integer',
+  jsonCompactBytes: 'number',
   smtpUrl: 'string',
   mailFrom: 'string',
-  mailRetries: 'integer',
+  mailRetries: 'number',
   templatesDir: 'string',
   allowedOrigins: 'list',
   redirectUrls: 'list',
-  trustProxy: 'integer',
+  trustProxy: 'number',
   sessionCookie: 'boolean',
-  rateLimits: 'boolean',
-  requestsPerIp: 'integer',
-  verifiesPerIp: 'integer',
-  codeLength: 'integer',
-  codeTtlSeconds: 'integer',
-  resendSeconds: 'integer',
-  maxAttempts: 'integer',
-  sessionTtlSeconds: 'integer',
+  rateLimits: 'onOff',
+  requestsPerIp: 'number',
+  verifiesPerIp: 'number',
+  codeLength: 'number',
+  codeTtlSeconds: 'number',
+  resendSeconds: 'number',
+  maxAttempts: 'number',
+  sessionTtlSeconds: 'number',
   userCreation: 'boolean',
-  codesPerHour: 'integer',
+  codesPerHour: 'number',
   metricsToken: 'string',
-  accessTokenTtlSeconds: 'integer',
+  accessTokenTtlSeconds: 'number',
   accessTokenAudience: 'string',
-  signingKeyRotationSeconds: 'integer',
+  signingKeyRotationSeconds: 'number',
 };
 
 const DKIM_VARIABLES = { domainName: 'DKIM_DOMAIN', keySelector: 'DKIM_SELECTOR', privateKey: 'DKIM_PRIVATE_KEY_FILE' } as const;
@@ -79,13 +80,20 @@ function parse(name: string, raw: string, kind: Kind): unknown {
   switch (kind) {
     case 'string':
       return raw;
-    case 'integer':
-      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${name}: must be a whole number, got "${raw}"`);
-      return Number(raw);
+    case 'number': {
+      // What JavaScript reads as a number (`80`, `1e3`, `0x10`); whether it must be whole, and its
+      // bounds, are the schema's.
+      const value = Number(raw);
+      if (raw.trim() === '' || Number.isNaN(value)) throw new ConfigError(`${name}: must be a number, got "${raw}"`);
+      return value;
+    }
     case 'boolean':
       if (TRUE.includes(raw)) return true;
       if (FALSE.includes(raw)) return false;
       throw new ConfigError(`${name}: must be on or off (or true/false, yes/no, 1/0), got "${raw}"`);
+    case 'onOff':
+      if (raw === 'on' || raw === 'off') return raw === 'on';
+      throw new ConfigError(`${name}: must be on or off, got "${raw}"`);
     case 'list':
       return raw.split(',').map((part) => part.trim()).filter(Boolean);
   }

@@ -11,6 +11,7 @@ import { retentionFor } from '../login/retention.ts';
 import { migrateJsonToRedis } from '../store/redis/migrate-from-json.ts';
 import { secretFileFor } from '../secrets/secret-file.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
+import { ensureCompiledCli } from '../testing/cli-process.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { loginState, sequence, userRecord } from '../testing/store-contract.ts';
@@ -25,6 +26,8 @@ const DAY = 86_400_000;
 let redis: TestRedis;
 let client: Redis;
 before(async () => {
+  // The command runs the compiled bin (npm run migrate:redis): not a stale one.
+  ensureCompiledCli();
   redis = await startTestRedis();
   client = new Redis(redis.url);
 });

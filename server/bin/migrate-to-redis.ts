@@ -17,10 +17,17 @@ export const MIGRATE_USAGE = 'passwordless-login migrate-to-redis --from ./data/
 
 /** Runs the command; resolves with the exit code (2: wrong arguments). */
 export async function migrateToRedis(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean', default: false }, prefix: { type: 'string' } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean', default: false }, prefix: { type: 'string' } },
+    }));
+  } catch (error) {
+    // An unknown option or a missing value: the operator's mistake, not a bug.
+    process.stderr.write(`${(error as Error).message}\nusage: ${MIGRATE_USAGE}\n`);
+    return 2;
+  }
   const to = values.to ?? process.env.REDIS_URL;
   if (!values.from || !to) {
     process.stderr.write(`usage: ${MIGRATE_USAGE}\n`);

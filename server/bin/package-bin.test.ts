@@ -1,17 +1,19 @@
 /**
  * The package as npm publishes it: `files` ships the built element, the compiled server and the
- * templates and nothing else, tsx is no runtime dependency, and the `bin` serves from a host
- * project's node_modules with plain `node` (no `--import tsx`, so a `.ts` file reached at run
- * time fails it).
+ * templates and nothing else, tsx is no runtime dependency, and the `bin` serves from a copy
+ * installed in a host project (testing/packed-package.ts: the packed files and the runtime
+ * dependencies only) with plain `node`, so a devDependency, a file not shipped or a `.ts` file
+ * reached at run time fails it.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { CLI_FILE, REPO_ROOT, startCli } from '../testing/cli-process.ts';
+import { REPO_ROOT, startCli } from '../testing/cli-process.ts';
+import { installPackedPackage, type PackedPackage } from '../testing/packed-package.ts';
 
 const run = promisify(execFile);
 const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -57,42 +59,48 @@ describe('the published package', () => {
   });
 });
 
-describe('npx passwordless-login serve, from a host project', () => {
+describe('npx passwordless-login serve, installed in a host project', () => {
   let project: string;
+  let installed: PackedPackage;
   before(async () => {
     project = await mkdtemp(join(tmpdir(), 'passwordless-host-'));
-    await mkdir(join(project, 'node_modules', '.bin'), { recursive: true });
-    await symlink(REPO_ROOT, join(project, 'node_modules', 'passwordless-login'), 'dir');
-    // What npm writes for the package's `bin` on install.
-    await symlink(join('..', 'passwordless-login', packageJson.bin['passwordless-login']!), join(project, 'node_modules', '.bin', 'passwordless-login'));
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
+    installed = await installPackedPackage(project);
   });
   after(() => rm(project, { recursive: true, force: true }));
 
   it('starts with a node shebang', async () => {
-    assert.match(await readFile(CLI_FILE, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    assert.match(await readFile(join(installed.dir, packageJson.bin['passwordless-login']!), 'utf8'), /^#!\/usr\/bin\/env node\n/);
   });
 
-  it('serves the API, the element and its language modules, without the repository’s demo, and stops cleanly', async () => {
-    const cli = await startCli({ file: join(project, 'node_modules', '.bin', 'passwordless-login'), cwd: project, dataFile: join(project, 'data', 'store.json') });
+  it('serves the API, the element and its modules from the installed copy, without the repository’s demo, and stops cleanly', async () => {
+    const cli = await startCli({ file: installed.bin, cwd: project, dataFile: join(project, 'data', 'store.json') });
     try {
       assert.equal((await fetch(`${cli.url}/auth/config`)).status, 200);
       const element = await fetch(`${cli.url}/passwordless-login.js`);
       assert.equal(element.status, 200);
-      assert.equal(await element.text(), await readFile(join(REPO_ROOT, 'dist', 'passwordless-login.js'), 'utf8'));
+      assert.equal(await element.text(), await readFile(join(installed.dir, 'dist', 'passwordless-login.js'), 'utf8'));
       assert.equal((await fetch(`${cli.url}/passwordless-login/locales/fr.js`)).status, 200);
+      assert.equal((await fetch(`${cli.url}/passwordless-login/features/link.js`)).status, 200);
       assert.equal((await fetch(`${cli.url}/`)).status, 404, 'the demo page is the repository’s, not the package’s');
+      assert.match(cli.stderr(), /"msg":"no SMTP_URL: login mails go to an in-memory dev mailbox/, 'says where the codes went');
     } finally {
       const exit = await cli.stop();
       assert.equal(exit.code, 0, exit.stderr);
     }
   });
 
-  it('answers an unknown command with the usage and exit code 2', async () => {
-    await assert.rejects(run(process.execPath, [join(project, 'node_modules', '.bin', 'passwordless-login'), 'sreve'], { cwd: project }), (error: { code: number; stderr: string }) => {
-      assert.equal(error.code, 2);
-      assert.match(error.stderr, /^Unknown command "sreve"\.\n\nusage:\n {2}passwordless-login serve/);
-      return true;
+  for (const [args, stderr] of [
+    [['sreve'], /^Unknown command "sreve"\.\n\nusage:\n {2}passwordless-login serve/],
+    [['serve', '--help'], /^"serve" takes no arguments \(got --help\): its settings are environment variables\.\n\nusage:/],
+    [['migrate-to-redis', '--bogus'], /^Unknown option '--bogus'.*\nusage: passwordless-login migrate-to-redis/s],
+  ] as const) {
+    it(`answers \`${args.join(' ')}\` with the usage and exit code 2`, async () => {
+      await assert.rejects(run(process.execPath, [installed.bin, ...args], { cwd: project }), (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 2);
+        assert.match(error.stderr, stderr);
+        return true;
+      });
     });
-  });
+  }
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The operators' command, the package's `bin`: `npx passwordless-login serve`. Settings come from
- * the environment (environment.ts; every variable in docs/configuration.md).
+ * the environment (environment.ts; each variable in the repository's docs/configuration.md).
  */
 import { migrateToRedis, MIGRATE_USAGE } from './migrate-to-redis.ts';
 import { loadConfig } from './environment.ts';
@@ -9,20 +9,27 @@ import { runCommand } from './run-command.ts';
 import { serve } from './serve.ts';
 
 const USAGE = `usage:
-  passwordless-login serve              the backend: API, magic-link page, element script (PORT, HOST, …)
+  passwordless-login serve              the backend: the API, the magic-link page, the element's script
   ${MIGRATE_USAGE}
   passwordless-login help               this text
 
-Settings are environment variables, each described in the project's docs/configuration.md.
+Settings are environment variables. The main ones: PORT and HOST (where serve listens), PUBLIC_URL,
+SECRET, DATA_FILE or REDIS_URL, SMTP_URL and MAIL_FROM, ALLOWED_ORIGINS, REDIRECT_URLS, NODE_ENV.
+Every one, with its default: docs/configuration.md in the passwordless-login repository.
 `;
 
 const [command, ...args] = process.argv.slice(2);
 
 runCommand(async () => {
   switch (command) {
-    case 'serve':
-      await serve(loadConfig());
+    case 'serve': {
+      if (args.length > 0) return usageError(`"serve" takes no arguments (got ${args.join(' ')}): its settings are environment variables.`);
+      const config = loadConfig();
+      const backend = await serve(config);
+      // Without the repository's demo nothing shows the dev mailbox: say where the codes went.
+      if (!config.smtpUrl) backend.logger.warn({ msg: 'no SMTP_URL: login mails go to an in-memory dev mailbox that this command does not show; set SMTP_URL to send them' });
       return;
+    }
     case 'migrate-to-redis':
       return migrateToRedis(args);
     case 'help':
@@ -31,7 +38,12 @@ runCommand(async () => {
       process.stdout.write(USAGE);
       return 0;
     default:
-      process.stderr.write(command === undefined ? USAGE : `Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
+      return usageError(command === undefined ? '' : `Unknown command "${command}".`);
   }
-});
+}, 'Failed to start');
+
+/** A wrong command line: the reason, the usage, exit code 2. */
+function usageError(reason: string): number {
+  process.stderr.write(reason ? `${reason}\n\n${USAGE}` : USAGE);
+  return 2;
+}

@@ -1,29 +1,33 @@
 /**
  * Runs a command of the command line and turns its failure into one line on stderr that says
  * what to fix, no stack trace, for the failures an operator causes (a bad setting, an unreadable
- * store, a taken port, a refused migration); anything else is a bug and keeps its stack.
+ * store, a taken port, a refused migration); anything else is a bug and keeps its stack, after
+ * the command's own prefix (`Failed to start:` for serve).
  */
 import { ConfigError } from '../config.ts';
 import { MigrationError } from '../store/redis/migrate-from-json.ts';
 import { StoreError } from '../store/types.ts';
 
-/** Exits with the command's code once it resolves with one; a command that serves resolves with nothing and keeps running. */
-export function runCommand(command: () => Promise<number | void>): void {
+/**
+ * Exits with the command's code once it resolves with one; a command that serves resolves with
+ * nothing and keeps running. `failurePrefix` starts the line of an unexpected failure.
+ */
+export function runCommand(command: () => Promise<number | void>, failurePrefix = 'Failed'): void {
   command().then(
     (code) => {
       if (code !== undefined) process.exit(code);
     },
     (error: unknown) => {
-      process.stderr.write(`${describeFailure(error)}\n`);
+      process.stderr.write(`${describeFailure(error, failurePrefix)}\n`);
       process.exit(1);
     },
   );
 }
 
-function describeFailure(error: unknown): string {
+function describeFailure(error: unknown, failurePrefix: string): string {
   if (error instanceof ConfigError) return `Configuration error: ${error.message}`;
   if (error instanceof StoreError) return `Store error: ${error.message}`;
-  if (error instanceof MigrationError) return `Migration refused: ${error.message}`;
+  if (error instanceof MigrationError) return `Migration failed: ${error.message}`;
   if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') return `Cannot listen: ${(error as Error).message}. Set PORT to a free port.`;
-  return `Failed: ${(error as Error)?.stack ?? String(error)}`;
+  return `${failurePrefix}: ${(error as Error)?.stack ?? String(error)}`;
 }

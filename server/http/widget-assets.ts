@@ -4,6 +4,7 @@
  */
 import type { Middleware } from 'koa';
 import { ApiError } from '../../contract/index.ts';
+import { LoginError } from '../login/login-error.ts';
 import { WIDGET_MODULE_FOLDERS, type WidgetFiles, type WidgetModuleFolder } from '../assets/widget-files.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -17,9 +18,7 @@ export function widgetAssets(files: WidgetFiles, logger: Logger): Middleware {
       ctx.state.route = WIDGET_PATH;
       if (files.script === null) {
         logger.error({ msg: 'widget bundle missing: run `npm run build`' });
-        ctx.status = 503;
-        ctx.body = { error: ApiError.widgetNotBuilt };
-        return;
+        throw LoginError.of(ApiError.widgetNotBuilt);
       }
       servePublicScript(ctx, files.script);
       return;

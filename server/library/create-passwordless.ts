@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { AccessTokenClaims } from '../access/access-tokens.ts';
 import { createBackend, type Backend } from '../backend.ts';
-import { ConfigError, resolveConfig, type Config, type Settings } from '../config.ts';
+import { ConfigError, dottedName, resolveConfig, type Config, type SettingName, type Settings } from '../config.ts';
 import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
 import type { LoginHooks } from '../login/hooks.ts';
@@ -85,12 +85,16 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
 }
 
 /**
- * The settings with Meteor's names turned into ours (the setting's own name wins when both are
- * given), and a namer that reports an error under the name the caller used.
+ * The settings as the schema takes them: empty values (`''`, `[]`, what `process.env.X` gives for
+ * an unset or empty variable) count as not set, as they do in the environment; Meteor's names
+ * become ours (the setting's own name wins when both are given). And a namer that reports an
+ * error under the name the caller used.
  */
-function withMeteorNames(options: PasswordlessOptions): { settings: Settings; nameOf: (path: readonly PropertyKey[]) => string } {
+function withMeteorNames(options: PasswordlessOptions): { settings: Settings; nameOf: SettingName } {
   const { tokenSequenceLength, loginTokenExpirationHours, userCreationDisabled } = options;
-  const settings: Settings = { ...options };
+  const settings = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== '' && !(Array.isArray(value) && value.length === 0)),
+  ) as Settings;
   const used = new Map<keyof Settings, keyof MeteorNames>();
   if (settings.codeLength === undefined && tokenSequenceLength !== undefined) {
     settings.codeLength = tokenSequenceLength;
@@ -98,15 +102,16 @@ function withMeteorNames(options: PasswordlessOptions): { settings: Settings; na
   }
   if (settings.codeTtlSeconds === undefined && loginTokenExpirationHours !== undefined) {
     // Checked here in its own unit: the schema's bounds are in seconds.
-    if (!(loginTokenExpirationHours >= 1 / 60 && loginTokenExpirationHours <= 24)) {
-      throw new ConfigError(`loginTokenExpirationHours: must be from 1/60 (a minute) to 24 hours, got ${loginTokenExpirationHours}`);
+    if (typeof loginTokenExpirationHours !== 'number' || !(loginTokenExpirationHours >= 1 / 60 && loginTokenExpirationHours <= 24)) {
+      throw new ConfigError(`loginTokenExpirationHours: must be a number of hours from 1/60 (a minute) to 24, got ${JSON.stringify(loginTokenExpirationHours)}`);
     }
     settings.codeTtlSeconds = Math.round(loginTokenExpirationHours * 3600);
     used.set('codeTtlSeconds', 'loginTokenExpirationHours');
   }
   if (settings.userCreation === undefined && userCreationDisabled !== undefined) {
+    if (typeof userCreationDisabled !== 'boolean') throw new ConfigError(`userCreationDisabled: must be true or false, got ${JSON.stringify(userCreationDisabled)}`);
     settings.userCreation = !userCreationDisabled;
     used.set('userCreation', 'userCreationDisabled');
   }
-  return { settings, nameOf: (path) => used.get(path[0] as keyof Settings) ?? path.map(String).join('.') };
+  return { settings, nameOf: (path) => used.get(path[0] as keyof Settings) ?? dottedName(path) };
 }

@@ -141,10 +141,21 @@ describe('createPasswordless hooks and calls', () => {
   });
 
   it('checks Meteor\'s hours in hours, and lets the setting\'s own name win over Meteor\'s', async () => {
-    await assert.rejects(createPasswordless({ loginTokenExpirationHours: 48, dataFile: join(dir, 'x.json') }), /^ConfigError: loginTokenExpirationHours: must be from 1\/60 \(a minute\) to 24 hours, got 48$/);
+    await assert.rejects(createPasswordless({ loginTokenExpirationHours: 48, dataFile: join(dir, 'x.json') }), /^ConfigError: loginTokenExpirationHours: must be a number of hours from 1\/60 \(a minute\) to 24, got 48$/);
     const { pl } = await start({ codeLength: 7, tokenSequenceLength: 9, codeTtlSeconds: 120, loginTokenExpirationHours: 2 });
     assert.deepEqual([pl.config.codeLength, pl.config.codeTtlSeconds], [7, 120]);
     await pl.close();
+  });
+
+  it('treats empty values as unset, as the environment does (`smtpUrl: process.env.SMTP_URL` with SMTP_URL empty)', async () => {
+    const { pl } = await start({ smtpUrl: '', secret: '', allowedOrigins: [], redirectUrls: [], mailFrom: '' });
+    assert.equal(pl.config.smtpUrl, null);
+    assert.equal(pl.config.secret, null);
+    assert.deepEqual(pl.config.allowedOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
+    assert.deepEqual(pl.config.redirectUrls, ['http://localhost:3000/', 'http://127.0.0.1:3000/']);
+    assert.equal(pl.config.mailFrom, 'Sign-in <no-reply@localhost>');
+    await pl.close();
+    await assert.rejects(createPasswordless({ userCreationDisabled: 'false' as unknown as boolean, dataFile: join(dir, 'x.json') }), /^ConfigError: userCreationDisabled: must be true or false, got "false"$/);
   });
 
   it('takes every setting as a typed option, named as the option in errors', async () => {

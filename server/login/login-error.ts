@@ -26,7 +26,7 @@ export class LoginError extends Error {
 
   /** The registry's refusal (contract/errors.ts `ApiError`) with the status of its code. */
   static of(entry: ApiErrorEntry, details: Details = {}, headers: Record<string, string> = {}): LoginError {
-    return new LoginError(ErrorStatus[entry.code], entry.code, entry.message, details, headers);
+    return new LoginError(entry.status ?? ErrorStatus[entry.code], entry.code, entry.message, details, headers);
   }
 
   toBody(): ApiErrorBody {

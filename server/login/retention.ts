@@ -9,7 +9,7 @@ import { HOUR_MS } from './login-state.ts';
 import type { LoginRules } from './rules.ts';
 
 /** Wrong codes on record are forgotten after 30 quiet days: kept forever, they would let anyone grow the store. */
-export const FAILURE_MEMORY_MS = 30 * 86_400_000;
+const FAILURE_MEMORY_MS = 30 * 86_400_000;
 
 export function retentionFor(rules: Pick<LoginRules, 'codeTtlSeconds' | 'resendSeconds'>): Retention {
   const codeTtlMs = rules.codeTtlSeconds * 1000;

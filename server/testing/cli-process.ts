@@ -11,8 +11,11 @@
  *   runner's own variables (NODE_TEST_CONTEXT, a DATA_FILE of the shell) must not leak in.
  * - Every child still running when the test process exits is killed, so a failed assertion
  *   does not leave a server holding a port or a lock.
+ * - A test file run alone (without `npm run test:server`, which builds first) must not test a
+ *   stale build: the first spawn rebuilds `dist/` when a source is newer than the compiled bin.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -86,8 +89,33 @@ function append(kept: string, chunk: string): string {
   return joined.length > OUTPUT_LIMIT ? joined.slice(joined.length - OUTPUT_LIMIT) : joined;
 }
 
+/** What the compiled command line is built from (tsconfig.server.json), tests and kits aside. */
+const SOURCE_DIRS = ['server', 'contract', 'demo'];
+
+function newestSourceMs(): number {
+  let newest = 0;
+  for (const dir of SOURCE_DIRS) {
+    for (const file of readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts') || /^(testing|attack|e2e|frameworks)\//.test(file)) continue;
+      newest = Math.max(newest, statSync(join(REPO_ROOT, dir, file)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+let built = false;
+
+/** Builds `dist/` (`npm run build:server`) when the compiled bin is missing or older than a source. */
+export function ensureCompiledCli(): void {
+  if (built) return;
+  built = true;
+  if (existsSync(CLI_FILE) && statSync(CLI_FILE).mtimeMs >= newestSourceMs()) return;
+  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: REPO_ROOT, stdio: 'ignore' });
+}
+
 /** Spawns the CLI without waiting for it; `ready` polls /health. */
 export async function spawnCli(options: CliOptions): Promise<CliProcess & { ready(): Promise<void> }> {
+  ensureCompiledCli();
   const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -1,7 +1,7 @@
 /**
  * The SMTP mailer on a worker thread: `dispatch` hands the LoginMail to a `worker_threads` Worker
- * (worker-thread.ts; the messages: protocol.ts) that renders and sends it with the usual mailer (`createMailer` over
- * `createSmtpTransport`), so the ~1 ms of CPU that nodemailer spends building each message is not
+ * (worker-thread.ts; the messages: protocol.ts) that renders and sends it with the usual mailer
+ * (`createMailer` over `createSmtpTransport`), so the ~1 ms of CPU that nodemailer spends building each message is not
  * taken from the thread that answers HTTP.
  *
  * The `Mailer` contract holds: `dispatch` returns at once and never throws (a known and an unknown

@@ -1,8 +1,9 @@
 /**
- * Copies a JSON store into Redis (the command: `passwordless-login migrate-to-redis`, bin/): users (by id and by email key), live sessions (expiring at
- * their expiresAt) with the index of each user's sessions (what `revokeUserSessions` reads),
- * login states that still matter (expiring with their retention, login/retention.ts) and their
- * link-token index. It writes through the Redis store itself, so the keys, indexes and expiries are exactly the ones the
+ * Copies a JSON store into Redis (the command: `passwordless-login migrate-to-redis`, bin/):
+ * users (by id and by email key), live sessions (expiring at their expiresAt) with the index of
+ * each user's sessions (what `revokeUserSessions` reads), login states that still matter
+ * (expiring with their retention, login/retention.ts) and their link-token index. It writes
+ * through the Redis store itself, so the keys, indexes and expiries are exactly the ones the
  * backend writes. Stop the backend first; start the instances with the same SECRET the JSON
  * store hashed with (the `.secret` file beside it if SECRET was not set), or every code, link
  * and session copied becomes unusable.
