@@ -5,7 +5,10 @@
  *
  * The script-tag file: 12 KB gzip (12,000 bytes), Lit and English included: a quarter of Hanko's
  * element (46.5 KB), a tenth of Supabase's Auth UI. What the first visit does not need goes to a
- * feature module, so the file keeps room for what it must do.
+ * feature module, so the file keeps room for what it must do. The issue "Room to grow" asked for
+ * at most 11,000 B; Lit alone is 5,691 B in a minimal element (measured the same way), and the
+ * first-visit steps with English bring the file to about 11,200 B even with no structure at all,
+ * so the target is printed beside the budget until the budget is decided again.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -16,6 +19,9 @@ import { gzipSync } from 'node:zlib';
 const DIST = 'dist';
 const SCRIPT = 'passwordless-login.js';
 const MODULES = 'passwordless-login';
+
+/** The target the issue "Room to grow" set for the script-tag file: reported, not enforced (see above). */
+const SCRIPT_TARGET = 11_000;
 
 /** Bytes gzip -9. */
 const BUDGETS = {
@@ -95,6 +101,9 @@ for (const { file, gzip, budget } of table) {
   if (verdict) failed = true;
   process.stdout.write(`${file.padEnd(width)}  ${pad(gzip, 7)}  ${pad(budget ?? '-', 7)}  ${pad(budget === undefined ? '-' : budget - gzip, 7)}${verdict}\n`);
 }
+
+const script = table[0]!;
+process.stdout.write(`\n${script.file}: ${script.gzip} B gzip; the target of ${SCRIPT_TARGET} B is ${script.gzip > SCRIPT_TARGET ? `${script.gzip - SCRIPT_TARGET} B away` : 'met'}.\n`);
 
 const differences = nodeEnvDifferences();
 if (differences.length) {

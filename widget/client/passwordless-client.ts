@@ -4,8 +4,7 @@
  *
  * It keeps the session with the element's own code (session/session-keeper.ts: localStorage, one
  * entry per API base), so an element and a client on one page, or in two tabs, see the same
- * sign-in. Like the element's
- * client, no method throws: each resolves to `{ok: true, data}` or `{ok: false, status, error}`
+ * sign-in. Like the element's API client, no method throws: each resolves to `{ok: true, data}` or `{ok: false, status, error}`
  * with the contract's error `code` (or `network_error` when the server could not be reached).
  *
  * Only the ES module build exports it; the script-tag file stays the element alone.
