@@ -21,13 +21,17 @@ const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), '
   dependencies: Record<string, string>;
 };
 
-describe('the published package', () => {
-  let shipped: string[];
-  before(async () => {
-    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT });
-    shipped = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map((file) => file.path);
-  });
+let project: string;
+let installed: PackedPackage;
+// One `npm pack`, installed in a host project: what it ships, and what runs from it.
+before(async () => {
+  project = await mkdtemp(join(tmpdir(), 'passwordless-host-'));
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
+  installed = await installPackedPackage(project);
+});
+after(() => rm(project, { recursive: true, force: true }));
 
+describe('the published package', () => {
   it('ships the element, its modules, the compiled server and library, and the templates', () => {
     for (const file of [
       'dist/passwordless-login.js',
@@ -42,12 +46,12 @@ describe('the published package', () => {
       'templates/subjects.json',
       'README.md',
     ]) {
-      assert.ok(shipped.includes(file), `${file} is shipped`);
+      assert.ok(installed.files.includes(file), `${file} is shipped`);
     }
   });
 
   it('ships no sources, tests, demo, benchmarks or docs', () => {
-    const unwanted = shipped.filter(
+    const unwanted = installed.files.filter(
       (file) => (file.endsWith('.ts') && !file.endsWith('.d.ts')) || /^(server|widget|demo|bench|docs|contract)\//.test(file) || file.startsWith('dist/demo/') || /\.test\./.test(file),
     );
     assert.deepEqual(unwanted, []);
@@ -60,15 +64,6 @@ describe('the published package', () => {
 });
 
 describe('npx passwordless-login serve, installed in a host project', () => {
-  let project: string;
-  let installed: PackedPackage;
-  before(async () => {
-    project = await mkdtemp(join(tmpdir(), 'passwordless-host-'));
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
-    installed = await installPackedPackage(project);
-  });
-  after(() => rm(project, { recursive: true, force: true }));
-
   it('starts with a node shebang', async () => {
     assert.match(await readFile(join(installed.dir, packageJson.bin['passwordless-login']!), 'utf8'), /^#!\/usr\/bin\/env node\n/);
   });

@@ -19,6 +19,8 @@ Every one, with its default: docs/configuration.md in the passwordless-login rep
 `;
 
 const [command, ...args] = process.argv.slice(2);
+// The line an unexpected failure starts with: for serve a failed start, for the rest a failure.
+const failurePrefix = command === 'serve' ? 'Failed to start' : 'Failed';
 
 runCommand(async () => {
   switch (command) {
@@ -40,7 +42,7 @@ runCommand(async () => {
     default:
       return usageError(command === undefined ? '' : `Unknown command "${command}".`);
   }
-}, 'Failed to start');
+}, failurePrefix);
 
 /** A wrong command line: the reason, the usage, exit code 2. */
 function usageError(reason: string): number {

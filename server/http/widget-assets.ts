@@ -2,7 +2,7 @@
  * `GET /passwordless-login.js` (the script tag any site may load) and the modules it fetches
  * from beside itself, `GET /passwordless-login/<folder>/<name>.js` (assets/widget-files.ts).
  */
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import { WIDGET_MODULE_FOLDERS, type WidgetFiles, type WidgetModuleFolder } from '../assets/widget-files.ts';
@@ -33,7 +33,7 @@ export function widgetAssets(files: WidgetFiles, logger: Logger): Middleware {
   };
 }
 
-function servePublicScript(ctx: Parameters<Middleware>[0], body: string): void {
+function servePublicScript(ctx: Context, body: string): void {
   ctx.type = 'text/javascript; charset=utf-8';
   // Any site may load these; a short cache keeps deploys visible within minutes.
   ctx.set('Cache-Control', 'public, max-age=300');

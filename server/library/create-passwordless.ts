@@ -59,7 +59,7 @@ export interface Passwordless {
 }
 
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
-  const { settings, nameOf } = withMeteorNames(options);
+  const { settings, nameOf } = settingsFrom(options);
   const config = resolveConfig(settings, nameOf);
   const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout } = options;
   const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout };
@@ -90,7 +90,7 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
  * become ours (the setting's own name wins when both are given). And a namer that reports an
  * error under the name the caller used.
  */
-function withMeteorNames(options: PasswordlessOptions): { settings: Settings; nameOf: SettingName } {
+function settingsFrom(options: PasswordlessOptions): { settings: Settings; nameOf: SettingName } {
   const { tokenSequenceLength, loginTokenExpirationHours, userCreationDisabled } = options;
   const settings = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== '' && !(Array.isArray(value) && value.length === 0)),

@@ -10,11 +10,13 @@ import { mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from './cli-process.ts';
+import { ensureCompiledCli, REPO_ROOT } from './cli-process.ts';
 
 const run = promisify(execFile);
 
 export interface PackedPackage {
+  /** What the tarball holds, as npm lists it (`dist/server/index.js`, `README.md`…). */
+  files: string[];
   /** `<host>/node_modules/passwordless-login`. */
   dir: string;
   /** `<host>/node_modules/.bin/passwordless-login`. */
@@ -22,10 +24,12 @@ export interface PackedPackage {
 }
 
 export async function installPackedPackage(host: string): Promise<PackedPackage> {
+  // A stale dist/ would be packed as it is: build it first when a source is newer.
+  ensureCompiledCli();
   const packDir = await mkdtemp(join(tmpdir(), 'passwordless-pack-'));
   try {
     const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: REPO_ROOT });
-    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    const [{ filename, files }] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
     const modules = join(host, 'node_modules');
     await mkdir(join(modules, '.bin'), { recursive: true });
     await run('tar', ['-xzf', join(packDir, filename), '-C', modules]);
@@ -37,7 +41,7 @@ export async function installPackedPackage(host: string): Promise<PackedPackage>
     }
     const bin = join(modules, '.bin', 'passwordless-login');
     await symlink(join('..', 'passwordless-login', 'dist', 'server', 'bin', 'passwordless-login.js'), bin);
-    return { dir, bin };
+    return { files: files.map((file) => file.path), dir, bin };
   } finally {
     await rm(packDir, { recursive: true, force: true });
   }
