@@ -3,12 +3,14 @@
  * each module it fetches on demand, each against its budget; exits non-zero when any is over, or
  * when a build under `NODE_ENV=development` does not come out byte for byte the same.
  *
- * The script-tag file: 12 KB gzip (12,000 bytes), Lit and English included: a quarter of Hanko's
+ * The script-tag file: 12,500 bytes gzip, Lit and English included: about a quarter of Hanko's
  * element (46.5 KB), a tenth of Supabase's Auth UI. What the first visit does not need goes to a
  * feature module, so the file keeps room for what it must do. The issue "Room to grow" asked for
  * at most 11,000 B; Lit alone is 5,691 B in a minimal element (measured the same way), and the
- * first-visit steps with English bring the file to about 11,200 B even with no structure at all,
- * so the target is printed beside the budget until the budget is decided again.
+ * first-visit steps with English bring the file to about 11,200 B even with no structure at all.
+ * With 12 B left of 12,000 and the next issues each needing a sentence or a hook in the core, the
+ * budget was raised by 500 B (December 2026) rather than moving the signed-in step to a module,
+ * which would cost a fetch on every signed-in page load. The target stays printed beside it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -25,7 +27,7 @@ const SCRIPT_TARGET = 11_000;
 
 /** Bytes gzip -9. */
 const BUDGETS = {
-  script: 12_000,
+  script: 12_500,
   /** Each language: about 1.1 KB, Russian and Arabic 1.3. */
   locale: 1_600,
   /** Each feature by name: what it holds now plus room to grow; a new feature states its own. */
