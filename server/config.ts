@@ -167,8 +167,8 @@ const origin = (error: string) =>
     return url.origin;
   });
 const BARE_ORIGIN = 'must be a bare origin like https://auth.example.com (http or https, no path)';
-const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http or https, no path), comma-separated';
-const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome, comma-separated' }).transform((value) => new URL(value).href);
+const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http or https, no path)';
+const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
   nodeEnv: z.string({ error: 'must be a word like production' }).optional(),

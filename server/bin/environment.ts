@@ -131,8 +131,11 @@ function readDkim(env: Record<string, string | undefined>): Settings['dkim'] {
   const given = [domainName, keySelector, keyFile].filter((v) => v !== undefined).length;
   if (given === 0) return undefined;
   if (given < 3) {
-    const missing = Object.entries(DKIM_VARIABLES).filter((_, i) => [domainName, keySelector, keyFile][i] === undefined).map(([, name]) => name);
-    throw new ConfigError(`DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together: set ${missing.join(' and ')} too, or none of the three`);
+    const names = Object.values(DKIM_VARIABLES);
+    const values = [domainName, keySelector, keyFile];
+    const set = names.filter((_, i) => values[i] !== undefined);
+    const missing = names.filter((_, i) => values[i] === undefined);
+    throw new ConfigError(`${set.join(' and ')} need${set.length === 1 ? 's' : ''} ${missing.join(' and ')} too: DKIM takes all three variables or none`);
   }
   let privateKey: string;
   try {
