@@ -133,4 +133,72 @@ describe('configuration', () => {
     assert.equal(config.production, true);
     assert.equal(config.secret, PROD.SECRET);
   });
+  it('lists every bad variable in one error, each a sentence with the form it takes and what it got, a password never repeated', () => {
+    const env = { NODE_ENV: 'production', PORT: 'abc', SMTP_URL: 'http://mailer:hunter2@mail.example.com', CODE_LENGTH: '4', USER_CREATION: 'maybe', ALLOWED_ORIGINS: 'https://a.example,https://b.example/path' };
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(error.problems, [
+      'USER_CREATION must be on or off (or true/false, yes/no, 1/0), got "maybe"',
+      'PORT must be a whole number from 0 to 65,535, got "abc"',
+      'SMTP_URL must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587, got "http://mailer:***@mail.example.com/"',
+      'ALLOWED_ORIGINS must list bare origins like https://app.example.com (http or https, no path), got "https://b.example/path"',
+      'CODE_LENGTH must be a whole number from 6 to 10, got 4',
+      'PUBLIC_URL is required when NODE_ENV=production: set it to https://auth.example.com',
+      'SECRET is required when NODE_ENV=production: set it to the output of `openssl rand -base64 32`',
+    ]);
+    assert.equal(error.message, `7 settings need fixing:\n  ${error.problems.join('\n  ')}`);
+    assert.ok(!error.message.includes('hunter2'));
+  });
+
+  it('names each problem by its option when the settings come from code, and never repeats a secret', () => {
+    assert.throws(
+      () => resolveConfig({ port: 'abc' as unknown as number, smtpUrl: 'mail.example.com', secret: 'short', metricsToken: 'tiny' }),
+      (error: ConfigError) => {
+        assert.deepEqual(error.problems, [
+          'port must be a whole number from 0 to 65,535, got "abc"',
+          'secret must be at least 32 characters (e.g. `openssl rand -base64 32`), got 5 characters',
+          'smtpUrl must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587, got "mail.example.com"',
+          'metricsToken must be at least 16 characters (e.g. `openssl rand -hex 16`), got 4 characters',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('refuses an http PUBLIC_URL in production, unless it is loopback or ALLOW_HTTP_PUBLIC_URL accepts it, which warns', () => {
+    assert.throws(() => loadConfig({ ...PROD, PUBLIC_URL: 'http://auth.example.com' }), /^ConfigError: PUBLIC_URL must be https when NODE_ENV=production, got "http:\/\/auth\.example\.com": .* set ALLOW_HTTP_PUBLIC_URL=true/);
+    for (const loopback of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000']) {
+      const config = loadConfig({ ...PROD, PUBLIC_URL: loopback });
+      assert.deepEqual([config.publicUrl, config.warnings], [new URL(loopback).origin, []]);
+    }
+    const allowed = loadConfig({ ...PROD, PUBLIC_URL: 'http://auth.example.com', ALLOW_HTTP_PUBLIC_URL: 'true' });
+    assert.equal(allowed.allowHttpPublicUrl, true);
+    assert.deepEqual(allowed.warnings, ['PUBLIC_URL is http (http://auth.example.com) in production, allowed by ALLOW_HTTP_PUBLIC_URL: links, codes and sessions cross the network in clear unless TLS ends in front']);
+    // Outside production http is the development default, with nothing to say.
+    assert.deepEqual(loadConfig({ PUBLIC_URL: 'http://auth.example.com' }).warnings, []);
+    assert.throws(() => resolveConfig({ nodeEnv: 'production', publicUrl: 'http://auth.example.com', secret: 's'.repeat(32), smtpUrl: 'smtp://m.example' }), /^ConfigError: publicUrl must be https when nodeEnv=production, .* set allowHttpPublicUrl=true/);
+  });
+
+  it('always allows the backend’s own origin and lands on it, besides ALLOWED_ORIGINS and REDIRECT_URLS', () => {
+    const own = 'https://auth.example.com';
+    const origins = loadConfig({ PUBLIC_URL: own, ALLOWED_ORIGINS: 'https://app.example' });
+    assert.deepEqual(origins.allowedOrigins, ['https://app.example', own]);
+    assert.deepEqual(origins.redirectUrls, ['https://app.example/', `${own}/`]);
+    const prefixes = loadConfig({ PUBLIC_URL: own, ALLOWED_ORIGINS: 'https://app.example', REDIRECT_URLS: 'https://app.example/welcome' });
+    assert.deepEqual(prefixes.redirectUrls, ['https://app.example/welcome', `${own}/`]);
+    // Without PUBLIC_URL the backend is its localhost origin and its 127.0.0.1 twin.
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://app.example' }).allowedOrigins, ['https://app.example', 'http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('checks SMTP at start strictly in production and with a warning elsewhere, unless SMTP_CHECK says', () => {
+    assert.equal(loadConfig(PROD).smtpCheck, 'required');
+    assert.equal(loadConfig({ ...PROD, SMTP_CHECK: 'warn' }).smtpCheck, 'warn');
+    assert.equal(loadConfig({}).smtpCheck, 'warn');
+    assert.throws(() => loadConfig({ SMTP_CHECK: 'off' }), /^ConfigError: SMTP_CHECK must be required or warn, got "off"$/);
+  });
 });
