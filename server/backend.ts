@@ -69,6 +69,8 @@ export interface Backend {
 
 export async function createBackend(config: Config, options: BackendOptions = {}): Promise<Backend> {
   const logger = options.logger ?? createJsonLogger();
+  // What the operator allowed but should hear at every start (an http PUBLIC_URL in production).
+  for (const warning of config.warnings) logger.warn({ msg: warning });
   const clock = options.clock ?? systemClock;
   const retention = retentionFor(config);
   const { store, redis } = await openStore({
@@ -121,10 +123,10 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   });
   const router = createPasswordlessRouter({
     service,
-    // The backend's own pages (the link landing page) call the API from its own origin.
-    allowedOrigins: [...new Set([...config.allowedOrigins, new URL(config.publicUrl).origin])],
-    // The backend's own landing page is always a fine place to land (the widget there may ask again).
-    redirectUrls: [...config.redirectUrls, landingPage],
+    // Both lists hold the backend's own origin (config.ts): its link landing page and demo call
+    // the API from it and land on it, whatever ALLOWED_ORIGINS and REDIRECT_URLS say.
+    allowedOrigins: config.allowedOrigins,
+    redirectUrls: config.redirectUrls,
     basePath: config.basePath,
     widgetUrl: WIDGET_PATH,
     ipLimiters: !config.rateLimits ? false : redis ? redisIpLimiters(redis.client, config.ipLimits, redis.keyPrefix) : memoryIpLimiters(config.ipLimits),

@@ -67,7 +67,7 @@ describe('configuration', () => {
     [{ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: '/etc/hostname' }, 'DKIM_PRIVATE_KEY_FILE'],
   ] as const) {
     it(`stops on a bad ${variable} with a line naming it`, () => {
-      assert.throws(() => loadConfig(env), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${variable}:`) && !error.message.includes('\n'));
+      assert.throws(() => loadConfig(env), (error: Error) => error instanceof ConfigError && error.message.startsWith(`${variable} `) && !error.message.includes('\n'));
     });
   }
 
@@ -75,7 +75,7 @@ describe('configuration', () => {
     it(`requires ${missing} in production`, () => {
       const env: Record<string, string> = { ...PROD };
       delete env[missing];
-      assert.throws(() => loadConfig(env), new RegExp(`^ConfigError: ${missing}: required`));
+      assert.throws(() => loadConfig(env), new RegExp(`^ConfigError: ${missing} is required when NODE_ENV=production: set it to \\S`));
     });
   }
 
@@ -98,11 +98,11 @@ describe('configuration', () => {
 
   it('refuses RATE_LIMITS=off in production', () => {
     assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /RATE_LIMITS/);
-    assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /^ConfigError: RATE_LIMITS: "off" is refused when NODE_ENV=production$/);
+    assert.throws(() => loadConfig({ ...PROD, RATE_LIMITS: 'off' }), /^ConfigError: RATE_LIMITS cannot be off when NODE_ENV=production: /);
   });
 
   it('takes only on or off for RATE_LIMITS: a typo must not lift the limits', () => {
-    for (const typo of ['false', 'no', '0', 'of']) assert.throws(() => loadConfig({ RATE_LIMITS: typo }), /^ConfigError: RATE_LIMITS: must be on or off, got /);
+    for (const typo of ['false', 'no', '0', 'of']) assert.throws(() => loadConfig({ RATE_LIMITS: typo }), new RegExp(`^ConfigError: RATE_LIMITS must be on or off, got "${typo}"$`));
     assert.equal(loadConfig({ RATE_LIMITS: 'off' }).rateLimits, false);
   });
 
@@ -116,21 +116,89 @@ describe('configuration', () => {
   });
 
   it('says what a variable must look like when it is not a value of its kind', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }), /^ConfigError: PORT: must be a number, got "eighty"$/);
-    assert.throws(() => loadConfig({ PORT: '80.5' }), /^ConfigError: PORT: .*int/);
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /^ConfigError: PORT must be a whole number from 0 to 65,535, got "eighty"$/);
+    assert.throws(() => loadConfig({ PORT: '80.5' }), /^ConfigError: PORT must be a whole number from 0 to 65,535, got 80.5$/);
     assert.equal(loadConfig({ JSON_COMPACT_BYTES: '1e6' }).jsonCompactBytes, 1_000_000);
-    assert.throws(() => loadConfig({ SESSION_COOKIE: 'maybe' }), /^ConfigError: SESSION_COOKIE: must be on or off \(or true\/false, yes\/no, 1\/0\), got "maybe"$/);
+    assert.throws(() => loadConfig({ SESSION_COOKIE: 'maybe' }), /^ConfigError: SESSION_COOKIE must be on or off \(or true\/false, yes\/no, 1\/0\), got "maybe"$/);
   });
 
   it('names the setting by its option name when the settings come from code', () => {
-    assert.throws(() => resolveConfig({ codeLength: 4 }), /^ConfigError: codeLength: /);
-    assert.throws(() => resolveConfig({ redisUrl: 'redis://127.0.0.1:6379' }), /^ConfigError: secret: required with redisUrl /);
-    assert.throws(() => resolveConfig({ sessionCookie: true, publicUrl: 'http://auth.example.com' }), /^ConfigError: sessionCookie: needs an https publicUrl/);
+    assert.throws(() => resolveConfig({ codeLength: 4 }), /^ConfigError: codeLength must be a whole number from 6 to 10, got 4$/);
+    assert.throws(() => resolveConfig({ redisUrl: 'redis://127.0.0.1:6379' }), /^ConfigError: secret is required with redisUrl: /);
+    assert.throws(() => resolveConfig({ sessionCookie: true, publicUrl: 'http://auth.example.com' }), /^ConfigError: sessionCookie needs an https publicUrl/);
   });
 
   it('starts in production with the three required settings', () => {
     const config = loadConfig(PROD);
     assert.equal(config.production, true);
     assert.equal(config.secret, PROD.SECRET);
+  });
+  it('lists every bad variable in one error, each a sentence with the form it takes and what it got, a password never repeated', () => {
+    const env = { NODE_ENV: 'production', PORT: 'abc', SMTP_URL: 'http://mailer:hunter2@mail.example.com', CODE_LENGTH: '4', USER_CREATION: 'maybe', ALLOWED_ORIGINS: 'https://a.example,https://b.example/path' };
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(error.problems, [
+      'USER_CREATION must be on or off (or true/false, yes/no, 1/0), got "maybe"',
+      'PORT must be a whole number from 0 to 65,535, got "abc"',
+      'SMTP_URL must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587, got "http://mailer:***@mail.example.com/"',
+      'ALLOWED_ORIGINS must list bare origins like https://app.example.com (http or https, no path), got "https://b.example/path"',
+      'CODE_LENGTH must be a whole number from 6 to 10, got 4',
+      'PUBLIC_URL is required when NODE_ENV=production: set it to https://auth.example.com',
+      'SECRET is required when NODE_ENV=production: set it to the output of `openssl rand -base64 32`',
+    ]);
+    assert.equal(error.message, `7 settings need fixing:\n  ${error.problems.join('\n  ')}`);
+    assert.ok(!error.message.includes('hunter2'));
+  });
+
+  it('names each problem by its option when the settings come from code, and never repeats a secret', () => {
+    assert.throws(
+      () => resolveConfig({ port: 'abc' as unknown as number, smtpUrl: 'mail.example.com', secret: 'short', metricsToken: 'tiny' }),
+      (error: ConfigError) => {
+        assert.deepEqual(error.problems, [
+          'port must be a whole number from 0 to 65,535, got "abc"',
+          'secret must be at least 32 characters (e.g. `openssl rand -base64 32`), got 5 characters',
+          'smtpUrl must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587, got "mail.example.com"',
+          'metricsToken must be at least 16 characters (e.g. `openssl rand -hex 16`), got 4 characters',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('refuses an http PUBLIC_URL in production, unless it is loopback or ALLOW_HTTP_PUBLIC_URL accepts it, which warns', () => {
+    assert.throws(() => loadConfig({ ...PROD, PUBLIC_URL: 'http://auth.example.com' }), /^ConfigError: PUBLIC_URL must be https when NODE_ENV=production, got "http:\/\/auth\.example\.com": .* set ALLOW_HTTP_PUBLIC_URL=true/);
+    for (const loopback of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000']) {
+      const config = loadConfig({ ...PROD, PUBLIC_URL: loopback });
+      assert.deepEqual([config.publicUrl, config.warnings], [new URL(loopback).origin, []]);
+    }
+    const allowed = loadConfig({ ...PROD, PUBLIC_URL: 'http://auth.example.com', ALLOW_HTTP_PUBLIC_URL: 'true' });
+    assert.equal(allowed.allowHttpPublicUrl, true);
+    assert.deepEqual(allowed.warnings, ['PUBLIC_URL is http (http://auth.example.com) in production, allowed by ALLOW_HTTP_PUBLIC_URL: links, codes and sessions cross the network in clear unless TLS ends in front']);
+    // Outside production http is the development default, with nothing to say.
+    assert.deepEqual(loadConfig({ PUBLIC_URL: 'http://auth.example.com' }).warnings, []);
+    assert.throws(() => resolveConfig({ nodeEnv: 'production', publicUrl: 'http://auth.example.com', secret: 's'.repeat(32), smtpUrl: 'smtp://m.example' }), /^ConfigError: publicUrl must be https when nodeEnv=production, .* set allowHttpPublicUrl=true/);
+  });
+
+  it('always allows the backend’s own origin and lands on it, besides ALLOWED_ORIGINS and REDIRECT_URLS', () => {
+    const own = 'https://auth.example.com';
+    const origins = loadConfig({ PUBLIC_URL: own, ALLOWED_ORIGINS: 'https://app.example' });
+    assert.deepEqual(origins.allowedOrigins, ['https://app.example', own]);
+    assert.deepEqual(origins.redirectUrls, ['https://app.example/', `${own}/`]);
+    const prefixes = loadConfig({ PUBLIC_URL: own, ALLOWED_ORIGINS: 'https://app.example', REDIRECT_URLS: 'https://app.example/welcome' });
+    assert.deepEqual(prefixes.redirectUrls, ['https://app.example/welcome', `${own}/`]);
+    // Without PUBLIC_URL the backend is its localhost origin and its 127.0.0.1 twin.
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://app.example' }).allowedOrigins, ['https://app.example', 'http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('checks SMTP at start strictly in production and with a warning elsewhere, unless SMTP_CHECK says', () => {
+    assert.equal(loadConfig(PROD).smtpCheck, 'required');
+    assert.equal(loadConfig({ ...PROD, SMTP_CHECK: 'warn' }).smtpCheck, 'warn');
+    assert.equal(loadConfig({}).smtpCheck, 'warn');
+    assert.throws(() => loadConfig({ SMTP_CHECK: 'off' }), /^ConfigError: SMTP_CHECK must be required or warn, got "off"$/);
   });
 });

@@ -2,10 +2,11 @@
  * The configuration: every setting, its default and its bounds, in one zod schema over typed
  * settings. `createPasswordless(options)` passes its settings as they are (library/); the command
  * line builds them from environment variables (bin/environment.ts), an adapter that only turns
- * strings into values. A bad value stops the start with one line that names the setting as its
- * caller wrote it: `codeLength: …` for the library, `CODE_LENGTH: …` for the environment.
- * Defaults are the development ones; production refuses to guess the security ones. Each
- * setting with its variable and reasons: docs/configuration.md.
+ * strings into values. Bad values stop the start with one ConfigError that lists every one of
+ * them at once, each a sentence naming the setting as its caller wrote it, what it must look like
+ * and what it got: `codeLength must be …` for the library, `CODE_LENGTH must be …` for the
+ * environment. Defaults are the development ones; production refuses to guess the security ones.
+ * Each setting with its variable and reasons: docs/configuration.md.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -20,8 +21,10 @@ export interface Settings {
   port?: number;
   /** Default `127.0.0.1`. */
   host?: string;
-  /** The backend's public origin; every link is built from it, never from request headers. Default `http://localhost:<port>`. */
+  /** The backend's public origin; every link is built from it, never from request headers. Default `http://localhost:<port>`. In production it must be https (or loopback) unless `allowHttpPublicUrl`. */
   publicUrl?: string;
+  /** Lets production run on an `http://` `publicUrl` that is not loopback (TLS ends elsewhere and the operator says so); logged as a warning. Default false. */
+  allowHttpPublicUrl?: boolean;
   /** Where the API is mounted: default `/auth`. */
   basePath?: string;
   /** The JSON store: default `./data/passwordless.json`. */
@@ -34,6 +37,8 @@ export interface Settings {
   jsonCompactBytes?: number;
   /** `smtp://user:pass@host:port` or `smtps://…`; absent: the in-memory dev mailbox. */
   smtpUrl?: string;
+  /** What `passwordless-login serve` does when SMTP fails its check at start: `required` stops the start, `warn` logs and starts. Default `required` in production, else `warn`. The library never blocks: call `checkSmtp()`. */
+  smtpCheck?: 'required' | 'warn';
   /** The `From` header: default `Sign-in <no-reply@<publicUrl's host>>`. */
   mailFrom?: string;
   /** Further tries of a refused or failed mail, with backoff: 0 to 10, default 3. */
@@ -42,9 +47,9 @@ export interface Settings {
   templatesDir?: string;
   /** DKIM-sign outgoing SMTP mail (nodemailer's `dkim`). */
   dkim?: DkimConfig & Record<string, unknown>;
-  /** Browser origins allowed to call the API (CORS): default `publicUrl` (and its 127.0.0.1 twin in development). */
+  /** Browser origins allowed to call the API (CORS), besides the backend's own (`publicUrl`, and its 127.0.0.1 twin in development), which always are. */
   allowedOrigins?: string[];
-  /** Allowed `redirectTo` prefixes: default each allowed origin + `/`. */
+  /** Allowed `redirectTo` prefixes: default each allowed origin + `/`; the backend's own `publicUrl` + `/` always is. */
   redirectUrls?: string[];
   /** Proxies in front whose X-Forwarded-For is trusted for the client IP: 0 to 10, default 0 (the socket). */
   trustProxy?: number;
@@ -84,6 +89,11 @@ export interface Settings {
 export interface Config extends LoginRules {
   production: boolean;
   port: number;
+  /** Production on a non-loopback http `publicUrl`, allowed by `allowHttpPublicUrl`. */
+  allowHttpPublicUrl: boolean;
+  smtpCheck: 'required' | 'warn';
+  /** What the operator allowed but should hear about at every start (logged as warnings). */
+  warnings: string[];
   host: string;
   publicUrl: string;
   /** `null` means "generate once and keep beside the data file". */
@@ -93,7 +103,9 @@ export interface Config extends LoginRules {
   redisUrl: string | null;
   smtpUrl: string | null;
   mailFrom: string;
+  /** The effective list: the configured origins and the backend's own. */
   allowedOrigins: string[];
+  /** The effective list: the configured prefixes and the backend's own `publicUrl` + `/`. */
   redirectUrls: string[];
   basePath: string;
   /** Per client IP (IPv6 by /64), per 15-minute window: code requests and verifies. */
@@ -118,8 +130,15 @@ export interface IpLimits {
   windowSeconds: number;
 }
 
+/** Every problem of a configuration at once: one sentence each, so one restart fixes them all. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.length === 1 ? list[0]! : `${list.length} settings need fixing:\n  ${list.join('\n  ')}`);
+    this.problems = list;
+  }
 }
 
 /** How the caller names a setting in messages: `['codeLength']` → `codeLength` (library) or `CODE_LENGTH` (environment). */
@@ -131,44 +150,58 @@ export const dottedName: SettingName = (path) => path.map(String).join('.');
 /** 15 minutes: long enough to slow a scan, short enough that an office behind one NAT recovers. */
 const IP_WINDOW_SECONDS = 900;
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const origin = z.url({ protocol: /^https?$/ }).transform((value, ctx) => {
-  const url = new URL(value);
-  if (url.pathname !== '/' || url.search || url.hash || url.username) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" must be a bare origin like https://example.com` });
-    return z.NEVER;
-  }
-  return url.origin;
-});
-const urlPrefix = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).href);
+/** One sentence for every way a number can be wrong (not a number, fractional, out of range). */
+const int = (min: number, max: number) => {
+  const error = `must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const bool = z.boolean({ error: 'must be true or false' });
+const text = (error: string) => z.string({ error }).min(1, { error });
+const origin = (error: string) =>
+  z.url({ protocol: /^https?$/, error }).transform((value, ctx) => {
+    const url = new URL(value);
+    if (url.pathname !== '/' || url.search || url.hash || url.username) {
+      ctx.addIssue({ code: 'custom', message: error });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+const BARE_ORIGIN = 'must be a bare origin like https://auth.example.com (http or https, no path)';
+const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http or https, no path)';
+const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
-  nodeEnv: z.string().optional(),
+  nodeEnv: z.string({ error: 'must be a word like production' }).optional(),
   port: int(0, 65535).default(3000),
-  host: z.string().min(1).default('127.0.0.1'),
-  publicUrl: origin.optional(),
-  basePath: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
-  dataFile: z.string().min(1).default('./data/passwordless.json'),
-  redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
-  secret: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  host: text('must be an interface address like 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  publicUrl: origin(BARE_ORIGIN).optional(),
+  allowHttpPublicUrl: bool.default(false),
+  basePath: z.string({ error: 'must be a path like /auth' }).regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, { error: 'must be a path like /auth' }).default('/auth'),
+  dataFile: text('must be a file path like ./data/passwordless.json').default('./data/passwordless.json'),
+  redisUrl: z.url({ protocol: /^rediss?$/, error: 'must start with redis:// or rediss://, like redis://127.0.0.1:6379' }).optional(),
+  secret: z.string({ error: 'must be text' }).min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' }).optional(),
   jsonCompactBytes: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
-  smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
-  mailFrom: z.string().min(3).optional(),
+  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587' }).optional(),
+  smtpCheck: z.enum(['required', 'warn'], { error: 'must be required or warn' }).optional(),
+  mailFrom: z.string({ error: 'must be an address like Sign-in <no-reply@example.com>' }).min(3, { error: 'must be an address like Sign-in <no-reply@example.com>' }).optional(),
   mailRetries: int(0, 10).default(3),
-  templatesDir: z.string().min(1).optional(),
+  templatesDir: text('must be a directory path').optional(),
   // Loose: nodemailer's other DKIM options (cacheDir, skipFields…) pass through to it.
   dkim: z
-    .looseObject({
-      domainName: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name like example.com'),
-      keySelector: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a DNS label like mail2026'),
-      privateKey: z.string().regex(/-----BEGIN (RSA |EC )?PRIVATE KEY-----/, 'not a PEM private key'),
-    })
+    .looseObject(
+      {
+        domainName: z.string({ error: 'must be a domain name like example.com' }).regex(/^[A-Za-z0-9.-]+$/, { error: 'must be a domain name like example.com' }),
+        keySelector: z.string({ error: 'must be a DNS label like mail2026' }).regex(/^[A-Za-z0-9._-]+$/, { error: 'must be a DNS label like mail2026' }),
+        privateKey: z.string({ error: 'must be a PEM private key' }).regex(/-----BEGIN (RSA |EC )?PRIVATE KEY-----/, { error: 'must be a PEM private key (-----BEGIN PRIVATE KEY-----)' }),
+      },
+      { error: 'must be an object with domainName, keySelector and privateKey' },
+    )
     .optional(),
-  allowedOrigins: z.array(origin).optional(),
-  redirectUrls: z.array(urlPrefix).optional(),
+  allowedOrigins: z.array(origin(ORIGIN_LIST), { error: ORIGIN_LIST }).optional(),
+  redirectUrls: z.array(urlPrefix, { error: 'must list URL prefixes like https://app.example.com/welcome' }).optional(),
   trustProxy: int(0, 10).default(0),
-  sessionCookie: z.boolean().default(false),
-  rateLimits: z.boolean().default(true),
+  sessionCookie: bool.default(false),
+  rateLimits: bool.default(true),
   requestsPerIp: int(1, 1_000_000).default(30),
   verifiesPerIp: int(1, 1_000_000).default(60),
   codeLength: int(6, 10).default(6),
@@ -176,58 +209,110 @@ const SettingsSchema = z.object({
   resendSeconds: int(0, 3600).default(60),
   maxAttempts: int(1, 100).default(5),
   sessionTtlSeconds: int(60, 31_536_000).default(2_592_000),
-  userCreation: z.boolean().default(true),
+  userCreation: bool.default(true),
   codesPerHour: int(1, 1000).default(5),
   // 16 characters at least: the token is the only thing between the internet and the counters.
-  metricsToken: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 16`)').optional(),
+  metricsToken: z.string({ error: 'must be text' }).min(16, { error: 'must be at least 16 characters (e.g. `openssl rand -hex 16`)' }).optional(),
   // 1 to 60 minutes: short enough that a revoked session stops working soon, long enough to cache.
   accessTokenTtlSeconds: int(60, 3600).default(300),
-  accessTokenAudience: z.string().min(1).max(200).optional(),
+  accessTokenAudience: z.string({ error: 'must be 1 to 200 characters, like https://api.example.com' }).min(1, { error: 'must be 1 to 200 characters, like https://api.example.com' }).max(200, { error: 'must be 1 to 200 characters, like https://api.example.com' }).optional(),
   // A day at least: verifiers cache the key set, and each key is published a period ahead.
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
 });
+
+/** Settings whose value a message never repeats: it says how long it was instead. */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['secret', 'metricsToken', 'dkim.privateKey']);
+
+/** What a message shows of the value it refuses: quoted text, a URL without its password, a secret's length only. */
+function shown(path: readonly PropertyKey[], value: unknown): string {
+  if (SECRET_SETTINGS.has(path.map(String).join('.'))) return typeof value === 'string' ? `${value.length} characters` : typeof value;
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if (url.password) {
+        url.password = '***';
+        return JSON.stringify(url.href);
+      }
+    } catch {
+      // Not a URL: shown as it is.
+    }
+  }
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+/** A zod issue as an operator reads it: `PORT must be a whole number from 0 to 65,535, got "abc"`. */
+function sentence(issue: z.core.$ZodIssue, nameOf: SettingName): string {
+  // A bad item of a list is named by its list: `ALLOWED_ORIGINS must list …, got "ftp://b.example"`.
+  const path = typeof issue.path[1] === 'number' ? issue.path.slice(0, 1) : issue.path;
+  return `${nameOf(path)} ${issue.message}, got ${shown(path, issue.input)}`;
+}
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // A setting documented in `Settings` but missing from the schema, or typed otherwise, fails the type check.
 true satisfies Same<keyof Settings, keyof z.input<typeof SettingsSchema>> & Same<Settings, z.input<typeof SettingsSchema>>;
 
+/** Loopback hosts: traffic to them never leaves the machine, and browsers treat them as secure contexts. */
+const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/;
+
 /**
- * Checks `settings` and fills in the defaults; throws a ConfigError whose one-line message starts
- * with the setting's name as `nameOf` gives it.
+ * The rules between settings, over the settings as given (so they are checked even when a value
+ * failed the schema): each broken rule is one sentence with its fix.
  */
-export function resolveConfig(settings: Settings, nameOf: SettingName = dottedName): Config {
-  const result = SettingsSchema.safeParse(settings);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const [key, index] = issue.path;
-    // A bad item of a list is named with its value: `ALLOWED_ORIGINS: "ftp://b.example": …`.
-    const item = typeof index === 'number' ? `"${String((settings[key as keyof Settings] as unknown[])[index])}": ` : '';
-    throw new ConfigError(`${nameOf(typeof index === 'number' ? [key!] : issue.path)}: ${item}${issue.message}`);
-  }
-  const s = result.data;
-  const name = (key: keyof Settings) => nameOf([key]);
-  const production = s.nodeEnv === 'production';
+function crossSettingProblems(settings: Settings, name: (key: keyof Settings) => string): string[] {
+  const problems: string[] = [];
+  const production = settings.nodeEnv === 'production';
+  const env = `when ${name('nodeEnv')}=production`;
   if (production) {
-    const missing = (['publicUrl', 'secret', 'smtpUrl'] as const).find((key) => s[key] === undefined);
-    if (missing) throw new ConfigError(`${name(missing)}: required when ${name('nodeEnv')}=production`);
-    if (!s.rateLimits) throw new ConfigError(`${name('rateLimits')}: "off" is refused when ${name('nodeEnv')}=production`);
+    const examples = { publicUrl: 'https://auth.example.com', secret: 'the output of `openssl rand -base64 32`', smtpUrl: 'smtp://user:pass@mail.example.com:587' };
+    for (const key of ['publicUrl', 'secret', 'smtpUrl'] as const) {
+      if (settings[key] === undefined) problems.push(`${name(key)} is required ${env}: set it to ${examples[key]}`);
+    }
+    if (settings.rateLimits === false) problems.push(`${name('rateLimits')} cannot be off ${env}: the limits stop code guessing and mail bombing (off is for load tests)`);
+    // Over http a code, a link's token and a session token cross the network in clear. Loopback
+    // is let through: nothing crosses a network, and a production build tried on one machine
+    // should not need a flag. A proxy that ends TLS in front is the case for the explicit option.
+    if (typeof settings.publicUrl === 'string' && settings.publicUrl.startsWith('http:') && !LOOPBACK.test(settings.publicUrl) && settings.allowHttpPublicUrl !== true) {
+      problems.push(`${name('publicUrl')} must be https ${env}, got ${JSON.stringify(settings.publicUrl)}: links, codes and sessions would cross the network in clear. Use the https origin people reach (TLS may end at a proxy), or set ${name('allowHttpPublicUrl')}=true to accept the risk`);
+    }
   }
   // A key generated beside one instance's data file would differ on the next instance, and a
   // code mailed by one could never be verified by another.
-  if (s.redisUrl && s.secret === undefined) {
-    throw new ConfigError(`${name('secret')}: required with ${name('redisUrl')} (every instance must hash codes, links and sessions with the same key)`);
+  if (settings.redisUrl !== undefined && settings.secret === undefined) {
+    problems.push(`${name('secret')} is required with ${name('redisUrl')}: every instance must hash codes, links and sessions with the same key (\`openssl rand -base64 32\`)`);
   }
-  const publicUrl = s.publicUrl ?? `http://localhost:${s.port}`;
   // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
-  if (s.sessionCookie && !/^https:|^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl)) {
-    throw new ConfigError(`${name('sessionCookie')}: needs an https ${name('publicUrl')} (the cookie is Secure)`);
+  if (settings.sessionCookie === true && typeof settings.publicUrl === 'string' && settings.publicUrl.startsWith('http:') && !LOOPBACK.test(settings.publicUrl)) {
+    problems.push(`${name('sessionCookie')} needs an https ${name('publicUrl')} (the cookie is Secure), got ${JSON.stringify(settings.publicUrl)}`);
   }
-  // With no public URL (development), the demo opened as 127.0.0.1 works as well as localhost.
-  const loopbackAliases = s.publicUrl ? [] : [`http://127.0.0.1:${s.port}`];
-  const allowedOrigins = s.allowedOrigins ?? [publicUrl, ...loopbackAliases];
+  return problems;
+}
+
+/**
+ * Checks `settings` and fills in the defaults; throws one ConfigError listing every problem, each
+ * naming its setting as `nameOf` gives it. `earlier` are problems the caller found turning its
+ * own form of the settings into values (the environment's booleans), reported in the same error.
+ */
+export function resolveConfig(settings: Settings, nameOf: SettingName = dottedName, earlier: string[] = []): Config {
+  const name = (key: keyof Settings) => nameOf([key]);
+  const result = SettingsSchema.safeParse(settings, { reportInput: true });
+  const problems = [...earlier, ...(result.success ? [] : result.error.issues.map((issue) => sentence(issue, nameOf))), ...crossSettingProblems(settings, name)];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const s = result.data;
+  const production = s.nodeEnv === 'production';
+  const publicUrl = s.publicUrl ?? `http://localhost:${s.port}`;
+  // The backend's own origin always calls its API (the link landing page, the demo) and is always
+  // a place to land; with no public URL (development) its 127.0.0.1 twin as well.
+  const ownOrigins = [publicUrl, ...(s.publicUrl ? [] : [`http://127.0.0.1:${s.port}`])];
+  const allowedOrigins = [...new Set([...(s.allowedOrigins ?? []), ...ownOrigins])];
+  const redirectUrls = [...new Set([...(s.redirectUrls ?? allowedOrigins.map((o) => `${o}/`)), ...ownOrigins.map((o) => `${o}/`)])];
+  const allowHttpPublicUrl = production && publicUrl.startsWith('http:') && !LOOPBACK.test(publicUrl);
+  const warnings = allowHttpPublicUrl ? [`${name('publicUrl')} is http (${publicUrl}) in production, allowed by ${name('allowHttpPublicUrl')}: links, codes and sessions cross the network in clear unless TLS ends in front`] : [];
   return {
     production,
     port: s.port,
+    allowHttpPublicUrl,
+    smtpCheck: s.smtpCheck ?? (production ? 'required' : 'warn'),
+    warnings,
     host: s.host,
     publicUrl,
     secret: s.secret ?? null,
@@ -236,7 +321,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     smtpUrl: s.smtpUrl ?? null,
     mailFrom: s.mailFrom ?? `Sign-in <no-reply@${new URL(publicUrl).hostname}>`,
     allowedOrigins,
-    redirectUrls: s.redirectUrls ?? allowedOrigins.map((o) => `${o}/`),
+    redirectUrls,
     rateLimits: s.rateLimits,
     codeLength: s.codeLength,
     codeTtlSeconds: s.codeTtlSeconds,

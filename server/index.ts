@@ -9,6 +9,7 @@ export { ConfigError } from './config.ts';
 export type { LoginHooks } from './login/hooks.ts';
 export type { LoginService, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './login/login-service.ts';
 export type { DkimConfig, OutgoingMail } from './mail/types.ts';
+export type { SmtpCheck, SmtpFailureCause } from './mail/smtp-probe.ts';
 export type { AccessTokenResponse, Locale, RequestResponse, SessionResponse, User, VerifyResponse } from '../contract/index.ts';
 export type { AccessTokenClaims } from './access/access-tokens.ts';
 export type { Logger } from './observability/logger.ts';

@@ -3,7 +3,10 @@
  * the tests' servers) reads. Each setting's variable is its name in SCREAMING_SNAKE_CASE
  * (`codeTtlSeconds` → `CODE_TTL_SECONDS`); DKIM takes three (DKIM_DOMAIN, DKIM_SELECTOR and
  * DKIM_PRIVATE_KEY_FILE, whose file is read here). This adapter only turns strings into values and
- * names errors by their variable; every default and rule is config.ts's.
+ * names errors by their variable; every default and rule is config.ts's. A number that does not
+ * parse goes to the schema as the string it is, so its sentence says the range it must be in; a
+ * switch that does not parse is reported here, in the words the environment takes (on/off…), in
+ * the same error as the schema's problems.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,12 +21,14 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   port: 'number',
   host: 'string',
   publicUrl: 'string',
+  allowHttpPublicUrl: 'boolean',
   basePath: 'string',
   dataFile: 'string',
   redisUrl: 'string',
   secret: 'string',
   jsonCompactBytes: 'number',
   smtpUrl: 'string',
+  smtpCheck: 'string',
   mailFrom: 'string',
   mailRetries: 'number',
   templatesDir: 'string',
@@ -58,42 +63,63 @@ export function variableName(path: readonly PropertyKey[]): string {
   return key!.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
 }
 
-/** Reads the configuration from `env`; throws a ConfigError whose message names the variable. */
+/** Reads the configuration from `env`; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  return resolveConfig(settingsFromEnvironment(env), variableName);
+  const { settings, problems } = readEnvironment(env);
+  return resolveConfig(settings, variableName, problems);
 }
 
+/** The settings the environment holds; throws a ConfigError if a variable is not a value of its kind. */
 export function settingsFromEnvironment(env: Record<string, string | undefined>): Settings {
+  const { settings, problems } = readEnvironment(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}
+
+function readEnvironment(env: Record<string, string | undefined>): { settings: Settings; problems: string[] } {
   const settings: Record<string, unknown> = {};
+  const problems: string[] = [];
   for (const [key, kind] of Object.entries(SETTINGS)) {
     const name = variableName([key]);
     // Empty strings mean "unset", as in most .env tooling.
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    settings[key] = parse(name, raw, kind);
+    const value = parse(raw, kind);
+    if (value instanceof Problem) problems.push(`${name} ${value.message}, got ${JSON.stringify(raw)}`);
+    else settings[key] = value;
   }
-  const dkim = readDkim(env);
-  return dkim ? { ...settings, dkim } : settings;
+  try {
+    const dkim = readDkim(env);
+    if (dkim) settings.dkim = dkim;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  return { settings, problems };
 }
 
-function parse(name: string, raw: string, kind: Kind): unknown {
+/** A string that is not a value of its kind, with what it must look like. */
+class Problem {
+  constructor(readonly message: string) {}
+}
+
+function parse(raw: string, kind: Kind): unknown {
   switch (kind) {
     case 'string':
       return raw;
     case 'number': {
-      // What JavaScript reads as a number (`80`, `1e3`, `0x10`); whether it must be whole, and its
-      // bounds, are the schema's.
+      // What JavaScript reads as a number (`80`, `1e3`, `0x10`); anything else stays text, which
+      // the schema refuses with the range the setting takes.
       const value = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(value)) throw new ConfigError(`${name}: must be a number, got "${raw}"`);
-      return value;
+      return raw.trim() === '' || Number.isNaN(value) ? raw : value;
     }
     case 'boolean':
       if (TRUE.includes(raw)) return true;
       if (FALSE.includes(raw)) return false;
-      throw new ConfigError(`${name}: must be on or off (or true/false, yes/no, 1/0), got "${raw}"`);
+      return new Problem('must be on or off (or true/false, yes/no, 1/0)');
     case 'onOff':
       if (raw === 'on' || raw === 'off') return raw === 'on';
-      throw new ConfigError(`${name}: must be on or off, got "${raw}"`);
+      return new Problem('must be on or off');
     case 'list':
       return raw.split(',').map((part) => part.trim()).filter(Boolean);
   }
@@ -104,12 +130,18 @@ function readDkim(env: Record<string, string | undefined>): Settings['dkim'] {
   const [domainName, keySelector, keyFile] = Object.values(DKIM_VARIABLES).map((name) => env[name] || undefined);
   const given = [domainName, keySelector, keyFile].filter((v) => v !== undefined).length;
   if (given === 0) return undefined;
-  if (given < 3) throw new ConfigError('DKIM_DOMAIN: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE go together');
+  if (given < 3) {
+    const names = Object.values(DKIM_VARIABLES);
+    const values = [domainName, keySelector, keyFile];
+    const set = names.filter((_, i) => values[i] !== undefined);
+    const missing = names.filter((_, i) => values[i] === undefined);
+    throw new ConfigError(`${set.join(' and ')} need${set.length === 1 ? 's' : ''} ${missing.join(' and ')} too: DKIM takes all three variables or none`);
+  }
   let privateKey: string;
   try {
     privateKey = readFileSync(resolve(keyFile!), 'utf8');
   } catch (error) {
-    throw new ConfigError(`DKIM_PRIVATE_KEY_FILE: cannot read ${keyFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(`DKIM_PRIVATE_KEY_FILE must name a readable PEM key file, got ${JSON.stringify(keyFile)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return { domainName: domainName!, keySelector: keySelector!, privateKey };
 }

@@ -3,6 +3,7 @@
  * The operators' command, the package's `bin`: `npx passwordless-login serve`. Settings come from
  * the environment (environment.ts; each variable in the repository's docs/configuration.md).
  */
+import { doctor, DOCTOR_USAGE } from './doctor.ts';
 import { migrateToRedis, MIGRATE_USAGE } from './migrate-to-redis.ts';
 import { loadConfig } from './environment.ts';
 import { runCommand } from './run-command.ts';
@@ -10,11 +11,15 @@ import { serve } from './serve.ts';
 
 const USAGE = `usage:
   passwordless-login serve              the backend: the API, the magic-link page, the element's script
+  ${DOCTOR_USAGE}
+                                        checks the settings, SMTP, the store and the mail domain's
+                                        SPF, DKIM and DMARC, one line each; exit 1 if one failed
   ${MIGRATE_USAGE}
   passwordless-login help               this text
 
 Settings are environment variables. The main ones: PORT and HOST (where serve listens), PUBLIC_URL,
-SECRET, DATA_FILE or REDIS_URL, SMTP_URL and MAIL_FROM, ALLOWED_ORIGINS, REDIRECT_URLS, NODE_ENV.
+SECRET, DATA_FILE or REDIS_URL, SMTP_URL and MAIL_FROM, ALLOWED_ORIGINS, REDIRECT_URLS, NODE_ENV,
+SMTP_CHECK (required or warn: what serve does when SMTP fails its check at start).
 Every one, with its default: docs/configuration.md in the passwordless-login repository.
 `;
 
@@ -32,6 +37,8 @@ runCommand(async () => {
       if (!config.smtpUrl) backend.logger.warn({ msg: 'no SMTP_URL: login mails go to an in-memory dev mailbox that this command does not show; set SMTP_URL to send them' });
       return;
     }
+    case 'doctor':
+      return doctor(args);
     case 'migrate-to-redis':
       return migrateToRedis(args);
     case 'help':

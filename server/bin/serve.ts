@@ -1,10 +1,13 @@
 /**
- * `passwordless-login serve`: the standalone backend. Builds it from the configuration, listens,
- * and stops gracefully on SIGTERM or SIGINT. The only place that listens.
+ * `passwordless-login serve`: the standalone backend. Checks SMTP, builds the backend from the
+ * configuration, listens, and stops gracefully on SIGTERM or SIGINT. The only place that listens.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { createBackend, type Backend } from '../backend.ts';
 import type { Config } from '../config.ts';
+import { checkSmtp } from '../mail/smtp-probe.ts';
+import { createJsonLogger, type Logger } from '../observability/logger.ts';
+import { effectiveConfiguration } from './effective-config.ts';
 
 /** A client that stalls mid-request gets 10 s at a stop, not Node's 5-minute request timeout. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -14,9 +17,28 @@ export interface ServeOptions {
   mount?: (backend: Backend) => void;
 }
 
+/** SMTP failed its check at start and SMTP_CHECK is `required` (production's default). */
+export class SmtpCheckFailed extends Error {
+  override name = 'SmtpCheckFailed';
+}
+
+/**
+ * An SMTP server that cannot take our mail would fail every login quietly, one log line per
+ * mail: say it once, now. Production stops unless SMTP_CHECK=warn; elsewhere a warning.
+ */
+async function checkSmtpAtStart(config: Config, logger: Logger): Promise<void> {
+  if (!config.smtpUrl) return;
+  const check = await checkSmtp(config.smtpUrl);
+  if (check.ok) return;
+  if (config.smtpCheck === 'required') throw new SmtpCheckFailed(`${check.sentence} Or set SMTP_CHECK=warn to start anyway.`);
+  logger.warn({ msg: `${check.sentence} Starting anyway (SMTP_CHECK=warn): login mails fail until this is fixed.`, smtp: check.server, cause: check.cause });
+}
+
 /** Resolves once the server listens; from then on a signal ends the process (0, or 1 if closing failed). */
 export async function serve(config: Config, options: ServeOptions = {}): Promise<Backend> {
-  const backend = await createBackend(config);
+  const logger = createJsonLogger();
+  await checkSmtpAtStart(config, logger);
+  const backend = await createBackend(config, { logger });
   options.mount?.(backend);
   const handle = backend.app.callback();
   // Responses not yet sent, so a stop can tell their clients to close the connection.
@@ -38,7 +60,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     await backend.close().catch(() => {});
     throw error;
   }
-  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl, store: config.redisUrl ? 'redis' : config.dataFile, mail: config.smtpUrl ? 'smtp' : 'dev mailbox' });
+  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, ...effectiveConfiguration(config) });
 
   const stop = async (signal: string) => {
     if (stopping) return;

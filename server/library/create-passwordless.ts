@@ -16,6 +16,7 @@ import { ConfigError, dottedName, resolveConfig, type Config, type SettingName, 
 import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
 import type { LoginHooks } from '../login/hooks.ts';
+import { checkSmtp, type SmtpCheck } from '../mail/smtp-probe.ts';
 import type { OutgoingMail } from '../mail/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Clock } from '../time/clock.ts';
@@ -54,6 +55,13 @@ export interface Passwordless {
    * `/.well-known/jwks.json` with any JWT library.
    */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /**
+   * Connects to `smtpUrl`'s server and logs in (nodemailer's `verify()`, at most 5 s), without
+   * sending: `{ok, server, sentence}`, the sentence naming host:port, the cause and the fix.
+   * null without `smtpUrl` (a `sendMail` hook or the dev mailbox). Construction never waits for
+   * it: call it where your app decides whether to start.
+   */
+  checkSmtp(): Promise<SmtpCheck | null>;
   /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -80,6 +88,7 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     service,
     config,
     verifyAccessToken: (token) => backend.accessTokens.verify(token),
+    checkSmtp: async () => (config.smtpUrl && !sendMail ? checkSmtp(config.smtpUrl, { settingName: nameOf(['smtpUrl']) }) : null),
     close: () => backend.close(),
   };
 }
@@ -103,13 +112,13 @@ function settingsFrom(options: PasswordlessOptions): { settings: Settings; nameO
   if (settings.codeTtlSeconds === undefined && loginTokenExpirationHours !== undefined) {
     // Checked here in its own unit: the schema's bounds are in seconds.
     if (typeof loginTokenExpirationHours !== 'number' || !(loginTokenExpirationHours >= 1 / 60 && loginTokenExpirationHours <= 24)) {
-      throw new ConfigError(`loginTokenExpirationHours: must be a number of hours from 1/60 (a minute) to 24, got ${JSON.stringify(loginTokenExpirationHours)}`);
+      throw new ConfigError(`loginTokenExpirationHours must be a number of hours from 1/60 (a minute) to 24, got ${JSON.stringify(loginTokenExpirationHours)}`);
     }
     settings.codeTtlSeconds = Math.round(loginTokenExpirationHours * 3600);
     used.set('codeTtlSeconds', 'loginTokenExpirationHours');
   }
   if (settings.userCreation === undefined && userCreationDisabled !== undefined) {
-    if (typeof userCreationDisabled !== 'boolean') throw new ConfigError(`userCreationDisabled: must be true or false, got ${JSON.stringify(userCreationDisabled)}`);
+    if (typeof userCreationDisabled !== 'boolean') throw new ConfigError(`userCreationDisabled must be true or false, got ${JSON.stringify(userCreationDisabled)}`);
     settings.userCreation = !userCreationDisabled;
     used.set('userCreation', 'userCreationDisabled');
   }

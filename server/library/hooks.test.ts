@@ -137,11 +137,11 @@ describe('createPasswordless hooks and calls', () => {
     await pl.service.idle();
     assert.equal(mails.length, 0);
     await pl.close();
-    await assert.rejects(createPasswordless({ tokenSequenceLength: 4, dataFile: join(dir, 'x.json') }), /^ConfigError: tokenSequenceLength:/);
+    await assert.rejects(createPasswordless({ tokenSequenceLength: 4, dataFile: join(dir, 'x.json') }), /^ConfigError: tokenSequenceLength must be a whole number from 6 to 10, got 4$/);
   });
 
   it('checks Meteor\'s hours in hours, and lets the setting\'s own name win over Meteor\'s', async () => {
-    await assert.rejects(createPasswordless({ loginTokenExpirationHours: 48, dataFile: join(dir, 'x.json') }), /^ConfigError: loginTokenExpirationHours: must be a number of hours from 1\/60 \(a minute\) to 24, got 48$/);
+    await assert.rejects(createPasswordless({ loginTokenExpirationHours: 48, dataFile: join(dir, 'x.json') }), /^ConfigError: loginTokenExpirationHours must be a number of hours from 1\/60 \(a minute\) to 24, got 48$/);
     const { pl } = await start({ codeLength: 7, tokenSequenceLength: 9, codeTtlSeconds: 120, loginTokenExpirationHours: 2 });
     assert.deepEqual([pl.config.codeLength, pl.config.codeTtlSeconds], [7, 120]);
     await pl.close();
@@ -155,15 +155,15 @@ describe('createPasswordless hooks and calls', () => {
     assert.deepEqual(pl.config.redirectUrls, ['http://localhost:3000/', 'http://127.0.0.1:3000/']);
     assert.equal(pl.config.mailFrom, 'Sign-in <no-reply@localhost>');
     await pl.close();
-    await assert.rejects(createPasswordless({ userCreationDisabled: 'false' as unknown as boolean, dataFile: join(dir, 'x.json') }), /^ConfigError: userCreationDisabled: must be true or false, got "false"$/);
+    await assert.rejects(createPasswordless({ userCreationDisabled: 'false' as unknown as boolean, dataFile: join(dir, 'x.json') }), /^ConfigError: userCreationDisabled must be true or false, got "false"$/);
   });
 
   it('takes every setting as a typed option, named as the option in errors', async () => {
     const { pl } = await start({ requestsPerIp: 7, trustProxy: 1, metricsToken: 'm'.repeat(16), rateLimits: false });
     assert.deepEqual([pl.config.ipLimits.requests, pl.config.trustProxy, pl.config.metricsToken, pl.config.rateLimits], [7, 1, 'm'.repeat(16), false]);
     await pl.close();
-    await assert.rejects(createPasswordless({ dkim: { domainName: 'example.com', keySelector: 's1', privateKey: 'not a key' }, dataFile: join(dir, 'x.json') }), /^ConfigError: dkim\.privateKey: not a PEM private key$/);
-    await assert.rejects(createPasswordless({ allowedOrigins: ['https://a.example', 'ftp://b.example'], dataFile: join(dir, 'x.json') }), /^ConfigError: allowedOrigins: "ftp:\/\/b\.example": /);
-    await assert.rejects(createPasswordless({ nodeEnv: 'production', publicUrl: 'https://auth.example.com', secret: 's'.repeat(32), dataFile: join(dir, 'x.json') }), /^ConfigError: smtpUrl: required when nodeEnv=production$/);
+    await assert.rejects(createPasswordless({ dkim: { domainName: 'example.com', keySelector: 's1', privateKey: 'not a key' }, dataFile: join(dir, 'x.json') }), /^ConfigError: dkim\.privateKey must be a PEM private key \(-----BEGIN PRIVATE KEY-----\), got 9 characters$/);
+    await assert.rejects(createPasswordless({ allowedOrigins: ['https://a.example', 'ftp://b.example'], dataFile: join(dir, 'x.json') }), /^ConfigError: allowedOrigins must list bare origins like https:\/\/app\.example\.com \(http or https, no path\), got "ftp:\/\/b\.example"$/);
+    await assert.rejects(createPasswordless({ nodeEnv: 'production', publicUrl: 'https://auth.example.com', secret: 's'.repeat(32), dataFile: join(dir, 'x.json') }), /^ConfigError: smtpUrl is required when nodeEnv=production: set it to smtp:\/\/user:pass@mail\.example\.com:587$/);
   });
 });

@@ -38,7 +38,7 @@ describe('GET /metrics', () => {
   });
 
   it('refuses METRICS_TOKEN shorter than 16 characters at start', async () => {
-    await assert.rejects(startTestServer({ env: { METRICS_TOKEN: 'short' } }), /^ConfigError: METRICS_TOKEN:/);
+    await assert.rejects(startTestServer({ env: { METRICS_TOKEN: 'short' } }), /^ConfigError: METRICS_TOKEN must be at least 16 characters/);
   });
 
   describe('with METRICS_TOKEN', () => {

@@ -2,7 +2,7 @@
  * A real SMTP server in-process for tests: smtp-server on an ephemeral port; each message is
  * parsed with mailparser and kept, raw bytes too (a DKIM signature is over them), and
  * `nextMail()` resolves with the next one (no polling). `answer` scripts refusals: `451` to the
- * first two, then accept; `550` to all.
+ * first two, then accept; `550` to all. `refuseLogin` answers every AUTH with 535.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -40,6 +40,8 @@ export interface SmtpSinkOptions {
   acceptDelayMs?: number;
   /** How to answer each message, `attempt` counting from 1; default: accept. */
   answer?: (attempt: number) => SmtpAnswer;
+  /** Refuse every login (535), as a server does with a wrong password; default: any login is fine. */
+  refuseLogin?: boolean;
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
@@ -51,6 +53,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      if (options.refuseLogin) return callback(new Error('Invalid username or password'));
+      callback(null, { user: auth.username });
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));

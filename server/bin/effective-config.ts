@@ -1,0 +1,38 @@
+/**
+ * What a running backend really uses, in words an operator can check at a glance: the start's
+ * `listening` log entry and `passwordless-login doctor` both print it. No password, no secret:
+ * a Redis URL keeps `***` for its password, SMTP shows only its host:port and user.
+ */
+import type { Config } from '../config.ts';
+import { smtpServerOf } from '../mail/smtp-probe.ts';
+import { redactRedisUrl } from '../store/redis/connection.ts';
+
+export interface EffectiveConfiguration {
+  production: boolean;
+  publicUrl: string;
+  /** The backend's own origin included. */
+  allowedOrigins: string[];
+  redirectUrls: string[];
+  /** `json file /abs/data/passwordless.json` or `redis redis://:***@host:6379`. */
+  store: string;
+  /** `smtp mail.example.com:587 as alice` or `dev mailbox (in memory, not sent)`. */
+  mail: string;
+  mailFrom: string;
+}
+
+export function effectiveConfiguration(config: Config): EffectiveConfiguration {
+  return {
+    production: config.production,
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
+    redirectUrls: config.redirectUrls,
+    store: config.redisUrl ? `redis ${redactRedisUrl(config.redisUrl)}` : `json file ${config.dataFile}`,
+    mail: config.smtpUrl ? describeSmtp(config.smtpUrl) : 'dev mailbox (in memory, not sent)',
+    mailFrom: config.mailFrom,
+  };
+}
+
+function describeSmtp(smtpUrl: string): string {
+  const user = decodeURIComponent(new URL(smtpUrl).username);
+  return `smtp ${smtpServerOf(smtpUrl)}${user ? ` as ${user}` : ''}`;
+}

@@ -1,0 +1,52 @@
+/**
+ * Can the store be used, checked without opening it (a running server holds the JSON store's
+ * lock): the JSON file's directory exists or can be made and is writable, the file is readable
+ * and writable; Redis answers PING.
+ */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { connectRedis, redactRedisUrl } from '../store/redis/connection.ts';
+import { fail, ok, type CheckLine } from './report.ts';
+
+export async function checkJsonStore(dataFile: string): Promise<CheckLine> {
+  const dir = dirname(dataFile);
+  const dirStat = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
+  if (dirStat instanceof Error) {
+    if (dirStat.code !== 'ENOENT') return fail(`JSON store ${dataFile}: its directory cannot be used (${dirStat.code}): set DATA_FILE to a path in a directory the server may write`);
+    // serve makes the directory at start (mkdir -p): the nearest existing ancestor must let it.
+    const ancestor = await nearestExisting(dir);
+    const writable = await access(ancestor, constants.W_OK | constants.X_OK).then(() => true, () => false);
+    return writable
+      ? ok(`JSON store ${dataFile}: the directory does not exist yet; serve will create it`)
+      : fail(`JSON store ${dataFile}: the directory does not exist and ${ancestor} is not writable: create ${dir} for the server's user, or set DATA_FILE elsewhere`);
+  }
+  if (!dirStat.isDirectory()) return fail(`JSON store ${dataFile}: ${dir} is not a directory: set DATA_FILE to a path in a directory`);
+  if (!(await access(dir, constants.W_OK | constants.X_OK).then(() => true, () => false))) {
+    return fail(`JSON store ${dataFile}: ${dir} is not writable: give the server's user write access to it (the store writes a journal and a lock beside the file)`);
+  }
+  const fileStat = await stat(dataFile).catch(() => null);
+  if (!fileStat) return ok(`JSON store ${dataFile}: the directory is writable; the file will be created at the first start`);
+  if (!fileStat.isFile()) return fail(`JSON store ${dataFile}: not a regular file: set DATA_FILE to a file path`);
+  if (!(await access(dataFile, constants.R_OK | constants.W_OK).then(() => true, () => false))) {
+    return fail(`JSON store ${dataFile}: the file is not readable and writable: give the server's user read and write access to it`);
+  }
+  return ok(`JSON store ${dataFile}: readable and writable`);
+}
+
+async function nearestExisting(dir: string): Promise<string> {
+  for (let current = dir; ; current = dirname(current)) {
+    if (await stat(current).then(() => true, () => false)) return current;
+    if (dirname(current) === current) return current;
+  }
+}
+
+export async function checkRedisStore(redisUrl: string): Promise<CheckLine> {
+  try {
+    const client = await connectRedis(redisUrl);
+    client.disconnect();
+    return ok(`Redis ${redactRedisUrl(redisUrl)} answers PING`);
+  } catch (error) {
+    return fail(`${(error as Error).message}: check that redis-server runs there, and the host, port and password in REDIS_URL`);
+  }
+}
