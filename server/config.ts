@@ -24,6 +24,8 @@ export interface Settings {
   publicUrl?: string;
   /** Where the API is mounted: default `/auth`. */
   basePath?: string;
+  /** The site's name, the heading of the magic link's landing page: default the host of `publicUrl`. */
+  siteName?: string;
   /** The JSON store: default `./data/passwordless.json`. */
   dataFile?: string;
   /** Redis instead of the JSON file, for several instances (then `secret` is required). */
@@ -86,6 +88,7 @@ export interface Config extends LoginRules {
   port: number;
   host: string;
   publicUrl: string;
+  siteName: string;
   /** `null` means "generate once and keep beside the data file". */
   secret: string | null;
   /** Absolute. */
@@ -148,6 +151,8 @@ const SettingsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   publicUrl: origin.optional(),
   basePath: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must look like /auth').default('/auth'),
+  // 80 characters: a name, not a sentence; it is a heading on a 375 px screen.
+  siteName: z.string().trim().min(1).max(80).optional(),
   dataFile: z.string().min(1).default('./data/passwordless.json'),
   redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
   secret: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
@@ -230,6 +235,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     port: s.port,
     host: s.host,
     publicUrl,
+    siteName: s.siteName ?? new URL(publicUrl).host,
     secret: s.secret ?? null,
     dataFile: resolve(s.dataFile),
     redisUrl: s.redisUrl ?? null,

@@ -19,6 +19,7 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   host: 'string',
   publicUrl: 'string',
   basePath: 'string',
+  siteName: 'string',
   dataFile: 'string',
   redisUrl: 'string',
   secret: 'string',
