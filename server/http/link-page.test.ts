@@ -29,7 +29,7 @@ describe('the landing page', () => {
   it('is headed by the site\'s name, by default the host of PUBLIC_URL, and leads back to the site', async () => {
     const host = new URL(s.url).host;
     const { html } = await page(s);
-    assert.match(html, new RegExp(`<h1 class="site-name" dir="auto">${host}</h1>`));
+    assert.match(html, new RegExp(`<header class="site"><h1 class="site-name" dir="auto">${host}</h1></header>`), 'no letter mark for an address that starts with a digit');
     assert.match(html, /<title>127\.0\.0\.1:\d+<\/title>/);
     assert.ok(html.includes(`<a class="back" href="${s.url}/">Back to ${host}</a>`), html);
     assert.match(html, /<passwordless-login api="\/auth"><\/passwordless-login>/);
@@ -37,7 +37,7 @@ describe('the landing page', () => {
 
   it('takes SITE_NAME, escaped, and leads back to the first allowed origin', async () => {
     const { html } = await page(named);
-    assert.ok(html.includes('<h1 class="site-name" dir="auto">Tom &amp; Jerry &lt;Shop&gt;</h1>'), html);
+    assert.ok(html.includes('<span class="site-mark" aria-hidden="true">T</span><h1 class="site-name" dir="auto">Tom &amp; Jerry &lt;Shop&gt;</h1>'), html);
     assert.ok(html.includes('<a class="back" href="https://shop.example.com/">Back to Tom &amp; Jerry &lt;Shop&gt;</a>'), html);
     assert.ok(!html.includes('<Shop>'));
   });

@@ -61,9 +61,10 @@ export function pageLocale(ctx: Pick<Context, 'acceptsLanguages'>): Locale {
 
 export function renderLinkPage({ apiBase, widgetUrl, stylesheetUrl, siteName, siteUrl }: LinkPageOptions, locale: Locale = Locale.en): string {
   const site = escapeHtml(siteName);
-  const heading = siteName
-    ? `<header class="site"><span class="site-mark" aria-hidden="true">${escapeHtml(Array.from(siteName)[0]!.toUpperCase())}</span><h1 class="site-name" dir="auto">${site}</h1></header>`
-    : '';
+  // The mark is the name's first letter; a name that starts otherwise (an IP address) gets none.
+  const initial = /^\p{L}/u.test(siteName) ? Array.from(siteName)[0]!.toUpperCase() : '';
+  const mark = initial ? `<span class="site-mark" aria-hidden="true">${escapeHtml(initial)}</span>` : '';
+  const heading = siteName ? `<header class="site">${mark}<h1 class="site-name" dir="auto">${site}</h1></header>` : '';
   const back = escapeHtml(BACK_TO[locale](siteName || new URL(siteUrl, 'http://x').host || siteUrl));
   return `<!doctype html>
 <html lang="${locale}" dir="${RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr'}">

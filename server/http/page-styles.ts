@@ -179,6 +179,12 @@ td:first-child {
 td a {
   font-weight: 600;
 }
+@media (max-width: 30rem) {
+  th,
+  td {
+    padding: 0.55rem 0.5rem;
+  }
+}
 `;
 
 /** Serves the sheet: public and cacheable for 5 minutes, like the element's script. */
