@@ -4,8 +4,8 @@
  * The colours are the element's defaults (widget/element/passwordless-login.styles.ts), so the
  * element sits on its page as if drawn with it; light or dark follows `prefers-color-scheme`, as
  * the element does with its default theme. Logical properties only (inline/block): a
- * right-to-left page turns around with its `dir`. Muted text is 6.3:1 on the background in both
- * schemes (WCAG 2.2 AA asks 4.5:1).
+ * right-to-left page turns around with its `dir`. Muted text is 6.1:1 on the light background and
+ * 7.9:1 on the dark one, links 5.8:1 and 7.3:1 (WCAG 2.2 AA asks 4.5:1).
  */
 import type { Middleware } from 'koa';
 
