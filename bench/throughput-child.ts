@@ -12,6 +12,7 @@
  *   parent → { type: 'start', env?, dataFile? }   child → { type: 'ready', url }
  *   parent → { type: 'codes' }  (sink)            child → { type: 'codes', received, codes: [to, code][] }  (codes since the last ask)
  *   parent → { type: 'count' }  (sink)            child → { type: 'count', received }
+ *   parent → { type: 'mail' }   (server)          child → { type: 'mail', handed, sent, failed, dropped }  (its counters so far)
  *   parent → { type: 'close' }                    child → { type: 'closed' }, then exits (so --cpu-prof is written)
  */
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { startLeanSink } from './lean-smtp-sink.ts';
 import { startTestServer, type TestServer } from '../server/testing/test-server.ts';
+import type { ServerMailCounts } from './mail-account.ts';
 
 const role = process.argv[2];
 
@@ -59,6 +61,19 @@ async function startSink(): Promise<{ url: string; close(): Promise<void> }> {
   return sink;
 }
 
+// The server's own mail counters, read from its metrics as GET /metrics would show them.
+
+function mailCounts(server: TestServer): ServerMailCounts {
+  const text = server.backend.metrics.registry.render();
+  const read = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    handed: read('passwordless_codes_requested_total'),
+    sent: read('passwordless_mail_total{outcome="sent"}'),
+    failed: read('passwordless_mail_total{outcome="failed"}'),
+    dropped: read('passwordless_mail_total{outcome="dropped"}'),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 let running: { close(): Promise<void> } | null = null;
@@ -69,6 +84,9 @@ process.on('message', async (message: any) => {
       if (role === 'server') {
         const server: TestServer = await startTestServer({ env: message.env, dataFile: message.dataFile });
         running = server;
+        process.on('message', (ask: any) => {
+          if (ask.type === 'mail') send({ type: 'mail', ...mailCounts(server) });
+        });
         send({ type: 'ready', url: server.url });
       } else if (role === 'echo') {
         const echo = await startEcho();

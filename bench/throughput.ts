@@ -21,8 +21,11 @@
  * - request: a warm-up, then D seconds of requests, each for an email never seen before.
  *   Mail leaves the server after the answer (off the request path), so a backlog can outlive the
  *   measurement: the time the sink needs to receive the last mail is printed ("mail drain"), and
- *   "incl. drain" is the mails delivered over measurement + drain (mail the server's bounded
- *   queue dropped under overload is counted apart, as dropped).
+ *   "incl. drain" is the mails the sink received from the start of the measurement to the end of
+ *   the drain, over that time. The mail figures are the server's own counters and the sink's,
+ *   read at the same two moments (bench/mail-account.ts): mails handed to the mailer, sent,
+ *   failed, dropped by its bounded queue, still queued; autocannon's answers are only compared
+ *   with them, since a request in flight when autocannon stops is mailed but never counted.
  * - verify: every code mailed during the request phase (read from the sink) is one verify of an
  *   email with its live code; the pool is consumed once (warm-up on the first tenth), and the
  *   measurement stops when it runs out or after D seconds.
@@ -45,6 +48,7 @@ import { retentionFor } from '../server/login/retention.ts';
 import { openJsonStore } from '../server/store/json/json-store.ts';
 import type { Store, UserRecord } from '../server/store/types.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
+import { describeMailAccount, mailAccount, type MailAccount, type ServerMailCounts } from './mail-account.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -364,7 +368,7 @@ interface Scenario {
   startSeconds: number;
   rssAfterStartMb: number;
   peakRssMb: number;
-  request: Measured & { drainSeconds: number; inclDrain: number; mails: number; dropped: number; drain: { mails: number; serverCpu: number } };
+  request: Measured & { drainSeconds: number; inclDrain: number; account: MailAccount; drain: { mails: number; serverCpu: number } };
   verify: Measured & { pool: number };
 }
 
@@ -379,7 +383,13 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     const rssAfterStartMb = memoryMb(server.pid, 'VmRSS');
     const pids: Pids = { server: server.pid, sink: sink.pid, redis: [...redisPids][0] ?? NaN };
     const requestBody = () => JSON.stringify({ email: freshEmail() });
-    const mailsBefore = await sink.received();
+    // Every mail figure is read from the server's counters and the sink's at the same two moments:
+    // before the warm-up and at the end of the drain (bench/mail-account.ts).
+    const serverMail = async (): Promise<ServerMailCounts> => {
+      const { type: _, ...counts } = await server.ask({ type: 'mail' }, 'mail');
+      return counts;
+    };
+    const [mailBefore, sinkBefore] = [await serverMail(), await sink.received()];
 
     // Phase boundaries on the monotonic clock the CPU profile's timestamps use (µs).
     const marks: Record<string, number> = {};
@@ -387,18 +397,19 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
 
     // request
     const warm = await load(server.url, '/auth/request', requestBody, { durationS: WARMUP_S }, pids);
+    const sinkAtMeasure = await sink.received();
     mark('request');
     const request = await load(server.url, '/auth/request', requestBody, { durationS: DURATION_S }, pids);
     mark('drain');
-    const expected = mailsBefore + warm.ok + request.ok;
     const drainStart = performance.now();
     const serverCpuAtStop = cpuSeconds(server.pid);
-    const mailsAtStop = await sink.received();
-    let mails = mailsAtStop;
-    // The server drops mail beyond its bounded queue (logged, answer unchanged): stop waiting once
-    // nothing has arrived for a while, and count what was delivered, not what was answered.
+    const sinkAtStop = await sink.received();
+    // Wait until the server has an outcome for every mail it was handed (sent, failed, or dropped
+    // by its bounded queue, logged, answer unchanged), or nothing has arrived for a while.
     let lastMailAt = drainStart;
-    while (mails < expected && performance.now() - lastMailAt < DRAIN_STALL_MS && performance.now() - drainStart < DRAIN_TIMEOUT_MS) {
+    let mails = sinkAtStop;
+    const queued = async () => mailAccount(mailBefore, await serverMail(), { before: 0, after: 0 }, 0).queued;
+    while ((await queued()) > 0 && performance.now() - lastMailAt < DRAIN_STALL_MS && performance.now() - drainStart < DRAIN_TIMEOUT_MS) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const now = await sink.received();
       if (now > mails) lastMailAt = performance.now();
@@ -406,10 +417,10 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     }
     const drainSeconds = (lastMailAt - drainStart) / 1000;
     mark('drain-end');
-    const drain = { mails: mails - mailsAtStop, serverCpu: (cpuSeconds(server.pid) - serverCpuAtStop) / drainSeconds };
-    console.log(
-      `  ${label}: request ${request.reqPerSec.toFixed(0)}/s; ${(mails - mailsBefore).toLocaleString('en')} of ${(warm.ok + request.ok).toLocaleString('en')} mails at the sink, the last ${drainSeconds.toFixed(1)} s after the load stopped`,
-    );
+    const sinkAtEnd = await sink.received();
+    const account = mailAccount(mailBefore, await serverMail(), { before: sinkBefore, after: sinkAtEnd }, warm.ok + request.ok);
+    const drain = { mails: sinkAtEnd - sinkAtStop, serverCpu: (cpuSeconds(server.pid) - serverCpuAtStop) / drainSeconds };
+    console.log(`  ${label}: request ${request.reqPerSec.toFixed(0)}/s; ${describeMailAccount(account)}; the last mail ${drainSeconds.toFixed(1)} s after the load stopped`);
 
     // verify: every email with its live code, once
     const pool = await sink.takeCodes();
@@ -437,7 +448,8 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
       startSeconds,
       rssAfterStartMb,
       peakRssMb,
-      request: { ...request, drainSeconds, inclDrain: (mails - mailsBefore - warm.ok) / (request.seconds + drainSeconds), mails: mails - mailsBefore, dropped: expected - mails, drain },
+      // Mails that reached the sink from the start of the measurement to the end of the drain, over that time.
+      request: { ...request, drainSeconds, inclDrain: (sinkAtEnd - sinkAtMeasure) / (request.seconds + drainSeconds), account, drain },
       verify: { ...verify, pool: poolLeft },
     };
   } finally {
@@ -520,7 +532,7 @@ async function main(): Promise<void> {
   for (const s of scenarios) {
     console.log(
       `  ${s.store} ${n0(s.users)} users: seeding ${s.seedSeconds.toFixed(1)} s, server start ${s.startSeconds.toFixed(1)} s, RSS after start ${n0(s.rssAfterStartMb)} MB, peak ${n0(s.peakRssMb)} MB; ` +
-        `request: ${n0(s.request.ok)} in ${s.request.seconds.toFixed(1)} s, ${n0(s.request.mails)} mails (${n0(s.request.dropped)} dropped by the bounded queue), ${n0(s.request.drain.mails)} of them in the drain of ${s.request.drainSeconds.toFixed(1)} s (${n0(s.request.drain.mails / s.request.drainSeconds)}/s, server CPU ${pct(s.request.drain.serverCpu)}); verify: ${n0(s.verify.ok)} of a pool of ${n0(s.verify.pool)} in ${s.verify.seconds.toFixed(1)} s` +
+        `request: ${n0(s.request.ok)} in ${s.request.seconds.toFixed(1)} s, ${describeMailAccount(s.request.account)}; ${n0(s.request.drain.mails)} mails in the drain of ${s.request.drainSeconds.toFixed(1)} s (${n0(s.request.drain.mails / s.request.drainSeconds)}/s, server CPU ${pct(s.request.drain.serverCpu)}); verify: ${n0(s.verify.ok)} of a pool of ${n0(s.verify.pool)} in ${s.verify.seconds.toFixed(1)} s` +
         (s.request.statuses || s.verify.statuses ? `; non-2xx: request ${s.request.statuses || 'none'}, verify ${s.verify.statuses || 'none'}` : ''),
     );
   }

@@ -20,6 +20,8 @@ export const ApiPath = {
 export const DocumentPath = {
   /** The magic link's default landing page. */
   link: '/link',
+  /** `GET`: the stylesheet of the landing page and the mail preview (no inline style under the CSP). */
+  pageStyles: '/pages.css',
   /** `GET`: the public keys that verify access tokens (also at `/.well-known/jwks.json`). */
   jwks: '/jwks.json',
 } as const;

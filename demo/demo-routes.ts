@@ -21,6 +21,9 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/demo/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
   '/demo/csp.html': { file: 'csp.html', type: 'html' },
   '/demo/csp.css': { file: 'csp.css', type: 'text/css; charset=utf-8' },
+  '/demo/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  // For the pages that link no icon (the framework embeds): browsers ask for this one by name.
+  '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
 /** The policy the issue names, word for word: the strict-CSP page is served with exactly this. */

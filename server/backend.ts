@@ -111,7 +111,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       : createMailer({ ...mailOptions, transport: mailbox! });
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   // The preview shows the mails this mailer would send; production does not serve it (404).
-  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config) });
+  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config), stylesheetUrl: `${config.basePath}${DocumentPath.pageStyles}` });
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
   const accessTokens = new AccessTokens({
     secret,
@@ -134,6 +134,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     metrics,
     audit,
     accessTokens,
+    site: { name: config.siteName, url: `${config.allowedOrigins[0] ?? config.publicUrl}/` },
   });
   const widget = await readWidgetFiles(options.widgetFile);
   if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });

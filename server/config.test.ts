@@ -49,6 +49,13 @@ describe('configuration', () => {
     assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   });
 
+  it('names the site after the host of PUBLIC_URL unless SITE_NAME says otherwise', () => {
+    assert.equal(loadConfig({}).siteName, 'localhost:3000');
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://auth.example.com' }).siteName, 'auth.example.com');
+    assert.equal(loadConfig({ SITE_NAME: '  Example Shop ' }).siteName, 'Example Shop');
+    assert.throws(() => loadConfig({ SITE_NAME: 'x'.repeat(81) }), /^ConfigError: SITE_NAME: /);
+  });
+
   for (const [env, variable] of [
     [{ PORT: 'eighty' }, 'PORT'],
     [{ CODE_LENGTH: '4' }, 'CODE_LENGTH'],

@@ -27,6 +27,8 @@ export interface Settings {
   allowHttpPublicUrl?: boolean;
   /** Where the API is mounted: default `/auth`. */
   basePath?: string;
+  /** The site's name, the heading of the magic link's landing page: default the host of `publicUrl`. */
+  siteName?: string;
   /** The JSON store: default `./data/passwordless.json`. */
   dataFile?: string;
   /** Redis instead of the JSON file, for several instances (then `secret` is required). */
@@ -96,6 +98,7 @@ export interface Config extends LoginRules {
   warnings: string[];
   host: string;
   publicUrl: string;
+  siteName: string;
   /** `null` means "generate once and keep beside the data file". */
   secret: string | null;
   /** Absolute. */
@@ -177,6 +180,8 @@ const SettingsSchema = z.object({
   publicUrl: origin(BARE_ORIGIN).optional(),
   allowHttpPublicUrl: bool.default(false),
   basePath: z.string({ error: 'must be a path like /auth' }).regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, { error: 'must be a path like /auth' }).default('/auth'),
+  // 80 characters: a name, not a sentence; it is a heading on a 375 px screen.
+  siteName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
   dataFile: text('must be a file path like ./data/passwordless.json').default('./data/passwordless.json'),
   redisUrl: z.url({ protocol: /^rediss?$/, error: 'must start with redis:// or rediss://, like redis://127.0.0.1:6379' }).optional(),
   secret: z.string({ error: 'must be text' }).min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' }).optional(),
@@ -315,6 +320,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     warnings,
     host: s.host,
     publicUrl,
+    siteName: s.siteName ?? new URL(publicUrl).host,
     secret: s.secret ?? null,
     dataFile: resolve(s.dataFile),
     redisUrl: s.redisUrl ?? null,

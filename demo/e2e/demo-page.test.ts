@@ -58,4 +58,31 @@ describe('the demo page', () => {
     assert.match(mail.subject, /\p{Script=Han}/u, `a Chinese subject: ${mail.subject}`);
     await context.close();
   });
+
+  it('has an icon (no 404 on load) and a snippet that shows the access token and its check on the server', async () => {
+    const context = await newContext(demo.browser);
+    const page = await context.newPage();
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(demo.server.url);
+    await page.getByLabel('Email address').waitFor();
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    assert.equal(icon, '/demo/favicon.svg');
+    for (const path of [icon, '/favicon.ico']) {
+      const response = await fetch(`${demo.server.url}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.equal(response.headers.get('content-type'), 'image/svg+xml', path);
+      assert.match(await response.text(), /^<svg /);
+    }
+    const snippet = (await page.getByRole('region', { name: 'Put it on your site' }).textContent()) ?? '';
+    assert.match(snippet, /await event\.target\.getAccessToken\(\)/);
+    assert.match(snippet, /Authorization: `Bearer \$\{token\}`/);
+    assert.match(snippet, /createRemoteJWKSet\(new URL\('https:\/\/auth\.example\.com\/\.well-known\/jwks\.json'\)\)/);
+    assert.match(snippet, /jwtVerify\(token, keys, \{[^}]*issuer:[^}]*audience:[^}]*algorithms: \['ES256'\][^}]*typ: 'at\+jwt'/);
+    assert.doesNotMatch(snippet, /session\.token/, 'the bearer session token is not what a site sends its API');
+    assert.deepEqual(failed, []);
+    await context.close();
+  });
 });

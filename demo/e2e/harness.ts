@@ -17,7 +17,7 @@ import { startTestServer, type TestServer } from '../../server/testing/test-serv
 /** A step that should take milliseconds; long enough for a loaded 2-core CI machine. */
 export const STEP_TIMEOUT_MS = 10_000;
 
-const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {

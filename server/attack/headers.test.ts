@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { LOCALES } from '../../contract/index.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { freshEmail, rawHttp, requestCode, signIn } from '../testing/attack-kit.ts';
 
@@ -46,6 +47,19 @@ describe('attack: security headers', () => {
     const page = await rawHttp(`${h.server.url}/auth/link?x=%3Cscript%3Ealert(1)%3C/script%3E&api=https://evil.example`);
     assert.ok(!page.text.includes('alert(1)'));
     assert.ok(!page.text.includes('evil.example'));
+  });
+
+  it('/auth/link takes only one of the 12 locales from Accept-Language, English for anything else', async () => {
+    for (const header of ['xx-YY', '"><script>alert(1)</script>', 'en;q=0, *;q=0', 'ar"dir="ltr', `${'a-'.repeat(2000)}ar`]) {
+      const page = await rawHttp(`${h.server.url}/auth/link`, { headers: { 'Accept-Language': header } });
+      assert.equal(page.status, 200, header);
+      assert.match(page.text, /<html lang="en" dir="ltr">/, header);
+      assert.ok(!page.text.includes('alert(1)') && !page.text.includes('dir="ltr"">'), header);
+    }
+    for (const locale of LOCALES) {
+      const page = await rawHttp(`${h.server.url}/auth/link`, { headers: { 'Accept-Language': locale } });
+      assert.match(page.text, new RegExp(`<html lang="${locale}" dir="(ltr|rtl)">`), locale);
+    }
   });
 
   it('API successes carry no-store and nosniff (config, request, verify, session, logout)', async () => {

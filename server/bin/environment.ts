@@ -23,6 +23,7 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   publicUrl: 'string',
   allowHttpPublicUrl: 'boolean',
   basePath: 'string',
+  siteName: 'string',
   dataFile: 'string',
   redisUrl: 'string',
   secret: 'string',

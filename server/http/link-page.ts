@@ -1,26 +1,88 @@
 /**
- * The default landing page for magic links: it hosts the widget, which reads the token from the
- * fragment and completes the login. No inline script or style, so it runs under a strict CSP.
+ * The default landing page for magic links (`GET <base>/link`): the site's name as its heading,
+ * the element, which reads the token from the fragment and completes the login, and a link back
+ * to the site. No inline script or style, so it runs under the strict CSP: its look is the pages'
+ * stylesheet (page-styles.ts, `GET <base>/pages.css`).
+ *
+ * The page's own words are the site's name and "Back to …", in the language the browser asks for
+ * (Accept-Language, among the 12 locales): the element follows the page's `lang`, so a page pinned
+ * to English would show the element in English to a person whose mail came in Arabic. Nothing
+ * else from the request reaches the page (docs/security.md).
  */
-export function renderLinkPage({ apiBase, widgetUrl }: { apiBase: string; widgetUrl: string }): string {
+import type { Context, Middleware } from 'koa';
+import { Locale, LOCALES, RTL_LOCALES } from '../../contract/index.ts';
+import { escapeHtml } from '../mail/render.ts';
+
+export interface LinkPageOptions {
+  /** The API's base path, for the element's `api` and the stylesheet. */
+  apiBase: string;
+  widgetUrl: string;
+  /** Where the stylesheet is served, `<base>/pages.css`. */
+  stylesheetUrl: string;
+  /** The heading, `SITE_NAME`; empty: no heading but the element's own. */
+  siteName: string;
+  /** Where "Back to …" leads: the site's root. */
+  siteUrl: string;
+}
+
+/** "Back to {site}" in each locale; the site's name stays as the operator wrote it. */
+const BACK_TO: Record<Locale, (site: string) => string> = {
+  en: (site) => `Back to ${site}`,
+  'zh-CN': (site) => `返回 ${site}`,
+  'zh-TW': (site) => `返回 ${site}`,
+  ja: (site) => `${site} に戻る`,
+  ko: (site) => `${site}(으)로 돌아가기`,
+  es: (site) => `Volver a ${site}`,
+  fr: (site) => `Retour à ${site}`,
+  de: (site) => `Zurück zu ${site}`,
+  pt: (site) => `Voltar para ${site}`,
+  it: (site) => `Torna a ${site}`,
+  ru: (site) => `Вернуться на ${site}`,
+  ar: (site) => `العودة إلى ${site}`,
+};
+
+/** The page for each locale, rendered once: it depends on nothing but the configuration and the language. */
+export function linkPage(options: LinkPageOptions): Middleware {
+  const pages = new Map(LOCALES.map((locale) => [locale, renderLinkPage(options, locale)]));
+  return (ctx) => {
+    // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.vary('Accept-Language');
+    ctx.type = 'html';
+    ctx.body = pages.get(pageLocale(ctx))!;
+  };
+}
+
+/** The best of the 12 locales for the request's Accept-Language (negotiator: `ar-EG` → `ar`), else English. */
+export function pageLocale(ctx: Pick<Context, 'acceptsLanguages'>): Locale {
+  const best = ctx.acceptsLanguages([...LOCALES]);
+  return LOCALES.find((locale) => locale === best) ?? Locale.en;
+}
+
+export function renderLinkPage({ apiBase, widgetUrl, stylesheetUrl, siteName, siteUrl }: LinkPageOptions, locale: Locale = Locale.en): string {
+  const site = escapeHtml(siteName);
+  // The mark is the name's first letter; a name that starts otherwise (an IP address) gets none.
+  const initial = /^\p{L}/u.test(siteName) ? Array.from(siteName)[0]!.toUpperCase() : '';
+  const mark = initial ? `<span class="site-mark" aria-hidden="true">${escapeHtml(initial)}</span>` : '';
+  const heading = siteName ? `<header class="site">${mark}<h1 class="site-name" dir="auto">${site}</h1></header>` : '';
+  const back = escapeHtml(BACK_TO[locale](siteName || new URL(siteUrl, 'http://x').host || siteUrl));
   return `<!doctype html>
-<html lang="en">
+<html lang="${locale}" dir="${RTL_LOCALES.includes(locale) ? 'rtl' : 'ltr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Signing in…</title>
-<script src="${escapeAttr(widgetUrl)}" defer></script>
+<title>${site || 'Sign in'}</title>
+<link rel="stylesheet" href="${escapeHtml(stylesheetUrl)}">
+<script src="${escapeHtml(widgetUrl)}" defer></script>
 </head>
-<body>
-<main>
-<passwordless-login api="${escapeAttr(apiBase)}"></passwordless-login>
+<body class="pl-page">
+<main class="landing">
+${heading}
+<passwordless-login api="${escapeHtml(apiBase)}"></passwordless-login>
+<p class="back-row"><a class="back" href="${escapeHtml(siteUrl)}">${back}</a></p>
 </main>
 </body>
 </html>
 `;
-}
-
-function escapeAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

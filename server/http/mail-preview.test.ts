@@ -41,6 +41,7 @@ describe('mail preview in development', () => {
       assert.ok(page.includes(`href="${MAIL_PREVIEW_PATH}/${locale}.html"`) && page.includes(`href="${MAIL_PREVIEW_PATH}/${locale}.txt"`));
     }
     assert.doesNotMatch(page, /<script|style=/i, 'nothing the strict CSP would block');
+    assert.match(page, /<link rel="stylesheet" href="\/auth\/pages\.css">/, 'the look of the landing page');
   });
 
   for (const locale of LOCALES) {

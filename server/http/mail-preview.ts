@@ -33,6 +33,8 @@ export interface MailPreviewOptions {
   landingPage: string;
   codeLength: number;
   expiresInMinutes: number;
+  /** The pages' stylesheet (`<base>/pages.css`, http/page-styles.ts): the list looks like the landing page. */
+  stylesheetUrl: string;
 }
 
 export function mailPreview(options: MailPreviewOptions): Middleware {
@@ -65,7 +67,7 @@ export function mailPreview(options: MailPreviewOptions): Middleware {
     }
     if (!locale) {
       ctx.type = 'html';
-      ctx.body = listPage(templates, options.templatesDir, (l) => renderWithTemplates(templates, sample(l, extra)).subject, ctx.search);
+      ctx.body = listPage(templates, options, (l) => renderWithTemplates(templates, sample(l, extra)).subject, ctx.search);
       return;
     }
     const mail = renderWithTemplates(templates, sample(locale, extra));
@@ -82,7 +84,7 @@ export function mailPreview(options: MailPreviewOptions): Middleware {
   };
 }
 
-function listPage(templates: MailTemplates, templatesDir: string | undefined, subjectOf: (locale: Locale) => string, search: string): string {
+function listPage(templates: MailTemplates, { templatesDir, stylesheetUrl }: MailPreviewOptions, subjectOf: (locale: Locale) => string, search: string): string {
   const rows = LOCALES.map((locale) => {
     const href = (format: string) => escapeHtml(`${MAIL_PREVIEW_PATH}/${locale}.${format}${search}`);
     return `<tr><td>${locale}</td><td dir="auto">${escapeHtml(subjectOf(locale))}</td><td><a href="${href('html')}">HTML</a></td><td><a href="${href('txt')}">text</a></td></tr>`;
@@ -97,17 +99,23 @@ function listPage(templates: MailTemplates, templatesDir: string | undefined, su
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Login mail preview</title>
+<link rel="stylesheet" href="${escapeHtml(stylesheetUrl)}">
 </head>
-<body>
+<body class="pl-page">
+<main class="sheet">
+<p class="eyebrow">Development only</p>
 <h1>Login mail preview</h1>
-<p>Development only: this page is not served when NODE_ENV=production. Each mail is filled with samples: the code and the link sign nobody in. Add <code>?key=value</code> to the address to fill <code>{{extra.key}}</code>.</p>
+<p>This page is not served when NODE_ENV=production. Each mail is filled with samples: the code and the link sign nobody in. Add <code>?key=value</code> to the address to fill <code>{{extra.key}}</code>.</p>
 <p>${source}</p>
+<div class="card">
 <table>
 <thead><tr><th>Locale</th><th>Subject</th><th colspan="2">Login mail</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
+</div>
+</main>
 </body>
 </html>
 `;

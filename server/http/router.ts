@@ -19,7 +19,8 @@ import type { Metrics } from '../observability/metrics.ts';
 import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonIfAny, jsonOnly } from './json-only.ts';
-import { renderLinkPage } from './link-page.ts';
+import { linkPage } from './link-page.ts';
+import { pageStyles } from './page-styles.ts';
 import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
 import { RequestSchema, VerifyCodeSchema, VerifyLinkSchema } from './schemas.ts';
@@ -52,6 +53,8 @@ export interface PasswordlessRouterOptions {
   audit?: Pick<AuditLog, 'signIn' | 'signOut'>;
   /** Signs the access tokens of `POST /token` and publishes `GET /jwks.json`; absent: neither route. */
   accessTokens?: AccessTokens;
+  /** The landing page's heading (`SITE_NAME`) and where its "Back to …" leads; default none and `/`. */
+  site?: { name: string; url: string };
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -169,13 +172,10 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     router.get(DocumentPath.jwks, jwksHandler(accessTokens));
   }
 
-  const linkPage = renderLinkPage({ apiBase: basePath, widgetUrl: options.widgetUrl ?? '/passwordless-login.js' });
-  router.get(DocumentPath.link, (ctx) => {
-    // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.type = 'html';
-    ctx.body = linkPage;
-  });
+  const site = options.site ?? { name: '', url: '/' };
+  const stylesheetUrl = `${basePath}${DocumentPath.pageStyles}`;
+  router.get(DocumentPath.link, linkPage({ apiBase: basePath, widgetUrl: options.widgetUrl ?? '/passwordless-login.js', stylesheetUrl, siteName: site.name, siteUrl: site.url }));
+  router.get(DocumentPath.pageStyles, pageStyles);
 
   return router;
 }
