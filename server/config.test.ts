@@ -53,7 +53,7 @@ describe('configuration', () => {
     assert.equal(loadConfig({}).siteName, 'localhost:3000');
     assert.equal(loadConfig({ PUBLIC_URL: 'https://auth.example.com' }).siteName, 'auth.example.com');
     assert.equal(loadConfig({ SITE_NAME: '  Example Shop ' }).siteName, 'Example Shop');
-    assert.throws(() => loadConfig({ SITE_NAME: 'x'.repeat(81) }), /^ConfigError: SITE_NAME: /);
+    assert.throws(() => loadConfig({ SITE_NAME: 'x'.repeat(81) }), /^ConfigError: SITE_NAME must be at most 80 characters, got "x{81}"$/);
   });
 
   for (const [env, variable] of [

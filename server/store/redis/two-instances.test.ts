@@ -126,6 +126,6 @@ describe('an instance whose Redis goes away', () => {
   });
 
   it('refuses to start without SECRET: each instance would hash with a key of its own', async () => {
-    await assert.rejects(startHarness({ REDIS_URL: redis.url }), /SECRET: required with REDIS_URL/);
+    await assert.rejects(startHarness({ REDIS_URL: redis.url }), /SECRET is required with REDIS_URL/);
   });
 });
