@@ -132,6 +132,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     metrics,
     audit,
     accessTokens,
+    logger, clock, production: config.production,
   });
   const widget = await readWidgetFiles(options.widgetFile);
   if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
