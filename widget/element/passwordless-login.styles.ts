@@ -113,10 +113,6 @@ export const styles = unsafeCSS(`
     margin: 0;
     color: var(--_error);
   }
-  .address {
-    display: inline-block;
-    word-break: break-all;
-  }
   .address span {
     white-space: nowrap;
   }

@@ -560,10 +560,11 @@ export class PasswordlessLogin extends LitElement {
 }
 
 /**
- * A sentence naming an email address. The address moves to the next line whole when it fits
- * there, and a longer one breaks between any two characters except around a hyphen: each hyphen
- * sits in a no-wrap span with its neighbours (styles: `.address`), so `ana@my-company.com` never
- * ends a line with `my-`, which reads as a word broken in two.
+ * A sentence naming an email address. Each hyphen sits in a no-wrap span with its neighbours
+ * (styles: `.address span`), which takes away the only place a browser would break an address
+ * (after a `-`): the address moves to the next line whole, with the full stop after it, and one
+ * longer than a line breaks anywhere else (`overflow-wrap: anywhere`), never leaving `my-` at the
+ * end of a line, which reads as a word broken in two.
  */
 function withAddress(sentence: (email: string) => string, email: string): TemplateResult {
   const [before, after] = sentence('\0').split('\0');
