@@ -84,3 +84,24 @@ export interface AccessTokenResponse {
   /** ISO 8601. */
   expiresAt: string;
 }
+
+/**
+ * `200` from `GET /auth/origin`, for any origin (`Access-Control-Allow-Origin: *`). `allowed` is
+ * what a preflight already tells; outside production a refused origin also gets `origin` (as the
+ * server read it) and `message`, an English sentence for the site's owner naming the variable.
+ */
+export interface OriginResponse {
+  allowed: boolean;
+  origin?: string;
+  message?: string;
+}
+
+/** `POST /auth/link-address`: the token of a magic link. */
+export interface LinkAddressBody {
+  token: string;
+}
+
+/** `200` from `POST /auth/link-address`: the address the link signs in (nothing is spent). */
+export interface LinkAddressResponse {
+  email: string;
+}

@@ -11,6 +11,13 @@ export const ApiPath = {
   logout: '/logout',
   /** `POST`: exchanges the session for a short-lived access token (JWT) for the host's API. */
   token: '/token',
+  /**
+   * `GET`, no credentials: whether the calling page's origin may use the API. A plain GET answered
+   * with `Access-Control-Allow-Origin: *`, so a page whose calls CORS refused can still ask why.
+   */
+  origin: '/origin',
+  /** `POST {token}`: the address a magic link signs in, before it is used (the "Continue" page names it). */
+  linkAddress: '/link-address',
 } as const;
 
 /**

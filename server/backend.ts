@@ -135,6 +135,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     audit,
     accessTokens,
     site: { name: config.siteName, url: `${config.allowedOrigins[0] ?? config.publicUrl}/` },
+    logger, clock, production: config.production,
   });
   const widget = await readWidgetFiles(options.widgetFile);
   if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });

@@ -78,7 +78,7 @@ describe('the magic link', () => {
     await page.goto(mail.link);
     const button = page.getByRole('button', { name: 'Continue signing in' });
     await button.waitFor();
-    await page.getByText('You opened a sign-in link. Continue to sign in on this device.').waitFor();
+    await page.getByText(`You opened a sign-in link for ${mail.to}. Continue to sign in on this device.`).waitFor();
     assert.doesNotMatch(page.url(), /pl_token|pl_client/, 'the token left the address bar before the click');
     await page.waitForLoadState('networkidle');
     assert.equal(verifies.count, 0, 'nothing was sent to /auth/verify before the click');

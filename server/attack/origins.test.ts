@@ -60,6 +60,35 @@ describe('attack: CORS', () => {
   });
 });
 
+describe('attack: a refused page that asks GET /auth/origin why', () => {
+  it('learns only that it is refused, and every other route still gives it no grant and no service', async () => {
+    const evil = { Origin: 'https://evil.example' };
+    const why = await fetch(h.api('/origin'), { headers: evil });
+    assert.equal(why.headers.get('access-control-allow-origin'), '*');
+    assert.equal((await why.json()).allowed, false);
+    // Reading that answer opened nothing: each route, by GET and by its preflight, grants nothing.
+    for (const path of ['/config', '/request', '/verify', '/session', '/logout', '/token', '/link-address']) {
+      const get = await fetch(h.api(path), { headers: evil });
+      assert.equal(get.headers.get('access-control-allow-origin'), null, `GET ${path}`);
+      const preflight = await rawHttp(h.api(path), {
+        method: 'OPTIONS',
+        headers: { ...evil, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,authorization' },
+      });
+      assert.equal(preflight.headers['access-control-allow-origin'], undefined, `OPTIONS ${path}`);
+      assert.equal(preflight.headers['access-control-allow-credentials'], undefined, `OPTIONS ${path}`);
+    }
+    await assertRefusedSafely(h, () => h.request({ email: freshEmail('after-origin') }, evil), 403, 'forbidden_origin');
+  });
+
+  it('never grants credentials on /auth/origin, whoever asks', async () => {
+    for (const origin of [GOOD, 'https://evil.example']) {
+      const answer = await fetch(h.api('/origin'), { headers: { Origin: origin } });
+      assert.equal(answer.headers.get('access-control-allow-credentials'), null, origin);
+      assert.equal(answer.headers.get('access-control-allow-origin'), '*', origin);
+    }
+  });
+});
+
 describe('attack: cross-site POSTs (CSRF)', () => {
   const crossSite: [string, Record<string, string>][] = [
     ['a foreign Origin', { Origin: 'https://evil.example' }],

@@ -12,10 +12,12 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { AccessTokens } from '../access/access-tokens.ts';
 import type { AuditLog } from '../observability/audit.ts';
-import { ApiError, ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse } from '../../contract/index.ts';
+import { ApiError, ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse, type LinkAddressResponse, type OriginResponse } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { LoginService } from '../login/login-service.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonIfAny, jsonOnly } from './json-only.ts';
@@ -23,6 +25,7 @@ import { linkPage } from './link-page.ts';
 import { pageStyles } from './page-styles.ts';
 import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
+import { refusedOriginLog } from './refused-origins.ts';
 import { RequestSchema, VerifyCodeSchema, VerifyLinkSchema } from './schemas.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-token.ts';
 import { parseBody } from './validate.ts';
@@ -55,6 +58,15 @@ export interface PasswordlessRouterOptions {
   accessTokens?: AccessTokens;
   /** The landing page's heading (`SITE_NAME`) and where its "Back to …" leads; default none and `/`. */
   site?: { name: string; url: string };
+  /** Where a refused browser origin is reported, once per origin per 10 minutes (refused-origins.ts); default: nowhere. */
+  logger?: Logger;
+  /** The clock of that "once per 10 minutes"; default the system's. */
+  clock?: Clock;
+  /**
+   * `true` (NODE_ENV=production): `GET /origin` tells a refused page only that it is refused.
+   * Otherwise it also names the origin and the variable to add it to. Default false.
+   */
+  production?: boolean;
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -66,6 +78,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   const router = new Router({ prefix: basePath });
   const allowed = new Set(options.allowedOrigins);
   const limiters = options.ipLimiters ?? memoryIpLimiters({ requests: 30, verifies: 60, windowSeconds: 900 });
+  const refusals = refusedOriginLog(options.logger ?? silentLogger, options.clock ?? systemClock, options.allowedOrigins);
 
   // CORS for exact origins only: no `*`, never the `null` origin; @koa/cors adds `Vary: Origin`.
   // Credentials only in cookie mode, and then still only for those exact origins.
@@ -73,7 +86,9 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     cors({
       origin: (ctx) => {
         const origin = ctx.get('Origin');
-        return allowed.has(origin) ? origin : '';
+        if (allowed.has(origin)) return origin;
+        if (origin) refusals.refused(origin);
+        return '';
       },
       credentials: cookieMode,
       allowMethods: ['GET', 'POST'],
@@ -83,7 +98,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   );
   // @koa/router runs `use` middleware only for matched routes: give preflights a route to match,
   // so CORS (above) answers them.
-  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token]) {
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress]) {
     router.options(path, (ctx) => {
       ctx.status = 204;
     });
@@ -106,6 +121,22 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       resendSeconds: rules.resendSeconds,
       sessionCookie: cookieMode,
     };
+    ctx.body = body;
+  });
+
+  // Why a page's calls fail. A refused CORS call reaches the page as "failed to fetch", with no
+  // reason, so the element asks here: a GET with no credentials and no custom header needs no
+  // preflight, and `*` lets any page read the answer. It tells a refused page no more than a
+  // preflight does (docs/security.md#cross-site-requests); the other routes' CORS stays exact.
+  router.get(ApiPath.origin, (ctx) => {
+    const origin = ctx.get('Origin');
+    const refused = !!origin && !allowed.has(origin);
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.remove('Access-Control-Allow-Credentials');
+    const body: OriginResponse =
+      refused && !options.production
+        ? { allowed: false, origin, message: `This page's origin, ${origin}, is not in ALLOWED_ORIGINS on the sign-in server: add it there to let this page sign in.` }
+        : { allowed: !refused };
     ctx.body = body;
   });
 
@@ -138,6 +169,14 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       delete answer.session.token;
     }
     ctx.body = answer;
+  });
+
+  // The address a magic link signs in, for the "Continue" page of another browser. It changes
+  // nothing (no attempt counted, nothing spent) and tells the address only to whoever holds the
+  // 256-bit token, who could sign in as it anyway (docs/security.md#magic-links).
+  router.post(ApiPath.linkAddress, guard, limit('verifies'), ...json, async (ctx) => {
+    const body: LinkAddressResponse = { email: await service.linkAddress(parseBody(VerifyLinkSchema, ctx.request.body).token) };
+    ctx.body = body;
   });
 
   /** The session the request carries (bearer or cookie), or a 401. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { codeIn } from '../testing/smtp-sink.ts';
 
 const MINUTE = 60_000;
 /** A code that is surely not `code`. */
@@ -184,6 +185,29 @@ describe('wrong codes', () => {
     h.server.clock.advance(60 * MINUTE);
     const fresh = await h.requestCode('ana@example.com');
     assert.equal((await h.verify({ email: 'ana@example.com', code: wrong(fresh.code) })).body.error.attemptsLeft, 1);
+  });
+
+  it('lets the owner ask for a new code at once after the 5th wrong one: a burn lifts the resend wait', async () => {
+    const first = await h.requestCode('ana@example.com');
+    for (let i = 0; i < 5; i++) await h.verify({ email: 'ana@example.com', code: wrong(first.code) });
+    const fresh = await h.requestCode('ana@example.com');
+    assert.equal((await h.verify({ email: 'ana@example.com', code: fresh.code })).status, 200);
+  });
+
+  it('keeps the hourly cap after a burn: wrong codes cannot buy more than 5 mails an hour', async () => {
+    let sent = 1;
+    let { code } = await h.requestCode('ana@example.com');
+    for (let i = 0; i < 5; i++) await h.verify({ email: 'ana@example.com', code: wrong(code) });
+    for (; sent < 10; sent++) {
+      const answer = await h.request({ email: 'ana@example.com' });
+      if (answer.status !== 202) {
+        assert.equal(answer.status, 429);
+        break;
+      }
+      code = codeIn(await h.smtp.nextMail());
+      await h.verify({ email: 'ana@example.com', code: wrong(code) });
+    }
+    assert.equal(sent, 5, 'the 6th request of the hour is refused');
   });
 
   it('lets a fresh code work once the burnt ones are gone', async () => {

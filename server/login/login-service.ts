@@ -51,6 +51,11 @@ export class LoginService {
     return verify.verifyLink(this.#context, token);
   }
 
+  /** The address a magic link signs in, without using it; `invalid_link` for an unknown token. */
+  linkAddress(token: string): Promise<string> {
+    return verify.linkAddress(this.#context, token);
+  }
+
   findUser(by: { id: string } | { email: string }): Promise<User | null> {
     return findUser(this.#context, by);
   }

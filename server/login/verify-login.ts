@@ -8,11 +8,12 @@
  * - Wrong codes: the attempt is counted in that same change, before the answer, so 100 parallel
  *   guesses check at most `maxAttempts` codes. The count survives resends and new codes and is
  *   reset only by a login; past the cap each wrong code burns every live one, so an attacker gets
- *   one guess per code mailed (one a minute, at most) and the owner still signs in with the next.
+ *   one guess per code mailed (five an hour, at most) and the owner still signs in with the next.
  *   After 100 wrong codes in a row (NIST 800-63B 5.2.2) the address is locked for 24 hours: no
  *   code is mailed to it, and since the wrong code that got there burnt every live one, nothing
- *   is left to guess. None of these rules looks at whether the user exists, so they answer alike
- *   for unknown emails.
+ *   is left to guess. A burn lifts the resend wait (not the hourly cap): the person who typed
+ *   the 5th wrong code is told to ask for a new one, and may at once. None of these rules looks
+ *   at whether the user exists, so they answer alike for unknown emails.
  */
 import { ApiError, type VerifyResponse } from '../../contract/index.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
@@ -70,6 +71,9 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     state.lastFailureAt = now;
     if (state.attempts >= rules.maxAttempts) {
       burnAll(state, now);
+      // Nothing is left to type, so the owner may ask for a new code at once: the resend wait
+      // (60 s) is lifted, the hourly cap (5) still counts, so guesses stay at one per mailed code.
+      state.lastRequestAt = null;
       return { next: state, result: { kind: 'too_many' } };
     }
     return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
@@ -93,6 +97,19 @@ export async function verifyLink(context: LoginContext, token: string): Promise<
     return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
   });
   return finishLogin(context, 'link', key, outcome);
+}
+
+/**
+ * The address a link token signs in, without using it: the stored user's address, or for a first
+ * login the identity key (the address lower-cased). Reads only: no attempt is counted, nothing is
+ * spent. An unknown token is `invalid_link`; a used or expired one still names its address until
+ * the sweep forgets it, and its verify then says what became of it.
+ */
+export async function linkAddress(context: LoginContext, token: string): Promise<string> {
+  const { store, hash } = context;
+  const key = await store.findLoginKeyByTokenHash(hash(`link:${token}`));
+  if (!key) throw LoginError.of(ApiError.invalidLink);
+  return (await store.findUserByEmailKey(key))?.email ?? key;
 }
 
 /** The refusal each failed outcome answers with. */

@@ -9,6 +9,8 @@ import {
   type AccessTokenResponse,
   type ApiErrorBody,
   type ConfigResponse,
+  type LinkAddressBody,
+  type LinkAddressResponse,
   type RequestBody,
   type RequestResponse,
   type SessionResponse,
@@ -25,6 +27,7 @@ interface ResponseOf {
   [ApiPath.session]: SessionResponse;
   [ApiPath.logout]: null;
   [ApiPath.token]: AccessTokenResponse;
+  [ApiPath.linkAddress]: LinkAddressResponse;
 }
 
 /** …and what it is sent (a GET: nothing). */
@@ -35,6 +38,7 @@ interface BodyOf {
   [ApiPath.session]: undefined;
   [ApiPath.logout]: object;
   [ApiPath.token]: object;
+  [ApiPath.linkAddress]: LinkAddressBody;
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: FlowError };

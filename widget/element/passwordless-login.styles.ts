@@ -84,7 +84,7 @@ export const styles = unsafeCSS(`
   }
   [part~='actions'] {
     display: flex;
-    flex-wrap: wrap;
+    flex-direction: column;
     gap: calc(var(--_space) * 0.5);
   }
   [part~='button'] {
@@ -112,6 +112,9 @@ export const styles = unsafeCSS(`
   [part~='error'] {
     margin: 0;
     color: var(--_error);
+  }
+  .address span {
+    white-space: nowrap;
   }
   .visually-hidden {
     position: absolute;

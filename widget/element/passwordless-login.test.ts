@@ -150,6 +150,32 @@ describe('<passwordless-login>', () => {
       await expect(el).to.be.accessible();
     });
 
+    for (const [lang, sentence] of [
+      ['en', 'Please enter a valid email address.'],
+      ['ar', 'يُرجى إدخال عنوان بريد إلكتروني صالح.'],
+    ] as const) {
+      it(`checks the address itself, in its own language (${lang}): no browser bubble, the field invalid, described and focused`, async () => {
+        const { el } = await mount(html`<passwordless-login lang=${lang}></passwordless-login>`);
+        expect($<HTMLFormElement>(el, 'form')!.noValidate).to.equal(true);
+        const input = $<HTMLInputElement>(el, '#email')!;
+        for (const value of ['not an address', '']) {
+          events = [];
+          input.value = value;
+          // A click runs the browser's own validation first: without `novalidate` it shows its
+          // bubble and the form is never submitted.
+          button(el, 'submit').click();
+          await el.settled;
+          expect(text(el, '[role="alert"]'), JSON.stringify(value)).to.equal(sentence);
+          expect(input.getAttribute('aria-invalid')).to.equal('true');
+          expect(input.getAttribute('aria-describedby')).to.equal('error');
+          expect(el.shadowRoot!.activeElement?.id).to.equal('email');
+          expect(detailsOf('passwordless-error')).to.deep.equal([{ code: 'invalid_email', message: sentence }]);
+          expect(detailsOf('passwordless-step-change'), 'nothing was sent').to.deep.equal([]);
+        }
+        await expect(el).to.be.accessible();
+      });
+    }
+
     it('sends a clientHash without crypto.subtle (a plain-http page), and keeps it', async () => {
       const email = uniqueEmail('no-subtle');
       const { el } = await mount();
@@ -271,7 +297,7 @@ describe('<passwordless-login>', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('asks for a new code after too many wrong ones', async () => {
+    it('after the 5th wrong code says it is used up, locks the field and offers a new code at once, which signs in', async () => {
       const email = uniqueEmail('burnt');
       const { el } = await mount();
       await sendCode(el, email);
@@ -284,6 +310,22 @@ describe('<passwordless-login>', () => {
       }
       expect(text(el, '[role="alert"]')).to.equal('Too many wrong codes. Please request a new code.');
       expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'too_many_attempts' });
+      // Nothing left to type: field and submit off; "Resend" on now, not after a countdown.
+      expect($<HTMLInputElement>(el, '#code')!.disabled).to.equal(true);
+      expect(button(el, 'submit').disabled).to.equal(true);
+      expect(button(el, 'resend').disabled).to.equal(false);
+      expect(button(el, 'resend').textContent?.trim()).to.equal('Resend code');
+      expect(el.shadowRoot!.activeElement?.getAttribute('part'), 'focus on the way out').to.equal('button resend');
+      await expect(el).to.be.accessible();
+      button(el, 'resend').click(); // no server clock moved: the server takes it at once
+      await el.settled;
+      expect(detailsOf('passwordless-code-sent')).to.have.length(2);
+      expect(text(el, '[role="alert"]')).to.equal(null);
+      expect($<HTMLInputElement>(el, '#code')!.disabled).to.equal(false);
+      expect($<HTMLInputElement>(el, '#code')!.value, 'the used-up code is gone').to.equal('');
+      insertText($<HTMLInputElement>(el, '#code')!, (await mailTo(email)).code);
+      await el.settled;
+      expect(el.user?.email).to.equal(email);
     });
 
     it('keeps Resend disabled until retryAfter, without announcing each second, then announces it once', async () => {
@@ -358,9 +400,8 @@ describe('<passwordless-login>', () => {
       expect(detailsOf('passwordless-step-change')).to.deep.equal([{ step: 'code' }]);
       expect(detailsOf('passwordless-error'), 'the refusal is not an error here').to.deep.equal([]);
       expect(detailsOf('passwordless-code-sent'), 'no new code went out').to.deep.equal([]);
-      expect(text(el, '#note')).to.equal(
-        'A code was sent to this address a moment ago — enter it, or ask for a new one when the timer ends.',
-      );
+      expect(text(el, '#note')).to.equal(`A code was sent to ${email} a moment ago. Enter it, or ask for a new one when the timer ends.`);
+      expect(el.shadowRoot!.querySelectorAll('[part~="text"]').length, 'one sentence, not "sent" and "sent recently" both').to.equal(1);
       expect($(el, '#code')!.getAttribute('aria-describedby')).to.equal('note');
       expect(button(el, 'resend').disabled).to.equal(true);
       expect(button(el, 'resend').textContent?.trim()).to.equal('Resend code in 40 s');
@@ -378,7 +419,7 @@ describe('<passwordless-login>', () => {
       button(el, 'change-email').click();
       await el.updateComplete;
       await sendCode(el, email);
-      expect(text(el, '#note')).to.equal('刚刚已向此邮箱发送过验证码。请输入该验证码，或在倒计时结束后重新获取。');
+      expect(text(el, '#note')).to.equal(`刚刚已向 ${email} 发送过验证码。请输入该验证码，或在倒计时结束后重新获取。`);
       expect(button(el, 'resend').textContent?.trim()).to.equal('60 秒后可重新发送');
     });
   });
@@ -396,6 +437,33 @@ describe('<passwordless-login>', () => {
       const successes = detailsOf('passwordless-success') as Array<{ method: string }>;
       expect(successes.map((s) => s.method)).to.deep.equal(['link']);
       await expect(el).to.be.accessible();
+    });
+
+    it('says a malformed link is not valid, at once and without asking the server', async () => {
+      history.replaceState(null, '', `#pl_token=cut-short&pl_client=xyz`);
+      const { el } = await mount();
+      expect(text(el, '[role="alert"]')).to.equal('This sign-in link is not valid any more. It may have been used already.');
+      expect(detailsOf('passwordless-error')).to.deep.equal([
+        { code: 'invalid_link', message: 'This sign-in link is not valid any more. It may have been used already.' },
+      ]);
+      expect(text(el, '[part~="title"]')).to.equal('Sign in');
+      expect(Boolean(button(el, 'continue'))).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
+    it('names the address the link signs in, in another browser, before the click', async () => {
+      const email = uniqueEmail('link-names');
+      const first = await mount();
+      await sendCode(first.el, email);
+      localStorage.clear();
+      history.replaceState(null, '', (await mailTo(email)).link);
+      const { el } = await mount();
+      expect(text(el, '[part~="text"]')).to.equal(`You opened a sign-in link for ${email}. Continue to sign in on this device.`);
+      expect(text(el, '.address')).to.equal(email);
+      expect(el.user, 'naming it signed no one in').to.equal(null);
+      button(el, 'continue').click();
+      await el.settled;
+      expect(el.user?.email, 'and naming it spent nothing').to.equal(email);
     });
 
     it('asks for a click in another browser (or a mail scanner) and signs in after it', async () => {
@@ -449,7 +517,13 @@ describe('<passwordless-login>', () => {
       button(el, 'continue').click();
       await el.settled;
       expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'invalid_link' });
-      expect(text(el, '[part~="text"]')).to.equal(`You are signed in as ${email}.`);
+      // One message: signed in, and this link is spent; no "Continue signing in", no red error.
+      expect(text(el, '[part~="title"]')).to.equal('Signed in');
+      expect(text(el, '[part~="text"]')).to.equal(`This sign-in link cannot be used again. You are still signed in as ${email}.`);
+      expect(text(el, '[role="alert"]')).to.equal(null);
+      expect(Boolean(button(el, 'continue'))).to.equal(false);
+      expect(el.shadowRoot!.querySelectorAll('[part~="text"]').length).to.equal(1);
+      await expect(el).to.be.accessible();
       expect(button(el, 'back').textContent?.trim()).to.equal('Back');
       button(el, 'back').click();
       await el.updateComplete;
@@ -502,7 +576,7 @@ describe('<passwordless-login>', () => {
 
   describe('magic link without a connection', () => {
     it('keeps "Continue" for another try and offers the email step', async () => {
-      history.replaceState(null, '', '#pl_token=abc&pl_client=xyz');
+      history.replaceState(null, '', `#pl_token=${'a'.repeat(43)}&pl_client=xyz`);
       const { el } = await mount(html`<passwordless-login api="http://127.0.0.1:9/auth"></passwordless-login>`);
       button(el, 'continue').click();
       await el.settled;
@@ -514,6 +588,48 @@ describe('<passwordless-login>', () => {
 
   describe('styling', () => {
     const background = (el: PasswordlessLogin) => getComputedStyle($(el, '[part~="base"]')!).backgroundColor;
+
+    it('gives the code step\'s buttons one width, the main one first', async () => {
+      const { el } = await mount();
+      await sendCode(el, uniqueEmail('widths'));
+      const buttons = [...el.shadowRoot!.querySelectorAll('button')];
+      expect(buttons.map((b) => b.getAttribute('part'))).to.deep.equal(['button primary submit', 'button resend', 'button change-email']);
+      expect(new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().width))).size).to.equal(1);
+    });
+
+    it('never ends a line with a hyphen of the address, at any width, and moves a short address whole', async () => {
+      const email = uniqueEmail('ana-maria-da-silva');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const address = $(el, '.address')!;
+      expect(address.textContent).to.equal(email);
+      // The line each character of the address is on, by the top of its box.
+      const lines = () => {
+        const walker = document.createTreeWalker(address, NodeFilter.SHOW_TEXT);
+        const tops: number[] = [];
+        const range = document.createRange();
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < node.textContent!.length; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            tops.push(Math.round(range.getBoundingClientRect().top));
+          }
+        }
+        return tops;
+      };
+      let wrapped = 0;
+      for (let width = 120; width <= 420; width += 3) {
+        el.style.width = `${width}px`;
+        const tops = lines();
+        if (new Set(tops).size > 1) wrapped++;
+        for (let i = 0; i < email.length; i++) {
+          if (email[i] !== '-') continue;
+          expect(tops[i - 1] === tops[i] && tops[i] === tops[i + 1], `width ${width}: broken at "${email.slice(0, i + 1)}"`).to.equal(true);
+        }
+      }
+      expect(wrapped, 'some widths are too narrow for the address').to.be.greaterThan(0);
+      el.style.width = '';
+    });
 
     it('follows the theme attribute', async () => {
       const light = (await mount(html`<passwordless-login theme="light"></passwordless-login>`)).el;

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ApiPath, RTL_LOCALES, type ConfigResponse, type Locale, type User, type VerifyBody } from '../../contract/index.ts';
 import { ApiClient, apiBase } from '../api/api-client.ts';
+import { explainUnreachable } from '../api/origin-check.ts';
 import { requestCode } from '../api/request-code.ts';
 import { CountdownController, type Clock } from '../countdown/countdown-controller.ts';
 import type { FeatureHost } from '../features/feature.ts';
@@ -303,7 +304,7 @@ export class PasswordlessLogin extends LitElement {
     // Nothing until the language is in (no flash of English), nor while a step's module is on its way.
     if (!this.#locale.catalog || !(view || ownStep(flow.step))) return html`<div part="base" aria-busy="true"></div>`;
     const m = this.#messages;
-    const title = flow.step === 'signed-in' ? m.signedInTitle : view ? view.title(m) : m.title;
+    const title = flow.step === 'signed-in' ? m.signedInTitle : view ? view.title(m, flow as never, this) : m.title;
     const lang = this.#locale.lang;
     // `auto`: a page that declares a color-scheme passes it down (no class: inherited); with none
     // ('normal') the system's preference decides (`auto` class: `color-scheme: light dark`).
@@ -326,18 +327,20 @@ export class PasswordlessLogin extends LitElement {
   #renderStep(m: Messages, flow: FlowState, error: unknown): TemplateResult {
     switch (flow.step) {
       case 'code': {
-        const wrong = flow.error?.code === 'invalid_code';
+        const code = flow.error?.code;
+        // The 5th wrong code burnt every live one: nothing left to type, a new code at once.
+        const spent = code === 'too_many_attempts';
+        const wrong = spent || code === 'invalid_code';
         const seconds = this.#countdown.remaining;
         return html`
-          <p part="text">${m.codeSentTo(flow.email)}</p>
-          ${flow.recent ? html`<p part="text" id="note">${m.codeSentRecently}</p>` : nothing}
-          <form part="form" @submit=${this.#onSubmit}>
+          <p part="text" id="note">${withAddress(flow.recent ? m.codeSentRecently : m.codeSentTo, flow.email)}</p>
+          <form part="form" novalidate @submit=${this.#onSubmit}>
             <label part="label" for="code">${m.codeLabel}</label>
             <input part="input code-input" id="code" name="code" type="text" inputmode="numeric"
-              autocomplete="one-time-code" required maxlength=${flow.codeLength * 3}
-              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : flow.recent ? 'note' : nothing} @input=${this.#onCodeInput} />
+              autocomplete="one-time-code" required maxlength=${flow.codeLength * 3} ?disabled=${spent}
+              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : 'note'} @input=${this.#onCodeInput} />
             ${error}
-            <button part="button primary submit" ?disabled=${flow.busy}>${m.verifyCode}</button>
+            <button part="button primary submit" ?disabled=${flow.busy || spent}>${m.verifyCode}</button>
           </form>
           <div part="actions">
             <button part="button resend" type="button" ?disabled=${flow.busy || seconds > 0} @click=${this.resend}>
@@ -349,7 +352,7 @@ export class PasswordlessLogin extends LitElement {
       }
       case 'signed-in':
         return html`
-          <p part="text">${m.signedInAs(flow.user.email)}</p>
+          <p part="text">${withAddress(m.signedInAs, flow.user.email)}</p>
           ${error}
           <div part="actions">
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
@@ -357,7 +360,7 @@ export class PasswordlessLogin extends LitElement {
         `;
       default:
         return html`
-          <form part="form" @submit=${this.#onSubmit}>
+          <form part="form" novalidate @submit=${this.#onSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
             <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
               .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
@@ -374,7 +377,15 @@ export class PasswordlessLogin extends LitElement {
     const api = new ApiClient(apiBase(this.api));
     const keeper = (this.#keeper = new SessionKeeper(api, () => this.clock.now(), (before) => this.#sessionChanged(before)));
     this.addController(keeper);
-    const host = (this.#host = { element: this, html, nothing, session: keeper, verify: (body, method) => this.#track(this.#verify(body, method)) });
+    const host = (this.#host = {
+      element: this,
+      html,
+      nothing,
+      session: keeper,
+      verify: (body, method) => this.#track(this.#verify(body, method)),
+      fail: (error) => this.#fail(error),
+      withAddress,
+    });
     const stored = keeper.stored;
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
@@ -409,7 +420,7 @@ export class PasswordlessLogin extends LitElement {
       // unknown, and the error stays on the email step.
       const config = limited && flow.step === 'email' && this.#config;
       if (config) this.#dispatch({ type: 'code-pending', email, codeLength: config.codeLength });
-      else this.#fail(error);
+      else await this.#fail(error);
       if (limited && this.flow.step === 'code') this.#startCountdown(error.retryAfter ?? this.#config?.resendSeconds ?? 60);
       return;
     }
@@ -429,10 +440,16 @@ export class PasswordlessLogin extends LitElement {
     const result = await this.#keeper!.verify(body, method);
     if (result.ok) return this.#enter(this.#stored!);
     if (this.flow !== asked) return;
-    this.#fail(result.error);
-    // Select the wrong code so the next one types over it.
+    await this.#fail(result.error);
+    // The code is used up: "Resend" now, not after the countdown. Else select the wrong code so
+    // the next one types over it.
+    if (result.error.code === 'too_many_attempts') this.#countdown.stop();
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>('#code')?.select();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
+    if (input?.disabled) {
+      input.value = '';
+      this.renderRoot.querySelector<HTMLElement>('[part~="resend"]')!.focus();
+    } else input?.select();
   }
 
   /** Signed in, here or in another tab (whose session is `stored`). */
@@ -454,7 +471,7 @@ export class PasswordlessLogin extends LitElement {
     } catch {
       if (!ownStep(this.flow.step) && !views[this.flow.step]) {
         this.#restart(this.email);
-        this.#fail({ code: 'network_error' });
+        await this.#fail({ code: 'network_error' });
       }
       return null;
     } finally {
@@ -462,7 +479,9 @@ export class PasswordlessLogin extends LitElement {
     }
   }
 
-  #fail(error: FlowError): void {
+  /** Shows `error`; a `network_error` first asks the server whether this page's origin is refused. */
+  async #fail(error: FlowError): Promise<void> {
+    if (this.#keeper) error = await explainUnreachable(this.#keeper.api.base, error);
     this.#dispatch({ type: 'failed', error });
     emit(this, 'passwordless-error', { code: error.code, message: errorMessage(this.#messages, error) });
   }
@@ -492,11 +511,20 @@ export class PasswordlessLogin extends LitElement {
     return tracked;
   }
 
-  /** Both forms: the email step's sends a code, the code step's signs in with it. */
+  /**
+   * Both forms: the email step's sends a code, the code step's signs in with it. The forms are
+   * `novalidate`: a field the browser finds invalid gets the element's own sentence, in its
+   * language, under the field (not the browser's bubble), and the focus.
+   */
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const value = (event.target as HTMLFormElement).querySelector('input')!.value;
-    void (this.flow.step === 'code' ? this.verifyCode(value) : this.requestCode(value));
+    const input = (event.target as HTMLFormElement).querySelector('input')!;
+    const code = this.flow.step === 'code';
+    if (input.checkValidity()) void (code ? this.verifyCode(input.value) : this.requestCode(input.value));
+    else {
+      input.focus();
+      if (!code) void this.#track(this.#fail({ code: 'invalid_email' }));
+    }
   }
 
   #onCodeInput(event: InputEvent): void {
@@ -529,6 +557,19 @@ export class PasswordlessLogin extends LitElement {
     // and the page's own wording over both.
     return withOverrides(withOverrides(english, this.#locale.catalog ?? en), this.strings);
   }
+}
+
+/**
+ * A sentence naming an email address. Each hyphen sits in a no-wrap span with its neighbours
+ * (styles: `.address span`), which takes away the only place a browser would break an address
+ * (after a `-`): the address moves to the next line whole, with the full stop after it, and one
+ * longer than a line breaks anywhere else (`overflow-wrap: anywhere`), never leaving `my-` at the
+ * end of a line, which reads as a word broken in two.
+ */
+function withAddress(sentence: (email: string) => string, email: string): TemplateResult {
+  const [before, after] = sentence('\0').split('\0');
+  const parts = email.split(/(.?-+.?)/).map((part, i) => (i % 2 ? html`<span>${part}</span>` : part));
+  return html`${before}<span class="address">${parts}</span>${after}`;
 }
 
 /** The steps this file draws; a feature module draws the others (features/feature.ts). */

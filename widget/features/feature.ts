@@ -13,7 +13,7 @@
 import type { html, nothing, TemplateResult } from 'lit';
 import type { VerifyBody } from '../../contract/index.ts';
 import type { PasswordlessLogin } from '../element/passwordless-login.ts';
-import type { FlowState, Step } from '../flow/flow.ts';
+import type { FlowError, FlowState, Step } from '../flow/flow.ts';
 import type { MessageOverrides } from '../i18n/catalogs.ts';
 import type { Messages } from '../i18n/messages.ts';
 import type { SessionKeeper } from '../session/session-keeper.ts';
@@ -26,8 +26,8 @@ export interface FeatureModule {
 }
 
 export interface StepView<S extends Step> {
-  /** The heading of the step. */
-  title(m: Messages): string;
+  /** The heading of the step, which may depend on where the flow is and on who is signed in. */
+  title(m: Messages, flow: Extract<FlowState, { step: S }>, element: PasswordlessLogin): string;
   /** The step under its heading; `error` is the error sentence (or nothing), to place under what it is about. */
   render(host: FeatureHost, flow: Extract<FlowState, { step: S }>, m: Messages, error: unknown): TemplateResult;
 }
@@ -43,4 +43,8 @@ export interface FeatureHost {
   readonly session: SessionKeeper;
   /** Signs in as the element's own forms do: busy while asking, then signed in or the error shown. */
   verify(body: VerifyBody, method: 'code' | 'link'): Promise<void>;
+  /** Shows an error as the element's own steps do (and fires `passwordless-error`). */
+  fail(error: FlowError): Promise<void>;
+  /** A sentence naming an address, the address kept whole at its hyphens (as the element's own steps show it). */
+  withAddress(sentence: (email: string) => string, email: string): TemplateResult;
 }

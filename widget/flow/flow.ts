@@ -16,6 +16,11 @@ export interface FlowError {
   attemptsLeft?: number;
   /** On `rate_limited`: seconds until the server takes another request. */
   retryAfter?: number;
+  /**
+   * On `forbidden_origin` found after a `network_error` (api/origin-check.ts), outside production:
+   * the server's English sentence for the site's owner, shown instead of the catalog's.
+   */
+  hint?: string;
 }
 
 interface Common {

@@ -10,8 +10,7 @@ export const en: CoreMessages = {
   emailLabel: 'Email address',
   sendCode: 'Email me a code',
   codeSentTo: (email) => `We sent a code and a sign-in link to ${email}.`,
-  codeSentRecently:
-    'A code was sent to this address a moment ago — enter it, or ask for a new one when the timer ends.',
+  codeSentRecently: (email) => `A code was sent to ${email} a moment ago. Enter it, or ask for a new one when the timer ends.`,
   codeLabel: 'Code from the email',
   verifyCode: 'Sign in',
   resend: 'Resend code',

@@ -23,6 +23,7 @@ export function matchLocale(tag: string | null | undefined): Locale | null {
 }
 
 export function errorMessage(messages: Messages, error: FlowError): string {
+  if (error.hint) return error.hint;
   if (error.code === 'network_error') return messages.networkError;
   const entry = messages.errors[error.code] ?? messages.errors.internal_error;
   return typeof entry === 'function' ? entry(error) : entry;

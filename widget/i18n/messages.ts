@@ -25,10 +25,10 @@ export interface CoreMessages {
   title: string;
   emailLabel: string;
   sendCode: string;
-  /** Under the code field: where the code went. */
+  /** Over the code field: where the code went. */
   codeSentTo: (email: string) => string;
-  /** Under it, when the server refused a new code because one went to this address moments ago. */
-  codeSentRecently: string;
+  /** Instead of it, when the server refused a new code because one went to this address moments ago. */
+  codeSentRecently: (email: string) => string;
   codeLabel: string;
   verifyCode: string;
   resend: string;

@@ -12,6 +12,13 @@
  *   browser keeps the `Secure` `__Host-` session cookie);
  * - proxies `/foreign-auth/*` to the default backend's `/auth/*` with the `Origin` of a site the
  *   backend does not allow, as if a foreign page called it (its state-changing calls get 403);
+ * - proxies `/production-auth/*` to a third backend started with `NODE_ENV=production` (a real
+ *   SMTP sink for its mail), allowing only the test page's origin;
+ * - and starts a second little HTTP server on another port (not a backend): its
+ *   `/refused-page.html?api=…&lang=…` embeds the element from this server's bundle, so the browser
+ *   calls the API from an origin the backends do not allow, and really refuses by CORS. The page
+ *   asks for a code and posts the element's events and error sentence to its parent window.
+ *   `GET /__test/refused-page-origin` says where it is;
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
  *   first, once mail in flight is sent; from either backend),
@@ -23,6 +30,7 @@
  *   `GET /__test/html/*` (a 200 HTML page: an "API" that does not answer JSON).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
@@ -32,6 +40,12 @@ export function testBackend() {
   let server;
   /** The same backend with `SESSION_COOKIE=on`. */
   let cookieServer;
+  /** The same backend in production (NODE_ENV=production), and its SMTP sink. */
+  let productionServer;
+  let smtpSink;
+  /** The second origin's little page server, and its origin. */
+  let pageServer;
+  let pageOrigin;
   let bundleDir;
   /** The value of the last `__Host-pl_session` cookie a proxied answer set. */
   let lastSessionCookie = null;
@@ -48,14 +62,21 @@ export function testBackend() {
       }
     },
     async serverStop() {
-      await Promise.all([server?.close(), cookieServer?.close()]);
+      pageServer?.closeAllConnections();
+      await Promise.all([server?.close(), cookieServer?.close(), productionServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
   };
 
   async function start(config) {
     const { startTestServer } = await tsImport('../../server/testing/test-server.ts', import.meta.url);
+    const { startSmtpSink } = await tsImport('../../server/testing/smtp-sink.ts', import.meta.url);
     const origin = `http://${config.hostname}:${config.port}`;
+    smtpSink = await startSmtpSink();
+    pageServer = createServer((req, res) => servePage(req, res, origin));
+    await new Promise((done) => pageServer.listen(0, '127.0.0.1', done));
+    pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
     bundleDir = await mkdtemp(join(tmpdir(), 'passwordless-bundle-'));
     const { buildWidget } = await tsImport('../build/build-widget.ts', import.meta.url);
     [server, cookieServer] = await Promise.all([
@@ -64,6 +85,9 @@ export function testBackend() {
       startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on' } }),
       buildWidget({ outDir: bundleDir, esm: false }),
     ]);
+    productionServer = await startTestServer({
+      env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url },
+    });
   }
 
   /** Path prefix on the test page's origin → the backend behind it, and an Origin to send instead of the page's. */
@@ -71,6 +95,7 @@ export function testBackend() {
     { prefix: '/auth', backend: server },
     { prefix: '/cookie-auth', backend: cookieServer },
     { prefix: '/foreign-auth', backend: server, origin: 'https://foreign.example' },
+    { prefix: '/production-auth', backend: productionServer },
   ];
 
   async function middleware(ctx, next) {
@@ -125,6 +150,8 @@ export function testBackend() {
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
       for (const b of [server, cookieServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
+    } else if (ctx.method === 'GET' && ctx.path === '/__test/refused-page-origin') {
+      ctx.body = { origin: pageOrigin };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/session-cookie') {
       ctx.body = { value: lastSessionCookie };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/bundle.js') {
@@ -144,6 +171,37 @@ export function testBackend() {
   }
 
   return { plugin, middleware };
+}
+
+/**
+ * The second origin's page: the element from the test runner's origin (`origin`), pointed at
+ * `api` there, asks for a code on load and tells the parent window what it showed.
+ */
+function servePage(req, res, origin) {
+  const url = new URL(req.url, 'http://page');
+  if (url.pathname !== '/refused-page.html') {
+    res.writeHead(404).end();
+    return;
+  }
+  const attribute = (value) => String(value).replace(/[^\w/:.-]/g, '');
+  const api = attribute(url.searchParams.get('api') ?? '/auth');
+  const lang = attribute(url.searchParams.get('lang') ?? 'en');
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html>
+<html lang="${lang}"><title>A page the API does not allow</title>
+<script src="${origin}/__test/bundle.js"></script>
+<passwordless-login api="${origin}${api}"></passwordless-login>
+<script type="module">
+  const el = document.querySelector('passwordless-login');
+  const errors = [];
+  el.addEventListener('passwordless-error', (event) => errors.push(event.detail));
+  await customElements.whenDefined('passwordless-login');
+  await el.settled;
+  await el.requestCode('refused@example.com');
+  await el.settled;
+  const alert = el.shadowRoot.querySelector('[role="alert"]');
+  parent.postMessage({ origin: location.origin, errors, alert: alert && alert.textContent.trim() }, '*');
+</script>`);
 }
 
 async function readBody(stream) {

@@ -4,8 +4,9 @@
  * step; this module draws it and decides. In the browser that asked for the mail (its
  * `clientHash` is kept here, magic-link/request-secret.ts) the link signs in at once; anywhere
  * else (another device, a mail scanner) it waits for "Continue", since a GET must never sign
- * anyone in.
+ * anyone in, and names the address it will sign in (asked of the server, which spends nothing).
  */
+import type { WidgetErrorCode } from '../../flow/flow.ts';
 import type { LinkFragment } from '../../magic-link/link-fragment.ts';
 import { isOwnRequest, rememberSecret } from '../../magic-link/request-secret.ts';
 import type { FeatureHost, FeatureModule, StepView } from '../feature.ts';
@@ -21,22 +22,42 @@ export interface LinkFeature extends FeatureModule {
   remember(base: string, secret: string): void;
 }
 
+/** A token as the server takes it (20 to 128 base64url characters): anything else is no link of ours. */
+const TOKEN = /^[\w-]{20,128}$/;
+
+/** The address each link opened on this page signs in, once the server has named it. */
+const addresses = new Map<string, string>();
+
+/** A used or expired link cannot be retried, only replaced; a failed connection can. */
+const failed = (code: WidgetErrorCode | undefined) => !!code && code !== 'network_error';
+
 const step: StepView<'link'> = {
-  title: (m) => m.linkTitle,
-  render({ element, html, nothing, verify }, flow, m, error) {
-    // A used or expired link cannot be retried, only replaced; a failed connection can.
-    const retry = !flow.error || flow.error.code === 'network_error';
-    // "Back" leads to the session still kept, if any, else to the email step.
+  // A failed link no longer continues anything: the heading says where the person is now.
+  title: (m, flow, element) => (!failed(flow.error?.code) ? m.linkTitle : element.user ? m.signedInTitle : m.title),
+  render({ element, html, nothing, verify, withAddress }, flow, m, error) {
     const user = element.user;
+    if (failed(flow.error?.code)) {
+      // Signed in already (the link was used here, or its mail is older than the session): one
+      // calm sentence, no red error, and back to the signed-in step. Else: ask for a new one.
+      return user
+        ? html`<p part="text" role="status">${withAddress(m.linkUsedSignedIn, user.email)}</p>
+            <div part="actions">
+              <button part="button primary back" type="button" @click=${() => element.reset()}>${m.back}</button>
+            </div>`
+        : html`<p part="text">${m.linkFailed}</p>
+            ${error}
+            <div part="actions">
+              <button part="button primary back" type="button" @click=${() => element.reset()}>${m.backToEmail}</button>
+            </div>`;
+    }
+    const address = addresses.get(flow.token);
     return html`
-      <p part="text">${flow.busy ? m.signingIn : retry ? m.linkExplain : user ? m.signedInAs(user.email) : m.linkFailed}</p>
+      <p part="text">${flow.busy ? m.signingIn : address ? withAddress(m.linkExplainFor, address) : m.linkExplain}</p>
       ${error}
       <div part="actions">
-        ${retry
-          ? html`<button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${() => verify({ token: flow.token }, 'link')}>
-              ${m.linkContinue}
-            </button>`
-          : nothing}
+        <button part="button primary continue" type="button" ?disabled=${flow.busy} @click=${() => verify({ token: flow.token }, 'link')}>
+          ${m.linkContinue}
+        </button>
         ${flow.error ? html`<button part="button back" type="button" @click=${() => element.reset()}>${user ? m.back : m.backToEmail}</button>` : nothing}
       </div>
     `;
@@ -47,7 +68,18 @@ export default {
   en,
   steps: { link: step },
   async open(host, { token, client }) {
-    if (isOwnRequest(host.session.api.base, client)) await host.verify({ token }, 'link');
+    // A link cut short or mangled by a mail client: say it is not valid, not "try again later".
+    if (!TOKEN.test(token)) return host.fail({ code: 'invalid_link' });
+    if (isOwnRequest(host.session.api.base, client)) return host.verify({ token }, 'link');
+    // ApiPath.linkAddress, written out: the module would otherwise carry a copy of the whole ApiPath object.
+    const answer = await host.session.api.call('/link-address', { token });
+    if (answer.ok) {
+      addresses.set(token, answer.data.email);
+      host.element.requestUpdate();
+    } else if (answer.error.code === 'invalid_link') {
+      // Unknown to the server (used and forgotten, or never ours): no "Continue" that cannot work.
+      await host.fail(answer.error);
+    }
   },
   remember: (base, secret) => rememberSecret(base, secret),
 } satisfies LinkFeature;

@@ -4,6 +4,10 @@ import type { ErrorMessage } from '../../i18n/messages.ts';
 export interface LinkMessages {
   linkTitle: string;
   linkExplain: string;
+  /** Instead of `linkExplain` in another browser, once the server has named the address the link signs in. */
+  linkExplainFor: (email: string) => string;
+  /** A used or expired link opened while signed in: the one sentence shown, without an error. */
+  linkUsedSignedIn: (email: string) => string;
   linkContinue: string;
   /** Instead of `linkExplain` once the link is used or expired, with no session kept: only a new one helps. */
   linkFailed: string;

@@ -8,8 +8,8 @@ const messages: Messages = {
   emailLabel: 'E-Mail-Adresse',
   sendCode: 'Code per E-Mail senden',
   codeSentTo: (email) => `Wir haben einen Code und einen Anmeldelink an ${email} gesendet.`,
-  codeSentRecently:
-    'An diese Adresse wurde gerade ein Code gesendet. Geben Sie ihn ein oder fordern Sie nach Ablauf des Timers einen neuen an.',
+  codeSentRecently: (email) =>
+    `An ${email} wurde gerade ein Code gesendet. Geben Sie ihn ein oder fordern Sie nach Ablauf des Timers einen neuen an.`,
   codeLabel: 'Code aus der E-Mail',
   verifyCode: 'Anmelden',
   resend: 'Code erneut senden',
@@ -18,6 +18,8 @@ const messages: Messages = {
   changeEmail: 'Andere E-Mail-Adresse verwenden',
   linkTitle: 'Anmeldung fortsetzen',
   linkExplain: 'Sie haben einen Anmeldelink geöffnet. Fahren Sie fort, um sich auf diesem Gerät anzumelden.',
+  linkExplainFor: (email) => `Sie haben einen Anmeldelink für ${email} geöffnet. Fahren Sie fort, um sich auf diesem Gerät anzumelden.`,
+  linkUsedSignedIn: (email) => `Dieser Anmeldelink kann nicht mehr verwendet werden. Sie sind weiterhin als ${email} angemeldet.`,
   linkContinue: 'Anmeldung fortsetzen',
   linkFailed: 'Geben Sie Ihre E-Mail-Adresse ein, um einen neuen Code und Anmeldelink zu erhalten.',
   signingIn: 'Sie werden angemeldet\u00a0…',

@@ -8,8 +8,8 @@ const messages: Messages = {
   emailLabel: 'Correo electrónico',
   sendCode: 'Enviarme un código',
   codeSentTo: (email) => `Hemos enviado un código y un enlace de acceso a ${email}.`,
-  codeSentRecently:
-    'Acabamos de enviar un código a esta dirección. Escríbelo o pide uno nuevo cuando termine el temporizador.',
+  codeSentRecently: (email) =>
+    `Acabamos de enviar un código a ${email}. Escríbelo o pide uno nuevo cuando termine el temporizador.`,
   codeLabel: 'Código del correo',
   verifyCode: 'Iniciar sesión',
   resend: 'Reenviar código',
@@ -18,6 +18,8 @@ const messages: Messages = {
   changeEmail: 'Usar otro correo',
   linkTitle: 'Continuar con el inicio de sesión',
   linkExplain: 'Has abierto un enlace de acceso. Continúa para iniciar sesión en este dispositivo.',
+  linkExplainFor: (email) => `Has abierto un enlace de acceso para ${email}. Continúa para iniciar sesión en este dispositivo.`,
+  linkUsedSignedIn: (email) => `Este enlace de acceso ya no se puede usar. Sigues con la sesión iniciada como ${email}.`,
   linkContinue: 'Continuar',
   linkFailed: 'Escribe tu correo para recibir un código y un enlace de acceso nuevos.',
   signingIn: 'Iniciando sesión…',

@@ -9,8 +9,8 @@ const messages: Messages = {
   emailLabel: 'Adresse e-mail',
   sendCode: 'Recevoir un code par e-mail',
   codeSentTo: (email) => `Nous avons envoyé un code et un lien de connexion à ${email}.`,
-  codeSentRecently:
-    'Un code vient d’être envoyé à cette adresse. Saisissez-le, ou demandez-en un nouveau à la fin du compte à rebours.',
+  codeSentRecently: (email) =>
+    `Un code vient d’être envoyé à ${email}. Saisissez-le, ou demandez-en un nouveau à la fin du compte à rebours.`,
   codeLabel: 'Code reçu par e-mail',
   verifyCode: 'Se connecter',
   resend: 'Renvoyer le code',
@@ -19,6 +19,8 @@ const messages: Messages = {
   changeEmail: 'Utiliser une autre adresse e-mail',
   linkTitle: 'Poursuivre la connexion',
   linkExplain: 'Vous avez ouvert un lien de connexion. Continuez pour vous connecter sur cet appareil.',
+  linkExplainFor: (email) => `Vous avez ouvert un lien de connexion pour ${email}. Continuez pour vous connecter sur cet appareil.`,
+  linkUsedSignedIn: (email) => `Ce lien de connexion ne peut plus être utilisé. Vous utilisez toujours le compte ${email}.`,
   linkContinue: 'Poursuivre la connexion',
   linkFailed: 'Saisissez votre adresse e-mail pour recevoir un nouveau code et un nouveau lien de connexion.',
   signingIn: 'Connexion en cours…',

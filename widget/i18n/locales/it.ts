@@ -8,8 +8,8 @@ const messages: Messages = {
   emailLabel: 'Indirizzo email',
   sendCode: 'Inviami un codice',
   codeSentTo: (email) => `Abbiamo inviato un codice e un link di accesso all’indirizzo ${email}.`,
-  codeSentRecently:
-    'Abbiamo appena inviato un codice a questo indirizzo. Inseriscilo o richiedine uno nuovo allo scadere del timer.',
+  codeSentRecently: (email) =>
+    `Abbiamo appena inviato un codice all’indirizzo ${email}. Inseriscilo o richiedine uno nuovo allo scadere del timer.`,
   codeLabel: 'Codice ricevuto via email',
   verifyCode: 'Accedi',
   resend: 'Invia di nuovo il codice',
@@ -18,6 +18,8 @@ const messages: Messages = {
   changeEmail: 'Usa un altro indirizzo email',
   linkTitle: 'Continua l’accesso',
   linkExplain: 'Hai aperto un link di accesso. Continua per accedere su questo dispositivo.',
+  linkExplainFor: (email) => `Hai aperto un link di accesso per ${email}. Continua per accedere su questo dispositivo.`,
+  linkUsedSignedIn: (email) => `Questo link di accesso non può più essere usato. Hai ancora eseguito l’accesso come ${email}.`,
   linkContinue: 'Continua l’accesso',
   linkFailed: 'Inserisci il tuo indirizzo email per ricevere un nuovo codice e un nuovo link di accesso.',
   signingIn: 'Accesso in corso…',

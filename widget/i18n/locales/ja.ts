@@ -7,8 +7,8 @@ const messages: Messages = {
   emailLabel: 'メールアドレス',
   sendCode: 'メールでコードを受け取る',
   codeSentTo: (email) => `${email} に確認コードとログイン用リンクを送信しました。`,
-  codeSentRecently:
-    'このアドレスには先ほどコードを送信しました。そのコードを入力するか、タイマーが終わってから新しいコードをリクエストしてください。',
+  codeSentRecently: (email) =>
+    `${email} には先ほどコードを送信しました。そのコードを入力するか、タイマーが終わってから新しいコードをリクエストしてください。`,
   codeLabel: 'メールに記載されたコード',
   verifyCode: 'ログイン',
   resend: 'コードを再送信',
@@ -17,6 +17,8 @@ const messages: Messages = {
   changeEmail: '別のメールアドレスを使う',
   linkTitle: 'ログインを続ける',
   linkExplain: 'ログイン用リンクが開かれました。続行すると、このデバイスでログインします。',
+  linkExplainFor: (email) => `${email} のログイン用リンクが開かれました。続行すると、このデバイスでログインします。`,
+  linkUsedSignedIn: (email) => `このログイン用リンクはもう使えません。引き続き ${email} でログインしています。`,
   linkContinue: 'ログインを続ける',
   linkFailed: 'メールアドレスを入力すると、新しいコードとログイン用リンクが届きます。',
   signingIn: 'ログインしています…',

@@ -8,7 +8,7 @@ const messages: Messages = {
   sendCode: '이메일로 코드 받기',
   // "주소로" / "계정으로" after the address: the right particle after an arbitrary address is unknowable.
   codeSentTo: (email) => `인증 코드와 로그인 링크를 ${email} 주소로 보냈습니다.`,
-  codeSentRecently: '방금 이 주소로 코드를 보냈습니다. 받은 코드를 입력하거나, 타이머가 끝난 후 새 코드를 요청하세요.',
+  codeSentRecently: (email) => `방금 ${email} 주소로 코드를 보냈습니다. 받은 코드를 입력하거나, 타이머가 끝난 후 새 코드를 요청하세요.`,
   codeLabel: '이메일로 받은 코드',
   verifyCode: '로그인',
   resend: '코드 다시 보내기',
@@ -17,6 +17,8 @@ const messages: Messages = {
   changeEmail: '다른 이메일 사용',
   linkTitle: '로그인 계속하기',
   linkExplain: '로그인 링크를 열었습니다. 계속하면 이 기기에서 로그인됩니다.',
+  linkExplainFor: (email) => `${email} 계정의 로그인 링크를 열었습니다. 계속하면 이 기기에서 로그인됩니다.`,
+  linkUsedSignedIn: (email) => `이 로그인 링크는 더 이상 사용할 수 없습니다. 계속 ${email} 계정으로 로그인되어 있습니다.`,
   linkContinue: '로그인 계속하기',
   linkFailed: '이메일 주소를 입력하면 새 코드와 로그인 링크를 받을 수 있습니다.',
   signingIn: '로그인하는 중…',
