@@ -11,6 +11,9 @@ import { unsafeCSS } from 'lit';
 //
 // Contrast (WCAG 2.2 AA, checked by a test in both themes): text, muted text, the error and the
 // primary button's text are at least 6.3:1; field borders and the focus ring at least 3.3:1.
+//
+// The title takes the focus when the step changes, so a screen reader reads the new step; it is
+// no control (tabindex -1, out of the tab order), so it shows no ring.
 export const styles = unsafeCSS(`
   :host {
     --_bg: var(--pl-color-background, light-dark(#fff, #1c1c21));
@@ -101,13 +104,17 @@ export const styles = unsafeCSS(`
     background: var(--_accent);
     color: var(--_on-accent);
   }
-  [part~='button']:disabled {
+  [part~='button']:disabled,
+  [part~='input']:disabled {
     cursor: default;
     opacity: 0.6;
   }
   :focus-visible {
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
+  }
+  [part~='title']:focus-visible {
+    outline: none;
   }
   [part~='error'] {
     margin: 0;

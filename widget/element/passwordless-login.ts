@@ -563,12 +563,15 @@ export class PasswordlessLogin extends LitElement {
  * A sentence naming an email address. Each hyphen sits in a no-wrap span with its neighbours
  * (styles: `.address span`), which takes away the only place a browser would break an address
  * (after a `-`): the address moves to the next line whole, with the full stop after it, and one
- * longer than a line breaks anywhere else (`overflow-wrap: anywhere`), never leaving `my-` at the
- * end of a line, which reads as a word broken in two.
+ * longer than a line breaks after its `@` (a `<wbr>`: `jane-doe@` above `example.com`, not
+ * `jane-doe@exa` above `mple.com`) or, longer still, anywhere else (`overflow-wrap: anywhere`),
+ * never leaving `my-` at the end of a line, which reads as a word broken in two.
  */
 function withAddress(sentence: (email: string) => string, email: string): TemplateResult {
   const [before, after] = sentence('\0').split('\0');
-  const parts = email.split(/(.?-+.?)/).map((part, i) => (i % 2 ? html`<span>${part}</span>` : part));
+  const parts = email
+    .split(/(.?-+.?)/)
+    .map((part, i) => (i % 2 ? html`<span>${part}</span>` : part.split('@').map((piece, j) => (j ? html`@<wbr>${piece}` : piece))));
   return html`${before}<span class="address">${parts}</span>${after}`;
 }
 
