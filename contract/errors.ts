@@ -18,7 +18,11 @@ export const ErrorCode = {
   invalid_code: 'invalid_code',
   /** The code or link was right but its lifetime is over. */
   expired_code: 'expired_code',
-  /** Too many wrong codes: every live code for this email is burnt; request a new one. */
+  /**
+   * Too many wrong codes, or a code of a burnt sequence: `attemptsLeft` 0 when no code of this
+   * email is live (ask for a new one), 1 when a newer one is; `retryAfter`, seconds until a new
+   * code may be asked for (0 right after the wrong code that reached the cap).
+   */
   too_many_attempts: 'too_many_attempts',
   /** The magic link is unknown, already used or burnt. */
   invalid_link: 'invalid_link',
@@ -42,9 +46,9 @@ export interface ApiErrorBody {
     code: ErrorCode;
     /** A sentence a person can read (English); the widget shows its own translation. */
     message: string;
-    /** On `invalid_code`. */
+    /** On `invalid_code`; on `too_many_attempts`, 0 or 1. */
     attemptsLeft?: number;
-    /** On `rate_limited`, in seconds; equals the `Retry-After` header. */
+    /** On `rate_limited`, in seconds, equal to the `Retry-After` header; on `too_many_attempts`, until a new code may be asked for. */
     retryAfter?: number;
     /** On `invalid_request`: which fields were wrong and why. */
     fields?: Record<string, string>;

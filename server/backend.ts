@@ -134,7 +134,8 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     metrics,
     audit,
     accessTokens,
-    site: { name: config.siteName, url: `${config.allowedOrigins[0] ?? config.publicUrl}/` },
+    // The first origin the operator allowed (their site), else the backend's own: see config.ts.
+    site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
     logger, clock, production: config.production,
   });
   const widget = await readWidgetFiles(options.widgetFile);

@@ -152,7 +152,7 @@ describe('configuration', () => {
     assert.deepEqual(error.problems, [
       'USER_CREATION must be on or off (or true/false, yes/no, 1/0), got "maybe"',
       'PORT must be a whole number from 0 to 65,535, got "abc"',
-      'SMTP_URL must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587, got "http://mailer:***@mail.example.com/"',
+      'SMTP_URL must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587, got "http://mailer:***@mail.example.com"',
       'ALLOWED_ORIGINS must list bare origins like https://app.example.com (http or https, no path), got "https://b.example/path"',
       'CODE_LENGTH must be a whole number from 6 to 10, got 4',
       'PUBLIC_URL is required when NODE_ENV=production: set it to https://auth.example.com',
@@ -160,6 +160,21 @@ describe('configuration', () => {
     ]);
     assert.equal(error.message, `7 settings need fixing:\n  ${error.problems.join('\n  ')}`);
     assert.ok(!error.message.includes('hunter2'));
+  });
+
+  it('never repeats the password of a URL whose scheme is mistyped or missing, which no URL parser reads as one', () => {
+    for (const [typed, shown] of [
+      ['mailer:hunter2@mail.example.com:587', 'mailer:***@mail.example.com:587'],
+      ['smtp//mailer:hunter2@mail.example.com', 'smtp//mailer:***@mail.example.com'],
+      ['smtp:/mailer:hun/ter2@mail.example.com', 'smtp:***@mail.example.com'],
+    ]) {
+      assert.throws(() => loadConfig({ SMTP_URL: typed }), (error: ConfigError) => {
+        assert.equal(error.problems.length, 1, error.message);
+        assert.ok(error.message.includes(`got "${shown}"`), error.message);
+        assert.ok(!error.message.includes('hunter2') && !error.message.includes('ter2'), error.message);
+        return true;
+      });
+    }
   });
 
   it('names each problem by its option when the settings come from code, and never repeats a secret', () => {

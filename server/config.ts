@@ -183,10 +183,10 @@ const SettingsSchema = z.object({
   // 80 characters: a name, not a sentence; it is a heading on a 375 px screen.
   siteName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
   dataFile: text('must be a file path like ./data/passwordless.json').default('./data/passwordless.json'),
-  redisUrl: z.url({ protocol: /^rediss?$/, error: 'must start with redis:// or rediss://, like redis://127.0.0.1:6379' }).optional(),
+  redisUrl: z.url({ protocol: /^rediss?$/, hostname: /./, error: 'must start with redis:// or rediss://, like redis://127.0.0.1:6379' }).optional(),
   secret: z.string({ error: 'must be text' }).min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' }).optional(),
   jsonCompactBytes: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
-  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587' }).optional(),
+  smtpUrl: z.url({ protocol: /^smtps?$/, hostname: /./, error: 'must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587' }).optional(),
   smtpCheck: z.enum(['required', 'warn'], { error: 'must be required or warn' }).optional(),
   mailFrom: z.string({ error: 'must be an address like Sign-in <no-reply@example.com>' }).min(3, { error: 'must be an address like Sign-in <no-reply@example.com>' }).optional(),
   mailRetries: int(0, 10).default(3),
@@ -231,18 +231,15 @@ const SECRET_SETTINGS: ReadonlySet<string> = new Set(['secret', 'metricsToken', 
 /** What a message shows of the value it refuses: quoted text, a URL without its password, a secret's length only. */
 function shown(path: readonly PropertyKey[], value: unknown): string {
   if (SECRET_SETTINGS.has(path.map(String).join('.'))) return typeof value === 'string' ? `${value.length} characters` : typeof value;
-  if (typeof value === 'string') {
-    try {
-      const url = new URL(value);
-      if (url.password) {
-        url.password = '***';
-        return JSON.stringify(url.href);
-      }
-    } catch {
-      // Not a URL: shown as it is.
-    }
-  }
+  // Whatever parses or not: `user:pass@host` with its scheme mistyped (`smtp//u:p@h`, or none)
+  // is no URL to `new URL`, and still holds a password.
+  if (typeof value === 'string') return JSON.stringify(withoutPassword(value));
   return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+/** `scheme://user:***@host`, or `user:***@host` with no `//`: the password never, whatever the spelling. */
+function withoutPassword(value: string): string {
+  return value.includes('//') ? value.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@') : value.replace(/^([^:@/]*):[^@]*@/, '$1:***@');
 }
 
 /** A zod issue as an operator reads it: `PORT must be a whole number from 0 to 65,535, got "abc"`. */
@@ -257,7 +254,18 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 true satisfies Same<keyof Settings, keyof z.input<typeof SettingsSchema>> & Same<Settings, z.input<typeof SettingsSchema>>;
 
 /** Loopback hosts: traffic to them never leaves the machine, and browsers treat them as secure contexts. */
-const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/;
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An http URL to a host that is not loopback: what crosses a network in clear. Read through
+ * `URL`, as the schema reads it, so `HTTP://Auth.example.com` and `http://localhost/` are judged
+ * by their scheme and host, not their spelling. Anything that is no URL is the schema's problem.
+ */
+function clearOverNetwork(value: unknown): boolean {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname);
+}
 
 /**
  * The rules between settings, over the settings as given (so they are checked even when a value
@@ -276,7 +284,7 @@ function crossSettingProblems(settings: Settings, name: (key: keyof Settings) =>
     // Over http a code, a link's token and a session token cross the network in clear. Loopback
     // is let through: nothing crosses a network, and a production build tried on one machine
     // should not need a flag. A proxy that ends TLS in front is the case for the explicit option.
-    if (typeof settings.publicUrl === 'string' && settings.publicUrl.startsWith('http:') && !LOOPBACK.test(settings.publicUrl) && settings.allowHttpPublicUrl !== true) {
+    if (clearOverNetwork(settings.publicUrl) && settings.allowHttpPublicUrl !== true) {
       problems.push(`${name('publicUrl')} must be https ${env}, got ${JSON.stringify(settings.publicUrl)}: links, codes and sessions would cross the network in clear. Use the https origin people reach (TLS may end at a proxy), or set ${name('allowHttpPublicUrl')}=true to accept the risk`);
     }
   }
@@ -286,7 +294,7 @@ function crossSettingProblems(settings: Settings, name: (key: keyof Settings) =>
     problems.push(`${name('secret')} is required with ${name('redisUrl')}: every instance must hash codes, links and sessions with the same key (\`openssl rand -base64 32\`)`);
   }
   // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
-  if (settings.sessionCookie === true && typeof settings.publicUrl === 'string' && settings.publicUrl.startsWith('http:') && !LOOPBACK.test(settings.publicUrl)) {
+  if (settings.sessionCookie === true && clearOverNetwork(settings.publicUrl)) {
     problems.push(`${name('sessionCookie')} needs an https ${name('publicUrl')} (the cookie is Secure), got ${JSON.stringify(settings.publicUrl)}`);
   }
   return problems;
@@ -300,7 +308,8 @@ function crossSettingProblems(settings: Settings, name: (key: keyof Settings) =>
 export function resolveConfig(settings: Settings, nameOf: SettingName = dottedName, earlier: string[] = []): Config {
   const name = (key: keyof Settings) => nameOf([key]);
   const result = SettingsSchema.safeParse(settings, { reportInput: true });
-  const problems = [...earlier, ...(result.success ? [] : result.error.issues.map((issue) => sentence(issue, nameOf))), ...crossSettingProblems(settings, name)];
+  // A set: one value can break two checks of one setting (an SMTP URL's scheme and its host) that say the same.
+  const problems = [...new Set([...earlier, ...(result.success ? [] : result.error.issues.map((issue) => sentence(issue, nameOf))), ...crossSettingProblems(settings, name)])];
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const s = result.data;
   const production = s.nodeEnv === 'production';
@@ -310,7 +319,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
   const ownOrigins = [publicUrl, ...(s.publicUrl ? [] : [`http://127.0.0.1:${s.port}`])];
   const allowedOrigins = [...new Set([...(s.allowedOrigins ?? []), ...ownOrigins])];
   const redirectUrls = [...new Set([...(s.redirectUrls ?? allowedOrigins.map((o) => `${o}/`)), ...ownOrigins.map((o) => `${o}/`)])];
-  const allowHttpPublicUrl = production && publicUrl.startsWith('http:') && !LOOPBACK.test(publicUrl);
+  const allowHttpPublicUrl = production && clearOverNetwork(publicUrl);
   const warnings = allowHttpPublicUrl ? [`${name('publicUrl')} is http (${publicUrl}) in production, allowed by ${name('allowHttpPublicUrl')}: links, codes and sessions cross the network in clear unless TLS ends in front`] : [];
   return {
     production,

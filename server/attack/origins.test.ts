@@ -80,11 +80,18 @@ describe('attack: a refused page that asks GET /auth/origin why', () => {
     await assertRefusedSafely(h, () => h.request({ email: freshEmail('after-origin') }, evil), 403, 'forbidden_origin');
   });
 
-  it('never grants credentials on /auth/origin, whoever asks', async () => {
-    for (const origin of [GOOD, 'https://evil.example']) {
-      const answer = await fetch(h.api('/origin'), { headers: { Origin: origin } });
-      assert.equal(answer.headers.get('access-control-allow-credentials'), null, origin);
-      assert.equal(answer.headers.get('access-control-allow-origin'), '*', origin);
+  it('never grants credentials on /auth/origin, whoever asks, even in cookie mode where the API does', async () => {
+    const cookie = await startHarness({ ALLOWED_ORIGINS: GOOD, SESSION_COOKIE: 'on' });
+    try {
+      const api = await fetch(cookie.api('/session'), { headers: { Origin: GOOD } });
+      assert.equal(api.headers.get('access-control-allow-credentials'), 'true', 'cookie mode grants credentials to the allowed origin elsewhere');
+      for (const origin of [GOOD, 'https://evil.example']) {
+        const answer = await fetch(cookie.api('/origin'), { headers: { Origin: origin } });
+        assert.equal(answer.headers.get('access-control-allow-credentials'), null, origin);
+        assert.equal(answer.headers.get('access-control-allow-origin'), '*', origin);
+      }
+    } finally {
+      await cookie.close();
     }
   });
 });

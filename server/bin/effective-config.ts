@@ -33,6 +33,15 @@ export function effectiveConfiguration(config: Config): EffectiveConfiguration {
 }
 
 function describeSmtp(smtpUrl: string): string {
-  const user = decodeURIComponent(new URL(smtpUrl).username);
+  const user = readableUser(new URL(smtpUrl).username);
   return `smtp ${smtpServerOf(smtpUrl)}${user ? ` as ${user}` : ''}`;
+}
+
+/** The user as typed; nodemailer accepts `smtp://100%ok:pw@host`, whose `%ok` no decoder reads. */
+function readableUser(username: string): string {
+  try {
+    return decodeURIComponent(username);
+  } catch {
+    return username;
+  }
 }

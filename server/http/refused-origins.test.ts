@@ -25,6 +25,13 @@ describe('the refused-origin log', () => {
     assert.match(entry!.msg, /http:\/\/127\.0\.0\.1:8099.*ALLOWED_ORIGINS/);
   });
 
+  it('tells a page with Origin null (file://, a sandboxed frame) to be served over http(s), since null can never be added', () => {
+    const { entries, log } = setUp();
+    log.refused('null');
+    assert.match(entries[0]!.msg, /file:\/\/.*never allowed: serve the page over http\(s\)/);
+    assert.doesNotMatch(entries[0]!.msg, /add it there/);
+  });
+
   it('logs an origin once per 10 minutes, however often it is refused', () => {
     const { entries, clock, log } = setUp();
     for (let i = 0; i < 50; i++) log.refused('http://127.0.0.1:8099');

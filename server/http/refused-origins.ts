@@ -25,6 +25,17 @@ export interface RefusedOriginLog {
   refused(origin: string): void;
 }
 
+/**
+ * What the owner of a refused page must do, in one sentence. `null` is what a page opened from
+ * file:// or a sandboxed frame sends; it can never be allowed (the configuration refuses it), so
+ * "add it" would be advice no one can follow.
+ */
+export function originAdvice(origin: string): string {
+  return origin === 'null'
+    ? 'A page opened from file:// or in a sandboxed frame sends Origin null, which is never allowed: serve the page over http(s) from an origin in ALLOWED_ORIGINS.'
+    : `This page's origin, ${origin}, is not in ALLOWED_ORIGINS on the sign-in server: add it there to let this page sign in.`;
+}
+
 export function refusedOriginLog(logger: Logger, clock: Clock, allowed: readonly string[]): RefusedOriginLog {
   /** Origin → when it was last logged; Map keeps insertion order, oldest first. */
   const logged = new Map<string, number>();
@@ -41,7 +52,7 @@ export function refusedOriginLog(logger: Logger, clock: Clock, allowed: readonly
       }
       logged.set(origin, now);
       logger.warn({
-        msg: `refused calls from ${origin}: add it to ALLOWED_ORIGINS if it is your site`,
+        msg: `Refused browser calls. ${originAdvice(origin)}`,
         origin,
         variable: 'ALLOWED_ORIGINS',
         allowedOrigins: allowed,

@@ -25,7 +25,7 @@ import { linkPage } from './link-page.ts';
 import { pageStyles } from './page-styles.ts';
 import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
-import { refusedOriginLog } from './refused-origins.ts';
+import { originAdvice, refusedOriginLog } from './refused-origins.ts';
 import { RequestSchema, VerifyCodeSchema, VerifyLinkSchema } from './schemas.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-token.ts';
 import { parseBody } from './validate.ts';
@@ -135,7 +135,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.remove('Access-Control-Allow-Credentials');
     const body: OriginResponse =
       refused && !options.production
-        ? { allowed: false, origin, message: `This page's origin, ${origin}, is not in ALLOWED_ORIGINS on the sign-in server: add it there to let this page sign in.` }
+        ? { allowed: false, origin, message: originAdvice(origin) }
         : { allowed: !refused };
     ctx.body = body;
   });

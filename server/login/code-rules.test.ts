@@ -199,6 +199,7 @@ describe('wrong codes', () => {
     let { code } = await h.requestCode('ana@example.com');
     for (let i = 0; i < 5; i++) await h.verify({ email: 'ana@example.com', code: wrong(code) });
     for (; sent < 10; sent++) {
+      h.server.clock.advance(MINUTE);
       const answer = await h.request({ email: 'ana@example.com' });
       if (answer.status !== 202) {
         assert.equal(answer.status, 429);
@@ -208,6 +209,31 @@ describe('wrong codes', () => {
       await h.verify({ email: 'ana@example.com', code: wrong(code) });
     }
     assert.equal(sent, 5, 'the 6th request of the hour is refused');
+  });
+
+  it('lifts the resend wait only at the 5th wrong code: past the cap a burn keeps it, so wrong codes cannot pace the mails', async () => {
+    await h.close();
+    h = await startHarness({ CODES_PER_HOUR: '20' });
+    const first = await h.requestCode('ana@example.com');
+    for (let i = 0; i < 5; i++) await h.verify({ email: 'ana@example.com', code: wrong(first.code) });
+    const fresh = await h.requestCode('ana@example.com');
+    const sixth = await h.verify({ email: 'ana@example.com', code: wrong(fresh.code) });
+    assert.deepEqual([sixth.status, sixth.body.error.code, sixth.body.error.retryAfter], [429, 'too_many_attempts', 60]);
+    assert.equal((await h.request({ email: 'ana@example.com' })).status, 429, 'the minute between codes still holds');
+    h.server.clock.advance(MINUTE);
+    assert.equal((await h.request({ email: 'ana@example.com' })).status, 202);
+  });
+
+  it('says with too_many_attempts whether a code is left to type and when a new one may be asked for', async () => {
+    const first = await h.requestCode('ana@example.com');
+    for (let i = 0; i < 4; i++) await h.verify({ email: 'ana@example.com', code: wrong(first.code) });
+    const fifth = await h.verify({ email: 'ana@example.com', code: wrong(first.code) });
+    assert.deepEqual([fifth.body.error.attemptsLeft, fifth.body.error.retryAfter], [0, 0], 'nothing left to type, a new code at once');
+    const fresh = await h.requestCode('ana@example.com');
+    const old = await h.verify({ email: 'ana@example.com', code: first.code });
+    assert.deepEqual([old.status, old.body.error.code], [429, 'too_many_attempts']);
+    assert.deepEqual([old.body.error.attemptsLeft, old.body.error.retryAfter], [1, 60], 'the fresh code is still live, the resend wait runs');
+    assert.equal((await h.verify({ email: 'ana@example.com', code: fresh.code })).status, 200);
   });
 
   it('lets a fresh code work once the burnt ones are gone', async () => {

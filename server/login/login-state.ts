@@ -3,6 +3,7 @@
  * inside `Store.updateLogin`, with exclusive access to the state, so they must stay synchronous.
  */
 import type { LoginState, SequenceRecord } from '../store/types.ts';
+import type { LoginRules } from './rules.ts';
 
 export function emptyLoginState(emailKey: string, address: string): LoginState {
   return { emailKey, address, sequences: [], attempts: 0, lastRequestAt: null, requestTimes: [], lastFailureAt: null };
@@ -16,9 +17,10 @@ export function recentRequests(state: LoginState, now: number): number[] {
   return (state.requestTimes ?? []).filter((t) => t + HOUR_MS > now);
 }
 
-/** Milliseconds until this email may ask for another code, 0 if it may now. */
-export function requestWaitMs(state: LoginState, now: number, resendMs: number, codesPerHour: number): number {
-  const resend = state.lastRequestAt === null ? 0 : state.lastRequestAt + resendMs - now;
+/** Milliseconds until this email may ask for another code, 0 if it may now (or RATE_LIMITS=off). */
+export function requestWaitMs(state: LoginState, now: number, { rateLimits, resendSeconds, codesPerHour }: Pick<LoginRules, 'rateLimits' | 'resendSeconds' | 'codesPerHour'>): number {
+  if (!rateLimits) return 0;
+  const resend = state.lastRequestAt === null ? 0 : state.lastRequestAt + resendSeconds * 1000 - now;
   const recent = recentRequests(state, now);
   const hourly = recent.length >= codesPerHour ? recent[recent.length - codesPerHour]! + HOUR_MS - now : 0;
   return Math.max(0, resend, hourly);
@@ -51,8 +53,15 @@ export function consumeAll(state: LoginState, now: number): void {
   state.attempts = 0;
 }
 
-export function burnAll(state: LoginState, now: number): void {
-  for (const sequence of state.sequences) if (isLive(sequence, now)) sequence.burntAt = now;
+/** Burns every live sequence; returns how many were live. */
+export function burnAll(state: LoginState, now: number): number {
+  let burnt = 0;
+  for (const sequence of state.sequences) {
+    if (!isLive(sequence, now)) continue;
+    sequence.burntAt = now;
+    burnt++;
+  }
+  return burnt;
 }
 
 /**

@@ -69,7 +69,7 @@ export async function requestLogin(context: LoginContext, request: LoginRequest)
 
   const outcome = await store.updateLogin(key, (current) => {
     const state = prune(current ?? emptyLoginState(key, address), now, ttlMs);
-    const waitMs = rules.rateLimits ? requestWaitMs(state, now, rules.resendSeconds * 1000, rules.codesPerHour) : 0;
+    const waitMs = requestWaitMs(state, now, rules);
     if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, send: false } };
     state.lastRequestAt = now;
     state.requestTimes.push(now);

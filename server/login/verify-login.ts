@@ -19,19 +19,20 @@ import { ApiError, type VerifyResponse } from '../../contract/index.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
 import { sameHash } from '../secrets/hasher.ts';
 import { randomId, randomToken } from '../secrets/random.ts';
-import type { SequenceRecord, UserRecord } from '../store/types.ts';
+import type { LoginState, SequenceRecord, UserRecord } from '../store/types.ts';
 import type { EmailAddress } from './email-address.ts';
 import { notify } from './hooks.ts';
 import type { LoginContext } from './login-context.ts';
 import { LoginError } from './login-error.ts';
-import { burnAll, consumeAll, emptyLoginState, findSequence, prune } from './login-state.ts';
+import type { LoginRules } from './rules.ts';
+import { burnAll, consumeAll, emptyLoginState, findSequence, isLive, prune, requestWaitMs } from './login-state.ts';
 import { toPublicUser } from './users.ts';
 
 type VerifyOutcome =
   | { kind: 'ok'; sequence: SequenceRecord; address: string }
   | { kind: 'invalid'; attemptsLeft: number }
   | { kind: 'expired' }
-  | { kind: 'too_many' }
+  | { kind: 'too_many'; attemptsLeft: 0 | 1; retryAfter: number }
   | { kind: 'invalid_link' };
 
 /** Compared against when an address holds no sequence; never matches. */
@@ -59,7 +60,7 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     const match = findSequence(candidates, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)) && s !== DECOY_SEQUENCE);
     // A right code that can no longer sign in is not a guess: it costs no attempt.
     if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
-    if (match?.burntAt != null) return { next: state, result: { kind: 'too_many' } };
+    if (match?.burntAt != null) return { next: state, result: tooMany(state, now, rules) };
     if (match && match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
     if (match) {
       consumeAll(state, now);
@@ -70,15 +71,28 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     state.attempts += 1;
     state.lastFailureAt = now;
     if (state.attempts >= rules.maxAttempts) {
-      burnAll(state, now);
-      // Nothing is left to type, so the owner may ask for a new code at once: the resend wait
-      // (60 s) is lifted, the hourly cap (5) still counts, so guesses stay at one per mailed code.
-      state.lastRequestAt = null;
-      return { next: state, result: { kind: 'too_many' } };
+      // The wrong code that reaches the cap burns what the owner was typing: they may ask for a
+      // new code at once (the 60 s resend wait is lifted; the hourly cap of 5 still counts, so
+      // guesses stay at one per mailed code). Only that one: past the cap each fresh code gets
+      // one try, and lifting the wait on every burn would let one wrong verify before each
+      // request mail an address as fast as CODES_PER_HOUR allows, with no minute between.
+      if (burnAll(state, now) > 0 && state.attempts === rules.maxAttempts) state.lastRequestAt = null;
+      return { next: state, result: tooMany(state, now, rules) };
     }
     return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
   });
   return finishLogin(context, 'code', email.key, outcome);
+}
+
+/**
+ * `too_many_attempts` with what the element needs to agree with itself: `attemptsLeft` 0 when no
+ * code is live (nothing to type: the field goes), 1 when a newer code is (a right code of a burnt
+ * one was typed, and the newer code keeps its one try); `retryAfter`, seconds until a new code
+ * may be asked for (0 after the burn that lifted the wait), so "Resend" counts down truly.
+ */
+function tooMany(state: LoginState, now: number, rules: LoginRules): VerifyOutcome {
+  const live = state.sequences.some((sequence) => isLive(sequence, now));
+  return { kind: 'too_many', attemptsLeft: live ? 1 : 0, retryAfter: Math.ceil(requestWaitMs(state, now, rules) / 1000) };
 }
 
 export async function verifyLink(context: LoginContext, token: string): Promise<VerifyResponse> {
@@ -124,7 +138,8 @@ async function finishLogin(context: LoginContext, method: VerifyMethod, emailKey
   const { store, clock, hash, rules, metrics } = context;
   if (outcome.kind !== 'ok') {
     metrics?.verifies.inc({ method, outcome: outcome.kind });
-    throw LoginError.of(REFUSAL[outcome.kind], outcome.kind === 'invalid' ? { attemptsLeft: outcome.attemptsLeft } : {});
+    const { kind, ...details } = outcome;
+    throw LoginError.of(REFUSAL[kind], details);
   }
   const now = clock.now();
   const nowIso = new Date(now).toISOString();

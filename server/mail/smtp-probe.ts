@@ -13,6 +13,9 @@ import type { DkimConfig } from './types.ts';
  * local smtp-server), and a distant one needs a few round trips (TCP, TLS, EHLO, AUTH) of at most
  * a few hundred milliseconds each. A start blocked longer than this by a server that does not
  * answer is the failure worth reporting; the mailer itself waits 10 s per step when it sends.
+ * When this deadline wins, the check's socket is not closed by `close()` (a transport without a
+ * pool only emits 'close'): nodemailer's own per-step timeouts, set to the same 5 s, end it at
+ * most one step later, so each check holds a socket for 10 s at the most.
  */
 export const SMTP_CHECK_TIMEOUT_MS = 5000;
 

@@ -328,6 +328,35 @@ describe('<passwordless-login>', () => {
       expect(el.user?.email).to.equal(email);
     });
 
+    it('keeps the field for the new code when the old, burnt one is typed, and counts down to the next resend', async () => {
+      const email = uniqueEmail('old-code');
+      const { el } = await mount();
+      await sendCode(el, email);
+      const { code: old } = await mailTo(email);
+      const input = () => $<HTMLInputElement>(el, '#code')!;
+      for (let i = 1; i <= 6 && !button(el, 'submit').disabled; i++) {
+        input().value = old.replace(/\d$/, (d) => String((Number(d) + i) % 10));
+        button(el, 'submit').click();
+        await el.settled;
+      }
+      button(el, 'resend').click();
+      await el.settled;
+      const { code: fresh } = await mailTo(email);
+      input().value = old;
+      button(el, 'submit').click();
+      await el.settled;
+      expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'too_many_attempts' });
+      // The fresh code is live: its field stays, and "Resend" waits for the server's minute.
+      expect(input().disabled).to.equal(false);
+      expect(button(el, 'submit').disabled).to.equal(false);
+      expect(button(el, 'resend').disabled).to.equal(true);
+      expect(button(el, 'resend').textContent?.trim()).to.match(/^Resend code in (59|60) s$/);
+      input().value = fresh;
+      button(el, 'submit').click();
+      await el.settled;
+      expect(el.user?.email).to.equal(email);
+    });
+
     it('keeps Resend disabled until retryAfter, without announcing each second, then announces it once', async () => {
       const email = uniqueEmail('resend');
       const { el, clock } = await mount();

@@ -328,8 +328,9 @@ export class PasswordlessLogin extends LitElement {
     switch (flow.step) {
       case 'code': {
         const code = flow.error?.code;
-        // The 5th wrong code burnt every live one: nothing left to type, a new code at once.
-        const spent = code === 'too_many_attempts';
+        // Every live code is burnt (the server says no attempt is left): nothing to type. A right
+        // code of an older, burnt one leaves the newer code live, and its field.
+        const spent = code === 'too_many_attempts' && flow.error!.attemptsLeft === 0;
         const wrong = spent || code === 'invalid_code';
         const seconds = this.#countdown.remaining;
         return html`
@@ -441,9 +442,9 @@ export class PasswordlessLogin extends LitElement {
     if (result.ok) return this.#enter(this.#stored!);
     if (this.flow !== asked) return;
     await this.#fail(result.error);
-    // The code is used up: "Resend" now, not after the countdown. Else select the wrong code so
-    // the next one types over it.
-    if (result.error.code === 'too_many_attempts') this.#countdown.stop();
+    // Too many wrong codes: "Resend" when the server takes a new request (at once after the 5th),
+    // not after a countdown that says otherwise. Else select the wrong code to type over it.
+    if (result.error.code === 'too_many_attempts') this.#startCountdown(result.error.retryAfter ?? 0);
     await this.updateComplete;
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
     if (input?.disabled) {
@@ -481,7 +482,10 @@ export class PasswordlessLogin extends LitElement {
 
   /** Shows `error`; a `network_error` first asks the server whether this page's origin is refused. */
   async #fail(error: FlowError): Promise<void> {
+    const shown = this.flow;
     if (this.#keeper) error = await explainUnreachable(this.#keeper.api.base, error);
+    // Back, or signed in by another tab, while the server was asked: the error is of a step gone.
+    if (this.flow !== shown) return;
     this.#dispatch({ type: 'failed', error });
     emit(this, 'passwordless-error', { code: error.code, message: errorMessage(this.#messages, error) });
   }

@@ -12,9 +12,9 @@ export type WidgetErrorCode = ErrorCode | 'network_error';
 
 export interface FlowError {
   code: WidgetErrorCode;
-  /** On `invalid_code`: wrong codes left before every live code is burnt. */
+  /** On `invalid_code`: wrong codes left before every live code is burnt; on `too_many_attempts`, 0 when none is live. */
   attemptsLeft?: number;
-  /** On `rate_limited`: seconds until the server takes another request. */
+  /** On `rate_limited` and `too_many_attempts`: seconds until the server takes another code request. */
   retryAfter?: number;
   /**
    * On `forbidden_origin` found after a `network_error` (api/origin-check.ts), outside production:
