@@ -18,6 +18,10 @@
  * expired) or `shutdown` (idle() or close() is waiting: a mail in backoff gets one more try at once
  * and no more, so a shutdown never sits out a backoff).
  *
+ * At most `maxQueued` mails are pending (a slow `sendMail` or dev mailbox must not grow memory
+ * without bound): the login service takes a place with `reserve` before it writes anything and is
+ * answered busy when there is none (queue-room.ts); a `dispatch` past the bound is dropped.
+ *
  * Every outcome entry carries `outcome: 'sent' | 'failed' | 'dropped'`: the metrics count those,
  * and the retries (mail-metrics.ts).
  */
