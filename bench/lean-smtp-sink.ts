@@ -16,7 +16,12 @@ export interface LeanSink {
   close(): Promise<void>;
 }
 
-export async function startLeanSink(): Promise<LeanSink> {
+export interface LeanSinkOptions {
+  /** Hold each message this long before accepting it: a slow relay, for the overload run (`--mail-delay-ms`). */
+  acceptDelayMs?: number;
+}
+
+export async function startLeanSink(options: LeanSinkOptions = {}): Promise<LeanSink> {
   let received = 0;
   let codes: [string, string][] = [];
   const server = new SMTPServer({
@@ -27,13 +32,17 @@ export async function startLeanSink(): Promise<LeanSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (options.acceptDelayMs) setTimeout(accept, options.acceptDelayMs);
+        else accept();
+      });
+      const accept = () => {
         received += 1;
         const raw = Buffer.concat(chunks).toString('latin1');
         const code = /^[ \t]*([0-9]{6,10})[ \t]*\r?$/m.exec(raw)?.[1];
         const to = session.envelope.rcptTo[0]?.address.toLowerCase();
         if (code && to) codes.push([to, code]);
         callback();
-      });
+      };
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

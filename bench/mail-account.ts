@@ -7,12 +7,14 @@
  * which is how "948 of 927 mails" and "-21 dropped" were once printed.
  */
 
-/** The server's counters at one moment (passwordless_codes_requested_total, passwordless_mail_total). */
+/** The server's counters at one moment (passwordless_codes_requested_total, passwordless_mail_total, passwordless_mail_busy_total). */
 export interface ServerMailCounts {
   handed: number;
   sent: number;
   failed: number;
   dropped: number;
+  /** Requests answered 503 mail_busy: refused before anything was promised or written. */
+  refused: number;
 }
 
 export interface MailAccount {
@@ -24,7 +26,10 @@ export interface MailAccount {
   unanswered: number;
   sent: number;
   failed: number;
+  /** Handed over after a 202 and dropped: what must be 0 (a request takes its mail's place first). */
   dropped: number;
+  /** Answered 503 mail_busy: no code, no mail, nothing promised. */
+  refused: number;
   /** Still in the server's queue when the wait ended. */
   queued: number;
   /** Received by the SMTP sink. */
@@ -36,9 +41,9 @@ export interface MailAccount {
 export function mailAccount(before: ServerMailCounts, after: ServerMailCounts, sink: { before: number; after: number }, answered: number): MailAccount {
   const delta = (key: keyof ServerMailCounts) => after[key] - before[key];
   const handed = delta('handed');
-  const [sent, failed, dropped] = [delta('sent'), delta('failed'), delta('dropped')];
+  const [sent, failed, dropped, refused] = [delta('sent'), delta('failed'), delta('dropped'), delta('refused')];
   const atSink = sink.after - sink.before;
-  const account = { handed, answered, unanswered: handed - answered, sent, failed, dropped, queued: handed - sent - failed - dropped, atSink };
+  const account = { handed, answered, unanswered: handed - answered, sent, failed, dropped, refused, queued: handed - sent - failed - dropped, atSink };
   const problems: string[] = [];
   for (const [name, value] of Object.entries(account)) if (value < 0) problems.push(`${name} is ${value}`);
   // The sink counts a message when its data ends, the server once the sink said 250: equal once idle.
@@ -51,7 +56,8 @@ export function describeMailAccount(a: MailAccount): string {
   const n = (x: number) => x.toLocaleString('en');
   const parts = [
     `${n(a.atSink)} of ${n(a.handed)} mails at the sink`,
-    `${n(a.dropped)} dropped by the bounded queue`,
+    `${n(a.dropped)} dropped after a 202`,
+    `${n(a.refused)} answered 503 mail_busy`,
     `${n(a.failed)} failed`,
     `${n(a.queued)} still queued`,
     `${n(a.handed)} = ${n(a.answered)} answered + ${n(a.unanswered)} in flight when the load stopped`,

@@ -9,10 +9,10 @@
  *   node --import tsx bench/throughput-child.ts sink     a real SMTP server (bench/lean-smtp-sink.ts)
  *
  * Messages (IPC):
- *   parent → { type: 'start', env?, dataFile? }   child → { type: 'ready', url }
+ *   parent → { type: 'start', env?, dataFile?, acceptDelayMs? (sink) }   child → { type: 'ready', url }
  *   parent → { type: 'codes' }  (sink)            child → { type: 'codes', received, codes: [to, code][] }  (codes since the last ask)
  *   parent → { type: 'count' }  (sink)            child → { type: 'count', received }
- *   parent → { type: 'mail' }   (server)          child → { type: 'mail', handed, sent, failed, dropped }  (its counters so far)
+ *   parent → { type: 'mail' }   (server)          child → { type: 'mail', handed, sent, failed, dropped, refused }  (its counters so far)
  *   parent → { type: 'close' }                    child → { type: 'closed' }, then exits (so --cpu-prof is written)
  */
 import { createServer, type Server } from 'node:http';
@@ -52,8 +52,8 @@ async function startEcho(): Promise<{ url: string; close(): Promise<void> }> {
 
 // The SMTP sink, asked over IPC for what it received.
 
-async function startSink(): Promise<{ url: string; close(): Promise<void> }> {
-  const sink = await startLeanSink();
+async function startSink(acceptDelayMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  const sink = await startLeanSink({ acceptDelayMs });
   process.on('message', (message: any) => {
     if (message.type === 'codes') send({ type: 'codes', received: sink.received(), codes: sink.takeCodes() });
     else if (message.type === 'count') send({ type: 'count', received: sink.received() });
@@ -71,6 +71,7 @@ function mailCounts(server: TestServer): ServerMailCounts {
     sent: read('passwordless_mail_total{outcome="sent"}'),
     failed: read('passwordless_mail_total{outcome="failed"}'),
     dropped: read('passwordless_mail_total{outcome="dropped"}'),
+    refused: read('passwordless_mail_busy_total'),
   };
 }
 
@@ -93,7 +94,7 @@ process.on('message', async (message: any) => {
         running = echo;
         send({ type: 'ready', url: echo.url });
       } else if (role === 'sink') {
-        const sink = await startSink();
+        const sink = await startSink(Number(message.acceptDelayMs ?? 0));
         running = sink;
         send({ type: 'ready', url: sink.url });
       } else {

@@ -11,6 +11,10 @@
  *            --profile            the server children run with --cpu-prof (files in bench/profiles/, with
  *                                 the phase boundaries: read them with bench/cpuprofile-summary.ts)
  *            --sink-here          the SMTP sink in this process instead of a third one
+ *            --mail-delay-ms N    the sink holds each message N ms before accepting it: a slow relay (8
+ *                                 pooled connections, so at most 8000/N mails a second), the overload run
+ *            --mail-queue N       the server's MAIL_QUEUE_SIZE (default 10,000): with a slow sink, a queue
+ *                                 that fills within the run, and 503 mail_busy beyond it
  *
  * Set-up, per store and size: N users are written through the store API before the server starts
  * (timed, printed); then the real backend runs in a child process (bench/throughput-child.ts,
@@ -62,6 +66,8 @@ const value = (name: string) => {
 const QUICK = flag('quick');
 const PROFILE = flag('profile');
 const SINK_HERE = flag('sink-here');
+const MAIL_DELAY_MS = Number(value('mail-delay-ms') ?? 0);
+const MAIL_QUEUE = value('mail-queue');
 const ONLY_STORE = value('store');
 const SIZES = value('users') ? [Number(value('users'))] : QUICK ? [200, 2_000] : [1_000, 100_000];
 const DURATION_S = QUICK ? 1 : 10;
@@ -161,10 +167,10 @@ interface Sink {
 
 async function startSink(): Promise<Sink> {
   if (SINK_HERE) {
-    const sink = await startLeanSink();
+    const sink = await startLeanSink({ acceptDelayMs: MAIL_DELAY_MS });
     return { url: sink.url, pid: process.pid, received: async () => sink.received(), takeCodes: async () => sink.takeCodes(), close: () => sink.close() };
   }
-  const child = await startChild('sink');
+  const child = await startChild('sink', { acceptDelayMs: MAIL_DELAY_MS });
   return {
     url: child.url,
     pid: child.pid,
@@ -378,7 +384,7 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
   console.log(`  ${label}: seeded in ${prepared.seedSeconds.toFixed(1)} s`);
   try {
     const t0 = performance.now();
-    const server = await startChild('server', { env: { ...prepared.env, SMTP_URL: sink.url, RATE_LIMITS: 'off' }, dataFile: prepared.dataFile }, `${kind.name.toLowerCase()}-${users}`);
+    const server = await startChild('server', { env: { ...prepared.env, SMTP_URL: sink.url, RATE_LIMITS: 'off', ...(MAIL_QUEUE ? { MAIL_QUEUE_SIZE: MAIL_QUEUE } : {}) }, dataFile: prepared.dataFile }, `${kind.name.toLowerCase()}-${users}`);
     const startSeconds = (performance.now() - t0) / 1000;
     const rssAfterStartMb = memoryMb(server.pid, 'VmRSS');
     const pids: Pids = { server: server.pid, sink: sink.pid, redis: [...redisPids][0] ?? NaN };
@@ -485,7 +491,7 @@ async function main(): Promise<void> {
   const kinds = [jsonStore, redisStore].filter((kind) => !ONLY_STORE || kind.name.toLowerCase() === ONLY_STORE);
   console.log(
     `throughput: ${QUICK ? 'QUICK (smoke run) ' : ''}users ${SIZES.map((n) => n.toLocaleString('en')).join(' / ')}, ${DURATION_S} s per measurement after ${WARMUP_S} s warm-up, ` +
-      `${CONNECTIONS} connections, pipelining ${PIPELINING}; node ${process.version}; SMTP sink ${SINK_HERE ? 'in the load process' : 'in its own process'}${PROFILE ? `; CPU profiles in ${PROFILE_DIR}` : ''}`,
+      `${CONNECTIONS} connections, pipelining ${PIPELINING}; node ${process.version}; SMTP sink ${SINK_HERE ? 'in the load process' : 'in its own process'}${MAIL_DELAY_MS ? `, holding each mail ${MAIL_DELAY_MS} ms` : ''}${MAIL_QUEUE ? `; MAIL_QUEUE_SIZE ${MAIL_QUEUE}` : ''}${PROFILE ? `; CPU profiles in ${PROFILE_DIR}` : ''}`,
   );
   if (PROFILE) await mkdir(PROFILE_DIR, { recursive: true });
   const sink = await startSink();

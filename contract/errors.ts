@@ -14,6 +14,11 @@ export const ErrorCode = {
   invalid_redirect: 'invalid_redirect',
   /** Too many requests; `retryAfter` seconds and the `Retry-After` header say when to retry. */
   rate_limited: 'rate_limited',
+  /**
+   * Mail cannot keep up: the server's mail queue is full, so it sent nothing and wrote nothing
+   * (503). The same for every address; `retryAfter` seconds and `Retry-After` say when to retry.
+   */
+  mail_busy: 'mail_busy',
   /** The code is wrong (or no code is live for this email); `attemptsLeft` says how many remain. */
   invalid_code: 'invalid_code',
   /** The code or link was right but its lifetime is over. */
@@ -48,7 +53,7 @@ export interface ApiErrorBody {
     message: string;
     /** On `invalid_code`; on `too_many_attempts`, 0 or 1. */
     attemptsLeft?: number;
-    /** On `rate_limited`, in seconds, equal to the `Retry-After` header; on `too_many_attempts`, until a new code may be asked for. */
+    /** On `rate_limited` and `mail_busy`, in seconds, equal to the `Retry-After` header; on `too_many_attempts`, until a new code may be asked for. */
     retryAfter?: number;
     /** On `invalid_request`: which fields were wrong and why. */
     fields?: Record<string, string>;
@@ -67,6 +72,7 @@ export const ErrorStatus = {
   invalid_email: 400,
   invalid_redirect: 400,
   rate_limited: 429,
+  mail_busy: 503,
   invalid_code: 401,
   expired_code: 401,
   too_many_attempts: 429,
@@ -109,6 +115,7 @@ export const ApiError = {
   rateLimited: { code: 'rate_limited', message: 'Too many requests. Try again later.' },
   rateLimitedNetwork: { code: 'rate_limited', message: 'Too many requests from this network. Try again later.' },
   codeSentMomentsAgo: { code: 'rate_limited', message: 'A code was sent to this address a moment ago. Wait before asking for another.' },
+  mailBusy: { code: 'mail_busy', message: 'Too many sign-in mails are waiting to go out. Nothing was sent: try again in a moment.' },
   // Codes, links and sessions
   wrongCode: { code: 'invalid_code', message: 'That code is not right.' },
   expiredCode: { code: 'expired_code', message: 'That code or link has expired. Ask for a new one.' },

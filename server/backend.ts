@@ -101,7 +101,9 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const { sendMail } = options;
   const mailbox = config.smtpUrl || sendMail ? null : createDevMailbox({ now: () => new Date(clock.now()) });
   // Every mailer retries alike and reads the operator's templates; DKIM is SMTP's (nodemailer signs).
-  const mailOptions = { from: config.mailFrom, logger: mailLogger, retries: config.mailRetries, templatesDir: config.templatesDir ?? undefined };
+  // The queue's bound and the drain rate behind Retry-After (mail/queue-room.ts) run on the real
+  // clock: mails drain in real time even when a test moves the login rules' clock.
+  const mailOptions = { from: config.mailFrom, logger: mailLogger, retries: config.mailRetries, templatesDir: config.templatesDir ?? undefined, maxQueued: config.mailQueueSize };
   // SMTP: rendering and nodemailer run on a worker thread, off the one answering HTTP. The dev
   // mailbox and a host's `sendMail` (a function cannot cross to a worker) stay on this thread.
   const mailer = sendMail

@@ -45,6 +45,12 @@ export interface Settings {
   mailFrom?: string;
   /** Further tries of a refused or failed mail, with backoff: 0 to 10, default 3. */
   mailRetries?: number;
+  /**
+   * Login mails waiting to go out (accepted, not yet sent or given up) beyond which a code
+   * request is answered 503 `mail_busy` with `Retry-After` instead of a promise the queue would
+   * break: 1 to 1,000,000, default 10,000.
+   */
+  mailQueueSize?: number;
   /** A directory whose `<template>.<locale>.html|txt` files replace the built-in email templates. */
   templatesDir?: string;
   /** DKIM-sign outgoing SMTP mail (nodemailer's `dkim`). */
@@ -119,6 +125,7 @@ export interface Config extends LoginRules {
   /** null: no /metrics endpoint (404). */
   metricsToken: string | null;
   mailRetries: number;
+  mailQueueSize: number;
   /** Absolute, or null for the built-in templates. */
   templatesDir: string | null;
   dkim: DkimConfig | null;
@@ -190,6 +197,7 @@ const SettingsSchema = z.object({
   smtpCheck: z.enum(['required', 'warn'], { error: 'must be required or warn' }).optional(),
   mailFrom: z.string({ error: 'must be an address like Sign-in <no-reply@example.com>' }).min(3, { error: 'must be an address like Sign-in <no-reply@example.com>' }).optional(),
   mailRetries: int(0, 10).default(3),
+  mailQueueSize: int(1, 1_000_000).default(10_000),
   templatesDir: text('must be a directory path').optional(),
   // Loose: nodemailer's other DKIM options (cacheDir, skipFields…) pass through to it.
   dkim: z
@@ -355,6 +363,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     basePath: s.basePath,
     metricsToken: s.metricsToken ?? null,
     mailRetries: s.mailRetries,
+    mailQueueSize: s.mailQueueSize,
     templatesDir: s.templatesDir ? resolve(s.templatesDir) : null,
     dkim: s.dkim ?? null,
     accessTokenTtlSeconds: s.accessTokenTtlSeconds,

@@ -32,6 +32,7 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   smtpCheck: 'string',
   mailFrom: 'string',
   mailRetries: 'number',
+  mailQueueSize: 'number',
   templatesDir: 'string',
   allowedOrigins: 'list',
   redirectUrls: 'list',

@@ -34,7 +34,7 @@ export class LoginError extends Error {
   }
 }
 
-/** A 429 that says when to come back, in whole seconds (at least 1), in the body and `Retry-After`. */
+/** A refusal that says when to come back (a 429, or 503 `mail_busy`), in whole seconds (at least 1), in the body and `Retry-After`. */
 export function rateLimited(retryAfter: number, entry: ApiErrorEntry = ApiError.rateLimited): LoginError {
   const seconds = Math.max(1, Math.ceil(retryAfter));
   return LoginError.of(entry, { retryAfter: seconds }, { 'Retry-After': String(seconds) });

@@ -9,9 +9,15 @@
  *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
  * - A locked address (100 wrong codes in a row, verify-login.ts) gets no code and so no mail: the
  *   lock cannot be turned into a way to flood the owner's mailbox. The answer stays the same.
+ * - No promise that is not kept: the mail's place in the queue is taken first, before the store
+ *   is read or written (mail/queue-room.ts). With the queue full the answer is `503 mail_busy`
+ *   with `Retry-After`, for every address alike and without a store call (the condition is global
+ *   and reveals nothing), and nothing is written: no code, no resend wait, no hourly count. A
+ *   request that sends no mail after all (a wait, a lock, an unknown address) gives the place back.
  */
 import { ApiError, type Locale, type RequestResponse } from '../../contract/index.ts';
 import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
+import type { LoginMail } from '../mail/types.ts';
 import { randomCode, randomId, randomToken } from '../secrets/random.ts';
 import { parseEmailAddress, type EmailAddress } from './email-address.ts';
 import { mayCreateUser } from './hooks.ts';
@@ -57,6 +63,19 @@ export interface SendLoginTokenEmailInput {
 }
 
 export async function requestLogin(context: LoginContext, request: LoginRequest): Promise<RequestResponse> {
+  const place = context.mailer.reserve();
+  if (place.busy) {
+    context.metrics?.mailBusy.inc();
+    throw rateLimited(place.retryAfter, ApiError.mailBusy);
+  }
+  try {
+    return await requestWithPlace(context, request, place.send);
+  } finally {
+    place.release();
+  }
+}
+
+async function requestWithPlace(context: LoginContext, request: LoginRequest, send: (mail: LoginMail) => void): Promise<RequestResponse> {
   const { store, clock, hash, rules } = context;
   const now = clock.now();
   const { key, address } = request.email;
@@ -97,7 +116,7 @@ export async function requestLogin(context: LoginContext, request: LoginRequest)
   if (outcome.send) {
     context.metrics?.codesRequested.inc();
     const link = buildMagicLink(request.redirectTo ?? context.defaultLanding, token, request.clientHash);
-    context.mailer.dispatch({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: expiresInMinutes(rules), extra: request.extra });
+    send({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: expiresInMinutes(rules), extra: request.extra });
   }
   return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
 }

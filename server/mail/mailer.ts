@@ -18,12 +18,17 @@
  * expired) or `shutdown` (idle() or close() is waiting: a mail in backoff gets one more try at once
  * and no more, so a shutdown never sits out a backoff).
  *
+ * At most `maxQueued` mails are pending (a slow `sendMail` or dev mailbox must not grow memory
+ * without bound): the login service takes a place with `reserve` before it writes anything and is
+ * answered busy when there is none (queue-room.ts); a `dispatch` past the bound is dropped.
+ *
  * Every outcome entry carries `outcome: 'sent' | 'failed' | 'dropped'`: the metrics count those,
  * and the retries (mail-metrics.ts).
  */
 import { createJsonLogger, type Logger } from '../observability/logger.ts';
 import { LINK_TOKEN_PARAM } from '../../contract/index.ts';
 import { mailTemplates, renderLoginMail } from './render.ts';
+import { createQueueRoom, DEFAULT_MAX_QUEUED } from './queue-room.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, waitOrWake, type Backoff } from './retry-policy.ts';
 import type { LoginMail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';
 
@@ -55,8 +60,14 @@ export interface MailerOptions {
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The jitter's source, in [0, 1). Default Math.random. */
   random?: () => number;
-  /** Milliseconds since the epoch, for `ms` in the log and the code's expiry. Default Date.now. */
+  /** Milliseconds since the epoch, for `ms` in the log, the code's expiry and the drain rate. Default Date.now. */
   now?: () => number;
+  /**
+   * Mails accepted and not yet settled beyond which `reserve` answers busy and `dispatch` drops
+   * (`MAIL_QUEUE_SIZE`, queue-room.ts): a slow `sendMail` must not grow memory without bound.
+   * Default 10 000.
+   */
+  maxQueued?: number;
 }
 
 type GiveUpReason = 'permanent' | 'retries_exhausted' | 'code_expired' | 'shutdown';
@@ -113,12 +124,17 @@ export function createMailer(options: MailerOptions): Mailer {
   let hurrying = 0;
   /** Aborted to wake every mail waiting for a retry. */
   let wake = new AbortController();
-  const settled = () => {
+  const room = createQueueRoom({ capacity: options.maxQueued ?? DEFAULT_MAX_QUEUED, queued: () => pending.size, accept: send, closed: () => closed, now, logger });
+  const notify = () => {
     try {
       options.onSettled?.();
     } catch {
       // A counting hook that throws must not become an unhandled rejection either.
     }
+  };
+  const settled = () => {
+    room.settled(1);
+    notify();
   };
 
   /** Neither a throwing logger nor a strange error may turn into an unhandled rejection. */
@@ -175,34 +191,46 @@ export function createMailer(options: MailerOptions): Mailer {
     }
   }
 
+  /** Sends a mail that has its place in the queue (or drops it, logged, once the mailer is closed). */
+  function send(mail: LoginMail): void {
+    const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
+    if (closed) {
+      safeLog('warn', () => ({ ...fields, outcome: 'dropped' }), 'login mail dropped: the mailer is closed');
+      settled();
+      return;
+    }
+    const started = now();
+    // setImmediate: start rendering only after the caller's current I/O turn, so not even the
+    // template work happens before the HTTP answer is on its way.
+    const sending = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => deliver(mail, fields, started))
+      .then(
+        (delivery) => {
+          const ms = now() - started;
+          if (delivery.sent) safeLog('info', () => ({ ...fields, outcome: 'sent', ms, attempts: delivery.attempts }), 'login mail sent');
+          else safeLog('error', () => ({ ...fields, outcome: 'failed', ms, attempts: delivery.attempts, reason: delivery.reason, ...failure(delivery.error, mail) }), 'login mail failed');
+        },
+        (error: unknown) => safeLog('error', () => ({ ...fields, outcome: 'failed', ms: now() - started, reason: 'permanent', ...failure(error, mail) }), 'login mail failed'),
+      );
+    pending.add(sending);
+    void sending.finally(() => {
+      pending.delete(sending);
+      settled();
+    });
+  }
+
   return {
     idle,
 
+    reserve: () => room.reserve(),
+
     dispatch(mail: LoginMail): void {
-      const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
-      if (closed) {
-        safeLog('warn', () => ({ ...fields, outcome: 'dropped' }), 'login mail dropped: the mailer is closed');
-        settled();
+      if (!closed && room.full()) {
+        safeLog('error', () => ({ event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale, outcome: 'dropped' }), 'login mail dropped: the mail queue is full');
+        notify();
         return;
       }
-      const started = now();
-      // setImmediate: start rendering only after the caller's current I/O turn, so not even the
-      // template work happens before the HTTP answer is on its way.
-      const sending = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => deliver(mail, fields, started))
-        .then(
-          (delivery) => {
-            const ms = now() - started;
-            if (delivery.sent) safeLog('info', () => ({ ...fields, outcome: 'sent', ms, attempts: delivery.attempts }), 'login mail sent');
-            else safeLog('error', () => ({ ...fields, outcome: 'failed', ms, attempts: delivery.attempts, reason: delivery.reason, ...failure(delivery.error, mail) }), 'login mail failed');
-          },
-          (error: unknown) => safeLog('error', () => ({ ...fields, outcome: 'failed', ms: now() - started, reason: 'permanent', ...failure(error, mail) }), 'login mail failed'),
-        );
-      pending.add(sending);
-      void sending.finally(() => {
-        pending.delete(sending);
-        settled();
-      });
+      send(mail);
     },
 
     async close(): Promise<void> {

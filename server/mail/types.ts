@@ -45,7 +45,15 @@ export interface MailTransport {
  * a failure is logged, not shown to the client.
  */
 export interface Mailer {
+  /** Hands a mail over; when the queue is full it is dropped and logged (`outcome: 'dropped'`). */
   dispatch(mail: LoginMail): void;
+  /**
+   * A place in the queue for one mail, taken before the request writes anything (queue-room.ts):
+   * `send` hands the mail over and it is never dropped for want of room; `release` gives the
+   * place back (no mail after all; after `send`, nothing). Busy when the queue is full, with the
+   * seconds to wait.
+   */
+  reserve(): MailReservation;
   /**
    * Resolves when every message dispatched so far has been sent or has failed (tests, shutdown).
    * It does not sit out retry delays: a mail waiting to be tried again is tried once more at once,
@@ -54,6 +62,8 @@ export interface Mailer {
   idle(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type MailReservation = { busy: false; send(mail: LoginMail): void; release(): void } | { busy: true; retryAfter: number };
 
 /** A message kept by the dev mailbox, with the code and link picked out for the demo page. */
 export interface DevMail {

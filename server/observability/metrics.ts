@@ -103,6 +103,8 @@ export interface Metrics {
   verifies: Counter<{ method: VerifyMethod; outcome: VerifyOutcome }>;
   /** Login service (`email`: one code a minute, five an hour) and router (`ip`: per-IP limits). */
   rateLimited: Counter<{ scope: 'email' | 'ip' }>;
+  /** Login service: a code request answered 503 `mail_busy` (the mail queue was full), before anything was written. */
+  mailBusy: Counter;
   /** Mailer log entries (mail/mail-metrics.ts), on the main thread whichever thread sent. */
   mail: Counter<{ outcome: MailOutcome }>;
   /** Mailer log entries too: a send tried again after a passing failure (MAIL_RETRIES). */
@@ -123,6 +125,7 @@ export function createMetrics(): Metrics {
       ...(['ok', 'expired', 'invalid_link'] as const).map((outcome) => ({ method: 'link' as const, outcome })),
     ]),
     rateLimited: registry.counter('passwordless_rate_limited_total', 'Requests refused by a rate limit, per email address or per client IP.', [{ scope: 'email' }, { scope: 'ip' }]),
+    mailBusy: registry.counter('passwordless_mail_busy_total', 'Code requests answered 503 mail_busy: the mail queue was full, so nothing was sent or written.'),
     mail: registry.counter('passwordless_mail_total', 'Login mails by outcome: sent, failed (SMTP error) or dropped (queue full or mailer closed).', [
       { outcome: 'sent' },
       { outcome: 'failed' },

@@ -1,7 +1,8 @@
 /**
  * A real SMTP server in-process for tests: smtp-server on an ephemeral port; each message is
  * parsed with mailparser and kept, raw bytes too (a DKIM signature is over them), and
- * `nextMail()` resolves with the next one (no polling). `answer` scripts refusals: `451` to the
+ * `nextMail()` resolves with the next one (no polling). `acceptDelayMs` and `acceptAfter` make a
+ * slow or a stalled server. `answer` scripts refusals: `451` to the
  * first two, then accept; `550` to all. `refuseLogin` answers every AUTH with 535.
  */
 import type { AddressInfo } from 'node:net';
@@ -38,6 +39,8 @@ export type SmtpAnswer = { responseCode: number; message: string } | null;
 export interface SmtpSinkOptions {
   /** Hold each message this long before accepting it: a slow mail server. */
   acceptDelayMs?: number;
+  /** Hold each message until this settles, then accept it: a mail server that stalls until the test lets it go. */
+  acceptAfter?: Promise<unknown>;
   /** How to answer each message, `attempt` counting from 1; default: accept. */
   answer?: (attempt: number) => SmtpAnswer;
   /** Refuse every login (535), as a server does with a wrong password; default: any login is fine. */
@@ -84,6 +87,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
             callback();
           };
           if (options.acceptDelayMs) setTimeout(accept, options.acceptDelayMs);
+          else if (options.acceptAfter) void options.acceptAfter.then(accept, accept);
           else accept();
         }, callback);
       });

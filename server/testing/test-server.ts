@@ -8,7 +8,7 @@ import type Koa from 'koa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBackend, type Backend } from '../backend.ts';
+import { createBackend, type Backend, type BackendOptions } from '../backend.ts';
 import { ManualClock } from '../time/clock.ts';
 import { loadConfig } from '../bin/environment.ts';
 import type { Config } from '../config.ts';
@@ -21,6 +21,8 @@ export interface TestServerOptions {
   /** Reuse a data file (e.g. to restart on the same store); default: a fresh temporary one. */
   dataFile?: string;
   logger?: Logger;
+  /** The host's `sendMail` instead of SMTP or the dev mailbox (backend.ts). */
+  sendMail?: BackendOptions['sendMail'];
   /** Adds middleware (e.g. the demo) before the app starts answering: Koa fixes its list then. */
   mount?: (app: Koa, backend: Backend, server: { url: string; clock: ManualClock; config: Config }) => void;
 }
@@ -48,7 +50,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // suite's hundreds of calls would otherwise trip them. Everything else is as `npm start` runs.
   const config = loadConfig({ PUBLIC_URL: url, PORT: String(port), DATA_FILE: dataFile, REQUESTS_PER_IP: '1000000', VERIFIES_PER_IP: '1000000', ...options.env });
   const clock = new ManualClock(Date.now());
-  const backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger });
+  const backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger, sendMail: options.sendMail });
   options.mount?.(backend.app, backend, { url, clock, config });
   server.on('request', backend.app.callback());
   return {

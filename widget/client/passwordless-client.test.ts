@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { PasswordlessClient, type PasswordlessLogin } from '../module.ts';
-import { mailTo, uniqueEmail } from '../testing/backend.ts';
+import { holdBusyMail, mailTo, releaseBusyMail, uniqueEmail } from '../testing/backend.ts';
 
 // The headless client against the real backend (behind the test runner's proxy at /auth and,
 // in cookie mode, /cookie-auth), as a site with its own sign-in form would use it.
@@ -20,6 +20,24 @@ function client(api?: string) {
 }
 
 describe('PasswordlessClient', () => {
+  it('passes mail_busy on with its retryAfter when the mail queue is full, and sends once it has room', async () => {
+    await holdBusyMail();
+    try {
+      const email = uniqueEmail('client-busy');
+      const { c } = client('/busy-auth');
+      const busy = await c.requestCode(email);
+      expect(busy.ok).to.equal(false);
+      expect(!busy.ok && busy.status).to.equal(503);
+      expect(!busy.ok && busy.error.code).to.equal('mail_busy');
+      const seconds = busy.ok ? 0 : (busy.error.retryAfter ?? 0);
+      expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60, `retryAfter ${seconds}`).to.equal(true);
+      await releaseBusyMail();
+      expect((await c.requestCode(email)).ok).to.equal(true);
+    } finally {
+      await releaseBusyMail();
+    }
+  });
+
   it('signs in with a code: request, wrong code, right code, session kept', async () => {
     const email = uniqueEmail('client-code');
     const { c } = client();

@@ -3,7 +3,7 @@ import type { TemplateResult } from 'lit';
 import '../module.ts';
 import type { PasswordlessEventMap } from './events.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
-import { advanceServerClock, mailCount, mailTo, uniqueEmail } from '../testing/backend.ts';
+import { advanceServerClock, holdBusyMail, mailCount, mailTo, releaseBusyMail, uniqueEmail } from '../testing/backend.ts';
 import { FakeClock } from '../testing/fake-clock.ts';
 
 // Every test talks to the real backend (proxied under this page's /auth by the test runner).
@@ -403,6 +403,43 @@ describe('<passwordless-login>', () => {
       expect(detailsOf('passwordless-error').at(-1)).to.include({ code: 'rate_limited' });
       expect(button(el, 'resend').disabled).to.equal(true);
       expect(button(el, 'resend').textContent?.trim()).to.equal('Resend code in 40 s');
+    });
+
+    it('says "too busy, try again in N s" when the mail queue is full, counts it down without an alert each second, then sends', async () => {
+      await holdBusyMail();
+      try {
+        const { el, clock } = await mount(html`<passwordless-login api="/busy-auth"></passwordless-login>`);
+        const email = uniqueEmail('busy');
+        $<HTMLInputElement>(el, 'input[type="email"]')!.value = email;
+        button(el, 'submit').click();
+        await el.settled;
+        // The wait follows the server's drain rate (60 s when nothing has drained lately).
+        const said = text(el, '[part="error"]') ?? '';
+        const seconds = Number(/^Too busy to send a code\. Try again in (\d+) s\.$/.exec(said)?.[1]);
+        expect(seconds >= 2 && seconds <= 60, `a wait of 2–60 s: ${said}`).to.equal(true);
+        expect(detailsOf('passwordless-error').at(-1)).to.deep.equal({ code: 'mail_busy', message: said });
+        expect(detailsOf('passwordless-step-change'), 'still on the email step').to.deep.equal([]);
+        expect(text(el, '[role="alert"]'), 'a sentence that changes every second is no alert').to.equal(null);
+        expect(text(el, '[role="status"]'), 'said once, politely').to.equal(said);
+
+        clock.advance(1_000);
+        await el.updateComplete;
+        expect(text(el, '[part="error"]')).to.equal(`Too busy to send a code. Try again in ${seconds - 1} s.`);
+        expect(text(el, '[role="status"]'), 'the status line does not tick').to.equal(said);
+
+        clock.advance((seconds - 1) * 1000);
+        await el.updateComplete;
+        expect(text(el, '[part="error"]'), 'the wait is over: the sentence goes').to.equal(null);
+        expect(text(el, '[role="status"]')).to.equal('You can request a new code now.');
+
+        await releaseBusyMail();
+        button(el, 'submit').click();
+        await el.settled;
+        expect(detailsOf('passwordless-code-sent').map((d) => (d as { email: string }).email)).to.deep.equal([email]);
+        expect(detailsOf('passwordless-step-change').at(-1)).to.deep.equal({ step: 'code' });
+      } finally {
+        await releaseBusyMail();
+      }
     });
 
     it('"Use a different email" goes back with the email prefilled', async () => {

@@ -135,7 +135,10 @@ export class PasswordlessLogin extends LitElement {
 
   readonly #countdown = new CountdownController(this, {
     onDone: () => {
-      if (this.flow.step === 'code') this.#announcement = this.#messages.resendReady;
+      // "Too busy… try again in N s" has counted down to 0: its sentence goes, the request may go again.
+      const busy = this.flow.error?.code === 'mail_busy';
+      if (busy) this.#dispatch({ type: 'wait-over' });
+      if (busy || this.flow.step === 'code') this.#announcement = this.#messages.resendReady;
     },
   });
   readonly #locale = new LocaleController(this, (work) => this.#track(work));
@@ -310,7 +313,10 @@ export class PasswordlessLogin extends LitElement {
     // ('normal') the system's preference decides (`auto` class: `color-scheme: light dark`).
     const theme = this.theme;
     const scheme = theme === 'light' || theme === 'dark' ? theme : getComputedStyle(this).colorScheme === 'normal' ? 'auto' : '';
-    const error = flow.error ? html`<p part="error" id="error" role="alert">${errorMessage(m, flow.error)}</p>` : nothing;
+    const e = flow.error;
+    // mail_busy counts down with the countdown, so it is no alert (said every second): the status line says it once.
+    const busy = e?.code === 'mail_busy';
+    const error = e ? html`<p part="error" id="error" role=${busy ? nothing : 'alert'}>${errorMessage(m, busy ? { ...e, retryAfter: this.#countdown.remaining } : e)}</p>` : nothing;
     return html`
       <div part="base" class=${scheme} lang=${lang} dir=${RTL_LOCALES.includes(lang) ? 'rtl' : 'ltr'} aria-busy=${flow.busy}
         @click=${this.#onUse} @input=${this.#onUse}>
@@ -422,7 +428,10 @@ export class PasswordlessLogin extends LitElement {
       const config = limited && flow.step === 'email' && this.#config;
       if (config) this.#dispatch({ type: 'code-pending', email, codeLength: config.codeLength });
       else await this.#fail(error);
-      if (limited && this.flow.step === 'code') this.#startCountdown(error.retryAfter ?? this.#config?.resendSeconds ?? 60);
+      // mail_busy (the server's mail queue is full, nothing was sent): its sentence counts down on either step.
+      const busy = error.code === 'mail_busy';
+      if ((limited && this.flow.step === 'code') || busy) this.#startCountdown(error.retryAfter ?? this.#config?.resendSeconds ?? 60);
+      if (busy) this.#announcement = errorMessage(this.#messages, error);
       return;
     }
     const { codeLength, expiresIn, retryAfter } = result.data;

@@ -32,6 +32,8 @@ const table: Array<[string, FlowState, FlowAction, FlowState]> = [
   ['a failed request stays on its step with the error', codeBusy, { type: 'failed', error: wrong }, codeWrong],
   ['a failed email request keeps the email', emailBusy, { type: 'failed', error: { code: 'network_error' } }, { ...email, error: { code: 'network_error' } }],
   ['a failed link stays on the link step with the error', linkBusy, { type: 'failed', error: { code: 'invalid_link' } }, { ...link, error: { code: 'invalid_link' } }],
+  ['a refused request for a busy mail queue stays on its step with the error', emailBusy, { type: 'failed', error: { code: 'mail_busy', retryAfter: 12 } }, { ...email, error: { code: 'mail_busy', retryAfter: 12 } }],
+  ['the busy wait over, its error goes and the step stays', { ...code, error: { code: 'mail_busy', retryAfter: 12 } }, { type: 'wait-over' }, code],
   ['a right code signs in', codeBusy, { type: 'signed-in', user }, signedIn],
   ['a followed link signs in', linkBusy, { type: 'signed-in', user }, signedIn],
   ['a stored session signs in from the start', initialState(), { type: 'signed-in', user }, signedIn],

@@ -14,7 +14,7 @@ export interface FlowError {
   code: WidgetErrorCode;
   /** On `invalid_code`: wrong codes left before every live code is burnt; on `too_many_attempts`, 0 when none is live. */
   attemptsLeft?: number;
-  /** On `rate_limited` and `too_many_attempts`: seconds until the server takes another code request. */
+  /** On `rate_limited`, `mail_busy` and `too_many_attempts`: seconds until the server takes another code request. */
   retryAfter?: number;
   /**
    * On `forbidden_origin` found after a `network_error` (api/origin-check.ts), outside production:
@@ -46,6 +46,8 @@ export type FlowAction =
   /** The email step got `rate_limited`: a code went there moments ago, so ask for it. */
   | { type: 'code-pending'; email: string; codeLength: number }
   | { type: 'failed'; error: FlowError }
+  /** The wait a `mail_busy` asked for is over: its sentence goes, and the person may ask again. */
+  | { type: 'wait-over' }
   | { type: 'signed-in'; user: User }
   | { type: 'link-opened'; token: string }
   /** Back to the email step: "use a different email", sign out, `reset()`, a failed link with no session. */
@@ -65,6 +67,8 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return { step: 'code', email: action.email, codeLength: action.codeLength, busy: false, error: null, recent: true };
     case 'failed':
       return { ...state, busy: false, error: action.error };
+    case 'wait-over':
+      return { ...state, error: null };
     case 'signed-in':
       return { step: 'signed-in', user: action.user, busy: false, error: null };
     case 'link-opened':

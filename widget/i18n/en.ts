@@ -29,6 +29,7 @@ export const en: CoreMessages = {
     invalid_redirect: 'This page is not allowed to receive sign-in links.',
     rate_limited: (e) =>
       e.retryAfter ? `Too many requests. Try again in ${seconds(e.retryAfter)}.` : 'Too many requests. Try again later.',
+    mail_busy: (e) => `Too busy to send a code. Try again in ${e.retryAfter} s.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'Wrong code.'

@@ -27,3 +27,22 @@ export async function advanceServerClock(ms: number): Promise<void> {
   const response = await fetch(`/__test/clock/advance?ms=${ms}`, { method: 'POST' });
   if (!response.ok) throw new Error('could not move the server clock');
 }
+
+/**
+ * The `/busy-auth` backend's mail queue holds one mail: `holdBusyMail()` stalls its sending and
+ * fills the queue with one request, so its next code request is `503 mail_busy`;
+ * `releaseBusyMail()` lets it go and resolves once it has gone.
+ */
+export async function holdBusyMail(): Promise<void> {
+  if (!(await fetch('/__test/busy/hold', { method: 'POST' })).ok) throw new Error('could not hold the busy backend');
+  const filling = await fetch('/busy-auth/request', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: uniqueEmail('fills-the-queue') }),
+  });
+  if (filling.status !== 202) throw new Error(`the request that fills the queue answered ${filling.status}`);
+}
+
+export async function releaseBusyMail(): Promise<void> {
+  if (!(await fetch('/__test/busy/release', { method: 'POST' })).ok) throw new Error('could not release the busy backend');
+}

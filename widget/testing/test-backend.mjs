@@ -14,6 +14,9 @@
  *   backend does not allow, as if a foreign page called it (its state-changing calls get 403);
  * - proxies `/production-auth/*` to a third backend started with `NODE_ENV=production` (a real
  *   SMTP sink for its mail), allowing only the test page's origin;
+ * - proxies `/busy-auth/*` to a fourth backend whose mail queue holds one mail
+ *   (`MAIL_QUEUE_SIZE=1`), sent by a `sendMail` that waits while a test holds it: with one mail
+ *   waiting, its next code request is `503 mail_busy`;
  * - and starts a second little HTTP server on another port (not a backend): its
  *   `/refused-page.html?api=…&lang=…` embeds the element from this server's bundle, so the browser
  *   calls the API from an origin the backends do not allow, and really refuses by CORS. The page
@@ -23,6 +26,8 @@
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
  *   first, once mail in flight is sent; from either backend),
  *   `POST /__test/clock/advance?ms=N` (moves both backends' clocks),
+ *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
+ *   from the first until the second, which answers once its mail has gone),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
  *   as passed through the proxy; a test checks that no script-readable place holds it),
  *   `GET /__test/bundle.js` (the freshly built script-tag file) and
@@ -43,6 +48,10 @@ export function testBackend() {
   /** The same backend in production (NODE_ENV=production), and its SMTP sink. */
   let productionServer;
   let smtpSink;
+  /** The backend with a one-mail queue, and what its `sendMail` waits for. */
+  let busyServer;
+  let busyHold = Promise.resolve();
+  let busyRelease = () => {};
   /** The second origin's little page server, and its origin. */
   let pageServer;
   let pageOrigin;
@@ -63,7 +72,8 @@ export function testBackend() {
     },
     async serverStop() {
       pageServer?.closeAllConnections();
-      await Promise.all([server?.close(), cookieServer?.close(), productionServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      busyRelease();
+      await Promise.all([server?.close(), cookieServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
       await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
@@ -85,6 +95,12 @@ export function testBackend() {
       startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on' } }),
       buildWidget({ outDir: bundleDir, esm: false }),
     ]);
+    busyServer = await startTestServer({
+      env: { ALLOWED_ORIGINS: origin, MAIL_QUEUE_SIZE: '1' },
+      sendMail: async () => {
+        await busyHold;
+      },
+    });
     productionServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url },
     });
@@ -96,6 +112,7 @@ export function testBackend() {
     { prefix: '/cookie-auth', backend: cookieServer },
     { prefix: '/foreign-auth', backend: server, origin: 'https://foreign.example' },
     { prefix: '/production-auth', backend: productionServer },
+    { prefix: '/busy-auth', backend: busyServer },
   ];
 
   async function middleware(ctx, next) {
@@ -149,6 +166,13 @@ export function testBackend() {
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
       for (const b of [server, cookieServer]) b.clock.advance(Number(ctx.query.ms));
+      ctx.status = 204;
+    } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/hold') {
+      busyHold = new Promise((resolve) => (busyRelease = resolve));
+      ctx.status = 204;
+    } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/release') {
+      busyRelease();
+      await busyServer.backend.service.idle();
       ctx.status = 204;
     } else if (ctx.method === 'GET' && ctx.path === '/__test/refused-page-origin') {
       ctx.body = { origin: pageOrigin };

@@ -112,6 +112,30 @@ describe('worker mailer over SMTP', () => {
     }
   });
 
+  it('counts reserved places as queued: the last place is taken once, and a reserved mail is never dropped', bounded, async () => {
+    const { logger, entries } = recordingLogger();
+    const mailer = await createWorkerMailer({ smtpUrl: smtp.url, from, logger, maxQueued: 3 });
+    try {
+      const before = smtp.received.length;
+      const first = mailer.reserve();
+      const second = mailer.reserve();
+      mailer.dispatch({ ...mail, to: 'plain@example.org' });
+      const third = mailer.reserve();
+      assert.equal(third.busy, true, 'two places held and one mail queued: the queue of 3 is full');
+      assert.ok(third.busy && third.retryAfter >= 1 && third.retryAfter <= 60);
+      mailer.dispatch({ ...mail, to: 'over@example.org' });
+      assert.ok(entries.some((e) => /queue is full/.test(e.msg) && e.outcome === 'dropped'), 'a dispatch without a place past the bound is dropped');
+      assert.ok(!first.busy && !second.busy);
+      first.send({ ...mail, to: 'first@example.org' });
+      second.release();
+      await mailer.idle();
+      assert.deepEqual(smtp.received.slice(before).map((m) => m.envelopeTo[0]).sort(), ['first@example.org', 'plain@example.org']);
+      assert.equal(mailer.reserve().busy, false, 'room again once they have gone');
+    } finally {
+      await mailer.close();
+    }
+  });
+
   it('fails the start, not the logins, when a template is broken', bounded, async () => {
     await assert.rejects(createWorkerMailer({ smtpUrl: smtp.url, from, templatesDir: '/nonexistent/templates' }));
   });

@@ -11,8 +11,9 @@
  * retry delays meanwhile), and `close()` drains, then ends the worker.
  *
  * The queue is bounded: with `maxQueued` mails dispatched and not yet settled (an SMTP server
- * slower than the requests, or down), further mails are dropped and logged as errors — the HTTP
- * answer is unchanged — so memory cannot grow without bound under a flood of requests.
+ * slower than the requests, or down), `reserve` answers busy, so the login service answers
+ * `503 mail_busy` instead of promising a mail (queue-room.ts), and a `dispatch` without a
+ * reservation is dropped and logged as an error, so memory cannot grow without bound.
  *
  * Under tsx (`node --import tsx`, the tests, `npm run serve`) a worker does not get tsx's loader
  * from `--import tsx` in its execArgv (Node 20 reports "Unknown file extension .ts"), so a `.ts`
@@ -24,6 +25,7 @@ import { RUNNING_FROM_SOURCES } from '../../assets/package-files.ts';
 import type { MailWorkerData, MainToWorker, WorkerToMain } from './protocol.ts';
 import { recipientDomain } from '../mailer.ts';
 import { mailTemplates } from '../render.ts';
+import { createQueueRoom, DEFAULT_MAX_QUEUED } from '../queue-room.ts';
 import type { Backoff } from '../retry-policy.ts';
 import type { DkimConfig, LoginMail, Mailer } from '../types.ts';
 
@@ -36,8 +38,10 @@ export interface WorkerMailerOptions {
   logger?: Logger;
   /** `TEMPLATES_DIR` (see createMailer); checked here and read again by the worker. */
   templatesDir?: string;
-  /** Mails dispatched and not yet settled beyond which new ones are dropped (and logged). Default 10 000. */
+  /** Mails dispatched and not yet settled beyond which `reserve` is busy (`MAIL_QUEUE_SIZE`). Default 10 000. */
   maxQueued?: number;
+  /** Milliseconds since the epoch, for the drain rate behind `Retry-After`. Default Date.now. */
+  now?: () => number;
   /** Mails the worker renders and hands to nodemailer at a time; the rest wait as LoginMail. Default 256. */
   maxInFlight?: number;
   /** SMTP connections in the pool (createSmtpTransport's default when absent). */
@@ -50,7 +54,6 @@ export interface WorkerMailerOptions {
   dkim?: DkimConfig;
 }
 
-export const DEFAULT_MAX_QUEUED = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 256;
 /** At most one "dropped" log line per second while the queue is full (plus one with the count). */
 const DROP_LOG_INTERVAL_MS = 1000;
@@ -108,8 +111,11 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
     }
   }
 
+  const room = createQueueRoom({ capacity: maxQueued, queued: () => dispatched - settled, accept, closed: () => closed, now: options.now ?? Date.now, logger });
+
   function settle(count: number): void {
     settled += count;
+    room.settled(count);
     if (settled === dispatched) {
       worker?.unref();
       const waiters = idleWaiters;
@@ -227,8 +233,22 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
     await waiting;
   }
 
+  /** Queues a mail that has its place. */
+  function accept(mail: LoginMail): void {
+    if (closed) {
+      safeLog('warn', { msg: 'login mail dropped: the mailer is closed', event: 'login_mail', outcome: 'dropped', domain: recipientDomain(mail.to), locale: mail.locale });
+      return;
+    }
+    dispatched += 1;
+    batch.push(mail);
+    // One message to the worker per event-loop turn, after this turn's answers are written.
+    if (batch.length === 1) setImmediate(flush);
+  }
+
   return {
     idle,
+
+    reserve: () => room.reserve(),
 
     dispatch(mail: LoginMail): void {
       try {
@@ -236,14 +256,11 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
           safeLog('warn', { msg: 'login mail dropped: the mailer is closed', event: 'login_mail', outcome: 'dropped', domain: recipientDomain(mail.to), locale: mail.locale });
           return;
         }
-        if (dispatched - settled >= maxQueued) {
+        if (room.full()) {
           logDrop(mail);
           return;
         }
-        dispatched += 1;
-        batch.push(mail);
-        // One message to the worker per event-loop turn, after this turn's answers are written.
-        if (batch.length === 1) setImmediate(flush);
+        accept(mail);
       } catch {
         // dispatch never throws (the Mailer contract).
       }

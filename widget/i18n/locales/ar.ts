@@ -51,6 +51,7 @@ const messages: Messages = {
       e.retryAfter
         ? `طلبات كثيرة جدًا. حاول مرة أخرى بعد ${seconds(e.retryAfter)}.`
         : 'طلبات كثيرة جدًا. حاول مرة أخرى لاحقًا.',
+    mail_busy: (e) => `الخدمة مشغولة ولا يمكنها إرسال الرمز الآن. حاول مرة أخرى بعد ${e.retryAfter} ث.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined ? 'الرمز غير صحيح.' : `الرمز غير صحيح. ${attemptsLeft(e.attemptsLeft)}.`,
     expired_code: 'انتهت صلاحية هذا الرمز أو الرابط. يُرجى طلب رمز جديد.',

@@ -39,6 +39,7 @@ const messages: Messages = {
       e.retryAfter
         ? `Zu viele Anfragen. Versuchen Sie es in ${seconds(e.retryAfter)} erneut.`
         : 'Zu viele Anfragen. Versuchen Sie es später erneut.',
+    mail_busy: (e) => `Der Dienst ist ausgelastet und kann gerade keinen Code senden. Versuchen Sie es in ${e.retryAfter} s erneut.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'Falscher Code.'

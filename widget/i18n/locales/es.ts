@@ -39,6 +39,7 @@ const messages: Messages = {
       e.retryAfter
         ? `Demasiadas solicitudes. Inténtalo de nuevo en ${seconds(e.retryAfter)}.`
         : 'Demasiadas solicitudes. Inténtalo de nuevo más tarde.',
+    mail_busy: (e) => `El servicio está ocupado y no puede enviar el código ahora. Inténtalo de nuevo en ${e.retryAfter} s.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'Código incorrecto.'

@@ -39,6 +39,7 @@ const messages: Messages = {
     invalid_redirect: 'Cette page n’est pas autorisée à recevoir des liens de connexion.',
     rate_limited: (e) =>
       e.retryAfter ? `Trop de demandes. Réessayez dans ${seconds(e.retryAfter)}.` : 'Trop de demandes. Réessayez plus tard.',
+    mail_busy: (e) => `Le service est occupé et ne peut pas envoyer de code pour l’instant. Réessayez dans ${e.retryAfter}\u00a0s.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'Code incorrect.'

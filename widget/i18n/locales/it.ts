@@ -37,6 +37,7 @@ const messages: Messages = {
     invalid_redirect: 'Questa pagina non è autorizzata a ricevere link di accesso.',
     rate_limited: (e) =>
       e.retryAfter ? `Troppe richieste. Riprova tra ${seconds(e.retryAfter)}.` : 'Troppe richieste. Riprova più tardi.',
+    mail_busy: (e) => `Il servizio è occupato e non può inviare il codice ora. Riprova tra ${e.retryAfter} s.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'Codice errato.'

@@ -38,6 +38,7 @@ const messages: Messages = {
       e.retryAfter
         ? `リクエストが多すぎます。${e.retryAfter} 秒後にもう一度お試しください。`
         : 'リクエストが多すぎます。しばらくしてからもう一度お試しください。',
+    mail_busy: (e) => `混み合っているため、コードを送信できません。${e.retryAfter} 秒後にもう一度お試しください。`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'コードが正しくありません。'

@@ -36,6 +36,7 @@ const messages: Messages = {
     invalid_redirect: '이 페이지는 로그인 링크를 받을 수 있도록 허용되지 않았습니다.',
     rate_limited: (e) =>
       e.retryAfter ? `요청이 너무 많습니다. ${e.retryAfter}초 후에 다시 시도하세요.` : '요청이 너무 많습니다. 나중에 다시 시도하세요.',
+    mail_busy: (e) => `요청이 많아 지금은 코드를 보낼 수 없습니다. ${e.retryAfter}초 후에 다시 시도하세요.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? '코드가 올바르지 않습니다.'

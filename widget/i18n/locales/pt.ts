@@ -39,6 +39,7 @@ const messages: Messages = {
       e.retryAfter
         ? `Muitas solicitações. Tente novamente em ${seconds(e.retryAfter)}.`
         : 'Muitas solicitações. Tente novamente mais tarde.',
+    mail_busy: (e) => `O serviço está ocupado e não pode enviar o código agora. Tente novamente em ${e.retryAfter} s.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined
         ? 'Código incorreto.'

@@ -45,6 +45,7 @@ const messages: Messages = {
       e.retryAfter
         ? `Слишком много запросов. Повторите попытку через ${seconds(e.retryAfter)}.`
         : 'Слишком много запросов. Повторите попытку позже.',
+    mail_busy: (e) => `Сервис перегружен. Повторите попытку через ${e.retryAfter} с.`,
     invalid_code: (e) =>
       e.attemptsLeft === undefined ? 'Неверный код.' : `Неверный код. ${attemptsLeft(e.attemptsLeft)}.`,
     expired_code: 'Срок действия кода или ссылки истёк. Запросите новый код.',

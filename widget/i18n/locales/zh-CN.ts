@@ -34,6 +34,7 @@ const messages: Messages = {
     invalid_email: '请输入有效的电子邮箱地址。',
     invalid_redirect: '此页面不允许接收登录链接。',
     rate_limited: (e) => (e.retryAfter ? `请求过于频繁，请 ${e.retryAfter} 秒后重试。` : '请求过于频繁，请稍后重试。'),
+    mail_busy: (e) => `服务繁忙，暂时无法发送验证码，请 ${e.retryAfter} 秒后重试。`,
     invalid_code: (e) => (e.attemptsLeft === undefined ? '验证码错误。' : `验证码错误，还可尝试 ${e.attemptsLeft} 次。`),
     expired_code: '验证码或链接已过期，请重新获取。',
     too_many_attempts: '错误次数过多，请重新获取验证码。',

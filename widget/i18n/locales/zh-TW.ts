@@ -34,6 +34,7 @@ const messages: Messages = {
     invalid_email: '請輸入有效的電子郵件地址。',
     invalid_redirect: '這個網頁未獲准接收登入連結。',
     rate_limited: (e) => (e.retryAfter ? `要求次數過多，請於 ${e.retryAfter} 秒後再試。` : '要求次數過多，請稍後再試。'),
+    mail_busy: (e) => `服務繁忙，暫時無法傳送驗證碼，請於 ${e.retryAfter} 秒後再試。`,
     invalid_code: (e) => (e.attemptsLeft === undefined ? '驗證碼錯誤。' : `驗證碼錯誤，還可以再試 ${e.attemptsLeft} 次。`),
     expired_code: '驗證碼或連結已過期，請重新取得。',
     too_many_attempts: '錯誤次數過多，請重新取得驗證碼。',
