@@ -1,0 +1,217 @@
+/**
+ * The PostgreSQL store (docs/storage.md, "PostgreSQL"): users, sessions and login states in
+ * tables of one schema (default `passwordless`) beside the host application's, which can join
+ * its own tables to `users`.
+ *
+ * Atomicity: `updateLogin` and `updateUser` are one transaction each. The row is read with
+ * `SELECT … FOR UPDATE`, the synchronous change runs, and the result is written before COMMIT,
+ * so no other change to the same address, from this process or another instance, runs in
+ * between. An address seen for the first time has no row to lock: its INSERT … ON CONFLICT DO
+ * NOTHING finds out whether another transaction inserted it first, and then the change runs
+ * again on that row.
+ *
+ * Expiry: each login state, link and session carries the instant after which it no longer
+ * matters (from the injected retention), indexed; lookups ignore what has passed it and the
+ * sweep deletes it in batches. `sweep`'s `tidy` is not needed: it would keep exactly what the
+ * retention keeps.
+ *
+ * Durability: a method resolves once PostgreSQL has committed (synchronous_commit on, the
+ * default, means on disk). Failure: every query fails within seconds rather than hangs
+ * (connection.ts); the HTTP edge answers 500, and the pool reconnects by itself.
+ */
+import type pg from 'pg';
+import { systemClock, type Clock } from '../../time/clock.ts';
+import { StoreError, type Change, type LoginState, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
+import { createPool, inTransaction, quotedSchema, redactDatabaseUrl } from './connection.ts';
+import { migrate } from './migrations.ts';
+import { statementsFor, type Statements } from './sql.ts';
+
+export const DEFAULT_SCHEMA = 'passwordless';
+export const DEFAULT_POOL_SIZE = 10;
+
+export interface PostgresStoreOptions {
+  retention: Retention;
+  /** Default `passwordless`. */
+  schema?: string;
+  /** Connections at most: default 10. */
+  poolSize?: number;
+  /** The clock of the login rules: decides what has expired. Default: the system clock. */
+  clock?: Clock;
+  /** Called with errors of idle connections. */
+  onError?: (error: Error) => void;
+}
+
+export interface PostgresStore extends Store {
+  /** The pool, shared with the per-IP limiters; `close()` ends it. */
+  readonly pool: pg.Pool;
+  readonly schema: string;
+}
+
+/** Rows per statement of the sweep: each batch locks at most this many rows, for a few milliseconds. */
+const SWEEP_BATCH = 1000;
+
+/** Attempts of a first insert that lost to another one; each loss means the row now exists, so 2 suffice. */
+const MAX_INSERT_ATTEMPTS = 10;
+
+/**
+ * Connects, brings the schema up to date and returns the store. A database that cannot be
+ * reached, or a schema that cannot be prepared, stops the start with a StoreError.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions): Promise<PostgresStore> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const pool = createPool(url, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, ...(options.onError ? { onError: options.onError } : {}) });
+  try {
+    await migrate(pool, schema);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`Cannot use PostgreSQL at ${redactDatabaseUrl(url)} (DATABASE_URL): ${describe(error)}`);
+  }
+  return new PostgresStoreImpl(pool, schema, options);
+}
+
+/** One line: node-postgres gives an empty message for a refused connection (an AggregateError). */
+function describe(error: unknown): string {
+  const { message, code } = error as { message?: string; code?: string };
+  return message || code || String(error);
+}
+
+type UserRow = { id: string; email_key: string; email: string; email_verified: boolean; created_at: Date; last_login_at: Date | null; data: Record<string, unknown> };
+type SessionRow = { token_hash: string; user_id: string; created_at: Date; expires_at: Date };
+
+/** Says "run the change again": a first insert lost to another transaction's. */
+const INSERTED_ELSEWHERE = Symbol('inserted elsewhere');
+
+class PostgresStoreImpl implements PostgresStore {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly #sql: Statements;
+  readonly #retention: Retention;
+  readonly #clock: Clock;
+
+  constructor(pool: pg.Pool, schema: string, options: PostgresStoreOptions) {
+    this.pool = pool;
+    this.schema = schema;
+    this.#sql = statementsFor(quotedSchema(schema));
+    this.#retention = options.retention;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
+    for (let attempt = 1; attempt <= MAX_INSERT_ATTEMPTS; attempt++) {
+      const outcome = await inTransaction(this.pool, async (db) => {
+        const found = await db.query<{ state: LoginState }>({ ...this.#sql.lockLogin, values: [emailKey] });
+        const current = found.rows[0]?.state ?? null;
+        const { next, result } = change(current);
+        const now = this.#clock.now();
+        const until = next ? this.#retention.loginState(next) : 0;
+        // A state already past its retention is deleted at once rather than written.
+        if (next === null || until <= now) {
+          if (current) await db.query({ ...this.#sql.deleteLogin, values: [emailKey] });
+          return { result };
+        }
+        const links = next.sequences.map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
+        const values = [emailKey, JSON.stringify(next), new Date(until), links.map((l) => l.hash), links.map((l) => new Date(l.at))];
+        if (current) {
+          await db.query({ ...this.#sql.updateLogin, values });
+          return { result };
+        }
+        const inserted = await db.query<{ n: number }>({ ...this.#sql.insertLogin, values });
+        return inserted.rows[0]!.n === 1 ? { result } : INSERTED_ELSEWHERE;
+      });
+      if (outcome !== INSERTED_ELSEWHERE) return outcome.result;
+    }
+    throw new Error(`PostgreSQL store: the login state of one address kept being created under ${MAX_INSERT_ATTEMPTS} attempts to create it`);
+  }
+
+  async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ email_key: string }>({ ...this.#sql.findLink, values: [tokenHash, new Date(this.#clock.now())] });
+    return rows[0]?.email_key ?? null;
+  }
+
+  async findUserByEmailKey(emailKey: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>({ ...this.#sql.findUserByEmailKey, values: [emailKey] });
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserById(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>({ ...this.#sql.findUserById, values: [id] });
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
+    for (let attempt = 1; attempt <= MAX_INSERT_ATTEMPTS; attempt++) {
+      const outcome = await inTransaction(this.pool, async (db) => {
+        const found = await db.query<UserRow>({ ...this.#sql.lockUser, values: [emailKey] });
+        const current = found.rows[0] ? toUser(found.rows[0]) : null;
+        const { next, result } = change(current);
+        if (next === null) {
+          if (current) await db.query({ ...this.#sql.deleteUser, values: [current.id] });
+          return { result };
+        }
+        const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data)];
+        if (current) {
+          await db.query({ ...this.#sql.updateUser, values: [current.id, ...columns] });
+          return { result };
+        }
+        const inserted = await db.query({ ...this.#sql.insertUser, values: columns });
+        return inserted.rowCount === 1 ? { result } : INSERTED_ELSEWHERE;
+      });
+      if (outcome !== INSERTED_ELSEWHERE) return outcome.result;
+    }
+    throw new Error(`PostgreSQL store: the user of one address kept being created under ${MAX_INSERT_ATTEMPTS} attempts to create it`);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    const { tokenHash, userId, createdAt, expiresAt } = session;
+    await this.pool.query({ ...this.#sql.createSession, values: [tokenHash, userId, new Date(createdAt), new Date(expiresAt)] });
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<SessionRow>({ ...this.#sql.findSession, values: [tokenHash, new Date(this.#clock.now())] });
+    const row = rows[0];
+    return row ? { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at.getTime(), expiresAt: row.expires_at.getTime() } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    return ((await this.pool.query({ ...this.#sql.deleteSession, values: [tokenHash] })).rowCount ?? 0) > 0;
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    return (await this.pool.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
+  }
+
+  /** Deletes, batch by batch, what has passed its instant (see the file comment for `tidy`). */
+  async sweep(now: number): Promise<{ logins: number; sessions: number }> {
+    const at = new Date(now);
+    const drain = async (statement: Statements['sweepLogins']) => {
+      let total = 0;
+      for (;;) {
+        const deleted = (await this.pool.query({ ...statement, values: [at, SWEEP_BATCH] })).rowCount ?? 0;
+        total += deleted;
+        if (deleted < SWEEP_BATCH) return total;
+      }
+    };
+    const logins = await drain(this.#sql.sweepLogins);
+    await drain(this.#sql.sweepLinks);
+    const sessions = await drain(this.#sql.sweepSessions);
+    return { logins, sessions };
+  }
+
+  async close(): Promise<void> {
+    if (this.pool.ended) return;
+    await this.pool.end();
+  }
+}
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    emailKey: row.email_key,
+    emailVerified: row.email_verified,
+    createdAt: row.created_at.toISOString(),
+    lastLoginAt: row.last_login_at ? row.last_login_at.toISOString() : null,
+    data: row.data,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The PostgreSQL store's statements for one schema. Built once per store from the quoted schema
+ * name; every value travels as a parameter ($1…), never inside the text. Each has a name, so
+ * node-postgres prepares it once per connection and later runs send only the parameters.
+ */
+import type { QueryConfig } from 'pg';
+
+/** A statement with a name (prepared once per connection) and its text. */
+type Statement = Pick<QueryConfig, 'name' | 'text'>;
+
+export type Statements = ReturnType<typeof statementsFor>;
+
+const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data';
+
+/** `s` is the quoted schema. Names are per connection, and a pool serves one store: one schema. */
+export function statementsFor(s: string) {
+  const statement = (name: string, text: string): Statement => ({ name: `pl-${name}`, text });
+  return {
+    /** $1 email key. Locks the row until the transaction ends: the change runs with no other in between. */
+    lockLogin: statement('lock-login', `SELECT state FROM ${s}.login_states WHERE email_key = $1 FOR UPDATE`),
+    /** $1 email key. Its link index entries go with it (ON DELETE CASCADE). */
+    deleteLogin: statement('delete-login', `DELETE FROM ${s}.login_states WHERE email_key = $1`),
+    /**
+     * $1 email key, $2 state, $3 until when it matters, $4 link token hashes, $5 their expiries.
+     * Inserts a new login state and its links in one statement; returns n = 0 when another
+     * transaction inserted the same address first (the caller runs its change again on that row).
+     */
+    insertLogin: statement(
+      'insert-login',
+      `WITH login AS (
+         INSERT INTO ${s}.login_states (email_key, state, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (email_key) DO NOTHING RETURNING email_key
+       ), linked AS (
+         INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
+         SELECT l.token_hash, login.email_key, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at), login
+         ON CONFLICT (token_hash) DO UPDATE SET email_key = EXCLUDED.email_key, expires_at = EXCLUDED.expires_at
+       )
+       SELECT count(*)::int AS n FROM login`,
+    ),
+    /** The same parameters, for a row this transaction holds locked: the state, then its links replaced. */
+    updateLogin: statement(
+      'update-login',
+      `WITH login AS (
+         UPDATE ${s}.login_states SET state = $2, expires_at = $3 WHERE email_key = $1
+       ), dropped AS (
+         DELETE FROM ${s}.login_links WHERE email_key = $1 AND token_hash <> ALL ($4::text[])
+       )
+       INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
+       SELECT l.token_hash, $1, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at)
+       ON CONFLICT (token_hash) DO UPDATE SET email_key = EXCLUDED.email_key, expires_at = EXCLUDED.expires_at`,
+    ),
+    /** $1 token hash, $2 now. */
+    findLink: statement('find-link', `SELECT email_key FROM ${s}.login_links WHERE token_hash = $1 AND expires_at > $2`),
+
+    findUserByEmailKey: statement('user-by-email', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE email_key = $1`),
+    findUserById: statement('user-by-id', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE id = $1`),
+    lockUser: statement('lock-user', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE email_key = $1 FOR UPDATE`),
+    /** $1 id, $2 email key, $3 email, $4 verified, $5 created, $6 last login, $7 data; n = 0 when the address was taken first. */
+    insertUser: statement(
+      'insert-user',
+      `INSERT INTO ${s}.users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email_key) DO NOTHING`,
+    ),
+    /** $1 the id read, then the columns as insertUser's $1…$7 shifted by one. */
+    updateUser: statement(
+      'update-user',
+      `UPDATE ${s}.users SET id = $2, email_key = $3, email = $4, email_verified = $5, created_at = $6, last_login_at = $7, data = $8 WHERE id = $1`,
+    ),
+    deleteUser: statement('delete-user', `DELETE FROM ${s}.users WHERE id = $1`),
+
+    /** $1 token hash, $2 user id, $3 created, $4 expires. */
+    createSession: statement(
+      'create-session',
+      `INSERT INTO ${s}.sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (token_hash) DO UPDATE SET user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+    ),
+    /** $1 token hash, $2 now. */
+    findSession: statement('find-session', `SELECT token_hash, user_id, created_at, expires_at FROM ${s}.sessions WHERE token_hash = $1 AND expires_at > $2`),
+    deleteSession: statement('delete-session', `DELETE FROM ${s}.sessions WHERE token_hash = $1`),
+    deleteUserSessions: statement('delete-user-sessions', `DELETE FROM ${s}.sessions WHERE user_id = $1`),
+
+    /**
+     * The sweep, one batch each ($1 now, $2 batch size): short statements that each lock a few
+     * rows, never a long one that holds the table. SKIP LOCKED leaves a row a sign-in holds to the
+     * next sweep.
+     */
+    sweepLogins: statement(
+      'sweep-logins',
+      `DELETE FROM ${s}.login_states WHERE email_key IN (SELECT email_key FROM ${s}.login_states WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+    sweepLinks: statement(
+      'sweep-links',
+      `DELETE FROM ${s}.login_links WHERE token_hash IN (SELECT token_hash FROM ${s}.login_links WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+    sweepSessions: statement(
+      'sweep-sessions',
+      `DELETE FROM ${s}.sessions WHERE token_hash IN (SELECT token_hash FROM ${s}.sessions WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+  };
+}
