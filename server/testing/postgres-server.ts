@@ -35,14 +35,14 @@ export interface TestPostgres {
 
 /** The newest PostgreSQL's bin directory, or `PG_BIN`; a clear error when there is none. */
 export function postgresBinDir(): string {
-  if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
   versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) {
+  const bin = process.env.PG_BIN ?? (versions[0] ? join(root, versions[0], 'bin') : null);
+  if (bin === null || !existsSync(join(bin, 'initdb'))) {
     throw new Error('PostgreSQL is not installed: these tests need a real one. Install it with `apt-get install -y postgresql` (.ci/run does), or set PG_BIN to its bin directory.');
   }
-  return join(root, versions[0]!, 'bin');
+  return bin;
 }
 
 const asRoot = process.getuid?.() === 0;
