@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../../time/clock.ts';
 import { StoreError, type Change, type LoginState, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
 import { createPool, inTransaction, quotedSchema, redactDatabaseUrl } from './connection.ts';
 import { migrate } from './migrations.ts';
+import { toSession, toUser, type SessionRow, type UserRow } from './rows.ts';
 import { statementsFor, type Statements } from './sql.ts';
 
 export const DEFAULT_SCHEMA = 'passwordless';
@@ -75,9 +76,6 @@ function describe(error: unknown): string {
   const { message, code } = error as { message?: string; code?: string };
   return message || code || String(error);
 }
-
-type UserRow = { id: string; email_key: string; email: string; email_verified: boolean; created_at: Date; last_login_at: Date | null; data: Record<string, unknown> };
-type SessionRow = { token_hash: string; user_id: string; created_at: Date; expires_at: Date };
 
 /** Says "run the change again": a first insert lost to another transaction's. */
 const INSERTED_ELSEWHERE = Symbol('inserted elsewhere');
@@ -169,8 +167,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
     const { rows } = await this.pool.query<SessionRow>({ ...this.#sql.findSession, values: [tokenHash, new Date(this.#clock.now())] });
-    const row = rows[0];
-    return row ? { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at.getTime(), expiresAt: row.expires_at.getTime() } : null;
+    return rows[0] ? toSession(rows[0]) : null;
   }
 
   async deleteSession(tokenHash: string): Promise<boolean> {
@@ -202,16 +199,4 @@ class PostgresStoreImpl implements PostgresStore {
     if (this.pool.ended) return;
     await this.pool.end();
   }
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    emailKey: row.email_key,
-    emailVerified: row.email_verified,
-    createdAt: row.created_at.toISOString(),
-    lastLoginAt: row.last_login_at ? row.last_login_at.toISOString() : null,
-    data: row.data,
-  };
 }
