@@ -60,18 +60,24 @@ async function ownedByPostgres(dir: string): Promise<void> {
   await chown(dir, Number(stdout.trim()), Number(gid.trim()));
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+export interface TestPostgresOptions {
+  /** fsync as in production (the benchmark's figures); default off, for tests (see below). */
+  fsync?: boolean;
+}
+
+export async function startTestPostgres({ fsync = false }: TestPostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
   const dir = await mkdtemp(join(tmpdir(), 'pg-test-'));
   await ownedByPostgres(dir);
   const data = join(dir, 'data');
   // --no-sync and fsync=off: a test cluster never outlives a power cut, and fsync would cost
   // seconds per test on a shared disk. Killing the application (the crash test) or stopping the
-  // cluster with -m immediate loses nothing the kernel already has.
+  // cluster with -m immediate loses nothing the kernel already has. A benchmark keeps fsync on:
+  // a commit then costs what it costs in production.
   await pgCommand(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'app', '--no-sync', '-E', 'UTF8', '--locale=C']);
   let port = 0;
   const start = async () => {
-    await pgCommand(join(bin, 'pg_ctl'), ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+    await pgCommand(join(bin, 'pg_ctl'), ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${fsync ? 'on' : 'off'} -c max_connections=200`, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
   };
   let lastError: unknown;
   // A free port can be taken by someone else between the probe and PostgreSQL binding it: retry.
