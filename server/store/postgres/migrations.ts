@@ -31,7 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
         email_verified boolean NOT NULL,
         created_at     timestamptz NOT NULL,
         last_login_at  timestamptz,
-        data           json NOT NULL
+        data           json NOT NULL,
+        version        bigint NOT NULL DEFAULT 0
       );
       CREATE TABLE ${s}.sessions (
         token_hash text PRIMARY KEY,
@@ -44,7 +45,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE ${s}.login_states (
         email_key  text PRIMARY KEY,
         state      json NOT NULL,
-        expires_at timestamptz NOT NULL
+        expires_at timestamptz NOT NULL,
+        version    bigint NOT NULL DEFAULT 0
       );
       CREATE INDEX login_states_expires_at ON ${s}.login_states (expires_at);
       CREATE TABLE ${s}.login_links (

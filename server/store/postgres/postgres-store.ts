@@ -3,12 +3,15 @@
  * tables of one schema (default `passwordless`) beside the host application's, which can join
  * its own tables to `users`.
  *
- * Atomicity: `updateLogin` and `updateUser` are one transaction each. The row is read with
- * `SELECT … FOR UPDATE`, the synchronous change runs, and the result is written before COMMIT,
- * so no other change to the same address, from this process or another instance, runs in
- * between. An address seen for the first time has no row to lock: its INSERT … ON CONFLICT DO
- * NOTHING finds out whether another transaction inserted it first, and then the change runs
- * again on that row.
+ * Atomicity: `updateLogin` and `updateUser` are compare-and-set on a version column, each write
+ * a single conditional statement. The row and its version are read, the synchronous change runs
+ * in this process, and one statement writes the result only if the row still holds that version
+ * (an UPDATE … WHERE version = $read, its link rows replaced in the same statement; an INSERT …
+ * ON CONFLICT DO NOTHING for an address seen for the first time; a DELETE … WHERE version =
+ * $read). A change committed in between, by another instance, makes it write nothing, and the
+ * change runs again on the new row. Changes to one address within this process queue behind
+ * each other (key-queue.ts), so only another instance can cause a retry. Two round trips and
+ * one commit per change, where a transaction with SELECT … FOR UPDATE takes four.
  *
  * Expiry: each login state, link and session carries the instant after which it no longer
  * matters (from the injected retention), indexed; lookups ignore what has passed it and the
@@ -22,7 +25,8 @@
 import type pg from 'pg';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import { StoreError, type Change, type LoginState, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
-import { createPool, inTransaction, quotedSchema, redactDatabaseUrl } from './connection.ts';
+import { backOff, KeyQueue } from '../key-queue.ts';
+import { createPool, quotedSchema, redactDatabaseUrl } from './connection.ts';
 import { migrate } from './migrations.ts';
 import { toSession, toUser, type SessionRow, type UserRow } from './rows.ts';
 import { statementsFor, type Statements } from './sql.ts';
@@ -51,8 +55,8 @@ export interface PostgresStore extends Store {
 /** Rows per statement of the sweep: each batch locks at most this many rows, for a few milliseconds. */
 const SWEEP_BATCH = 1000;
 
-/** Attempts of a first insert that lost to another one; each loss means the row now exists, so 2 suffice. */
-const MAX_INSERT_ATTEMPTS = 10;
+/** Attempts of one compare-and-set before giving up (only other instances can cause a retry). */
+const MAX_CAS_ATTEMPTS = 50;
 
 /**
  * Connects, brings the schema up to date and returns the store. A database that cannot be
@@ -77,15 +81,14 @@ function describe(error: unknown): string {
   return message || code || String(error);
 }
 
-/** Says "run the change again": a first insert lost to another transaction's. */
-const INSERTED_ELSEWHERE = Symbol('inserted elsewhere');
-
 class PostgresStoreImpl implements PostgresStore {
   readonly pool: pg.Pool;
   readonly schema: string;
   readonly #sql: Statements;
   readonly #retention: Retention;
   readonly #clock: Clock;
+  /** Changes to one address in this process run one after another. */
+  readonly #queue = new KeyQueue();
 
   constructor(pool: pg.Pool, schema: string, options: PostgresStoreOptions) {
     this.pool = pool;
@@ -95,31 +98,32 @@ class PostgresStoreImpl implements PostgresStore {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
-    for (let attempt = 1; attempt <= MAX_INSERT_ATTEMPTS; attempt++) {
-      const outcome = await inTransaction(this.pool, async (db) => {
-        const found = await db.query<{ state: LoginState }>({ ...this.#sql.lockLogin, values: [emailKey] });
-        const current = found.rows[0]?.state ?? null;
+  updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
+    return this.#queue.run(`login:${emailKey}`, async () => {
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const found = await this.pool.query<{ state: LoginState; version: string }>({ ...this.#sql.readLogin, values: [emailKey] });
+        const row = found.rows[0];
+        const current = row?.state ?? null;
         const { next, result } = change(current);
         const now = this.#clock.now();
         const until = next ? this.#retention.loginState(next) : 0;
+        let written: boolean;
         // A state already past its retention is deleted at once rather than written.
         if (next === null || until <= now) {
-          if (current) await db.query({ ...this.#sql.deleteLogin, values: [emailKey] });
-          return { result };
+          written = !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1;
+        } else {
+          const links = next.sequences.map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
+          const values = [emailKey, JSON.stringify(next), new Date(until), links.map((l) => l.hash), links.map((l) => new Date(l.at))];
+          const { rows } = row
+            ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version] })
+            : await this.pool.query<{ n: number }>({ ...this.#sql.insertLogin, values });
+          written = rows[0]!.n === 1;
         }
-        const links = next.sequences.map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
-        const values = [emailKey, JSON.stringify(next), new Date(until), links.map((l) => l.hash), links.map((l) => new Date(l.at))];
-        if (current) {
-          await db.query({ ...this.#sql.updateLogin, values });
-          return { result };
-        }
-        const inserted = await db.query<{ n: number }>({ ...this.#sql.insertLogin, values });
-        return inserted.rows[0]!.n === 1 ? { result } : INSERTED_ELSEWHERE;
-      });
-      if (outcome !== INSERTED_ELSEWHERE) return outcome.result;
-    }
-    throw new Error(`PostgreSQL store: the login state of one address kept being created under ${MAX_INSERT_ATTEMPTS} attempts to create it`);
+        if (written) return result;
+        await backOff(attempt);
+      }
+      throw new Error(`PostgreSQL store: the login state of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
   }
 
   async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
@@ -137,27 +141,27 @@ class PostgresStoreImpl implements PostgresStore {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
-    for (let attempt = 1; attempt <= MAX_INSERT_ATTEMPTS; attempt++) {
-      const outcome = await inTransaction(this.pool, async (db) => {
-        const found = await db.query<UserRow>({ ...this.#sql.lockUser, values: [emailKey] });
-        const current = found.rows[0] ? toUser(found.rows[0]) : null;
-        const { next, result } = change(current);
+  updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
+    return this.#queue.run(`user:${emailKey}`, async () => {
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const found = await this.pool.query<UserRow & { version: string }>({ ...this.#sql.readUser, values: [emailKey] });
+        const row = found.rows[0];
+        const { next, result } = change(row ? toUser(row) : null);
+        let written: boolean;
         if (next === null) {
-          if (current) await db.query({ ...this.#sql.deleteUser, values: [current.id] });
-          return { result };
+          written = !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1;
+        } else {
+          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data)];
+          const outcome = row
+            ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
+            : await this.pool.query({ ...this.#sql.insertUser, values: columns });
+          written = outcome.rowCount === 1;
         }
-        const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data)];
-        if (current) {
-          await db.query({ ...this.#sql.updateUser, values: [current.id, ...columns] });
-          return { result };
-        }
-        const inserted = await db.query({ ...this.#sql.insertUser, values: columns });
-        return inserted.rowCount === 1 ? { result } : INSERTED_ELSEWHERE;
-      });
-      if (outcome !== INSERTED_ELSEWHERE) return outcome.result;
-    }
-    throw new Error(`PostgreSQL store: the user of one address kept being created under ${MAX_INSERT_ATTEMPTS} attempts to create it`);
+        if (written) return result;
+        await backOff(attempt);
+      }
+      throw new Error(`PostgreSQL store: the user of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
   }
 
   async createSession(session: SessionRecord): Promise<void> {

@@ -16,14 +16,14 @@ const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_log
 export function statementsFor(s: string) {
   const statement = (name: string, text: string): Statement => ({ name: `pl-${name}`, text });
   return {
-    /** $1 email key. Locks the row until the transaction ends: the change runs with no other in between. */
-    lockLogin: statement('lock-login', `SELECT state FROM ${s}.login_states WHERE email_key = $1 FOR UPDATE`),
-    /** $1 email key. Its link index entries go with it (ON DELETE CASCADE). */
-    deleteLogin: statement('delete-login', `DELETE FROM ${s}.login_states WHERE email_key = $1`),
+    /** $1 email key: the state and the version a conditional write compares. */
+    readLogin: statement('read-login', `SELECT state, version FROM ${s}.login_states WHERE email_key = $1`),
+    /** $1 email key, $2 the version read; no row when another change came first. Its links go with it (ON DELETE CASCADE). */
+    deleteLogin: statement('delete-login', `DELETE FROM ${s}.login_states WHERE email_key = $1 AND version = $2`),
     /**
      * $1 email key, $2 state, $3 until when it matters, $4 link token hashes, $5 their expiries.
-     * Inserts a new login state and its links in one statement; returns n = 0 when another
-     * transaction inserted the same address first (the caller runs its change again on that row).
+     * Inserts a new login state and its links in one statement; n = 0 when another change
+     * inserted the same address first.
      */
     insertLogin: statement(
       'insert-login',
@@ -37,35 +37,43 @@ export function statementsFor(s: string) {
        )
        SELECT count(*)::int AS n FROM login`,
     ),
-    /** The same parameters, for a row this transaction holds locked: the state, then its links replaced. */
+    /**
+     * The same parameters and $6 the version read: the compare-and-set. The UPDATE takes the
+     * row's lock and writes only if the version is still the one read (a change committed in
+     * between fails it: n = 0), and only then are the links replaced, in the same statement.
+     */
     updateLogin: statement(
       'update-login',
       `WITH login AS (
-         UPDATE ${s}.login_states SET state = $2, expires_at = $3 WHERE email_key = $1
+         UPDATE ${s}.login_states SET state = $2, expires_at = $3, version = version + 1 WHERE email_key = $1 AND version = $6 RETURNING email_key
        ), dropped AS (
-         DELETE FROM ${s}.login_links WHERE email_key = $1 AND token_hash <> ALL ($4::text[])
+         DELETE FROM ${s}.login_links WHERE email_key IN (SELECT email_key FROM login) AND token_hash <> ALL ($4::text[])
+       ), linked AS (
+         INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
+         SELECT l.token_hash, login.email_key, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at), login
+         ON CONFLICT (token_hash) DO UPDATE SET email_key = EXCLUDED.email_key, expires_at = EXCLUDED.expires_at
        )
-       INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
-       SELECT l.token_hash, $1, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at)
-       ON CONFLICT (token_hash) DO UPDATE SET email_key = EXCLUDED.email_key, expires_at = EXCLUDED.expires_at`,
+       SELECT count(*)::int AS n FROM login`,
     ),
     /** $1 token hash, $2 now. */
     findLink: statement('find-link', `SELECT email_key FROM ${s}.login_links WHERE token_hash = $1 AND expires_at > $2`),
 
     findUserByEmailKey: statement('user-by-email', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE email_key = $1`),
     findUserById: statement('user-by-id', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE id = $1`),
-    lockUser: statement('lock-user', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE email_key = $1 FOR UPDATE`),
-    /** $1 id, $2 email key, $3 email, $4 verified, $5 created, $6 last login, $7 data; n = 0 when the address was taken first. */
+    /** $1 email key: the user and the version a conditional write compares. */
+    readUser: statement('read-user', `SELECT ${USER_COLUMNS}, version FROM ${s}.users WHERE email_key = $1`),
+    /** $1 id, $2 email key, $3 email, $4 verified, $5 created, $6 last login, $7 data; no row when the address was taken first. */
     insertUser: statement(
       'insert-user',
       `INSERT INTO ${s}.users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email_key) DO NOTHING`,
     ),
-    /** $1 the id read, then the columns as insertUser's $1…$7 shifted by one. */
+    /** $1 the id read, $2 the version read, then the columns as insertUser's $1…$7 shifted by two; no row when another change came first. */
     updateUser: statement(
       'update-user',
-      `UPDATE ${s}.users SET id = $2, email_key = $3, email = $4, email_verified = $5, created_at = $6, last_login_at = $7, data = $8 WHERE id = $1`,
+      `UPDATE ${s}.users SET id = $3, email_key = $4, email = $5, email_verified = $6, created_at = $7, last_login_at = $8, data = $9, version = version + 1 WHERE id = $1 AND version = $2`,
     ),
-    deleteUser: statement('delete-user', `DELETE FROM ${s}.users WHERE id = $1`),
+    /** $1 id, $2 the version read. */
+    deleteUser: statement('delete-user', `DELETE FROM ${s}.users WHERE id = $1 AND version = $2`),
 
     /** $1 token hash, $2 user id, $3 created, $4 expires. */
     createSession: statement(
