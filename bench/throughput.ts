@@ -359,7 +359,7 @@ const postgresStore: StoreKind = {
       await store.pool.query('ANALYZE');
       await store.close();
       return {
-        env: { DATABASE_URL: postgres.url, SECRET: BENCH_SECRET },
+        env: { DATABASE_URL: postgres.url, SECRET: BENCH_SECRET, ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}) },
         dataFile: join(tmpdir(), `passwordless-throughput-unused-${RUN}.json`),
         seedSeconds: (performance.now() - t0) / 1000,
         cleanup: () => postgres.stop(),
