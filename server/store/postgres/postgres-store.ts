@@ -104,6 +104,8 @@ class PostgresStoreImpl implements PostgresStore {
         const found = await this.pool.query<{ state: LoginState; version: string }>({ ...this.#sql.readLogin, values: [emailKey] });
         const row = found.rows[0];
         const current = row?.state ?? null;
+        // Read before the change runs: it may change `current` in place.
+        const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
         const { next, result } = change(current);
         const now = this.#clock.now();
         const until = next ? this.#retention.loginState(next) : 0;
@@ -112,10 +114,14 @@ class PostgresStoreImpl implements PostgresStore {
         if (next === null || until <= now) {
           written = !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1;
         } else {
-          const links = next.sequences.map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
-          const values = [emailKey, JSON.stringify(next), new Date(until), links.map((l) => l.hash), links.map((l) => new Date(l.at))];
+          // Only the links that come or go are written: a link's expiry never changes (its
+          // sequence's), so most changes (a wrong code, a sign-in) touch no link row at all.
+          const linkedAfter = new Set(next.sequences.map((s) => s.tokenHash));
+          const added = next.sequences.filter((s) => !linkedBefore.has(s.tokenHash)).map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
+          const dropped = [...linkedBefore].filter((hash) => !linkedAfter.has(hash));
+          const values = [emailKey, JSON.stringify(next), new Date(until), added.map((l) => l.hash), added.map((l) => new Date(l.at))];
           const { rows } = row
-            ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version] })
+            ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version, dropped] })
             : await this.pool.query<{ n: number }>({ ...this.#sql.insertLogin, values });
           written = rows[0]!.n === 1;
         }

@@ -38,16 +38,17 @@ export function statementsFor(s: string) {
        SELECT count(*)::int AS n FROM login`,
     ),
     /**
-     * The same parameters and $6 the version read: the compare-and-set. The UPDATE takes the
-     * row's lock and writes only if the version is still the one read (a change committed in
-     * between fails it: n = 0), and only then are the links replaced, in the same statement.
+     * The same parameters ($4, $5: the links that come), $6 the version read and $7 the token
+     * hashes of the links that go: the compare-and-set. The UPDATE takes the row's lock and
+     * writes only if the version is still the one read (a change committed in between fails it:
+     * n = 0), and only then do the links change, in the same statement.
      */
     updateLogin: statement(
       'update-login',
       `WITH login AS (
          UPDATE ${s}.login_states SET state = $2, expires_at = $3, version = version + 1 WHERE email_key = $1 AND version = $6 RETURNING email_key
        ), dropped AS (
-         DELETE FROM ${s}.login_links WHERE email_key IN (SELECT email_key FROM login) AND token_hash <> ALL ($4::text[])
+         DELETE FROM ${s}.login_links WHERE token_hash = ANY ($7::text[]) AND email_key IN (SELECT email_key FROM login)
        ), linked AS (
          INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
          SELECT l.token_hash, login.email_key, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at), login
