@@ -6,7 +6,7 @@
  * Atomicity: `updateLogin` and `updateUser` are compare-and-set on a version column, each write
  * a single conditional statement. The row and its version are read, the synchronous change runs
  * in this process, and one statement writes the result only if the row still holds that version
- * (an UPDATE … WHERE version = $read, its link rows replaced in the same statement; an INSERT …
+ * (an UPDATE … WHERE version = $read, with the link rows that come or go in the same statement; an INSERT …
  * ON CONFLICT DO NOTHING for an address seen for the first time; a DELETE … WHERE version =
  * $read). A change committed in between, by another instance, makes it write nothing, and the
  * change runs again on the new row. Changes to one address within this process queue behind
