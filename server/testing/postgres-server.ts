@@ -6,8 +6,8 @@
  * says how to install it. The binaries are found under /usr/lib/postgresql/<version>/bin (the
  * newest), or wherever `PG_BIN` points.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,16 @@ export function postgresBinDir(): string {
 }
 
 const asRoot = process.getuid?.() === 0;
+
+/**
+ * pg_ctl leaves the server running on its own, so a test process that ends without `stop()` (a
+ * failed `before`, --test-force-exit) would leave clusters behind: stopped here, synchronously,
+ * as the process exits.
+ */
+const running = new Map<string, () => void>();
+process.on('exit', () => {
+  for (const stopNow of running.values()) stopNow();
+});
 
 /** Runs a PostgreSQL binary, as `postgres` when we are root (the server refuses root). */
 async function pgCommand(bin: string, args: string[]): Promise<void> {
@@ -95,7 +105,17 @@ export async function startTestPostgres({ fsync = false }: TestPostgresOptions =
     throw lastError;
   }
   const url = `postgres://app@127.0.0.1:${port}/postgres`;
-  const stopCluster = () => pgCommand(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  const stopArgs = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+  const stopCluster = () => pgCommand(join(bin, 'pg_ctl'), stopArgs);
+  running.set(dir, () => {
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...stopArgs]] : [join(bin, 'pg_ctl'), stopArgs];
+    try {
+      execFileSync(file, argv, { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
   let databases = 0;
   let stopped = false;
   const query = async (sql: string, values: unknown[] = []) => {
@@ -121,6 +141,7 @@ export async function startTestPostgres({ fsync = false }: TestPostgresOptions =
     async stop() {
       if (stopped) return;
       stopped = true;
+      running.delete(dir);
       await stopCluster().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
