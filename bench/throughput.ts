@@ -6,7 +6,7 @@
  *
  *   npm run bench                         1,000 and 100,000 users, 10 s per measurement
  *   npm run bench -- --quick              200 and 2,000 users, 1 s per measurement, one echo run (a smoke run)
- *   options: --store json|redis   one store only
+ *   options: --store json|redis|postgres   one store only
  *            --users 100000       the large size only (with --quick: its large size)
  *            --profile            the server children run with --cpu-prof (files in bench/profiles/, with
  *                                 the phase boundaries: read them with bench/cpuprofile-summary.ts)
@@ -50,7 +50,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { retentionFor } from '../server/login/retention.ts';
 import { openJsonStore } from '../server/store/json/json-store.ts';
+import { openPostgresStore } from '../server/store/postgres/postgres-store.ts';
 import type { Store, UserRecord } from '../server/store/types.ts';
+import { startTestPostgres } from '../server/testing/postgres-server.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
 import { describeMailAccount, mailAccount, type MailAccount, type ServerMailCounts } from './mail-account.ts';
 
@@ -348,6 +350,33 @@ const redisStore: StoreKind = {
   },
 };
 
+// PostgreSQL: a throwaway cluster as the tests start it, but with fsync on, as in production
+// (the JSON store fsyncs every group commit too). Its CPU is spread over one process per
+// connection, so the "redis CPU" column stays empty for it.
+const postgresStore: StoreKind = {
+  name: 'PostgreSQL',
+  missing: null,
+  async prepare(users) {
+    const postgres = await startTestPostgres({ fsync: true });
+    try {
+      const t0 = performance.now();
+      const store = await openPostgresStore(postgres.url, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) });
+      await seed(store, users);
+      await store.pool.query('ANALYZE');
+      await store.close();
+      return {
+        env: { DATABASE_URL: postgres.url, SECRET: BENCH_SECRET, ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}) },
+        dataFile: join(tmpdir(), `passwordless-throughput-unused-${RUN}.json`),
+        seedSeconds: (performance.now() - t0) / 1000,
+        cleanup: () => postgres.stop(),
+      };
+    } catch (error) {
+      await postgres.stop();
+      throw error;
+    }
+  },
+};
+
 /** The redis-server process listening on `port` (for its CPU share), from /proc. */
 const redisPids = new Set<number>();
 function redisPid(port: number): number {
@@ -488,7 +517,7 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(x < 0.1 ? 
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const kinds = [jsonStore, redisStore].filter((kind) => !ONLY_STORE || kind.name.toLowerCase() === ONLY_STORE);
+  const kinds = [jsonStore, redisStore, postgresStore].filter((kind) => !ONLY_STORE || kind.name.toLowerCase().startsWith(ONLY_STORE));
   console.log(
     `throughput: ${QUICK ? 'QUICK (smoke run) ' : ''}users ${SIZES.map((n) => n.toLocaleString('en')).join(' / ')}, ${DURATION_S} s per measurement after ${WARMUP_S} s warm-up, ` +
       `${CONNECTIONS} connections, pipelining ${PIPELINING}; node ${process.version}; SMTP sink ${SINK_HERE ? 'in the load process' : 'in its own process'}${MAIL_DELAY_MS ? `, holding each mail ${MAIL_DELAY_MS} ms` : ''}${MAIL_QUEUE ? `; MAIL_QUEUE_SIZE ${MAIL_QUEUE}` : ''}${PROFILE ? `; CPU profiles in ${PROFILE_DIR}` : ''}`,

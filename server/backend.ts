@@ -11,7 +11,7 @@ import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import type { Config } from './config.ts';
-import { memoryIpLimiters, redisIpLimiters } from './http/ip-limits.ts';
+import { memoryIpLimiters, postgresIpLimiters, redisIpLimiters, type IpLimiters } from './http/ip-limits.ts';
 import { mailPreview } from './http/mail-preview.ts';
 import { WIDGET_PATH } from './http/widget-assets.ts';
 import { createPasswordlessRouter, wellKnownJwks } from './http/router.ts';
@@ -73,16 +73,21 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   for (const warning of config.warnings) logger.warn({ msg: warning });
   const clock = options.clock ?? systemClock;
   const retention = retentionFor(config);
-  const { store, redis } = await openStore({
+  const opened = await openStore({
     dataFile: config.dataFile,
     jsonCompactBytes: config.jsonCompactBytes,
     redisUrl: config.redisUrl,
+    databaseUrl: config.databaseUrl,
+    databaseSchema: config.databaseSchema,
+    databasePoolSize: config.databasePoolSize,
     retention,
     clock,
     onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }),
+    onDatabaseError: (error) => logger.error({ msg: 'postgresql connection error', err: error.message }),
   });
+  const { store } = opened;
   try {
-    return await assembleBackend(config, options, logger, clock, retention, store, redis);
+    return await assembleBackend(config, options, logger, clock, retention, opened);
   } catch (error) {
     // A start that fails after the store is open must close it: a JSON store left open keeps its
     // lock file, and the next start (or a retry in this process) would be refused.
@@ -91,8 +96,15 @@ export async function createBackend(config: Config, options: BackendOptions = {}
   }
 }
 
+/** The per-IP counters live where the store does, so they hold across every instance sharing it. */
+function ipLimitersFor(config: Config, redis: OpenedStore['redis'], postgres: OpenedStore['postgres']): IpLimiters {
+  if (redis) return redisIpLimiters(redis.client, config.ipLimits, redis.keyPrefix);
+  if (postgres) return postgresIpLimiters(postgres.pool, postgres.schema, config.ipLimits);
+  return memoryIpLimiters(config.ipLimits);
+}
+
 /** Everything that needs the open store: mail, service, router, app, sweeper. */
-async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, retention: Retention, store: Store, redis: OpenedStore['redis']): Promise<Backend> {
+async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, retention: Retention, { store, redis, postgres }: OpenedStore): Promise<Backend> {
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
   const metrics = createMetrics();
   const audit = createAuditLog(logger, clock);
@@ -131,7 +143,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     redirectUrls: config.redirectUrls,
     basePath: config.basePath,
     widgetUrl: WIDGET_PATH,
-    ipLimiters: !config.rateLimits ? false : redis ? redisIpLimiters(redis.client, config.ipLimits, redis.keyPrefix) : memoryIpLimiters(config.ipLimits),
+    ipLimiters: config.rateLimits && ipLimitersFor(config, redis, postgres),
     sessionCookie: config.sessionCookie,
     metrics,
     audit,

@@ -135,6 +135,28 @@ describe('configuration', () => {
     assert.throws(() => resolveConfig({ sessionCookie: true, publicUrl: 'http://auth.example.com' }), /^ConfigError: sessionCookie needs an https publicUrl/);
   });
 
+  it('reads PostgreSQL from DATABASE_URL, DATABASE_SCHEMA and DATABASE_POOL_SIZE, with SECRET, and not beside REDIS_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app:pw@db.example.com:5432/app', SECRET: 's'.repeat(32) });
+    assert.deepEqual([config.databaseUrl, config.databaseSchema, config.databasePoolSize, config.redisUrl], ['postgres://app:pw@db.example.com:5432/app', 'passwordless', 10, null]);
+    assert.deepEqual([loadConfig({}).databaseUrl, loadConfig({ DATABASE_SCHEMA: 'auth_2', DATABASE_POOL_SIZE: '25' }).databaseSchema], [null, 'auth_2']);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgresql://db/app' }), /^ConfigError: SECRET is required with DATABASE_URL: every instance must hash/);
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache', SECRET: 's'.repeat(32) }),
+      /^ConfigError: DATABASE_URL and REDIS_URL are both set: choose one store/,
+    );
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL without repeating its password, and a schema name that is not a plain identifier', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/app', SECRET: 's'.repeat(32) }), (error: ConfigError) => {
+      assert.deepEqual(error.problems, ['DATABASE_URL must start with postgres:// or postgresql://, like postgres://user:pass@127.0.0.1:5432/app, got "mysql://app:***@db/app"']);
+      return true;
+    });
+    for (const schema of ['Passwordless', 'pl; DROP TABLE users', '"quoted"', '1abc', 'a'.repeat(64)]) {
+      assert.throws(() => loadConfig({ DATABASE_SCHEMA: schema }), /DATABASE_SCHEMA must be a schema name of lower-case letters, digits and _ \(at most 63\), like passwordless/, schema);
+    }
+    assert.throws(() => loadConfig({ DATABASE_POOL_SIZE: '0' }), /^ConfigError: DATABASE_POOL_SIZE must be a whole number from 1 to 100, got 0$/);
+  });
+
   it('starts in production with the three required settings', () => {
     const config = loadConfig(PROD);
     assert.equal(config.production, true);

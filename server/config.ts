@@ -33,6 +33,13 @@ export interface Settings {
   dataFile?: string;
   /** Redis instead of the JSON file, for several instances (then `secret` is required). */
   redisUrl?: string;
+  // PostgreSQL: the store (and the per-IP counters) in a database several instances share.
+  /** `postgres://user:pass@host:5432/db` (or `postgresql://`): PostgreSQL instead of the JSON file (then `secret` is required; not with `redisUrl`). */
+  databaseUrl?: string;
+  /** The schema the tables live in, created if missing: default `passwordless`. */
+  databaseSchema?: string;
+  /** Connections to PostgreSQL per instance, at most: 1 to 100, default 10. */
+  databasePoolSize?: number;
   /** Key for the hashes at rest, at least 32 characters; default: generated once beside `dataFile` (not in production). */
   secret?: string;
   /** The JSON store writes a new snapshot once its journal outgrows this and twice the snapshot: default 8 MiB. */
@@ -110,6 +117,10 @@ export interface Config extends LoginRules {
   /** Absolute. */
   dataFile: string;
   redisUrl: string | null;
+  /** PostgreSQL: null for another store. */
+  databaseUrl: string | null;
+  databaseSchema: string;
+  databasePoolSize: number;
   smtpUrl: string | null;
   mailFrom: string;
   /** The effective list: the configured origins and the backend's own. */
@@ -178,6 +189,7 @@ const origin = (error: string) =>
   });
 const BARE_ORIGIN = 'must be a bare origin like https://auth.example.com (http or https, no path)';
 const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http or https, no path)';
+const SCHEMA_NAME = 'must be a schema name of lower-case letters, digits and _ (at most 63), like passwordless';
 const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
@@ -191,6 +203,11 @@ const SettingsSchema = z.object({
   siteName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
   dataFile: text('must be a file path like ./data/passwordless.json').default('./data/passwordless.json'),
   redisUrl: z.url({ protocol: /^rediss?$/, hostname: /./, error: 'must start with redis:// or rediss://, like redis://127.0.0.1:6379' }).optional(),
+  // PostgreSQL.
+  databaseUrl: z.url({ protocol: /^postgres(ql)?$/, hostname: /./, error: 'must start with postgres:// or postgresql://, like postgres://user:pass@127.0.0.1:5432/app' }).optional(),
+  // An unquoted SQL identifier: it is written into statements (quoted), so it must be plain.
+  databaseSchema: z.string({ error: SCHEMA_NAME }).regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: SCHEMA_NAME }).default('passwordless'),
+  databasePoolSize: int(1, 100).default(10),
   secret: z.string({ error: 'must be text' }).min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' }).optional(),
   jsonCompactBytes: int(1024, 1_000_000_000).default(8 * 1024 * 1024),
   smtpUrl: z.url({ protocol: /^smtps?$/, hostname: /./, error: 'must start with smtp:// or smtps://, like smtp://user:pass@mail.example.com:587' }).optional(),
@@ -301,6 +318,12 @@ function crossSettingProblems(settings: Settings, name: (key: keyof Settings) =>
   if (settings.redisUrl !== undefined && settings.secret === undefined) {
     problems.push(`${name('secret')} is required with ${name('redisUrl')}: every instance must hash codes, links and sessions with the same key (\`openssl rand -base64 32\`)`);
   }
+  if (settings.databaseUrl !== undefined && settings.secret === undefined) {
+    problems.push(`${name('secret')} is required with ${name('databaseUrl')}: every instance must hash codes, links and sessions with the same key (\`openssl rand -base64 32\`)`);
+  }
+  if (settings.databaseUrl !== undefined && settings.redisUrl !== undefined) {
+    problems.push(`${name('databaseUrl')} and ${name('redisUrl')} are both set: choose one store (to move data between them, see \`passwordless-login migrate\`)`);
+  }
   // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
   if (settings.sessionCookie === true && clearOverNetwork(settings.publicUrl)) {
     problems.push(`${name('sessionCookie')} needs an https ${name('publicUrl')} (the cookie is Secure), got ${JSON.stringify(settings.publicUrl)}`);
@@ -341,6 +364,9 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     secret: s.secret ?? null,
     dataFile: resolve(s.dataFile),
     redisUrl: s.redisUrl ?? null,
+    databaseUrl: s.databaseUrl ?? null,
+    databaseSchema: s.databaseSchema,
+    databasePoolSize: s.databasePoolSize,
     smtpUrl: s.smtpUrl ?? null,
     mailFrom: s.mailFrom ?? `Sign-in <no-reply@${new URL(publicUrl).hostname}>`,
     allowedOrigins,

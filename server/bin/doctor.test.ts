@@ -13,6 +13,10 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { CLI_FILE, ensureCompiledCli, REPO_ROOT } from '../testing/cli-process.ts';
 import { freePort } from '../testing/free-port.ts';
+import { retentionFor } from '../login/retention.ts';
+import { SCHEMA_VERSION } from '../store/postgres/migrations.ts';
+import { openPostgresStore } from '../store/postgres/postgres-store.ts';
+import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import type { ResolveTxt } from '../doctor/mail-dns.ts';
@@ -139,6 +143,27 @@ describe('passwordless-login doctor', () => {
     const down = await runDoctor({ ...MAIL(), REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, SECRET: 's'.repeat(32) }, zone(SIGNED_ZONE));
     assert.equal(down.code, 1);
     assert.match(down.lines[2]!, new RegExp(`^✗ Cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(REDIS_URL\\): .*check that redis-server runs there`));
+  });
+
+  it('reads the PostgreSQL schema’s version without migrating, and names a database that does not answer', async () => {
+    const postgres: TestPostgres = await startTestPostgres();
+    try {
+      const url = await postgres.createDatabase();
+      const env = { ...MAIL(), DATABASE_URL: url, SECRET: 's'.repeat(32) };
+      const fresh = await runDoctor(env, zone(SIGNED_ZONE));
+      assert.equal(fresh.lines[2], `✓ PostgreSQL ${url} answers; schema "passwordless" has no tables yet: serve will create them (the user needs CREATE on the database, or the schema made for it)`);
+      const store = await openPostgresStore(url, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) });
+      await store.close();
+      const migrated = await runDoctor(env, zone(SIGNED_ZONE));
+      assert.equal(migrated.lines[2], `✓ PostgreSQL ${url} answers; schema "passwordless" at version ${SCHEMA_VERSION}`);
+      assert.match(migrated.out, new RegExp(`\n {4}store: postgresql ${url.replace(/[.]/g, '\\.')} schema passwordless\n`));
+    } finally {
+      await postgres.stop();
+    }
+    const port = await freePort();
+    const down = await runDoctor({ ...MAIL(), DATABASE_URL: `postgres://app:hunter2@127.0.0.1:${port}/app`, SECRET: 's'.repeat(32) }, zone(SIGNED_ZONE));
+    assert.equal(down.code, 1);
+    assert.match(down.lines[2]!, new RegExp(`^✗ PostgreSQL postgres://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/app cannot be used: connect ECONNREFUSED .*: check that PostgreSQL runs there`));
   });
 
   it('--send-test-mail sends one real mail through SMTP_URL, DKIM-signed, and prints the server’s answer', async () => {

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, type Config } from '../config.ts';
 import { checkMailDns, type ResolveTxt } from '../doctor/mail-dns.ts';
 import { anyFailed, fail, formatLine, ok, warn, type CheckLine } from '../doctor/report.ts';
-import { checkJsonStore, checkRedisStore } from '../doctor/store-check.ts';
+import { checkJsonStore, checkPostgresStore, checkRedisStore } from '../doctor/store-check.ts';
 import { checkSmtp, sendTestMail } from '../mail/smtp-probe.ts';
 import { effectiveConfiguration } from './effective-config.ts';
 import { loadConfig } from './environment.ts';
@@ -56,7 +56,13 @@ export async function doctor(argv: string[], options: DoctorOptions = {}): Promi
   if (config.smtpUrl) say(await smtpLine(config.smtpUrl));
   else say(warn('SMTP: no SMTP_URL, so mail goes to the dev mailbox in the server\'s memory and never leaves: set SMTP_URL to send it'));
 
-  say(config.redisUrl ? await checkRedisStore(config.redisUrl) : await checkJsonStore(config.dataFile));
+  say(
+    config.databaseUrl
+      ? await checkPostgresStore(config.databaseUrl, config.databaseSchema)
+      : config.redisUrl
+        ? await checkRedisStore(config.redisUrl)
+        : await checkJsonStore(config.dataFile),
+  );
 
   const domain = senderDomain(config.mailFrom);
   // `localhost` (the development default) has no public DNS to check.

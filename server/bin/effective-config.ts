@@ -1,10 +1,11 @@
 /**
  * What a running backend really uses, in words an operator can check at a glance: the start's
  * `listening` log entry and `passwordless-login doctor` both print it. No password, no secret:
- * a Redis URL keeps `***` for its password, SMTP shows only its host:port and user.
+ * a Redis or PostgreSQL URL keeps `***` for its password, SMTP shows only its host:port and user.
  */
 import type { Config } from '../config.ts';
 import { smtpServerOf } from '../mail/smtp-probe.ts';
+import { redactDatabaseUrl } from '../store/postgres/connection.ts';
 import { redactRedisUrl } from '../store/redis/connection.ts';
 
 export interface EffectiveConfiguration {
@@ -13,7 +14,7 @@ export interface EffectiveConfiguration {
   /** The backend's own origin included. */
   allowedOrigins: string[];
   redirectUrls: string[];
-  /** `json file /abs/data/passwordless.json` or `redis redis://:***@host:6379`. */
+  /** `json file /abs/data/passwordless.json`, `redis redis://:***@host:6379` or `postgresql postgres://app:***@host/db schema passwordless`. */
   store: string;
   /** `smtp mail.example.com:587 as alice` or `dev mailbox (in memory, not sent)`. */
   mail: string;
@@ -26,7 +27,11 @@ export function effectiveConfiguration(config: Config): EffectiveConfiguration {
     publicUrl: config.publicUrl,
     allowedOrigins: config.allowedOrigins,
     redirectUrls: config.redirectUrls,
-    store: config.redisUrl ? `redis ${redactRedisUrl(config.redisUrl)}` : `json file ${config.dataFile}`,
+    store: config.databaseUrl
+      ? `postgresql ${redactDatabaseUrl(config.databaseUrl)} schema ${config.databaseSchema}`
+      : config.redisUrl
+        ? `redis ${redactRedisUrl(config.redisUrl)}`
+        : `json file ${config.dataFile}`,
     mail: config.smtpUrl ? describeSmtp(config.smtpUrl) : 'dev mailbox (in memory, not sent)',
     mailFrom: config.mailFrom,
   };

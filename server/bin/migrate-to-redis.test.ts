@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { retentionFor } from '../login/retention.ts';
-import { migrateJsonToRedis } from '../store/redis/migrate-from-json.ts';
+import { migrateStore } from '../store/migration/migrate-store.ts';
 import { secretFileFor } from '../secrets/secret-file.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { ensureCompiledCli } from '../testing/cli-process.ts';
@@ -143,7 +143,7 @@ describe('migrate:redis', () => {
       await json.close();
     }
 
-    const counts = await migrateJsonToRedis({ from: file, to: redis.url, retention });
+    const counts = await migrateStore({ from: file, to: redis.url, retention });
     assert.deepEqual([counts.users, counts.sessions, counts.logins, counts.links], [1, 1, 2, 2]);
 
     const secret = (await readFile(secretFileFor(file), 'utf8')).trim();

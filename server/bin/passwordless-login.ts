@@ -4,7 +4,7 @@
  * the environment (environment.ts; each variable in the repository's docs/configuration.md).
  */
 import { doctor, DOCTOR_USAGE } from './doctor.ts';
-import { migrateToRedis, MIGRATE_USAGE } from './migrate-to-redis.ts';
+import { migrate, MIGRATE_TO_REDIS_USAGE, MIGRATE_USAGE } from './migrate.ts';
 import { loadConfig } from './environment.ts';
 import { runCommand } from './run-command.ts';
 import { serve } from './serve.ts';
@@ -15,10 +15,15 @@ const USAGE = `usage:
                                         checks the settings, SMTP, the store and the mail domain's
                                         SPF, DKIM and DMARC, one line each; exit 1 if one failed
   ${MIGRATE_USAGE}
+                                        copies every record of one store into another (a JSON
+                                        file, Redis or PostgreSQL); refuses a target that holds
+                                        records unless --force; prints the counts
+  ${MIGRATE_TO_REDIS_USAGE}
+                                        the same, into Redis (kept for older command lines)
   passwordless-login help               this text
 
 Settings are environment variables. The main ones: PORT and HOST (where serve listens), PUBLIC_URL,
-SECRET, DATA_FILE or REDIS_URL, SMTP_URL and MAIL_FROM, ALLOWED_ORIGINS, REDIRECT_URLS, NODE_ENV,
+SECRET, DATA_FILE, REDIS_URL or DATABASE_URL, SMTP_URL and MAIL_FROM, ALLOWED_ORIGINS, REDIRECT_URLS, NODE_ENV,
 SMTP_CHECK (required or warn: what serve does when SMTP fails its check at start).
 Every one, with its default: docs/configuration.md in the passwordless-login repository.
 `;
@@ -39,8 +44,10 @@ runCommand(async () => {
     }
     case 'doctor':
       return doctor(args);
+    case 'migrate':
+      return migrate(args);
     case 'migrate-to-redis':
-      return migrateToRedis(args);
+      return migrate(args, { command: 'migrate-to-redis' });
     case 'help':
     case '--help':
     case '-h':

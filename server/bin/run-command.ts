@@ -6,7 +6,7 @@
  * the command's own prefix (`Failed to start:` for serve).
  */
 import { ConfigError } from '../config.ts';
-import { MigrationError } from '../store/redis/migrate-from-json.ts';
+import { MigrationError } from '../store/migration/copy-records.ts';
 import { StoreError } from '../store/types.ts';
 import { SmtpCheckFailed } from './serve.ts';
 

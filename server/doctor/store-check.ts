@@ -1,11 +1,13 @@
 /**
  * Can the store be used, checked without opening it (a running server holds the JSON store's
  * lock): the JSON file's directory exists or can be made and is writable, the file is readable
- * and writable; Redis answers PING.
+ * and writable; Redis answers PING; PostgreSQL answers, and its schema is one this version can use.
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { createPool, quotedSchema, redactDatabaseUrl } from '../store/postgres/connection.ts';
+import { SCHEMA_VERSION } from '../store/postgres/migrations.ts';
 import { connectRedis, redactRedisUrl } from '../store/redis/connection.ts';
 import { fail, ok, type CheckLine } from './report.ts';
 
@@ -48,5 +50,24 @@ export async function checkRedisStore(redisUrl: string): Promise<CheckLine> {
     return ok(`Redis ${redactRedisUrl(redisUrl)} answers PING`);
   } catch (error) {
     return fail(`${(error as Error).message}: check that redis-server runs there, and the host, port and password in REDIS_URL`);
+  }
+}
+
+/** Connects and reads the schema's version, without migrating: serve applies the migrations. */
+export async function checkPostgresStore(databaseUrl: string, schema: string): Promise<CheckLine> {
+  const where = `PostgreSQL ${redactDatabaseUrl(databaseUrl)}`;
+  const pool = createPool(databaseUrl, { poolSize: 1 });
+  try {
+    const { rows } = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [`${quotedSchema(schema)}.schema_migrations`]);
+    if (rows[0]!.table === null) return ok(`${where} answers; schema "${schema}" has no tables yet: serve will create them (the user needs CREATE on the database, or the schema made for it)`);
+    const { rows: versions } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quotedSchema(schema)}.schema_migrations`);
+    const version = versions[0]!.version ?? 0;
+    if (version > SCHEMA_VERSION) return fail(`${where}: schema "${schema}" is at version ${version}, newer than this version of passwordless-login knows (${SCHEMA_VERSION}): upgrade passwordless-login`);
+    return ok(`${where} answers; schema "${schema}" at version ${version}${version < SCHEMA_VERSION ? ` (serve will bring it to ${SCHEMA_VERSION})` : ''}`);
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: string };
+    return fail(`${where} cannot be used: ${message || code}: check that PostgreSQL runs there, and the host, port, user, password and database in DATABASE_URL`);
+  } finally {
+    await pool.end().catch(() => {});
   }
 }

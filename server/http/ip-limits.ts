@@ -1,11 +1,13 @@
 /**
  * Per-client-IP limits on code requests and verifies, with rate-limiter-flexible: its memory
- * limiter here, and the same interface over Redis when several instances share the counters.
+ * limiter here, and the same interface over Redis or PostgreSQL when several instances share the
+ * counters.
  * Every refusal is a 429 with `Retry-After` and `retryAfter`.
  */
 import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiError } from '../../contract/index.ts';
 import { rateLimited } from '../login/login-error.ts';
 import { clientKey } from './client-ip.ts';
@@ -36,6 +38,21 @@ export function redisIpLimiters(
   return {
     requests: new RateLimiterRedis({ ...common, keyPrefix: `${keyPrefix}ip-request`, points: requests }),
     verifies: new RateLimiterRedis({ ...common, keyPrefix: `${keyPrefix}ip-verify`, points: verifies }),
+  };
+}
+
+/**
+ * The same limits with the counters in PostgreSQL, in the store's schema: one table,
+ * `rate_limits` (created by the store's migrations, so no limiter creates it at start), with
+ * keys `ip-request:<ip>` and `ip-verify:<ip>`. One table for both: the limiter names its prepared
+ * statements by what they do, not by table, so two tables on one pool would clash. When the
+ * database is unreachable the limiter rejects with an Error (a 500), never lets through.
+ */
+export function postgresIpLimiters(pool: pg.Pool, schema: string, { requests, verifies, windowSeconds }: { requests: number; verifies: number; windowSeconds: number }): IpLimiters {
+  const common = { storeClient: pool, storeType: 'pool', schemaName: schema, tableName: 'rate_limits', tableCreated: true, duration: windowSeconds };
+  return {
+    requests: new RateLimiterPostgres({ ...common, keyPrefix: 'ip-request', points: requests }),
+    verifies: new RateLimiterPostgres({ ...common, keyPrefix: 'ip-verify', points: verifies }),
   };
 }
 

@@ -1,38 +1,57 @@
 /**
- * Picks the store: Redis when a URL is given (several instances share it, and the per-IP counters
- * with it), else the JSON file (one process).
+ * Picks the store: PostgreSQL or Redis when a URL is given (several instances share it, and the
+ * per-IP counters with it), else the JSON file (one process).
  */
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import type { Clock } from '../time/clock.ts';
 import { openJsonStore } from './json/json-store.ts';
+import { openPostgresStore } from './postgres/postgres-store.ts';
 import { DEFAULT_KEY_PREFIX, openRedisStore } from './redis/redis-store.ts';
 import type { Retention, Store } from './types.ts';
 
 export interface StoreOptions {
-  /** The JSON store's file, used when `redisUrl` is null. */
+  /** The JSON store's file, used when neither `redisUrl` nor `databaseUrl` is set. */
   dataFile: string;
   /** The JSON store writes a new snapshot once its journal outgrows this and twice the snapshot. */
   jsonCompactBytes: number;
   redisUrl: string | null;
-  /** How long records matter (login/retention.ts): Redis keys expire by it. */
+  /** PostgreSQL, its schema and its pool's size. */
+  databaseUrl?: string | null;
+  databaseSchema?: string;
+  databasePoolSize?: number;
+  /** How long records matter (login/retention.ts): Redis keys expire by it, PostgreSQL rows are swept by it. */
   retention: Retention;
   clock: Clock;
   onRedisError?: (error: Error) => void;
+  onDatabaseError?: (error: Error) => void;
 }
 
 export interface OpenedStore {
   store: Store;
   /** The Redis connection (for the per-IP limiters) when the store is Redis, else null. */
   redis: { client: Redis; keyPrefix: string } | null;
+  /** The PostgreSQL pool and schema (for the per-IP limiters) when the store is PostgreSQL, else null. */
+  postgres: { pool: pg.Pool; schema: string } | null;
 }
 
 export async function openStore(options: StoreOptions): Promise<OpenedStore> {
-  if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes }), redis: null };
+  if (options.databaseUrl) {
+    const store = await openPostgresStore(options.databaseUrl, {
+      retention: options.retention,
+      clock: options.clock,
+      ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+      ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
+      ...(options.onDatabaseError ? { onError: options.onDatabaseError } : {}),
+    });
+    return { store, redis: null, postgres: { pool: store.pool, schema: store.schema } };
+  }
+  if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes }), redis: null, postgres: null };
   const store = await openRedisStore(options.redisUrl, {
     retention: options.retention,
     keyPrefix: DEFAULT_KEY_PREFIX,
     clock: options.clock,
     ...(options.onRedisError ? { onError: options.onRedisError } : {}),
   });
-  return { store, redis: { client: store.client, keyPrefix: store.keyPrefix } };
+  return { store, redis: { client: store.client, keyPrefix: store.keyPrefix }, postgres: null };
 }

@@ -1,11 +1,16 @@
-/** The store contract against both adapters: the JSON store on real temporary files, Redis on a real redis-server. */
+/**
+ * The store contract against every adapter: the JSON store on real temporary files, Redis on a
+ * real redis-server, PostgreSQL on a real cluster (a fresh schema per test).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { retentionFor } from '../login/retention.ts';
+import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { openJsonStore } from './json/json-store.ts';
+import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openRedisStore } from './redis/redis-store.ts';
 import { describeStoreContract } from '../testing/store-contract.ts';
 import type { Store } from './types.ts';
@@ -42,6 +47,34 @@ describe('on a real redis-server', () => {
   describeStoreContract('Redis', async (clock) => {
     await redis.command('FLUSHALL');
     const open = () => openRedisStore(redis.url, { retention, clock, keyPrefix: 'contract:' });
+    let store: Store = await open();
+    return {
+      store,
+      async reopen() {
+        await store.close();
+        store = await open();
+        return store;
+      },
+      async cleanup() {
+        await store.close();
+      },
+    };
+  });
+});
+
+describe('on a real PostgreSQL', () => {
+  let postgres: TestPostgres;
+  let schemas = 0;
+  before(async () => {
+    postgres = await startTestPostgres();
+  });
+  after(async () => {
+    await postgres?.stop();
+  });
+
+  describeStoreContract('PostgreSQL', async (clock) => {
+    const schema = `contract_${++schemas}`;
+    const open = () => openPostgresStore(postgres.url, { retention, clock, schema });
     let store: Store = await open();
     return {
       store,

@@ -50,7 +50,7 @@ export interface SessionRecord {
 
 /**
  * Until when records matter, from the login rules (login/retention.ts): a store that expires
- * records by itself (Redis) sets each key's expiry from it.
+ * records by itself (Redis) sets each key's expiry from it; PostgreSQL stores it, indexed, for its sweep.
  */
 export interface Retention {
   /** Ms since the epoch after which this login state no longer matters and may be deleted. */
@@ -63,7 +63,7 @@ export interface Retention {
 export type Change<S, T> = (current: S | null) => { next: S | null; result: T };
 
 /**
- * The storage behind the login service. Adapters: the lowdb JSON file (default) and, later, Redis.
+ * The storage behind the login service. Adapters: the lowdb JSON file (default), PostgreSQL and Redis.
  *
  * Every method resolves only once its write is durable, so a request is answered only after
  * what it did is stored. `updateLogin` and `updateUser` are the atomic units: `change` sees the

@@ -82,6 +82,16 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         assert.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype was polluted');
       });
 
+      it('round-trips the character U+0000 in a login state and a user’s data (JSON allows it; some stores do not)', async () => {
+        const userData = { note: 'a\u0000b' };
+        const state = loginState('nul@example.com', now, [sequence('s1', 't1', now, { userData })]);
+        await put(store, 'nul@example.com', state);
+        assert.deepEqual(await read(store, 'nul@example.com'), state);
+        const user = { ...userRecord('nul@example.com'), data: userData };
+        await store.updateUser('nul@example.com', () => ({ next: user, result: null }));
+        assert.deepEqual(await store.findUserById(user.id), user);
+      });
+
       it('deletes the state when a change returns null; a change that throws stores nothing', async () => {
         await put(store, 'a@example.com', loginState('a@example.com', now));
         await store.updateLogin('a@example.com', (current) => {

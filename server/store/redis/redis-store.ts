@@ -41,6 +41,7 @@
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import type { Change, LoginState, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
+import { backOff, KeyQueue } from '../key-queue.ts';
 import { connectRedis } from './connection.ts';
 import { defineScripts, type Scripted } from './lua-scripts.ts';
 
@@ -76,8 +77,8 @@ class RedisStoreImpl implements RedisStore {
   readonly #scripts: Scripted;
   readonly #retention: Retention;
   readonly #clock: Clock;
-  /** Per key, the tail of the changes queued in this process. */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  /** Changes to one key in this process run one after another. */
+  readonly #queue = new KeyQueue();
 
   constructor(client: Redis, options: RedisStoreOptions) {
     this.client = client;
@@ -93,7 +94,7 @@ class RedisStoreImpl implements RedisStore {
 
   updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
     const key = this.#key('login', emailKey);
-    return this.#serial(key, async () => {
+    return this.#queue.run(key, async () => {
       for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await this.client.get(key);
         const before = raw === null ? null : (JSON.parse(raw) as LoginState);
@@ -141,7 +142,7 @@ class RedisStoreImpl implements RedisStore {
 
   updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
     const indexKey = this.#key('user-email', emailKey);
-    return this.#serial(indexKey, async () => {
+    return this.#queue.run(indexKey, async () => {
       for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
         const [id, raw] = await this.#scripts.plGetUser(1, indexKey, this.#key('user', ''));
         const { next, result } = change(raw === '' ? null : (JSON.parse(raw) as UserRecord));
@@ -195,21 +196,4 @@ class RedisStoreImpl implements RedisStore {
       this.client.disconnect();
     }
   }
-
-  /** Runs `task` after every earlier task queued on `key` in this process has settled. */
-  #serial<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task);
-    const tail = run.catch(() => {});
-    this.#queues.set(key, tail);
-    void tail.then(() => {
-      if (this.#queues.get(key) === tail) this.#queues.delete(key);
-    });
-    return run;
-  }
-}
-
-/** A short random pause after losing a race to another instance, growing with each loss. */
-function backOff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
 }

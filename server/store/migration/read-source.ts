@@ -1,0 +1,101 @@
+/**
+ * Reads every record of the store a migration copies from: a JSON file (a path), Redis
+ * (`redis://…`) or PostgreSQL (`postgres://…`). Nothing is written to the source.
+ */
+import { access } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import { openJsonStore } from '../json/json-store.ts';
+import { createPool, quotedSchema, redactDatabaseUrl } from '../postgres/connection.ts';
+import { toSession, toUser, type SessionRow, type UserRow } from '../postgres/rows.ts';
+import { connectRedis } from '../redis/connection.ts';
+import { MigrationError, type StoreRecords } from './copy-records.ts';
+import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+
+export type StoreKind = 'json' | 'redis' | 'postgres';
+
+/** What a `--from` or `--to` names, by its scheme: a path is a JSON file. */
+export function storeKindOf(location: string): StoreKind {
+  if (/^rediss?:\/\//i.test(location)) return 'redis';
+  if (/^postgres(ql)?:\/\//i.test(location)) return 'postgres';
+  return 'json';
+}
+
+export interface SourceOptions {
+  /** Redis key prefix: default `pl:`. */
+  keyPrefix: string;
+  /** PostgreSQL schema: default `passwordless`. */
+  schema: string;
+}
+
+export async function readSource(from: string, options: SourceOptions): Promise<StoreRecords> {
+  switch (storeKindOf(from)) {
+    case 'json':
+      return readJsonFile(from);
+    case 'redis':
+      return readRedis(from, options.keyPrefix);
+    case 'postgres':
+      return readPostgres(from, options.schema);
+  }
+}
+
+async function readJsonFile(file: string): Promise<StoreRecords> {
+  // openJsonStore would create a missing file: a typo in --from must not migrate an empty store.
+  await access(file).catch(() => {
+    throw new MigrationError(`There is no JSON store at ${file} (--from).`);
+  });
+  // Opening it first checks the file the way the backend would (a corrupt one stops here), and
+  // replays its journal: the snapshot() is what a restart would see.
+  const store = await openJsonStore(file);
+  try {
+    return await store.snapshot();
+  } finally {
+    await store.close();
+  }
+}
+
+async function readRedis(url: string, keyPrefix: string): Promise<StoreRecords> {
+  const client = await connectRedis(url);
+  try {
+    return {
+      users: await valuesUnder<UserRecord>(client, `${keyPrefix}user:`),
+      logins: await valuesUnder<LoginState>(client, `${keyPrefix}login:`),
+      sessions: await valuesUnder<SessionRecord>(client, `${keyPrefix}session:`),
+    };
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A SCAN pattern for the keys that start with `prefix`, its glob characters escaped. */
+export function keysStartingWith(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}
+
+/** The JSON values of every key starting with `prefix`, by SCAN (never KEYS: it blocks Redis). */
+async function valuesUnder<T>(client: Redis, prefix: string): Promise<T[]> {
+  const pattern = keysStartingWith(prefix);
+  const values: T[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) for (const raw of await client.mget(keys)) if (raw !== null) values.push(JSON.parse(raw) as T);
+    cursor = next;
+  } while (cursor !== '0');
+  return values;
+}
+
+async function readPostgres(url: string, schema: string): Promise<StoreRecords> {
+  const pool = createPool(url, { poolSize: 1 });
+  const s = quotedSchema(schema);
+  try {
+    const exists = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [`${s}.schema_migrations`]);
+    if (exists.rows[0]!.table === null) throw new MigrationError(`PostgreSQL at ${redactDatabaseUrl(url)} has no passwordless-login tables in schema "${schema}" (--from).`);
+    return {
+      users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data FROM ${s}.users`)).rows.map(toUser),
+      logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),
+      sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at FROM ${s}.sessions`)).rows.map(toSession),
+    };
+  } finally {
+    await pool.end();
+  }
+}

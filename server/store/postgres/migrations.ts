@@ -1,0 +1,98 @@
+/**
+ * The PostgreSQL schema as versioned migrations, applied at start: all of them inside one
+ * transaction that first takes a transaction-level advisory lock named after the schema, so
+ * instances starting together queue behind the first one, and the others find the work done.
+ * A migration is never edited once released: a change is a new version. The tables, columns
+ * and indexes are documented in docs/storage.md ("PostgreSQL").
+ */
+import type pg from 'pg';
+import { StoreError } from '../types.ts';
+import { inTransaction, quotedSchema } from './connection.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  /** The statements, for the quoted schema name; no values: those only ever travel as parameters. */
+  sql(schema: string): string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, sessions, login states, link index, per-IP limits',
+    // `json`, not `jsonb`: jsonb refuses the character U+0000, which JSON (and a user's data) may hold.
+    // Sessions have no foreign key to users: a session outlives nothing, and the store writes a
+    // user and a session in separate steps of a sign-in.
+    sql: (s) => `
+      CREATE TABLE ${s}.users (
+        id             text PRIMARY KEY,
+        email_key      text NOT NULL UNIQUE,
+        email          text NOT NULL,
+        email_verified boolean NOT NULL,
+        created_at     timestamptz NOT NULL,
+        last_login_at  timestamptz,
+        data           json NOT NULL,
+        version        bigint NOT NULL DEFAULT 0
+      );
+      CREATE TABLE ${s}.sessions (
+        token_hash text PRIMARY KEY,
+        user_id    text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX sessions_user_id ON ${s}.sessions (user_id);
+      CREATE INDEX sessions_expires_at ON ${s}.sessions (expires_at);
+      CREATE TABLE ${s}.login_states (
+        email_key  text PRIMARY KEY,
+        state      json NOT NULL,
+        expires_at timestamptz NOT NULL,
+        version    bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX login_states_expires_at ON ${s}.login_states (expires_at);
+      CREATE TABLE ${s}.login_links (
+        token_hash text PRIMARY KEY,
+        email_key  text NOT NULL REFERENCES ${s}.login_states (email_key) ON DELETE CASCADE,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX login_links_email_key ON ${s}.login_links (email_key);
+      CREATE INDEX login_links_expires_at ON ${s}.login_links (expires_at);
+      CREATE TABLE ${s}.rate_limits (
+        key    varchar(255) PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      );
+    `,
+  },
+];
+
+/** The newest version this code knows. */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/**
+ * Brings `schema` up to SCHEMA_VERSION; returns the versions it applied (none when another
+ * instance got there first). A schema newer than this code stops the start: running old code on
+ * it could undo what the new code relies on.
+ */
+export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> {
+  const s = quotedSchema(schema);
+  return inTransaction(pool, async (client) => {
+    // Held until COMMIT or ROLLBACK: a second instance waits here, then sees every version applied.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`passwordless-login migrations ${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`);
+    const done = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...done);
+    if (newest > SCHEMA_VERSION) {
+      throw new StoreError(`the PostgreSQL schema "${schema}" is at version ${newest}, newer than this version of passwordless-login knows (${SCHEMA_VERSION}): upgrade passwordless-login`);
+    }
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await client.query(migration.sql(s));
+      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,294 @@
+/** What only the PostgreSQL store does: tables and expiries, the sweep, atomicity across instances, migrations. */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import pg from 'pg';
+import { retentionFor } from '../../login/retention.ts';
+import { startTestPostgres, type TestPostgres } from '../../testing/postgres-server.ts';
+import { loginState, sequence, userRecord } from '../../testing/store-contract.ts';
+import { ManualClock } from '../../time/clock.ts';
+import { StoreError } from '../types.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { openPostgresStore, type PostgresStore } from './postgres-store.ts';
+
+const CODE_TTL_MS = 600_000;
+const retention = retentionFor({ codeTtlSeconds: CODE_TTL_MS / 1000, resendSeconds: 60 });
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+let postgres: TestPostgres;
+before(async () => {
+  postgres = await startTestPostgres();
+});
+after(async () => {
+  await postgres?.stop();
+});
+
+let clock: ManualClock;
+let store: PostgresStore;
+let now: number;
+let url: string;
+const opened: PostgresStore[] = [];
+const open = async (schema = 'passwordless') => {
+  const s = await openPostgresStore(url, { retention, clock, schema });
+  opened.push(s);
+  return s;
+};
+beforeEach(async () => {
+  url = await postgres.createDatabase();
+  clock = new ManualClock(Date.now());
+  now = clock.now();
+  store = await open();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+const rows = async (sql: string, values: unknown[] = []) => (await store.pool.query(sql, values)).rows;
+const ms = (value: Date) => value.getTime();
+
+describe('PostgreSQL store: tables and expiries', () => {
+  it('keeps one row per email key expiring at its retention, and a link row per sequence expiring with it', async () => {
+    const state = { ...loginState('a@example.com', now, [sequence('s1', 't1', now), sequence('s2', 't2', now + MINUTE)]), requestTimes: [] };
+    await store.updateLogin('a@example.com', () => ({ next: structuredClone(state), result: null }));
+    const [login] = await rows('SELECT email_key, state, expires_at FROM passwordless.login_states');
+    assert.deepEqual(login.state, state);
+    assert.equal(ms(login.expires_at), retention.loginState(state));
+    assert.equal(ms(login.expires_at), now + MINUTE + 10 * MINUTE + CODE_TTL_MS);
+    const links = await rows('SELECT token_hash, email_key, expires_at FROM passwordless.login_links ORDER BY token_hash');
+    assert.deepEqual(
+      links.map((l) => [l.token_hash, l.email_key, ms(l.expires_at)]),
+      [
+        ['t1', 'a@example.com', now + 10 * MINUTE + CODE_TTL_MS],
+        ['t2', 'a@example.com', now + MINUTE + 10 * MINUTE + CODE_TTL_MS],
+      ],
+    );
+  });
+
+  it('moves the expiry with every change: 30 days after the last wrong code', async () => {
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    await store.updateLogin('a@example.com', (current) => ({ next: { ...current!, attempts: 1, lastFailureAt: now + 1000 }, result: null }));
+    const [login] = await rows('SELECT expires_at FROM passwordless.login_states');
+    assert.equal(ms(login.expires_at), now + 1000 + 30 * DAY);
+  });
+
+  it('deletes a state that no longer matters instead of writing it, with its links', async () => {
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    clock.advance(DAY);
+    await store.updateLogin('a@example.com', (current) => ({ next: current, result: null }));
+    assert.deepEqual(await rows('SELECT * FROM passwordless.login_states'), []);
+    assert.deepEqual(await rows('SELECT * FROM passwordless.login_links'), []);
+  });
+
+  it('answers null for a session or link past its instant before the sweep deletes the row', async () => {
+    await store.createSession({ tokenHash: 'h', userId: 'u', createdAt: now, expiresAt: now + MINUTE });
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    clock.advance(30 * MINUTE);
+    assert.equal(await store.findSession('h'), null);
+    assert.equal(await store.findLoginKeyByTokenHash('t1'), null, 'the link is past expiry plus one lifetime');
+    assert.equal((await rows('SELECT count(*)::int AS n FROM passwordless.sessions'))[0].n, 1, 'the answer came from the clock');
+  });
+
+  it('keeps a user as columns a host can join to, with its data as JSON', async () => {
+    await store.updateUser('u@example.com', () => ({ next: { ...userRecord('u@example.com', 'uid'), data: { plan: 'pro' } }, result: null }));
+    const [user] = await rows("SELECT id, email, email_key, email_verified, created_at, last_login_at, data->>'plan' AS plan FROM passwordless.users");
+    assert.deepEqual({ ...user, created_at: user.created_at.toISOString() }, {
+      id: 'uid',
+      email: 'u@example.com',
+      email_key: 'u@example.com',
+      email_verified: true,
+      created_at: '2026-01-01T00:00:00.000Z',
+      last_login_at: null,
+      plan: 'pro',
+    });
+  });
+
+  it('keeps two schemas apart in one database', async () => {
+    const other = await open('other_app');
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    assert.equal(await other.findLoginKeyByTokenHash('t1'), null);
+    assert.equal(await other.updateLogin('a@example.com', (current) => ({ next: current, result: current })), null);
+  });
+});
+
+describe('PostgreSQL store: the sweep', () => {
+  it('deletes, in batches of 1,000, every expired session, login state and link, and keeps the live ones', async () => {
+    // 2,500 of each: three batches, so a sweep that stopped after one would leave 1,500.
+    await store.pool.query(
+      `INSERT INTO passwordless.sessions SELECT 'old-' || i, 'u', $1, $1 FROM generate_series(1, 2500) AS i`,
+      [new Date(now - MINUTE)],
+    );
+    await store.pool.query(
+      `INSERT INTO passwordless.login_states SELECT 'old-' || i || '@example.com', '{}', $1 FROM generate_series(1, 2500) AS i`,
+      [new Date(now - MINUTE)],
+    );
+    await store.createSession({ tokenHash: 'live', userId: 'u', createdAt: now, expiresAt: now + DAY });
+    await store.updateLogin('live@example.com', () => ({ next: loginState('live@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    // Links whose sequences are over while their login states still matter (the hourly window, a wrong code on record).
+    await store.updateLogin('kept@example.com', () => ({ next: { ...loginState('kept@example.com', now, [sequence('s1', 'gone', now)]), attempts: 1, lastFailureAt: now }, result: null }));
+    clock.advance(CODE_TTL_MS + 10 * MINUTE + MINUTE);
+    assert.deepEqual(await store.sweep(clock.now(), () => null), { logins: 2500, sessions: 2500 });
+    assert.deepEqual((await rows('SELECT email_key FROM passwordless.login_states ORDER BY email_key')).map((r) => r.email_key), ['kept@example.com', 'live@example.com']);
+    assert.deepEqual(await rows('SELECT token_hash FROM passwordless.login_links'), [], 'the links of the kept states went with their expiry');
+    assert.deepEqual((await rows('SELECT token_hash FROM passwordless.sessions')).map((r) => r.token_hash), ['live']);
+  });
+
+  it('finds its expired rows through the expiry indexes', async () => {
+    const indexes = (await rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'passwordless' AND indexdef LIKE '%(expires_at)%' ORDER BY indexname")).map((r) => r.indexname);
+    assert.deepEqual(indexes, ['login_links_expires_at', 'login_states_expires_at', 'sessions_expires_at']);
+  });
+});
+
+describe('PostgreSQL store: atomic across instances', () => {
+  it('loses none of 200 concurrent changes to one address made through two pools', async () => {
+    const second = await open();
+    const bump = (s: PostgresStore) =>
+      s.updateLogin('race@example.com', (current) => {
+        const next = current ?? loginState('race@example.com', now);
+        next.attempts += 1;
+        return { next, result: null };
+      });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => bump(i % 2 ? store : second)));
+    assert.equal((await rows('SELECT state FROM passwordless.login_states'))[0].state.attempts, 200);
+  });
+
+  it('lets exactly one of 20 concurrent consumers on two pools use a sequence', async () => {
+    const second = await open();
+    await store.updateLogin('once@example.com', () => ({ next: loginState('once@example.com', now, [sequence('s1', 't1', now)]), result: null }));
+    const wins = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? store : second).updateLogin('once@example.com', (current) => {
+          const s = current!.sequences[0]!;
+          if (s.usedAt !== null) return { next: current, result: false };
+          s.usedAt = now;
+          return { next: current, result: true };
+        }),
+      ),
+    );
+    assert.equal(wins.filter(Boolean).length, 1);
+  });
+
+  it('creates one user when 50 first sign-ins of one address race on two pools, and loses none of 100 changes', async () => {
+    const second = await open();
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? store : second).updateUser('u@example.com', (current) => {
+          if (current) return { next: current, result: current.id };
+          return { next: { ...userRecord('u@example.com', `id-${i}`), data: { n: 0 } }, result: `id-${i}` };
+        }),
+      ),
+    );
+    assert.equal(new Set(ids).size, 1);
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? store : second).updateUser('u@example.com', (current) => ({ next: { ...current!, data: { n: (current!.data.n as number) + 1 } }, result: null })),
+      ),
+    );
+    assert.equal((await store.findUserById(ids[0]!))!.data.n, 100);
+    assert.equal((await rows('SELECT count(*)::int AS n FROM passwordless.users'))[0].n, 1);
+  });
+});
+
+describe('PostgreSQL store: migrations', () => {
+  it('migrates once when ten instances start at the same moment on a fresh database', async () => {
+    const fresh = await postgres.createDatabase();
+    const stores = await Promise.all(Array.from({ length: 10 }, () => openPostgresStore(fresh, { retention, clock })));
+    try {
+      const { rows: applied } = await stores[0]!.pool.query('SELECT version, name FROM passwordless.schema_migrations ORDER BY version');
+      assert.deepEqual(applied, MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      // Every one of them works on the same tables.
+      await Promise.all(stores.map((s, i) => s.createSession({ tokenHash: `h${i}`, userId: 'u', createdAt: now, expiresAt: now + MINUTE })));
+      assert.equal((await stores[9]!.findSession('h0'))?.userId, 'u');
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('applies nothing again at the next start, and keeps what is stored', async () => {
+    await store.createSession({ tokenHash: 'h', userId: 'u', createdAt: now, expiresAt: now + MINUTE });
+    const again = await open();
+    assert.equal((await again.findSession('h'))?.userId, 'u');
+    assert.equal((await rows('SELECT count(*)::int AS n FROM passwordless.schema_migrations'))[0].n, MIGRATIONS.length);
+  });
+
+  it('refuses to start on a schema newer than it knows, and changes nothing', async () => {
+    await store.pool.query("INSERT INTO passwordless.schema_migrations (version, name) VALUES ($1, 'from the future')", [SCHEMA_VERSION + 1]);
+    await assert.rejects(openPostgresStore(url, { retention, clock }), (error: Error) => {
+      assert.ok(error instanceof StoreError);
+      assert.match(error.message, new RegExp(`schema "passwordless" is at version ${SCHEMA_VERSION + 1}, newer than this version of passwordless-login knows \\(${SCHEMA_VERSION}\\)`));
+      return true;
+    });
+  });
+});
+
+describe('PostgreSQL store: faults', () => {
+  it('refuses to open when PostgreSQL cannot be reached, in one line naming the URL without its password', async () => {
+    const dead = `postgres://app:hunter2@127.0.0.1:${postgres.port + 1}/nowhere`;
+    const started = Date.now();
+    await assert.rejects(openPostgresStore(dead, { retention }), (error: Error) => {
+      assert.ok(error instanceof StoreError);
+      assert.match(error.message, new RegExp(`^Cannot use PostgreSQL at postgres://app:\\*\\*\\*@127\\.0\\.0\\.1:${postgres.port + 1}/nowhere \\(DATABASE_URL\\): .+`));
+      assert.doesNotMatch(error.message, /hunter2|\n/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+
+  it('answers a row held too long with a statement timeout, and writes nothing of that change', async () => {
+    await store.updateLogin('held@example.com', () => ({ next: loginState('held@example.com', now), result: null }));
+    // Another session holds the row (a stuck transaction elsewhere): the change waits, then fails.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query("SELECT 1 FROM passwordless.login_states WHERE email_key = 'held@example.com' FOR UPDATE");
+      const started = Date.now();
+      await assert.rejects(
+        store.updateLogin('held@example.com', (current) => ({ next: { ...current!, attempts: 9 }, result: null })),
+        /statement timeout/,
+      );
+      assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    assert.equal(await store.updateLogin('held@example.com', (current) => ({ next: current, result: current!.attempts })), 0, 'nothing of the timed-out change was stored');
+  });
+
+  it('fails every call within seconds while the database is down, and works again by itself once it is back', async () => {
+    const doomed = await startTestPostgres();
+    try {
+      const s = await openPostgresStore(doomed.url, { retention, clock, onError: () => {} });
+      await s.createSession({ tokenHash: 'kept', userId: 'u', createdAt: now, expiresAt: now + DAY });
+      await doomed.kill();
+      const started = Date.now();
+      const calls = [
+        s.updateLogin('a@example.com', (c) => ({ next: c, result: null })),
+        s.findLoginKeyByTokenHash('t'),
+        s.findUserByEmailKey('a@example.com'),
+        s.updateUser('a@example.com', (c) => ({ next: c, result: null })),
+        s.findSession('kept'),
+        s.createSession({ tokenHash: 'h2', userId: 'u', createdAt: now, expiresAt: now + MINUTE }),
+        s.deleteSession('kept'),
+      ];
+      const outcomes = await Promise.allSettled(calls);
+      assert.deepEqual(outcomes.map((o) => o.status), calls.map(() => 'rejected'));
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+      await doomed.restart();
+      assert.equal((await s.findSession('kept'))?.userId, 'u', 'the same store answers again, and what was committed is there');
+      await s.close();
+    } finally {
+      await doomed.stop();
+    }
+  });
+
+  it('fails (never skips) when PostgreSQL is missing, saying how to install it', async () => {
+    const bin = process.env.PG_BIN;
+    process.env.PG_BIN = '/nonexistent';
+    try {
+      await assert.rejects(startTestPostgres(), /PostgreSQL is not installed.*apt-get install -y postgresql/);
+    } finally {
+      if (bin === undefined) delete process.env.PG_BIN;
+      else process.env.PG_BIN = bin;
+    }
+  });
+});

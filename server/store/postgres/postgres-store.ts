@@ -1,0 +1,212 @@
+/**
+ * The PostgreSQL store (docs/storage.md, "PostgreSQL"): users, sessions and login states in
+ * tables of one schema (default `passwordless`) beside the host application's, which can join
+ * its own tables to `users`.
+ *
+ * Atomicity: `updateLogin` and `updateUser` are compare-and-set on a version column, each write
+ * a single conditional statement. The row and its version are read, the synchronous change runs
+ * in this process, and one statement writes the result only if the row still holds that version
+ * (an UPDATE … WHERE version = $read, with the link rows that come or go in the same statement; an INSERT …
+ * ON CONFLICT DO NOTHING for an address seen for the first time; a DELETE … WHERE version =
+ * $read). A change committed in between, by another instance, makes it write nothing, and the
+ * change runs again on the new row. Changes to one address within this process queue behind
+ * each other (key-queue.ts), so only another instance can cause a retry. Two round trips and
+ * one commit per change, where a transaction with SELECT … FOR UPDATE takes four.
+ *
+ * Expiry: each login state, link and session carries the instant after which it no longer
+ * matters (from the injected retention), indexed; lookups ignore what has passed it and the
+ * sweep deletes it in batches. `sweep`'s `tidy` is not needed: it would keep exactly what the
+ * retention keeps.
+ *
+ * Durability: a method resolves once PostgreSQL has committed (synchronous_commit on, the
+ * default, means on disk). Failure: every query fails within seconds rather than hangs
+ * (connection.ts); the HTTP edge answers 500, and the pool reconnects by itself.
+ */
+import type pg from 'pg';
+import { systemClock, type Clock } from '../../time/clock.ts';
+import { StoreError, type Change, type LoginState, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
+import { backOff, KeyQueue } from '../key-queue.ts';
+import { createPool, quotedSchema, redactDatabaseUrl } from './connection.ts';
+import { migrate } from './migrations.ts';
+import { toSession, toUser, type SessionRow, type UserRow } from './rows.ts';
+import { statementsFor, type Statements } from './sql.ts';
+
+export const DEFAULT_SCHEMA = 'passwordless';
+export const DEFAULT_POOL_SIZE = 10;
+
+export interface PostgresStoreOptions {
+  retention: Retention;
+  /** Default `passwordless`. */
+  schema?: string;
+  /** Connections at most: default 10. */
+  poolSize?: number;
+  /** The clock of the login rules: decides what has expired. Default: the system clock. */
+  clock?: Clock;
+  /** Called with errors of idle connections. */
+  onError?: (error: Error) => void;
+}
+
+export interface PostgresStore extends Store {
+  /** The pool, shared with the per-IP limiters; `close()` ends it. */
+  readonly pool: pg.Pool;
+  readonly schema: string;
+}
+
+/** Rows per statement of the sweep: each batch locks at most this many rows, for a few milliseconds. */
+const SWEEP_BATCH = 1000;
+
+/** Attempts of one compare-and-set before giving up (only other instances can cause a retry). */
+const MAX_CAS_ATTEMPTS = 50;
+
+/**
+ * Connects, brings the schema up to date and returns the store. A database that cannot be
+ * reached, or a schema that cannot be prepared, stops the start with a StoreError.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions): Promise<PostgresStore> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const pool = createPool(url, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, ...(options.onError ? { onError: options.onError } : {}) });
+  try {
+    await migrate(pool, schema);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`Cannot use PostgreSQL at ${redactDatabaseUrl(url)} (DATABASE_URL): ${describe(error)}`);
+  }
+  return new PostgresStoreImpl(pool, schema, options);
+}
+
+/** One line: node-postgres gives an empty message for a refused connection (an AggregateError). */
+function describe(error: unknown): string {
+  const { message, code } = error as { message?: string; code?: string };
+  return message || code || String(error);
+}
+
+class PostgresStoreImpl implements PostgresStore {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly #sql: Statements;
+  readonly #retention: Retention;
+  readonly #clock: Clock;
+  /** Changes to one address in this process run one after another. */
+  readonly #queue = new KeyQueue();
+
+  constructor(pool: pg.Pool, schema: string, options: PostgresStoreOptions) {
+    this.pool = pool;
+    this.schema = schema;
+    this.#sql = statementsFor(quotedSchema(schema));
+    this.#retention = options.retention;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
+    return this.#queue.run(`login:${emailKey}`, async () => {
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const found = await this.pool.query<{ state: LoginState; version: string }>({ ...this.#sql.readLogin, values: [emailKey] });
+        const row = found.rows[0];
+        const current = row?.state ?? null;
+        // Read before the change runs: it may change `current` in place.
+        const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
+        const { next, result } = change(current);
+        const now = this.#clock.now();
+        const until = next ? this.#retention.loginState(next) : 0;
+        let written: boolean;
+        // A state already past its retention is deleted at once rather than written.
+        if (next === null || until <= now) {
+          written = !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1;
+        } else {
+          // Only the links that come or go are written: a link's expiry never changes (its
+          // sequence's), so most changes (a wrong code, a sign-in) touch no link row at all.
+          const linkedAfter = new Set(next.sequences.map((s) => s.tokenHash));
+          const added = next.sequences.filter((s) => !linkedBefore.has(s.tokenHash)).map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
+          const dropped = [...linkedBefore].filter((hash) => !linkedAfter.has(hash));
+          const values = [emailKey, JSON.stringify(next), new Date(until), added.map((l) => l.hash), added.map((l) => new Date(l.at))];
+          const { rows } = row
+            ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version, dropped] })
+            : await this.pool.query<{ n: number }>({ ...this.#sql.insertLogin, values });
+          written = rows[0]!.n === 1;
+        }
+        if (written) return result;
+        await backOff(attempt);
+      }
+      throw new Error(`PostgreSQL store: the login state of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
+  }
+
+  async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ email_key: string }>({ ...this.#sql.findLink, values: [tokenHash, new Date(this.#clock.now())] });
+    return rows[0]?.email_key ?? null;
+  }
+
+  async findUserByEmailKey(emailKey: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>({ ...this.#sql.findUserByEmailKey, values: [emailKey] });
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserById(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.pool.query<UserRow>({ ...this.#sql.findUserById, values: [id] });
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
+    return this.#queue.run(`user:${emailKey}`, async () => {
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const found = await this.pool.query<UserRow & { version: string }>({ ...this.#sql.readUser, values: [emailKey] });
+        const row = found.rows[0];
+        const { next, result } = change(row ? toUser(row) : null);
+        let written: boolean;
+        if (next === null) {
+          written = !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1;
+        } else {
+          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data)];
+          const outcome = row
+            ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
+            : await this.pool.query({ ...this.#sql.insertUser, values: columns });
+          written = outcome.rowCount === 1;
+        }
+        if (written) return result;
+        await backOff(attempt);
+      }
+      throw new Error(`PostgreSQL store: the user of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    const { tokenHash, userId, createdAt, expiresAt } = session;
+    await this.pool.query({ ...this.#sql.createSession, values: [tokenHash, userId, new Date(createdAt), new Date(expiresAt)] });
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<SessionRow>({ ...this.#sql.findSession, values: [tokenHash, new Date(this.#clock.now())] });
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    return ((await this.pool.query({ ...this.#sql.deleteSession, values: [tokenHash] })).rowCount ?? 0) > 0;
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    return (await this.pool.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
+  }
+
+  /** Deletes, batch by batch, what has passed its instant (see the file comment for `tidy`). */
+  async sweep(now: number): Promise<{ logins: number; sessions: number }> {
+    const at = new Date(now);
+    const drain = async (statement: Statements['sweepLogins']) => {
+      let total = 0;
+      for (;;) {
+        const deleted = (await this.pool.query({ ...statement, values: [at, SWEEP_BATCH] })).rowCount ?? 0;
+        total += deleted;
+        if (deleted < SWEEP_BATCH) return total;
+      }
+    };
+    const logins = await drain(this.#sql.sweepLogins);
+    await drain(this.#sql.sweepLinks);
+    const sessions = await drain(this.#sql.sweepSessions);
+    return { logins, sessions };
+  }
+
+  async close(): Promise<void> {
+    if (this.pool.ended) return;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The PostgreSQL store's statements for one schema. Built once per store from the quoted schema
+ * name; every value travels as a parameter ($1…), never inside the text. Each has a name, so
+ * node-postgres prepares it once per connection and later runs send only the parameters.
+ */
+import type { QueryConfig } from 'pg';
+
+/** A statement with a name (prepared once per connection) and its text. */
+type Statement = Pick<QueryConfig, 'name' | 'text'>;
+
+export type Statements = ReturnType<typeof statementsFor>;
+
+const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data';
+
+/** `s` is the quoted schema. Names are per connection, and a pool serves one store: one schema. */
+export function statementsFor(s: string) {
+  const statement = (name: string, text: string): Statement => ({ name: `pl-${name}`, text });
+  return {
+    /** $1 email key: the state and the version a conditional write compares. */
+    readLogin: statement('read-login', `SELECT state, version FROM ${s}.login_states WHERE email_key = $1`),
+    /** $1 email key, $2 the version read; no row when another change came first. Its links go with it (ON DELETE CASCADE). */
+    deleteLogin: statement('delete-login', `DELETE FROM ${s}.login_states WHERE email_key = $1 AND version = $2`),
+    /**
+     * $1 email key, $2 state, $3 until when it matters, $4 link token hashes, $5 their expiries.
+     * Inserts a new login state and its links in one statement; n = 0 when another change
+     * inserted the same address first.
+     */
+    insertLogin: statement(
+      'insert-login',
+      `WITH login AS (
+         INSERT INTO ${s}.login_states (email_key, state, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (email_key) DO NOTHING RETURNING email_key
+       ), linked AS (
+         INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
+         SELECT l.token_hash, login.email_key, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at), login
+         ON CONFLICT (token_hash) DO UPDATE SET email_key = EXCLUDED.email_key, expires_at = EXCLUDED.expires_at
+       )
+       SELECT count(*)::int AS n FROM login`,
+    ),
+    /**
+     * The same parameters ($4, $5: the links that come), $6 the version read and $7 the token
+     * hashes of the links that go: the compare-and-set. The UPDATE takes the row's lock and
+     * writes only if the version is still the one read (a change committed in between fails it:
+     * n = 0), and only then do the links change, in the same statement.
+     */
+    updateLogin: statement(
+      'update-login',
+      `WITH login AS (
+         UPDATE ${s}.login_states SET state = $2, expires_at = $3, version = version + 1 WHERE email_key = $1 AND version = $6 RETURNING email_key
+       ), dropped AS (
+         DELETE FROM ${s}.login_links WHERE token_hash = ANY ($7::text[]) AND email_key IN (SELECT email_key FROM login)
+       ), linked AS (
+         INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
+         SELECT l.token_hash, login.email_key, l.expires_at FROM unnest($4::text[], $5::timestamptz[]) AS l (token_hash, expires_at), login
+         ON CONFLICT (token_hash) DO UPDATE SET email_key = EXCLUDED.email_key, expires_at = EXCLUDED.expires_at
+       )
+       SELECT count(*)::int AS n FROM login`,
+    ),
+    /** $1 token hash, $2 now. */
+    findLink: statement('find-link', `SELECT email_key FROM ${s}.login_links WHERE token_hash = $1 AND expires_at > $2`),
+
+    findUserByEmailKey: statement('user-by-email', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE email_key = $1`),
+    findUserById: statement('user-by-id', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE id = $1`),
+    /** $1 email key: the user and the version a conditional write compares. */
+    readUser: statement('read-user', `SELECT ${USER_COLUMNS}, version FROM ${s}.users WHERE email_key = $1`),
+    /** $1 id, $2 email key, $3 email, $4 verified, $5 created, $6 last login, $7 data; no row when the address was taken first. */
+    insertUser: statement(
+      'insert-user',
+      `INSERT INTO ${s}.users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email_key) DO NOTHING`,
+    ),
+    /** $1 the id read, $2 the version read, then the columns as insertUser's $1…$7 shifted by two; no row when another change came first. */
+    updateUser: statement(
+      'update-user',
+      `UPDATE ${s}.users SET id = $3, email_key = $4, email = $5, email_verified = $6, created_at = $7, last_login_at = $8, data = $9, version = version + 1 WHERE id = $1 AND version = $2`,
+    ),
+    /** $1 id, $2 the version read. */
+    deleteUser: statement('delete-user', `DELETE FROM ${s}.users WHERE id = $1 AND version = $2`),
+
+    /** $1 token hash, $2 user id, $3 created, $4 expires. */
+    createSession: statement(
+      'create-session',
+      `INSERT INTO ${s}.sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (token_hash) DO UPDATE SET user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+    ),
+    /** $1 token hash, $2 now. */
+    findSession: statement('find-session', `SELECT token_hash, user_id, created_at, expires_at FROM ${s}.sessions WHERE token_hash = $1 AND expires_at > $2`),
+    deleteSession: statement('delete-session', `DELETE FROM ${s}.sessions WHERE token_hash = $1`),
+    deleteUserSessions: statement('delete-user-sessions', `DELETE FROM ${s}.sessions WHERE user_id = $1`),
+
+    /**
+     * The sweep, one batch each ($1 now, $2 batch size): short statements that each lock a few
+     * rows, never a long one that holds the table. SKIP LOCKED leaves a row a sign-in holds to the
+     * next sweep.
+     */
+    sweepLogins: statement(
+      'sweep-logins',
+      `DELETE FROM ${s}.login_states WHERE email_key IN (SELECT email_key FROM ${s}.login_states WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+    sweepLinks: statement(
+      'sweep-links',
+      `DELETE FROM ${s}.login_links WHERE token_hash IN (SELECT token_hash FROM ${s}.login_links WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+    sweepSessions: statement(
+      'sweep-sessions',
+      `DELETE FROM ${s}.sessions WHERE token_hash IN (SELECT token_hash FROM ${s}.sessions WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+  };
+}
