@@ -9,8 +9,8 @@
  *   ]}
  *
  * Each record line is a journal entry (journal.ts) with a leading comma after the first, so one
- * parser reads both files. Writing joins the records' texts into 64 KB pieces, awaiting the disk
- * between pieces: the event loop is never held for longer than one piece takes (about 0.1 ms),
+ * parser reads both files. Writing makes 64 KB pieces of record lines, awaiting the disk
+ * between pieces: the event loop is never held for longer than one piece takes (under 1 ms),
  * where serializing the whole store at once held it for 3.3 s at 150,000 users. Reading streams
  * line by line (line-reader.ts). Formats 1 and 2 (one object, before this) are still read, whole,
  * once: the first compaction writes format 3.
@@ -19,7 +19,8 @@ import { open, readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import { writeFileDurably } from './durable-file.ts';
-import { JournalCorruptError, parseEntry } from './journal.ts';
+import { entryLine, JournalCorruptError, parseEntry } from './journal.ts';
+import { LOGIN, SESSION, unpack, USER } from './record-text.ts';
 import { readLines } from './line-reader.ts';
 import { applyEntry, emptyStoreData, putLogin, putSession, putUser, type StoreData } from './store-data.ts';
 import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
@@ -144,10 +145,10 @@ export class SnapshotFile implements Adapter<StoreData> {
     const data = emptyStoreData(shape.data.journal ?? 0);
     for (const [emailKey, id] of Object.entries(old.userIdsByEmailKey)) {
       const user = Object.hasOwn(old.users, id) ? (old.users[id]!) : null;
-      if (user) putUser(data, emailKey, user, JSON.stringify(user));
+      if (user) putUser(data, emailKey, user);
     }
-    for (const [emailKey, state] of Object.entries(old.logins)) putLogin(data, emailKey, state, JSON.stringify(state), null);
-    for (const [tokenHash, session] of Object.entries(old.sessions)) putSession(data, tokenHash, JSON.stringify(session));
+    for (const [emailKey, state] of Object.entries(old.logins)) putLogin(data, emailKey, state, null);
+    for (const [tokenHash, session] of Object.entries(old.sessions)) putSession(data, tokenHash, session);
     return data;
   }
 }
@@ -169,14 +170,15 @@ function* pieces(data: StoreData): Generator<string> {
   let piece = `{"version":${FORMAT_VERSION},"journal":${data.journal},"records":[\n`;
   let first = true;
   const kinds = [
-    ['user', data.users],
-    ['login', data.logins],
-    ['session', data.sessions],
+    ['user', USER, data.users],
+    ['login', LOGIN, data.logins],
+    ['session', SESSION, data.sessions],
   ] as const;
-  for (const [op, records] of kinds) {
+  for (const [op, kind, records] of kinds) {
     // A Map iterator stays valid while the Map changes (the write awaits the disk between pieces).
+    // The file holds the full records (record-text.ts's compact form is for memory only).
     for (const [key, text] of records) {
-      piece += `${first ? '' : ','}{"op":"${op}","key":${JSON.stringify(key)},"value":${text}}\n`;
+      piece += `${first ? '' : ','}${entryLine(op, key, JSON.stringify(unpack(kind, key, text)))}\n`;
       first = false;
       if (piece.length >= PIECE_CHARS) {
         yield piece;
