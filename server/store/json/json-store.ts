@@ -278,7 +278,6 @@ class JsonStore implements Store {
         if (!(error instanceof ReplacedButNotSynced)) {
           // The snapshot naming the new journal is not on disk: a restart would replay the
           // previous journal, so what went into the new one is not durable. Fail those writes, go back.
-          // The previous journal takes the later changes again: they were applied in memory.
           this.#journal = previous;
           this.#data.journal = generation - 1;
           await next.abandon(new StoreError(`Cannot write the snapshot ${this.#file}: ${(error as Error).message}`));
