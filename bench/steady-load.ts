@@ -14,6 +14,7 @@
  *            --window 30     seconds per row of the table
  *            --users 100000  users written to the JSON store before the server starts
  *            --addresses 3000 (steady)
+ *            --env A=1,B=2   more environment for the server (e.g. NODE_OPTIONS=--max-semi-space-size=1)
  *            --cli <file>    another build's dist/server/bin/passwordless-login.js (to measure a version before a change)
  *
  * Each mailed code (read from a real SMTP server in its own process, bench/throughput-child.ts)
@@ -44,6 +45,7 @@ const WINDOW_S = Number(value('window', '30'));
 const USERS = Number(value('users', '0'));
 const ADDRESSES = Number(value('addresses', '3000'));
 const CLI = value('cli', '');
+const EXTRA_ENV = Object.fromEntries(value('env', '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 const SIGN_OUT_AFTER_MS = 30_000;
 /** How often the sink is asked for the codes it received. */
 const CODES_POLL_MS = 100;
@@ -97,9 +99,9 @@ async function main(): Promise<void> {
       await seed(store, USERS);
       await store.close();
     }
-    const server = await startCli({ dataFile, env: { SMTP_URL: sink.url, RATE_LIMITS: 'off' }, readyTimeoutMs: 120_000, ...(CLI ? { file: CLI } : {}) });
+    const server = await startCli({ dataFile, env: { ...EXTRA_ENV, SMTP_URL: sink.url, RATE_LIMITS: 'off' }, readyTimeoutMs: 120_000, ...(CLI ? { file: CLI } : {}) });
     const rssAtStart = memoryMb(server.pid, 'VmRSS');
-    console.log(`steady load: mode ${MODE}, ${RATE} requests/s for ${MINUTES} min, ${USERS.toLocaleString('en')} users seeded${CLI ? `, server ${CLI}` : ''}; server RSS after start ${rssAtStart.toFixed(0)} MB`);
+    console.log(`steady load: mode ${MODE}, ${RATE} requests/s for ${MINUTES} min, ${USERS.toLocaleString('en')} users seeded${CLI ? `, server ${CLI}` : ''}${value('env', '') ? `, env ${value('env', '')}` : ''}; server RSS after start ${rssAtStart.toFixed(0)} MB`);
     const api = (path: string) => `${server.url}/auth${path}`;
     let sent = 0;
     const end = started + MINUTES * 60_000;
