@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     console.log(rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n'));
     const full = windows.filter((w) => w.latencies.length > 0);
     const first = full[0];
-    const last = full.at(-2) ?? full.at(-1); // the last window may be cut short by the end of the run
+    // The last window of the run (after it, only the answers still in flight land).
+    const last = windows[Math.max(0, Math.ceil((MINUTES * 60) / WINDOW_S) - 1)];
     const p99 = (w: Window | undefined) => (w ? percentile([...w.latencies].sort((a, b) => a - b), 99) : NaN);
     console.log(`\n${sent.toLocaleString('en')} requests sent; server RSS after start ${rssAtStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; first window p99 ${p99(first).toFixed(1)} ms and RSS ${first?.rssMb.toFixed(0)} MB, last full window p99 ${p99(last).toFixed(1)} ms and RSS ${last?.rssMb.toFixed(0)} MB; longest answer ${Math.max(...full.flatMap((w) => w.latencies)).toFixed(0)} ms`);
   } finally {
