@@ -1,7 +1,7 @@
 /**
  * Reads a file line by line in 1 MB pieces, so a 30 MB snapshot or journal never sits in memory
- * as one string (at 100,000 users, reading the whole text and parsing it at once peaked near
- * 270 MB, three times what the records take once loaded).
+ * as one string: opening the snapshot of 100,000 users whole took a process from 90 to 273 MB at
+ * its peak, line by line to 175 MB.
  */
 import { open } from 'node:fs/promises';
 
