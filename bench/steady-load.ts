@@ -22,10 +22,10 @@
  * RATE_LIMITS=off. Needs `npm run build:server` first. The machine is 2 shared cores: compare the
  * first window with the last in one run (docs/contributing.md#ratios-not-absolutes).
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openJsonStore } from '../server/store/json/json-store.ts';
 import { startCli } from '../server/testing/cli-process.ts';
@@ -136,9 +136,6 @@ async function main(): Promise<void> {
     // Answers still in flight land in their windows.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const peak = memoryMb(server.pid, 'VmHWM');
-    // What the store holds at the end: with the data held steady, it should not have grown.
-    const files = await readdir(dirname(dataFile));
-    const diskMb = (await Promise.all(files.map(async (name) => (await stat(join(dirname(dataFile), name))).size))).reduce((a, b) => a + b, 0) / 1048576;
     for (const timer of timers) clearTimeout(timer);
     await server.stop();
 
@@ -155,7 +152,7 @@ async function main(): Promise<void> {
     // The last window of the run (after it, only the answers still in flight land).
     const last = windows[Math.max(0, Math.ceil((MINUTES * 60) / WINDOW_S) - 1)];
     const p99 = (w: Window | undefined) => (w ? percentile([...w.latencies].sort((a, b) => a - b), 99) : NaN);
-    console.log(`\n${sent.toLocaleString('en')} requests sent; server RSS after start ${rssAtStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; first window p99 ${p99(first).toFixed(1)} ms and RSS ${first?.rssMb.toFixed(0)} MB, last full window p99 ${p99(last).toFixed(1)} ms and RSS ${last?.rssMb.toFixed(0)} MB; longest answer ${Math.max(...full.flatMap((w) => w.latencies)).toFixed(0)} ms; data files at the end ${diskMb.toFixed(1)} MB`);
+    console.log(`\n${sent.toLocaleString('en')} requests sent; server RSS after start ${rssAtStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; first window p99 ${p99(first).toFixed(1)} ms and RSS ${first?.rssMb.toFixed(0)} MB, last full window p99 ${p99(last).toFixed(1)} ms and RSS ${last?.rssMb.toFixed(0)} MB; longest answer ${Math.max(...full.flatMap((w) => w.latencies)).toFixed(0)} ms`);
   } finally {
     await sink.close();
     await rm(dir, { recursive: true, force: true });
