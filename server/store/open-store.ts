@@ -27,8 +27,8 @@ export interface OpenedStore {
 
 export async function openStore(options: StoreOptions): Promise<OpenedStore> {
   if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes }), redis: null };
-  // Loaded only when used: ioredis adds about 15 MB to the process, a tenth of what a JSON-store
-  // server with 100,000 users may take (docs/operations.md).
+  // Loaded only when used: importing the Redis store (ioredis) adds about 14 MB to a process that
+  // imports the backend (87 MB against 73 MB, measured on the compiled files).
   const { DEFAULT_KEY_PREFIX, openRedisStore } = await import('./redis/redis-store.ts');
   const store = await openRedisStore(options.redisUrl, {
     retention: options.retention,
