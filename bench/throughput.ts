@@ -40,7 +40,6 @@
  * The machine is 2 shared cores: compare ratios within one run, never absolute numbers across
  * runs (docs/contributing.md#ratios-not-absolutes).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -51,8 +50,9 @@ import autocannon, { type AutocannonResult } from 'autocannon';
 import { retentionFor } from '../server/login/retention.ts';
 import { openJsonStore } from '../server/store/json/json-store.ts';
 import { openPostgresStore } from '../server/store/postgres/postgres-store.ts';
-import type { Store, UserRecord } from '../server/store/types.ts';
+import type { Store } from '../server/store/types.ts';
 import { startTestPostgres } from '../server/testing/postgres-server.ts';
+import { cpuSeconds, memoryMb, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
 import { describeMailAccount, mailAccount, type MailAccount, type ServerMailCounts } from './mail-account.ts';
 
@@ -79,81 +79,12 @@ const PIPELINING = 1;
 const DRAIN_TIMEOUT_MS = 120_000;
 /** No mail for this long means the rest was dropped by the server's bounded mail queue. */
 const DRAIN_STALL_MS = 3_000;
-const SEED_BATCH = 2_000;
 const RUN = randomBytes(3).toString('hex');
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-interface Child {
-  role: string;
-  pid: number;
-  url: string;
-  ask(message: object, reply: string): Promise<any>;
-  close(): Promise<void>;
-}
-
-function waitFor(child: ChildProcess, type: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: any) => {
-      if (message.type === type || message.type === 'error') {
-        child.off('message', onMessage);
-        if (message.type === 'error') reject(new Error(`child process: ${message.error}`));
-        else resolve(message);
-      }
-    };
-    child.on('message', onMessage);
-  });
-}
-
-async function startChild(role: 'server' | 'echo' | 'sink', start: object = {}, profileName?: string): Promise<Child> {
-  const execArgv = ['--import', 'tsx'];
-  if (PROFILE && profileName) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${profileName}.cpuprofile`);
-  const child = fork(fileURLToPath(new URL('./throughput-child.ts', import.meta.url)), [role], {
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = waitFor(child, 'ready');
-  child.send({ type: 'start', ...start });
-  const { url } = await ready;
-  return {
-    role,
-    pid: child.pid!,
-    url,
-    async ask(message, reply) {
-      const answer = waitFor(child, reply);
-      child.send(message);
-      return answer;
-    },
-    async close() {
-      const done = waitFor(child, 'closed');
-      child.send({ type: 'close' });
-      await done;
-      await exited;
-    },
-  };
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  if (!Number.isFinite(pid)) return NaN;
-  if (pid === process.pid) {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1e6;
-  }
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line; CLK_TCK is 100 on Linux.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Resident memory in MB: the peak (VmHWM) or the current one (VmRSS). */
-function memoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return kb / 1024;
+/** A child of bench/throughput-child.ts, with a CPU profile under --profile. */
+function startChild(role: 'server' | 'echo' | 'sink', start: object = {}, profileName?: string): Promise<Child> {
+  return startBenchChild(role, start, PROFILE && profileName ? { dir: PROFILE_DIR, name: profileName } : undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,24 +211,6 @@ interface StoreKind {
   /** null when it can be measured, else why not. */
   missing: string | null;
   prepare(users: number): Promise<PreparedStore>;
-}
-
-function seedUser(i: number, createdAt: string): UserRecord {
-  const email = `seed-${i}@users.example.com`;
-  return { id: randomBytes(12).toString('base64url'), email, emailKey: email, emailVerified: true, createdAt, lastLoginAt: createdAt, data: { plan: 'free', n: i } };
-}
-
-/** N users through the store's own API, in concurrent batches (what a batch changes is written together). */
-async function seed(store: Store, users: number): Promise<void> {
-  const createdAt = new Date().toISOString();
-  for (let start = 0; start < users; start += SEED_BATCH) {
-    const batch: Promise<null>[] = [];
-    for (let i = start; i < Math.min(users, start + SEED_BATCH); i++) {
-      const user = seedUser(i, createdAt);
-      batch.push(store.updateUser(user.emailKey, () => ({ next: user, result: null })));
-    }
-    await Promise.all(batch);
-  }
 }
 
 const jsonStore: StoreKind = {

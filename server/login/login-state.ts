@@ -36,13 +36,25 @@ export function isLive(sequence: SequenceRecord, now: number): boolean {
 }
 
 /**
- * Drops sequences a further lifetime after they expired. Used and burnt ones are kept until then
- * too, so a code retried after it signed in (a client retrying on a lost answer, a second tab)
- * is recognised and costs no attempt, and a late code still gets the kinder `expired_code`.
+ * Sequences kept per address, newest first, whatever their age: with the default limits (5 codes
+ * an hour, 10-minute codes) an address never holds more than 5, so this only bites when the
+ * limits are off or codes live for hours. Unbounded, 3,000 addresses asked for at 250/s held 50
+ * sequences each after ten minutes, every request read and rewrote them all, and p99 went from
+ * 23 to 432 ms (docs/storage.md).
  */
-export function prune(state: LoginState, now: number, ttlMs: number): LoginState {
-  state.sequences = state.sequences.filter((s) => s.expiresAt + ttlMs > now);
-  state.requestTimes = recentRequests(state, now);
+export const MAX_SEQUENCES = 10;
+
+/**
+ * Drops sequences a further lifetime after they expired, and all but the newest MAX_SEQUENCES (or
+ * `codesPerHour`, if larger). Used and burnt ones are kept until then too, so a code retried
+ * after it signed in (a client retrying on a lost answer, a second tab) is recognised and costs
+ * no attempt, and a late code still gets the kinder `expired_code`. Request times are kept for
+ * the hour that counts and only the newest `codesPerHour` of them: the hourly cap looks no further.
+ */
+export function prune(state: LoginState, now: number, { codeTtlSeconds, codesPerHour }: Pick<LoginRules, 'codeTtlSeconds' | 'codesPerHour'>): LoginState {
+  const ttlMs = codeTtlSeconds * 1000;
+  state.sequences = state.sequences.filter((s) => s.expiresAt + ttlMs > now).slice(-Math.max(MAX_SEQUENCES, codesPerHour));
+  state.requestTimes = recentRequests(state, now).slice(-codesPerHour);
   state.lastFailureAt ??= null;
   return state;
 }

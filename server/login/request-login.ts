@@ -87,7 +87,7 @@ async function requestWithPlace(context: LoginContext, request: LoginRequest, se
   const ttlMs = rules.codeTtlSeconds * 1000;
 
   const outcome = await store.updateLogin(key, (current) => {
-    const state = prune(current ?? emptyLoginState(key, address), now, ttlMs);
+    const state = prune(current ?? emptyLoginState(key, address), now, rules);
     const waitMs = requestWaitMs(state, now, rules);
     if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, send: false } };
     state.lastRequestAt = now;

@@ -61,7 +61,7 @@ export async function sweep(context: LoginContext): Promise<{ logins: number; se
   const { store, clock, rules, retention } = context;
   const now = clock.now();
   return store.sweep(now, (state) => {
-    const pruned = prune(state, now, rules.codeTtlSeconds * 1000);
+    const pruned = prune(state, now, rules);
     return retention.loginState(pruned) > now ? pruned : null;
   });
 }

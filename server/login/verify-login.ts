@@ -51,9 +51,8 @@ const DECOY_SEQUENCE: SequenceRecord = {
 export async function verifyCode(context: LoginContext, email: EmailAddress, code: string): Promise<VerifyResponse> {
   const { store, clock, hash, rules } = context;
   const now = clock.now();
-  const ttlMs = rules.codeTtlSeconds * 1000;
   const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
-    const state = prune(current ?? emptyLoginState(email.key, email.address), now, ttlMs);
+    const state = prune(current ?? emptyLoginState(email.key, email.address), now, rules);
     // With no sequence (an unknown address under USER_CREATION=false) one hash is still
     // computed, so such a guess costs what a guess against a known address does.
     const candidates = state.sequences.length > 0 ? state.sequences : [DECOY_SEQUENCE];
@@ -103,7 +102,7 @@ export async function verifyLink(context: LoginContext, token: string): Promise<
   if (!key) return finishLogin(context, 'link', '', { kind: 'invalid_link' });
   const outcome = await store.updateLogin<VerifyOutcome>(key, (current) => {
     if (!current) return { next: null, result: { kind: 'invalid_link' } };
-    const state = prune(current, now, rules.codeTtlSeconds * 1000);
+    const state = prune(current, now, rules);
     const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
     if (!match || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { kind: 'invalid_link' } };
     if (match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readJournal } from '../store/json/journal.ts';
+import { readJournal, type JournalEntry } from '../store/json/journal.ts';
 
 export interface StoreOnDisk {
   users: Record<string, any>;
@@ -22,8 +22,11 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
   const snapshot = JSON.parse(snapshotText);
   const journalFile = `${dataFile}.journal-${snapshot.journal ?? 0}.jsonl`;
   const { entries } = await readJournal(journalFile);
-  const data: StoreOnDisk = { users: snapshot.users, userIdsByEmailKey: snapshot.userIdsByEmailKey, logins: snapshot.logins, sessions: snapshot.sessions, linkTokens: {}, text: '' };
-  for (const entry of entries) {
+  // Version 3 lists its records as journal entries; versions 1 and 2 held the maps themselves.
+  const data: StoreOnDisk = snapshot.records
+    ? { users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {}, linkTokens: {}, text: '' }
+    : { users: snapshot.users, userIdsByEmailKey: snapshot.userIdsByEmailKey, logins: snapshot.logins, sessions: snapshot.sessions, linkTokens: {}, text: '' };
+  for (const entry of [...(snapshot.records ?? []), ...entries] as JournalEntry[]) {
     const value = entry.value as any;
     if (entry.op === 'login') {
       if (value) data.logins[entry.key] = value;

@@ -3,15 +3,17 @@
  * the new one is on disk when the promise resolves: write a temporary file, fsync it, rename it
  * over the target, fsync the directory (the rename itself lives in the directory's data).
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Adapter } from 'lowdb';
 
-export async function writeFileDurably(path: string, text: string): Promise<void> {
+/** `content`: the text, or its pieces (each written before the next is asked for). */
+export async function writeFileDurably(path: string, content: string | AsyncIterable<string>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.tmp`);
   const file = await open(temporary, 'w', 0o600);
   try {
-    await file.writeFile(text, 'utf8');
+    if (typeof content === 'string') await file.writeFile(content, 'utf8');
+    // writeFile on an open handle writes from where the last write ended.
+    else for await (const piece of content) await file.writeFile(piece, 'utf8');
     await file.sync();
   } finally {
     await file.close();
@@ -46,32 +48,5 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-/** lowdb's adapter for the snapshot: compact JSON, written durably. */
-export class DurableJsonFile<T> implements Adapter<T> {
-  readonly #path: string;
-  /** Size of the last snapshot written, for deciding when the journal has outgrown it. */
-  bytesWritten = 0;
-
-  constructor(path: string) {
-    this.#path = path;
-  }
-
-  async read(): Promise<T | null> {
-    try {
-      return JSON.parse(await readFile(this.#path, 'utf8')) as T;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  }
-
-  /** Serializes `data` before returning, so later changes to it are not part of this write. */
-  write(data: T): Promise<void> {
-    const text = JSON.stringify(data);
-    this.bytesWritten = Buffer.byteLength(text);
-    return writeFileDurably(this.#path, text);
   }
 }

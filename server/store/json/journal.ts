@@ -5,7 +5,8 @@
  * synced, so what a request was told survives `kill -9`; the cost of a write does not depend on
  * how many records the store holds.
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { readLines } from './line-reader.ts';
 
 export type JournalEntry =
   | { op: 'login'; key: string; value: unknown }
@@ -16,6 +17,14 @@ export type JournalEntry =
   | { op: 'revoke'; key: string; value: string[] };
 
 const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'revoke']);
+
+/**
+ * The line of a change whose value is already JSON text (the store keeps records as text): the
+ * same bytes as `JSON.stringify(entry)`, without serializing the record a second time.
+ */
+export function entryLine(op: 'login' | 'user' | 'session', key: string, valueText: string | null): string {
+  return `{"op":"${op}","key":${JSON.stringify(key)},"value":${valueText ?? 'null'}}`;
+}
 
 interface Waiting {
   line: string;
@@ -79,8 +88,9 @@ export class Journal {
     return this.#bytes;
   }
 
-  append(entry: JournalEntry): Promise<void> {
-    const line = `${JSON.stringify(entry)}\n`;
+  /** Appends an entry, or a line already made by `entryLine`. */
+  append(entry: JournalEntry | string): Promise<void> {
+    const line = `${typeof entry === 'string' ? entry : JSON.stringify(entry)}\n`;
     this.#bytes += Buffer.byteLength(line);
     const done = new Promise<void>((resolve, reject) => this.#queue.push({ line, resolve, reject }));
     this.#flushing ??= this.#flush();
@@ -128,36 +138,41 @@ export interface JournalContents {
 
 export class JournalCorruptError extends Error {}
 
+/** Checks one line as a journal entry; `number` names it in the error. */
+export function parseEntry(line: string, number: number): JournalEntry {
+  let entry: JournalEntry;
+  try {
+    entry = JSON.parse(line) as JournalEntry;
+  } catch {
+    throw new JournalCorruptError(`line ${number} is not valid JSON`);
+  }
+  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value))) {
+    throw new JournalCorruptError(`line ${number} is not a journal entry`);
+  }
+  return entry;
+}
+
 /**
- * Reads a journal. A last line without its newline is a write the crash interrupted: it was never
+ * Replays a journal line by line (never the whole file in memory: it may grow to twice the
+ * snapshot). A last line without its newline is a write the crash interrupted: it was never
  * acknowledged, so it is reported (for the caller to cut off) rather than trusted. Any other line
  * that does not parse is corruption, and an error naming the line.
  */
-export async function readJournal(path: string): Promise<JournalContents> {
-  let bytes: Buffer;
+export async function replayJournal(path: string, apply: (entry: JournalEntry) => void): Promise<{ tornBytes: number }> {
   try {
-    bytes = await readFile(path);
+    // Cut at the last newline byte, not in decoded text: a write torn inside a multi-byte
+    // character decodes to U+FFFD, whose length is not the torn bytes' length.
+    const { tailBytes } = await readLines(path, (line, number) => apply(parseEntry(line, number)));
+    return { tornBytes: tailBytes };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], tornBytes: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { tornBytes: 0 };
     throw error;
   }
-  // Cut at the last newline byte, not in the decoded text: a write torn inside a multi-byte
-  // character decodes to U+FFFD, whose length is not the torn bytes' length.
-  const complete = bytes.lastIndexOf(0x0a) + 1;
+}
+
+/** Every entry of a journal, as a list (tests read what is on disk with it). */
+export async function readJournal(path: string): Promise<JournalContents> {
   const entries: JournalEntry[] = [];
-  const lines = bytes.subarray(0, complete).toString('utf8').split('\n');
-  lines.pop();
-  lines.forEach((line, index) => {
-    let entry: JournalEntry;
-    try {
-      entry = JSON.parse(line) as JournalEntry;
-    } catch {
-      throw new JournalCorruptError(`line ${index + 1} is not valid JSON`);
-    }
-    if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value))) {
-      throw new JournalCorruptError(`line ${index + 1} is not a journal entry`);
-    }
-    entries.push(entry);
-  });
-  return { entries, tornBytes: bytes.length - complete };
+  const { tornBytes } = await replayJournal(path, (entry) => entries.push(entry));
+  return { entries, tornBytes };
 }

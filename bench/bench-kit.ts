@@ -1,0 +1,102 @@
+/**
+ * What the benchmarks share: the child processes of bench/throughput-child.ts (one role each, so
+ * load, SMTP sink and server never share an event loop), a process's CPU and memory from /proc,
+ * and seeding N users through a store's own API.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Store, UserRecord } from '../server/store/types.ts';
+
+/** Users written together: what a batch changes shares the journal's writes. */
+const SEED_BATCH = 2_000;
+
+export interface Child {
+  role: string;
+  pid: number;
+  url: string;
+  ask(message: object, reply: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+function waitFor(child: ChildProcess, type: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: any) => {
+      if (message.type === type || message.type === 'error') {
+        child.off('message', onMessage);
+        if (message.type === 'error') reject(new Error(`child process: ${message.error}`));
+        else resolve(message);
+      }
+    };
+    child.on('message', onMessage);
+  });
+}
+
+/** `profile`: run with --cpu-prof, writing `<dir>/<name>.cpuprofile`. */
+export async function startChild(role: 'server' | 'echo' | 'sink', start: object = {}, profile?: { dir: string; name: string }): Promise<Child> {
+  const execArgv = ['--import', 'tsx'];
+  if (profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}.cpuprofile`);
+  const child = fork(fileURLToPath(new URL('./throughput-child.ts', import.meta.url)), [role], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = waitFor(child, 'ready');
+  child.send({ type: 'start', ...start });
+  const { url } = await ready;
+  return {
+    role,
+    pid: child.pid!,
+    url,
+    async ask(message, reply) {
+      const answer = waitFor(child, reply);
+      child.send(message);
+      return answer;
+    },
+    async close() {
+      const done = waitFor(child, 'closed');
+      child.send({ type: 'close' });
+      await done;
+      await exited;
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  if (!Number.isFinite(pid)) return NaN;
+  if (pid === process.pid) {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line; CLK_TCK is 100 on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory in MB: the peak (VmHWM) or the current one (VmRSS). */
+export function memoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+function seedUser(i: number, createdAt: string): UserRecord {
+  const email = `seed-${i}@users.example.com`;
+  return { id: randomBytes(12).toString('base64url'), email, emailKey: email, emailVerified: true, createdAt, lastLoginAt: createdAt, data: { plan: 'free', n: i } };
+}
+
+/** N users through the store's own API, in concurrent batches. */
+export async function seed(store: Store, users: number): Promise<void> {
+  const createdAt = new Date().toISOString();
+  for (let start = 0; start < users; start += SEED_BATCH) {
+    const batch: Promise<null>[] = [];
+    for (let i = start; i < Math.min(users, start + SEED_BATCH); i++) {
+      const user = seedUser(i, createdAt);
+      batch.push(store.updateUser(user.emailKey, () => ({ next: user, result: null })));
+    }
+    await Promise.all(batch);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Steady-load benchmark: sign-ins at a fixed rate for minutes, against the compiled server as
+ * operators run it (`passwordless-login serve`, the real clock, so sweeps and expiry happen), with
+ * the p99 and the longest answer of each window and the server's memory at the end of each. It
+ * prints a table; it asserts nothing.
+ *
+ *   npm run bench:steady -- --mode grow     every request a new address: the store grows
+ *                                           (150,000 users in ten minutes at 250/s)
+ *   npm run bench:steady -- --mode steady   3,000 addresses asked for again and again, each session
+ *                                           signed out 30 s later: the data holds steady, so
+ *                                           anything that grows is growing with the operations
+ *   options: --minutes 3     how long (the issue's runs were 10; 2–3 show the trend)
+ *            --rate 250      POST /auth/request per second (open loop: sent on time, not after the last answer)
+ *            --window 30     seconds per row of the table
+ *            --users 100000  users written to the JSON store before the server starts
+ *            --addresses 3000 (steady)
+ *            --env A=1,B=2   more environment for the server (e.g. NODE_OPTIONS=--max-semi-space-size=1)
+ *            --cli <file>    another build's dist/server/bin/passwordless-login.js (to measure a version before a change)
+ *
+ * Each mailed code (read from a real SMTP server in its own process, bench/throughput-child.ts)
+ * is verified at once, so a request is a sign-in: 250/s is 500 calls a second, plus the sign-outs.
+ * RATE_LIMITS=off. Needs `npm run build:server` first. The machine is 2 shared cores: compare the
+ * first window with the last in one run (docs/contributing.md#ratios-not-absolutes).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openJsonStore } from '../server/store/json/json-store.ts';
+import { startCli } from '../server/testing/cli-process.ts';
+import { memoryMb, seed, startChild } from './bench-kit.ts';
+import { percentile } from './stats.ts';
+
+const argv = process.argv.slice(2);
+const value = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : argv[i + 1]!;
+};
+const MODE = value('mode', 'steady');
+if (MODE !== 'grow' && MODE !== 'steady') throw new Error(`--mode is grow or steady, got ${MODE}`);
+const MINUTES = Number(value('minutes', '3'));
+const RATE = Number(value('rate', '250'));
+const WINDOW_S = Number(value('window', '30'));
+const USERS = Number(value('users', '0'));
+const ADDRESSES = Number(value('addresses', '3000'));
+const CLI = value('cli', '');
+const EXTRA_ENV = Object.fromEntries(value('env', '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+const SIGN_OUT_AFTER_MS = 30_000;
+/** How often the sink is asked for the codes it received. */
+const CODES_POLL_MS = 100;
+const RUN = randomBytes(3).toString('hex');
+
+interface Window {
+  latencies: number[];
+  statuses: Map<number, number>;
+  errors: number;
+  rssMb: number;
+}
+
+const windows: Window[] = [];
+const started = performance.now();
+function windowNow(): Window {
+  const index = Math.floor((performance.now() - started) / (WINDOW_S * 1000));
+  while (windows.length <= index) windows.push({ latencies: [], statuses: new Map(), errors: 0, rssMb: NaN });
+  return windows[index]!;
+}
+
+/** One timed call; its latency and status counted in the window it was sent in. */
+async function call(url: string, body: object | null, token?: string): Promise<any> {
+  const window = windowNow();
+  const t0 = performance.now();
+  try {
+    const answer = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : null,
+    });
+    const text = await answer.text();
+    window.latencies.push(performance.now() - t0);
+    window.statuses.set(answer.status, (window.statuses.get(answer.status) ?? 0) + 1);
+    return answer.status === 200 && text ? JSON.parse(text) : null;
+  } catch {
+    window.errors += 1;
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'passwordless-steady-'));
+  const dataFile = join(dir, 'data', 'passwordless.json');
+  const sink = await startChild('sink');
+  const timers = new Set<NodeJS.Timeout>();
+  try {
+    if (USERS > 0) {
+      // Another build's server reads the file its own store writes.
+      const open: typeof openJsonStore = CLI ? (await import(new URL('../store/json/json-store.js', pathToFileURL(CLI)).href)).openJsonStore : openJsonStore;
+      const store = await open(dataFile);
+      await seed(store, USERS);
+      await store.close();
+    }
+    const server = await startCli({ dataFile, env: { ...EXTRA_ENV, SMTP_URL: sink.url, RATE_LIMITS: 'off' }, readyTimeoutMs: 120_000, ...(CLI ? { file: CLI } : {}) });
+    const rssAtStart = memoryMb(server.pid, 'VmRSS');
+    console.log(`steady load: mode ${MODE}, ${RATE} requests/s for ${MINUTES} min, ${USERS.toLocaleString('en')} users seeded${CLI ? `, server ${CLI}` : ''}${value('env', '') ? `, env ${value('env', '')}` : ''}; server RSS after start ${rssAtStart.toFixed(0)} MB`);
+    const api = (path: string) => `${server.url}/auth${path}`;
+    let sent = 0;
+    const end = started + MINUTES * 60_000;
+    const address = (n: number) => (MODE === 'grow' ? `g${RUN}-${n.toString(36)}@bench.example.com` : `s${RUN}-${n % ADDRESSES}@bench.example.com`);
+
+    // Requests on schedule (open loop), codes verified as they arrive, sessions signed out later.
+    const sending = setInterval(() => {
+      const due = Math.floor(((performance.now() - started) / 1000) * RATE);
+      for (; sent < due; sent++) void call(api('/request'), { email: address(sent) });
+    }, 5);
+    const verifying = setInterval(async () => {
+      const { codes } = await sink.ask({ type: 'codes' }, 'codes');
+      for (const [email, code] of codes as [string, string][]) {
+        void call(api('/verify'), { email, code }).then((answer) => {
+          const token = answer?.session?.token;
+          if (MODE !== 'steady' || !token) return;
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            void call(api('/logout'), null, token);
+          }, SIGN_OUT_AFTER_MS);
+          timers.add(timer);
+        });
+      }
+    }, CODES_POLL_MS);
+    const sampling = setInterval(() => {
+      windowNow().rssMb = memoryMb(server.pid, 'VmRSS');
+    }, 1000);
+    await new Promise((resolve) => setTimeout(resolve, end - performance.now()));
+    clearInterval(sending);
+    clearInterval(verifying);
+    clearInterval(sampling);
+    // Answers still in flight land in their windows.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const peak = memoryMb(server.pid, 'VmHWM');
+    for (const timer of timers) clearTimeout(timer);
+    await server.stop();
+
+    const rows = [['window', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'RSS MB']];
+    windows.forEach((w, i) => {
+      const sorted = [...w.latencies].sort((a, b) => a - b);
+      const non2xx = [...w.statuses].filter(([status]) => status >= 300).map(([status, n]) => `${status}×${n}`).join(' ') || '0';
+      rows.push([`${i * WINDOW_S}–${(i + 1) * WINDOW_S} s`, String(sorted.length), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1), (sorted.at(-1) ?? NaN).toFixed(0), non2xx, String(w.errors), w.rssMb.toFixed(0)]);
+    });
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+    console.log(rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n'));
+    const full = windows.filter((w) => w.latencies.length > 0);
+    const first = full[0];
+    // The last window of the run (after it, only the answers still in flight land).
+    const last = windows[Math.max(0, Math.ceil((MINUTES * 60) / WINDOW_S) - 1)];
+    const p99 = (w: Window | undefined) => (w ? percentile([...w.latencies].sort((a, b) => a - b), 99) : NaN);
+    console.log(`\n${sent.toLocaleString('en')} requests sent; server RSS after start ${rssAtStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; first window p99 ${p99(first).toFixed(1)} ms and RSS ${first?.rssMb.toFixed(0)} MB, last full window p99 ${p99(last).toFixed(1)} ms and RSS ${last?.rssMb.toFixed(0)} MB; longest answer ${Math.max(...full.flatMap((w) => w.latencies)).toFixed(0)} ms`);
+  } finally {
+    await sink.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,92 @@
+/**
+ * What the JSON store holds in memory: each record as one compact string (record-text.ts) in a
+ * Map, keyed as the journal keys it. One string, not an object: at 100,000 users the parsed
+ * records with their indexes took 50 MB of heap (an object, and a string per field: three copies
+ * of each address), the compact strings with the same indexes about 25 MB; and a read parses a
+ * fresh copy, the copy the store must hand out anyway.
+ * Maps rather than plain objects: a key such as `__proto__` is a key like any other.
+ *
+ * `userKeysById` and `linkTokens` are derived from the records, kept in step by every change and
+ * replayed line, and never written: the file holds each fact once.
+ */
+import type { JournalEntry } from './journal.ts';
+import { LOGIN, pack, SESSION, unpack, USER } from './record-text.ts';
+import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+
+export interface StoreData {
+  /** The generation of the journal that continues the snapshot. */
+  journal: number;
+  /** email key → UserRecord, compact (record-text.ts). */
+  users: Map<string, string>;
+  /** user id → email key (derived). */
+  userKeysById: Map<string, string>;
+  /** email key → LoginState, compact. */
+  logins: Map<string, string>;
+  /** link-token hash → email key (derived from the login states' sequences). */
+  linkTokens: Map<string, string>;
+  /** session-token hash → SessionRecord, compact. */
+  sessions: Map<string, string>;
+}
+
+export function emptyStoreData(journal = 0): StoreData {
+  return { journal, users: new Map(), userKeysById: new Map(), logins: new Map(), linkTokens: new Map(), sessions: new Map() };
+}
+
+/**
+ * Replaces one login state and keeps the link-token index in step. `before` is the state being
+ * replaced, if the caller already read it (its link tokens leave the index).
+ */
+export function putLogin(data: StoreData, emailKey: string, next: LoginState | null, before?: LoginState | null): void {
+  const previous = before !== undefined ? before : readLogin(data, emailKey);
+  for (const sequence of previous?.sequences ?? []) data.linkTokens.delete(sequence.tokenHash);
+  if (next) {
+    data.logins.set(emailKey, pack(LOGIN, emailKey, next));
+    for (const sequence of next.sequences) data.linkTokens.set(sequence.tokenHash, emailKey);
+  } else {
+    data.logins.delete(emailKey);
+  }
+}
+
+export function putUser(data: StoreData, emailKey: string, next: UserRecord | null): void {
+  const previous = readUser(data, emailKey);
+  if (previous) data.userKeysById.delete(previous.id);
+  if (next) {
+    data.users.set(emailKey, pack(USER, emailKey, next));
+    data.userKeysById.set(next.id, emailKey);
+  } else {
+    data.users.delete(emailKey);
+  }
+}
+
+export function putSession(data: StoreData, tokenHash: string, next: SessionRecord | null): void {
+  if (next) data.sessions.set(tokenHash, pack(SESSION, tokenHash, next));
+  else data.sessions.delete(tokenHash);
+}
+
+/** Fresh copies of the records (the caller may change them), or null. */
+export function readLogin(data: StoreData, emailKey: string): LoginState | null {
+  const text = data.logins.get(emailKey);
+  return text === undefined ? null : unpack<LoginState>(LOGIN, emailKey, text);
+}
+
+export function readUser(data: StoreData, emailKey: string): UserRecord | null {
+  const text = data.users.get(emailKey);
+  return text === undefined ? null : unpack<UserRecord>(USER, emailKey, text);
+}
+
+export function readSession(data: StoreData, tokenHash: string): SessionRecord | null {
+  const text = data.sessions.get(tokenHash);
+  return text === undefined ? null : unpack<SessionRecord>(SESSION, tokenHash, text);
+}
+
+/** Applies one journal line (or snapshot record): whole-record puts and deletes, so applying a line twice changes nothing. */
+export function applyEntry(data: StoreData, entry: JournalEntry): void {
+  if (entry.op === 'revoke') {
+    for (const tokenHash of entry.value) data.sessions.delete(tokenHash);
+    return;
+  }
+  const value = entry.value ?? null;
+  if (entry.op === 'login') putLogin(data, entry.key, value as LoginState | null);
+  else if (entry.op === 'user') putUser(data, entry.key, value as UserRecord | null);
+  else putSession(data, entry.key, value as SessionRecord | null);
+}
