@@ -3,8 +3,7 @@
  * verifies of the codes that arrived by mail and sign-outs against the real CLI, `kill -9` with
  * requests in flight, a restart, then the checks (b)–(f) below against the restarted server. The
  * store's own test supplies how to start the server again and what to check of what it left
- * after a kill (a). The load and the checks are those of server/store/json/crash.test.ts, which
- * has its own copy of them and could use this kit instead.
+ * after a kill (a). The JSON store's and PostgreSQL's crash tests both run on it.
  *
  *   (b) every session whose verify answered 200 (in this or any earlier run) is live;
  *   (c) every code that arrived by mail is usable exactly once (200, then 401), unless it was
