@@ -14,8 +14,7 @@ import { checkJsonStore, checkPostgresStore, checkRedisStore } from '../doctor/s
 import { checkSmtp, sendTestMail } from '../mail/smtp-probe.ts';
 import { effectiveConfiguration } from './effective-config.ts';
 import { loadConfig } from './environment.ts';
-
-export const DOCTOR_USAGE = 'passwordless-login doctor [--send-test-mail you@example.com]';
+import { DOCTOR_USAGE } from './usage.ts';
 
 export interface DoctorOptions {
   env?: Record<string, string | undefined>;

@@ -14,9 +14,8 @@ import { secretFileFor } from '../secrets/secret-file.ts';
 import { describeLocation, migrateStore } from '../store/migration/migrate-store.ts';
 import { storeKindOf } from '../store/migration/read-source.ts';
 import { loadConfig } from './environment.ts';
+import { MIGRATE_TO_REDIS_USAGE, MIGRATE_USAGE } from './usage.ts';
 
-export const MIGRATE_USAGE = 'passwordless-login migrate --from ./data/passwordless.json|redis://…|postgres://… --to postgres://…|redis://…|FILE [--force] [--prefix pl:] [--schema passwordless]';
-export const MIGRATE_TO_REDIS_USAGE = 'passwordless-login migrate-to-redis --from ./data/passwordless.json --to redis://host:6379 [--force] [--prefix pl:]';
 
 const NAMES = { json: 'a JSON store', redis: 'REDIS_URL', postgres: 'DATABASE_URL' } as const;
 

@@ -3,11 +3,13 @@
  * The operators' command, the package's `bin`: `npx passwordless-login serve`. Settings come from
  * the environment (environment.ts; each variable in the repository's docs/configuration.md).
  */
-import { doctor, DOCTOR_USAGE } from './doctor.ts';
-import { migrate, MIGRATE_TO_REDIS_USAGE, MIGRATE_USAGE } from './migrate.ts';
 import { loadConfig } from './environment.ts';
 import { runCommand } from './run-command.ts';
 import { serve } from './serve.ts';
+import { DOCTOR_USAGE, MIGRATE_TO_REDIS_USAGE, MIGRATE_USAGE } from './usage.ts';
+
+// doctor and migrate are imported only when they run: they load the clients of every store
+// (ioredis, pg), which `serve` on the JSON store never uses (RSS after start: see the commit).
 
 const USAGE = `usage:
   passwordless-login serve              the backend: the API, the magic-link page, the element's script
@@ -43,11 +45,11 @@ runCommand(async () => {
       return;
     }
     case 'doctor':
-      return doctor(args);
+      return (await import('./doctor.ts')).doctor(args);
     case 'migrate':
-      return migrate(args);
+      return (await import('./migrate.ts')).migrate(args);
     case 'migrate-to-redis':
-      return migrate(args, { command: 'migrate-to-redis' });
+      return (await import('./migrate.ts')).migrate(args, { command: 'migrate-to-redis' });
     case 'help':
     case '--help':
     case '-h':

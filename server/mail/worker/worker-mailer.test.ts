@@ -85,6 +85,21 @@ describe('worker mailer over SMTP', () => {
     assertNoSecrets(entries);
   });
 
+  it('sends a burst with its 4 MB young generation (WORKER_RESOURCE_LIMITS): 2,000 mails at once all arrive, none failed or lost', { timeout: 60_000 }, async () => {
+    const burst = await startSmtpSink();
+    const { logger, entries } = recordingLogger();
+    const mailer = await createWorkerMailer({ smtpUrl: burst.url, from, logger });
+    try {
+      for (let i = 0; i < 2_000; i++) mailer.dispatch({ ...mail, to: `burst${i}@example.org` });
+      await mailer.idle();
+      assert.equal(burst.received.length, 2_000);
+      assert.deepEqual(entries.filter((e) => e.level !== 'info'), [], 'no failure, drop or lost worker');
+    } finally {
+      await mailer.close();
+      await burst.close();
+    }
+  });
+
   it('bounds the queue: beyond maxQueued unsettled mails it drops and logs, and the rest still arrive', bounded, async () => {
     const slow = await startSmtpSink({ acceptDelayMs: 300 });
     const { logger, entries } = recordingLogger();
