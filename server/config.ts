@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LoginRules } from './login/rules.ts';
 import type { DkimConfig } from './mail/types.ts';
+import { withoutPassword } from './secrets/without-password.ts';
 
 /** What an operator sets. All optional; each has an environment variable (bin/environment.ts). */
 export interface Settings {
@@ -260,11 +261,6 @@ function shown(path: readonly PropertyKey[], value: unknown): string {
   // is no URL to `new URL`, and still holds a password.
   if (typeof value === 'string') return JSON.stringify(withoutPassword(value));
   return value === undefined ? 'nothing' : JSON.stringify(value);
-}
-
-/** `scheme://user:***@host`, or `user:***@host` with no `//`: the password never, whatever the spelling. */
-function withoutPassword(value: string): string {
-  return value.includes('//') ? value.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@') : value.replace(/^([^:@/]*):[^@]*@/, '$1:***@');
 }
 
 /** A zod issue as an operator reads it: `PORT must be a whole number from 0 to 65,535, got "abc"`. */

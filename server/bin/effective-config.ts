@@ -5,8 +5,7 @@
  */
 import type { Config } from '../config.ts';
 import { smtpServerOf } from '../mail/smtp-probe.ts';
-import { redactDatabaseUrl } from '../store/postgres/connection.ts';
-import { redactRedisUrl } from '../store/redis/connection.ts';
+import { withoutPassword } from '../secrets/without-password.ts';
 
 export interface EffectiveConfiguration {
   production: boolean;
@@ -28,9 +27,9 @@ export function effectiveConfiguration(config: Config): EffectiveConfiguration {
     allowedOrigins: config.allowedOrigins,
     redirectUrls: config.redirectUrls,
     store: config.databaseUrl
-      ? `postgresql ${redactDatabaseUrl(config.databaseUrl)} schema ${config.databaseSchema}`
+      ? `postgresql ${withoutPassword(config.databaseUrl)} schema ${config.databaseSchema}`
       : config.redisUrl
-        ? `redis ${redactRedisUrl(config.redisUrl)}`
+        ? `redis ${withoutPassword(config.redisUrl)}`
         : `json file ${config.dataFile}`,
     mail: config.smtpUrl ? describeSmtp(config.smtpUrl) : 'dev mailbox (in memory, not sent)',
     mailFrom: config.mailFrom,

@@ -6,9 +6,10 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createPool, quotedSchema, redactDatabaseUrl } from '../store/postgres/connection.ts';
+import { createPool, quotedSchema } from '../store/postgres/connection.ts';
+import { withoutPassword } from '../secrets/without-password.ts';
 import { SCHEMA_VERSION } from '../store/postgres/migrations.ts';
-import { connectRedis, redactRedisUrl } from '../store/redis/connection.ts';
+import { connectRedis } from '../store/redis/connection.ts';
 import { fail, ok, type CheckLine } from './report.ts';
 
 export async function checkJsonStore(dataFile: string): Promise<CheckLine> {
@@ -47,7 +48,7 @@ export async function checkRedisStore(redisUrl: string): Promise<CheckLine> {
   try {
     const client = await connectRedis(redisUrl);
     client.disconnect();
-    return ok(`Redis ${redactRedisUrl(redisUrl)} answers PING`);
+    return ok(`Redis ${withoutPassword(redisUrl)} answers PING`);
   } catch (error) {
     return fail(`${(error as Error).message}: check that redis-server runs there, and the host, port and password in REDIS_URL`);
   }
@@ -55,7 +56,7 @@ export async function checkRedisStore(redisUrl: string): Promise<CheckLine> {
 
 /** Connects and reads the schema's version, without migrating: serve applies the migrations. */
 export async function checkPostgresStore(databaseUrl: string, schema: string): Promise<CheckLine> {
-  const where = `PostgreSQL ${redactDatabaseUrl(databaseUrl)}`;
+  const where = `PostgreSQL ${withoutPassword(databaseUrl)}`;
   const pool = createPool(databaseUrl, { poolSize: 1 });
   try {
     const { rows } = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [`${quotedSchema(schema)}.schema_migrations`]);

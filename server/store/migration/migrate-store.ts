@@ -9,9 +9,9 @@
 import { stat } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { openJsonStore } from '../json/json-store.ts';
-import { quotedSchema, redactDatabaseUrl } from '../postgres/connection.ts';
+import { quotedSchema } from '../postgres/connection.ts';
+import { withoutPassword } from '../../secrets/without-password.ts';
 import { DEFAULT_SCHEMA, openPostgresStore } from '../postgres/postgres-store.ts';
-import { redactRedisUrl } from '../redis/connection.ts';
 import { DEFAULT_KEY_PREFIX, openRedisStore } from '../redis/redis-store.ts';
 import type { Retention, Store } from '../types.ts';
 import { copyRecords, MigrationError, type MigrationCounts } from './copy-records.ts';
@@ -64,7 +64,7 @@ export async function migrateStore(options: MigrationOptions): Promise<Migration
 /** A location as messages show it: a URL without its password, a path as given. */
 export function describeLocation(location: string): string {
   const kind = storeKindOf(location);
-  return kind === 'redis' ? redactRedisUrl(location) : kind === 'postgres' ? redactDatabaseUrl(location) : location;
+  return kind === 'redis' ? withoutPassword(location) : kind === 'postgres' ? withoutPassword(location) : location;
 }
 
 async function openTarget(to: string, { keyPrefix, schema, retention, now }: { keyPrefix: string; schema: string; retention: Retention; now: number }): Promise<Target> {
@@ -74,7 +74,7 @@ async function openTarget(to: string, { keyPrefix, schema, retention, now }: { k
       const store = await openRedisStore(to, { retention, keyPrefix, clock });
       return {
         store,
-        label: `Redis at ${redactRedisUrl(to)}`,
+        label: `Redis at ${withoutPassword(to)}`,
         elsewhere: 'use another --prefix',
         firstRecord: async () => {
           const key = await firstKeyUnder(store.client, keyPrefix);
@@ -86,7 +86,7 @@ async function openTarget(to: string, { keyPrefix, schema, retention, now }: { k
       const store = await openPostgresStore(to, { retention, schema, clock, poolSize: 10 });
       return {
         store,
-        label: `PostgreSQL at ${redactDatabaseUrl(to)}`,
+        label: `PostgreSQL at ${withoutPassword(to)}`,
         elsewhere: 'use another --schema',
         firstRecord: async () => {
           const s = quotedSchema(schema);

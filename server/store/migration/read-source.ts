@@ -5,11 +5,12 @@
 import { access } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { openJsonStore } from '../json/json-store.ts';
-import { createPool, quotedSchema, redactDatabaseUrl } from '../postgres/connection.ts';
+import { createPool, quotedSchema } from '../postgres/connection.ts';
 import { toSession, toUser, type SessionRow, type UserRow } from '../postgres/rows.ts';
 import { connectRedis } from '../redis/connection.ts';
 import { MigrationError, type StoreRecords } from './copy-records.ts';
 import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+import { withoutPassword } from '../../secrets/without-password.ts';
 
 export type StoreKind = 'json' | 'redis' | 'postgres';
 
@@ -89,7 +90,7 @@ async function readPostgres(url: string, schema: string): Promise<StoreRecords> 
   const s = quotedSchema(schema);
   try {
     const exists = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [`${s}.schema_migrations`]);
-    if (exists.rows[0]!.table === null) throw new MigrationError(`PostgreSQL at ${redactDatabaseUrl(url)} has no passwordless-login tables in schema "${schema}" (--from).`);
+    if (exists.rows[0]!.table === null) throw new MigrationError(`PostgreSQL at ${withoutPassword(url)} has no passwordless-login tables in schema "${schema}" (--from).`);
     return {
       users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data FROM ${s}.users`)).rows.map(toUser),
       logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),

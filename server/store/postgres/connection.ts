@@ -39,17 +39,6 @@ export function createPool(url: string, { poolSize, onError = () => {} }: PoolOp
   return pool;
 }
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages. */
-export function redactDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable PostgreSQL URL)';
-  }
-}
-
 /** A schema name as an SQL identifier, quoted (the configuration allows only `[a-z_][a-z0-9_]*`). */
 export function quotedSchema(schema: string): string {
   return pg.escapeIdentifier(schema);

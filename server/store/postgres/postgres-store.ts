@@ -26,7 +26,8 @@ import type pg from 'pg';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import { StoreError, type Change, type LoginState, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
 import { backOff, KeyQueue } from '../key-queue.ts';
-import { createPool, quotedSchema, redactDatabaseUrl } from './connection.ts';
+import { createPool, quotedSchema } from './connection.ts';
+import { withoutPassword } from '../../secrets/without-password.ts';
 import { migrate } from './migrations.ts';
 import { toSession, toUser, type SessionRow, type UserRow } from './rows.ts';
 import { statementsFor, type Statements } from './sql.ts';
@@ -70,7 +71,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   } catch (error) {
     await pool.end().catch(() => {});
     if (error instanceof StoreError) throw error;
-    throw new StoreError(`Cannot use PostgreSQL at ${redactDatabaseUrl(url)} (DATABASE_URL): ${describe(error)}`);
+    throw new StoreError(`Cannot use PostgreSQL at ${withoutPassword(url)} (DATABASE_URL): ${describe(error)}`);
   }
   return new PostgresStoreImpl(pool, schema, options);
 }

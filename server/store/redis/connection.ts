@@ -5,6 +5,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { StoreError } from '../types.ts';
+import { withoutPassword } from '../../secrets/without-password.ts';
 
 /** At most one reconnection attempt per command, a 3 s connect timeout and a 5 s command timeout. */
 export const REDIS_CLIENT_OPTIONS: RedisOptions = {
@@ -19,17 +20,6 @@ export const REDIS_CLIENT_OPTIONS: RedisOptions = {
   enableAutoPipelining: true,
 };
 
-/** `redis://user:secret@host` → `redis://user:***@host`, for messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable Redis URL)';
-  }
-}
-
 /** Connects and checks with PING; a Redis that cannot be reached stops the start with a StoreError. */
 export async function connectRedis(url: string, onError: (error: Error) => void = () => {}): Promise<Redis> {
   const client = new Redis(url, REDIS_CLIENT_OPTIONS);
@@ -40,7 +30,7 @@ export async function connectRedis(url: string, onError: (error: Error) => void 
     await client.ping();
   } catch (error) {
     client.disconnect();
-    throw new StoreError(`Cannot reach Redis at ${redactRedisUrl(url)} (REDIS_URL): ${(error as Error).message}`);
+    throw new StoreError(`Cannot reach Redis at ${withoutPassword(url)} (REDIS_URL): ${(error as Error).message}`);
   }
   return client;
 }

@@ -4,7 +4,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../../time/clock.ts';
 import { retentionFor } from '../../login/retention.ts';
 import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
-import { redactRedisUrl } from './connection.ts';
+import { withoutPassword } from '../../secrets/without-password.ts';
 import { openRedisStore, type RedisStore } from './redis-store.ts';
 import { loginState, sequence, userRecord } from '../../testing/store-contract.ts';
 import { StoreError } from '../types.ts';
@@ -193,7 +193,7 @@ describe('Redis store: connections', () => {
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });
-    assert.equal(redactRedisUrl(url), `redis://user:***@127.0.0.1:${dead.port}`);
+    assert.equal(withoutPassword(url), `redis://user:***@127.0.0.1:${dead.port}`);
   });
 
   it('rejects every call within seconds once Redis goes away: no hang', async () => {
