@@ -13,7 +13,7 @@ import { secretFileFor } from '../secrets/secret-file.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { ensureCompiledCli } from '../testing/cli-process.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
-import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { requestCodeByMailbox, startTestServer } from '../testing/test-server.ts';
 import { loginState, sequence, userRecord } from '../testing/store-contract.ts';
 import type { SessionRecord } from '../store/types.ts';
 
@@ -133,12 +133,12 @@ describe('migrate:redis', () => {
     let userId: string;
     let pending: string;
     try {
-      const code = await requestCode(json, 'ada@example.com');
+      const code = await requestCodeByMailbox(json, 'ada@example.com');
       const signedIn = await postJson(`${json.url}/auth/verify`, { email: 'ada@example.com', code });
       assert.equal(signedIn.status, 200);
       token = signedIn.body.session.token;
       userId = signedIn.body.user.id;
-      pending = await requestCode(json, 'bob@example.com');
+      pending = await requestCodeByMailbox(json, 'bob@example.com');
     } finally {
       await json.close();
     }
@@ -162,12 +162,3 @@ describe('migrate:redis', () => {
     }
   });
 });
-
-async function requestCode(server: TestServer, email: string): Promise<string> {
-  const answer = await postJson(`${server.url}/auth/request`, { email });
-  assert.equal(answer.status, 202);
-  await server.backend.service.idle();
-  const mail = server.mailbox.messages().find((m) => m.to === email);
-  if (!mail?.code) throw new Error(`no code mailed to ${email}`);
-  return mail.code;
-}

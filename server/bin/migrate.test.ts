@@ -17,7 +17,7 @@ import { getJson, postJson } from '../testing/api-client.ts';
 import { ensureCompiledCli } from '../testing/cli-process.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
-import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { requestCodeByMailbox, startTestServer } from '../testing/test-server.ts';
 
 const run = promisify(execFile);
 const retention = retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 });
@@ -59,23 +59,14 @@ async function count(url: string, table: string, schema = 'passwordless'): Promi
   }
 }
 
-async function requestCode(server: TestServer, email: string): Promise<string> {
-  const answer = await postJson(`${server.url}/auth/request`, { email });
-  assert.equal(answer.status, 202);
-  await server.backend.service.idle();
-  const mail = server.mailbox.messages().find((m) => m.to === email);
-  if (!mail?.code) throw new Error(`no code mailed to ${email}`);
-  return mail.code;
-}
-
 /** Signs ada in and leaves a code pending for bob, on a backend started with `env`; returns what to check after the move. */
 async function deploymentOn(env: Record<string, string>, options: { dataFile?: string } = {}) {
   const server = await startTestServer({ env, ...options });
   try {
-    const code = await requestCode(server, 'ada@example.com');
+    const code = await requestCodeByMailbox(server, 'ada@example.com');
     const signedIn = await postJson(`${server.url}/auth/verify`, { email: 'ada@example.com', code });
     assert.equal(signedIn.status, 200);
-    return { token: signedIn.body.session.token as string, userId: signedIn.body.user.id as string, pending: await requestCode(server, 'bob@example.com') };
+    return { token: signedIn.body.session.token as string, userId: signedIn.body.user.id as string, pending: await requestCodeByMailbox(server, 'bob@example.com') };
   } finally {
     await server.close();
   }

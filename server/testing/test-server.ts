@@ -3,6 +3,7 @@
  * manual clock the test moves, and either the dev mailbox or a real SMTP server (`SMTP_URL` in
  * `env`). Everything else is exactly what `npm start` runs.
  */
+import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type Koa from 'koa';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { ManualClock } from '../time/clock.ts';
 import { loadConfig } from '../bin/environment.ts';
 import type { Config } from '../config.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
+import { postJson } from './api-client.ts';
 import type { DevMailbox } from '../mail/dev-mailbox.ts';
 
 export interface TestServerOptions {
@@ -70,4 +72,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Asks `server` for a code for `email` and reads it from the dev mailbox once the mail has gone. */
+export async function requestCodeByMailbox(server: TestServer, email: string): Promise<string> {
+  const answer = await postJson(`${server.url}/auth/request`, { email });
+  assert.equal(answer.status, 202);
+  await server.backend.service.idle();
+  const mail = server.mailbox.messages().find((m) => m.to === email);
+  if (!mail?.code) throw new Error(`no code mailed to ${email}`);
+  return mail.code;
 }
