@@ -12,27 +12,35 @@ import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { openJsonStore } from './json/json-store.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openRedisStore } from './redis/redis-store.ts';
-import { describeStoreContract } from '../testing/store-contract.ts';
+import { describeStoreContract, type StoreUnderTest } from '../testing/store-contract.ts';
 import type { Store } from './types.ts';
 
 const retention = retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 });
 
-describeStoreContract('JSON file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));
-  const file = join(dir, 'data.json');
-  let store: Store = await openJsonStore(file);
+/** A store under test that reopens by closing and calling `open` again; `removeAfter` runs once it is closed. */
+async function reopening(open: () => Promise<Store>, removeAfter?: () => Promise<void>): Promise<StoreUnderTest> {
+  let store = await open();
   return {
     store,
     async reopen() {
       await store.close();
-      store = await openJsonStore(file);
+      store = await open();
       return store;
     },
     async cleanup() {
       await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await removeAfter?.();
     },
   };
+}
+
+describeStoreContract('JSON file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));
+  const file = join(dir, 'data.json');
+  return reopening(
+    () => openJsonStore(file),
+    () => rm(dir, { recursive: true, force: true }),
+  );
 });
 
 describe('on a real redis-server', () => {
@@ -46,19 +54,7 @@ describe('on a real redis-server', () => {
 
   describeStoreContract('Redis', async (clock) => {
     await redis.command('FLUSHALL');
-    const open = () => openRedisStore(redis.url, { retention, clock, keyPrefix: 'contract:' });
-    let store: Store = await open();
-    return {
-      store,
-      async reopen() {
-        await store.close();
-        store = await open();
-        return store;
-      },
-      async cleanup() {
-        await store.close();
-      },
-    };
+    return reopening(() => openRedisStore(redis.url, { retention, clock, keyPrefix: 'contract:' }));
   });
 });
 
@@ -74,18 +70,6 @@ describe('on a real PostgreSQL', () => {
 
   describeStoreContract('PostgreSQL', async (clock) => {
     const schema = `contract_${++schemas}`;
-    const open = () => openPostgresStore(postgres.url, { retention, clock, schema });
-    let store: Store = await open();
-    return {
-      store,
-      async reopen() {
-        await store.close();
-        store = await open();
-        return store;
-      },
-      async cleanup() {
-        await store.close();
-      },
-    };
+    return reopening(() => openPostgresStore(postgres.url, { retention, clock, schema }));
   });
 });
