@@ -41,6 +41,20 @@ export const ErrorCode = {
   not_found: 'not_found',
   /** The path exists but not with this method (405). */
   method_not_allowed: 'method_not_allowed',
+  /**
+   * A passkey's answer does not check out: its challenge expired, was used or never issued here,
+   * or its origin, RP ID, signature or signature counter is wrong. Nothing was stored.
+   */
+  invalid_passkey: 'invalid_passkey',
+  /** No passkey with this credential ID is registered here (never, or removed since). */
+  unknown_passkey: 'unknown_passkey',
+  /**
+   * Adding a passkey needs a fresh session: signed in by an email code or link within the last
+   * 10 minutes, so a stolen or old session cannot plant one (403).
+   */
+  stale_session: 'stale_session',
+  /** The user has as many passkeys as the server allows; remove one first (409). */
+  too_many_passkeys: 'too_many_passkeys',
   /** A bug or an outage on the server (5xx); never an answer to bad input. */
   internal_error: 'internal_error',
 } as const;
@@ -81,6 +95,10 @@ export const ErrorStatus = {
   forbidden_origin: 403,
   not_found: 404,
   method_not_allowed: 405,
+  invalid_passkey: 400,
+  unknown_passkey: 400,
+  stale_session: 403,
+  too_many_passkeys: 409,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
