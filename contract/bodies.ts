@@ -15,6 +15,8 @@ export interface ConfigResponse {
    * answer then carries no token, and the widget sends requests with credentials instead.
    */
   sessionCookie: boolean;
+  /** Passkey sign-in is on (PASSKEYS): the element fetches its passkey module and offers them. */
+  passkeys: boolean;
 }
 
 /** `POST /auth/request`. */

@@ -117,6 +117,7 @@ describe('routes', () => {
       expiresIn: 600,
       resendSeconds: 60,
       sessionCookie: false,
+      passkeys: false,
     });
   });
 

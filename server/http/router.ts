@@ -120,6 +120,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       expiresIn: rules.codeTtlSeconds,
       resendSeconds: rules.resendSeconds,
       sessionCookie: cookieMode,
+      passkeys: false,
     };
     ctx.body = body;
   });
