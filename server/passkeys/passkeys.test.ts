@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PASSKEY_WELL_KNOWN_PATH, PasskeyPath } from '../../contract/passkeys.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
-import { freshEmail } from '../testing/attack-kit.ts';
+import { freshEmail, requestCode, signIn } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { passkeyContract } from '../testing/passkey-contract.ts';
 import { addPasskey, authenticatorFor, bearer, passkeySignIn, register, takeNotice } from '../testing/passkey-kit.ts';
@@ -39,7 +39,7 @@ describe('passkeys: configuration and related origins', () => {
   });
 
   it('accepts a ceremony run on an embedding site listed in ALLOWED_ORIGINS (a related origin)', async () => {
-    const { token } = await h.signIn(freshEmail('related'));
+    const { token } = await signIn(h, freshEmail('related'));
     const shop = authenticatorFor(h);
     const options = { Origin: 'https://shop.example' };
     const answer = await register(h, token, shop, { origin: 'https://shop.example' }, {}, options);
@@ -49,16 +49,16 @@ describe('passkeys: configuration and related origins', () => {
   });
 
   it('asks for a discoverable credential with user verification, attestation none, excluding the user’s passkeys', async () => {
-    const { token } = await h.signIn(freshEmail('options'));
+    const { token } = await signIn(h, freshEmail('options'));
     await addPasskey(h, token, authenticatorFor(h));
     const { options } = (await postJson(h.api(PasskeyPath.registerOptions), {}, bearer(token))).body;
     assert.equal(options.rp.id, '127.0.0.1');
     assert.equal(options.attestation, 'none');
     assert.deepEqual(options.authenticatorSelection, { residentKey: 'required', requireResidentKey: true, userVerification: 'required' });
     assert.equal(options.excludeCredentials.length, 1);
-    const signIn = (await postJson(h.api(PasskeyPath.signInOptions), {})).body.options;
-    assert.equal(signIn.userVerification, 'required');
-    assert.equal(signIn.allowCredentials, undefined, 'no credential named: the browser offers the discoverable ones');
+    const signInOptions = (await postJson(h.api(PasskeyPath.signInOptions), {})).body.options;
+    assert.equal(signInOptions.userVerification, 'required');
+    assert.equal(signInOptions.allowCredentials, undefined, 'no credential named: the browser offers the discoverable ones');
   });
 });
 
@@ -90,8 +90,7 @@ describe('passkeys: the notice, the audit trail and the metrics', () => {
 
   it('mails "a passkey was added" with the device from the User-Agent and the time, in the language of the last sign-in', async () => {
     const email = freshEmail('notice');
-    await h.request({ email, locale: 'de' });
-    const { code } = { code: (await h.smtp.nextMail()).text.match(/\b(\d{6})\b/)![1]! };
+    const { code } = await requestCode(h, email, { locale: 'de' });
     const { body } = await postJson(h.api('/verify'), { email, code });
     const answer = await register(h, body.session.token, authenticatorFor(h), {}, {}, { 'User-Agent': CHROME_ON_MAC });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
@@ -106,14 +105,14 @@ describe('passkeys: the notice, the audit trail and the metrics', () => {
   });
 
   it('takes the name the person gave over the User-Agent’s', async () => {
-    const { token } = await h.signIn(freshEmail('named'));
+    const { token } = await signIn(h, freshEmail('named'));
     const answer = await register(h, token, authenticatorFor(h), {}, { name: 'My YubiKey' }, { 'User-Agent': CHROME_ON_MAC });
     assert.equal(answer.body.name, 'My YubiKey');
     assert.match((await takeNotice(h)).text, /My YubiKey/);
   });
 
   it('audits passkey_added, sign_in with method passkey and passkey_removed, with user and credential ids only', async () => {
-    const { token, user } = await h.signIn(freshEmail('audit'));
+    const { token, user } = await signIn(h, freshEmail('audit'));
     const authenticator = authenticatorFor(h);
     const { id } = await addPasskey(h, token, authenticator);
     assert.equal((await passkeySignIn(h, authenticator)).status, 200);
@@ -123,7 +122,7 @@ describe('passkeys: the notice, the audit trail and the metrics', () => {
   });
 
   it('counts ceremonies by outcome in passwordless_passkey_ceremonies_total', async () => {
-    const { token } = await h.signIn(freshEmail('metrics'));
+    const { token } = await signIn(h, freshEmail('metrics'));
     const authenticator = authenticatorFor(h);
     await addPasskey(h, token, authenticator);
     await passkeySignIn(h, authenticator);
@@ -147,7 +146,7 @@ describe('passkeys: cookie mode', () => {
 
   it('answers a passkey sign-in with the session in the __Host- cookie and no token in the body', async () => {
     const email = freshEmail('cookie');
-    const { code } = await h.requestCode(email);
+    const { code } = await requestCode(h, email);
     const verify = await postJson(h.api('/verify'), { email, code });
     const cookie = /^__Host-pl_session=([^;]+)/.exec(verify.headers.getSetCookie()[0] ?? '')![0];
     const authenticator = authenticatorFor(h);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getJson } from './api-client.ts';
-import { assertError, freshEmail } from './attack-kit.ts';
+import { assertError, freshEmail, signIn } from './attack-kit.ts';
 import type { Harness } from './harness.ts';
 import { addPasskey, authenticatorFor, bearer, itemCall, listPasskeys, passkeySignIn, signInOptions } from './passkey-kit.ts';
 import { postJson } from './api-client.ts';
@@ -25,7 +25,7 @@ export function passkeyContract(storeName: string, start: () => Promise<Harness>
 
     it('adds a passkey after an email sign-in, then signs in with it alone: a session like an email one', async () => {
       const email = freshEmail('passkey');
-      const { token, user } = await h.signIn(email);
+      const { token, user } = await signIn(h, email);
       const authenticator = authenticatorFor(h);
       const added = await addPasskey(h, token, authenticator);
       assert.equal(added.id, authenticator.credentialIds[0]);
@@ -45,7 +45,7 @@ export function passkeyContract(storeName: string, start: () => Promise<Harness>
     });
 
     it('lists, renames and removes the user’s passkeys; a removed passkey no longer signs in', async () => {
-      const { token } = await h.signIn(freshEmail('manage'));
+      const { token } = await signIn(h, freshEmail('manage'));
       const phone = authenticatorFor(h);
       const laptop = authenticatorFor(h, { synced: false });
       const first = await addPasskey(h, token, phone);
@@ -65,7 +65,7 @@ export function passkeyContract(storeName: string, start: () => Promise<Harness>
     });
 
     it('spends a challenge once: the same answer sent again is refused and makes no session', async () => {
-      const { token } = await h.signIn(freshEmail('replay'));
+      const { token } = await signIn(h, freshEmail('replay'));
       // A synced passkey's counter stays 0, so only the spent challenge stops the replay.
       const authenticator = authenticatorFor(h, { counter: 'none' });
       await addPasskey(h, token, authenticator);
@@ -78,7 +78,7 @@ export function passkeyContract(storeName: string, start: () => Promise<Harness>
     });
 
     it('refuses a signature counter that goes back (a cloned authenticator) and keeps the stored counter', async () => {
-      const { token } = await h.signIn(freshEmail('clone'));
+      const { token } = await signIn(h, freshEmail('clone'));
       const authenticator = authenticatorFor(h);
       const { id } = await addPasskey(h, token, authenticator);
       assert.equal((await passkeySignIn(h, authenticator)).status, 200);
@@ -92,7 +92,7 @@ export function passkeyContract(storeName: string, start: () => Promise<Harness>
     });
 
     it('keeps no counter for synced passkeys that report 0 every time', async () => {
-      const { token } = await h.signIn(freshEmail('synced'));
+      const { token } = await signIn(h, freshEmail('synced'));
       const authenticator = authenticatorFor(h, { counter: 'none' });
       await addPasskey(h, token, authenticator);
       assert.equal((await passkeySignIn(h, authenticator)).status, 200);

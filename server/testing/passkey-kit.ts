@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { PasskeyPath } from '../../contract/passkeys.ts';
 import { getJson, postJson, type JsonAnswer } from './api-client.ts';
+import { settle } from './attack-kit.ts';
 import type { Harness } from './harness.ts';
+import type { ReceivedMail } from './smtp-sink.ts';
 import { SoftwareAuthenticator, type Bend } from './software-authenticator.ts';
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -35,9 +37,11 @@ export async function addPasskey(h: Harness, token: string, authenticator: Softw
   return answer.body;
 }
 
-/** The "a passkey was added" mail a registration sent (so the next code mail is the next one taken). */
-export async function takeNotice(h: Harness): Promise<{ subject: string; text: string; html: string; envelopeTo: string[] }> {
-  const mail = await h.smtp.nextMail();
+/** The "a passkey was added" mail a registration sent: the last mail, once the mailer is idle. */
+export async function takeNotice(h: Harness): Promise<ReceivedMail> {
+  await settle(h);
+  const mail = h.smtp.received.at(-1);
+  assert.ok(mail, 'a mail was sent');
   assert.doesNotMatch(mail.text, /\b\d{6}\b/, 'a notice, not a code');
   return mail;
 }
