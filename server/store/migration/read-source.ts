@@ -6,10 +6,11 @@ import { access } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { openJsonStore } from '../json/json-store.ts';
 import { createPool, quotedSchema } from '../postgres/connection.ts';
-import { toSession, toUser, type SessionRow, type UserRow } from '../postgres/rows.ts';
+import { PASSKEY_COLUMNS } from '../postgres/sql.ts';
+import { toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from '../postgres/rows.ts';
 import { connectRedis } from '../redis/connection.ts';
-import { MigrationError, type StoreRecords } from './copy-records.ts';
-import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+import { MigrationError, type ClaimRecord, type StoreRecords } from './copy-records.ts';
+import type { LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 
 export type StoreKind = 'json' | 'redis' | 'postgres';
@@ -61,6 +62,8 @@ async function readRedis(url: string, keyPrefix: string): Promise<StoreRecords> 
       users: await valuesUnder<UserRecord>(client, `${keyPrefix}user:`),
       logins: await valuesUnder<LoginState>(client, `${keyPrefix}login:`),
       sessions: await valuesUnder<SessionRecord>(client, `${keyPrefix}session:`),
+      passkeys: await valuesUnder<PasskeyRecord>(client, `${keyPrefix}passkey:`),
+      claims: await claimsUnder(client, `${keyPrefix}claim:`),
     };
   } finally {
     client.disconnect();
@@ -85,16 +88,36 @@ async function valuesUnder<T>(client: Redis, prefix: string): Promise<T[]> {
   return values;
 }
 
+/** The claim keys under `prefix` (the key without it) and their expiries (PEXPIRETIME, Redis 7). */
+async function claimsUnder(client: Redis, prefix: string): Promise<ClaimRecord[]> {
+  const pattern = keysStartingWith(prefix);
+  const claims: ClaimRecord[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    const expiries = await Promise.all(keys.map((key) => client.pexpiretime(key)));
+    // -2: gone since the SCAN; -1 (no expiry) is never written by the store.
+    keys.forEach((key, i) => expiries[i]! > 0 && claims.push({ key: key.slice(prefix.length), expiresAt: expiries[i]! }));
+    cursor = next;
+  } while (cursor !== '0');
+  return claims;
+}
+
 async function readPostgres(url: string, schema: string): Promise<StoreRecords> {
   const pool = createPool(url, { poolSize: 1 });
   const s = quotedSchema(schema);
   try {
     const exists = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [`${s}.schema_migrations`]);
     if (exists.rows[0]!.table === null) throw new MigrationError(`PostgreSQL at ${withoutPassword(url)} has no passwordless-login tables in schema "${schema}" (--from).`);
+    // A schema an older version left at version 1 has no passkeys and no session methods yet.
+    const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_migrations`);
+    const withPasskeys = (rows[0]!.version ?? 0) >= 2;
     return {
       users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data FROM ${s}.users`)).rows.map(toUser),
       logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),
-      sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at FROM ${s}.sessions`)).rows.map(toSession),
+      sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at, ${withPasskeys ? 'method' : 'null AS method'} FROM ${s}.sessions`)).rows.map(toSession),
+      passkeys: withPasskeys ? (await pool.query<PasskeyRow>(`SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys`)).rows.map(toPasskey) : [],
+      claims: withPasskeys ? (await pool.query<{ key: string; expires_at: Date }>(`SELECT key, expires_at FROM ${s}.one_time_claims`)).rows.map((r) => ({ key: r.key, expiresAt: r.expires_at.getTime() })) : [],
     };
   } finally {
     await pool.end();
