@@ -34,6 +34,7 @@ import { LOGIN, pack, unpack, USER } from './record-text.ts';
 import { applyEntry, emptyStoreData, passkeyIdsOf, putClaim, putLogin, putPasskey, putSession, putUser, readLogin, readPasskey, readSession, readUser, type StoreData } from './store-data.ts';
 import type { Change, LoginState, PasskeyRecord, SessionRecord, Store, UserRecord } from '../types.ts';
 import { StoreError } from '../types.ts';
+import { systemClock, type Clock } from '../../time/clock.ts';
 
 /** Records the sweep handles between two yields: about 1 ms of parsing, so a request waits no longer. */
 const SWEEP_BATCH = 1_000;
@@ -43,6 +44,8 @@ export interface JsonStoreOptions {
   compactAfterBytes?: number;
   /** Told when a torn journal tail is cut off. */
   onWarning?: (message: string) => void;
+  /** The clock of the login rules: decides when a claim stops counting. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Every record the store holds, as lists (the migration copies them). */
@@ -111,6 +114,7 @@ class JsonStore implements Store {
   readonly #release: () => Promise<void>;
   readonly #compactAfter: number;
   readonly #onWarning: ((message: string) => void) | undefined;
+  readonly #clock: Clock;
   #compacting: Promise<void> | null = null;
   #snapshotBytes: number;
 
@@ -121,6 +125,7 @@ class JsonStore implements Store {
     this.#release = release;
     this.#compactAfter = options.compactAfterBytes ?? 8 * 1024 * 1024;
     this.#onWarning = options.onWarning;
+    this.#clock = options.clock ?? systemClock;
     this.#snapshotBytes = 0;
   }
 
@@ -227,11 +232,11 @@ class JsonStore implements Store {
 
   /**
    * Checked and set in one synchronous step, so of concurrent claims exactly one finds the key
-   * free. The store has no clock: a claim counts until the sweep removes it once expired (a
-   * spent challenge is refused after its expiry by its own MAC'd time anyway).
+   * free. A claim past its expiry no longer counts, swept or not (as in the other stores).
    */
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
-    if (this.#data.claims.has(key)) return false;
+    const until = this.#data.claims.get(key);
+    if (until !== undefined && until > this.#clock.now()) return false;
     putClaim(this.#data, key, expiresAt);
     await this.#commit(JSON.stringify({ op: 'claim', key, value: expiresAt } satisfies JournalEntry));
     return true;
