@@ -75,31 +75,40 @@ export function keysStartingWith(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
 }
 
-/** The JSON values of every key starting with `prefix`, by SCAN (never KEYS: it blocks Redis). */
-async function valuesUnder<T>(client: Redis, prefix: string): Promise<T[]> {
+/** Runs `batch` on the keys starting with `prefix`, a SCAN page at a time (never KEYS: it blocks Redis). */
+async function scanKeys(client: Redis, prefix: string, batch: (keys: string[]) => Promise<void>): Promise<void> {
   const pattern = keysStartingWith(prefix);
-  const values: T[] = [];
   let cursor = '0';
   do {
     const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) for (const raw of await client.mget(keys)) if (raw !== null) values.push(JSON.parse(raw) as T);
+    if (keys.length > 0) await batch(keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/** The JSON values of every key starting with `prefix`. */
+async function valuesUnder<T>(client: Redis, prefix: string): Promise<T[]> {
+  const values: T[] = [];
+  await scanKeys(client, prefix, async (keys) => {
+    for (const raw of await client.mget(keys)) if (raw !== null) values.push(JSON.parse(raw) as T);
+  });
   return values;
 }
 
-/** The claim keys under `prefix` (the key without it) and their expiries (PEXPIRETIME, Redis 7). */
+/**
+ * The claim keys under `prefix` (the key without it) and their expiries. PTTL, not PEXPIRETIME:
+ * the store's own commands (SET … PXAT) need Redis 6.2, PEXPIRETIME 7.0. A claim copied this way
+ * may end the few milliseconds of the read late, never early.
+ */
 async function claimsUnder(client: Redis, prefix: string): Promise<ClaimRecord[]> {
-  const pattern = keysStartingWith(prefix);
   const claims: ClaimRecord[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    const expiries = await Promise.all(keys.map((key) => client.pexpiretime(key)));
+  await scanKeys(client, prefix, async (keys) => {
+    const left = await Promise.all(keys.map((key) => client.pttl(key)));
+    // Read after the answers: the time left was counted before them, so the claim ends late, not early.
+    const now = Date.now();
     // -2: gone since the SCAN; -1 (no expiry) is never written by the store.
-    keys.forEach((key, i) => expiries[i]! > 0 && claims.push({ key: key.slice(prefix.length), expiresAt: expiries[i]! }));
-    cursor = next;
-  } while (cursor !== '0');
+    keys.forEach((key, i) => left[i]! > 0 && claims.push({ key: key.slice(prefix.length), expiresAt: now + left[i]! }));
+  });
   return claims;
 }
 
