@@ -370,7 +370,7 @@ export class PasswordlessLogin extends LitElement {
         return html`
           <form part="form" novalidate @submit=${this.#onSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
-            <input part="input email-input" id="email" name="email" type="email" autocomplete=${extras.email ? 'username webauthn' : 'email'} required
+            <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
               .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>

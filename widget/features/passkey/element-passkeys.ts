@@ -70,16 +70,25 @@ export class ElementPasskeys {
    * (`isConditionalMediationAvailable()`), once the field has `autocomplete="username webauthn"`.
    */
   async startAutofill(): Promise<void> {
-    if (this.#autofill || !(await PublicKeyCredential.isConditionalMediationAvailable?.())) return;
     const element = this.host.element;
+    // The field is drawn anew each time the email step shows (a step's template replaces
+    // another's), so it is marked each time: `username` for the browser's saved addresses,
+    // `webauthn` for the passkeys among them. The element draws `autocomplete="email"`, which a
+    // page without passkeys keeps.
     await element.updateComplete;
+    const field = element.renderRoot.querySelector<HTMLInputElement>('#email');
+    if (!field) return;
+    field.autocomplete = 'username webauthn';
+    if (this.#autofill || !(await PublicKeyCredential.isConditionalMediationAvailable?.())) return;
     // The step may have gone while the browser was asked.
-    if (this.#autofill || !element.renderRoot.querySelector('#email')) return;
+    if (this.#autofill || !field.isConnected) return;
     const autofill = (this.#autofill = new AbortController());
     const result = await signInWithPasskey(this.host.session, { conditional: true, signal: autofill.signal });
     if (this.#autofill === autofill) this.#autofill = null;
-    // The prompt's own ends (aborted when the step went, no passkey here) stay quiet: the person
-    // did not ask for this one. The server's answer to a passkey they picked does not.
+    // Aborted meanwhile (the step went, or the button's prompt took over): its answer, if any, is
+    // not acted on. The prompt's own ends (no passkey here) stay quiet: the person did not ask for
+    // this one. The server's answer to a passkey they picked does not.
+    if (autofill.signal.aborted) return;
     if (result.ok || result.status) this.#signedIn(result);
   }
 

@@ -1,8 +1,8 @@
 /**
  * Under the email form: "Sign in with a passkey" (the browser's modal prompt), and why it failed.
- * Passkey autofill needs nothing drawn: the element gives the email field
- * `autocomplete="username webauthn"` once this module is in, and the browser lists the passkeys
- * among the field's suggestions.
+ * Passkey autofill needs nothing drawn: the module marks the email field
+ * `autocomplete="username webauthn"` (element-passkeys.ts `startAutofill`), and the browser lists
+ * the passkeys among the field's suggestions.
  */
 import type { StepExtra } from '../feature.ts';
 import { attached, sentenceOf } from './element-passkeys.ts';

@@ -44,7 +44,7 @@ export default {
       root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     }
     element.requestUpdate();
-    // The email step may be showing already (it is the first): its autofill starts now.
-    if (!element.user) void passkeys.startAutofill();
+    // The email step may be showing already (it is the first): its field is marked and its autofill starts now.
+    void passkeys.startAutofill();
   },
 } satisfies PasskeyFeature;
