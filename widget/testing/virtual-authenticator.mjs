@@ -9,7 +9,7 @@
  * this plugin runs it on the test page's own DevTools session (`session.browser.getPage`, the
  * puppeteer page of @web/test-runner-chrome). Actions:
  * - `add`: a platform authenticator (`ctap2`, `internal`, discoverable credentials, user
- *   verification that succeeds), replacing any the page had; answers `{authenticatorId}`;
+ *   verification that succeeds), replacing any the browser had; answers `{authenticatorId}`;
  * - `remove`: no authenticator (then the browser has no platform authenticator);
  * - `user-verified` with `{verified}`: whether the next user verification succeeds (false: the
  *   prompt ends in `NotAllowedError`, as when the person cancels it);
@@ -44,6 +44,9 @@ export function virtualAuthenticator() {
       const { cdp } = page;
       switch (payload?.action) {
         case 'add': {
+          // Chromium allows one internal authenticator per browser: the one an earlier test
+          // file's page added goes first (that page may be closed already).
+          for (const other of pages.values()) await remove(other).catch(() => (other.authenticatorId = null));
           await remove(page);
           const options = {
             protocol: 'ctap2',
