@@ -26,7 +26,7 @@ export type { StoredSession } from '../session/stored-session.ts';
 export type { PasskeyResult, PromptErrorCode, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
 
 /**
- * The passkey code (WebAuthn JSON, the ceremonies, the routes: about 2 KB) is fetched at the first
+ * The passkey code (WebAuthn JSON, the ceremonies, the routes: 1.3 KB gzip) is fetched at the first
  * passkey call, a chunk of its own in your bundle, so a site that never calls one pays nothing
  * for it, and one that does pays once.
  */

@@ -34,7 +34,7 @@ import { styles } from './passwordless-login.styles.ts';
  * Content-Security-Policy needs nothing added.
  *
  * @event {CustomEvent<CodeSentDetail>} passwordless-code-sent - `{email, expiresIn, retryAfter}`: a code and link are on their way.
- * @event {CustomEvent<SuccessDetail>} passwordless-success - `{method: 'code' | 'link', user, session}`: signed in, and the
+ * @event {CustomEvent<SuccessDetail>} passwordless-success - `{method: 'code' | 'link' | 'passkey', user, session}`: signed in, and the
  *   session is stored (`session` is `{token, expiresAt}`, or only `{expiresAt}` when the server keeps it in a cookie). Also
  *   fired when another tab of this browser signed in with the same API (the magic link opened in a new tab): `method` is
  *   then how that tab did it.
@@ -63,6 +63,15 @@ import { styles } from './passwordless-login.styles.ts';
  * @csspart back - Back from a failed magic link.
  * @csspart sign-out - "Sign out".
  * @csspart error - The error sentence (`role="alert"`).
+ * @csspart passkey-sign-in - "Sign in with a passkey" under the email form (where the server has passkeys on).
+ * @csspart passkey-error - Why a passkey call failed (also `error`).
+ * @csspart passkey-offer - The offer of a passkey after a sign-in by email, with `add-passkey` and `not-now`.
+ * @csspart add-passkey - "Add a passkey", in the offer and under the list.
+ * @csspart not-now - "Not now" in the offer.
+ * @csspart passkeys - The "Passkeys" disclosure (a `details`) on the signed-in step; its `summary` is `passkeys-summary`.
+ * @csspart passkey-list - The list of passkeys; each item is `passkey`, with `passkey-name` and `passkey-details`.
+ * @csspart rename - "Rename" a passkey; the inline form is `passkey-rename`, with `save` and `cancel`.
+ * @csspart remove - "Remove" a passkey; the confirmation's button is `confirm-remove`.
  *
  * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
  * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.

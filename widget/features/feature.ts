@@ -5,8 +5,17 @@
  * `dist/passwordless-login/features/<name>.js`, and is fetched the first time an element needs it.
  *
  * It brings any of: steps it draws (a step of the flow, flow/flow.ts, rendered inside the element's
- * box), the English of its sentences (other languages translate them in their catalog), and calls
- * of its own, which its entry in `Features` (registry.ts) types. Everything it needs from the
+ * box), parts it adds to the element's own steps (`extras`), the English of its sentences (other
+ * languages translate them in their catalog), and calls of its own, which its entry in `Features`
+ * (registry.ts) types.
+ *
+ * Where its sentences live: a feature most pages need (the link's, a dozen sentences) is
+ * translated in the languages' catalogs, one fetch fewer. One with many sentences that only some
+ * backends turn on brings its own languages instead, as `<name>-<tag>.js` chunks beside it,
+ * fetched with it where the element speaks that language: the passkey module's 25 sentences would
+ * add about 600 B to every catalog (Russian is at 1,554 of its 1,600 B), paid by every page in
+ * that language, passkeys on or off; as its own files, only a page with passkeys pays, for one
+ * language (passkey/sentences.ts). Everything it needs from the
  * element comes through the {@link FeatureHost}, Lit included: a module imports types from the
  * core, and stateless helpers at most, so it carries no second Lit and no second session.
  */

@@ -55,9 +55,15 @@ export class ElementPasskeys {
     });
   }
 
-  /** The sentences in the element's language, or null while they are fetched (the element draws again then). */
+  /**
+   * The sentences in the element's language, or null while they are fetched (the element draws
+   * again then), under the page's own wording: the element's `strings` may set passkey sentences
+   * by the same keys (`{offer: '…', errors: {unknown_passkey: '…'}}`).
+   */
   get sentences(): PasskeyMessages | null {
-    return sentencesFor(this.host.lang(), () => this.update());
+    const own = sentencesFor(this.host.lang(), () => this.update());
+    const strings = this.host.element.strings as Partial<PasskeyMessages> | null;
+    return own && strings ? { ...own, ...strings, errors: { ...own.errors, ...strings.errors } } : own;
   }
 
   update(): void {
