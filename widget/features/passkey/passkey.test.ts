@@ -173,6 +173,7 @@ describe('passkeys in <passwordless-login>', () => {
     input.value = '  Work laptop  ';
     click(el, '[part~="passkey-rename"] [part~="save"]');
     await waitUntil(() => text(el, '[part~="passkey-name"]') === 'Work laptop', 'the new name');
+    await waitUntil(() => el.shadowRoot!.activeElement === $(el, '[part~="rename"]'), 'the focus back on "Rename"');
     // Closed and opened again: the list comes from the server afresh.
     click(el, '[part~="passkeys-summary"]');
     await el.updateComplete;
@@ -189,6 +190,8 @@ describe('passkeys in <passwordless-login>', () => {
     expect(text(el, '#passkey-confirm')).to.equal(en.confirmRemove(text(el, '[part~="passkey-name"]')!));
     click(el, '[part~="confirm-remove"]');
     await waitUntil(() => text(el, '[part~="passkeys"] p') === en.none, 'the list empty');
+    await waitUntil(() => el.shadowRoot!.activeElement === $(el, '[part~="passkeys-summary"]'), 'the focus on the disclosure');
+    expect(said(el, en.removed)).to.equal(true);
     await el.signOut();
     events = [];
     await passkeyButton(el);

@@ -49,7 +49,7 @@ function list(host: FeatureHost, passkeys: ElementPasskeys, pm: PasskeyMessages,
           ${items.map(
             (p, i) => html`<li part="passkey">
               ${passkeys.renaming === p.id
-                ? renameForm(host, passkeys, pm, p)
+                ? renameForm(host, passkeys, pm, p, i)
                 : html`<span part="passkey-name" id="passkey-${i}">${p.name}</span>`}
               <span part="text passkey-details">
                 ${pm.created(when(p.createdAt))} · ${p.lastUsedAt ? pm.lastUsed(when(p.lastUsedAt)) : pm.neverUsed} ·
@@ -59,7 +59,7 @@ function list(host: FeatureHost, passkeys: ElementPasskeys, pm: PasskeyMessages,
                 ? html`<p part="text" id="passkey-confirm">${pm.confirmRemove(p.name)}</p>
                     <div part="actions">
                       <button part="button primary confirm-remove" type="button" aria-describedby="passkey-confirm" ?disabled=${busy}
-                        @click=${() => passkeys.remove(p.id)}>${pm.remove}</button>
+                        @click=${() => after(passkeys, passkeys.remove(p.id), '[part~="passkeys-summary"]')}>${pm.remove}</button>
                       <button part="button cancel" type="button" @click=${() => edit(passkeys, { removing: null }, `#remove-${i}`)}>${pm.cancel}</button>
                     </div>`
                 : passkeys.renaming === p.id
@@ -82,12 +82,12 @@ function list(host: FeatureHost, passkeys: ElementPasskeys, pm: PasskeyMessages,
   `;
 }
 
-function renameForm(host: FeatureHost, passkeys: ElementPasskeys, pm: PasskeyMessages, passkey: PasskeyInfo): TemplateResult {
+function renameForm(host: FeatureHost, passkeys: ElementPasskeys, pm: PasskeyMessages, passkey: PasskeyInfo, i: number): TemplateResult {
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const input = (event.target as HTMLFormElement).querySelector('input')!;
     const name = input.value.trim();
-    if (name) void passkeys.rename(passkey.id, name);
+    if (name) void after(passkeys, passkeys.rename(passkey.id, name), `#rename-${i}`);
     else input.focus();
   };
   return host.html`<form part="form passkey-rename" novalidate @submit=${submit}>
@@ -95,7 +95,7 @@ function renameForm(host: FeatureHost, passkeys: ElementPasskeys, pm: PasskeyMes
     <input part="input passkey-name-input" id="passkey-name" name="name" type="text" required maxlength=${NAME_MAX} .value=${passkey.name} />
     <div part="actions">
       <button part="button primary save" ?disabled=${passkeys.busy}>${pm.save}</button>
-      <button part="button cancel" type="button" @click=${() => edit(passkeys, { renaming: null })}>${pm.cancel}</button>
+      <button part="button cancel" type="button" @click=${() => edit(passkeys, { renaming: null }, `#rename-${i}`)}>${pm.cancel}</button>
     </div>
   </form>`;
 }
@@ -106,6 +106,17 @@ async function edit(passkeys: ElementPasskeys, change: Partial<Pick<ElementPassk
   passkeys.update();
   await passkeys.host.element.updateComplete;
   if (focus) passkeys.host.element.renderRoot.querySelector<HTMLElement>(focus)?.focus();
+}
+
+/**
+ * Once `work` is done, the focus goes to `focus` if what had it went (the form closed, the passkey
+ * removed); where it failed, it stays for the error sentence's retry.
+ */
+async function after(passkeys: ElementPasskeys, work: Promise<void>, focus: string): Promise<void> {
+  await work;
+  await passkeys.host.element.updateComplete;
+  const root = passkeys.host.element.renderRoot as ShadowRoot;
+  if (!root.activeElement || !root.activeElement.isConnected) root.querySelector<HTMLElement>(focus)?.focus();
 }
 
 function toggled(passkeys: ElementPasskeys, event: Event): void {
