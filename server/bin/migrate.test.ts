@@ -12,7 +12,12 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { retentionFor } from '../login/retention.ts';
 import { secretFileFor } from '../secrets/secret-file.ts';
+import { openJsonStore } from '../store/json/json-store.ts';
 import { migrateStore } from '../store/migration/migrate-store.ts';
+import { openPostgresStore } from '../store/postgres/postgres-store.ts';
+import { openRedisStore } from '../store/redis/redis-store.ts';
+import type { PasskeyRecord, SessionRecord, Store } from '../store/types.ts';
+import { passkeyRecord } from '../testing/store-contract.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { ensureCompiledCli } from '../testing/cli-process.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
@@ -72,8 +77,8 @@ async function deploymentOn(env: Record<string, string>, options: { dataFile?: s
   }
 }
 
-/** On a backend started with `env`: the session is live, the pending code signs bob in, and revoking ends the session. */
-async function assertMoved(env: Record<string, string>, moved: { token: string; userId: string; pending: string }) {
+/** On a backend started with `env`: the session is live, the pending code signs bob in, and revoking ends ada's `sessions` sessions. */
+async function assertMoved(env: Record<string, string>, moved: { token: string; userId: string; pending: string }, sessions = 1) {
   const server = await startTestServer({ env });
   try {
     const auth = { Authorization: `Bearer ${moved.token}` };
@@ -82,34 +87,67 @@ async function assertMoved(env: Record<string, string>, moved: { token: string; 
     assert.equal(session.body.user.id, moved.userId);
     const verified = await postJson(`${server.url}/auth/verify`, { email: 'bob@example.com', code: moved.pending });
     assert.equal(verified.status, 200, JSON.stringify(verified.body));
-    assert.equal(await server.backend.service.revokeUserSessions(moved.userId), 1);
+    assert.equal(await server.backend.service.revokeUserSessions(moved.userId), sessions);
     assert.equal((await getJson(`${server.url}/auth/session`, auth)).status, 401);
   } finally {
     await server.close();
   }
 }
 
+/**
+ * Gives the user two passkeys and a session signed in with one, in the stopped deployment's store
+ * (the passkey routes are the server's: the store is written as they would write it).
+ */
+async function addPasskeys(store: Store, userId: string): Promise<{ passkeys: PasskeyRecord[]; session: SessionRecord }> {
+  const now = Date.now();
+  const passkeys = [passkeyRecord('cred-phone', userId, now - 2_000, { counter: 3, lastUsedAt: now - 1_000 }), passkeyRecord('cred-key', userId, now - 1_000, { transports: ['usb'], backedUp: false, name: 'YubiKey' })];
+  const session: SessionRecord = { tokenHash: 'passkey-session', userId, createdAt: now, expiresAt: now + 3_600_000, method: 'passkey' };
+  try {
+    for (const passkey of passkeys) assert.equal(await store.addPasskey(passkey), true);
+    await store.createSession(session);
+    assert.equal(await store.claimOnce('spent-challenge', now + 600_000), true);
+  } finally {
+    await store.close();
+  }
+  return { passkeys, session };
+}
+
+/** The target holds the passkeys, in order, and the session's method. */
+async function assertPasskeysMoved(store: Store, userId: string, expected: { passkeys: PasskeyRecord[]; session: SessionRecord }) {
+  try {
+    assert.deepEqual(await store.listPasskeys(userId), expected.passkeys);
+    assert.deepEqual(await store.findSession(expected.session.tokenHash), expected.session);
+    assert.equal(await store.claimOnce('spent-challenge', Date.now() + 600_000), false, 'a challenge spent before the move stays spent');
+  } finally {
+    await store.close();
+  }
+}
+
 describe('migrate into PostgreSQL', () => {
   it('moves a running JSON deployment: prints the counts, and a session and a pending code work on the PostgreSQL backend', async () => {
     const moved = await deploymentOn({}, { dataFile: file });
+    const withPasskeys = await addPasskeys(await openJsonStore(file), moved.userId);
     const { stdout } = await migrateCli('--from', file, '--to', databaseUrl);
     assert.match(stdout, /^Copied from .*passwordless\.json to postgres:\/\/app@127\.0\.0\.1:\d+\/test_\d+_\d+:\n/);
-    assert.match(stdout, /users: 1\n/);
-    assert.match(stdout, /sessions: 1 \(0 expired, left behind\)/);
+    assert.match(stdout, /users: 1\n  passkeys: 2\n  spent passkey challenges: 1\n/);
+    assert.match(stdout, /sessions: 2 \(0 expired, left behind\)/);
     assert.match(stdout, /login states: 2 \(0 no longer needed, left behind\)/);
     assert.match(stdout, /link tokens: 2\n/);
     assert.match(stdout, /Start every instance with DATABASE_URL and the SECRET the source used \(if SECRET was not set: the content of .*passwordless\.secret\)/);
-    assert.deepEqual([await count(databaseUrl, 'users'), await count(databaseUrl, 'sessions'), await count(databaseUrl, 'login_states'), await count(databaseUrl, 'login_links')], [1, 1, 2, 2]);
+    assert.deepEqual([await count(databaseUrl, 'users'), await count(databaseUrl, 'passkeys'), await count(databaseUrl, 'sessions'), await count(databaseUrl, 'login_states'), await count(databaseUrl, 'login_links')], [1, 2, 2, 2, 2]);
+    await assertPasskeysMoved(await openPostgresStore(databaseUrl, { retention }), moved.userId, withPasskeys);
     const secret = (await readFile(secretFileFor(file), 'utf8')).trim();
-    await assertMoved({ DATABASE_URL: databaseUrl, SECRET: secret }, moved);
+    await assertMoved({ DATABASE_URL: databaseUrl, SECRET: secret }, moved, 2);
   });
 
   it('moves a Redis deployment the same way', async () => {
     await redis.command('FLUSHALL');
     const moved = await deploymentOn({ REDIS_URL: redis.url, SECRET });
+    const withPasskeys = await addPasskeys(await openRedisStore(redis.url, { retention }), moved.userId);
     const { stdout } = await migrateCli('--from', redis.url, '--to', databaseUrl);
-    assert.match(stdout, /users: 1\n.*sessions: 1 .*login states: 2 /s);
-    await assertMoved({ DATABASE_URL: databaseUrl, SECRET }, moved);
+    assert.match(stdout, /users: 1\n  passkeys: 2\n  spent passkey challenges: 1\n.*sessions: 2 .*login states: 2 /s);
+    await assertPasskeysMoved(await openPostgresStore(databaseUrl, { retention }), moved.userId, withPasskeys);
+    await assertMoved({ DATABASE_URL: databaseUrl, SECRET }, moved, 2);
   });
 
   it('refuses a target that holds records unless --force, writing nothing; another --schema is another target', async () => {
@@ -146,9 +184,11 @@ describe('migrate into PostgreSQL', () => {
 describe('migrate out of PostgreSQL', () => {
   it('copies every record into a new JSON file, and a backend on that file serves them', async () => {
     const moved = await deploymentOn({ DATABASE_URL: databaseUrl, SECRET });
+    const withPasskeys = await addPasskeys(await openPostgresStore(databaseUrl, { retention }), moved.userId);
     const out = join(dir, 'out', 'passwordless.json');
     const counts = await migrateStore({ from: databaseUrl, to: out, retention });
-    assert.deepEqual([counts.users, counts.sessions, counts.logins, counts.links], [1, 1, 2, 2]);
-    await assertMoved({ DATA_FILE: out, SECRET }, moved);
+    assert.deepEqual([counts.users, counts.passkeys, counts.claims, counts.sessions, counts.logins, counts.links], [1, 2, 1, 2, 2, 2]);
+    await assertPasskeysMoved(await openJsonStore(out), moved.userId, withPasskeys);
+    await assertMoved({ DATA_FILE: out, SECRET }, moved, 2);
   });
 });

@@ -56,6 +56,8 @@ export async function migrate(argv: string[], { command = 'migrate' }: { command
     [
       `Copied from ${describeLocation(from)} to ${describeLocation(target)}:`,
       `  users: ${counts.users}`,
+      `  passkeys: ${counts.passkeys}`,
+      `  spent passkey challenges: ${counts.claims}`,
       `  sessions: ${counts.sessions} (${counts.expiredSessions} expired, left behind)`,
       `  login states: ${counts.logins} (${counts.expiredLogins} no longer needed, left behind)`,
       `  link tokens: ${counts.links}`,

@@ -51,6 +51,15 @@ describe('SIGTERM', () => {
     assert.ok(!disk.text.includes(codeIn(mail)), 'the code is stored only as a hash');
   });
 
+  it('starts and mails when node itself is given V8 options (the usual way to size its heap)', async () => {
+    const cli = await startCli({ dataFile: join(dir, 'v8-options.json'), env: { SMTP_URL: smtp.url }, nodeArgs: ['--max-old-space-size=256', '--max-semi-space-size=2'] });
+    const email = 'shutdown.v8@example.org';
+    assert.equal((await postJson(`${cli.url}/auth/request`, { email })).status, 202);
+    const exit = await cli.stop();
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.deepEqual((await smtp.nextMail(0)).envelopeTo, [email]);
+  });
+
   it('answers a request in flight when the signal comes, and its mail goes too', async () => {
     const dataFile = join(dir, 'in-flight.json');
     const cli = await startCli({ dataFile, env: { SMTP_URL: smtp.url } });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PASSKEY_WELL_KNOWN_PATH, PasskeyPath } from '../../contract/passkeys.ts';
-import { getJson, postJson } from '../testing/api-client.ts';
+import { getJson, postJson, tokenOf } from '../testing/api-client.ts';
 import { freshEmail, requestCode, signIn } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { passkeyContract } from '../testing/passkey-contract.ts';
@@ -102,6 +102,15 @@ describe('passkeys: the notice, the audit trail and the metrics', () => {
     const year = new Date(h.server.clock.now()).getUTCFullYear();
     assert.match(mail.text, new RegExp(`${year}.*UTC`));
     assert.match(mail.html, /<strong>Chrome on macOS<\/strong>/);
+  });
+
+  it('lets a session signed in by the magic link add a passkey, as one signed in by the code', async () => {
+    const { link } = await requestCode(h, freshEmail('by-link'));
+    const verify = await postJson(h.api('/verify'), { token: tokenOf(link) });
+    assert.equal(verify.status, 200);
+    const answer = await register(h, verify.body.session.token, authenticatorFor(h));
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    await takeNotice(h);
   });
 
   it('takes the name the person gave over the User-Agent’s', async () => {

@@ -46,7 +46,7 @@ export async function openStore(options: StoreOptions): Promise<OpenedStore> {
     });
     return { store, redis: null, postgres: { pool: store.pool, schema: store.schema } };
   }
-  if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes }), redis: null, postgres: null };
+  if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes, clock: options.clock }), redis: null, postgres: null };
   // Loaded only when used: importing the Redis store (ioredis) adds about 14 MB to a process that
   // imports the backend (87 MB against 73 MB, measured on the compiled files).
   const { DEFAULT_KEY_PREFIX, openRedisStore } = await import('./redis/redis-store.ts');

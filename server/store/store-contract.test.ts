@@ -34,11 +34,11 @@ async function reopening(open: () => Promise<Store>, removeAfter?: () => Promise
   };
 }
 
-describeStoreContract('JSON file', async () => {
+describeStoreContract('JSON file', async (clock) => {
   const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));
   const file = join(dir, 'data.json');
   return reopening(
-    () => openJsonStore(file),
+    () => openJsonStore(file, { clock }),
     () => rm(dir, { recursive: true, force: true }),
   );
 });

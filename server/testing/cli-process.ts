@@ -42,6 +42,8 @@ export interface CliOptions {
   file?: string;
   /** Default the repository's root. */
   cwd?: string;
+  /** Options for node itself, before the script (`--max-old-space-size=…`, as an operator may start it). */
+  nodeArgs?: string[];
   /** Run as this user and group (for permission checks that root would bypass). */
   uid?: number;
   gid?: number;
@@ -125,7 +127,7 @@ export async function spawnCli(options: CliOptions): Promise<CliProcess & { read
     HOST: '127.0.0.1',
     DATA_FILE: options.dataFile,
   };
-  const child = spawn(process.execPath, [options.file ?? CLI_FILE, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.file ?? CLI_FILE, 'serve'], {
     cwd: options.cwd ?? REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { getJson, postJson, tokenOf } from './api-client.ts';
 import type { Harness } from './harness.ts';
+import type { Store } from '../store/types.ts';
 
 export interface InstancePair {
   a: Harness;
@@ -18,6 +19,8 @@ export interface InstancePair {
 export interface TwoInstanceOptions {
   /** Starts two instances on one empty shared store, with `env` added to their settings. */
   startPair(env?: Record<string, string>): Promise<InstancePair>;
+  /** Opens one more store on the pair's shared store, as an instance's backend opens it (the caller closes it). */
+  openStore(): Promise<Store>;
   /** After 20 simultaneous verifies of one code: what the store itself holds (one session). */
   afterRace?(): Promise<void>;
   /** Registers the store's own tests (`it`) on the pair of the moment, beside the shared ones. */
@@ -74,6 +77,18 @@ export function describeTwoInstances(name: string, options: TwoInstanceOptions):
         JSON.stringify(answers.map((r) => r.body)),
       );
       await options.afterRace?.();
+    });
+
+    it('spends a challenge once: of 20 simultaneous claims of one key over two instances’ stores, exactly one gets true', async () => {
+      const stores = [await options.openStore(), await options.openStore()];
+      try {
+        const until = Date.now() + 600_000;
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 2]!.claimOnce('passkey-challenge:race', until)));
+        assert.equal(answers.filter(Boolean).length, 1, JSON.stringify(answers));
+        assert.deepEqual(await Promise.all(stores.map((s) => s.claimOnce('passkey-challenge:race', until))), [false, false], 'and stays spent for both');
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
     });
 
     options.together?.(current);

@@ -75,7 +75,11 @@ const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
 
 function startWorker(data: MailWorkerData): Worker {
   // Options that name one output file would make the worker overwrite the main thread's profile.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof-name') && !arg.startsWith('--heap-prof-name'));
+  // Otherwise the worker inherits the process's options as they are: an explicit `execArgv` is
+  // parsed again, and a V8 option in it (`node --max-old-space-size=512 …`, the usual way to size
+  // a Node server) makes `new Worker` throw ERR_WORKER_INVALID_EXEC_ARGV, which stopped the start.
+  const profiling = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof-name') || arg.startsWith('--heap-prof-name'));
+  const execArgv = profiling.length ? process.execArgv.filter((arg) => !profiling.includes(arg)) : undefined;
   if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: data, execArgv, resourceLimits: WORKER_RESOURCE_LIMITS });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { readStoreOnDisk } from '../../testing/store-on-disk.ts';
+import { ManualClock } from '../../time/clock.ts';
 import { openJsonStore } from './json-store.ts';
 import { StoreError, type LoginState } from '../types.ts';
 
@@ -80,7 +81,8 @@ describe('JSON store', () => {
     const user = { id: 'u', email: 'a@b.co', emailKey: 'a@b.co', emailVerified: true, createdAt: '2026-01-01T00:00:00.000Z', lastLoginAt: null, data: {} };
     await writeFile(file, `{"version":3,"journal":4,"records":[\n{"op":"user","key":"a@b.co","value":${JSON.stringify(user)}}\n,{"op":"session","key":"h","value":${JSON.stringify(session)}}\n]}\n`);
     await writeFile(`${file}.journal-4.jsonl`, `{"op":"login","key":"a@b.co","value":${JSON.stringify(state('a@b.co'))}}\n`);
-    const store = await openJsonStore(file);
+    const clock = new ManualClock(0);
+    const store = await openJsonStore(file, { clock });
     assert.deepEqual(await store.findSession('h'), session);
     assert.equal(await store.findLoginKeyByTokenHash('t1'), 'a@b.co');
     const passkey = { id: 'cred', userId: 'u', publicKey: 'pk', counter: 0, transports: ['internal'], backedUp: true, name: 'Phone', createdAt: 5, lastUsedAt: null };
@@ -92,7 +94,7 @@ describe('JSON store', () => {
     assert.match(text, /^\{"version":4,"journal":5,"records":\[\n/);
     assert.match(text, /\n,\{"op":"passkey","key":"cred","value":\{"id":"cred",/);
     assert.match(text, /\n,\{"op":"claim","key":"challenge","value":100\}\n/);
-    const reopened = await openJsonStore(file);
+    const reopened = await openJsonStore(file, { clock });
     assert.deepEqual(await reopened.listPasskeys('u'), [passkey]);
     assert.equal(await reopened.claimOnce('challenge', 100), false);
     assert.equal((await reopened.findUserById('u'))?.email, 'a@b.co');
@@ -100,7 +102,8 @@ describe('JSON store', () => {
   });
 
   it('journals every passkey change and claim before it answers, and its sweep drops expired claims for good', async () => {
-    const store = await openJsonStore(file);
+    const clock = new ManualClock(0);
+    const store = await openJsonStore(file, { clock });
     const passkey = { id: 'cred', userId: 'u', publicKey: 'pk', counter: 0, transports: [], backedUp: false, name: 'Key', createdAt: 5, lastUsedAt: null };
     await store.addPasskey(passkey);
     await store.updatePasskey('cred', (current) => ({ next: { ...current!, counter: 9 }, result: null }));
@@ -109,11 +112,16 @@ describe('JSON store', () => {
     let onDisk = await readStoreOnDisk(file);
     assert.deepEqual(onDisk.passkeys.cred, { ...passkey, counter: 9 });
     assert.deepEqual(onDisk.claims, { old: 1_000, new: 3_000 });
-    await store.sweep(2_000, (kept) => kept);
+    clock.advance(2_000);
+    await store.sweep(clock.now(), (kept) => kept);
     onDisk = await readStoreOnDisk(file);
     assert.deepEqual(onDisk.claims, { new: 3_000 }, 'only the expired claim went');
     assert.equal(await store.claimOnce('old', 4_000), true, 'its key is free again');
     assert.equal(await store.claimOnce('new', 4_000), false);
+    clock.advance(1_000);
+    assert.equal(await store.claimOnce('new', 5_000), true, 'at its expiry a claim no longer counts, swept or not');
+    assert.equal(await store.claimOnce('new', 5_000), false);
+    assert.equal((await readStoreOnDisk(file)).claims.new, 5_000, 'the new claim is journalled over the old');
     await store.updatePasskey('cred', () => ({ next: null, result: null }));
     assert.equal((await readStoreOnDisk(file)).passkeys.cred, undefined);
     await store.close();

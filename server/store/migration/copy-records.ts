@@ -1,20 +1,32 @@
 /**
  * Copies the records of one store into another through the target's own `Store` methods, so the
- * rows, keys, indexes and expiries are exactly the ones its backend writes: users, live sessions,
- * and login states that still matter (login/retention.ts). What stopped mattering is counted and
- * left behind.
+ * rows, keys, indexes and expiries are exactly the ones its backend writes: users, their
+ * passkeys, live sessions (with how they were signed in), and login states that still matter
+ * (login/retention.ts), and the live one-time claims (spent passkey challenges: without them a
+ * challenge spent just before the move could be spent again after it). What stopped mattering is
+ * counted and left behind.
  */
-import type { LoginState, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
+import type { LoginState, PasskeyRecord, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
 
 /** Everything a store holds, as plain records. */
 export interface StoreRecords {
   users: UserRecord[];
   logins: LoginState[];
   sessions: SessionRecord[];
+  passkeys: PasskeyRecord[];
+  /** Claimed keys and until when they count. */
+  claims: ClaimRecord[];
+}
+
+export interface ClaimRecord {
+  key: string;
+  expiresAt: number;
 }
 
 export interface MigrationCounts {
   users: number;
+  passkeys: number;
+  claims: number;
   sessions: number;
   logins: number;
   links: number;
@@ -29,10 +41,22 @@ export class MigrationError extends Error {
 }
 
 export async function copyRecords(records: StoreRecords, target: Store, retention: Retention, now: number): Promise<MigrationCounts> {
-  const counts: MigrationCounts = { users: 0, sessions: 0, logins: 0, links: 0, expiredSessions: 0, expiredLogins: 0 };
+  const counts: MigrationCounts = { users: 0, passkeys: 0, claims: 0, sessions: 0, logins: 0, links: 0, expiredSessions: 0, expiredLogins: 0 };
   await inBatches(records.users, async (user) => {
     await target.updateUser(user.emailKey, () => ({ next: user, result: null }));
     counts.users += 1;
+  });
+  // After the users: PostgreSQL refuses a passkey whose user it does not hold. Written whole, so
+  // with --force one that is there already is written over, as a user is.
+  await inBatches(records.passkeys, async (passkey) => {
+    await target.updatePasskey(passkey.id, () => ({ next: passkey, result: null }));
+    counts.passkeys += 1;
+  });
+  // An expired claim no longer counts anywhere: left behind, like an expired session.
+  await inBatches(records.claims, async (claim) => {
+    if (claim.expiresAt <= now) return;
+    await target.claimOnce(claim.key, claim.expiresAt);
+    counts.claims += 1;
   });
   await inBatches(records.sessions, async (session) => {
     if (session.expiresAt <= now) return void (counts.expiredSessions += 1);

@@ -6,10 +6,11 @@ import { access } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { openJsonStore } from '../json/json-store.ts';
 import { createPool, quotedSchema } from '../postgres/connection.ts';
-import { toSession, toUser, type SessionRow, type UserRow } from '../postgres/rows.ts';
+import { PASSKEY_COLUMNS } from '../postgres/sql.ts';
+import { toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from '../postgres/rows.ts';
 import { connectRedis } from '../redis/connection.ts';
-import { MigrationError, type StoreRecords } from './copy-records.ts';
-import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+import { MigrationError, type ClaimRecord, type StoreRecords } from './copy-records.ts';
+import type { LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 
 export type StoreKind = 'json' | 'redis' | 'postgres';
@@ -61,6 +62,8 @@ async function readRedis(url: string, keyPrefix: string): Promise<StoreRecords> 
       users: await valuesUnder<UserRecord>(client, `${keyPrefix}user:`),
       logins: await valuesUnder<LoginState>(client, `${keyPrefix}login:`),
       sessions: await valuesUnder<SessionRecord>(client, `${keyPrefix}session:`),
+      passkeys: await valuesUnder<PasskeyRecord>(client, `${keyPrefix}passkey:`),
+      claims: await claimsUnder(client, `${keyPrefix}claim:`),
     };
   } finally {
     client.disconnect();
@@ -72,17 +75,41 @@ export function keysStartingWith(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
 }
 
-/** The JSON values of every key starting with `prefix`, by SCAN (never KEYS: it blocks Redis). */
-async function valuesUnder<T>(client: Redis, prefix: string): Promise<T[]> {
+/** Runs `batch` on the keys starting with `prefix`, a SCAN page at a time (never KEYS: it blocks Redis). */
+async function scanKeys(client: Redis, prefix: string, batch: (keys: string[]) => Promise<void>): Promise<void> {
   const pattern = keysStartingWith(prefix);
-  const values: T[] = [];
   let cursor = '0';
   do {
     const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) for (const raw of await client.mget(keys)) if (raw !== null) values.push(JSON.parse(raw) as T);
+    if (keys.length > 0) await batch(keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/** The JSON values of every key starting with `prefix`. */
+async function valuesUnder<T>(client: Redis, prefix: string): Promise<T[]> {
+  const values: T[] = [];
+  await scanKeys(client, prefix, async (keys) => {
+    for (const raw of await client.mget(keys)) if (raw !== null) values.push(JSON.parse(raw) as T);
+  });
   return values;
+}
+
+/**
+ * The claim keys under `prefix` (the key without it) and their expiries. PTTL, not PEXPIRETIME:
+ * the store's own commands (SET … PXAT) need Redis 6.2, PEXPIRETIME 7.0. A claim copied this way
+ * may end the few milliseconds of the read late, never early.
+ */
+async function claimsUnder(client: Redis, prefix: string): Promise<ClaimRecord[]> {
+  const claims: ClaimRecord[] = [];
+  await scanKeys(client, prefix, async (keys) => {
+    const left = await Promise.all(keys.map((key) => client.pttl(key)));
+    // Read after the answers: the time left was counted before them, so the claim ends late, not early.
+    const now = Date.now();
+    // -2: gone since the SCAN; -1 (no expiry) is never written by the store.
+    keys.forEach((key, i) => left[i]! > 0 && claims.push({ key: key.slice(prefix.length), expiresAt: now + left[i]! }));
+  });
+  return claims;
 }
 
 async function readPostgres(url: string, schema: string): Promise<StoreRecords> {
@@ -91,10 +118,15 @@ async function readPostgres(url: string, schema: string): Promise<StoreRecords> 
   try {
     const exists = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [`${s}.schema_migrations`]);
     if (exists.rows[0]!.table === null) throw new MigrationError(`PostgreSQL at ${withoutPassword(url)} has no passwordless-login tables in schema "${schema}" (--from).`);
+    // A schema an older version left at version 1 has no passkeys and no session methods yet.
+    const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_migrations`);
+    const withPasskeys = (rows[0]!.version ?? 0) >= 2;
     return {
       users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data FROM ${s}.users`)).rows.map(toUser),
       logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),
-      sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at FROM ${s}.sessions`)).rows.map(toSession),
+      sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at, ${withPasskeys ? 'method' : 'null AS method'} FROM ${s}.sessions`)).rows.map(toSession),
+      passkeys: withPasskeys ? (await pool.query<PasskeyRow>(`SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys`)).rows.map(toPasskey) : [],
+      claims: withPasskeys ? (await pool.query<{ key: string; expires_at: Date }>(`SELECT key, expires_at FROM ${s}.one_time_claims`)).rows.map((r) => ({ key: r.key, expiresAt: r.expires_at.getTime() })) : [],
     };
   } finally {
     await pool.end();

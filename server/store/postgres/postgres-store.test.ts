@@ -4,7 +4,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { retentionFor } from '../../login/retention.ts';
 import { startTestPostgres, type TestPostgres } from '../../testing/postgres-server.ts';
-import { loginState, sequence, userRecord } from '../../testing/store-contract.ts';
+import { loginState, passkeyRecord, sequence, userRecord } from '../../testing/store-contract.ts';
 import { ManualClock } from '../../time/clock.ts';
 import { StoreError } from '../types.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
@@ -134,7 +134,61 @@ describe('PostgreSQL store: the sweep', () => {
 
   it('finds its expired rows through the expiry indexes', async () => {
     const indexes = (await rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'passwordless' AND indexdef LIKE '%(expires_at)%' ORDER BY indexname")).map((r) => r.indexname);
-    assert.deepEqual(indexes, ['login_links_expires_at', 'login_states_expires_at', 'sessions_expires_at']);
+    assert.deepEqual(indexes, ['login_links_expires_at', 'login_states_expires_at', 'one_time_claims_expires_at', 'sessions_expires_at']);
+  });
+
+  it('deletes expired claims in the same batched sweep, and keeps the live ones', async () => {
+    await store.pool.query(`INSERT INTO passwordless.one_time_claims SELECT 'old-' || i, $1 FROM generate_series(1, 2500) AS i`, [new Date(now - MINUTE)]);
+    assert.equal(await store.claimOnce('live', now + 10 * MINUTE), true);
+    await store.sweep(now, () => null);
+    assert.deepEqual(await rows('SELECT key FROM passwordless.one_time_claims'), [{ key: 'live' }]);
+  });
+});
+
+describe('PostgreSQL store: passkeys and claims', () => {
+  it('keeps passkeys as rows of their user, indexed by user, and deletes them with the user', async () => {
+    await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com', 'uid'), result: null }));
+    await store.addPasskey(passkeyRecord('cred-1', 'uid', now, { counter: 4_294_967_295 }));
+    const [row] = await rows('SELECT id, user_id, counter, transports, backed_up, created_at, last_used_at FROM passwordless.passkeys');
+    assert.deepEqual({ ...row, created_at: ms(row.created_at) }, { id: 'cred-1', user_id: 'uid', counter: '4294967295', transports: ['internal', 'hybrid'], backed_up: true, created_at: now, last_used_at: null });
+    const indexes = (await rows("SELECT indexname FROM pg_indexes WHERE tablename = 'passkeys' AND schemaname = 'passwordless' ORDER BY indexname")).map((r) => r.indexname);
+    assert.deepEqual(indexes, ['passkeys_pkey', 'passkeys_user_id']);
+    await assert.rejects(store.addPasskey(passkeyRecord('cred-2', 'nobody', now)), /foreign key/, 'a passkey needs its user');
+    await store.updateUser('u@example.com', () => ({ next: null, result: null }));
+    assert.deepEqual(await rows('SELECT id FROM passwordless.passkeys'), [], 'the user’s passkeys went with it');
+  });
+
+  it('lets a claim past its expiry be taken again before the sweep, in the one statement', async () => {
+    assert.equal(await store.claimOnce('challenge', now + MINUTE), true);
+    clock.advance(MINUTE - 1);
+    assert.equal(await store.claimOnce('challenge', clock.now() + MINUTE), false, 'a millisecond before its expiry it still counts');
+    clock.advance(1);
+    assert.equal(await store.claimOnce('challenge', clock.now() + MINUTE), true, 'at its expiry it no longer does');
+    assert.deepEqual((await rows('SELECT expires_at FROM passwordless.one_time_claims')).map((r) => ms(r.expires_at)), [clock.now() + MINUTE]);
+    const other = await open();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).claimOnce('challenge', clock.now() + 2 * MINUTE)));
+    assert.deepEqual(answers.filter(Boolean), [], 'the new claim counts, on every pool');
+  });
+
+  it('takes over an expired claim for exactly one of 20 concurrent claims on two pools', async () => {
+    assert.equal(await store.claimOnce('challenge', now + MINUTE), true);
+    clock.advance(2 * MINUTE);
+    const other = await open();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).claimOnce('challenge', clock.now() + MINUTE)));
+    assert.equal(answers.filter(Boolean).length, 1);
+  });
+
+  it('keeps the sessions of a schema at version 1 through migration 2, which gives them no method', async () => {
+    const s = '"upgraded"';
+    await store.pool.query(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await store.pool.query(MIGRATIONS[0]!.sql(s));
+    await store.pool.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES (1, $1)`, [MIGRATIONS[0]!.name]);
+    await store.pool.query(`INSERT INTO ${s}.sessions VALUES ('old', 'u', $1, $2)`, [new Date(now), new Date(now + DAY)]);
+    const upgraded = await open('upgraded');
+    assert.deepEqual(await upgraded.findSession('old'), { tokenHash: 'old', userId: 'u', createdAt: now, expiresAt: now + DAY });
+    assert.deepEqual((await rows(`SELECT version FROM ${s}.schema_migrations ORDER BY version`)).map((r) => r.version), [1, 2]);
+    await upgraded.createSession({ tokenHash: 'new', userId: 'u', createdAt: now, expiresAt: now + DAY, method: 'link' });
+    assert.equal((await upgraded.findSession('new'))?.method, 'link');
   });
 });
 

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startHarness } from '../../testing/harness.ts';
+import { retentionFor } from '../../login/retention.ts';
+import { openPostgresStore } from './postgres-store.ts';
 import { startTestPostgres, type TestPostgres } from '../../testing/postgres-server.ts';
 import { describeTwoInstances } from '../../testing/two-instance-contract.ts';
 
@@ -41,6 +43,7 @@ describeTwoInstances('PostgreSQL', {
       b: await startHarness({ DATABASE_URL: databaseUrl, SECRET, ...env }),
     };
   },
+  openStore: () => openPostgresStore(databaseUrl, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) }),
   async afterRace() {
     const [{ n }] = await query<{ n: number }>('SELECT count(*)::int AS n FROM passwordless.sessions');
     assert.equal(n, 1, 'one session row');

@@ -6,7 +6,7 @@ import { retentionFor } from '../../login/retention.ts';
 import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 import { openRedisStore, type RedisStore } from './redis-store.ts';
-import { loginState, sequence, userRecord } from '../../testing/store-contract.ts';
+import { loginState, passkeyRecord, sequence, userRecord } from '../../testing/store-contract.ts';
 import { StoreError } from '../types.ts';
 
 const CODE_TTL_MS = 600_000;
@@ -113,6 +113,26 @@ describe('Redis store: key layout and expiries', () => {
     assert.equal(await store.client.get('pl:user-email:u@example.com'), 'uid');
     assert.equal(await store.client.pttl('pl:user:uid'), -1);
     assert.equal(await store.client.pttl('pl:user-email:u@example.com'), -1);
+  });
+
+  it('keeps a passkey per credential and a per-user set scored by creation, without expiry, and drops the set with its last passkey', async () => {
+    await store.addPasskey(passkeyRecord('cred-2', 'u', now + 1));
+    await store.addPasskey(passkeyRecord('cred-1', 'u', now));
+    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:passkey:cred-1', 'pl:passkey:cred-2', 'pl:user-passkeys:u']);
+    assert.deepEqual(await store.client.zrange('pl:user-passkeys:u', '0', '-1', 'WITHSCORES'), ['cred-1', String(now), 'cred-2', String(now + 1)]);
+    for (const key of ['pl:passkey:cred-1', 'pl:user-passkeys:u']) assert.equal(await store.client.pttl(key), -1, key);
+    clock.advance(400 * DAY);
+    assert.deepEqual((await store.listPasskeys('u')).map((p) => p.id), ['cred-1', 'cred-2'], 'no clock ends a passkey');
+    for (const id of ['cred-1', 'cred-2']) await store.updatePasskey(id, () => ({ next: null, result: null }));
+    assert.deepEqual(await store.client.keys('*'), []);
+  });
+
+  it('claims a key with SET NX PXAT: the key expires at the claim’s expiry', async () => {
+    assert.equal(await store.claimOnce('challenge', now + 10 * MINUTE), true);
+    assert.equal(await store.client.get('pl:claim:challenge'), '1');
+    assert.equal(await expireTime('pl:claim:challenge'), now + 10 * MINUTE);
+    assert.equal(await store.claimOnce('challenge', now + 20 * MINUTE), false);
+    assert.equal(await expireTime('pl:claim:challenge'), now + 10 * MINUTE, 'a refused claim moves nothing');
   });
 
   it('sweeps nothing (the TTLs do it) and says so with zeros', async () => {

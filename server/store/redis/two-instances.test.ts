@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getJson } from '../../testing/api-client.ts';
 import { startHarness } from '../../testing/harness.ts';
+import { retentionFor } from '../../login/retention.ts';
+import { openRedisStore } from './redis-store.ts';
 import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
 import { describeTwoInstances } from '../../testing/two-instance-contract.ts';
 
@@ -27,6 +29,7 @@ describeTwoInstances('Redis', {
       b: await startHarness({ REDIS_URL: redis.url, SECRET, ...env }),
     };
   },
+  openStore: () => openRedisStore(redis.url, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) }),
   together(pair) {
     it('counts wrong codes across both instances, and burns the code at the cap', async () => {
       const { a, b } = pair();
