@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromiumArgs, chromiumPath } from './widget/testing/chromium.mjs';
 import { testBackend } from './widget/testing/test-backend.mjs';
 import { summaryLineReporter } from './widget/testing/summary-reporter.mjs';
+import { virtualAuthenticator } from './widget/testing/virtual-authenticator.mjs';
 
 // The widget tests run against the real backend (server/testing/test-server.ts), proxied under
 // this server's own /auth, and a second one in cookie mode (SESSION_COOKIE=on) under /cookie-auth;
@@ -15,7 +16,8 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   middleware: [backend.middleware],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), backend.plugin],
+  // virtualAuthenticator(): Chromium's WebAuthn authenticator for the passkey tests (widget/testing/virtual-authenticator.mjs).
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), backend.plugin, virtualAuthenticator()],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -10,7 +10,17 @@ setModuleLoader((folder, name) => (folder === 'locales' ? import(`./i18n/locales
 
 export { PasswordlessLogin };
 export { PasswordlessClient } from './client/passwordless-client.ts';
-export type { ApiResult, MagicLink, PasswordlessClientOptions, RequestCodeOptions, StoredSession } from './client/passwordless-client.ts';
+export type {
+  ApiResult,
+  MagicLink,
+  PasskeyResult,
+  PasskeySignInOptions,
+  PasswordlessClientOptions,
+  PromptErrorCode,
+  RequestCodeOptions,
+  StoredSession,
+} from './client/passwordless-client.ts';
+export type { PasskeyInfo } from '../contract/passkeys.ts';
 export type { FlowError } from './flow/flow.ts';
 export type * from './element/events.ts';
 export type { Messages } from './i18n/messages.ts';

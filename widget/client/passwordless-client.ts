@@ -10,6 +10,8 @@
  * Only the ES module build exports it; the script-tag file stays the element alone.
  */
 import { ApiPath, type ConfigResponse, type Locale, type RequestResponse, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
+import type { PasskeyInfo, PasskeyListResponse } from '../../contract/passkeys.ts';
+import type { PasskeyResult, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
 import { ApiClient, apiBase, type ApiResult } from '../api/api-client.ts';
 import { requestCode } from '../api/request-code.ts';
 import { digitsOf } from '../flow/code-digits.ts';
@@ -21,6 +23,14 @@ import type { StoredSession } from '../session/stored-session.ts';
 
 export type { ApiResult } from '../api/api-client.ts';
 export type { StoredSession } from '../session/stored-session.ts';
+export type { PasskeyResult, PromptErrorCode, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
+
+/**
+ * The passkey code (WebAuthn JSON, the ceremonies, the routes: 1.3 KB gzip) is fetched at the first
+ * passkey call, a chunk of its own in your bundle, so a site that never calls one pays nothing
+ * for it, and one that does pays once.
+ */
+const passkeys = () => import('../features/passkey/client-passkeys.ts');
 
 export interface PasswordlessClientOptions {
   /** The API base, as the element's `api` attribute: default this page's origin + `/auth`. */
@@ -121,6 +131,42 @@ export class PasswordlessClient {
   /** Revokes the session on the server and forgets it here (also when the server cannot be reached). */
   signOut(): Promise<void> {
     return this.#keeper.end();
+  }
+
+  /**
+   * Signs in with a passkey (discoverable: the person picks one of this site's); keeps the session,
+   * `method: 'passkey'`. `conditional`: passkey autofill, which waits for the person to pick a
+   * passkey among the suggestions of a field with `autocomplete="username webauthn"` (check
+   * `PublicKeyCredential.isConditionalMediationAvailable()` first); abort it with `signal` when
+   * the field goes. A prompt the person closed answers `passkey_cancelled` (status 0).
+   */
+  async signInWithPasskey(options: PasskeySignInOptions = {}): Promise<PasskeyResult<VerifyResponse>> {
+    await this.config();
+    return (await passkeys()).signInWithPasskey(this.#keeper, options);
+  }
+
+  /**
+   * Adds a passkey for the signed-in person (the browser's prompt). Needs a session signed in by
+   * an email code or link within the last 10 minutes (else `stale_session`). `name`: what the list
+   * calls it; default, from the browser (“Chrome on macOS”).
+   */
+  async addPasskey({ name }: { name?: string } = {}): Promise<PasskeyResult<PasskeyInfo>> {
+    return (await passkeys()).addPasskey(this.#keeper, name);
+  }
+
+  /** The signed-in person's passkeys: name, created, last used, synced. */
+  async listPasskeys(): Promise<ApiResult<PasskeyListResponse>> {
+    return (await passkeys()).listPasskeys(this.#keeper);
+  }
+
+  /** Renames one of the person's passkeys (at most 64 characters). */
+  async renamePasskey(id: string, name: string): Promise<ApiResult<PasskeyInfo>> {
+    return (await passkeys()).renamePasskey(this.#keeper, id, name);
+  }
+
+  /** Removes one of the person's passkeys: it no longer signs in (`unknown_passkey`). */
+  async removePasskey(id: string): Promise<ApiResult<null>> {
+    return (await passkeys()).removePasskey(this.#keeper, id);
   }
 
   async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<ApiResult<VerifyResponse>> {

@@ -5,7 +5,7 @@ import { explainUnreachable } from '../api/origin-check.ts';
 import { requestCode } from '../api/request-code.ts';
 import { CountdownController, type Clock } from '../countdown/countdown-controller.ts';
 import type { FeatureHost } from '../features/feature.ts';
-import { english, loadFeature, views, type FeatureName, type Features } from '../features/registry.ts';
+import { english, extras, loadFeature, views, type FeatureName, type Features } from '../features/registry.ts';
 import { digitsOf } from '../flow/code-digits.ts';
 import { initialState, transition, type FlowAction, type FlowError, type FlowState, type Step } from '../flow/flow.ts';
 import { withOverrides, type MessageOverrides } from '../i18n/catalogs.ts';
@@ -34,7 +34,7 @@ import { styles } from './passwordless-login.styles.ts';
  * Content-Security-Policy needs nothing added.
  *
  * @event {CustomEvent<CodeSentDetail>} passwordless-code-sent - `{email, expiresIn, retryAfter}`: a code and link are on their way.
- * @event {CustomEvent<SuccessDetail>} passwordless-success - `{method: 'code' | 'link', user, session}`: signed in, and the
+ * @event {CustomEvent<SuccessDetail>} passwordless-success - `{method: 'code' | 'link' | 'passkey', user, session}`: signed in, and the
  *   session is stored (`session` is `{token, expiresAt}`, or only `{expiresAt}` when the server keeps it in a cookie). Also
  *   fired when another tab of this browser signed in with the same API (the magic link opened in a new tab): `method` is
  *   then how that tab did it.
@@ -63,6 +63,15 @@ import { styles } from './passwordless-login.styles.ts';
  * @csspart back - Back from a failed magic link.
  * @csspart sign-out - "Sign out".
  * @csspart error - The error sentence (`role="alert"`).
+ * @csspart passkey-sign-in - "Sign in with a passkey" under the email form (where the server has passkeys on).
+ * @csspart passkey-error - Why a passkey call failed (also `error`).
+ * @csspart passkey-offer - The offer of a passkey after a sign-in by email, with `add-passkey` and `not-now`.
+ * @csspart add-passkey - "Add a passkey", in the offer and under the list.
+ * @csspart not-now - "Not now" in the offer.
+ * @csspart passkeys - The "Passkeys" disclosure (a `details`) on the signed-in step; its `summary` is `passkeys-summary`.
+ * @csspart passkey-list - The list of passkeys; each item is `passkey`, with `passkey-name` and `passkey-details`.
+ * @csspart rename - "Rename" a passkey; the inline form is `passkey-rename`, with `save` and `cancel`.
+ * @csspart remove - "Remove" a passkey; the confirmation's button is `confirm-remove`.
  *
  * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
  * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.
@@ -364,6 +373,7 @@ export class PasswordlessLogin extends LitElement {
           <div part="actions">
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>
+          ${extras['signed-in']?.(this.#host!, flow, m)}
         `;
       default:
         return html`
@@ -374,6 +384,7 @@ export class PasswordlessLogin extends LitElement {
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>
+          ${extras.email?.(this.#host!, flow as never, m)}
         `;
     }
   }
@@ -392,13 +403,18 @@ export class PasswordlessLogin extends LitElement {
       verify: (body, method) => this.#track(this.#verify(body, method)),
       fail: (error) => this.#fail(error),
       withAddress,
+      enter: () => this.#enter(this.#stored!),
+      lang: () => this.#locale.lang,
     });
     const stored = keeper.stored;
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
 
-    const config = (this.#configured = api.call(ApiPath.config).then((r) => {
+    // The passkey module is in before a sign-in may finish (a magic link verifies after this), so
+    // it sees the sign-in it may offer a passkey after.
+    const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
+      if (this.#config?.passkeys && window.PublicKeyCredential) (await this.#feature('passkey'))?.attach(host);
     }));
     if (link) await (await this.#feature('link'))?.open(host, link);
     // The session check: whether the kept session still holds (with nothing kept, nothing is asked).

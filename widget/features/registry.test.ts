@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { setModuleLoader, type ModuleLoader } from '../on-demand/on-demand.ts';
 import type { FeatureModule } from './feature.ts';
-import { english, loadFeature, views } from './registry.ts';
+import { english, extras, loadFeature, views } from './registry.ts';
 
 // A feature module as the loader hands it over: what it brings becomes every element's.
 
@@ -30,5 +30,15 @@ describe('loadFeature', () => {
     setModuleLoader((() => Promise.resolve({ default: other })) as ModuleLoader);
     await loadFeature('access-token');
     expect(english.errors).to.deep.equal({ invalid_link: 'Used already.', rate_limited: 'Slow down.' });
+  });
+
+  it('makes the parts a feature adds to the element\'s own steps available', async () => {
+    const part = () => 'under the email form';
+    const passkey = { extras: { email: part } } as unknown as FeatureModule;
+    setModuleLoader((() => Promise.resolve({ default: passkey })) as ModuleLoader);
+    expect(extras.email).to.equal(undefined);
+    await loadFeature('passkey');
+    expect(extras.email).to.equal(part);
+    expect(extras['signed-in']).to.equal(undefined);
   });
 });

@@ -14,6 +14,10 @@
  *   backend does not allow, as if a foreign page called it (its state-changing calls get 403);
  * - proxies `/production-auth/*` to a third backend started with `NODE_ENV=production` (a real
  *   SMTP sink for its mail), allowing only the test page's origin;
+ * - proxies `/passkey-auth/*` to a backend with passkeys on (the others run with `PASSKEYS=off`,
+ *   so their tests see the element as a server without passkeys shows it). A passkey's relying
+ *   party ID must be the page's host (`localhost`; browsers refuse an IP address), so this one's
+ *   public URL is the test page's own origin, which it answers at through this proxy;
  * - proxies `/busy-auth/*` to a fourth backend whose mail queue holds one mail
  *   (`MAIL_QUEUE_SIZE=1`), sent by a `sendMail` that waits while a test holds it: with one mail
  *   waiting, its next code request is `503 mail_busy`;
@@ -24,8 +28,8 @@
  *   `GET /__test/refused-page-origin` says where it is;
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
- *   first, once mail in flight is sent; from either backend),
- *   `POST /__test/clock/advance?ms=N` (moves both backends' clocks),
+ *   first, once mail in flight is sent; from the default, cookie-mode or passkey backend),
+ *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode and passkey backends' clocks),
  *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
  *   from the first until the second, which answers once its mail has gone),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
@@ -48,6 +52,8 @@ export function testBackend() {
   /** The same backend in production (NODE_ENV=production), and its SMTP sink. */
   let productionServer;
   let smtpSink;
+  /** The backend with passkeys on, its relying party the test page's host. */
+  let passkeyServer;
   /** The backend with a one-mail queue, and what its `sendMail` waits for. */
   let busyServer;
   let busyHold = Promise.resolve();
@@ -73,7 +79,7 @@ export function testBackend() {
     async serverStop() {
       pageServer?.closeAllConnections();
       busyRelease();
-      await Promise.all([server?.close(), cookieServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      await Promise.all([server?.close(), cookieServer?.close(), passkeyServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
       await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
@@ -89,20 +95,21 @@ export function testBackend() {
     pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
     bundleDir = await mkdtemp(join(tmpdir(), 'passwordless-bundle-'));
     const { buildWidget } = await tsImport('../build/build-widget.ts', import.meta.url);
-    [server, cookieServer] = await Promise.all([
+    [server, cookieServer, passkeyServer] = await Promise.all([
       // The test page's origin may embed the widget and receive magic links.
-      startTestServer({ env: { ALLOWED_ORIGINS: origin } }),
-      startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on' } }),
+      startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off' } }),
+      startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on', PASSKEYS: 'off' } }),
+      startTestServer({ env: { ALLOWED_ORIGINS: origin, PUBLIC_URL: origin } }),
       buildWidget({ outDir: bundleDir, esm: false }),
     ]);
     busyServer = await startTestServer({
-      env: { ALLOWED_ORIGINS: origin, MAIL_QUEUE_SIZE: '1' },
+      env: { ALLOWED_ORIGINS: origin, MAIL_QUEUE_SIZE: '1', PASSKEYS: 'off' },
       sendMail: async () => {
         await busyHold;
       },
     });
     productionServer = await startTestServer({
-      env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url },
+      env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url, PASSKEYS: 'off' },
     });
   }
 
@@ -113,6 +120,7 @@ export function testBackend() {
     { prefix: '/foreign-auth', backend: server, origin: 'https://foreign.example' },
     { prefix: '/production-auth', backend: productionServer },
     { prefix: '/busy-auth', backend: busyServer },
+    { prefix: '/passkey-auth', backend: passkeyServer },
   ];
 
   async function middleware(ctx, next) {
@@ -158,14 +166,14 @@ export function testBackend() {
 
   async function testRoute(ctx) {
     if (ctx.method === 'GET' && ctx.path === '/__test/mail') {
-      const backends = [server, cookieServer];
+      const backends = [server, cookieServer, passkeyServer];
       await Promise.all(backends.map((b) => b.backend.service.idle()));
       // Every test uses its own email with one backend: one list per backend is newest first enough.
       const mails = backends.flatMap((b) => b.mailbox.messages()).filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
-      for (const b of [server, cookieServer]) b.clock.advance(Number(ctx.query.ms));
+      for (const b of [server, cookieServer, passkeyServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
     } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/hold') {
       busyHold = new Promise((resolve) => (busyRelease = resolve));
