@@ -19,11 +19,12 @@ export const STEP_TIMEOUT_MS = 10_000;
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium with the flags of every test (`widget/testing/chromium.mjs`), plus `extraArgs`. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`No browser at ${chromiumPath}: install Chromium (apt-get install chromium, or bash .ci/run) or set CHROME_PATH.`);
   }
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  return chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
 }
 
 export interface DemoServer {
