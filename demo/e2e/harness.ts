@@ -36,14 +36,18 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** The backend exactly as `npm start` composes it (through `startTestServer`), with the demo mounted. */
-export async function startDemoServer(): Promise<DemoServer> {
+/**
+ * The backend exactly as `npm start` composes it (through `startTestServer`), with the demo
+ * mounted; `env` as operators set it (`PUBLIC_URL`, `ALLOWED_ORIGINS`, …) over the test defaults.
+ */
+export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
   if (!existsSync(DEFAULT_WIDGET_FILE)) throw new Error(`${DEFAULT_WIDGET_FILE} is missing: run \`npm run build\` first.`);
   for (const name of FRAMEWORKS) {
     const index = `${FRAMEWORK_DIST_DIR}${name}/index.html`;
     if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build:demos\` first (npm run test:e2e does).`);
   }
   const testServer = await startTestServer({
+    env,
     mount: (app, backend, { config, clock }) => mountDemo(app, { mailbox: backend.mailbox, publicUrl: config.publicUrl, audience: config.accessTokenAudience, clock }),
   });
   return {

@@ -2,7 +2,8 @@
  * The virtual authenticator the passkey tests stand on (virtual-authenticator.ts), on a blank
  * page at `http://localhost:<port>` (RP ID `localhost`: an IP address is never one): it makes a
  * discoverable credential with user verification, answers a sign-in with it, lists it, forgets
- * it, follows its tab to another origin, and lends its passkeys to another tab.
+ * it, follows its tab to another origin, lends its passkeys to another tab, and answers an
+ * autofill request at once or, when told, holds it as a person who has not chosen yet.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -10,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, newContext } from './harness.ts';
 import { addVirtualAuthenticator, credentialIdBase64url } from './virtual-authenticator.ts';
-import { createCredential, Flag, getCredential } from './webauthn-calls.ts';
+import { createCredential, Flag, getCredential, startConditionalGet } from './webauthn-calls.ts';
 
 /** A blank page on its own port: `http://localhost:<port>/`. */
 async function blankSite(): Promise<{ url: string; server: Server }> {
@@ -81,6 +82,26 @@ describe('the virtual authenticator', () => {
     const refused = await getCredential(page, 'localhost');
     assert.equal(refused.ok, false);
     assert.equal(!refused.ok && refused.error, 'NotAllowedError');
+    await context.close();
+  });
+
+  it('answers an autofill request at once, or holds it until the page gives up', async () => {
+    context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(sites[0]!.url);
+    const authenticator = await addVirtualAuthenticator(page);
+    assert.ok((await createCredential(page, 'localhost', 'di@example.com')).ok);
+
+    const atOnce = await startConditionalGet(page, 'localhost');
+    await page.waitForFunction('window.__conditionalGet.settled !== null');
+    assert.equal(await atOnce.settled(), 'ok', 'no click: the virtual authenticator picks the passkey itself');
+
+    await authenticator.setAnswersAtOnce(false);
+    const held = await startConditionalGet(page, 'localhost');
+    await held.abort();
+    assert.equal(await held.settled(), 'AbortError', 'still waiting for the person when the page aborted it');
+    await authenticator.setAnswersAtOnce(true);
+    assert.ok((await getCredential(page, 'localhost')).ok, 'a modal request after it is answered');
     await context.close();
   });
 

@@ -40,6 +40,13 @@ export interface VirtualAuthenticator {
   copyTo(page: Page): Promise<VirtualAuthenticator>;
   /** Whether user verification succeeds from now on (a failed fingerprint when false). */
   setUserVerified(verified: boolean): Promise<void>;
+  /**
+   * Whether it answers at once (the default). The virtual authenticator answers even an autofill
+   * (conditional) request at once, where a person would first pick the passkey; with `false` such
+   * a request stays pending, as on a real device until the person chooses, and a test can look at
+   * the email step or click its passkey button first.
+   */
+  setAnswersAtOnce(answers: boolean): Promise<void>;
   /** Removes the authenticator: the page then has none, and WebAuthn calls wait for one. */
   remove(): Promise<void>;
 }
@@ -92,6 +99,9 @@ function wrap(cdp: CDPSession, authenticatorId: string, page: Page): VirtualAuth
     },
     async setUserVerified(isUserVerified) {
       await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });
+    },
+    async setAnswersAtOnce(enabled) {
+      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
     },
     async remove() {
       await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });

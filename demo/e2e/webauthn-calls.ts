@@ -48,3 +48,26 @@ export function getCredential(page: Page, rpId: string): Promise<WebAuthnAnswer>
     }
   }, rpId);
 }
+
+/**
+ * Starts an autofill (conditional) sign-in and leaves it running: `settled` says how it has ended
+ * so far (`'ok'`, the error's name, or null while it runs); `abort` ends it, as the element ends
+ * its autofill request before a modal one, and waits until it has.
+ */
+export async function startConditionalGet(page: Page, rpId: string): Promise<{ settled(): Promise<string | null>; abort(): Promise<void> }> {
+  await page.evaluate((rpId) => {
+    const controller = new AbortController();
+    const state = { controller, settled: null as string | null };
+    Object.assign(window, { __conditionalGet: state });
+    navigator.credentials
+      .get({ mediation: 'conditional', signal: controller.signal, publicKey: { rpId, challenge: new Uint8Array(32), userVerification: 'required' } })
+      .then(() => (state.settled = 'ok'), (error: DOMException) => (state.settled = error.name));
+  }, rpId);
+  return {
+    settled: () => page.evaluate('window.__conditionalGet.settled'),
+    abort: async () => {
+      await page.evaluate('window.__conditionalGet.controller.abort()');
+      await page.waitForFunction('window.__conditionalGet.settled !== null');
+    },
+  };
+}
