@@ -29,9 +29,11 @@ export interface AppOptions {
   mailPreview?: Middleware;
   /** `GET /.well-known/jwks.json` (http/router.ts `wellKnownJwks`); absent: 404 there. */
   jwks?: Middleware;
+  /** `GET /.well-known/webauthn` (http/passkey-routes.ts `wellKnownWebauthn`); absent (PASSKEYS=off): 404 there. */
+  webauthn?: Middleware;
 }
 
-export function createApp({ router, logger, widget, trustProxy = 0, metrics, metricsToken = null, jwks, mailPreview }: AppOptions): Koa {
+export function createApp({ router, logger, widget, trustProxy = 0, metrics, metricsToken = null, jwks, webauthn, mailPreview }: AppOptions): Koa {
   // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
   // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
@@ -43,6 +45,7 @@ export function createApp({ router, logger, widget, trustProxy = 0, metrics, met
   if (mailPreview) app.use(mailPreview);
   if (metrics) app.use(metricsEndpoint(metrics.registry, metricsToken));
   if (jwks) app.use(jwks);
+  if (webauthn) app.use(webauthn);
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/health') {
       ctx.state.route = '/health';

@@ -15,6 +15,9 @@ import { memoryIpLimiters, postgresIpLimiters, redisIpLimiters, type IpLimiters 
 import { mailPreview } from './http/mail-preview.ts';
 import { WIDGET_PATH } from './http/widget-assets.ts';
 import { createPasswordlessRouter, wellKnownJwks } from './http/router.ts';
+import { wellKnownWebauthn } from './http/passkey-routes.ts';
+import { createChallenges } from './passkeys/challenge.ts';
+import { PasskeyService } from './passkeys/passkey-service.ts';
 import { DocumentPath } from '../contract/index.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
@@ -63,6 +66,8 @@ export interface Backend {
   metrics: Metrics;
   /** Signs access tokens for sessions and publishes their keys. */
   accessTokens: AccessTokens;
+  /** The passkey ceremonies and each user's passkeys; null when PASSKEYS is off. */
+  passkeys: PasskeyService | null;
   /** Waits for mail in flight, then closes the mailer and the store. */
   close(): Promise<void>;
 }
@@ -126,7 +131,10 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   // The preview shows the mails this mailer would send; production does not serve it (404).
   const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config), stylesheetUrl: `${config.basePath}${DocumentPath.pageStyles}` });
-  const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
+  const loginOptions = { store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger };
+  const service = new LoginService(loginOptions);
+  // Challenges live as long as a code: an answer to one is as fresh as a code typed in time.
+  const passkeys = config.passkeys && new PasskeyService({ login: loginOptions, relyingParty: config.passkeys, challenges: createChallenges(secret, clock, config.codeTtlSeconds), metrics, audit });
   const accessTokens = new AccessTokens({
     secret,
     clock,
@@ -148,13 +156,14 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     metrics,
     audit,
     accessTokens,
+    passkeys: passkeys || undefined,
     // The first origin the operator allowed (their site), else the backend's own: see config.ts.
     site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
     logger, clock, production: config.production,
   });
   const widget = await readWidgetFiles(options.widgetFile);
   if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), mailPreview: preview });
+  const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview });
   const sweep = () =>
     service.sweep().then(
       (removed) => logger.info({ msg: 'swept expired records', ...removed }),
@@ -172,6 +181,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     logger,
     metrics,
     accessTokens,
+    passkeys: passkeys || null,
     async close() {
       clearInterval(sweeper);
       await service.idle();

@@ -99,6 +99,12 @@ export interface Settings {
   accessTokenAudience?: string;
   /** Seconds each signing key signs before the next takes over: at least a day, default 7 days. */
   signingKeyRotationSeconds?: number;
+  /** Passkey sign-in and enrolment (WebAuthn): default true. Email codes and links stay a way in either way. */
+  passkeys?: boolean;
+  /** The WebAuthn relying party ID: the host of `publicUrl` (default) or a registrable suffix of it (`example.com` for `auth.example.com`). */
+  passkeyRpId?: string;
+  /** The relying party's name the browser may show beside a passkey: default `siteName`. */
+  passkeyRpName?: string;
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -144,6 +150,19 @@ export interface Config extends LoginRules {
   accessTokenTtlSeconds: number;
   accessTokenAudience: string;
   signingKeyRotationSeconds: number;
+  /** Passkeys: null when PASSKEYS is off (no passkey route is mounted). */
+  passkeys: PasskeyConfig | null;
+}
+
+/** The WebAuthn relying party the passkey ceremonies check answers against. */
+export interface PasskeyConfig {
+  rpId: string;
+  rpName: string;
+  /**
+   * The origins a ceremony may run on: the backend's own and every allowed one (the embedding
+   * sites, which browsers let use the RP ID when `/.well-known/webauthn` lists them).
+   */
+  origins: string[];
 }
 
 export interface IpLimits {
@@ -191,6 +210,7 @@ const origin = (error: string) =>
 const BARE_ORIGIN = 'must be a bare origin like https://auth.example.com (http or https, no path)';
 const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http or https, no path)';
 const SCHEMA_NAME = 'must be a schema name of lower-case letters, digits and _ (at most 63), like passwordless';
+const RP_ID = 'must be a lower-case domain name like example.com (no scheme, no port)';
 const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
@@ -249,6 +269,10 @@ const SettingsSchema = z.object({
   accessTokenAudience: z.string({ error: 'must be 1 to 200 characters, like https://api.example.com' }).min(1, { error: 'must be 1 to 200 characters, like https://api.example.com' }).max(200, { error: 'must be 1 to 200 characters, like https://api.example.com' }).optional(),
   // A day at least: verifiers cache the key set, and each key is published a period ahead.
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
+  passkeys: bool.default(true),
+  passkeyRpId: z.string({ error: RP_ID }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
+  // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
+  passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
 });
 
 /** Settings whose value a message never repeats: it says how long it was instead. */
@@ -321,10 +345,31 @@ function crossSettingProblems(settings: Settings, name: (key: keyof Settings) =>
     problems.push(`${name('databaseUrl')} and ${name('redisUrl')} are both set: choose one store (to move data between them, see \`passwordless-login migrate\`)`);
   }
   // `__Host-` cookies must be Secure; browsers accept that over http only on loopback.
+  const rpIdProblem = rpIdMismatch(settings);
+  if (rpIdProblem) problems.push(`${name('passkeyRpId')} ${rpIdProblem}`);
   if (settings.sessionCookie === true && clearOverNetwork(settings.publicUrl)) {
     problems.push(`${name('sessionCookie')} needs an https ${name('publicUrl')} (the cookie is Secure), got ${JSON.stringify(settings.publicUrl)}`);
   }
   return problems;
+}
+
+/**
+ * Why PASSKEY_RP_ID cannot serve the backend's host, or null. Browsers accept an RP ID only when it
+ * is the page's host or a registrable suffix of it (WebAuthn §5.1.3): `example.com` for
+ * `auth.example.com`, never a bare top-level label like `com`, never another site. The public
+ * suffix list is not bundled, so `co.uk` for `auth.example.co.uk` passes here and the browser
+ * refuses it at the first ceremony.
+ */
+function rpIdMismatch(settings: Settings): string | null {
+  const { passkeyRpId } = settings;
+  // With no PUBLIC_URL the backend is http://localhost:<port> (resolveConfig).
+  const publicUrl = settings.publicUrl ?? 'http://localhost';
+  if (typeof passkeyRpId !== 'string' || typeof publicUrl !== 'string' || !URL.canParse(publicUrl)) return null;
+  const host = new URL(publicUrl).hostname;
+  if (passkeyRpId === host) return null;
+  // An IP address has no parent domain to share.
+  if (host.endsWith(`.${passkeyRpId}`) && passkeyRpId.includes('.') && !/^[0-9.]+$/.test(host)) return null;
+  return `must be the host of the public URL (${host}) or a domain it ends with, like ${host.split('.').slice(-2).join('.')}: browsers refuse passkeys for any other, got ${JSON.stringify(passkeyRpId)}`;
 }
 
 /**
@@ -347,6 +392,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
   const allowedOrigins = [...new Set([...(s.allowedOrigins ?? []), ...ownOrigins])];
   const redirectUrls = [...new Set([...(s.redirectUrls ?? allowedOrigins.map((o) => `${o}/`)), ...ownOrigins.map((o) => `${o}/`)])];
   const allowHttpPublicUrl = production && clearOverNetwork(publicUrl);
+  const siteName = s.siteName ?? new URL(publicUrl).host;
   const warnings = allowHttpPublicUrl ? [`${name('publicUrl')} is http (${publicUrl}) in production, allowed by ${name('allowHttpPublicUrl')}: links, codes and sessions cross the network in clear unless TLS ends in front`] : [];
   return {
     production,
@@ -356,7 +402,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     warnings,
     host: s.host,
     publicUrl,
-    siteName: s.siteName ?? new URL(publicUrl).host,
+    siteName,
     secret: s.secret ?? null,
     dataFile: resolve(s.dataFile),
     redisUrl: s.redisUrl ?? null,
@@ -391,5 +437,6 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     accessTokenTtlSeconds: s.accessTokenTtlSeconds,
     accessTokenAudience: s.accessTokenAudience ?? publicUrl,
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
+    passkeys: s.passkeys ? { rpId: s.passkeyRpId ?? new URL(publicUrl).hostname, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
   };
 }

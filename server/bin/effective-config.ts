@@ -18,6 +18,8 @@ export interface EffectiveConfiguration {
   /** `smtp mail.example.com:587 as alice` or `dev mailbox (in memory, not sent)`. */
   mail: string;
   mailFrom: string;
+  /** `on, RP ID example.com ("Example")` or `off`. */
+  passkeys: string;
 }
 
 export function effectiveConfiguration(config: Config): EffectiveConfiguration {
@@ -33,6 +35,7 @@ export function effectiveConfiguration(config: Config): EffectiveConfiguration {
         : `json file ${config.dataFile}`,
     mail: config.smtpUrl ? describeSmtp(config.smtpUrl) : 'dev mailbox (in memory, not sent)',
     mailFrom: config.mailFrom,
+    passkeys: config.passkeys ? `on, RP ID ${config.passkeys.rpId} (${JSON.stringify(config.passkeys.rpName)})` : 'off',
   };
 }
 

@@ -55,6 +55,9 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   accessTokenTtlSeconds: 'number',
   accessTokenAudience: 'string',
   signingKeyRotationSeconds: 'number',
+  passkeys: 'onOff',
+  passkeyRpId: 'string',
+  passkeyRpName: 'string',
 };
 
 const DKIM_VARIABLES = { domainName: 'DKIM_DOMAIN', keySelector: 'DKIM_SELECTOR', privateKey: 'DKIM_PRIVATE_KEY_FILE' } as const;

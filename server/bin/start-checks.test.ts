@@ -96,6 +96,7 @@ describe('serve at start', () => {
       store: `json file ${dataFile}`,
       mail: `smtp 127.0.0.1:${sink.port} as ops`,
       mailFrom: 'Sign-in <no-reply@localhost>',
+      passkeys: `on, RP ID localhost ("localhost:${cli.port}")`,
     });
     assert.ok(!exit.stderr.includes('hunter2'));
   });

@@ -12,16 +12,19 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { AccessTokens } from '../access/access-tokens.ts';
 import type { AuditLog } from '../observability/audit.ts';
-import { ApiError, ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse, type LinkAddressResponse, type OriginResponse } from '../../contract/index.ts';
+import { ApiError, ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse, type LinkAddressResponse, type OriginResponse, type VerifyResponse } from '../../contract/index.ts';
+import { PasskeyPath } from '../../contract/passkeys.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { LoginService } from '../login/login-service.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics, VerifyMethod } from '../observability/metrics.ts';
+import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonIfAny, jsonOnly } from './json-only.ts';
 import { linkPage } from './link-page.ts';
+import { mountPasskeyRoutes } from './passkey-routes.ts';
 import { pageStyles } from './page-styles.ts';
 import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
@@ -54,6 +57,8 @@ export interface PasswordlessRouterOptions {
   metrics?: Pick<Metrics, 'rateLimited'>;
   /** Sign-ins and sign-outs, with the client's IP key: only the HTTP layer knows the client. */
   audit?: Pick<AuditLog, 'signIn' | 'signOut'>;
+  /** The passkey ceremonies and a user's passkeys (PASSKEYS=on); absent: no passkey route, and `/config` says `passkeys: false`. */
+  passkeys?: PasskeyService;
   /** Signs the access tokens of `POST /token` and publishes `GET /jwks.json`; absent: neither route. */
   accessTokens?: AccessTokens;
   /** The landing page's heading (`SITE_NAME`) and where its "Back to …" leads; default none and `/`. */
@@ -91,14 +96,15 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
         return '';
       },
       credentials: cookieMode,
-      allowMethods: ['GET', 'POST'],
+      allowMethods: options.passkeys ? ['GET', 'POST', 'PATCH', 'DELETE'] : ['GET', 'POST'],
       allowHeaders: ['Content-Type', 'Authorization'],
       maxAge: 600,
     }),
   );
   // @koa/router runs `use` middleware only for matched routes: give preflights a route to match,
   // so CORS (above) answers them.
-  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress]) {
+  const passkeyPaths = options.passkeys ? Object.values(PasskeyPath) : [];
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths]) {
     router.options(path, (ctx) => {
       ctx.status = 204;
     });
@@ -108,7 +114,8 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     await next();
   });
   const guard = originGuard(allowed);
-  const json = [jsonOnly, bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '8kb', jsonStrict: true })];
+  const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '8kb', jsonStrict: true });
+  const json = [jsonOnly, parseJson];
   const limit = (which: keyof IpLimiters) => (limiters ? countRefusals(limitByIp(limiters[which]), options.metrics) : pass);
 
   router.get(ApiPath.config, (ctx) => {
@@ -120,7 +127,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       expiresIn: rules.codeTtlSeconds,
       resendSeconds: rules.resendSeconds,
       sessionCookie: cookieMode,
-      passkeys: false,
+      passkeys: options.passkeys !== undefined,
     };
     ctx.body = body;
   });
@@ -154,6 +161,16 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.status = 202;
   });
 
+  /** A sign-in's answer, whatever its method: the audit entry, and the session in a cookie in cookie mode. */
+  const signedIn = (ctx: Context, answer: VerifyResponse, method: VerifyMethod) => {
+    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx) });
+    if (cookieMode) {
+      setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
+      delete answer.session.token;
+    }
+    ctx.body = answer;
+  };
+
   router.post(ApiPath.verify, guard, limit('verifies'), ...json, async (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const method = body && typeof body === 'object' && 'token' in body ? 'link' : 'code';
@@ -164,12 +181,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
             const input = parseBody(VerifyCodeSchema, body);
             return service.verifyCode(input.email, input.code);
           })();
-    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx) });
-    if (cookieMode) {
-      setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
-      delete answer.session.token;
-    }
-    ctx.body = answer;
+    signedIn(ctx, answer, method);
   });
 
   // The address a magic link signs in, for the "Continue" page of another browser. It changes
@@ -199,6 +211,10 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     if (cookieMode) clearSessionCookie(ctx);
     ctx.status = 204;
   });
+
+  if (options.passkeys) {
+    mountPasskeyRoutes(router, options.passkeys, { guard, json, optionalJson: [jsonIfAny, parseJson], limit: limit('verifies'), sessionToken: (ctx) => sessionToken(ctx, cookieMode), liveSession, signedIn });
+  }
 
   const { accessTokens } = options;
   if (accessTokens) {

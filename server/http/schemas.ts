@@ -56,3 +56,42 @@ export const VerifyCodeSchema = z.strictObject({
 export const VerifyLinkSchema = z.strictObject({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'must be the token from the link'),
 });
+
+// Passkeys. Bytes travel as base64url (`PublicKeyCredential.toJSON()`); the bounds are far above
+// what an authenticator sends (a credential ID is at most 1023 bytes, WebAuthn §5.8.3; an
+// attestation of format none about 300) and below the 8 KB body limit.
+const Base64Url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
+const CredentialId = Base64Url(1400).min(16, 'must be a credential ID');
+
+const PasskeyCredentialSchema = z.strictObject({
+  id: CredentialId,
+  rawId: CredentialId,
+  type: z.literal('public-key'),
+  // What the library reads is checked again there; here only its shape and size.
+  response: z.strictObject({
+    clientDataJSON: Base64Url(2048),
+    attestationObject: Base64Url(6000).optional(),
+    authenticatorData: Base64Url(4096).optional(),
+    signature: Base64Url(1024).optional(),
+    userHandle: Base64Url(128).nullable().optional(),
+    transports: z.array(z.string().max(32)).max(8).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: Base64Url(2048).optional(),
+  }),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).nullable().optional(),
+  clientExtensionResults: z.record(z.string().max(64), z.json()).refine((value) => JSON.stringify(value).length <= 1024, 'must be at most 1024 characters of JSON'),
+});
+
+/** A passkey's name: one line a person typed, 1 to 64 characters once trimmed. */
+export const PasskeyNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must be one line of text');
+
+export const PasskeySignInSchema = z.strictObject({ credential: PasskeyCredentialSchema });
+export const PasskeyRegisterSchema = z.strictObject({ credential: PasskeyCredentialSchema, name: PasskeyNameSchema.optional() });
+export const PasskeyRenameSchema = z.strictObject({ name: PasskeyNameSchema });
+/** `:id` of `/passkeys/:id`. */
+export const PasskeyIdSchema = CredentialId;

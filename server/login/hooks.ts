@@ -12,6 +12,7 @@
  * keep it fast (a list lookup, not a network call) or the delay tells new from known addresses.
  */
 import type { User } from '../../contract/index.ts';
+import type { PasskeyInfo } from '../../contract/passkeys.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
 
@@ -24,6 +25,8 @@ export interface LoginHooks {
   onUserCreated?(user: User): void | Promise<void>;
   /** After every successful login (the new user's first one too), before the answer. */
   onLogin?(event: { user: User; method: VerifyMethod }): void | Promise<void>;
+  /** After a passkey was added to a user's account (its notice mail is on its way), before the answer. */
+  onPasskeyAdded?(event: { user: User; passkey: PasskeyInfo }): void | Promise<void>;
   /** After a session was revoked (logout or `revokeSession`), and once per `revokeUserSessions` that ended any. */
   onLogout?(event: { userId: string }): void | Promise<void>;
 }

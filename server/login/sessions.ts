@@ -3,14 +3,41 @@
  * sweep that deletes expired sessions and login states.
  * Session tokens are kept only as keyed hashes (`session:<token>`), so a lookup hashes first.
  */
-import type { SessionResponse } from '../../contract/index.ts';
+import type { SessionResponse, VerifyResponse } from '../../contract/index.ts';
+import type { VerifyMethod } from '../observability/metrics.ts';
+import { randomToken } from '../secrets/random.ts';
+import type { SessionRecord, UserRecord } from '../store/types.ts';
 import { notify } from './hooks.ts';
 import { prune } from './login-state.ts';
 import type { LoginContext } from './login-context.ts';
 import { toPublicUser } from './users.ts';
 
-/** The session's user and expiry, or null when the token is unknown or expired (an expired one is deleted on the way). */
-export async function findSession(context: LoginContext, token: string): Promise<SessionResponse | null> {
+/** A new session of `userId`, signed in by `method`: its token (handed out once) and its record (to write). */
+export function newSession(context: LoginContext, userId: string, method: VerifyMethod): { token: string; record: SessionRecord } {
+  const now = context.clock.now();
+  const token = randomToken();
+  return { token, record: { tokenHash: context.hash(`session:${token}`), userId, createdAt: now, expiresAt: now + context.rules.sessionTtlSeconds * 1000, method } };
+}
+
+/**
+ * Signs in a user who already exists (a passkey names its user): the session written, the last
+ * login noted, `onLogin` run, and the answer of `POST /verify`, as an email sign-in gives them.
+ */
+export async function signInUser(context: LoginContext, user: UserRecord, method: VerifyMethod): Promise<VerifyResponse> {
+  const { store, clock } = context;
+  const { token, record } = newSession(context, user.id, method);
+  const lastLoginAt = new Date(clock.now()).toISOString();
+  const [updated] = await Promise.all([
+    store.updateUser<UserRecord | null>(user.emailKey, (current) => (current ? { next: { ...current, lastLoginAt }, result: { ...current, lastLoginAt } } : { next: null, result: null })),
+    store.createSession(record),
+  ]);
+  const publicUser = toPublicUser(updated ?? user);
+  await notify(context.logger, 'onLogin', context.hooks.onLogin, { user: publicUser, method });
+  return { user: publicUser, session: { token, expiresAt: new Date(record.expiresAt).toISOString() } };
+}
+
+/** The live session a token names, with its user: null when unknown or expired (an expired one is deleted on the way). */
+export async function findSessionRecord(context: LoginContext, token: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
   const { store, clock, hash } = context;
   const tokenHash = hash(`session:${token}`);
   const session = await store.findSession(tokenHash);
@@ -20,7 +47,13 @@ export async function findSession(context: LoginContext, token: string): Promise
     return null;
   }
   const user = await store.findUserById(session.userId);
-  return user && { user: toPublicUser(user), session: { expiresAt: new Date(session.expiresAt).toISOString() } };
+  return user && { session, user };
+}
+
+/** The session's user and expiry, or null when the token is unknown or expired. */
+export async function findSession(context: LoginContext, token: string): Promise<SessionResponse | null> {
+  const found = await findSessionRecord(context, token);
+  return found && { user: toPublicUser(found.user), session: { expiresAt: new Date(found.session.expiresAt).toISOString() } };
 }
 
 /**

@@ -16,9 +16,8 @@
  *   at whether the user exists, so they answer alike for unknown emails.
  */
 import { ApiError, type VerifyResponse } from '../../contract/index.ts';
-import type { VerifyMethod } from '../observability/metrics.ts';
 import { sameHash } from '../secrets/hasher.ts';
-import { randomId, randomToken } from '../secrets/random.ts';
+import { randomId } from '../secrets/random.ts';
 import type { LoginState, SequenceRecord, UserRecord } from '../store/types.ts';
 import type { EmailAddress } from './email-address.ts';
 import { notify } from './hooks.ts';
@@ -26,6 +25,7 @@ import type { LoginContext } from './login-context.ts';
 import { LoginError } from './login-error.ts';
 import type { LoginRules } from './rules.ts';
 import { burnAll, consumeAll, emptyLoginState, findSequence, isLive, prune, requestWaitMs } from './login-state.ts';
+import { newSession } from './sessions.ts';
 import { toPublicUser } from './users.ts';
 
 type VerifyOutcome =
@@ -133,8 +133,8 @@ const REFUSAL = {
   invalid_link: ApiError.invalidLink,
 } as const;
 
-async function finishLogin(context: LoginContext, method: VerifyMethod, emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
-  const { store, clock, hash, rules, metrics } = context;
+async function finishLogin(context: LoginContext, method: 'code' | 'link', emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
+  const { store, clock, rules, metrics } = context;
   if (outcome.kind !== 'ok') {
     metrics?.verifies.inc({ method, outcome: outcome.kind });
     const { kind, ...details } = outcome;
@@ -148,9 +148,7 @@ async function finishLogin(context: LoginContext, method: VerifyMethod, emailKey
   // user's (a read, no commit), or the id a new user will get, drawn here.
   const known = await store.findUserByEmailKey(emailKey);
   const sessionUserId = known ? known.id : randomId();
-  const token = randomToken();
-  const tokenHash = hash(`session:${token}`);
-  const expiresAt = now + rules.sessionTtlSeconds * 1000;
+  const { token, record } = newSession(context, sessionUserId, method);
   const [user] = await Promise.all([
     store.updateUser<UserRecord | null>(emailKey, (existing) => {
       if (existing) {
@@ -169,19 +167,19 @@ async function finishLogin(context: LoginContext, method: VerifyMethod, emailKey
       };
       return { next: created, result: created };
     }),
-    store.createSession({ tokenHash, userId: sessionUserId, createdAt: now, expiresAt }),
+    store.createSession(record),
   ]);
   // The session's token is handed out only below, once it names the user really stored. These
   // two branches are rare races (the user created by a concurrent login between the read and
   // the write; user creation switched off while a sequence for a new user was live): the
   // session written beside is removed, and replaced when there is a user.
   if (!user || user.id !== sessionUserId) {
-    await store.deleteSession(tokenHash);
+    await store.deleteSession(record.tokenHash);
     if (!user) {
       metrics?.verifies.inc({ method, outcome: 'invalid' });
       throw LoginError.of(ApiError.wrongCode, { attemptsLeft: 0 });
     }
-    await store.createSession({ tokenHash, userId: user.id, createdAt: now, expiresAt });
+    await store.createSession({ ...record, userId: user.id });
   }
   metrics?.verifies.inc({ method, outcome: 'ok' });
   // The drawn id was stored, and no user existed before: this login created it.
@@ -191,5 +189,5 @@ async function finishLogin(context: LoginContext, method: VerifyMethod, emailKey
     await notify(context.logger, 'onUserCreated', context.hooks.onUserCreated, publicUser);
   }
   await notify(context.logger, 'onLogin', context.hooks.onLogin, { user: publicUser, method });
-  return { user: publicUser, session: { token, expiresAt: new Date(expiresAt).toISOString() } };
+  return { user: publicUser, session: { token, expiresAt: new Date(record.expiresAt).toISOString() } };
 }

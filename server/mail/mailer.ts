@@ -27,10 +27,10 @@
  */
 import { createJsonLogger, type Logger } from '../observability/logger.ts';
 import { LINK_TOKEN_PARAM } from '../../contract/index.ts';
-import { mailTemplates, renderLoginMail } from './render.ts';
+import { mailTemplates, renderMail } from './render.ts';
 import { createQueueRoom, DEFAULT_MAX_QUEUED } from './queue-room.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, waitOrWake, type Backoff } from './retry-policy.ts';
-import type { LoginMail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';
+import type { Mail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';
 
 export interface MailerOptions {
   transport: MailTransport;
@@ -45,8 +45,8 @@ export interface MailerOptions {
    * failing the first login.
    */
   templatesDir?: string;
-  /** Replaces `renderLoginMail` (and `templatesDir`) altogether. */
-  render?: (mail: LoginMail) => RenderedMail | Promise<RenderedMail>;
+  /** Replaces `renderMail` (and `templatesDir`) altogether. */
+  render?: (mail: Mail) => RenderedMail | Promise<RenderedMail>;
   /**
    * Called once per `dispatch`, after its outcome (sent, failed or dropped) has been logged: the
    * mail worker counts with it, to bound its queue and to tell the main thread what has settled.
@@ -90,11 +90,12 @@ export function recipientDomain(to: unknown): string {
  * replaced by `[redacted]`, and nodemailer's `code` (`ECONNECTION`, `ETIMEDOUT`, `EENVELOPE`…) and
  * SMTP `responseCode` when present.
  */
-function failure(error: unknown, mail: LoginMail): Record<string, unknown> {
+function failure(error: unknown, mail: Mail): Record<string, unknown> {
   let message = error instanceof Error ? error.message : String(error);
-  const token = new RegExp(`[#&?]${LINK_TOKEN_PARAM}=([^&]+)`).exec(String(mail.link))?.[1];
+  const login = 'kind' in mail ? null : mail;
+  const token = login && new RegExp(`[#&?]${LINK_TOKEN_PARAM}=([^&]+)`).exec(String(login.link))?.[1];
   // The link first, so it is replaced whole before its token or a code inside it.
-  for (const secret of [mail.link, token, mail.to, mail.code]) {
+  for (const secret of [login?.link, token, mail.to, login?.code]) {
     if (typeof secret !== 'string' || secret === '') continue;
     message = message.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
   }
@@ -111,7 +112,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const logger = options.logger ?? createJsonLogger();
   const { templatesDir } = options;
   if (!options.render) mailTemplates(templatesDir);
-  const render = options.render ?? ((mail: LoginMail) => renderLoginMail(mail, { templatesDir }));
+  const render = options.render ?? ((mail: Mail) => renderMail(mail, { templatesDir }));
   const retries = options.retries ?? 0;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const wait = options.wait ?? waitOrWake;
@@ -155,7 +156,7 @@ export function createMailer(options: MailerOptions): Mailer {
     return null;
   }
 
-  async function deliver(mail: LoginMail, fields: Record<string, unknown>, started: number): Promise<Delivery> {
+  async function deliver(mail: Mail, fields: Record<string, unknown>, started: number): Promise<Delivery> {
     let message: OutgoingMail;
     try {
       if (typeof mail.to !== 'string' || !SINGLE_ADDRESS.test(mail.to)) throw new TypeError('recipient is not a single plain address');
@@ -163,7 +164,8 @@ export function createMailer(options: MailerOptions): Mailer {
     } catch (error) {
       return { sent: false, attempts: 0, reason: 'permanent', error };
     }
-    const expiresAt = started + mail.expiresInMinutes * 60_000;
+    // A notice carries no code: it is worth sending for as long as the retries last.
+    const expiresAt = 'kind' in mail ? Infinity : started + mail.expiresInMinutes * 60_000;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await transport.send(message);
@@ -192,8 +194,9 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   /** Sends a mail that has its place in the queue (or drops it, logged, once the mailer is closed). */
-  function send(mail: LoginMail): void {
-    const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale };
+  function send(mail: Mail): void {
+    // One event for every mail, so the mail metrics and alerts see notices too; `kind` tells them apart.
+    const fields = { event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale, ...('kind' in mail ? { kind: mail.kind } : {}) };
     if (closed) {
       safeLog('warn', () => ({ ...fields, outcome: 'dropped' }), 'login mail dropped: the mailer is closed');
       settled();
@@ -224,7 +227,7 @@ export function createMailer(options: MailerOptions): Mailer {
 
     reserve: () => room.reserve(),
 
-    dispatch(mail: LoginMail): void {
+    dispatch(mail: Mail): void {
       if (!closed && room.full()) {
         safeLog('error', () => ({ event: 'login_mail', domain: recipientDomain(mail.to), locale: mail.locale, outcome: 'dropped' }), 'login mail dropped: the mail queue is full');
         notify();

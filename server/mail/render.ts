@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { LOCALES, RTL_LOCALES, type Locale } from '../../contract/index.ts';
 import { parseMailExtra } from './mail-extra.ts';
 import { DEFAULT_TEMPLATES_DIR, templateFiles, TemplateError } from './template-files.ts';
-import type { LoginMail, RenderedMail } from './types.ts';
+import type { LoginMail, Mail, PasskeyAddedMail, RenderedMail } from './types.ts';
 
 export { DEFAULT_TEMPLATES_DIR, TemplateError } from './template-files.ts';
 
@@ -31,6 +31,10 @@ export interface LocaleTemplates {
   text: Template;
   /** "10 minutes", "10分钟": the locale's own words and plural rules, from ICU. */
   duration: Intl.NumberFormat;
+  /** The "a passkey was added" notice (`passkey-added.<locale>.*`). */
+  passkeyAdded: { subject: Template; html: Template; text: Template };
+  /** "7 December 2026 at 06:45 UTC" in the locale's words, for the notice. */
+  dateTime: Intl.DateTimeFormat;
 }
 
 export interface MailTemplates {
@@ -52,6 +56,8 @@ export interface Template {
 
 /** The values a login body and subject may use. `code` and `link` must appear in every body. */
 const LOGIN_NAMES = ['code', 'link', 'email', 'duration'] as const;
+/** The values the passkey notice may use: the device (the passkey's name) and the time must appear. */
+const PASSKEY_ADDED_NAMES = ['device', 'time', 'email'] as const;
 /** The layout gets the rendered body (already escaped, so inserted as is), the subject, `lang` and `dir`. */
 const LAYOUT_NAMES = ['content', 'subject', 'lang', 'dir'] as const;
 
@@ -136,6 +142,9 @@ export function loadMailTemplates(templatesDir?: string, locales: readonly strin
       html: load(`login.${locale}.html`, LOGIN_NAMES, ['code', 'link']),
       text: load(`login.${locale}.txt`, LOGIN_NAMES, ['code', 'link']),
       duration: new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'long' }),
+      passkeyAdded: passkeyAddedTemplates(files, locale, load),
+      // UTC, said so: the server does not know the reader's time zone.
+      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
     });
   }
   return {
@@ -143,6 +152,16 @@ export function loadMailTemplates(templatesDir?: string, locales: readonly strin
     layoutText: load('layout.txt', LAYOUT_NAMES, ['content']),
     locales: byLocale,
     overridden: files.overridden,
+  };
+}
+
+function passkeyAddedTemplates(files: ReturnType<typeof templateFiles>, locale: string, load: (name: string, allowed: readonly string[], required: readonly string[]) => Template): LocaleTemplates['passkeyAdded'] {
+  const subject = files.passkeyAddedSubject(locale);
+  if (!subject) throw new TemplateError(`${join(DEFAULT_TEMPLATES_DIR, 'passkey-added.subjects.json')} ["${locale}"]: subject is missing`);
+  return {
+    subject: parseTemplate(subject.text, subject.file, asIs, PASSKEY_ADDED_NAMES, []),
+    html: load(`passkey-added.${locale}.html`, PASSKEY_ADDED_NAMES, ['device', 'time']),
+    text: load(`passkey-added.${locale}.txt`, PASSKEY_ADDED_NAMES, ['device', 'time']),
   };
 }
 
@@ -202,6 +221,34 @@ function checkMail(mail: LoginMail): void {
  */
 export function renderLoginMail(mail: LoginMail, options: { templatesDir?: string } = {}): RenderedMail {
   return renderWithTemplates(mailTemplates(options.templatesDir), mail);
+}
+
+/** Renders any mail the mailer sends: the login mail, or a notice. */
+export function renderMail(mail: Mail, options: { templatesDir?: string } = {}): RenderedMail {
+  const templates = mailTemplates(options.templatesDir);
+  return 'kind' in mail ? renderPasskeyAddedMail(templates, mail) : renderWithTemplates(templates, mail);
+}
+
+/** A passkey's name is the owner's text (64 characters at most); one line, so safe in a subject and a text body. */
+const DEVICE_NAME = /^[^\u0000-\u001f\u007f-\u009f]{1,64}$/;
+
+/** The "a passkey was added" notice in `mail.locale`; throws `TypeError` for a value that must not go into a mail. */
+export function renderPasskeyAddedMail(templates: MailTemplates, mail: PasskeyAddedMail): RenderedMail {
+  const forLocale = templates.locales.get(mail.locale);
+  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
+  if (WHITESPACE_OR_CONTROL.test(mail.to) || !mail.to.includes('@')) throw new TypeError('mail recipient is not a single address');
+  if (!DEVICE_NAME.test(mail.deviceName)) throw new TypeError('passkey name must be 1 to 64 characters without control characters');
+  if (!Number.isFinite(mail.addedAt)) throw new TypeError('passkey addedAt must be a time');
+  const values = { device: mail.deviceName, time: `${forLocale.dateTime.format(mail.addedAt)} UTC`, email: mail.to };
+  const { subject: subjectTemplate, html, text } = forLocale.passkeyAdded;
+  const subject = fill(subjectTemplate, values);
+  const layoutValues = { subject, lang: mail.locale, dir: textDirection(mail.locale) };
+  const raw = new Set(['content']);
+  return {
+    subject,
+    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(html, values).trimEnd() }, raw),
+    text: fill(templates.layoutText, { ...layoutValues, content: fill(text, values).trimEnd() }, raw),
+  };
 }
 
 /** `renderLoginMail` with templates already loaded: the preview page loads them fresh on each view. */

@@ -16,6 +16,9 @@ import { packagePath } from '../assets/package-files.ts';
 // (dist/server/mail/, `passwordless-login/server`) sit at different depths (package-files.ts).
 export const DEFAULT_TEMPLATES_DIR = packagePath('templates/');
 
+/** The subjects of the login mail and of the passkey notice, each locale → subject. */
+const SUBJECT_FILES = ['subjects.json', 'passkey-added.subjects.json'] as const;
+
 /** A template directory that cannot be used; the message names the file and what is wrong. */
 export class TemplateError extends Error {
   override name = 'TemplateError';
@@ -32,6 +35,8 @@ export interface TemplateFiles {
   read(name: string): TemplateSource;
   /** The locale's subject, or null when neither `subjects.json` has one. */
   subject(locale: string): TemplateSource | null;
+  /** The same for the "a passkey was added" notice, from `passkey-added.subjects.json`. */
+  passkeyAddedSubject(locale: string): TemplateSource | null;
   /** The file names taken from the override directory. */
   overridden: readonly string[];
 }
@@ -45,11 +50,11 @@ function readTemplateFile(dir: string, name: string): string {
   }
 }
 
-function readSubjects(dir: string, locales: readonly string[], isOverride: boolean): Map<string, unknown> {
-  const file = join(dir, 'subjects.json');
+function readSubjects(dir: string, name: string, locales: readonly string[], isOverride: boolean): Map<string, unknown> {
+  const file = join(dir, name);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readTemplateFile(dir, 'subjects.json'));
+    parsed = JSON.parse(readTemplateFile(dir, name));
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw new TemplateError(`${file}: not valid JSON (${(error as Error).message})`);
@@ -79,7 +84,7 @@ function overrideFileNames(dir: string, expected: ReadonlySet<string>): Set<stri
   for (const name of names) {
     if (name.startsWith('.')) continue;
     if (!expected.has(name)) {
-      throw new TemplateError(`${join(dir, name)}: not a mail template (expected layout.html, layout.txt, subjects.json, login.<locale>.html or login.<locale>.txt)`);
+      throw new TemplateError(`${join(dir, name)}: not a mail template (expected layout.html, layout.txt, subjects.json, login.<locale>.html, login.<locale>.txt, passkey-added.subjects.json, passkey-added.<locale>.html or passkey-added.<locale>.txt)`);
     }
     found.add(name);
   }
@@ -94,25 +99,30 @@ function overrideFileNames(dir: string, expected: ReadonlySet<string>): Set<stri
 export function templateFiles(overrideDir: string | undefined, locales: readonly string[]): TemplateFiles {
   const builtIn = resolve(DEFAULT_TEMPLATES_DIR);
   const dir = overrideDir === undefined || resolve(overrideDir) === builtIn ? null : resolve(overrideDir);
-  const expected = new Set(['layout.html', 'layout.txt', 'subjects.json', ...locales.flatMap((l) => [`login.${l}.html`, `login.${l}.txt`])]);
+  const expected = new Set(['layout.html', 'layout.txt', ...SUBJECT_FILES, ...locales.flatMap((l) => [`login.${l}.html`, `login.${l}.txt`, `passkey-added.${l}.html`, `passkey-added.${l}.txt`])]);
   const present = dir === null ? new Set<string>() : overrideFileNames(dir, expected);
-  const builtInSubjects = readSubjects(builtIn, locales, false);
-  const overrideSubjects = dir !== null && present.has('subjects.json') ? readSubjects(dir, locales, true) : new Map<string, unknown>();
-  const subject = (from: string, subjects: Map<string, unknown>, locale: string): TemplateSource => {
-    const file = `${join(from, 'subjects.json')} ["${locale}"]`;
-    const text = subjects.get(locale);
-    if (typeof text !== 'string') throw new TemplateError(`${file}: subject is not a string`);
-    return { text, file };
+  const subjectsOf = (name: string) => {
+    const builtInSubjects = readSubjects(builtIn, name, locales, false);
+    const overrideSubjects = dir !== null && present.has(name) ? readSubjects(dir, name, locales, true) : new Map<string, unknown>();
+    const subject = (from: string, subjects: Map<string, unknown>, locale: string): TemplateSource => {
+      const file = `${join(from, name)} ["${locale}"]`;
+      const text = subjects.get(locale);
+      if (typeof text !== 'string') throw new TemplateError(`${file}: subject is not a string`);
+      return { text, file };
+    };
+    return (locale: string): TemplateSource | null => {
+      if (overrideSubjects.has(locale)) return subject(dir!, overrideSubjects, locale);
+      return builtInSubjects.has(locale) ? subject(builtIn, builtInSubjects, locale) : null;
+    };
   };
+  const [loginSubject, passkeyAddedSubject] = SUBJECT_FILES.map(subjectsOf) as [ReturnType<typeof subjectsOf>, ReturnType<typeof subjectsOf>];
   return {
     read(name) {
       const from = dir !== null && present.has(name) ? dir : builtIn;
       return { text: readTemplateFile(from, name), file: join(from, name) };
     },
-    subject(locale) {
-      if (overrideSubjects.has(locale)) return subject(dir!, overrideSubjects, locale);
-      return builtInSubjects.has(locale) ? subject(builtIn, builtInSubjects, locale) : null;
-    },
+    subject: loginSubject,
+    passkeyAddedSubject,
     overridden: [...present].sort(),
   };
 }

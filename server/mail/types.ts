@@ -15,6 +15,23 @@ export interface LoginMail {
   extra?: MailExtra;
 }
 
+/**
+ * The notice to a user that a passkey was added to their account (it tells them at once if it was
+ * not them: whoever holds a fresh session could add one). It carries no credential.
+ */
+export interface PasskeyAddedMail {
+  kind: 'passkey_added';
+  to: string;
+  locale: Locale;
+  /** The passkey's name ("Chrome on macOS"), as its owner will see it in the list. */
+  deviceName: string;
+  /** When it was added, ms since the epoch; written in the locale's words, in UTC. */
+  addedAt: number;
+}
+
+/** Every mail the mailer sends: the login mail, or a notice. */
+export type Mail = LoginMail | PasskeyAddedMail;
+
 /** A rendered email, ready for a transport. */
 export interface RenderedMail {
   subject: string;
@@ -46,7 +63,7 @@ export interface MailTransport {
  */
 export interface Mailer {
   /** Hands a mail over; when the queue is full it is dropped and logged (`outcome: 'dropped'`). */
-  dispatch(mail: LoginMail): void;
+  dispatch(mail: Mail): void;
   /**
    * A place in the queue for one mail, taken before the request writes anything (queue-room.ts):
    * `send` hands the mail over and it is never dropped for want of room; `release` gives the

@@ -1,5 +1,5 @@
 /**
- * The audit trail: one structured log entry per sign-in, sign-out and user creation, marked
+ * The audit trail: one structured log entry per sign-in, sign-out, user creation and passkey added or removed, marked
  * `audit: true` so a log shipper can route them apart (to a SIEM, or an append-only bucket). The
  * log stream is the trail: this backend keeps no audit table of its own, because operators
  * already collect stderr, and a second store would be one more thing to secure and to retain.
@@ -15,6 +15,9 @@ export interface AuditLog {
   signIn(entry: { userId: string; method: VerifyMethod; clientKey: string }): void;
   signOut(entry: { userId: string }): void;
   userCreated(entry: { userId: string }): void;
+  /** A passkey enrolled: the credential ID is public (the authenticator shows it to any site asking), so it may be logged. */
+  passkeyAdded(entry: { userId: string; credentialId: string }): void;
+  passkeyRemoved(entry: { userId: string; credentialId: string }): void;
 }
 
 export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
@@ -25,5 +28,7 @@ export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
     signIn: ({ userId, method, clientKey }) => write('sign_in', { userId, method, clientKey }),
     signOut: ({ userId }) => write('sign_out', { userId }),
     userCreated: ({ userId }) => write('user_created', { userId }),
+    passkeyAdded: ({ userId, credentialId }) => write('passkey_added', { userId, credentialId }),
+    passkeyRemoved: ({ userId, credentialId }) => write('passkey_removed', { userId, credentialId }),
   };
 }

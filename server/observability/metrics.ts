@@ -90,9 +90,17 @@ export class MetricsRegistry {
   }
 }
 
-export type VerifyMethod = 'code' | 'link';
+/** How a session was signed in: an email code or link, or a passkey. */
+export type VerifyMethod = 'code' | 'link' | 'passkey';
 export type VerifyOutcome = 'ok' | 'invalid' | 'expired' | 'too_many' | 'invalid_link';
 export type MailOutcome = 'sent' | 'failed' | 'dropped';
+export type PasskeyCeremony = 'register' | 'sign_in';
+/**
+ * `invalid`: an answer that did not check out (challenge, origin, RP ID, signature, counter);
+ * `unknown`: no such passkey; `stale`: enrolment without a fresh email sign-in; `too_many`: at the
+ * cap; `unauthenticated`: enrolment with no session.
+ */
+export type PasskeyOutcome = 'ok' | 'invalid' | 'unknown' | 'stale' | 'too_many' | 'unauthenticated';
 
 /** The backend's metrics by name; each part is counted in the layer that decides it. */
 export interface Metrics {
@@ -111,6 +119,8 @@ export interface Metrics {
   mailRetries: Counter;
   /** Login service: a logout that revoked a live session. */
   sessionsRevoked: Counter;
+  /** Passkey service: each registration and sign-in answer that reached a decision. */
+  passkeyCeremonies: Counter<{ ceremony: PasskeyCeremony; outcome: PasskeyOutcome }>;
   /** HTTP middleware: route pattern and final status. */
   httpDuration: Histogram<{ route: string; status: string }>;
 }
@@ -133,6 +143,10 @@ export function createMetrics(): Metrics {
     ]),
     mailRetries: registry.counter('passwordless_mail_retries_total', 'Login mail sends tried again after a passing failure (SMTP 4xx, lost connection, timeout).'),
     sessionsRevoked: registry.counter('passwordless_sessions_revoked_total', 'Sessions revoked: by a logout, revokeSession or revokeUserSessions.'),
+    passkeyCeremonies: registry.counter('passwordless_passkey_ceremonies_total', 'Passkey registrations and sign-ins by outcome.', [
+      ...(['ok', 'invalid', 'stale', 'too_many'] as const).map((outcome) => ({ ceremony: 'register' as const, outcome })),
+      ...(['ok', 'invalid', 'unknown'] as const).map((outcome) => ({ ceremony: 'sign_in' as const, outcome })),
+    ]),
     httpDuration: registry.histogram('passwordless_http_request_duration_seconds', 'HTTP request latency by matched route and status.'),
   };
 }

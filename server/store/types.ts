@@ -46,6 +46,30 @@ export interface SessionRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * How it was signed in. Adding a passkey needs a session made by email (`code` or `link`) in the
+   * last 10 minutes; absent on sessions stored before passkeys, which are older than that anyway.
+   */
+  method?: 'code' | 'link' | 'passkey';
+}
+
+/** One WebAuthn credential (a passkey) of a user. */
+export interface PasskeyRecord {
+  /** The credential ID, base64url: unique across all users. */
+  id: string;
+  userId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The signature counter last seen; 0 for authenticators that keep none (most synced passkeys). */
+  counter: number;
+  /** Where the authenticator said it can be reached ('internal', 'hybrid', 'usb'…), for `allowCredentials` hints. */
+  transports: string[];
+  /** Backed up to a cloud keychain: a synced, multi-device passkey. */
+  backedUp: boolean;
+  /** What its owner calls it (from the User-Agent at first, renamable). */
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
 }
 
 /**
@@ -89,6 +113,21 @@ export interface Store {
    * later call: never stored outside the store's index of the user's sessions.
    */
   deleteUserSessions(userId: string): Promise<number>;
+
+  /** Stores a new passkey; `false` (and nothing stored) when a passkey with this credential ID exists, whoever owns it. */
+  addPasskey(passkey: PasskeyRecord): Promise<boolean>;
+  findPasskey(id: string): Promise<PasskeyRecord | null>;
+  /** The user's passkeys, oldest first. */
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  /** Changes one passkey atomically (counter and last use after a sign-in, a rename); `next: null` removes it. */
+  updatePasskey<T>(id: string, change: Change<PasskeyRecord, T>): Promise<T>;
+
+  /**
+   * Records that `key` (a spent WebAuthn challenge, later a used TOTP code) was used, until
+   * `expiresAt`; `false` when it already was. Atomic across instances: of two concurrent claims of
+   * one key exactly one gets `true`. Expired claims go in the sweep (or expire by themselves).
+   */
+  claimOnce(key: string, expiresAt: number): Promise<boolean>;
 
   /**
    * Housekeeping in one write: `tidy` sees every login state and returns it (maybe trimmed) or

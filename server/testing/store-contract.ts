@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../time/clock.ts';
-import type { LoginState, SequenceRecord, SessionRecord, Store, UserRecord } from '../store/types.ts';
+import type { LoginState, PasskeyRecord, SequenceRecord, SessionRecord, Store, UserRecord } from '../store/types.ts';
 
 export interface StoreUnderTest {
   store: Store;
@@ -31,6 +31,10 @@ export function loginState(emailKey: string, now: number, sequences: SequenceRec
 
 export function userRecord(emailKey: string, id = `id-${emailKey}`): UserRecord {
   return { id, email: emailKey, emailKey, emailVerified: true, createdAt: '2026-01-01T00:00:00.000Z', lastLoginAt: null, data: {} };
+}
+
+export function passkeyRecord(id: string, userId: string, createdAt: number, extra: Partial<PasskeyRecord> = {}): PasskeyRecord {
+  return { id, userId, publicKey: `pQECAyYgASFYI-${id}`, counter: 0, transports: ['internal', 'hybrid'], backedUp: true, name: 'Chrome on Mac', createdAt, lastUsedAt: null, ...extra };
 }
 
 const put = (store: Store, emailKey: string, next: LoginState | null) => store.updateLogin(emailKey, () => ({ next, result: null }));
@@ -256,6 +260,19 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         assert.equal(await store.findSession('h2'), null);
       });
 
+      it('keeps how a session was signed in, and gives back none for a session stored without it', async () => {
+        const methods = ['code', 'link', 'passkey'] as const;
+        for (const method of methods) await store.createSession({ ...session(`h-${method}`, now + MINUTE), method });
+        await store.createSession(session('h-before', now + MINUTE));
+        for (const method of methods) assert.deepEqual(await store.findSession(`h-${method}`), { ...session(`h-${method}`, now + MINUTE), method });
+        const before = await store.findSession('h-before');
+        assert.deepEqual(before, session('h-before', now + MINUTE));
+        assert.equal(Object.hasOwn(before!, 'method'), false);
+        store = await subject.reopen();
+        assert.deepEqual(await store.findSession('h-passkey'), { ...session('h-passkey', now + MINUTE), method: 'passkey' });
+        assert.deepEqual(await store.findSession('h-before'), session('h-before', now + MINUTE));
+      });
+
       it('deletes a session once: true, then false, then it is gone', async () => {
         await store.createSession(session('h1', now + MINUTE));
         await store.createSession(session('h2', now + MINUTE));
@@ -327,6 +344,118 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         await store.sweep(clock.now(), (state) => state);
         assert.equal(await store.findSession('short'), null);
         assert.equal((await store.findSession('long'))?.tokenHash, 'long');
+      });
+    });
+
+    describe('passkeys', () => {
+      // PostgreSQL refuses a passkey of a user it does not hold (a foreign key): the users come first.
+      const withUsers = async (...ids: string[]) => {
+        for (const id of ids) await store.updateUser(`${id}@example.com`, () => ({ next: userRecord(`${id}@example.com`, id), result: null }));
+      };
+      const ids = async (s: Store, userId: string) => (await s.listPasskeys(userId)).map((p) => p.id);
+
+      it('finds a passkey by its credential ID exactly as added, and lists a user’s passkeys oldest first', async () => {
+        await withUsers('u1', 'u2');
+        const newer = passkeyRecord('cred-2', 'u1', now + 1_000, { transports: [], backedUp: false, name: 'YubiKey 5 «Zoë»', counter: 4_294_967_295 });
+        const older = passkeyRecord('cred-1', 'u1', now, { lastUsedAt: now + 5 });
+        assert.equal(await store.addPasskey(newer), true);
+        assert.equal(await store.addPasskey(older), true);
+        assert.equal(await store.addPasskey(passkeyRecord('cred-3', 'u2', now)), true);
+        assert.deepEqual(await store.findPasskey('cred-2'), newer);
+        assert.deepEqual(await store.findPasskey('cred-1'), older);
+        assert.deepEqual(await store.listPasskeys('u1'), [older, newer]);
+        assert.deepEqual(await ids(store, 'u2'), ['cred-3']);
+        assert.deepEqual([await store.findPasskey('unknown'), await ids(store, 'nobody')], [null, []]);
+      });
+
+      it('refuses a credential ID that exists, for the same user and for another, and keeps the first', async () => {
+        await withUsers('u1', 'u2');
+        const first = passkeyRecord('cred-1', 'u1', now);
+        assert.equal(await store.addPasskey(first), true);
+        assert.equal(await store.addPasskey(passkeyRecord('cred-1', 'u1', now + 1, { publicKey: 'other-key' })), false);
+        assert.equal(await store.addPasskey(passkeyRecord('cred-1', 'u2', now + 1, { publicKey: 'attacker-key' })), false);
+        assert.deepEqual(await store.findPasskey('cred-1'), first);
+        assert.deepEqual([await ids(store, 'u1'), await ids(store, 'u2')], [['cred-1'], []]);
+      });
+
+      it('updates a passkey (counter and last use, a rename) and removes it with null; the list follows', async () => {
+        await withUsers('u1');
+        await store.addPasskey(passkeyRecord('cred-1', 'u1', now));
+        await store.addPasskey(passkeyRecord('cred-2', 'u1', now + 1));
+        const seen = await store.updatePasskey('cred-1', (current) => ({ next: { ...current!, counter: 7, lastUsedAt: now + 60_000 }, result: current!.counter }));
+        assert.equal(seen, 0, 'the change saw the stored counter');
+        await store.updatePasskey('cred-1', (current) => ({ next: { ...current!, name: 'Work laptop' }, result: null }));
+        assert.deepEqual(await store.findPasskey('cred-1'), passkeyRecord('cred-1', 'u1', now, { counter: 7, lastUsedAt: now + 60_000, name: 'Work laptop' }));
+        assert.equal(await store.updatePasskey('cred-1', (current) => ({ next: null, result: current!.name })), 'Work laptop');
+        assert.equal(await store.findPasskey('cred-1'), null);
+        assert.deepEqual(await ids(store, 'u1'), ['cred-2']);
+        assert.equal(await store.updatePasskey('cred-1', (current) => ({ next: null, result: current })), null, 'a removed passkey is seen as null');
+        assert.equal(await store.addPasskey(passkeyRecord('cred-1', 'u1', now + 2)), true, 'its ID is free again');
+        assert.deepEqual(await ids(store, 'u1'), ['cred-2', 'cred-1']);
+      });
+
+      it('loses none of 20 concurrent counter updates to one passkey, and a change that throws stores nothing', async () => {
+        await withUsers('u1');
+        await store.addPasskey(passkeyRecord('cred-1', 'u1', now));
+        await Promise.all(Array.from({ length: 20 }, () => store.updatePasskey('cred-1', (current) => ({ next: { ...current!, counter: current!.counter + 1 }, result: null }))));
+        await assert.rejects(
+          store.updatePasskey('cred-1', (current) => {
+            current!.counter = 99;
+            throw new Error('change failed');
+          }),
+          /change failed/,
+        );
+        assert.equal((await store.findPasskey('cred-1'))!.counter, 20);
+      });
+
+      it('keeps passkeys and claims across a reopen (snapshot and journal), removals included', async () => {
+        await withUsers('u1');
+        await store.addPasskey(passkeyRecord('cred-1', 'u1', now));
+        await store.addPasskey(passkeyRecord('cred-2', 'u1', now + 1));
+        await store.claimOnce('challenge-1', now + 10 * MINUTE);
+        // The JSON store writes a snapshot here: the first ones come back from it, the rest from the journal.
+        await store.sweep(now, (state) => state);
+        await store.addPasskey(passkeyRecord('cred-3', 'u1', now + 2));
+        await store.updatePasskey('cred-1', (current) => ({ next: { ...current!, counter: 3, name: 'Renamed' }, result: null }));
+        await store.updatePasskey('cred-2', () => ({ next: null, result: null }));
+        await store.claimOnce('challenge-2', now + 10 * MINUTE);
+        store = await subject.reopen();
+        assert.deepEqual(await store.listPasskeys('u1'), [passkeyRecord('cred-1', 'u1', now, { counter: 3, name: 'Renamed' }), passkeyRecord('cred-3', 'u1', now + 2)]);
+        assert.equal(await store.findPasskey('cred-2'), null);
+        assert.deepEqual([await store.claimOnce('challenge-1', now + 10 * MINUTE), await store.claimOnce('challenge-2', now + 10 * MINUTE)], [false, false]);
+        store = await subject.reopen();
+        assert.deepEqual(await ids(store, 'u1'), ['cred-1', 'cred-3'], 'and again after a reopen with nothing new');
+      });
+    });
+
+    describe('one-time claims', () => {
+      it('claims a key once: true, then false; another key is its own', async () => {
+        assert.equal(await store.claimOnce('challenge:a', now + MINUTE), true);
+        assert.equal(await store.claimOnce('challenge:a', now + MINUTE), false);
+        assert.equal(await store.claimOnce('challenge:a', now + 5 * MINUTE), false, 'a later expiry does not reclaim it');
+        assert.equal(await store.claimOnce('challenge:b', now + MINUTE), true);
+      });
+
+      it('gives exactly one true of 20 concurrent claims of one key', async () => {
+        const answers = await Promise.all(Array.from({ length: 20 }, () => store.claimOnce('race', now + MINUTE)));
+        assert.equal(answers.filter(Boolean).length, 1);
+      });
+
+      it('forgets a claim past its expiry once housekeeping ran, and keeps the live ones', async () => {
+        // Already past at the real clock too: Redis forgets it by itself (its clock is the real one).
+        assert.equal(await store.claimOnce('gone', now - 1), true);
+        assert.equal(await store.claimOnce('kept', now + 60 * MINUTE), true);
+        await store.sweep(now, (state) => state);
+        assert.equal(await store.claimOnce('gone', now + MINUTE), true, 'the expired claim no longer counts');
+        assert.equal(await store.claimOnce('kept', now + MINUTE), false);
+        assert.equal(await store.claimOnce('gone', now + MINUTE), false, 'and the new claim does');
+      });
+
+      it('claims keys that are special in JavaScript like any other', async () => {
+        for (const name of ['__proto__', 'constructor', 'toString']) {
+          assert.equal(await store.claimOnce(name, now + MINUTE), true, name);
+          assert.equal(await store.claimOnce(name, now + MINUTE), false, name);
+        }
       });
     });
 

@@ -13,6 +13,10 @@ export interface StoreOnDisk {
   logins: Record<string, any>;
   sessions: Record<string, any>;
   linkTokens: Record<string, string>;
+  /** credential ID → passkey. */
+  passkeys: Record<string, any>;
+  /** claimed key → until when (ms). */
+  claims: Record<string, number>;
   /** Every file of the store, concatenated as written. */
   text: string;
 }
@@ -22,10 +26,10 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
   const snapshot = JSON.parse(snapshotText);
   const journalFile = `${dataFile}.journal-${snapshot.journal ?? 0}.jsonl`;
   const { entries } = await readJournal(journalFile);
-  // Version 3 lists its records as journal entries; versions 1 and 2 held the maps themselves.
+  // Versions 3 and 4 list their records as journal entries; versions 1 and 2 held the maps themselves.
   const data: StoreOnDisk = snapshot.records
-    ? { users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {}, linkTokens: {}, text: '' }
-    : { users: snapshot.users, userIdsByEmailKey: snapshot.userIdsByEmailKey, logins: snapshot.logins, sessions: snapshot.sessions, linkTokens: {}, text: '' };
+    ? { users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {}, linkTokens: {}, passkeys: {}, claims: {}, text: '' }
+    : { users: snapshot.users, userIdsByEmailKey: snapshot.userIdsByEmailKey, logins: snapshot.logins, sessions: snapshot.sessions, linkTokens: {}, passkeys: {}, claims: {}, text: '' };
   for (const entry of [...(snapshot.records ?? []), ...entries] as JournalEntry[]) {
     const value = entry.value as any;
     if (entry.op === 'login') {
@@ -34,6 +38,12 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
     } else if (entry.op === 'session') {
       if (value) data.sessions[entry.key] = value;
       else delete data.sessions[entry.key];
+    } else if (entry.op === 'passkey') {
+      if (value) data.passkeys[entry.key] = value;
+      else delete data.passkeys[entry.key];
+    } else if (entry.op === 'claim') {
+      if (value !== null) data.claims[entry.key] = value;
+      else delete data.claims[entry.key];
     } else if (entry.op === 'revoke') {
       for (const tokenHash of entry.value) delete data.sessions[tokenHash];
     } else {

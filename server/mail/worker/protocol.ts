@@ -2,7 +2,7 @@
  * What the main thread (worker-mailer.ts) and the mail worker thread (worker-thread.ts) send
  * each other, so both sides type-check against one definition.
  *
- * Messages, main → worker: `{ type: 'mails', mails: LoginMail[] }`, `{ type: 'idle' }` (someone
+ * Messages, main → worker: `{ type: 'mails', mails: Mail[] }`, `{ type: 'idle' }` (someone
  * waits for the mail so far: no more sitting out retry delays until it has settled, mailer.ts) and
  * `{ type: 'close' }`.
  * Worker → main: `{ type: 'ready' }` once the templates were read and the transport made;
@@ -13,7 +13,7 @@
  */
 import type { LogEntry, Logger } from '../../observability/logger.ts';
 import type { Backoff } from '../retry-policy.ts';
-import type { DkimConfig, LoginMail } from '../types.ts';
+import type { DkimConfig, Mail } from '../types.ts';
 
 /** What the worker starts with (`workerData`): plain values, since a function cannot cross threads. */
 export interface MailWorkerData {
@@ -34,4 +34,4 @@ export type WorkerToMain =
   | { type: 'report'; logs: [LogLevel, LogEntry][]; settled: number }
   | { type: 'closed' };
 
-export type MainToWorker = { type: 'mails'; mails: LoginMail[] } | { type: 'idle' } | { type: 'close' };
+export type MainToWorker = { type: 'mails'; mails: Mail[] } | { type: 'idle' } | { type: 'close' };

@@ -1,5 +1,5 @@
 /**
- * The SMTP mailer on a worker thread: `dispatch` hands the LoginMail to a `worker_threads` Worker
+ * The SMTP mailer on a worker thread: `dispatch` hands the mail (a login mail or a notice) to a `worker_threads` Worker
  * (worker-thread.ts; the messages: protocol.ts) that renders and sends it with the usual mailer
  * (`createMailer` over `createSmtpTransport`), so the ~1 ms of CPU that nodemailer spends building each message is not
  * taken from the thread that answers HTTP.
@@ -27,7 +27,7 @@ import { recipientDomain } from '../mailer.ts';
 import { mailTemplates } from '../render.ts';
 import { createQueueRoom, DEFAULT_MAX_QUEUED } from '../queue-room.ts';
 import type { Backoff } from '../retry-policy.ts';
-import type { DkimConfig, LoginMail, Mailer } from '../types.ts';
+import type { DkimConfig, Mail, Mailer } from '../types.ts';
 
 export interface WorkerMailerOptions {
   /** `SMTP_URL` (see createSmtpTransport). */
@@ -42,7 +42,7 @@ export interface WorkerMailerOptions {
   maxQueued?: number;
   /** Milliseconds since the epoch, for the drain rate behind `Retry-After`. Default Date.now. */
   now?: () => number;
-  /** Mails the worker renders and hands to nodemailer at a time; the rest wait as LoginMail. Default 256. */
+  /** Mails the worker renders and hands to nodemailer at a time; the rest wait unrendered. Default 256. */
   maxInFlight?: number;
   /** SMTP connections in the pool (createSmtpTransport's default when absent). */
   maxConnections?: number;
@@ -105,7 +105,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
   /** Mails accepted by `dispatch` (not the dropped ones) and how many of them have settled. */
   let dispatched = 0;
   let settled = 0;
-  let batch: LoginMail[] = [];
+  let batch: Mail[] = [];
   let closed = false;
   let idleWaiters: (() => void)[] = [];
   let worker: Worker | null = null;
@@ -186,7 +186,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
     }
   }
 
-  function logDrop(mail: LoginMail): void {
+  function logDrop(mail: Mail): void {
     dropped += 1;
     const now = Date.now();
     if (now - lastDropLog >= DROP_LOG_INTERVAL_MS) {
@@ -247,7 +247,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
   }
 
   /** Queues a mail that has its place. */
-  function accept(mail: LoginMail): void {
+  function accept(mail: Mail): void {
     if (closed) {
       safeLog('warn', { msg: 'login mail dropped: the mailer is closed', event: 'login_mail', outcome: 'dropped', domain: recipientDomain(mail.to), locale: mail.locale });
       return;
@@ -263,7 +263,7 @@ export async function createWorkerMailer(options: WorkerMailerOptions): Promise<
 
     reserve: () => room.reserve(),
 
-    dispatch(mail: LoginMail): void {
+    dispatch(mail: Mail): void {
       try {
         if (closed) {
           safeLog('warn', { msg: 'login mail dropped: the mailer is closed', event: 'login_mail', outcome: 'dropped', domain: recipientDomain(mail.to), locale: mail.locale });

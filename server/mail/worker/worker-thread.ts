@@ -4,14 +4,14 @@
  * beside the HTTP thread instead of on it. The messages both sides exchange: protocol.ts.
  *
  * At most `maxInFlight` mails are in the mailer at a time (rendered, or in nodemailer's pool
- * queue); the rest wait here as the small LoginMail objects they came as. The main thread bounds
+ * queue); the rest wait here as the small mail objects they came as. The main thread bounds
  * the total (worker-mailer.ts `maxQueued`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogEntry, Logger } from '../../observability/logger.ts';
 import { createMailer } from '../mailer.ts';
 import { createSmtpTransport } from '../smtp-transport.ts';
-import type { LoginMail } from '../types.ts';
+import type { Mail } from '../types.ts';
 import type { LogLevel, MailWorkerData, MainToWorker, WorkerToMain } from './protocol.ts';
 
 if (!parentPort) throw new Error('worker-thread.ts runs as a worker thread (see worker-mailer.ts)');
@@ -42,7 +42,7 @@ const log = (level: LogLevel) => (entry: LogEntry) => {
 };
 const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
 
-const queue: LoginMail[] = [];
+const queue: Mail[] = [];
 let head = 0;
 let inFlight = 0;
 
@@ -64,7 +64,7 @@ const mailer = createMailer({
 function pump(): void {
   while (inFlight < data.maxInFlight && head < queue.length) {
     const mail = queue[head]!;
-    queue[head] = undefined as unknown as LoginMail;
+    queue[head] = undefined as unknown as Mail;
     head += 1;
     inFlight += 1;
     mailer.dispatch(mail);

@@ -12,17 +12,20 @@ export type JournalEntry =
   | { op: 'login'; key: string; value: unknown }
   | { op: 'user'; key: string; value: unknown }
   | { op: 'session'; key: string; value: unknown }
+  | { op: 'passkey'; key: string; value: unknown }
+  // `key` was claimed (a spent challenge) until `value`, ms since the epoch; null: the claim was swept.
+  | { op: 'claim'; key: string; value: number | null }
   // Every session of the user `key` ended: `value` lists their token hashes. One line, so a crash
   // keeps all of a revoke or none of it (a torn last line is cut off, never half replayed).
   | { op: 'revoke'; key: string; value: string[] };
 
-const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'revoke']);
+const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'passkey', 'claim', 'revoke']);
 
 /**
  * The line of a change whose value is already JSON text (the store keeps records as text): the
  * same bytes as `JSON.stringify(entry)`, without serializing the record a second time.
  */
-export function entryLine(op: 'login' | 'user' | 'session', key: string, valueText: string | null): string {
+export function entryLine(op: 'login' | 'user' | 'session' | 'passkey', key: string, valueText: string | null): string {
   return `{"op":"${op}","key":${JSON.stringify(key)},"value":${valueText ?? 'null'}}`;
 }
 
@@ -146,7 +149,7 @@ export function parseEntry(line: string, number: number): JournalEntry {
   } catch {
     throw new JournalCorruptError(`line ${number} is not valid JSON`);
   }
-  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value))) {
+  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value)) || (entry.op === 'claim' && entry.value !== null && typeof entry.value !== 'number')) {
     throw new JournalCorruptError(`line ${number} is not a journal entry`);
   }
   return entry;

@@ -75,6 +75,50 @@ describe('JSON store', () => {
     assert.equal(await store.findSession('toString'), null);
   });
 
+  it('reads a format 3 snapshot (before passkeys) and its journal, and writes format 4 with passkeys and claims', async () => {
+    const session = { tokenHash: 'h', userId: 'u', createdAt: 1, expiresAt: 2 };
+    const user = { id: 'u', email: 'a@b.co', emailKey: 'a@b.co', emailVerified: true, createdAt: '2026-01-01T00:00:00.000Z', lastLoginAt: null, data: {} };
+    await writeFile(file, `{"version":3,"journal":4,"records":[\n{"op":"user","key":"a@b.co","value":${JSON.stringify(user)}}\n,{"op":"session","key":"h","value":${JSON.stringify(session)}}\n]}\n`);
+    await writeFile(`${file}.journal-4.jsonl`, `{"op":"login","key":"a@b.co","value":${JSON.stringify(state('a@b.co'))}}\n`);
+    const store = await openJsonStore(file);
+    assert.deepEqual(await store.findSession('h'), session);
+    assert.equal(await store.findLoginKeyByTokenHash('t1'), 'a@b.co');
+    const passkey = { id: 'cred', userId: 'u', publicKey: 'pk', counter: 0, transports: ['internal'], backedUp: true, name: 'Phone', createdAt: 5, lastUsedAt: null };
+    await store.addPasskey(passkey);
+    await store.claimOnce('challenge', 100);
+    await store.sweep(0, (kept) => kept);
+    await store.close();
+    const text = await readFile(file, 'utf8');
+    assert.match(text, /^\{"version":4,"journal":5,"records":\[\n/);
+    assert.match(text, /\n,\{"op":"passkey","key":"cred","value":\{"id":"cred",/);
+    assert.match(text, /\n,\{"op":"claim","key":"challenge","value":100\}\n/);
+    const reopened = await openJsonStore(file);
+    assert.deepEqual(await reopened.listPasskeys('u'), [passkey]);
+    assert.equal(await reopened.claimOnce('challenge', 100), false);
+    assert.equal((await reopened.findUserById('u'))?.email, 'a@b.co');
+    await reopened.close();
+  });
+
+  it('journals every passkey change and claim before it answers, and its sweep drops expired claims for good', async () => {
+    const store = await openJsonStore(file);
+    const passkey = { id: 'cred', userId: 'u', publicKey: 'pk', counter: 0, transports: [], backedUp: false, name: 'Key', createdAt: 5, lastUsedAt: null };
+    await store.addPasskey(passkey);
+    await store.updatePasskey('cred', (current) => ({ next: { ...current!, counter: 9 }, result: null }));
+    await store.claimOnce('old', 1_000);
+    await store.claimOnce('new', 3_000);
+    let onDisk = await readStoreOnDisk(file);
+    assert.deepEqual(onDisk.passkeys.cred, { ...passkey, counter: 9 });
+    assert.deepEqual(onDisk.claims, { old: 1_000, new: 3_000 });
+    await store.sweep(2_000, (kept) => kept);
+    onDisk = await readStoreOnDisk(file);
+    assert.deepEqual(onDisk.claims, { new: 3_000 }, 'only the expired claim went');
+    assert.equal(await store.claimOnce('old', 4_000), true, 'its key is free again');
+    assert.equal(await store.claimOnce('new', 4_000), false);
+    await store.updatePasskey('cred', () => ({ next: null, result: null }));
+    assert.equal((await readStoreOnDisk(file)).passkeys.cred, undefined);
+    await store.close();
+  });
+
   for (const [name, content] of [
     ['not JSON', '{"version": 1, "users": {'],
     ['empty', ''],

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openJsonStore } from './json-store.ts';
-import { LOGIN, pack, SESSION, unpack, USER, type RecordShape } from './record-text.ts';
-import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+import { LOGIN, pack, PASSKEY, SESSION, unpack, USER, type RecordShape } from './record-text.ts';
+import type { LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
 
 const user: UserRecord = { id: 'Yk3tI5cT0sRk5mQ2', email: 'ann@example.com', emailKey: 'ann@example.com', emailVerified: true, createdAt: '2026-12-07T05:01:30.781Z', lastLoginAt: null, data: { plan: 'free' } };
 const login: LoginState = {
@@ -19,6 +19,17 @@ const login: LoginState = {
   lastFailureAt: null,
 };
 const session: SessionRecord = { tokenHash: 'h1', userId: 'Yk3tI5cT0sRk5mQ2', createdAt: 1, expiresAt: 2 };
+const passkey: PasskeyRecord = {
+  id: 'q0wGkJ2N7b8rKx1sVd3YfA',
+  userId: 'Yk3tI5cT0sRk5mQ2',
+  publicKey: 'pQECAyYgASFYIGxq8wU4Yq3e6y5cQbW4G9fGz1jV9gYg2H1sJqk8pQ3mIlggx0Vq0p8rKfBz6b2cQyL3e9kJ4Hh6v1dN2sF7aT8mC5E',
+  counter: 0,
+  transports: ['internal', 'hybrid'],
+  backedUp: true,
+  name: 'Chrome on macOS',
+  createdAt: 1765090890781,
+  lastUsedAt: null,
+};
 
 const cases: [string, RecordShape, string, object][] = [
   ['a user', USER, 'ann@example.com', user],
@@ -31,6 +42,11 @@ const cases: [string, RecordShape, string, object][] = [
   ['a login state', LOGIN, 'ann@example.com', login],
   ['a login state with a sequence of another shape', LOGIN, 'ann@example.com', { ...login, sequences: [{ tokenHash: 't' }] }],
   ['a session', SESSION, 'h1', session],
+  ['a session that says how it was signed in', SESSION, 'h1', { ...session, method: 'passkey' }],
+  ['a session whose method is null', SESSION, 'h1', { ...session, method: null }],
+  ['a passkey', PASSKEY, passkey.id, passkey],
+  ['a passkey stored under another key', PASSKEY, 'other', passkey],
+  ['a passkey with a field the store does not know', PASSKEY, passkey.id, { ...passkey, aaguid: 'x' }],
 ];
 
 describe('records held compactly', () => {
@@ -45,6 +61,20 @@ describe('records held compactly', () => {
   it('holds a usual user in at most 55 % of its JSON text', () => {
     const text = pack(USER, user.emailKey, user);
     assert.ok(text.length <= 0.55 * JSON.stringify(user).length, `${text.length} of ${JSON.stringify(user).length} characters: ${text}`);
+  });
+
+  it('holds a session compactly with its method and without it (sessions stored before passkeys)', () => {
+    for (const record of [session, { ...session, method: 'code' }]) {
+      const text = pack(SESSION, record.tokenHash, record);
+      assert.ok(text.startsWith('['), text);
+      assert.deepEqual(unpack(SESSION, record.tokenHash, text), record);
+    }
+  });
+
+  it('holds a usual passkey as an array without its field names or its ID', () => {
+    const text = pack(PASSKEY, passkey.id, passkey);
+    assert.ok(text.startsWith('[null,'), text);
+    assert.ok(text.length <= 0.8 * JSON.stringify(passkey).length, `${text.length} of ${JSON.stringify(passkey).length} characters: ${text}`);
   });
 
   it('writes the full records to its files, and reopens them exactly', async () => {

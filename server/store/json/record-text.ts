@@ -6,12 +6,14 @@
  * is never written.
  *
  * A record with a field missing, a field not in its list, or `null` where the key could stand is
- * held as its plain JSON object instead, so every record reads back exactly as it was stored.
+ * held as its plain JSON object instead, so every record reads back exactly as it was stored. The
+ * one exception is a shape's optional last field (a session's `method`, absent on sessions stored
+ * before passkeys): when it is missing the array is one value shorter, so those stay compact too.
  *
  * The text is copied once at its exact size: JSON.stringify's result keeps the spare room of the
  * buffer it was built in (100,000 strings of 229 characters took 40 MB, their copies 26 MB).
  */
-import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
+import type { LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
 
 interface Shape {
   fields: readonly string[];
@@ -19,19 +21,23 @@ interface Shape {
   keyed: ReadonlySet<string>;
   /** Fields holding a list of records of another shape. */
   lists: Readonly<Record<string, Shape>>;
+  /** The last field may be absent: the array then ends before it. */
+  optionalLast: boolean;
 }
 
-const shape = (fields: readonly string[], keyed: string[] = [], lists: Record<string, Shape> = {}): Shape => ({ fields, keyed: new Set(keyed), lists });
+const shape = (fields: readonly string[], keyed: string[] = [], lists: Record<string, Shape> = {}, optionalLast = false): Shape => ({ fields, keyed: new Set(keyed), lists, optionalLast });
 
 const SEQUENCE = shape(['id', 'codeHash', 'tokenHash', 'createdAt', 'expiresAt', 'usedAt', 'burntAt', 'locale', 'userData']);
 export const USER = shape(['id', 'email', 'emailKey', 'emailVerified', 'createdAt', 'lastLoginAt', 'data'], ['email', 'emailKey']);
 export const LOGIN = shape(['emailKey', 'address', 'sequences', 'attempts', 'lastRequestAt', 'requestTimes', 'lastFailureAt'], ['emailKey', 'address'], { sequences: SEQUENCE });
-export const SESSION = shape(['tokenHash', 'userId', 'createdAt', 'expiresAt'], ['tokenHash']);
+export const SESSION = shape(['tokenHash', 'userId', 'createdAt', 'expiresAt', 'method'], ['tokenHash'], {}, true);
+/** A passkey's public key (about 100 characters of base64url) is most of it; its `id` is its key. */
+export const PASSKEY = shape(['id', 'userId', 'publicKey', 'counter', 'transports', 'backedUp', 'name', 'createdAt', 'lastUsedAt'], ['id']);
 
 export type RecordShape = typeof USER;
 
 /** The record as held in memory under `key`. */
-export function pack(kind: RecordShape, key: string, record: UserRecord | LoginState | SessionRecord | object): string {
+export function pack(kind: RecordShape, key: string, record: UserRecord | LoginState | SessionRecord | PasskeyRecord | object): string {
   const values = packed(kind, key, record as Record<string, unknown>);
   return exactCopy(JSON.stringify(values ?? record));
 }
@@ -46,8 +52,11 @@ function packed(kind: Shape, key: string, record: Record<string, unknown>): unkn
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return null;
   let known = 0;
   const values: unknown[] = [];
-  for (const field of kind.fields) {
-    if (!Object.hasOwn(record, field) || record[field] === undefined) return null;
+  for (const [index, field] of kind.fields.entries()) {
+    if (!Object.hasOwn(record, field) || record[field] === undefined) {
+      if (kind.optionalLast && index === kind.fields.length - 1 && !Object.hasOwn(record, field)) break;
+      return null;
+    }
     known += 1;
     let value = record[field];
     const list = kind.lists[field];
@@ -72,6 +81,7 @@ function packed(kind: Shape, key: string, record: Record<string, unknown>): unkn
 function unpacked(kind: Shape, key: string, values: unknown[]): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   kind.fields.forEach((field, index) => {
+    if (index >= values.length) return;
     const value = values[index];
     const list = kind.lists[field];
     if (kind.keyed.has(field)) record[field] = value === null ? key : value;

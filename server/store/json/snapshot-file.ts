@@ -1,33 +1,36 @@
 /**
- * The snapshot on disk, as lowdb's adapter for the store's data (store-data.ts). Format 3 is
+ * The snapshot on disk, as lowdb's adapter for the store's data (store-data.ts). Format 4 is
  * still one JSON document, but with one record per line, so it is read and written a piece at a
  * time instead of as one string:
  *
- *   {"version":3,"journal":7,"records":[
+ *   {"version":4,"journal":7,"records":[
  *   {"op":"user","key":"ann@example.com","value":{…}}
  *   ,{"op":"login","key":"ann@example.com","value":{…}}
+ *   ,{"op":"passkey","key":"<credential id>","value":{…}}
+ *   ,{"op":"claim","key":"<claimed key>","value":1765090000000}
  *   ]}
  *
  * Each record line is a journal entry (journal.ts) with a leading comma after the first, so one
  * parser reads both files. Writing makes 64 KB pieces of record lines, awaiting the disk
  * between pieces: the event loop is never held for longer than one piece takes (under 1 ms),
  * where serializing the whole store at once held it for 3.3 s at 150,000 users. Reading streams
- * line by line (line-reader.ts). Formats 1 and 2 (one object, before this) are still read, whole,
- * once: the first compaction writes format 3.
+ * line by line (line-reader.ts). Format 4 added passkeys and claims to format 3's records: a
+ * format 3 file (which has neither) is read the same way. Formats 1 and 2 (one object, before
+ * this) are still read, whole, once. The first compaction writes format 4.
  */
 import { open, readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import { writeFileDurably } from './durable-file.ts';
 import { entryLine, JournalCorruptError, parseEntry } from './journal.ts';
-import { LOGIN, SESSION, unpack, USER } from './record-text.ts';
+import { LOGIN, PASSKEY, SESSION, unpack, USER } from './record-text.ts';
 import { readLines } from './line-reader.ts';
 import { applyEntry, emptyStoreData, putLogin, putSession, putUser, type StoreData } from './store-data.ts';
 import type { LoginState, SessionRecord, UserRecord } from '../types.ts';
 import { StoreError } from '../types.ts';
 
-export const FORMAT_VERSION = 3;
-const HEADER = /^\{"version":3,"journal":(\d+),"records":\[$/;
+export const FORMAT_VERSION = 4;
+const HEADER = /^\{"version":[34],"journal":(\d+),"records":\[$/;
 const END = ']}';
 /** Characters per write: small enough to build in well under a millisecond, large enough that 30 MB is 500 writes. */
 const PIECE_CHARS = 64 * 1024;
@@ -38,6 +41,8 @@ const RecordShapes = {
   user: z.object({ id: z.string(), email: z.string(), emailKey: z.string() }).loose(),
   login: z.object({ emailKey: z.string(), sequences: z.array(z.object({ tokenHash: z.string() }).loose()) }).loose(),
   session: z.object({ tokenHash: z.string(), userId: z.string(), expiresAt: z.number() }).loose(),
+  passkey: z.object({ id: z.string(), userId: z.string(), createdAt: z.number() }).loose(),
+  claim: z.number(),
 };
 
 // Formats 1 and 2: checked at the top level only, as they were.
@@ -68,7 +73,7 @@ export class SnapshotFile implements Adapter<StoreData> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StoreError(`Cannot read the data file ${this.#path}: ${(error as Error).message}`);
     }
-    return start.startsWith('{"version":3,') ? this.#readLines() : this.#readLegacy();
+    return /^\{"version":[34],/.test(start) ? this.#readLines() : this.#readLegacy();
   }
 
   /**
@@ -101,7 +106,7 @@ export class SnapshotFile implements Adapter<StoreData> {
       ({ tailBytes } = await readLines(this.#path, (line, number) => {
         if (number === 1) {
           const header = HEADER.exec(line);
-          if (!header) throw notOurs('line 1 is not the header of version 3');
+          if (!header) throw notOurs('line 1 is not the header of version 3 or 4');
           data = emptyStoreData(Number(header[1]));
           return;
         }
@@ -173,18 +178,21 @@ function* pieces(data: StoreData): Generator<string> {
     ['user', USER, data.users],
     ['login', LOGIN, data.logins],
     ['session', SESSION, data.sessions],
+    ['passkey', PASSKEY, data.passkeys],
   ] as const;
+  const emit = function* (line: string) {
+    piece += `${first ? '' : ','}${line}\n`;
+    first = false;
+    if (piece.length >= PIECE_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  };
   for (const [op, kind, records] of kinds) {
     // A Map iterator stays valid while the Map changes (the write awaits the disk between pieces).
     // The file holds the full records (record-text.ts's compact form is for memory only).
-    for (const [key, text] of records) {
-      piece += `${first ? '' : ','}${entryLine(op, key, JSON.stringify(unpack(kind, key, text)))}\n`;
-      first = false;
-      if (piece.length >= PIECE_CHARS) {
-        yield piece;
-        piece = '';
-      }
-    }
+    for (const [key, text] of records) yield* emit(entryLine(op, key, JSON.stringify(unpack(kind, key, text))));
   }
+  for (const [key, expiresAt] of data.claims) yield* emit(JSON.stringify({ op: 'claim', key, value: expiresAt }));
   yield `${piece}${END}\n`;
 }

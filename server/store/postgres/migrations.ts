@@ -63,6 +63,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'passkeys, one-time claims, how a session was signed in',
+    // A passkey goes with its user (ON DELETE CASCADE) and follows a change of the user's id (ON
+    // UPDATE CASCADE: updateUser writes the id). `counter` is bigint: WebAuthn's signature counter
+    // is an unsigned 32-bit number, past integer's 2^31. `method` is null on sessions made before.
+    sql: (s) => `
+      ALTER TABLE ${s}.sessions ADD COLUMN method text;
+      CREATE TABLE ${s}.passkeys (
+        id           text PRIMARY KEY,
+        user_id      text NOT NULL REFERENCES ${s}.users (id) ON DELETE CASCADE ON UPDATE CASCADE,
+        public_key   text NOT NULL,
+        counter      bigint NOT NULL,
+        transports   text[] NOT NULL,
+        backed_up    boolean NOT NULL,
+        name         text NOT NULL,
+        created_at   timestamptz NOT NULL,
+        last_used_at timestamptz,
+        version      bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX passkeys_user_id ON ${s}.passkeys (user_id);
+      CREATE TABLE ${s}.one_time_claims (
+        key        text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX one_time_claims_expires_at ON ${s}.one_time_claims (expires_at);
+    `,
+  },
 ];
 
 /** The newest version this code knows. */

@@ -13,7 +13,10 @@
  * each other (key-queue.ts), so only another instance can cause a retry. Two round trips and
  * one commit per change, where a transaction with SELECT … FOR UPDATE takes four.
  *
- * Expiry: each login state, link and session carries the instant after which it no longer
+ * Passkeys are rows of `passkeys` (updatePasskey is compare-and-set like updateUser); a spent
+ * challenge is a row of `one_time_claims`, claimed by one INSERT … ON CONFLICT (sql.ts).
+ *
+ * Expiry: each login state, link, session and claim carries the instant after which it no longer
  * matters (from the injected retention), indexed; lookups ignore what has passed it and the
  * sweep deletes it in batches. `sweep`'s `tidy` is not needed: it would keep exactly what the
  * retention keeps.
@@ -24,12 +27,12 @@
  */
 import type pg from 'pg';
 import { systemClock, type Clock } from '../../time/clock.ts';
-import { StoreError, type Change, type LoginState, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
+import { StoreError, type Change, type LoginState, type PasskeyRecord, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
 import { backOff, KeyQueue } from '../key-queue.ts';
 import { createPool, quotedSchema } from './connection.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 import { migrate } from './migrations.ts';
-import { toSession, toUser, type SessionRow, type UserRow } from './rows.ts';
+import { passkeyValues, toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from './rows.ts';
 import { statementsFor, type Statements } from './sql.ts';
 
 export const DEFAULT_SCHEMA = 'passwordless';
@@ -172,8 +175,8 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    const { tokenHash, userId, createdAt, expiresAt } = session;
-    await this.pool.query({ ...this.#sql.createSession, values: [tokenHash, userId, new Date(createdAt), new Date(expiresAt)] });
+    const { tokenHash, userId, createdAt, expiresAt, method } = session;
+    await this.pool.query({ ...this.#sql.createSession, values: [tokenHash, userId, new Date(createdAt), new Date(expiresAt), method ?? null] });
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -187,6 +190,51 @@ class PostgresStoreImpl implements PostgresStore {
 
   async deleteUserSessions(userId: string): Promise<number> {
     return (await this.pool.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
+  }
+
+  /** A passkey of a user that is not in `users` is refused by the foreign key (an error, not `false`). */
+  async addPasskey(passkey: PasskeyRecord): Promise<boolean> {
+    return (await this.pool.query({ ...this.#sql.insertPasskey, values: passkeyValues(passkey) })).rowCount === 1;
+  }
+
+  async findPasskey(id: string): Promise<PasskeyRecord | null> {
+    const { rows } = await this.pool.query<PasskeyRow>({ ...this.#sql.findPasskey, values: [id] });
+    return rows[0] ? toPasskey(rows[0]) : null;
+  }
+
+  async listPasskeys(userId: string): Promise<PasskeyRecord[]> {
+    const { rows } = await this.pool.query<PasskeyRow>({ ...this.#sql.listPasskeys, values: [userId] });
+    return rows.map(toPasskey);
+  }
+
+  /** Compare-and-set on the row's version, as `updateUser`. */
+  updatePasskey<T>(id: string, change: Change<PasskeyRecord, T>): Promise<T> {
+    return this.#queue.run(`passkey:${id}`, async () => {
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const found = await this.pool.query<PasskeyRow & { version: string }>({ ...this.#sql.readPasskey, values: [id] });
+        const row = found.rows[0];
+        const { next, result } = change(row ? toPasskey(row) : null);
+        let written: boolean;
+        if (next === null) {
+          written = !row || (await this.pool.query({ ...this.#sql.deletePasskey, values: [id, row.version] })).rowCount === 1;
+        } else {
+          // Kept under the ID it was asked for: a change cannot move it to another.
+          const columns = passkeyValues({ ...next, id });
+          const outcome = row
+            ? await this.pool.query({ ...this.#sql.updatePasskey, values: [id, row.version, ...columns] })
+            : await this.pool.query({ ...this.#sql.insertPasskey, values: columns });
+          written = outcome.rowCount === 1;
+        }
+        if (written) return result;
+        await backOff(attempt);
+      }
+      throw new Error(`PostgreSQL store: one passkey kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
+  }
+
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    const { rows } = await this.pool.query({ ...this.#sql.claimOnce, values: [key, new Date(expiresAt), new Date(this.#clock.now())] });
+    return rows.length === 1;
   }
 
   /** Deletes, batch by batch, what has passed its instant (see the file comment for `tidy`). */
@@ -203,6 +251,7 @@ class PostgresStoreImpl implements PostgresStore {
     const logins = await drain(this.#sql.sweepLogins);
     await drain(this.#sql.sweepLinks);
     const sessions = await drain(this.#sql.sweepSessions);
+    await drain(this.#sql.sweepClaims);
     return { logins, sessions };
   }
 

@@ -1,5 +1,5 @@
 /** Rows of the PostgreSQL tables as the store's records (timestamps back to ISO strings and epoch milliseconds). */
-import type { SessionRecord, UserRecord } from '../types.ts';
+import type { PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
 
 export interface UserRow {
   id: string;
@@ -16,6 +16,20 @@ export interface SessionRow {
   user_id: string;
   created_at: Date;
   expires_at: Date;
+  method: SessionRecord['method'] | null;
+}
+
+export interface PasskeyRow {
+  id: string;
+  user_id: string;
+  public_key: string;
+  /** bigint: node-postgres gives it as a string. */
+  counter: string;
+  transports: string[];
+  backed_up: boolean;
+  name: string;
+  created_at: Date;
+  last_used_at: Date | null;
 }
 
 export function toUser(row: UserRow): UserRecord {
@@ -31,5 +45,37 @@ export function toUser(row: UserRow): UserRecord {
 }
 
 export function toSession(row: SessionRow): SessionRecord {
-  return { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at.getTime(), expiresAt: row.expires_at.getTime() };
+  const session: SessionRecord = { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at.getTime(), expiresAt: row.expires_at.getTime() };
+  // Absent, not null, on a session made before passkeys: as the other stores give it back.
+  if (row.method !== null) session.method = row.method;
+  return session;
+}
+
+export function toPasskey(row: PasskeyRow): PasskeyRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    publicKey: row.public_key,
+    counter: Number(row.counter),
+    transports: row.transports,
+    backedUp: row.backed_up,
+    name: row.name,
+    createdAt: row.created_at.getTime(),
+    lastUsedAt: row.last_used_at ? row.last_used_at.getTime() : null,
+  };
+}
+
+/** The columns of `PASSKEY_COLUMNS` (sql.ts) in order, as statement parameters. */
+export function passkeyValues(passkey: PasskeyRecord): unknown[] {
+  return [
+    passkey.id,
+    passkey.userId,
+    passkey.publicKey,
+    passkey.counter,
+    passkey.transports,
+    passkey.backedUp,
+    passkey.name,
+    new Date(passkey.createdAt),
+    passkey.lastUsedAt === null ? null : new Date(passkey.lastUsedAt),
+  ];
 }

@@ -11,6 +11,7 @@ type Statement = Pick<QueryConfig, 'name' | 'text'>;
 export type Statements = ReturnType<typeof statementsFor>;
 
 const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data';
+export const PASSKEY_COLUMNS = 'id, user_id, public_key, counter, transports, backed_up, name, created_at, last_used_at';
 
 /** `s` is the quoted schema. Names are per connection, and a pool serves one store: one schema. */
 export function statementsFor(s: string) {
@@ -76,16 +77,45 @@ export function statementsFor(s: string) {
     /** $1 id, $2 the version read. */
     deleteUser: statement('delete-user', `DELETE FROM ${s}.users WHERE id = $1 AND version = $2`),
 
-    /** $1 token hash, $2 user id, $3 created, $4 expires. */
+    /** $1 token hash, $2 user id, $3 created, $4 expires, $5 method (null: not said). */
     createSession: statement(
       'create-session',
-      `INSERT INTO ${s}.sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (token_hash) DO UPDATE SET user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+      `INSERT INTO ${s}.sessions (token_hash, user_id, created_at, expires_at, method) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (token_hash) DO UPDATE SET user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, method = EXCLUDED.method`,
     ),
     /** $1 token hash, $2 now. */
-    findSession: statement('find-session', `SELECT token_hash, user_id, created_at, expires_at FROM ${s}.sessions WHERE token_hash = $1 AND expires_at > $2`),
+    findSession: statement('find-session', `SELECT token_hash, user_id, created_at, expires_at, method FROM ${s}.sessions WHERE token_hash = $1 AND expires_at > $2`),
     deleteSession: statement('delete-session', `DELETE FROM ${s}.sessions WHERE token_hash = $1`),
     deleteUserSessions: statement('delete-user-sessions', `DELETE FROM ${s}.sessions WHERE user_id = $1`),
+
+    /** The PASSKEY_COLUMNS as $1…$9; no row when the credential ID exists, whoever owns it. */
+    insertPasskey: statement('insert-passkey', `INSERT INTO ${s}.passkeys (${PASSKEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`),
+    findPasskey: statement('find-passkey', `SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys WHERE id = $1`),
+    /** Oldest first; the id settles a tie, so the order is the same on every call. */
+    listPasskeys: statement('list-passkeys', `SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys WHERE user_id = $1 ORDER BY created_at, id`),
+    /** $1 id: the passkey and the version a conditional write compares. */
+    readPasskey: statement('read-passkey', `SELECT ${PASSKEY_COLUMNS}, version FROM ${s}.passkeys WHERE id = $1`),
+    /** $1 the id read, $2 the version read, then the PASSKEY_COLUMNS as $3…$11 (the id stays); no row when another change came first. */
+    updatePasskey: statement(
+      'update-passkey',
+      `UPDATE ${s}.passkeys SET user_id = $4, public_key = $5, counter = $6, transports = $7, backed_up = $8, name = $9, created_at = $10, last_used_at = $11, version = version + 1
+       WHERE id = $1 AND version = $2 AND id = $3`,
+    ),
+    /** $1 id, $2 the version read. */
+    deletePasskey: statement('delete-passkey', `DELETE FROM ${s}.passkeys WHERE id = $1 AND version = $2`),
+
+    /**
+     * $1 key, $2 until when the claim counts, $3 now. One statement: a new key is inserted; a key
+     * claimed before is taken over only if that claim has expired (not yet swept). Two claims at
+     * once: the second waits on the first's row lock, then sees its unexpired claim and returns
+     * no row. Row returned: claimed.
+     */
+    claimOnce: statement(
+      'claim-once',
+      `INSERT INTO ${s}.one_time_claims AS c (key, expires_at) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE c.expires_at <= $3
+       RETURNING 1 AS claimed`,
+    ),
 
     /**
      * The sweep, one batch each ($1 now, $2 batch size): short statements that each lock a few
@@ -103,6 +133,10 @@ export function statementsFor(s: string) {
     sweepSessions: statement(
       'sweep-sessions',
       `DELETE FROM ${s}.sessions WHERE token_hash IN (SELECT token_hash FROM ${s}.sessions WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    ),
+    sweepClaims: statement(
+      'sweep-claims',
+      `DELETE FROM ${s}.one_time_claims WHERE key IN (SELECT key FROM ${s}.one_time_claims WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     ),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The Redis store's Lua scripts: each change that touches more than one key (a login state and
- * its link-token index, a user and its email index, a session and its user's set) runs as one
+ * its link-token index, a user and its email index, a session and its user's set, a passkey and
+ * its user's set) runs as one
  * script, so Redis applies it whole or not at all and no other command interleaves. Key layout
  * and why compare-and-set: redis-store.ts.
  */
@@ -84,6 +85,41 @@ redis.call('DEL', KEYS[1])
 return removed
 `;
 
+// KEYS: passkey:<id>, user-passkeys:<userId>. ARGV: the passkey JSON, its createdAt, its id.
+// A credential ID is unique across users: NX refuses one that exists, whoever owns it.
+const ADD_PASSKEY = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+`;
+
+// KEYS: passkey:<id>, user-passkeys:<owner read> (KEYS[3] if none), user-passkeys:<next owner>
+// (KEYS[2] if removed). ARGV: the JSON read ('' = none), the next JSON ('' = remove), the id, the
+// next createdAt. Compare-and-set, as SET_USER.
+const SET_PASSKEY = `
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return 0 end
+if current ~= '' then redis.call('ZREM', KEYS[2], ARGV[3]) end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+end
+return 1
+`;
+
+// KEYS: user-passkeys:<userId>. ARGV: the passkey key prefix. The passkeys, oldest first, in one
+// round trip.
+const LIST_PASSKEYS = `
+local found = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local raw = redis.call('GET', ARGV[1] .. id)
+  if raw then found[#found + 1] = raw end
+end
+return found
+`;
+
 /** The scripts as commands on the client (ioredis `defineCommand`: EVALSHA, loaded again after a restart). */
 export interface Scripted {
   plSetLogin(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
@@ -92,6 +128,9 @@ export interface Scripted {
   plCreateSession(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<null>;
   plDeleteSession(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plDeleteUserSessions(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plAddPasskey(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plSetPasskey(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plListPasskeys(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>;
 }
 
 /** Defines every script on `client` and returns it typed with them. */
@@ -102,5 +141,8 @@ export function defineScripts(client: Redis): Scripted {
   client.defineCommand('plCreateSession', { lua: CREATE_SESSION });
   client.defineCommand('plDeleteSession', { lua: DELETE_SESSION });
   client.defineCommand('plDeleteUserSessions', { lua: DELETE_USER_SESSIONS });
+  client.defineCommand('plAddPasskey', { lua: ADD_PASSKEY });
+  client.defineCommand('plSetPasskey', { lua: SET_PASSKEY });
+  client.defineCommand('plListPasskeys', { lua: LIST_PASSKEYS });
   return client as unknown as Scripted;
 }

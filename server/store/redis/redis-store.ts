@@ -9,6 +9,10 @@
  *   session:<tokenHash>    one JSON SessionRecord       PEXPIREAT expiresAt
  *   user-sessions:<userId> sorted set of the user's session token hashes, scored by expiresAt
  *                                                       PEXPIREAT the latest expiresAt in it
+ *   passkey:<credentialId> one JSON PasskeyRecord      no expiry (it lives as long as its user)
+ *   user-passkeys:<userId> sorted set of the user's credential IDs, scored by createdAt
+ *                                                       no expiry
+ *   claim:<key>            1 (a spent challenge)        PXAT the claim's expiresAt
  *   ip-request:<ip>, ip-verify:<ip>                     rate-limiter-flexible's counters (ip-limits.ts)
  *
  * Atomicity: `updateLogin` and `updateUser` are optimistic compare-and-set. The current value is
@@ -40,7 +44,7 @@
  */
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../time/clock.ts';
-import type { Change, LoginState, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
+import type { Change, LoginState, PasskeyRecord, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
 import { backOff, KeyQueue } from '../key-queue.ts';
 import { connectRedis } from './connection.ts';
 import { defineScripts, type Scripted } from './lua-scripts.ts';
@@ -88,7 +92,7 @@ class RedisStoreImpl implements RedisStore {
     this.#scripts = defineScripts(client);
   }
 
-  #key(kind: 'login' | 'link' | 'user' | 'user-email' | 'session' | 'user-sessions', id: string): string {
+  #key(kind: 'login' | 'link' | 'user' | 'user-email' | 'session' | 'user-sessions' | 'passkey' | 'user-passkeys' | 'claim', id: string): string {
     return `${this.keyPrefix}${kind}:${id}`;
   }
 
@@ -181,6 +185,55 @@ class RedisStoreImpl implements RedisStore {
 
   async deleteUserSessions(userId: string): Promise<number> {
     return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''));
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<boolean> {
+    const added = await this.#scripts.plAddPasskey(2, this.#key('passkey', passkey.id), this.#key('user-passkeys', passkey.userId), JSON.stringify(passkey), passkey.createdAt, passkey.id);
+    return added === 1;
+  }
+
+  async findPasskey(id: string): Promise<PasskeyRecord | null> {
+    const raw = await this.client.get(this.#key('passkey', id));
+    return raw === null ? null : (JSON.parse(raw) as PasskeyRecord);
+  }
+
+  async listPasskeys(userId: string): Promise<PasskeyRecord[]> {
+    const raws = await this.#scripts.plListPasskeys(1, this.#key('user-passkeys', userId), this.#key('passkey', ''));
+    return raws.map((raw) => JSON.parse(raw) as PasskeyRecord);
+  }
+
+  /** Compare-and-set, as `updateUser`: the script writes only if the passkey is still what was read. */
+  updatePasskey<T>(id: string, change: Change<PasskeyRecord, T>): Promise<T> {
+    const key = this.#key('passkey', id);
+    return this.#queue.run(key, async () => {
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const raw = await this.client.get(key);
+        const current = raw === null ? null : (JSON.parse(raw) as PasskeyRecord);
+        const { next, result } = change(raw === null ? null : (JSON.parse(raw) as PasskeyRecord));
+        // Kept under the ID it was asked for: a change cannot move it to another.
+        const stored = next ? { ...next, id } : null;
+        const ownerBefore = current ? this.#key('user-passkeys', current.userId) : null;
+        const ownerAfter = stored ? this.#key('user-passkeys', stored.userId) : null;
+        const written = await this.#scripts.plSetPasskey(
+          3,
+          key,
+          ownerBefore ?? ownerAfter ?? key,
+          ownerAfter ?? ownerBefore ?? key,
+          raw ?? '',
+          stored ? JSON.stringify(stored) : '',
+          id,
+          stored ? stored.createdAt : 0,
+        );
+        if (written === 1) return result;
+        await backOff(attempt);
+      }
+      throw new Error(`Redis store: one passkey kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
+  }
+
+  /** One `SET … NX PXAT`: Redis refuses the second of two claims, and forgets the key at `expiresAt`. */
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    return (await this.client.set(this.#key('claim', key), '1', 'PXAT', expiresAt, 'NX')) === 'OK';
   }
 
   /** Nothing to do: every key expires by itself once it no longer matters (see the file comment). */
