@@ -24,6 +24,27 @@ describe('configuration', () => {
     assert.match(config.dataFile, /data\/passwordless\.json$/);
   });
 
+  it('turns passkeys on by default, for the host of PUBLIC_URL, named after SITE_NAME, on every allowed origin', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://auth.example.com', SITE_NAME: 'Example', ALLOWED_ORIGINS: 'https://shop.example' });
+    assert.deepEqual(config.passkeys, { rpId: 'auth.example.com', rpName: 'Example', origins: ['https://shop.example', 'https://auth.example.com'] });
+    assert.equal(loadConfig({ PASSKEYS: 'off' }).passkeys, null);
+    assert.deepEqual(loadConfig({ PUBLIC_URL: 'https://auth.example.com', PASSKEY_RP_ID: 'example.com', PASSKEY_RP_NAME: 'Example Inc.' }).passkeys?.rpId, 'example.com');
+  });
+
+  it('refuses a PASSKEY_RP_ID that is not the host of PUBLIC_URL or a domain it ends with, in one sentence', () => {
+    for (const rpId of ['other.example', 'com', 'xample.com', 'auth.example.com.evil']) {
+      assert.throws(() => loadConfig({ PUBLIC_URL: 'https://auth.example.com', PASSKEY_RP_ID: rpId }), (error: ConfigError) => {
+        assert.deepEqual(error.problems, [`PASSKEY_RP_ID must be the host of the public URL (auth.example.com) or a domain it ends with, like example.com: browsers refuse passkeys for any other, got "${rpId}"`]);
+        return true;
+      });
+    }
+    assert.throws(() => loadConfig({ PASSKEY_RP_ID: 'https://example.com' }), (error: ConfigError) => {
+      assert.deepEqual(error.problems, ['PASSKEY_RP_ID must be a lower-case domain name like example.com (no scheme, no port), got "https://example.com"']);
+      return true;
+    });
+    assert.throws(() => loadConfig({ PASSKEYS: 'yes' }), /PASSKEYS must be on or off/);
+  });
+
   it('issues 5-minute access tokens for PUBLIC_URL, rotates keys weekly, and reads a DKIM key file', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://auth.example.com' });
     assert.deepEqual([config.accessTokenTtlSeconds, config.accessTokenAudience, config.signingKeyRotationSeconds], [300, 'https://auth.example.com', 604_800]);

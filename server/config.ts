@@ -211,6 +211,7 @@ const BARE_ORIGIN = 'must be a bare origin like https://auth.example.com (http o
 const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http or https, no path)';
 const SCHEMA_NAME = 'must be a schema name of lower-case letters, digits and _ (at most 63), like passwordless';
 const RP_ID = 'must be a lower-case domain name like example.com (no scheme, no port)';
+const DOMAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
@@ -270,7 +271,7 @@ const SettingsSchema = z.object({
   // A day at least: verifiers cache the key set, and each key is published a period ahead.
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
   passkeys: bool.default(true),
-  passkeyRpId: z.string({ error: RP_ID }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
+  passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
 });
@@ -364,7 +365,8 @@ function rpIdMismatch(settings: Settings): string | null {
   const { passkeyRpId } = settings;
   // With no PUBLIC_URL the backend is http://localhost:<port> (resolveConfig).
   const publicUrl = settings.publicUrl ?? 'http://localhost';
-  if (typeof passkeyRpId !== 'string' || typeof publicUrl !== 'string' || !URL.canParse(publicUrl)) return null;
+  // A value that is no domain name is the schema's problem, said once.
+  if (typeof passkeyRpId !== 'string' || !DOMAIN_NAME.test(passkeyRpId) || typeof publicUrl !== 'string' || !URL.canParse(publicUrl)) return null;
   const host = new URL(publicUrl).hostname;
   if (passkeyRpId === host) return null;
   // An IP address has no parent domain to share.

@@ -117,7 +117,7 @@ describe('routes', () => {
       expiresIn: 600,
       resendSeconds: 60,
       sessionCookie: false,
-      passkeys: false,
+      passkeys: true,
     });
   });
 

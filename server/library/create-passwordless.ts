@@ -15,6 +15,8 @@ import { createBackend, type Backend } from '../backend.ts';
 import { ConfigError, dottedName, resolveConfig, type Config, type SettingName, type Settings } from '../config.ts';
 import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
+import { wellKnownWebauthn } from '../http/passkey-routes.ts';
+import type { PasskeyInfo } from '../../contract/passkeys.ts';
 import type { LoginHooks } from '../login/hooks.ts';
 import { checkSmtp, type SmtpCheck } from '../mail/smtp-probe.ts';
 import type { OutgoingMail } from '../mail/types.ts';
@@ -62,6 +64,13 @@ export interface Passwordless {
    * it: call it where your app decides whether to start.
    */
   checkSmtp(): Promise<SmtpCheck | null>;
+  /** The user's passkeys as they see them (name, created, last used, synced), oldest first; [] with `passkeys: false`. */
+  listPasskeys(userId: string): Promise<PasskeyInfo[]>;
+  /**
+   * Removes one of the user's passkeys (a lost device, a support request), audited as
+   * `passkey_removed`; false when the user has no passkey with this credential ID, or with `passkeys: false`.
+   */
+  removePasskey(userId: string, id: string): Promise<boolean>;
   /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -69,19 +78,21 @@ export interface Passwordless {
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
   const { settings, nameOf } = settingsFrom(options);
   const config = resolveConfig(settings, nameOf);
-  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout } = options;
-  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout };
+  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded } = options;
+  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded };
   const backend = await createBackend(config, { logger, clock, sendMail, hooks });
   const { router, service } = backend;
   const errors = errorsMiddleware(backend.logger);
   const routes = router.routes() as Middleware;
   const methods = router.allowedMethods() as Middleware;
   const jwks = wellKnownJwks(backend.accessTokens);
+  const { passkeys } = backend;
+  const webauthn = passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : null;
   return {
     // Error answers wrap only the API's own paths: a host's other routes keep their own handling.
     middleware: (ctx, next) => {
       if (ctx.path.startsWith(`${config.basePath}/`)) return errors(ctx, () => routes(ctx, () => methods(ctx, next)));
-      return jwks(ctx, next);
+      return jwks(ctx, () => (webauthn ? webauthn(ctx, next) : next()));
     },
     router,
     handler: backend.app.callback(),
@@ -89,6 +100,8 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     config,
     verifyAccessToken: (token) => backend.accessTokens.verify(token),
     checkSmtp: async () => (config.smtpUrl && !sendMail ? checkSmtp(config.smtpUrl, { settingName: nameOf(['smtpUrl']) }) : null),
+    listPasskeys: async (userId) => (passkeys ? passkeys.listPasskeys(userId) : []),
+    removePasskey: async (userId, id) => (passkeys ? passkeys.removePasskey(userId, id) : false),
     close: () => backend.close(),
   };
 }

@@ -144,7 +144,7 @@ export function createMetrics(): Metrics {
     mailRetries: registry.counter('passwordless_mail_retries_total', 'Login mail sends tried again after a passing failure (SMTP 4xx, lost connection, timeout).'),
     sessionsRevoked: registry.counter('passwordless_sessions_revoked_total', 'Sessions revoked: by a logout, revokeSession or revokeUserSessions.'),
     passkeyCeremonies: registry.counter('passwordless_passkey_ceremonies_total', 'Passkey registrations and sign-ins by outcome.', [
-      ...(['ok', 'invalid', 'stale', 'too_many'] as const).map((outcome) => ({ ceremony: 'register' as const, outcome })),
+      ...(['ok', 'invalid', 'stale', 'too_many', 'unauthenticated'] as const).map((outcome) => ({ ceremony: 'register' as const, outcome })),
       ...(['ok', 'invalid', 'unknown'] as const).map((outcome) => ({ ceremony: 'sign_in' as const, outcome })),
     ]),
     httpDuration: registry.histogram('passwordless_http_request_duration_seconds', 'HTTP request latency by matched route and status.'),

@@ -3,7 +3,7 @@
  * asks for a code over HTTP and returns the code and link from the mail that arrived.
  */
 import { startSmtpSink, codeIn, linkIn, type ReceivedMail, type SmtpSink } from './smtp-sink.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
 import { postJson, type JsonAnswer } from './api-client.ts';
 
 export interface Harness {
@@ -20,11 +20,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: Pick<TestServerOptions, 'logger'> = {}): Promise<Harness> {
   const smtp = await startSmtpSink();
   let server: TestServer;
   try {
-    server = await startTestServer({ env: { SMTP_URL: smtp.url, ...env } });
+    server = await startTestServer({ env: { SMTP_URL: smtp.url, ...env }, ...options });
   } catch (error) {
     await smtp.close();
     throw error;

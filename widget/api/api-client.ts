@@ -76,13 +76,16 @@ export class ApiClient {
     this.base = base;
   }
 
-  /** A POST of `body` to `path`, else a GET; `token` as bearer credential. */
-  async call<P extends keyof ResponseOf>(path: P, body?: BodyOf[P], token?: string): Promise<ApiResult<ResponseOf[P]>> {
+  /**
+   * A POST of `body` to `path`, else a GET; `token` as bearer credential. `method` for the other
+   * verbs (the passkey routes' PATCH and DELETE), whose paths a feature types itself.
+   */
+  async call<P extends keyof ResponseOf>(path: P, body?: BodyOf[P], token?: string, method?: string): Promise<ApiResult<ResponseOf[P]>> {
     type T = ResponseOf[P];
     let status = 0;
     try {
       const response = await fetch(this.base + path, {
-        method: body ? 'POST' : 'GET',
+        method: method ?? (body ? 'POST' : 'GET'),
         headers: {
           ...(body && { 'Content-Type': 'application/json' }),
           ...(token && { Authorization: `Bearer ${token}` }),

@@ -4,7 +4,7 @@
  */
 import type { User } from '../../contract/index.ts';
 import type { Step, WidgetErrorCode } from '../flow/flow.ts';
-import type { Session } from '../session/stored-session.ts';
+import type { Session, SignInMethod } from '../session/stored-session.ts';
 
 export type { Session };
 
@@ -17,8 +17,8 @@ export interface CodeSentDetail {
 }
 
 export interface SuccessDetail {
-  /** Whether the person typed the code or followed the link. */
-  method: 'code' | 'link';
+  /** Whether the person typed the code, followed the link or used a passkey. */
+  method: SignInMethod;
   user: User;
   session: Session;
 }

@@ -5,7 +5,7 @@ import { explainUnreachable } from '../api/origin-check.ts';
 import { requestCode } from '../api/request-code.ts';
 import { CountdownController, type Clock } from '../countdown/countdown-controller.ts';
 import type { FeatureHost } from '../features/feature.ts';
-import { english, loadFeature, views, type FeatureName, type Features } from '../features/registry.ts';
+import { english, extras, loadFeature, views, type FeatureName, type Features } from '../features/registry.ts';
 import { digitsOf } from '../flow/code-digits.ts';
 import { initialState, transition, type FlowAction, type FlowError, type FlowState, type Step } from '../flow/flow.ts';
 import { withOverrides, type MessageOverrides } from '../i18n/catalogs.ts';
@@ -364,16 +364,18 @@ export class PasswordlessLogin extends LitElement {
           <div part="actions">
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>
+          ${extras['signed-in']?.(this.#host!, flow, m)}
         `;
       default:
         return html`
           <form part="form" novalidate @submit=${this.#onSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
-            <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
+            <input part="input email-input" id="email" name="email" type="email" autocomplete=${extras.email ? 'username webauthn' : 'email'} required
               .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>
+          ${extras.email?.(this.#host!, flow as never, m)}
         `;
     }
   }
@@ -392,13 +394,18 @@ export class PasswordlessLogin extends LitElement {
       verify: (body, method) => this.#track(this.#verify(body, method)),
       fail: (error) => this.#fail(error),
       withAddress,
+      enter: () => this.#enter(this.#stored!),
+      lang: () => this.#locale.lang,
     });
     const stored = keeper.stored;
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
 
-    const config = (this.#configured = api.call(ApiPath.config).then((r) => {
+    // The passkey module is in before a sign-in may finish (a magic link verifies after this), so
+    // it sees the sign-in it may offer a passkey after.
+    const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
+      if (this.#config?.passkeys && window.PublicKeyCredential) (await this.#feature('passkey'))?.attach(host);
     }));
     if (link) await (await this.#feature('link'))?.open(host, link);
     // The session check: whether the kept session still holds (with nothing kept, nothing is asked).

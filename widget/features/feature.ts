@@ -11,7 +11,7 @@
  * core, and stateless helpers at most, so it carries no second Lit and no second session.
  */
 import type { html, nothing, TemplateResult } from 'lit';
-import type { VerifyBody } from '../../contract/index.ts';
+import type { Locale, VerifyBody } from '../../contract/index.ts';
 import type { PasswordlessLogin } from '../element/passwordless-login.ts';
 import type { FlowError, FlowState, Step } from '../flow/flow.ts';
 import type { MessageOverrides } from '../i18n/catalogs.ts';
@@ -23,7 +23,15 @@ export interface FeatureModule {
   readonly en?: MessageOverrides;
   /** The steps it draws, by name. */
   readonly steps?: { readonly [S in Step]?: StepView<S> };
+  /**
+   * What it adds at the end of a step the element draws itself (`email`, `signed-in`): the
+   * passkey button under the email form, the passkey offer and list under "Sign out".
+   */
+  readonly extras?: { readonly [S in Step]?: StepExtra<S> };
 }
+
+/** A part a feature adds to a step of the element's own; `nothing` where it has nothing to add. */
+export type StepExtra<S extends Step> = (host: FeatureHost, flow: Extract<FlowState, { step: S }>, m: Messages) => unknown;
 
 export interface StepView<S extends Step> {
   /** The heading of the step, which may depend on where the flow is and on who is signed in. */
@@ -43,6 +51,13 @@ export interface FeatureHost {
   readonly session: SessionKeeper;
   /** Signs in as the element's own forms do: busy while asking, then signed in or the error shown. */
   verify(body: VerifyBody, method: 'code' | 'link'): Promise<void>;
+  /**
+   * Signed in by the feature itself, which kept the session with `session.verify` (a passkey):
+   * the signed-in step shows and `passwordless-success` fires, as after a code.
+   */
+  enter(): void;
+  /** The language the element shows (a feature that brings its own sentences speaks it too). */
+  lang(): Locale;
   /** Shows an error as the element's own steps do (and fires `passwordless-error`). */
   fail(error: FlowError): Promise<void>;
   /** A sentence naming an address, the address kept whole at its hyphens (as the element's own steps show it). */

@@ -7,14 +7,17 @@ import type { Step } from '../flow/flow.ts';
 import type { MessageOverrides } from '../i18n/catalogs.ts';
 import { loadModule } from '../on-demand/on-demand.ts';
 import type { AccessTokenFeature } from './access-token/index.ts';
-import type { StepView } from './feature.ts';
+import type { StepExtra, StepView } from './feature.ts';
 import type { LinkFeature } from './link/index.ts';
+import type { PasskeyFeature } from './passkey/index.ts';
 
 export interface Features {
   /** The magic link: the landing step and "Continue", and the record of this browser's requests. */
   link: LinkFeature;
   /** `getAccessToken()`: tokens for the site's own API. */
   'access-token': AccessTokenFeature;
+  /** Passkeys: autofill and a button on the email step, the offer and the list on the signed-in step. */
+  passkey: PasskeyFeature;
 }
 
 export type FeatureName = keyof Features;
@@ -22,12 +25,16 @@ export type FeatureName = keyof Features;
 /** The steps of the feature modules fetched on this page, for every element of it. */
 export const views: { [S in Step]?: StepView<S> } = {};
 
+/** What they add to the element's own steps. */
+export const extras: { [S in Step]?: StepExtra<S> } = {};
+
 /** The English of their sentences. */
 export const english: MessageOverrides = {};
 
 export async function loadFeature<N extends FeatureName>(name: N): Promise<Features[N]> {
   const feature = await loadModule('features', name);
   Object.assign(views, feature.steps);
+  Object.assign(extras, feature.extras);
   Object.assign(english, feature.en, { errors: { ...english.errors, ...feature.en?.errors } });
   return feature;
 }

@@ -12,10 +12,11 @@
  */
 import type { ReactiveController } from 'lit';
 import { ApiPath, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
+import type { PasskeySignInBody } from '../../contract/passkeys.ts';
 import type { ApiClient, ApiResult } from '../api/api-client.ts';
 import { forgetSecrets } from '../magic-link/request-secret.ts';
 import type { CachedAccessToken } from './access-tokens.ts';
-import { clearSession, loadSession, saveSession, SESSION_KEY_PREFIX, sessionKeyOf, type StoredSession } from './stored-session.ts';
+import { clearSession, loadSession, saveSession, SESSION_KEY_PREFIX, sessionKeyOf, type SignInMethod, type StoredSession } from './stored-session.ts';
 
 type OnChange = (before: StoredSession | null) => void;
 
@@ -63,9 +64,13 @@ export class SessionKeeper implements ReactiveController {
     this.#set(null);
   }
 
-  /** Signs in with a code or a magic link's token and keeps the session it answers with. */
-  async verify(body: VerifyBody, method: 'code' | 'link'): Promise<ApiResult<VerifyResponse>> {
-    const result = await this.api.call(ApiPath.verify, body);
+  /**
+   * Signs in with a code or a magic link's token and keeps the session it answers with. A passkey
+   * signs in the same way at its own `path` (`PasskeyPath.signIn`, which answers as `/verify`
+   * does): one place keeps a new session, whichever way it came.
+   */
+  async verify(body: VerifyBody | PasskeySignInBody, method: SignInMethod, path: string = ApiPath.verify): Promise<ApiResult<VerifyResponse>> {
+    const result = await this.api.call(path as typeof ApiPath.verify, body as VerifyBody);
     if (result.ok) {
       const { user, session } = result.data;
       // In cookie mode `session` has no token: the marker `{expiresAt, user, method}` is all that is kept.

@@ -18,10 +18,13 @@ export interface Session {
   expiresAt: string;
 }
 
+/** How a person signs in: the code typed, the link followed, or a passkey (features/passkey/). */
+export type SignInMethod = 'code' | 'link' | 'passkey';
+
 export interface StoredSession extends Session {
   user: User;
   /** How the login was done, for the other tabs' `passwordless-success` (absent in entries from before it was kept). */
-  method?: 'code' | 'link';
+  method?: SignInMethod;
 }
 
 /** Every session key starts so; other tabs' `storage` events for other keys are not about sessions. */

@@ -1,0 +1,31 @@
+import type { PasskeyMessages } from './messages.ts';
+
+export const en: PasskeyMessages = {
+  signInWithPasskey: 'Sign in with a passkey',
+  offer: 'Sign in faster next time with a passkey',
+  addPasskey: 'Add a passkey',
+  notNow: 'Not now',
+  added: 'Passkey added. Next time, sign in with it.',
+  passkeys: 'Passkeys',
+  none: 'No passkeys yet.',
+  created: (date) => `Created ${date}`,
+  lastUsed: (date) => `Last used ${date}`,
+  neverUsed: 'Not used yet',
+  synced: 'Synced',
+  thisDevice: 'This device only',
+  rename: 'Rename',
+  nameLabel: 'Name',
+  save: 'Save',
+  cancel: 'Cancel',
+  remove: 'Remove',
+  confirmRemove: (name) => `Remove “${name}”? You will no longer be able to sign in with it.`,
+  removed: 'Passkey removed.',
+  failed: 'This device could not use a passkey. Try again, or sign in with your email.',
+  exists: 'This device already has a passkey for you.',
+  errors: {
+    invalid_passkey: 'This passkey could not be checked. Please try again.',
+    unknown_passkey: 'This passkey is not registered here any more. Sign in with your email.',
+    stale_session: 'Adding a passkey needs a sign-in from the last 10 minutes. Sign out, sign in with your email, then add it.',
+    too_many_passkeys: 'You have as many passkeys as allowed. Remove one to add another.',
+  },
+};
