@@ -11,6 +11,7 @@
  * Related Origin Requests at all: related-origins.test.ts.
  */
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -24,14 +25,16 @@ import {
   elementSessionToken,
   launchBrowser,
   newContext,
-  screenshot,
+  recordedEvents,
+  SCREENSHOT_DIR,
   sessionStatus,
   startDemoServer,
   uniqueEmail,
-  waitForElementEvent,
   type DemoServer,
+  type RecordedEvent,
 } from './harness.ts';
 import { namedHostArgs, selfSignedCertificate, startNamedHost, type NamedHost } from './named-hosts.ts';
+import { autofillWaits, holdAutofillForThePerson, pickAutofillPasskey, signInRequests } from './passkey-autofill.ts';
 import { addVirtualAuthenticator, credentialIdBase64url, type VirtualAuthenticator } from './virtual-authenticator.ts';
 
 const LOGIN = 'login.test';
@@ -84,10 +87,14 @@ describe('passkeys end to end, on the login service and on a related origin', ()
   });
 
   let shot = 0;
-  /** The element's box (on the demo, its panel) as `passkey-<nn>-<what>.png`. */
+  /** `passkey-<nn>-<what>.png`: the demo's panel around the element, or the whole shop page. */
   async function capture(page: Page, what: string): Promise<void> {
     shot += 1;
-    await screenshot(page, `passkey-${String(shot).padStart(2, '0')}-${what}`);
+    const path = `${SCREENSHOT_DIR}passkey-${String(shot).padStart(2, '0')}-${what}.png`;
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const panel = page.locator('.panel-widget');
+    if (await panel.count()) await panel.screenshot({ path });
+    else await page.screenshot({ path, fullPage: true });
   }
 
   /** The passkeys the server holds for the session's user: its own answer, outside any browser. */
@@ -98,28 +105,31 @@ describe('passkeys end to end, on the login service and on a related origin', ()
   }
 
   /** Types a new address on `page`, reads the mailed code and types it: signed in by code. */
-  async function signInByCode(page: Page, label: string): Promise<{ email: string; detail: SuccessDetail }> {
+  async function signInByCode(page: Page, label: string): Promise<string> {
     const email = uniqueEmail(label);
     await page.getByLabel('Email address').fill(email);
     const sent = demo.nextMailTo(email);
     await page.getByRole('button', { name: 'Email me a code' }).click();
     const code = await codeFrom(sent);
-    await page.getByLabel('Code from the email').fill(code);
+    const detail = await nextSuccess(page, () => page.getByLabel('Code from the email').fill(code));
+    assert.equal(detail.method, 'code');
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
-    return { email, detail: (await lastSuccess(page))! };
+    return email;
   }
 
-  /** The detail of the page's latest `passwordless-success`, or null. */
-  async function lastSuccess(page: Page): Promise<SuccessDetail | null> {
-    return page.evaluate(() => (window.__e2e.events.filter((e) => e.name === 'passwordless-success').at(-1)?.detail ?? null) as SuccessDetail | null);
-  }
-
-  /** Waits for one more `passwordless-success` than the page had, and returns its detail. */
-  async function nextSuccess(page: Page, action: () => Promise<void>): Promise<SuccessDetail> {
-    const before = await page.evaluate(() => window.__e2e.events.filter((e) => e.name === 'passwordless-success').length);
+  /** Runs `action` and waits for the `passwordless-success` or `passwordless-error` it brings. */
+  async function outcome(page: Page, action: () => Promise<void>): Promise<RecordedEvent> {
+    const before = (await recordedEvents(page)).length;
     await action();
-    await page.waitForFunction((n) => window.__e2e.events.filter((e) => e.name === 'passwordless-success').length > n, before);
-    return (await lastSuccess(page))!;
+    const event = await page.waitForFunction((n) => window.__e2e.events.slice(n).find((e) => e.name === 'passwordless-success' || e.name === 'passwordless-error'), before);
+    return (await event.jsonValue()) as RecordedEvent;
+  }
+
+  /** Runs `action` and returns the detail of the sign-in it brings; fails on an error instead. */
+  async function nextSuccess(page: Page, action: () => Promise<void>): Promise<SuccessDetail> {
+    const event = await outcome(page, action);
+    assert.equal(event.name, 'passwordless-success', JSON.stringify(event.detail));
+    return event.detail as SuccessDetail;
   }
 
   async function signOut(page: Page): Promise<void> {
@@ -127,143 +137,181 @@ describe('passkeys end to end, on the login service and on a related origin', ()
     await page.getByLabel('Email address').waitFor();
   }
 
-  // One person (context A: one device) through the whole story, in order; a second in context B.
+  /** Signs out, and waits until the email step's autofill request waits for the person. */
+  async function signOutToEmailStep(page: Page): Promise<void> {
+    await signOut(page);
+    await autofillWaits(page);
+  }
+
+  /** "Sign in with a passkey": the browser's prompt, answered by the device. */
+  async function passkeyButton(page: Page): Promise<SuccessDetail> {
+    const before = (await signInRequests(page)).length;
+    const detail = await nextSuccess(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
+    assert.deepEqual((await signInRequests(page)).slice(before), ['optional'], 'the button\'s own prompt, not the autofill');
+    return detail;
+  }
+
+  /** Opens the signed-in step's "Passkeys" disclosure and returns its list's items, once fetched. */
+  async function openPasskeys(page: Page): Promise<Locator> {
+    await part(page, 'passkeys-summary').click();
+    const list = part(page, 'passkeys');
+    await list.locator('[part~="passkey-list"], p[part="text"]').first().waitFor();
+    return list.locator('[part~="passkey"]');
+  }
+
+  /** A person's browser: one context, its pages' autofill waiting for the person (passkey-autofill.ts). */
+  async function personContext(): Promise<BrowserContext> {
+    const context = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+    await holdAutofillForThePerson(context);
+    return context;
+  }
+
+  // One person (context A, one device) through the whole story, in order; a second in context B.
   let context: BrowserContext;
   let errors: string[];
   let page: Page;
   let authenticator: VirtualAuthenticator;
   let email: string;
-  let passkeyId: string;
 
   it('offers a passkey after a sign-in by code, makes one for the RP ID login.test, and lists it', async () => {
-    context = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+    context = await personContext();
     errors = collectPageErrors(context);
     page = await context.newPage();
     await page.goto(LOGIN_ORIGIN);
     authenticator = await addVirtualAuthenticator(page);
 
-    ({ email } = await signInByCode(page, 'passkey'));
-    const offer = page.getByRole('button', { name: 'Create a passkey' });
-    await offer.waitFor();
+    email = await signInByCode(page, 'passkey');
+    const offer = part(page, 'passkey-offer');
+    await offer.getByText('Sign in faster next time with a passkey').waitFor();
     await capture(page, 'offer');
-    await offer.click();
+    await offer.getByRole('button', { name: 'Add a passkey' }).click();
+    await offer.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Passkey added. Next time, sign in with it.' }).waitFor({ state: 'attached' });
 
-    const list = part(page, 'passkey-list');
-    await list.getByRole('listitem').first().waitFor();
-    await capture(page, 'list');
     const [made, ...others] = await authenticator.credentials();
     assert.deepEqual(others, [], 'one passkey on the device');
     assert.equal(made!.rpId, LOGIN);
     assert.equal(made!.isResidentCredential, true);
-    passkeyId = credentialIdBase64url(made!.credentialId);
-
     const token = (await elementSessionToken(page))!;
     const [stored, ...more] = await serverPasskeys(token);
     assert.deepEqual(more, []);
-    assert.equal(stored!.id, passkeyId, 'the server holds the passkey the device made');
+    assert.equal(stored!.id, credentialIdBase64url(made!.credentialId), 'the server holds the passkey the device made');
     assert.equal(stored!.synced, false, 'a device-bound passkey');
     assert.equal(stored!.lastUsedAt, null);
-    assert.equal(await list.getByRole('listitem').count(), 1);
+
+    const items = await openPasskeys(page);
+    assert.equal(await items.count(), 1);
+    await items.first().getByText(stored!.name, { exact: true }).waitFor();
+    await items.first().getByText(/Not used yet · This device only/).waitFor();
+    await capture(page, 'list');
   });
 
   it('signs in with the "Sign in with a passkey" button after signing out', async () => {
-    // Held, the authenticator lets the email step show with its autofill request waiting.
-    await authenticator.setAnswersAtOnce(false);
-    await signOut(page);
-    const button = page.getByRole('button', { name: 'Sign in with a passkey' });
-    await button.waitFor();
-    assert.equal(await page.getByLabel('Email address').getAttribute('autocomplete'), 'username webauthn', 'the field offers passkeys as autofill');
+    await signOutToEmailStep(page);
+    assert.equal(await part(page, 'email-input').getAttribute('autocomplete'), 'username webauthn', 'the field offers passkeys among its suggestions');
     await capture(page, 'email-step');
 
-    await authenticator.setAnswersAtOnce(true);
-    const detail = await nextSuccess(page, () => button.click());
+    const detail = await passkeyButton(page);
     assert.equal(detail.method, 'passkey');
     assert.equal(detail.user.email, email);
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    assert.equal(await part(page, 'passkey-offer').count(), 0, 'no offer after a passkey sign-in');
     assert.equal(await sessionStatus(demo.url, detail.session.token!), 200);
     const [used] = await serverPasskeys(detail.session.token!);
     assert.ok(used!.lastUsedAt, 'the passkey is marked used');
   });
 
-  it('signs in by autofill: the email step\'s request, answered when the field has the focus', async () => {
-    const detail = await nextSuccess(page, async () => {
-      await signOut(page).catch(() => undefined);
-      await page.getByLabel('Email address').focus().catch(() => undefined);
-    });
+  it('signs in by autofill: the person picks the passkey in the email field\'s suggestions', async () => {
+    await signOutToEmailStep(page);
+    const before = (await signInRequests(page)).length;
+    const detail = await nextSuccess(page, () => pickAutofillPasskey(page));
+    assert.deepEqual((await signInRequests(page)).slice(before), [], 'no other request: the waiting autofill signed in');
     assert.equal(detail.method, 'passkey');
     assert.equal(detail.user.email, email);
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
   });
 
   it('signs in on shop.test with the passkey made on login.test (Related Origin Requests)', async () => {
-    await authenticator.setAnswersAtOnce(false);
     await signOut(page);
+    // The authenticator stays with the tab (virtual-authenticator.ts): the same device on the shop.
     await page.goto(SHOP_ORIGIN);
-    const button = page.getByRole('button', { name: 'Sign in with a passkey' });
-    await button.waitFor();
+    await autofillWaits(page);
     await capture(page, 'shop-email-step');
-    await authenticator.setAnswersAtOnce(true);
-    const detail = await nextSuccess(page, () => button.click());
+    const detail = await passkeyButton(page);
     assert.equal(detail.method, 'passkey');
     assert.equal(detail.user.email, email);
     assert.equal(await sessionStatus(demo.url, detail.session.token!), 200);
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+
+    await signOutToEmailStep(page);
+    const again = await nextSuccess(page, () => pickAutofillPasskey(page));
+    assert.equal(again.method, 'passkey', 'and by autofill on the shop');
+    assert.equal(again.user.email, email);
     assert.deepEqual(await cspViolations(page), [], 'the shop\'s CSP names only the login service');
+    await signOut(page);
   });
 
   it('makes a passkey on shop.test and signs in with it on login.test', async () => {
-    const other = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+    const other = await personContext();
     const otherErrors = collectPageErrors(other);
     const shopPage = await other.newPage();
     await shopPage.goto(SHOP_ORIGIN);
     const device = await addVirtualAuthenticator(shopPage, { synced: true });
-    const { email: shopper } = await signInByCode(shopPage, 'shop-passkey');
-    await shopPage.getByRole('button', { name: 'Create a passkey' }).click();
-    await part(shopPage, 'passkey-list').getByRole('listitem').first().waitFor();
-    await capture(shopPage, 'shop-list');
+    const shopper = await signInByCode(shopPage, 'shop-passkey');
+    await part(shopPage, 'passkey-offer').getByRole('button', { name: 'Add a passkey' }).click();
+    await part(shopPage, 'passkey-offer').waitFor({ state: 'detached' });
     const [made] = await device.credentials();
     assert.equal(made!.rpId, LOGIN, 'made on the shop, for the login service\'s RP ID');
+    const items = await openPasskeys(shopPage);
+    await items.first().getByText(/Not used yet · Synced/).waitFor();
+    await capture(shopPage, 'shop-list');
     const [stored] = await serverPasskeys((await elementSessionToken(shopPage))!);
     assert.equal(stored!.synced, true, 'a synced passkey is listed as synced');
 
-    await device.setAnswersAtOnce(false);
     await signOut(shopPage);
     await shopPage.goto(LOGIN_ORIGIN);
-    const button = shopPage.getByRole('button', { name: 'Sign in with a passkey' });
-    await button.waitFor();
-    await device.setAnswersAtOnce(true);
-    const detail = await nextSuccess(shopPage, () => button.click());
+    await autofillWaits(shopPage);
+    const detail = await passkeyButton(shopPage);
     assert.equal(detail.method, 'passkey');
     assert.equal(detail.user.email, shopper);
+    assert.deepEqual(await cspViolations(shopPage), []);
     assert.deepEqual(otherErrors, []);
     await other.close();
   });
 
   it('removes the passkey: the list and the server forget it, and it signs in no more on either origin', async () => {
+    // Signed out on both origins since the test before.
     await page.goto(LOGIN_ORIGIN);
-    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
-    const list = part(page, 'passkey-list');
-    await list.getByRole('listitem').first().waitFor();
+    await autofillWaits(page);
+    await passkeyButton(page);
     const token = (await elementSessionToken(page))!;
-    await list.getByRole('button', { name: /Remove/ }).first().click();
-    await list.getByRole('listitem').first().waitFor({ state: 'detached' });
-    await capture(page, 'list-after-removal');
+    const items = await openPasskeys(page);
+    await items.first().getByRole('button', { name: 'Remove' }).click();
+    await items.first().getByText(/^Remove “.+”\? You will no longer be able to sign in with it\.$/).waitFor();
+    await capture(page, 'remove-confirm');
+    await part(page, 'confirm-remove').click();
+    await part(page, 'passkeys').getByText('No passkeys yet.').waitFor();
+    await capture(page, 'list-empty');
     assert.deepEqual(await serverPasskeys(token), []);
+    assert.equal((await authenticator.credentials()).length, 1, 'the device still holds it: only the server forgot it');
 
-    await authenticator.setAnswersAtOnce(false);
     await signOut(page);
     for (const origin of [LOGIN_ORIGIN, SHOP_ORIGIN]) {
       await page.goto(origin);
-      await authenticator.setAnswersAtOnce(true);
-      const before = await page.evaluate(() => window.__e2e.events.length);
-      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-      const failure = await page.waitForFunction((n) => window.__e2e.events.slice(n).find((e) => e.name === 'passwordless-error' || e.name === 'passwordless-success'), before);
-      const event = (await failure.jsonValue()) as { name: string; detail: { code?: string } };
+      await autofillWaits(page);
+      const event = await outcome(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
       assert.equal(event.name, 'passwordless-error', `${origin}: a removed passkey does not sign in`);
-      assert.equal(event.detail.code, 'unknown_passkey');
-      await part(page, 'error').waitFor();
-      await capture(page, `removed-passkey-refused-${origin === LOGIN_ORIGIN ? 'login' : 'shop'}`);
-      await authenticator.setAnswersAtOnce(false);
+      assert.equal((event.detail as { code: string }).code, 'unknown_passkey');
+      await part(page, 'passkey-error').getByText('This passkey is not registered here any more. Sign in with your email.').waitFor();
+      assert.equal(await elementSessionToken(page), null);
+      await capture(page, `removed-refused-on-${origin === LOGIN_ORIGIN ? 'login' : 'shop'}`);
+
+      // Nor by autofill, picked in the field's suggestions.
+      await autofillWaits(page);
+      const picked = await outcome(page, () => pickAutofillPasskey(page));
+      assert.equal(picked.name, 'passwordless-error');
+      assert.equal((picked.detail as { code: string }).code, 'unknown_passkey');
+      assert.equal(await elementSessionToken(page), null);
     }
     assert.deepEqual(errors, []);
     await context.close();

@@ -7,7 +7,7 @@
  * that always succeeds, with no prompt: `navigator.credentials.create/get` answer at once.
  *
  * An authenticator belongs to the page (the tab) it was added to, and stays with it across
- * navigations, to other origins too. Another page gets the same passkeys with `copyTo`.
+ * navigations, to other origins too: one device, whatever site the tab shows.
  */
 import type { CDPSession, Page } from 'playwright-core';
 
@@ -17,7 +17,7 @@ export interface VirtualCredential {
   credentialId: string;
   isResidentCredential: boolean;
   rpId?: string;
-  /** PKCS#8, base64: what `copyTo` hands to the other authenticator. */
+  /** PKCS#8, base64. */
   privateKey: string;
   userHandle?: string;
   signCount: number;
@@ -34,19 +34,6 @@ export interface VirtualAuthenticator {
   credentials(): Promise<VirtualCredential[]>;
   /** Forgets one credential (by its standard-base64 id), as a person deleting it from the device. */
   removeCredential(credentialId: string): Promise<void>;
-  /** Holds `credential` from now on (one read from another authenticator). */
-  addCredential(credential: VirtualCredential): Promise<void>;
-  /** Adds the same credentials to a new authenticator of `page`: the same device, seen from another tab. */
-  copyTo(page: Page): Promise<VirtualAuthenticator>;
-  /** Whether user verification succeeds from now on (a failed fingerprint when false). */
-  setUserVerified(verified: boolean): Promise<void>;
-  /**
-   * Whether it answers at once (the default). The virtual authenticator answers even an autofill
-   * (conditional) request at once, where a person would first pick the passkey; with `false` such
-   * a request stays pending, as on a real device until the person chooses, and a test can look at
-   * the email step or click its passkey button first.
-   */
-  setAnswersAtOnce(answers: boolean): Promise<void>;
   /** Removes the authenticator: the page then has none, and WebAuthn calls wait for one. */
   remove(): Promise<void>;
 }
@@ -88,20 +75,6 @@ function wrap(cdp: CDPSession, authenticatorId: string, page: Page): VirtualAuth
     },
     async removeCredential(credentialId) {
       await cdp.send('WebAuthn.removeCredential', { authenticatorId, credentialId });
-    },
-    async copyTo(other) {
-      const copy = await addVirtualAuthenticator(other);
-      for (const credential of await this.credentials()) await copy.addCredential(credential);
-      return copy;
-    },
-    async addCredential(credential) {
-      await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
-    },
-    async setUserVerified(isUserVerified) {
-      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });
-    },
-    async setAnswersAtOnce(enabled) {
-      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
     },
     async remove() {
       await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });

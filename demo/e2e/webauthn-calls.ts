@@ -35,39 +35,20 @@ export function createCredential(page: Page, rpId: string, userName: string): Pr
   }, { rpId, userName });
 }
 
-/** A sign-in with any discoverable credential of `rpId` (no allow list), as the passkey button asks. */
-export function getCredential(page: Page, rpId: string): Promise<WebAuthnAnswer> {
-  return page.evaluate(async (rpId) => {
+/**
+ * A sign-in with any discoverable credential of `rpId` (no allow list), as the passkey button
+ * asks, or as the email field's autofill does with `mediation: 'conditional'`.
+ */
+export function getCredential(page: Page, rpId: string, mediation?: CredentialMediationRequirement): Promise<WebAuthnAnswer> {
+  return page.evaluate(async ({ rpId, mediation }) => {
     try {
-      const credential = (await navigator.credentials.get({ publicKey: { rpId, challenge: new Uint8Array(32), userVerification: 'required' } })) as PublicKeyCredential;
+      const credential = (await navigator.credentials.get({ mediation, publicKey: { rpId, challenge: new Uint8Array(32), userVerification: 'required' } })) as PublicKeyCredential;
       const response = credential.response as AuthenticatorAssertionResponse;
       const userHandle = response.userHandle ? new TextDecoder().decode(response.userHandle) : null;
       return { ok: true as const, id: credential.id, userHandle, flags: new Uint8Array(response.authenticatorData)[32]! };
     } catch (error) {
       return { ok: false as const, error: (error as DOMException).name, message: (error as DOMException).message };
     }
-  }, rpId);
+  }, { rpId, mediation });
 }
 
-/**
- * Starts an autofill (conditional) sign-in and leaves it running: `settled` says how it has ended
- * so far (`'ok'`, the error's name, or null while it runs); `abort` ends it, as the element ends
- * its autofill request before a modal one, and waits until it has.
- */
-export async function startConditionalGet(page: Page, rpId: string): Promise<{ settled(): Promise<string | null>; abort(): Promise<void> }> {
-  await page.evaluate((rpId) => {
-    const controller = new AbortController();
-    const state = { controller, settled: null as string | null };
-    Object.assign(window, { __conditionalGet: state });
-    navigator.credentials
-      .get({ mediation: 'conditional', signal: controller.signal, publicKey: { rpId, challenge: new Uint8Array(32), userVerification: 'required' } })
-      .then(() => (state.settled = 'ok'), (error: DOMException) => (state.settled = error.name));
-  }, rpId);
-  return {
-    settled: () => page.evaluate('window.__conditionalGet.settled'),
-    abort: async () => {
-      await page.evaluate('window.__conditionalGet.controller.abort()');
-      await page.waitForFunction('window.__conditionalGet.settled !== null');
-    },
-  };
-}
