@@ -11,7 +11,6 @@
  * Related Origin Requests at all: related-origins.test.ts.
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -26,7 +25,6 @@ import {
   launchBrowser,
   newContext,
   recordedEvents,
-  SCREENSHOT_DIR,
   sessionStatus,
   startDemoServer,
   uniqueEmail,
@@ -34,6 +32,7 @@ import {
   type RecordedEvent,
 } from './harness.ts';
 import { namedHostArgs, selfSignedCertificate, startNamedHost, type NamedHost } from './named-hosts.ts';
+import { captureInLook, LOOKS, openDemoInLook, part } from './looks.ts';
 import { autofillWaits, holdAutofillForThePerson, pickAutofillPasskey, signInRequests } from './passkey-autofill.ts';
 import { addVirtualAuthenticator, credentialIdBase64url, type VirtualAuthenticator } from './virtual-authenticator.ts';
 
@@ -41,6 +40,7 @@ const LOGIN = 'login.test';
 const SHOP = 'shop.test';
 const LOGIN_ORIGIN = `https://${LOGIN}`;
 const SHOP_ORIGIN = `https://${SHOP}`;
+const LIGHT = LOOKS.find((look) => look.name === 'light')!;
 
 /**
  * The shop's page: the element from the login service by one script tag, under the strict CSP
@@ -66,9 +66,6 @@ function shop(_request: IncomingMessage, response: ServerResponse): void {
   response.end(SHOP_PAGE);
 }
 
-/** What an element-only part of the page is called: playwright's CSS reaches into open shadow roots. */
-const part = (page: Page, name: string): Locator => page.locator(`passwordless-login [part~="${name}"]`).first();
-
 describe('passkeys end to end, on the login service and on a related origin', () => {
   let demo: DemoServer;
   let hosts: NamedHost[];
@@ -87,14 +84,12 @@ describe('passkeys end to end, on the login service and on a related origin', ()
   });
 
   let shot = 0;
-  /** `passkey-<nn>-<what>.png`: the demo's panel around the element, or the whole shop page. */
+  /** `passkey-<nn>-<what>.png` in the light look, checked (looks.ts): the demo's panel, or the element on the shop. */
   async function capture(page: Page, what: string): Promise<void> {
     shot += 1;
-    const path = `${SCREENSHOT_DIR}passkey-${String(shot).padStart(2, '0')}-${what}.png`;
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
     const panel = page.locator('.panel-widget');
-    if (await panel.count()) await panel.screenshot({ path });
-    else await page.screenshot({ path, fullPage: true });
+    const target = (await panel.count()) ? panel : page.locator('passwordless-login');
+    await captureInLook(page, LIGHT, `passkey-${String(shot).padStart(2, '0')}-${what}`, target);
   }
 
   /** The passkeys the server holds for the session's user: its own answer, outside any browser. */
@@ -104,16 +99,16 @@ describe('passkeys end to end, on the login service and on a related origin', ()
     return answer.body.passkeys;
   }
 
-  /** Types a new address on `page`, reads the mailed code and types it: signed in by code. */
+  /** Types a new address on `page`, reads the mailed code and types it: signed in by code (in any language). */
   async function signInByCode(page: Page, label: string): Promise<string> {
     const email = uniqueEmail(label);
-    await page.getByLabel('Email address').fill(email);
+    await part(page, 'email-input').fill(email);
     const sent = demo.nextMailTo(email);
-    await page.getByRole('button', { name: 'Email me a code' }).click();
+    await part(page, 'email-input').press('Enter');
     const code = await codeFrom(sent);
-    const detail = await nextSuccess(page, () => page.getByLabel('Code from the email').fill(code));
+    const detail = await nextSuccess(page, () => part(page, 'code-input').fill(code));
     assert.equal(detail.method, 'code');
-    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    await part(page, 'sign-out').waitFor();
     return email;
   }
 
@@ -133,8 +128,8 @@ describe('passkeys end to end, on the login service and on a related origin', ()
   }
 
   async function signOut(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email address').waitFor();
+    await part(page, 'sign-out').click();
+    await part(page, 'email-input').waitFor();
   }
 
   /** Signs out, and waits until the email step's autofill request waits for the person. */
@@ -160,8 +155,8 @@ describe('passkeys end to end, on the login service and on a related origin', ()
   }
 
   /** A person's browser: one context, its pages' autofill waiting for the person (passkey-autofill.ts). */
-  async function personContext(): Promise<BrowserContext> {
-    const context = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+  async function personContext(look = LIGHT): Promise<BrowserContext> {
+    const context = await newContext(browser, look.options);
     await holdAutofillForThePerson(context);
     return context;
   }
@@ -316,4 +311,31 @@ describe('passkeys end to end, on the login service and on a related origin', ()
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  for (const look of LOOKS.filter((l) => l !== LIGHT)) {
+    it(`shows the offer, the list and the email step's button in the ${look.name} look`, async () => {
+      const lookContext = await personContext(look);
+      const lookErrors = collectPageErrors(lookContext);
+      const lookPage = await lookContext.newPage();
+      await openDemoInLook(lookPage, LOGIN_ORIGIN, look);
+      await addVirtualAuthenticator(lookPage);
+      const panel = lookPage.locator('.panel-widget');
+      await signInByCode(lookPage, `passkey-${look.name}`);
+
+      await part(lookPage, 'passkey-offer').waitFor();
+      await captureInLook(lookPage, look, `passkey-${look.name}-1-offer`, panel);
+      await part(lookPage, 'passkey-offer').locator('[part~="add-passkey"]').click();
+      await part(lookPage, 'passkey-offer').waitFor({ state: 'detached' });
+      assert.equal(await (await openPasskeys(lookPage)).count(), 1);
+      await captureInLook(lookPage, look, `passkey-${look.name}-2-list`, panel);
+
+      await signOutToEmailStep(lookPage);
+      await part(lookPage, 'passkey-sign-in').waitFor();
+      await captureInLook(lookPage, look, `passkey-${look.name}-3-email-step`, panel);
+      // The whole page at a phone's width: nothing the passkey parts add may run past its edge.
+      if (look.name === 'mobile') await captureInLook(lookPage, look, `passkey-${look.name}-4-page`);
+      assert.deepEqual(lookErrors, []);
+      await lookContext.close();
+    });
+  }
 });
