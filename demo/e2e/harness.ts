@@ -19,11 +19,12 @@ export const STEP_TIMEOUT_MS = 10_000;
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium with the flags of every test (`widget/testing/chromium.mjs`), plus `extraArgs`. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`No browser at ${chromiumPath}: install Chromium (apt-get install chromium, or bash .ci/run) or set CHROME_PATH.`);
   }
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  return chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
 }
 
 export interface DemoServer {
@@ -35,14 +36,18 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** The backend exactly as `npm start` composes it (through `startTestServer`), with the demo mounted. */
-export async function startDemoServer(): Promise<DemoServer> {
+/**
+ * The backend exactly as `npm start` composes it (through `startTestServer`), with the demo
+ * mounted; `env` as operators set it (`PUBLIC_URL`, `ALLOWED_ORIGINS`, …) over the test defaults.
+ */
+export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
   if (!existsSync(DEFAULT_WIDGET_FILE)) throw new Error(`${DEFAULT_WIDGET_FILE} is missing: run \`npm run build\` first.`);
   for (const name of FRAMEWORKS) {
     const index = `${FRAMEWORK_DIST_DIR}${name}/index.html`;
     if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build:demos\` first (npm run test:e2e does).`);
   }
   const testServer = await startTestServer({
+    env,
     mount: (app, backend, { config, clock }) => mountDemo(app, { mailbox: backend.mailbox, publicUrl: config.publicUrl, audience: config.accessTokenAudience, clock }),
   });
   return {

@@ -10,37 +10,11 @@
  * break the suite. One browser and one server for everything; one context per look.
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { postJson } from '../../server/testing/api-client.ts';
-import { collectPageErrors, cspViolations, newContext, SCREENSHOT_DIR, STEP_TIMEOUT_MS, uniqueEmail, useDemo, wrongCode } from './harness.ts';
-
-interface Look {
-  name: 'light' | 'dark' | 'mobile' | 'arabic';
-  options: BrowserContextOptions;
-  /** The scheme the pages must show. */
-  scheme: 'light' | 'dark';
-  rtl: boolean;
-}
-
-const DESKTOP = { width: 1280, height: 860 };
-const LOOKS: Look[] = [
-  { name: 'light', options: { viewport: DESKTOP, colorScheme: 'light', locale: 'en-US' }, scheme: 'light', rtl: false },
-  { name: 'dark', options: { viewport: DESKTOP, colorScheme: 'dark', locale: 'en-US' }, scheme: 'dark', rtl: false },
-  { name: 'mobile', options: { viewport: { width: 375, height: 740 }, colorScheme: 'light', locale: 'en-US', hasTouch: true }, scheme: 'light', rtl: false },
-  { name: 'arabic', options: { viewport: DESKTOP, colorScheme: 'light', locale: 'ar' }, scheme: 'light', rtl: true },
-];
-
-/** What an element-only part of the page is called: playwright's CSS reaches into open shadow roots. */
-const part = (page: Page, name: string): Locator => page.locator(`passwordless-login [part~="${name}"]`).first();
-
-/** Relative luminance of a computed CSS colour (`rgb(…)`/`rgba(…)`), 0 (black) to 1 (white). */
-function luminance(color: string): number {
-  const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => Number(v) / 255);
-  const linear = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-  return 0.2126 * linear(r!) + 0.7152 * linear(g!) + 0.0722 * linear(b!);
-}
+import { collectPageErrors, newContext, STEP_TIMEOUT_MS, uniqueEmail, useDemo, wrongCode } from './harness.ts';
+import { captureInLook, LOOKS, openDemoInLook, part, type CaptureChecks } from './looks.ts';
 
 describe('screenshots of every step and page, checked', () => {
   const demo = useDemo();
@@ -51,41 +25,13 @@ describe('screenshots of every step and page, checked', () => {
       let errors: string[];
       let shot = 0;
 
-      /** Saves the picture, then checks what it shows; `target` defaults to the whole page. */
-      async function capture(page: Page, what: string, target?: Locator, checks: { element?: boolean; pageScheme?: boolean } = {}): Promise<void> {
-        const { element = true, pageScheme = true } = checks;
+      /** Saves the picture as `<look>-<nn>-<what>`, then checks what it shows; `target` defaults to the whole page. */
+      async function capture(page: Page, what: string, target?: Locator, checks?: CaptureChecks): Promise<void> {
         shot += 1;
-        const path = `${SCREENSHOT_DIR}${look.name}-${String(shot).padStart(2, '0')}-${what}.png`;
-        await mkdir(SCREENSHOT_DIR, { recursive: true });
-        if (target) await target.screenshot({ path });
-        else await page.screenshot({ path, fullPage: true });
-
-        const layout = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth, bodyBg: getComputedStyle(document.body).backgroundColor, htmlBg: getComputedStyle(document.documentElement).backgroundColor }));
-        assert.ok(layout.scrollWidth <= layout.innerWidth, `${what}: the page is ${layout.scrollWidth} px wide in a ${layout.innerWidth} px window`);
-        if (pageScheme) {
-          // A transparent body shows the root's background (the canvas): take whichever is painted.
-          const painted = /rgba\(0, 0, 0, 0\)|transparent/.test(layout.bodyBg) ? layout.htmlBg : layout.bodyBg;
-          const l = /rgba\(0, 0, 0, 0\)|transparent/.test(painted) ? (look.scheme === 'dark' ? NaN : 1) : luminance(painted);
-          if (look.scheme === 'dark') assert.ok(l < 0.05, `${what}: the dark look's background is ${painted}`);
-          else assert.ok(l > 0.8, `${what}: the light look's background is ${painted}`);
-        }
-        if (element) {
-          const base = part(page, 'base');
-          const [dir, background] = await base.evaluate((node) => [(node as HTMLElement).dir, getComputedStyle(node).backgroundColor]);
-          assert.equal(dir, look.rtl ? 'rtl' : 'ltr', `${what}: the element's direction`);
-          if (look.scheme === 'dark') assert.ok(luminance(background) < 0.05, `${what}: the element is dark (${background})`);
-          else assert.ok(luminance(background) > 0.8, `${what}: the element is light (${background})`);
-        }
-        assert.deepEqual(await cspViolations(page), [], `${what}: no CSP violation`);
+        await captureInLook(page, look, `${look.name}-${String(shot).padStart(2, '0')}-${what}`, target, checks);
       }
 
-      /** The demo page, in Arabic through its language switch (the page itself is English). */
-      async function openDemo(page: Page): Promise<void> {
-        await page.goto(demo.server.url);
-        if (look.rtl) await page.locator('#lang-select').selectOption('ar');
-        await part(page, 'email-input').waitFor();
-        if (look.rtl) await page.locator('passwordless-login [part~="base"][dir="rtl"]').waitFor();
-      }
+      const openDemo = (page: Page) => openDemoInLook(page, demo.server.url, look);
 
       /** Types an address and sends it; resolves with the code once the code step is shown. */
       async function askForCode(page: Page, label: string): Promise<{ email: string; code: string; link: string }> {
