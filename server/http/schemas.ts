@@ -74,7 +74,10 @@ const PasskeyCredentialSchema = z.strictObject({
     authenticatorData: Base64Url(4096).optional(),
     signature: Base64Url(1024).optional(),
     userHandle: Base64Url(128).nullable().optional(),
-    transports: z.array(z.string().max(32)).max(8).optional(),
+    // Transport names are short lowercase words ('usb', 'hybrid', 'smart-card'); new ones appear
+    // (WebAuthn L3 added two), so the shape is checked, not a list. A NUL here once reached
+    // PostgreSQL's text[] and answered 500.
+    transports: z.array(z.string().regex(/^[a-z-]{1,32}$/, 'must be a transport name')).max(8).optional(),
     publicKeyAlgorithm: z.number().int().optional(),
     publicKey: Base64Url(2048).optional(),
   }),

@@ -7,10 +7,10 @@ import { describe, it } from 'node:test';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { sampleMail } from '../testing/sample-login-mail.ts';
 import { createQueueRoom, retryAfterSeconds } from './queue-room.ts';
-import type { LoginMail } from './types.ts';
+import type { Mail } from './types.ts';
 
 function room(capacity: number) {
-  const state = { now: 1_000_000_000, queued: 0, closed: false, accepted: [] as LoginMail[] };
+  const state = { now: 1_000_000_000, queued: 0, closed: false, accepted: [] as Mail[] };
   const { logger, entries } = recordingLogger();
   const r = createQueueRoom({
     capacity,

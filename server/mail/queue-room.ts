@@ -17,7 +17,7 @@
  * once more when the queue takes mail again, so a flood of requests is a few lines, not one each.
  */
 import type { Logger } from '../observability/logger.ts';
-import type { LoginMail, MailReservation } from './types.ts';
+import type { Mail, MailReservation } from './types.ts';
 
 /** Mails accepted and not yet settled beyond which requests are answered 503 (`MAIL_QUEUE_SIZE`). */
 export const DEFAULT_MAX_QUEUED = 10_000;
@@ -33,7 +33,7 @@ export interface QueueRoomOptions {
   /** Mails accepted (dispatched with room) and not yet settled. */
   queued: () => number;
   /** Hands over a mail that has its place: it is never dropped for want of room. */
-  accept: (mail: LoginMail) => void;
+  accept: (mail: Mail) => void;
   /** Whether the mailer has closed: it takes no more mail, and a reservation is refused. */
   closed: () => boolean;
   now: () => number;

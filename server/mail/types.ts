@@ -80,7 +80,7 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-export type MailReservation = { busy: false; send(mail: LoginMail): void; release(): void } | { busy: true; retryAfter: number };
+export type MailReservation = { busy: false; send(mail: Mail): void; release(): void } | { busy: true; retryAfter: number };
 
 /** A message kept by the dev mailbox, with the code and link picked out for the demo page. */
 export interface DevMail {

@@ -135,7 +135,7 @@ export function createMetrics(): Metrics {
       ...(['ok', 'expired', 'invalid_link'] as const).map((outcome) => ({ method: 'link' as const, outcome })),
     ]),
     rateLimited: registry.counter('passwordless_rate_limited_total', 'Requests refused by a rate limit, per email address or per client IP.', [{ scope: 'email' }, { scope: 'ip' }]),
-    mailBusy: registry.counter('passwordless_mail_busy_total', 'Code requests answered 503 mail_busy: the mail queue was full, so nothing was sent or written.'),
+    mailBusy: registry.counter('passwordless_mail_busy_total', 'Requests answered 503 mail_busy (a code request, or a passkey registration whose notice could not be queued): the mail queue was full, so nothing was sent or written.'),
     mail: registry.counter('passwordless_mail_total', 'Login mails by outcome: sent, failed (SMTP error) or dropped (queue full or mailer closed).', [
       { outcome: 'sent' },
       { outcome: 'failed' },

@@ -43,7 +43,7 @@ export class PasskeyService {
 
   /** Checks a passkey's answer and makes a session, as `POST /verify` does (`method: 'passkey'`). */
   signIn(credential: PasskeyCredentialJSON): Promise<VerifyResponse> {
-    return this.#counted('sign_in', signIn.signIn(this.#context, credential));
+    return this.#counted('sign_in', credential.id, signIn.signIn(this.#context, credential));
   }
 
   /** Options to add a passkey, for a fresh session's user; writes nothing. */
@@ -53,7 +53,7 @@ export class PasskeyService {
 
   /** Checks a new passkey's answer and stores it, for a fresh session's user. */
   register(sessionToken: string | null, input: RegisterInput): Promise<PasskeyInfo> {
-    return this.#counted('register', registration.register(this.#context, sessionToken, input));
+    return this.#counted('register', input.credential.id, registration.register(this.#context, sessionToken, input));
   }
 
   listPasskeys(userId: string): Promise<PasskeyInfo[]> {
@@ -69,7 +69,13 @@ export class PasskeyService {
     return list.removePasskey(this.#context, userId, id);
   }
 
-  async #counted<T>(ceremony: PasskeyCeremony, answer: Promise<T>): Promise<T> {
+  /**
+   * Counts the ceremony's outcome, and logs each `invalid` one with its cause ("the signature
+   * counter went back", "made on a site this server does not serve"): a rise of them is a cloned
+   * authenticator or a phishing page relaying answers, and the operator must be able to tell which
+   * and for which passkey. The credential ID is the caller's text, so only its first 64 characters.
+   */
+  async #counted<T>(ceremony: PasskeyCeremony, credentialId: string, answer: Promise<T>): Promise<T> {
     const metrics = this.#context.metrics?.passkeyCeremonies;
     try {
       const result = await answer;
@@ -78,6 +84,9 @@ export class PasskeyService {
     } catch (error) {
       const outcome = error instanceof LoginError ? OUTCOME_OF[error.code] : undefined;
       if (outcome) metrics?.inc({ ceremony, outcome });
+      if (outcome === 'invalid') {
+        this.#context.login.logger.warn({ msg: `passkey ${ceremony} refused: ${(error as LoginError).message}`, event: 'passkey_refused', ceremony, credentialId: credentialId.slice(0, 64) });
+      }
       throw error;
     }
   }

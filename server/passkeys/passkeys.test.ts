@@ -12,6 +12,7 @@ import { startHarness, type Harness } from '../testing/harness.ts';
 import { passkeyContract } from '../testing/passkey-contract.ts';
 import { addPasskey, authenticatorFor, bearer, passkeySignIn, register, takeNotice } from '../testing/passkey-kit.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
+import type { SmtpSinkOptions } from '../testing/smtp-sink.ts';
 import { describeDevice } from './device-name.ts';
 
 passkeyContract('the JSON file', () => startHarness());
@@ -141,6 +142,47 @@ describe('passkeys: the notice, the audit trail and the metrics', () => {
     assert.ok(value('ceremony="register",outcome="ok"') >= 1);
     assert.ok(value('ceremony="sign_in",outcome="ok"') >= 1);
     assert.ok(value('ceremony="sign_in",outcome="invalid"') >= 1);
+  });
+
+  it('logs each invalid answer with its cause and credential, so a clone and a phishing page can be told apart', async () => {
+    const { token } = await signIn(h, freshEmail('refusal-log'));
+    const authenticator = authenticatorFor(h);
+    const { id } = await addPasskey(h, token, authenticator);
+    assert.equal((await passkeySignIn(h, authenticator)).status, 200);
+    assert.equal((await passkeySignIn(h, authenticator)).status, 200);
+    assert.equal((await passkeySignIn(h, authenticator, id, { counter: 1 })).status, 400);
+    assert.equal((await passkeySignIn(h, authenticator, id, { origin: 'https://login-example.evil' })).status, 400);
+    const refused = entries.filter((entry) => entry.event === 'passkey_refused' && entry.credentialId === id);
+    assert.deepEqual(refused.map((entry) => entry.ceremony), ['sign_in', 'sign_in']);
+    assert.match(String(refused[0]!.msg), /counter went back/);
+    assert.match(String(refused[1]!.msg), /site this server does not serve/);
+  });
+});
+
+describe('passkeys: a full mail queue', () => {
+  it('refuses a registration whose notice could not be queued (503 mail_busy, Retry-After) and stores nothing', { timeout: 30_000 }, async () => {
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    // The sink reads `acceptAfter` as each mail arrives: the code mail of the sign-in goes through,
+    // and the mail server stalls from then on.
+    const smtp: SmtpSinkOptions = {};
+    const busy = await startHarness({ MAIL_QUEUE_SIZE: '1' }, { smtp });
+    try {
+      const { token, user } = await signIn(busy, freshEmail('busy-enrol'));
+      smtp.acceptAfter = stalled;
+      assert.equal((await busy.request({ email: freshEmail('busy-fill') })).status, 202);
+      const answer = await register(busy, token, authenticatorFor(busy));
+      assert.equal(answer.status, 503, JSON.stringify(answer.body));
+      assert.equal(answer.body.error.code, 'mail_busy');
+      assert.ok(Number(answer.headers.get('retry-after')) >= 1, 'Retry-After says when to come back');
+      assert.deepEqual(await busy.server.backend.store.listPasskeys(user.id), [], 'no passkey without its notice');
+      release();
+      await busy.server.backend.mailer.idle();
+      assert.equal((await register(busy, token, authenticatorFor(busy))).status, 201, 'once mail flows, the same session enrols');
+    } finally {
+      release();
+      await busy.close();
+    }
   });
 });
 

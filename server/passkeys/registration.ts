@@ -12,7 +12,8 @@ import { generateRegistrationOptions, verifyRegistrationResponse, type Registrat
 import { ApiError, type Locale } from '../../contract/index.ts';
 import type { PasskeyCredentialJSON, PasskeyInfo, PasskeyOptionsResponse } from '../../contract/passkeys.ts';
 import { notify } from '../login/hooks.ts';
-import { LoginError } from '../login/login-error.ts';
+import type { Mail } from '../mail/types.ts';
+import { LoginError, rateLimited } from '../login/login-error.ts';
 import { toPublicUser } from '../login/users.ts';
 import type { PasskeyRecord, UserRecord } from '../store/types.ts';
 import { sendPasskeyAddedNotice } from './added-notice.ts';
@@ -63,7 +64,7 @@ export interface RegisterInput {
 }
 
 export async function register(context: PasskeyContext, sessionToken: string | null, input: RegisterInput): Promise<PasskeyInfo> {
-  const { store, clock } = context.login;
+  const { store } = context.login;
   const user = await enrollingUser(context, sessionToken);
   const challenge = signedChallenge(input.credential);
   const opened = context.challenges.open(challenge, 'register', user.id);
@@ -82,8 +83,32 @@ export async function register(context: PasskeyContext, sessionToken: string | n
   }
   if (!verified.verified) throw LoginError.of(ApiError.passkeyNotVerified('its attestation does not verify'));
   if ((await store.listPasskeys(user.id)).length >= MAX_PASSKEYS_PER_USER) throw LoginError.of(ApiError.tooManyPasskeys(MAX_PASSKEYS_PER_USER));
+  // The notice's place in the mail queue is taken before anything is written: a passkey the owner
+  // is never told of is what an intruder with a fresh session wants, so with the queue full the
+  // answer is 503 mail_busy (Retry-After) and nothing is stored, as for a code request.
+  const place = context.login.mailer.reserve();
+  if (place.busy) {
+    context.login.metrics?.mailBusy.inc();
+    throw rateLimited(place.retryAfter, ApiError.mailBusy);
+  }
+  try {
+    return await storePasskey(context, user, input, { claimKey: opened.claimKey, expiresAt: opened.expiresAt, verified: verified.registrationInfo }, place.send);
+  } finally {
+    place.release();
+  }
+}
+
+interface VerifiedRegistration {
+  claimKey: string;
+  expiresAt: number;
+  verified: Extract<Awaited<ReturnType<typeof verifyRegistrationResponse>>, { verified: true }>['registrationInfo'];
+}
+
+async function storePasskey(context: PasskeyContext, user: UserRecord, input: RegisterInput, registration: VerifiedRegistration, send: (mail: Mail) => void): Promise<PasskeyInfo> {
+  const { store, clock } = context.login;
+  const opened = registration;
   if (!(await store.claimOnce(opened.claimKey, opened.expiresAt))) throw LoginError.of(ApiError.passkeyChallengeUsed);
-  const { credential, credentialBackedUp } = verified.registrationInfo;
+  const { credential, credentialBackedUp } = registration.verified;
   const passkey: PasskeyRecord = {
     id: credential.id,
     userId: user.id,
@@ -97,7 +122,7 @@ export async function register(context: PasskeyContext, sessionToken: string | n
   };
   if (!(await store.addPasskey(passkey))) throw LoginError.of(ApiError.passkeyAlreadyRegistered);
   context.audit?.passkeyAdded({ userId: user.id, credentialId: passkey.id });
-  await sendPasskeyAddedNotice(context, user, passkey, input.locale);
+  await sendPasskeyAddedNotice(context, user, passkey, input.locale, send);
   const info = toPasskeyInfo(passkey);
   await notify(context.login.logger, 'onPasskeyAdded', context.login.hooks.onPasskeyAdded, { user: toPublicUser(user), passkey: info });
   return info;

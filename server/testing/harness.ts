@@ -2,7 +2,7 @@
  * A real backend wired to a real SMTP sink, for the HTTP tests: `login.requestCode(email)`
  * asks for a code over HTTP and returns the code and link from the mail that arrived.
  */
-import { startSmtpSink, codeIn, linkIn, type ReceivedMail, type SmtpSink } from './smtp-sink.ts';
+import { startSmtpSink, codeIn, linkIn, type ReceivedMail, type SmtpSink, type SmtpSinkOptions } from './smtp-sink.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
 import { postJson, type JsonAnswer } from './api-client.ts';
 
@@ -20,11 +20,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, options: Pick<TestServerOptions, 'logger'> = {}): Promise<Harness> {
-  const smtp = await startSmtpSink();
+export async function startHarness(env: Record<string, string> = {}, options: Pick<TestServerOptions, 'logger'> & { smtp?: SmtpSinkOptions } = {}): Promise<Harness> {
+  const smtp = await startSmtpSink(options.smtp);
   let server: TestServer;
   try {
-    server = await startTestServer({ env: { SMTP_URL: smtp.url, ...env }, ...options });
+    server = await startTestServer({ env: { SMTP_URL: smtp.url, ...env }, logger: options.logger });
   } catch (error) {
     await smtp.close();
     throw error;

@@ -13,7 +13,8 @@ export type JournalEntry =
   | { op: 'user'; key: string; value: unknown }
   | { op: 'session'; key: string; value: unknown }
   | { op: 'passkey'; key: string; value: unknown }
-  // `key` was claimed (a spent challenge) until `value`, ms since the epoch; null: the claim was swept.
+  // `key` was claimed (a spent challenge) until `value`, ms since the epoch. A null is read as a
+  // removal, as for the other ops; the sweep writes none (it drops claims in a new snapshot).
   | { op: 'claim'; key: string; value: number | null }
   // Every session of the user `key` ended: `value` lists their token hashes. One line, so a crash
   // keeps all of a revoke or none of it (a torn last line is cut off, never half replayed).
