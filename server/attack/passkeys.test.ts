@@ -170,6 +170,16 @@ describe('attack: passkeys', () => {
       await assertRefusedSafely(h, () => signInWith(bad), 400, 'invalid_request');
     }
   });
+
+  it('refuses transports that are not transport names (a NUL once reached PostgreSQL as a 500)', async () => {
+    const { token, user } = await signIn(h, freshEmail('transports'));
+    for (const transports of [['\u0000'], ['USB'], ['x'.repeat(33)], ['usb', 'nfc', 'ble', 'hybrid', 'internal', 'smart-card', 'cable', 'usb', 'nfc']]) {
+      const options = (await registerOptions(h, token)).body.options;
+      const credential = authenticatorFor(h).create(options);
+      const bent = { credential: { ...credential, response: { ...credential.response, transports } } };
+      await refusedAndUnchanged(user.id, () => postJson(h.api(PasskeyPath.register), bent, bearer(token)), 400, 'invalid_request', /transport|at most/);
+    }
+  });
 });
 
 describe('attack: passkey sign-in under the per-IP limit', () => {
