@@ -6,6 +6,8 @@
 import type Koa from 'koa';
 import type { Router } from '@koa/router';
 import { AccessTokens } from './access/access-tokens.ts';
+import { ApprovalWaits } from './approval/approval-waits.ts';
+import { inProcessWakeUp, type WakeUp } from './approval/wake-up.ts';
 import { createApp } from './app.ts';
 import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
@@ -63,7 +65,11 @@ export interface Backend {
   metrics: Metrics;
   /** Signs access tokens for sessions and publishes their keys. */
   accessTokens: AccessTokens;
-  /** Waits for mail in flight, then closes the mailer and the store. */
+  /** Cross-device approval: the asking browsers' waits and the phone's approve, woken across instances. */
+  approvals: ApprovalWaits;
+  /** Ends every approval wait now (each answers `waiting`), so a shutdown is not held by long polls. */
+  endWaits(): void;
+  /** Ends the waits, waits for mail in flight, then closes the mailer and the store. */
   close(): Promise<void>;
 }
 
@@ -103,6 +109,17 @@ function ipLimitersFor(config: Config, redis: OpenedStore['redis'], postgres: Op
   return memoryIpLimiters(config.ipLimits);
 }
 
+/**
+ * The approval wake-up channel of the store (approval/wake-up.ts): Redis pub/sub, PostgreSQL
+ * LISTEN/NOTIFY, or in process for the JSON store (one instance). Loaded only when used, as the
+ * stores are.
+ */
+async function wakeUpFor(config: Config, logger: Logger, redis: OpenedStore['redis'], postgres: OpenedStore['postgres']): Promise<WakeUp> {
+  if (redis) return (await import('./approval/redis-wake-up.ts')).redisWakeUp(redis.client, redis.keyPrefix, logger);
+  if (postgres && config.databaseUrl) return (await import('./approval/postgres-wake-up.ts')).postgresWakeUp(config.databaseUrl, postgres.pool, postgres.schema, logger);
+  return inProcessWakeUp();
+}
+
 /** Everything that needs the open store: mail, service, router, app, sweeper. */
 async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, retention: Retention, { store, redis, postgres }: OpenedStore): Promise<Backend> {
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
@@ -127,6 +144,8 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   // The preview shows the mails this mailer would send; production does not serve it (404).
   const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config), stylesheetUrl: `${config.basePath}${DocumentPath.pageStyles}` });
   const service = new LoginService({ store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger });
+  const wakeUp = await wakeUpFor(config, logger, redis, postgres);
+  const approvals = new ApprovalWaits({ service, wakeUp, perIp: config.rateLimits ? undefined : null });
   const accessTokens = new AccessTokens({
     secret,
     clock,
@@ -151,6 +170,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     // The first origin the operator allowed (their site), else the backend's own: see config.ts.
     site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
     logger, clock, production: config.production,
+    approvals,
   });
   const widget = await readWidgetFiles(options.widgetFile);
   if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
@@ -172,7 +192,11 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     logger,
     metrics,
     accessTokens,
+    approvals,
+    endWaits: () => approvals.close(),
     async close() {
+      approvals.close();
+      await wakeUp.close();
       clearInterval(sweeper);
       await service.idle();
       await mailer.close();

@@ -11,6 +11,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { AccessTokenClaims } from '../access/access-tokens.ts';
+import type { ApprovalWaitOutcome } from '../approval/approval-waits.ts';
+import type { ApprovalDescription } from '../../contract/approval.ts';
 import { createBackend, type Backend } from '../backend.ts';
 import { ConfigError, dottedName, resolveConfig, type Config, type SettingName, type Settings } from '../config.ts';
 import { errorsMiddleware } from '../http/errors-middleware.ts';
@@ -62,6 +64,18 @@ export interface Passwordless {
    * it: call it where your app decides whether to start.
    */
   checkSmtp(): Promise<SmtpCheck | null>;
+  /**
+   * Cross-device approval for a headless client served by your own server: one long poll (about
+   * 25 s) of the asking side, with the `approval.id` of `service.requestLogin({…, approval})`'s
+   * answer and the secret whose SHA-256 was its key. `{status: 'approved', answer}` (the session,
+   * made exactly once), `refused`, or `waiting` (call again). `signal` ends it early. No per-IP
+   * cap here: your code is the caller.
+   */
+  waitForApproval(approval: { id: string; secret: string }, signal?: AbortSignal): Promise<ApprovalWaitOutcome>;
+  /** What is asking, for the device holding the link token (spends nothing). */
+  describeApproval(token: string): Promise<ApprovalDescription>;
+  /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
+  approveLogin(token: string, number: number): Promise<void>;
   /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -89,6 +103,9 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     config,
     verifyAccessToken: (token) => backend.accessTokens.verify(token),
     checkSmtp: async () => (config.smtpUrl && !sendMail ? checkSmtp(config.smtpUrl, { settingName: nameOf(['smtpUrl']) }) : null),
+    waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
+    describeApproval: (token) => service.describeApproval(token),
+    approveLogin: (token, number) => backend.approvals.approve(token, number),
     close: () => backend.close(),
   };
 }

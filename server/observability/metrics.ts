@@ -93,6 +93,8 @@ export class MetricsRegistry {
 export type VerifyMethod = 'code' | 'link';
 export type VerifyOutcome = 'ok' | 'invalid' | 'expired' | 'too_many' | 'invalid_link';
 export type MailOutcome = 'sent' | 'failed' | 'dropped';
+/** A cross-device approval: the right number, a wrong one, the asker no longer waiting, the session collected by the asker. */
+export type ApprovalOutcome = 'approved' | 'refused' | 'not_waiting' | 'collected';
 
 /** The backend's metrics by name; each part is counted in the layer that decides it. */
 export interface Metrics {
@@ -111,6 +113,8 @@ export interface Metrics {
   mailRetries: Counter;
   /** Login service: a logout that revoked a live session. */
   sessionsRevoked: Counter;
+  /** Login service: cross-device approvals by outcome. */
+  approvals: Counter<{ outcome: ApprovalOutcome }>;
   /** HTTP middleware: route pattern and final status. */
   httpDuration: Histogram<{ route: string; status: string }>;
 }
@@ -133,6 +137,12 @@ export function createMetrics(): Metrics {
     ]),
     mailRetries: registry.counter('passwordless_mail_retries_total', 'Login mail sends tried again after a passing failure (SMTP 4xx, lost connection, timeout).'),
     sessionsRevoked: registry.counter('passwordless_sessions_revoked_total', 'Sessions revoked: by a logout, revokeSession or revokeUserSessions.'),
+    approvals: registry.counter('passwordless_approvals_total', 'Cross-device approvals by outcome: approved (right number), refused (wrong number), not_waiting (the asking device had gone), collected (the asking device got its session).', [
+      { outcome: 'approved' },
+      { outcome: 'refused' },
+      { outcome: 'not_waiting' },
+      { outcome: 'collected' },
+    ]),
     httpDuration: registry.histogram('passwordless_http_request_duration_seconds', 'HTTP request latency by matched route and status.'),
   };
 }
