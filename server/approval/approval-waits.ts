@@ -44,6 +44,7 @@ export class ApprovalWaits {
   /** Ends each wait in progress: called by `close()`. */
   readonly #inProgress = new Set<() => void>();
   #closed = false;
+  #asleep = 0;
 
   constructor(options: ApprovalWaitsOptions) {
     this.#service = options.service;
@@ -56,6 +57,11 @@ export class ApprovalWaits {
   /** Waits in progress (all clients). */
   get size(): number {
     return this.#inProgress.size;
+  }
+
+  /** Waits asleep between two looks at the store: a wake now is what ends their sleep. */
+  get asleep(): number {
+    return this.#asleep;
   }
 
   /** The phone's right number or wrong one (LoginService.approveLogin); a right one wakes the waits on every instance. */
@@ -97,6 +103,7 @@ export class ApprovalWaits {
         const left = until - Date.now();
         if (ended || left <= 0) return check;
         if (!woken) {
+          this.#asleep += 1;
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, Math.min(left, this.#recheckMs));
             wake = () => {
@@ -105,6 +112,7 @@ export class ApprovalWaits {
             };
           });
           wake = () => {};
+          this.#asleep -= 1;
         }
         if (ended) return { status: 'waiting' };
       }

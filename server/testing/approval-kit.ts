@@ -43,10 +43,10 @@ export function wrongNumber(number: number): number {
   return number === 99 ? 10 : number + 1;
 }
 
-/** Resolves once `h`'s server holds `count` waits in progress (a wait asked for has reached its sleep or its first look). */
+/** Resolves once `h`'s server holds `count` waits asleep after their first look: only a wake (or the 5 s re-check) moves them now. */
 export async function waitsInProgress(h: Harness, count: number): Promise<void> {
-  for (let i = 0; h.server.backend.approvals.size < count; i++) {
-    if (i > 2000) throw new Error(`the server never held ${count} waits (it holds ${h.server.backend.approvals.size})`);
+  for (let i = 0; h.server.backend.approvals.asleep < count; i++) {
+    if (i > 2000) throw new Error(`the server never held ${count} waits (it holds ${h.server.backend.approvals.asleep})`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
