@@ -210,3 +210,21 @@ describe('cross-device approval: waits per IP and shutdown', () => {
     }
   });
 });
+
+describe('cross-device approval in cookie mode', () => {
+  it('sets the session cookie on the wait that collects, with no token in the body', async () => {
+    const cookies = await startHarness({ SESSION_COOKIE: 'on' });
+    try {
+      const asked = await askWithApproval(cookies, freshEmail('cookie'));
+      assert.equal((await approve(cookies, asked.token, asked.number)).status, 200);
+      const collected = await waitFor(cookies, asked.id, asked.secret);
+      assert.equal(collected.body.status, 'approved');
+      assert.equal(collected.body.session.token, undefined);
+      const value = /^__Host-pl_session=([^;]+)/.exec(collected.headers.getSetCookie()[0] ?? '')?.[1] ?? '';
+      assert.match(value, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal((await getJson(cookies.api('/session'), { Cookie: `__Host-pl_session=${value}` })).status, 200);
+    } finally {
+      await cookies.close();
+    }
+  });
+});
