@@ -9,8 +9,11 @@
  *
  * Cost: one store change per look (every 5 s, or on a wake), no timer past the poll, and at most
  * `perIp` waits at once from one client IP (in this instance), so a client cannot hold open
- * connections without bound.
+ * connections without bound; and at most `6 × perIp` waits begun per minute from one IP, so a
+ * client that hangs up and asks again in a loop cannot turn each first look into a store write
+ * as fast as it can connect (one browser begins 2.4 a minute: one per 25 s poll).
  */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError, type VerifyResponse } from '../../contract/index.ts';
 import { rateLimited } from '../login/login-error.ts';
 import type { ApprovalCheck, LoginService } from '../login/login-service.ts';
@@ -41,6 +44,7 @@ export class ApprovalWaits {
   readonly #pollMs: number;
   readonly #recheckMs: number;
   readonly #byIp = new Map<string, number>();
+  readonly #begun: RateLimiterMemory | null;
   /** Ends each wait in progress: called by `close()`. */
   readonly #inProgress = new Set<() => void>();
   #closed = false;
@@ -52,6 +56,7 @@ export class ApprovalWaits {
     this.#perIp = options.perIp === undefined ? WAITS_PER_IP : options.perIp;
     this.#pollMs = options.pollMs ?? WAIT_POLL_MS;
     this.#recheckMs = options.recheckMs ?? WAIT_RECHECK_MS;
+    this.#begun = this.#perIp === null ? null : new RateLimiterMemory({ keyPrefix: 'approval-wait', points: 6 * this.#perIp, duration: 60 });
   }
 
   /** Waits in progress (all clients). */
@@ -79,6 +84,7 @@ export class ApprovalWaits {
   async wait(id: string, secret: string, clientKey: string | null, signal?: AbortSignal): Promise<ApprovalWaitOutcome> {
     const ticket = this.#service.openApproval(id, secret);
     if (this.#closed || signal?.aborted) return { status: 'waiting' };
+    await this.#countBegun(clientKey);
     const release = this.#take(clientKey);
     let wake: () => void = () => {};
     let woken = false;
@@ -128,6 +134,17 @@ export class ApprovalWaits {
   close(): void {
     this.#closed = true;
     for (const end of [...this.#inProgress]) end();
+  }
+
+  /** One more wait begun by the client this minute, or a 429 past `6 × perIp`. */
+  async #countBegun(clientKey: string | null): Promise<void> {
+    if (clientKey === null || !this.#begun) return;
+    try {
+      await this.#begun.consume(clientKey);
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) throw rateLimited(refusal.msBeforeNext / 1000, ApiError.tooManyWaits);
+      throw refusal;
+    }
   }
 
   /** A place among the client's waits, or a 429 when it holds `perIp` already. */

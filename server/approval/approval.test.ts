@@ -197,6 +197,19 @@ describe('cross-device approval: waits per IP and shutdown', () => {
     for (const answer of await Promise.all(waits)) assert.deepEqual(answer.body, { status: 'waiting' });
   });
 
+  it('begins at most 60 waits a minute from one IP (429), so hanging up and asking again cannot loop', async () => {
+    const looping = await startHarness({ REQUESTS_PER_IP: '100', VERIFIES_PER_IP: '100' });
+    try {
+      const asked = await askWithApproval(looping, freshEmail('loop'));
+      assert.equal((await approve(looping, asked.token, asked.number)).status, 200);
+      assert.equal((await waitFor(looping, asked.id, asked.secret)).body.status, 'approved');
+      for (let i = 1; i < 60; i++) assertError(await waitFor(looping, asked.id, asked.secret), 401, 'invalid_approval');
+      assertError(await waitFor(looping, asked.id, asked.secret), 429, 'rate_limited');
+    } finally {
+      await looping.close();
+    }
+  });
+
   it('lifts the cap with RATE_LIMITS=off', async () => {
     const open = await startHarness({ RATE_LIMITS: 'off' });
     try {
