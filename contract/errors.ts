@@ -55,6 +55,15 @@ export const ErrorCode = {
   stale_session: 'stale_session',
   /** The user has as many passkeys as the server allows; remove one first (409). */
   too_many_passkeys: 'too_many_passkeys',
+  /**
+   * A cross-device approval's wait (`POST /approval/wait`) names no wait issued here, its secret is
+   * not the one the asking browser keeps, or its session was already collected (401).
+   */
+  invalid_approval: 'invalid_approval',
+  /** The number picked on the other device was wrong: this approval is refused for good; the link still signs in there (403). */
+  approval_refused: 'approval_refused',
+  /** The device that asked is no longer waiting (tab closed, or it never asked for an approval): sign in on this device instead (409). */
+  approval_not_waiting: 'approval_not_waiting',
   /** A bug or an outage on the server (5xx); never an answer to bad input. */
   internal_error: 'internal_error',
 } as const;
@@ -99,6 +108,9 @@ export const ErrorStatus = {
   unknown_passkey: 400,
   stale_session: 403,
   too_many_passkeys: 409,
+  invalid_approval: 401,
+  approval_refused: 403,
+  approval_not_waiting: 409,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -141,6 +153,12 @@ export const ApiError = {
   invalidLink: { code: 'invalid_link', message: 'This sign-in link is not valid or was already used. Ask for a new one.' },
   unauthenticated: { code: 'unauthenticated', message: 'You are not signed in, or the session has ended.' },
   metricsTokenNeeded: { code: 'unauthenticated', message: 'This address needs the metrics token.' },
+  // Cross-device approval (contract/approval.ts)
+  invalidApproval: { code: 'invalid_approval', message: 'This approval is not known here, or this browser is not the one that asked.' },
+  approvalCollected: { code: 'invalid_approval', message: 'This approval was already used to sign in.' },
+  approvalRefused: { code: 'approval_refused', message: 'That was not the number on the other device, so it was not signed in. You can still sign in here.' },
+  approvalNotWaiting: { code: 'approval_not_waiting', message: 'The other device stopped waiting. You can still sign in here.' },
+  tooManyWaits: { code: 'rate_limited', message: 'Too many sign-in approvals are being waited for from this network. Try again later.' },
   // Calls from the host's server code (the library)
   noSuchUser: { code: 'invalid_request', message: 'No such user, or not a valid email address.' },
   notTheUsersEmail: { code: 'invalid_request', message: "That is not this user's email address." },

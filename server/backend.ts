@@ -6,6 +6,8 @@
 import type Koa from 'koa';
 import type { Router } from '@koa/router';
 import { AccessTokens } from './access/access-tokens.ts';
+import { ApprovalWaits } from './approval/approval-waits.ts';
+import { inProcessWakeUp, type WakeUp } from './approval/wake-up.ts';
 import { createApp } from './app.ts';
 import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
@@ -68,7 +70,11 @@ export interface Backend {
   accessTokens: AccessTokens;
   /** The passkey ceremonies and each user's passkeys; null when PASSKEYS is off. */
   passkeys: PasskeyService | null;
-  /** Waits for mail in flight, then closes the mailer and the store. */
+  /** Cross-device approval: the asking browsers' waits and the phone's approve, woken across instances. */
+  approvals: ApprovalWaits;
+  /** Ends every approval wait now (each answers `waiting`), so a shutdown is not held by long polls. */
+  endWaits(): void;
+  /** Ends the waits, waits for mail in flight, then closes the mailer and the store. */
   close(): Promise<void>;
 }
 
@@ -108,6 +114,17 @@ function ipLimitersFor(config: Config, redis: OpenedStore['redis'], postgres: Op
   return memoryIpLimiters(config.ipLimits);
 }
 
+/**
+ * The approval wake-up channel of the store (approval/wake-up.ts): Redis pub/sub, PostgreSQL
+ * LISTEN/NOTIFY, or in process for the JSON store (one instance). Loaded only when used, as the
+ * stores are.
+ */
+async function wakeUpFor(config: Config, logger: Logger, redis: OpenedStore['redis'], postgres: OpenedStore['postgres']): Promise<WakeUp> {
+  if (redis) return (await import('./approval/redis-wake-up.ts')).redisWakeUp(redis.client, redis.keyPrefix, logger);
+  if (postgres && config.databaseUrl) return (await import('./approval/postgres-wake-up.ts')).postgresWakeUp(config.databaseUrl, postgres.pool, postgres.schema, logger);
+  return inProcessWakeUp();
+}
+
 /** Everything that needs the open store: mail, service, router, app, sweeper. */
 async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, retention: Retention, { store, redis, postgres }: OpenedStore): Promise<Backend> {
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
@@ -135,6 +152,8 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const service = new LoginService(loginOptions);
   // Challenges live as long as a code: an answer to one is as fresh as a code typed in time.
   const passkeys = config.passkeys && new PasskeyService({ login: loginOptions, relyingParty: config.passkeys, challenges: createChallenges(secret, clock, config.codeTtlSeconds), metrics, audit });
+  const wakeUp = await wakeUpFor(config, logger, redis, postgres);
+  const approvals = new ApprovalWaits({ service, wakeUp, perIp: config.rateLimits ? undefined : null });
   const accessTokens = new AccessTokens({
     secret,
     clock,
@@ -160,6 +179,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     // The first origin the operator allowed (their site), else the backend's own: see config.ts.
     site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
     logger, clock, production: config.production,
+    approvals,
   });
   const widget = await readWidgetFiles(options.widgetFile);
   if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
@@ -182,7 +202,11 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     metrics,
     accessTokens,
     passkeys: passkeys || null,
+    approvals,
+    endWaits: () => approvals.close(),
     async close() {
+      approvals.close();
+      await wakeUp.close();
       clearInterval(sweeper);
       await service.idle();
       await mailer.close();

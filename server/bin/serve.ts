@@ -72,6 +72,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     // A keep-alive connection would otherwise hold close() for its 5 s idle timeout after its
     // last answer: each answer still to come says `Connection: close`.
     for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
+    // Approval long polls answer `waiting` now (their browsers ask again, elsewhere), instead of
+    // holding the close for up to 25 s.
+    backend.endWaits();
     await closed;
     clearTimeout(deadline);
     try {

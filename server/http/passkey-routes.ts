@@ -15,7 +15,7 @@ import { PASSKEY_WELL_KNOWN_PATH, PasskeyPath, type PasskeyListResponse, type Re
 import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
-import { describeDevice } from '../passkeys/device-name.ts';
+import { describeDevice } from './user-agent.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { pageLocale } from './link-page.ts';
 import { PasskeyIdSchema, PasskeyRegisterSchema, PasskeyRenameSchema, PasskeySignInSchema } from './schemas.ts';

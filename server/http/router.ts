@@ -11,6 +11,7 @@ import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { AccessTokens } from '../access/access-tokens.ts';
+import type { ApprovalWaits } from '../approval/approval-waits.ts';
 import type { AuditLog } from '../observability/audit.ts';
 import { ApiError, ApiPath, DEFAULT_BASE_PATH, DocumentPath, ErrorCode, JWKS_WELL_KNOWN_PATH, Locale, LOCALES, type ConfigResponse, type LinkAddressResponse, type OriginResponse, type VerifyResponse } from '../../contract/index.ts';
 import { PasskeyPath } from '../../contract/passkeys.ts';
@@ -20,6 +21,8 @@ import { silentLogger, type Logger } from '../observability/logger.ts';
 import type { Metrics, VerifyMethod } from '../observability/metrics.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
+import { describeDevice } from './user-agent.ts';
+import { APPROVAL_PATHS, mountApprovalRoutes } from './approval-routes.ts';
 import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonIfAny, jsonOnly } from './json-only.ts';
@@ -72,6 +75,8 @@ export interface PasswordlessRouterOptions {
    * Otherwise it also names the origin and the variable to add it to. Default false.
    */
   production?: boolean;
+  /** Cross-device approval's waits (approval/approval-waits.ts); absent: no approval routes, and `approvalKey` is ignored. */
+  approvals?: ApprovalWaits;
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -104,7 +109,8 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   // @koa/router runs `use` middleware only for matched routes: give preflights a route to match,
   // so CORS (above) answers them.
   const passkeyPaths = options.passkeys ? Object.values(PasskeyPath) : [];
-  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths]) {
+  const approvalPaths = options.approvals ? APPROVAL_PATHS : [];
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths, ...approvalPaths]) {
     router.options(path, (ctx) => {
       ctx.status = 204;
     });
@@ -157,6 +163,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       locale: (input.locale ?? Locale.en) as Locale,
       userData: input.userData,
       clientHash: input.clientHash,
+      approval: input.approvalKey === undefined || !options.approvals ? undefined : { key: input.approvalKey, device: describeDevice(ctx.get('User-Agent')) },
     });
     ctx.status = 202;
   });
@@ -191,6 +198,11 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     const body: LinkAddressResponse = { email: await service.linkAddress(parseBody(VerifyLinkSchema, ctx.request.body).token) };
     ctx.body = body;
   });
+
+  if (options.approvals) {
+    const limitVerifies = limit('verifies');
+    mountApprovalRoutes(router, { service, waits: options.approvals, guard, limitVerifies, json, cookieMode, capWaits: limiters !== false, audit: options.audit });
+  }
 
   /** The session the request carries (bearer or cookie), or a 401. */
   const liveSession = async (ctx: Context) => {

@@ -17,8 +17,9 @@ export const EmailSchema = z.string().transform((value, ctx) => {
   return parsed;
 });
 
-// 32 random bytes as base64url: 43 characters (see RequestBody.clientHash).
-const ClientHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters');
+// 32 random bytes as base64url: 43 characters (see RequestBody.clientHash); also a SHA-256 (approvalKey).
+export const Base64Url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters');
+const ClientHash = Base64Url32;
 
 /**
  * Stored on the user for good, so bounded: 2 KB of JSON, 4 levels deep. Any body fits the 8 KB
@@ -40,6 +41,8 @@ export const RequestSchema = z.strictObject({
   locale: z.enum(LOCALES).optional(),
   userData: UserData.optional(),
   clientHash: ClientHash.optional(),
+  /** Cross-device approval (contract/approval.ts): SHA-256 of the secret the asking browser keeps. */
+  approvalKey: Base64Url32.optional(),
 });
 
 export const VerifyCodeSchema = z.strictObject({

@@ -11,6 +11,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { AccessTokenClaims } from '../access/access-tokens.ts';
+import type { ApprovalWaitOutcome } from '../approval/approval-waits.ts';
+import type { ApprovalDescription } from '../../contract/approval.ts';
 import { createBackend, type Backend } from '../backend.ts';
 import { ConfigError, dottedName, resolveConfig, type Config, type SettingName, type Settings } from '../config.ts';
 import { errorsMiddleware } from '../http/errors-middleware.ts';
@@ -71,6 +73,18 @@ export interface Passwordless {
    * `passkey_removed`; false when the user has no passkey with this credential ID, or with `passkeys: false`.
    */
   removePasskey(userId: string, id: string): Promise<boolean>;
+  /**
+   * Cross-device approval for a headless client served by your own server: one long poll (about
+   * 25 s) of the asking side, with the `approval.id` of `service.requestLogin({…, approval})`'s
+   * answer and the secret whose SHA-256 was its key. `{status: 'approved', answer}` (the session,
+   * made exactly once), `refused`, or `waiting` (call again). `signal` ends it early. No per-IP
+   * cap here: your code is the caller.
+   */
+  waitForApproval(approval: { id: string; secret: string }, signal?: AbortSignal): Promise<ApprovalWaitOutcome>;
+  /** What is asking, for the device holding the link token (spends nothing). */
+  describeApproval(token: string): Promise<ApprovalDescription>;
+  /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
+  approveLogin(token: string, number: number): Promise<void>;
   /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -102,6 +116,9 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     checkSmtp: async () => (config.smtpUrl && !sendMail ? checkSmtp(config.smtpUrl, { settingName: nameOf(['smtpUrl']) }) : null),
     listPasskeys: async (userId) => (passkeys ? passkeys.listPasskeys(userId) : []),
     removePasskey: async (userId, id) => (passkeys ? passkeys.removePasskey(userId, id) : false),
+    waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
+    describeApproval: (token) => service.describeApproval(token),
+    approveLogin: (token, number) => backend.approvals.approve(token, number),
     close: () => backend.close(),
   };
 }

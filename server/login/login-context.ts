@@ -23,8 +23,8 @@ export interface LoginServiceOptions {
   retention: Retention;
   /** The landing page used when a request names none (the backend's own `/auth/link`). */
   defaultLanding: string;
-  /** Counted where decided: codes issued, verify outcomes, per-email limits, revoked sessions. */
-  metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'mailBusy' | 'sessionsRevoked'>;
+  /** Counted where decided: codes issued, verify outcomes, per-email limits, revoked sessions, approvals. */
+  metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'mailBusy' | 'sessionsRevoked' | 'approvals'>;
   /**
    * Where a new user and a revoke of all of a user's sessions are recorded; sign-ins and single
    * sign-outs are audited by the router, which knows the client.

@@ -5,6 +5,10 @@
  * store, mailer, clock and hasher injected (login-context.ts); it knows nothing of Koa.
  */
 import type { RequestResponse, SessionResponse, User, VerifyResponse } from '../../contract/index.ts';
+import type { ApprovalDescription, ApprovalRequestResponse } from '../../contract/approval.ts';
+import * as approvals from './approve-login.ts';
+import type { ApprovalCheck } from './approve-login.ts';
+import type { ApprovalTicket } from './approval-ticket.ts';
 import type { EmailAddress } from './email-address.ts';
 import { loginContext, type LoginContext, type LoginServiceOptions } from './login-context.ts';
 import * as requests from './request-login.ts';
@@ -15,6 +19,8 @@ import { findUser } from './users.ts';
 import * as verify from './verify-login.ts';
 
 export type { LoginServiceOptions } from './login-context.ts';
+export type { ApprovalCheck } from './approve-login.ts';
+export type { ApprovalTicket } from './approval-ticket.ts';
 export type { LoginRequest, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './request-login.ts';
 
 export class LoginService {
@@ -29,7 +35,7 @@ export class LoginService {
   }
 
   /** Mails a code and a link (the element's request); the same answer for known and unknown addresses. */
-  requestLogin(request: LoginRequest): Promise<RequestResponse> {
+  requestLogin(request: LoginRequest): Promise<ApprovalRequestResponse> {
     return requests.requestLogin(this.#context, request);
   }
 
@@ -54,6 +60,26 @@ export class LoginService {
   /** The address a magic link signs in, without using it; `invalid_link` for an unknown token. */
   linkAddress(token: string): Promise<string> {
     return verify.linkAddress(this.#context, token);
+  }
+
+  /** What is asking to be approved from the link `token`'s device (approve-login.ts); spends nothing. */
+  describeApproval(token: string): Promise<ApprovalDescription> {
+    return approvals.describeApproval(this.#context, token);
+  }
+
+  /** Approves the asking browser by its number; returns the sequence id its waits listen on. */
+  approveLogin(token: string, number: number): Promise<string> {
+    return approvals.approveLogin(this.#context, token, number);
+  }
+
+  /** The ticket of an approval wait, if `secret` is the asking browser's; `invalid_approval` otherwise. */
+  openApproval(id: string, secret: string): ApprovalTicket {
+    return approvals.openApproval(this.#context, id, secret);
+  }
+
+  /** One look by the waiting browser: still waiting, refused, or its session (made once). */
+  checkApproval(ticket: ApprovalTicket): Promise<ApprovalCheck> {
+    return approvals.checkApproval(this.#context, ticket);
   }
 
   findUser(by: { id: string } | { email: string }): Promise<User | null> {

@@ -77,6 +77,19 @@ export function burnAll(state: LoginState, now: number): number {
 }
 
 /**
+ * Counts one wrong attempt (a wrong code, a wrong approval number) against the codes live
+ * together; the one that reaches `maxAttempts` burns every live sequence and, the first time,
+ * lifts the resend wait (verify-login.ts says why). Returns whether the cap is reached.
+ */
+export function countFailure(state: LoginState, now: number, { maxAttempts }: Pick<LoginRules, 'maxAttempts'>): boolean {
+  state.attempts += 1;
+  state.lastFailureAt = now;
+  if (state.attempts < maxAttempts) return false;
+  if (burnAll(state, now) > 0 && state.attempts === maxAttempts) state.lastRequestAt = null;
+  return true;
+}
+
+/**
  * The sequence `matches` accepts, whatever its state. Every sequence is tried (callers compare
  * hashes in constant time), so the answer time does not depend on which one matched.
  */

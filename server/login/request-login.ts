@@ -16,6 +16,7 @@
  *   request that sends no mail after all (a wait, a lock, an unknown address) gives the place back.
  */
 import { ApiError, type Locale, type RequestResponse } from '../../contract/index.ts';
+import type { ApprovalRequestResponse } from '../../contract/approval.ts';
 import { parseMailExtra, type MailExtra } from '../mail/mail-extra.ts';
 import type { LoginMail } from '../mail/types.ts';
 import { randomCode, randomId, randomToken } from '../secrets/random.ts';
@@ -23,6 +24,8 @@ import { parseEmailAddress, type EmailAddress } from './email-address.ts';
 import { mayCreateUser } from './hooks.ts';
 import type { LoginContext } from './login-context.ts';
 import { LoginError, rateLimited } from './login-error.ts';
+import { drawApprovalNumber, newApproval } from './approval-state.ts';
+import { sealTicket } from './approval-ticket.ts';
 import { emptyLoginState, isLocked, prune, requestWaitMs } from './login-state.ts';
 import { buildMagicLink } from './magic-link.ts';
 import { expiresInMinutes } from './rules.ts';
@@ -37,6 +40,11 @@ export interface LoginRequest {
   clientHash?: string | undefined;
   /** Checked `extra` values for the mail (sendLoginTokenEmail). */
   extra?: MailExtra | undefined;
+  /**
+   * The asking browser may be approved from another device (approve-login.ts): `key` is the
+   * base64url SHA-256 of the secret it keeps, `device` what its User-Agent says ("Chrome on macOS").
+   */
+  approval?: { key: string; device: string } | undefined;
 }
 
 /** Who a programmatic `requestLoginToken` is for: an address (a user or not yet), or an existing user. */
@@ -62,7 +70,7 @@ export interface SendLoginTokenEmailInput {
   locale?: Locale;
 }
 
-export async function requestLogin(context: LoginContext, request: LoginRequest): Promise<RequestResponse> {
+export async function requestLogin(context: LoginContext, request: LoginRequest): Promise<ApprovalRequestResponse> {
   const place = context.mailer.reserve();
   if (place.busy) {
     context.metrics?.mailBusy.inc();
@@ -75,7 +83,7 @@ export async function requestLogin(context: LoginContext, request: LoginRequest)
   }
 }
 
-async function requestWithPlace(context: LoginContext, request: LoginRequest, send: (mail: LoginMail) => void): Promise<RequestResponse> {
+async function requestWithPlace(context: LoginContext, request: LoginRequest, send: (mail: LoginMail) => void): Promise<ApprovalRequestResponse> {
   const { store, clock, hash, rules } = context;
   const now = clock.now();
   const { key, address } = request.email;
@@ -85,6 +93,9 @@ async function requestWithPlace(context: LoginContext, request: LoginRequest, se
   const token = randomToken();
   const id = randomId();
   const ttlMs = rules.codeTtlSeconds * 1000;
+  // Drawn whether or not the sequence is stored: an unknown address gets a ticket of the same
+  // shape for a sequence never written, and its wait just ends at the expiry.
+  const approvalNumber = request.approval ? drawApprovalNumber() : 0;
 
   const outcome = await store.updateLogin(key, (current) => {
     const state = prune(current ?? emptyLoginState(key, address), now, rules);
@@ -105,6 +116,7 @@ async function requestWithPlace(context: LoginContext, request: LoginRequest, se
       burntAt: null,
       locale: request.locale,
       userData: request.userData ?? {},
+      ...(request.approval ? { approval: newApproval(request.approval.key, approvalNumber, request.approval.device, now) } : {}),
     });
     return { next: state, result: { retryAfter: 0, send: true } };
   });
@@ -118,7 +130,11 @@ async function requestWithPlace(context: LoginContext, request: LoginRequest, se
     const link = buildMagicLink(request.redirectTo ?? context.defaultLanding, token, request.clientHash);
     send({ to: user?.email ?? address, locale: request.locale, code, link, expiresInMinutes: expiresInMinutes(rules), extra: request.extra });
   }
-  return { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
+  const answer: ApprovalRequestResponse = { codeLength: rules.codeLength, expiresIn: rules.codeTtlSeconds, retryAfter: rules.resendSeconds };
+  if (request.approval) {
+    answer.approval = { id: sealTicket(hash, { emailKey: key, sequenceId: id, expiresAt: now + ttlMs, keyHash: request.approval.key }), number: approvalNumber };
+  }
+  return answer;
 }
 
 /**

@@ -24,11 +24,11 @@ import { notify } from './hooks.ts';
 import type { LoginContext } from './login-context.ts';
 import { LoginError } from './login-error.ts';
 import type { LoginRules } from './rules.ts';
-import { burnAll, consumeAll, emptyLoginState, findSequence, isLive, prune, requestWaitMs } from './login-state.ts';
+import { consumeAll, countFailure, emptyLoginState, findSequence, isLive, prune, requestWaitMs } from './login-state.ts';
 import { newSession } from './sessions.ts';
 import { toPublicUser } from './users.ts';
 
-type VerifyOutcome =
+export type VerifyOutcome =
   | { kind: 'ok'; sequence: SequenceRecord; address: string }
   | { kind: 'invalid'; attemptsLeft: number }
   | { kind: 'expired' }
@@ -67,17 +67,13 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     }
     // Past the cap every wrong code burns what is live, so a fresh code gets exactly one try
     // until a login resets the count (NIST 800-63B: a new code must not reset it).
-    state.attempts += 1;
-    state.lastFailureAt = now;
-    if (state.attempts >= rules.maxAttempts) {
-      // The wrong code that reaches the cap burns what the owner was typing: they may ask for a
-      // new code at once (the 60 s resend wait is lifted; the hourly cap of 5 still counts, so
-      // guesses stay at one per mailed code). Only that one: past the cap each fresh code gets
-      // one try, and lifting the wait on every burn would let one wrong verify before each
-      // request mail an address as fast as CODES_PER_HOUR allows, with no minute between.
-      if (burnAll(state, now) > 0 && state.attempts === rules.maxAttempts) state.lastRequestAt = null;
-      return { next: state, result: tooMany(state, now, rules) };
-    }
+    // The wrong code that reaches the cap burns what the owner was typing: they may ask for a
+    // new code at once (the 60 s resend wait is lifted; the hourly cap of 5 still counts, so
+    // guesses stay at one per mailed code). Only that one: past the cap each fresh code gets
+    // one try, and lifting the wait on every burn would let one wrong verify before each
+    // request mail an address as fast as CODES_PER_HOUR allows, with no minute between
+    // (countFailure, login-state.ts).
+    if (countFailure(state, now, rules)) return { next: state, result: tooMany(state, now, rules) };
     return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
   });
   return finishLogin(context, 'code', email.key, outcome);
@@ -133,7 +129,8 @@ const REFUSAL = {
   invalid_link: ApiError.invalidLink,
 } as const;
 
-async function finishLogin(context: LoginContext, method: 'code' | 'link', emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
+/** After a right code, link or approval: the user (created on a first login) and the session. */
+export async function finishLogin(context: LoginContext, method: 'code' | 'link', emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
   const { store, clock, rules, metrics } = context;
   if (outcome.kind !== 'ok') {
     metrics?.verifies.inc({ method, outcome: outcome.kind });

@@ -12,7 +12,8 @@ import type { Logger } from './logger.ts';
 import type { VerifyMethod } from './metrics.ts';
 
 export interface AuditLog {
-  signIn(entry: { userId: string; method: VerifyMethod; clientKey: string }): void;
+  /** `approved`: a link sign-in collected by the asking browser after the right number was picked on another device. */
+  signIn(entry: { userId: string; method: VerifyMethod; clientKey: string; approved?: true }): void;
   signOut(entry: { userId: string }): void;
   userCreated(entry: { userId: string }): void;
   /** A passkey enrolled: the credential ID is public (the authenticator shows it to any site asking), so it may be logged. */
@@ -25,7 +26,7 @@ export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
   const write = (event: string, fields: Record<string, unknown>) =>
     logger.info({ msg: `audit ${event}`, audit: true, event, ...fields, at: new Date(clock.now()).toISOString() });
   return {
-    signIn: ({ userId, method, clientKey }) => write('sign_in', { userId, method, clientKey }),
+    signIn: ({ userId, method, clientKey, approved }) => write('sign_in', { userId, method, clientKey, ...(approved ? { approved } : {}) }),
     signOut: ({ userId }) => write('sign_out', { userId }),
     userCreated: ({ userId }) => write('user_created', { userId }),
     passkeyAdded: ({ userId, credentialId }) => write('passkey_added', { userId, credentialId }),

@@ -101,6 +101,8 @@ export type PasskeyCeremony = 'register' | 'sign_in';
  * cap; `unauthenticated`: enrolment with no session.
  */
 export type PasskeyOutcome = 'ok' | 'invalid' | 'unknown' | 'stale' | 'too_many' | 'unauthenticated';
+/** A cross-device approval: the right number, a wrong one, the asker no longer waiting, the session collected by the asker. */
+export type ApprovalOutcome = 'approved' | 'refused' | 'not_waiting' | 'collected';
 
 /** The backend's metrics by name; each part is counted in the layer that decides it. */
 export interface Metrics {
@@ -121,6 +123,8 @@ export interface Metrics {
   sessionsRevoked: Counter;
   /** Passkey service: each registration and sign-in answer that reached a decision. */
   passkeyCeremonies: Counter<{ ceremony: PasskeyCeremony; outcome: PasskeyOutcome }>;
+  /** Login service: cross-device approvals by outcome. */
+  approvals: Counter<{ outcome: ApprovalOutcome }>;
   /** HTTP middleware: route pattern and final status. */
   httpDuration: Histogram<{ route: string; status: string }>;
 }
@@ -146,6 +150,12 @@ export function createMetrics(): Metrics {
     passkeyCeremonies: registry.counter('passwordless_passkey_ceremonies_total', 'Passkey registrations and sign-ins by outcome.', [
       ...(['ok', 'invalid', 'stale', 'too_many', 'unauthenticated'] as const).map((outcome) => ({ ceremony: 'register' as const, outcome })),
       ...(['ok', 'invalid', 'unknown'] as const).map((outcome) => ({ ceremony: 'sign_in' as const, outcome })),
+    ]),
+    approvals: registry.counter('passwordless_approvals_total', 'Cross-device approvals by outcome: approved (right number), refused (wrong number), not_waiting (the asking device had gone), collected (the asking device got its session).', [
+      { outcome: 'approved' },
+      { outcome: 'refused' },
+      { outcome: 'not_waiting' },
+      { outcome: 'collected' },
     ]),
     httpDuration: registry.histogram('passwordless_http_request_duration_seconds', 'HTTP request latency by matched route and status.'),
   };

@@ -17,6 +17,26 @@ export interface SequenceRecord {
   locale: Locale;
   /** Stored on the user if this sequence creates it. */
   userData: Record<string, unknown>;
+  /** Present when the asking browser may be approved from another device (login/approval-state.ts). */
+  approval?: ApprovalRecord;
+}
+
+/** A cross-device approval of one sequence: who asked, the number to pick, and what became of it. */
+export interface ApprovalRecord {
+  /** base64url SHA-256 of the secret the asking browser keeps (`approvalKey`): proves it is the one collecting. */
+  keyHash: string;
+  /** The two digits (10–99) the asking device shows. */
+  number: number;
+  /** The asking request's browser and system, "Chrome on macOS". */
+  device: string;
+  /** When the asking browser last asked or waited, ms since the epoch: older than 20 s, it stopped waiting. */
+  seenAt: number;
+  /** Set by the right number: the sequence is then used, and only the asking browser may collect. */
+  approvedAt: number | null;
+  /** Set by a wrong number: this approval is over for good (the link still signs in where it is opened). */
+  refusedAt: number | null;
+  /** Set when the asking browser collected its session: exactly once. */
+  collectedAt: number | null;
 }
 
 /** Everything about one email address's logins in flight, updated as one atomic unit. */

@@ -7,6 +7,7 @@
  * and each feature's in its module.
  */
 import type { ErrorCode } from '../../contract/index.ts';
+import type { ApprovalErrorCode } from '../../contract/approval.ts';
 import type { PasskeyErrorCode } from '../../contract/passkeys.ts';
 import type { LinkMessages } from '../features/link/messages.ts';
 import type { FlowError } from '../flow/flow.ts';
@@ -18,8 +19,8 @@ export type ErrorMessage = string | ((error: FlowError) => string);
 type FeatureMessages = LinkMessages;
 
 export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
-  /** Passkey errors come with the passkey module's own sentences, so a catalog may leave them out. */
-  errors: Record<Exclude<ErrorCode, PasskeyErrorCode>, ErrorMessage> & Partial<Record<PasskeyErrorCode, ErrorMessage>>;
+  /** Passkey and approval errors come with their modules' own sentences, so a catalog may leave them out. */
+  errors: Record<Exclude<ErrorCode, PasskeyErrorCode | ApprovalErrorCode>, ErrorMessage> & Partial<Record<PasskeyErrorCode | ApprovalErrorCode, ErrorMessage>>;
 }
 
 export interface CoreMessages {
@@ -45,5 +46,5 @@ export interface CoreMessages {
   /** The fetch failed or the answer was not the API's JSON. */
   networkError: string;
   /** The sentence for each error code, except those of the features. */
-  errors: Record<Exclude<ErrorCode, keyof FeatureMessages['errors'] | PasskeyErrorCode>, ErrorMessage>;
+  errors: Record<Exclude<ErrorCode, keyof FeatureMessages['errors'] | PasskeyErrorCode | ApprovalErrorCode>, ErrorMessage>;
 }

@@ -18,6 +18,7 @@ const login: LoginState = {
   requestTimes: [1],
   lastFailureAt: null,
 };
+const approval = { keyHash: 'k', number: 47, device: 'Chrome on macOS', seenAt: 1, approvedAt: null, refusedAt: null, collectedAt: null };
 const session: SessionRecord = { tokenHash: 'h1', userId: 'Yk3tI5cT0sRk5mQ2', createdAt: 1, expiresAt: 2 };
 const passkey: PasskeyRecord = {
   id: 'q0wGkJ2N7b8rKx1sVd3YfA',
@@ -41,6 +42,7 @@ const cases: [string, RecordShape, string, object][] = [
   ['a user with __proto__ in its data and text beyond Latin-1', USER, 'ann@example.com', { ...user, data: JSON.parse('{"__proto__":{"x":1},"name":"Zoë 😀 \\ud800"}') }],
   ['a login state', LOGIN, 'ann@example.com', login],
   ['a login state with a sequence of another shape', LOGIN, 'ann@example.com', { ...login, sequences: [{ tokenHash: 't' }] }],
+  ['a login state whose sequence asked for a cross-device approval', LOGIN, 'ann@example.com', { ...login, sequences: [{ ...login.sequences[0]!, approval }] }],
   ['a session', SESSION, 'h1', session],
   ['a session that says how it was signed in', SESSION, 'h1', { ...session, method: 'passkey' }],
   ['a session whose method is null', SESSION, 'h1', { ...session, method: null }],
@@ -68,6 +70,15 @@ describe('records held compactly', () => {
       const text = pack(SESSION, record.tokenHash, record);
       assert.ok(text.startsWith('['), text);
       assert.deepEqual(unpack(SESSION, record.tokenHash, text), record);
+    }
+  });
+
+  it('holds a sequence compactly with its cross-device approval and without it', () => {
+    for (const sequence of [login.sequences[0]!, { ...login.sequences[0]!, approval }]) {
+      const record = { ...login, sequences: [sequence] };
+      const text = pack(LOGIN, login.emailKey, record);
+      assert.ok(text.startsWith('[null,') && text.includes(',[["s1",'), text);
+      assert.deepEqual(unpack(LOGIN, login.emailKey, text), record);
     }
   });
 

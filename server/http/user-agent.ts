@@ -1,7 +1,7 @@
 /**
  * "Chrome on macOS": a browser and system a person recognises, read from a User-Agent header. The
- * default name of a new passkey, and the device named in the "a passkey was added" mail; anything
- * that must tell a person which device did something (an approval prompt) uses the same words.
+ * default name of a new passkey (so its notice and the list name it), and the asking device on
+ * the cross-device approval page ("Chrome on macOS asked 2 minutes ago").
  *
  * Only the names, never versions: a version in a name would date it, and the User-Agent's
  * versions are frozen or reduced by the browsers anyway (UA reduction). Order matters: Edge and

@@ -1,0 +1,77 @@
+/**
+ * The cross-device approval's routes (contract/approval.ts), mounted by the router beside the
+ * others and behind the same guards: the origin guard, JSON only and zod. The phone's two calls
+ * count as verifies under the per-IP limit (each one is a try at a link); the asking browser's
+ * long poll is held to a few at once per IP instead (approval/approval-waits.ts), since a wait
+ * of 10 minutes is two dozen polls.
+ */
+import type { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import type { ApprovalApproveResponse, ApprovalDescription, ApprovalWaitResponse } from '../../contract/approval.ts';
+import { ApprovalPath } from '../../contract/approval.ts';
+import type { ApprovalWaits } from '../approval/approval-waits.ts';
+import type { LoginService } from '../login/login-service.ts';
+import type { AuditLog } from '../observability/audit.ts';
+import { ApprovalApproveSchema, ApprovalDescribeSchema, ApprovalWaitSchema } from './approval-schemas.ts';
+import { clientKey } from './client-ip.ts';
+import { setSessionCookie } from './session-token.ts';
+import { parseBody } from './validate.ts';
+
+export interface ApprovalRoutesOptions {
+  service: LoginService;
+  waits: ApprovalWaits;
+  /** The origin guard, then the per-IP verify limit, then JSON only and the body parser. */
+  guard: Middleware;
+  limitVerifies: Middleware;
+  json: Middleware[];
+  cookieMode: boolean;
+  /** Per-IP wait cap on: false with RATE_LIMITS=off. */
+  capWaits: boolean;
+  audit?: Pick<AuditLog, 'signIn'>;
+}
+
+export const APPROVAL_PATHS = Object.values(ApprovalPath);
+
+export function mountApprovalRoutes(router: Router, options: ApprovalRoutesOptions): void {
+  const { service, waits, guard, limitVerifies, json, cookieMode } = options;
+
+  router.post(ApprovalPath.describe, guard, limitVerifies, ...json, async (ctx) => {
+    const body: ApprovalDescription = await service.describeApproval(parseBody(ApprovalDescribeSchema, ctx.request.body).token);
+    ctx.body = body;
+  });
+
+  router.post(ApprovalPath.approve, guard, limitVerifies, ...json, async (ctx) => {
+    const { token, number } = parseBody(ApprovalApproveSchema, ctx.request.body);
+    await waits.approve(token, number);
+    const body: ApprovalApproveResponse = { approved: true };
+    ctx.body = body;
+  });
+
+  router.post(ApprovalPath.wait, guard, ...json, async (ctx) => {
+    const { id, secret } = parseBody(ApprovalWaitSchema, ctx.request.body);
+    // A client that hangs up ends its wait at once: a session collected for it now would be lost.
+    const hungUp = new AbortController();
+    const onClose = () => {
+      if (!ctx.res.writableEnded) hungUp.abort();
+    };
+    ctx.res.once('close', onClose);
+    try {
+      const outcome = await waits.wait(id, secret, options.capWaits ? clientKey(ctx) : null, hungUp.signal);
+      if (outcome.status !== 'approved') {
+        const body: ApprovalWaitResponse = { status: outcome.status };
+        ctx.body = body;
+        return;
+      }
+      const { answer } = outcome;
+      options.audit?.signIn({ userId: answer.user.id, method: 'link', clientKey: clientKey(ctx), approved: true });
+      if (cookieMode) {
+        setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
+        delete answer.session.token;
+      }
+      const body: ApprovalWaitResponse = { status: 'approved', ...answer };
+      ctx.body = body;
+    } finally {
+      ctx.res.off('close', onClose);
+    }
+  });
+}

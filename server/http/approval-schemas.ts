@@ -1,0 +1,15 @@
+/** The cross-device approval's request schemas (contract/approval.ts), strict like the others (schemas.ts). */
+import { z } from 'zod';
+import { Base64Url32, VerifyLinkSchema } from './schemas.ts';
+
+export const ApprovalDescribeSchema = VerifyLinkSchema;
+
+export const ApprovalApproveSchema = VerifyLinkSchema.extend({
+  number: z.number().int().min(10).max(99),
+});
+
+export const ApprovalWaitSchema = z.strictObject({
+  // A sealed ticket (login/approval-ticket.ts) is about 200 characters for a long address; 1,024 bounds any.
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/, 'must be the id from the request answer'),
+  secret: Base64Url32,
+});

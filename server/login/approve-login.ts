@@ -1,0 +1,148 @@
+/**
+ * Cross-device approval: the phone holding the link approves the browser that asked, which then
+ * collects the session (docs/login-rules.md#approval-from-another-device).
+ *
+ * Why each rule holds:
+ * - A describe spends nothing; an approve is one `updateLogin` change, like a verify: the number
+ *   is compared, the attempt counted, and the sequence marked used in the same atomic change, so
+ *   two approves of one link approve at most once, and an approved link no longer signs in the
+ *   phone (the phone gets no session: the session is made only when the asking browser collects).
+ * - A wrong number refuses this approval for good and counts as a wrong attempt under the same
+ *   cap as a wrong code (countFailure), so the three choices give one guess per mailed link; the
+ *   link itself still signs in where it is opened ("sign in here").
+ * - Only the asking browser collects: it shows the secret whose SHA-256 it sent with its request
+ *   (approval-ticket.ts), and the collection is marked in one change, so two concurrent waits
+ *   make one session.
+ */
+import { ApiError, type ApiErrorEntry, type VerifyResponse } from '../../contract/index.ts';
+import type { ApprovalDescription } from '../../contract/approval.ts';
+import { sameHash } from '../secrets/hasher.ts';
+import type { LoginState, SequenceRecord } from '../store/types.ts';
+import { approvalChoices, isWaiting } from './approval-state.ts';
+import { openTicket, secretMatches, type ApprovalTicket } from './approval-ticket.ts';
+import type { LoginContext } from './login-context.ts';
+import { LoginError } from './login-error.ts';
+import { consumeAll, countFailure, findSequence, prune } from './login-state.ts';
+import { finishLogin } from './verify-login.ts';
+
+/** What a wait's check found: still waiting, refused, or signed in (the session made now, once). */
+export type ApprovalCheck = { status: 'waiting' | 'refused' } | { status: 'approved'; answer: VerifyResponse };
+
+type Refusal = { refuse: ApiErrorEntry; details?: { attemptsLeft: number } };
+
+/** Runs `decide` on the live sequence of the link `token` inside one `updateLogin`; the refusals of a link are decided here. */
+async function onLinkSequence<T extends object>(context: LoginContext, token: string, decide: (state: LoginState, sequence: SequenceRecord, now: number) => T | Refusal): Promise<T> {
+  const { store, clock, hash, rules } = context;
+  const now = clock.now();
+  const tokenHash = hash(`link:${token}`);
+  const key = await store.findLoginKeyByTokenHash(tokenHash);
+  if (!key) throw LoginError.of(ApiError.invalidLink);
+  const outcome = await store.updateLogin<T | Refusal>(key, (current) => {
+    if (!current) return { next: null, result: { refuse: ApiError.invalidLink } };
+    const state = prune(current, now, rules);
+    const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
+    if (!match || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { refuse: ApiError.invalidLink } };
+    if (match.expiresAt <= now) return { next: state, result: { refuse: ApiError.expiredCode } };
+    return { next: state, result: decide(state, match, now) };
+  });
+  if ('refuse' in outcome) throw LoginError.of(outcome.refuse, outcome.details);
+  return outcome;
+}
+
+/** The refusal when this sequence cannot be approved now, else null. */
+function notApprovable(sequence: SequenceRecord, now: number): Refusal | null {
+  const { approval } = sequence;
+  if (approval?.refusedAt != null) return { refuse: ApiError.approvalRefused };
+  if (!approval || !isWaiting(approval, now)) return { refuse: ApiError.approvalNotWaiting };
+  return null;
+}
+
+/** What is asking, for the phone: changes nothing (the state is written back as it was read). */
+export async function describeApproval(context: LoginContext, token: string): Promise<ApprovalDescription> {
+  return onLinkSequence<ApprovalDescription>(context, token, (_state, sequence, now) => {
+    const refusal = notApprovable(sequence, now);
+    if (refusal) return refusal;
+    const approval = sequence.approval!;
+    return {
+      device: approval.device,
+      askedAt: new Date(sequence.createdAt).toISOString(),
+      secondsAgo: Math.max(0, Math.floor((now - sequence.createdAt) / 1000)),
+      choices: approvalChoices(context.hash, sequence.id, approval.number),
+    };
+  }).catch((error: unknown) => {
+    countRefusal(context, error);
+    throw error;
+  });
+}
+
+/** The phone picks `number`: right, the sequence is approved and used; wrong, refused for good and counted. Returns the sequence's id (what waits listen on). */
+export async function approveLogin(context: LoginContext, token: string, number: number): Promise<string> {
+  const { rules, metrics } = context;
+  try {
+    const { sequenceId } = await onLinkSequence<{ sequenceId: string }>(context, token, (state, sequence, now) => {
+      const refusal = notApprovable(sequence, now);
+      if (refusal) return refusal;
+      const approval = sequence.approval!;
+      if (number !== approval.number) {
+        approval.refusedAt = now;
+        countFailure(state, now, rules);
+        return { refuse: ApiError.approvalRefused, details: { attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
+      }
+      approval.approvedAt = now;
+      consumeAll(state, now);
+      return { sequenceId: sequence.id };
+    });
+    metrics?.approvals.inc({ outcome: 'approved' });
+    return sequenceId;
+  } catch (error) {
+    countRefusal(context, error);
+    throw error;
+  }
+}
+
+function countRefusal(context: LoginContext, error: unknown): void {
+  if (!(error instanceof LoginError)) return;
+  if (error.code === 'approval_refused') context.metrics?.approvals.inc({ outcome: 'refused' });
+  if (error.code === 'approval_not_waiting') context.metrics?.approvals.inc({ outcome: 'not_waiting' });
+}
+
+/** The ticket of `id` if `secret` is the asking browser's; `invalid_approval` otherwise (the same for every address). */
+export function openApproval(context: LoginContext, id: string, secret: string): ApprovalTicket {
+  const ticket = openTicket(context.hash, id);
+  if (!ticket || !secretMatches(secret, ticket.keyHash)) throw LoginError.of(ApiError.invalidApproval);
+  return ticket;
+}
+
+type CheckOutcome = { status: 'waiting' | 'refused' } | { status: 'collect'; sequence: SequenceRecord; address: string } | Refusal;
+
+/**
+ * One look by the waiting browser: marks it seen (so the phone knows it still waits), and
+ * collects the session once the sequence is approved, exactly once.
+ */
+export async function checkApproval(context: LoginContext, ticket: ApprovalTicket): Promise<ApprovalCheck> {
+  const { store, clock, rules, metrics } = context;
+  const now = clock.now();
+  const outcome = await store.updateLogin<CheckOutcome>(ticket.emailKey, (current) => {
+    const state = current && prune(current, now, rules);
+    const sequence = state?.sequences.find((s) => s.id === ticket.sequenceId && s.approval !== undefined && sameHash(s.approval.keyHash, ticket.keyHash));
+    // Nothing stored (an unknown address), or pruned: the same waiting until the ticket's expiry.
+    if (!state || !sequence) return { next: state, result: ticket.expiresAt <= now ? { refuse: ApiError.expiredCode } : { status: 'waiting' } };
+    const approval = sequence.approval!;
+    if (approval.collectedAt !== null) return { next: state, result: { refuse: ApiError.approvalCollected } };
+    if (approval.approvedAt !== null) {
+      approval.collectedAt = now;
+      return { next: state, result: { status: 'collect', sequence, address: state.address } };
+    }
+    if (approval.refusedAt !== null || sequence.burntAt !== null) return { next: state, result: { status: 'refused' } };
+    // Signed in another way (the code typed, or "sign in here" on the phone): nothing to wait for.
+    if (sequence.usedAt !== null) return { next: state, result: { refuse: ApiError.invalidLink } };
+    if (sequence.expiresAt <= now) return { next: state, result: { refuse: ApiError.expiredCode } };
+    approval.seenAt = now;
+    return { next: state, result: { status: 'waiting' } };
+  });
+  if ('refuse' in outcome) throw LoginError.of(outcome.refuse);
+  if (outcome.status !== 'collect') return outcome;
+  const answer = await finishLogin(context, 'link', ticket.emailKey, { kind: 'ok', sequence: outcome.sequence, address: outcome.address });
+  metrics?.approvals.inc({ outcome: 'collected' });
+  return { status: 'approved', answer };
+}
