@@ -17,6 +17,8 @@ export interface ConfigResponse {
   sessionCookie: boolean;
   /** Passkey sign-in is on (PASSKEYS): the element fetches its passkey module and offers them. */
   passkeys: boolean;
+  /** Cross-device approval is served (`/approval/*`): the element may send `approvalKey` and wait for the phone. */
+  approvals: boolean;
 }
 
 /** `POST /auth/request`. */

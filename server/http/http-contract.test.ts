@@ -118,6 +118,7 @@ describe('routes', () => {
       resendSeconds: 60,
       sessionCookie: false,
       passkeys: true,
+      approvals: true,
     });
   });
 

@@ -134,6 +134,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       resendSeconds: rules.resendSeconds,
       sessionCookie: cookieMode,
       passkeys: options.passkeys !== undefined,
+      approvals: options.approvals !== undefined,
     };
     ctx.body = body;
   });
