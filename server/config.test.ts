@@ -235,11 +235,20 @@ describe('configuration', () => {
     );
   });
 
+  it('warns that passkeys cannot work when the RP ID would be an IP address, and not for a host name', () => {
+    for (const [publicUrl, rpId] of [['http://127.0.0.1:3000', '127.0.0.1'], ['http://[::1]:3000', '[::1]'], ['https://203.0.113.7', '203.0.113.7']] as const) {
+      const warnings = loadConfig({ PUBLIC_URL: publicUrl }).warnings;
+      assert.deepEqual(warnings, [`PASSKEYS is on but the RP ID is the IP address ${rpId} (the host of PUBLIC_URL): browsers refuse passkeys for an IP address; use a host name (localhost in development) or set PASSKEYS=off`]);
+      assert.deepEqual(loadConfig({ PUBLIC_URL: publicUrl, PASSKEYS: 'off' }).warnings, []);
+    }
+    for (const publicUrl of ['http://localhost:3000', 'https://auth.example.com']) assert.deepEqual(loadConfig({ PUBLIC_URL: publicUrl }).warnings, []);
+  });
+
   it('refuses an http PUBLIC_URL in production, unless it is loopback or ALLOW_HTTP_PUBLIC_URL accepts it, which warns', () => {
     assert.throws(() => loadConfig({ ...PROD, PUBLIC_URL: 'http://auth.example.com' }), /^ConfigError: PUBLIC_URL must be https when NODE_ENV=production, got "http:\/\/auth\.example\.com": .* set ALLOW_HTTP_PUBLIC_URL=true/);
     for (const loopback of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000']) {
       const config = loadConfig({ ...PROD, PUBLIC_URL: loopback });
-      assert.deepEqual([config.publicUrl, config.warnings], [new URL(loopback).origin, []]);
+      assert.deepEqual([config.publicUrl, config.warnings.filter((warning) => warning.includes('is http'))], [new URL(loopback).origin, []]);
     }
     const allowed = loadConfig({ ...PROD, PUBLIC_URL: 'http://auth.example.com', ALLOW_HTTP_PUBLIC_URL: 'true' });
     assert.equal(allowed.allowHttpPublicUrl, true);

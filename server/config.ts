@@ -8,6 +8,7 @@
  * environment. Defaults are the development ones; production refuses to guess the security ones.
  * Each setting with its variable and reasons: docs/configuration.md.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LoginRules } from './login/rules.ts';
@@ -396,6 +397,12 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
   const allowHttpPublicUrl = production && clearOverNetwork(publicUrl);
   const siteName = s.siteName ?? new URL(publicUrl).host;
   const warnings = allowHttpPublicUrl ? [`${name('publicUrl')} is http (${publicUrl}) in production, allowed by ${name('allowHttpPublicUrl')}: links, codes and sessions cross the network in clear unless TLS ends in front`] : [];
+  const rpId = s.passkeyRpId ?? new URL(publicUrl).hostname;
+  // Browsers take only a domain as RP ID (WebAuthn §5.1.3), so on 127.0.0.1 the element offers
+  // passkeys that every browser then refuses; `localhost` works.
+  if (s.passkeys && isIP(rpId.replace(/^\[|\]$/g, ''))) {
+    warnings.push(`${name('passkeys')} is on but the RP ID is the IP address ${rpId} (the host of ${name('publicUrl')}): browsers refuse passkeys for an IP address; use a host name (localhost in development) or set ${name('passkeys')}=off`);
+  }
   return {
     production,
     port: s.port,
@@ -439,6 +446,6 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     accessTokenTtlSeconds: s.accessTokenTtlSeconds,
     accessTokenAudience: s.accessTokenAudience ?? publicUrl,
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
-    passkeys: s.passkeys ? { rpId: s.passkeyRpId ?? new URL(publicUrl).hostname, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
+    passkeys: s.passkeys ? { rpId, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
   };
 }

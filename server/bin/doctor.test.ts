@@ -17,6 +17,7 @@ import { retentionFor } from '../login/retention.ts';
 import { SCHEMA_VERSION } from '../store/postgres/migrations.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
+import { redisVersionIsEnough } from '../doctor/store-check.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import type { ResolveTxt } from '../doctor/mail-dns.ts';
@@ -131,11 +132,16 @@ describe('passwordless-login doctor', () => {
     assert.match(lines[2]!, /^✗ JSON store .*a-file\/store\.json: .*a-file is not a directory: set DATA_FILE/);
   });
 
+  it('wants Redis 6.2 or newer (SET … PXAT)', () => {
+    for (const version of ['6.2.0', '6.2.14', '7.0.15', '10.0.1']) assert.equal(redisVersionIsEnough(version), true, version);
+    for (const version of ['6.0.16', '5.0.7', 'unknown', '']) assert.equal(redisVersionIsEnough(version), false, version);
+  });
+
   it('pings Redis, and names one that does not answer', async () => {
     const redis: TestRedis = await startTestRedis();
     try {
       const up = await runDoctor({ ...MAIL(), REDIS_URL: redis.url, SECRET: 's'.repeat(32) }, zone(SIGNED_ZONE));
-      assert.equal(up.lines[2], `✓ Redis ${redis.url} answers PING`);
+      assert.ok(up.lines[2]!.startsWith(`✓ Redis ${redis.url} answers PING (version `), up.lines[2]);
     } finally {
       await redis.stop();
     }

@@ -44,11 +44,22 @@ async function nearestExisting(dir: string): Promise<string> {
   }
 }
 
+/** `SET … PXAT` (a passkey challenge's claim) came in Redis 6.2; an older server refuses it at the first passkey sign-in. */
+const REDIS_MIN_VERSION = [6, 2] as const;
+
+/** True when `version` ("7.0.15") is at least `REDIS_MIN_VERSION`. */
+export function redisVersionIsEnough(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > REDIS_MIN_VERSION[0] || (major === REDIS_MIN_VERSION[0] && minor >= REDIS_MIN_VERSION[1]);
+}
+
 export async function checkRedisStore(redisUrl: string): Promise<CheckLine> {
   try {
     const client = await connectRedis(redisUrl);
-    client.disconnect();
-    return ok(`Redis ${withoutPassword(redisUrl)} answers PING`);
+    const info = await client.info('server').finally(() => client.disconnect());
+    const version = /^redis_version:(\S+)/m.exec(info)?.[1] ?? 'unknown';
+    if (!redisVersionIsEnough(version)) return fail(`Redis ${withoutPassword(redisUrl)} answers PING but is version ${version}: passwordless-login needs Redis 6.2 or newer (SET … PXAT)`);
+    return ok(`Redis ${withoutPassword(redisUrl)} answers PING (version ${version})`);
   } catch (error) {
     return fail(`${(error as Error).message}: check that redis-server runs there, and the host, port and password in REDIS_URL`);
   }
