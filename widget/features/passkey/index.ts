@@ -21,12 +21,17 @@ export interface PasskeyFeature extends FeatureModule {
   attach(host: FeatureHost): void;
 }
 
-/** The list and the offer: what the element's own style sheet does not know (its parts, custom properties and colours are reused). */
+/**
+ * The list and the offer: what the element's own style sheet does not know (its parts, custom
+ * properties and colours are reused). Chromium lays out an open <details> as its summary and one
+ * box of content, so the flex gap does not reach "Add a passkey" under the list: its margin does.
+ */
 const styles = `[part~=passkey-list]{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:var(--_space)}
 [part~=passkey]{display:flex;flex-direction:column;gap:calc(var(--_space)*.5)}
 [part~=passkey-name]{font-weight:600;overflow-wrap:anywhere}
 [part~=passkey-offer],[part~=passkeys][open]{display:flex;flex-direction:column;gap:var(--_space)}
-[part~=passkeys-summary]{cursor:pointer;color:var(--_accent)}`;
+[part~=passkeys-summary]{cursor:pointer;color:var(--_accent)}
+[part~=passkeys]>[part~=actions]{margin-top:var(--_space)}`;
 
 let sheet: CSSStyleSheet | undefined;
 
