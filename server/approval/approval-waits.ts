@@ -83,8 +83,10 @@ export class ApprovalWaits {
    */
   async wait(id: string, secret: string, clientKey: string | null, signal?: AbortSignal): Promise<ApprovalWaitOutcome> {
     const ticket = this.#service.openApproval(id, secret);
-    if (this.#closed || signal?.aborted) return { status: 'waiting' };
     await this.#countBegun(clientKey);
+    // After the await: an abort while the count was taken would otherwise be missed (the listener
+    // below is not there yet), and the wait would run its whole 25 s.
+    if (this.#closed || signal?.aborted) return { status: 'waiting' };
     const release = this.#take(clientKey);
     let wake: () => void = () => {};
     let woken = false;
