@@ -79,8 +79,10 @@ export interface ApprovalWaitBody {
 /**
  * `200` from `POST /auth/approval/wait`: signed in (`VerifyResponse`, no token in cookie mode), or
  * still `waiting` (ask again), or `refused` (a wrong number was picked: stop waiting; the code
- * still works). An expired sequence is `401 expired_code`; the link used to sign in elsewhere is
- * `401 invalid_link`.
+ * still works unless that was the last wrong attempt allowed). An expired sequence is
+ * `401 expired_code`. A sequence with nothing to collect (codes burnt, or signed in another way)
+ * answers `waiting` until it expires, as an unknown address's does: stop waiting once the code
+ * step is left.
  */
 export type ApprovalWaitResponse = (VerifyResponse & { status: 'approved' }) | { status: 'waiting' | 'refused' };
 

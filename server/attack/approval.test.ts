@@ -61,19 +61,67 @@ describe('attack: cross-device approval', () => {
     assert.deepEqual((await waitFor(h, asked.id, asked.secret, fromGood)).body, { status: 'refused' });
   });
 
-  it('wrong numbers count under the wrong-attempt cap: the fifth, over five links, burns the live link too', async () => {
-    const email = freshEmail('cap');
-    let last;
-    let lastToken = '';
-    for (let i = 0; i < 5; i++) {
+  it('a wrong number pauses approvals for the address until its owner signs in: later prompts get no guess, even a right one', async () => {
+    const email = freshEmail('pause');
+    const first = await askWithApproval(h, email);
+    const wrong = await approve(h, first.token, wrongNumber(first.number), fromGood);
+    assertError(wrong, 403, 'approval_refused');
+    assert.equal(wrong.body.error.attemptsLeft, 4, 'the wrong pick counts as a wrong attempt');
+    // A phisher's next prompts: each new mail's phone is refused, the right number too, and counts nothing more.
+    for (let i = 0; i < 3; i++) {
       h.server.clock.advance(61_000);
-      const asked = await askWithApproval(h, email);
-      lastToken = asked.token;
-      last = await approve(h, asked.token, wrongNumber(asked.number), fromGood);
-      if (i < 4) assertError(last, 403, 'approval_refused');
+      const again = await askWithApproval(h, email);
+      assertError(await describeApproval(h, again.token, fromGood), 403, 'approval_refused');
+      assertError(await approve(h, again.token, again.number, fromGood), 403, 'approval_refused');
+      if (i === 2) {
+        // "Sign in here" still works, and the owner's sign-in ends the pause.
+        assert.equal((await h.verify({ token: again.token }, fromGood)).status, 200);
+      }
     }
-    assert.equal(last!.body.error.attemptsLeft, 0);
-    assertError(await h.verify({ token: lastToken }, fromGood), 401, 'invalid_link');
+    h.server.clock.advance(61_000);
+    const after = await askWithApproval(h, email);
+    assert.equal((await approve(h, after.token, after.number, fromGood)).status, 200, 'approvals work again after a sign-in');
+    assert.equal((await waitFor(h, after.id, after.secret, fromGood)).body.status, 'approved');
+  });
+
+  it('a wrong number that is the last attempt the cap allows voids every code, and says so', async () => {
+    const email = freshEmail('last-attempt');
+    const asked = await askWithApproval(h, email);
+    const wrongCode = asked.code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 4; i++) assertError(await h.verify({ email, code: wrongCode }, fromGood), 401, 'invalid_code');
+    const last = await approve(h, asked.token, wrongNumber(asked.number), fromGood);
+    assertError(last, 403, 'approval_refused');
+    assert.equal(last.body.error.attemptsLeft, 0);
+    assert.match(last.body.error.message, /every code sent to this address is now void/);
+    assertError(await h.verify({ token: asked.token }, fromGood), 401, 'invalid_link');
+  });
+
+  it('tells a stranger who asked with their own key nothing: codes burnt by wrong guesses or used by the owner wait on like an unknown address', async () => {
+    const closed = await startHarness({ ALLOWED_ORIGINS: GOOD, USER_CREATION: 'false' });
+    try {
+      const user = (email: string) => ({ id: `u-${email}`, email, emailKey: email, emailVerified: true, createdAt: new Date().toISOString(), lastLoginAt: null, data: {} });
+      for (const email of ['burnt@example.com', 'used@example.com']) await closed.server.backend.store.updateUser(email, () => ({ next: user(email), result: null }));
+      const asks = {
+        burnt: await askWithApproval(closed, 'burnt@example.com'),
+        used: await askWithApproval(closed, 'used@example.com'),
+        nobody: approvalSecret(),
+      };
+      const nobody = await closed.request({ email: 'nobody@example.com', approvalKey: asks.nobody.key }, fromGood);
+      // The stranger burns the known address's codes (answers alike for every address), and the owner of the other signs in.
+      for (const email of ['burnt@example.com', 'nobody@example.com']) {
+        for (let i = 0; i < 5; i++) await closed.verify({ email, code: '000000' }, fromGood);
+      }
+      assert.equal((await closed.verify({ email: 'used@example.com', code: asks.used.code }, fromGood)).status, 200);
+      // Each look answers alike: waiting (one look of the service, as the wait route makes every
+      // 5 s: over HTTP a waiting answer takes the whole 25 s poll), then expired at the code's expiry.
+      const looks = [[asks.burnt.id, asks.burnt.secret], [asks.used.id, asks.used.secret], [nobody.body.approval.id, asks.nobody.secret]];
+      const service = closed.server.backend.service;
+      for (const [id, secret] of looks) assert.deepEqual(await service.checkApproval(service.openApproval(id!, secret!)), { status: 'waiting' }, 'no refused, no invalid_link');
+      closed.server.clock.advance(closed.server.config.codeTtlSeconds * 1000 + 1);
+      for (const [id, secret] of looks) assertError(await waitFor(closed, id!, secret!, fromGood), 401, 'expired_code');
+    } finally {
+      await closed.close();
+    }
   });
 
   it('a leaked link is worth no more than today: approving gives its holder nothing, and it may only sign in where it is opened', async () => {

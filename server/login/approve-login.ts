@@ -8,8 +8,14 @@
  *   two approves of one link approve at most once, and an approved link no longer signs in the
  *   phone (the phone gets no session: the session is made only when the asking browser collects).
  * - A wrong number refuses this approval for good and counts as a wrong attempt under the same
- *   cap as a wrong code (countFailure), so the three choices give one guess per mailed link; the
- *   link itself still signs in where it is opened ("sign in here").
+ *   cap as a wrong code (countFailure), and it pauses approvals for the address until the owner
+ *   signs in (`approvalsPausedAt`): a phisher who sends prompt after prompt gets one guess in
+ *   three in all, not one per mail (five mails an hour at one in three would pass 87 % of the
+ *   time). The link itself still signs in where it is opened ("sign in here"), unless that wrong
+ *   attempt was the last the cap allows: then every code is void, as after five wrong codes.
+ * - The waiting browser learns nothing a stranger could use: a sequence burnt by wrong codes or
+ *   signed in another way waits on until its expiry, exactly as a ticket for an unknown address
+ *   does (an attacker can ask with its own approval key and burn the codes with wrong ones).
  * - Only the asking browser collects: it shows the secret whose SHA-256 it sent with its request
  *   (approval-ticket.ts), and the collection is marked in one change, so two concurrent waits
  *   make one session.
@@ -50,17 +56,17 @@ async function onLinkSequence<T extends object>(context: LoginContext, token: st
 }
 
 /** The refusal when this sequence cannot be approved now, else null. */
-function notApprovable(sequence: SequenceRecord, now: number): Refusal | null {
+function notApprovable(state: LoginState, sequence: SequenceRecord, now: number): Refusal | null {
   const { approval } = sequence;
-  if (approval?.refusedAt != null) return { refuse: ApiError.approvalRefused };
+  if (approval?.refusedAt != null || state.approvalsPausedAt !== undefined) return { refuse: ApiError.approvalRefused };
   if (!approval || !isWaiting(approval, now)) return { refuse: ApiError.approvalNotWaiting };
   return null;
 }
 
 /** What is asking, for the phone: changes nothing (the state is written back as it was read). */
 export async function describeApproval(context: LoginContext, token: string): Promise<ApprovalDescription> {
-  return onLinkSequence<ApprovalDescription>(context, token, (_state, sequence, now) => {
-    const refusal = notApprovable(sequence, now);
+  return onLinkSequence<ApprovalDescription>(context, token, (state, sequence, now) => {
+    const refusal = notApprovable(state, sequence, now);
     if (refusal) return refusal;
     const approval = sequence.approval!;
     return {
@@ -69,9 +75,6 @@ export async function describeApproval(context: LoginContext, token: string): Pr
       secondsAgo: Math.max(0, Math.floor((now - sequence.createdAt) / 1000)),
       choices: approvalChoices(context.hash, sequence.id, approval.number),
     };
-  }).catch((error: unknown) => {
-    countRefusal(context, error);
-    throw error;
   });
 }
 
@@ -80,12 +83,15 @@ export async function approveLogin(context: LoginContext, token: string, number:
   const { rules, metrics } = context;
   try {
     const { sequenceId } = await onLinkSequence<{ sequenceId: string }>(context, token, (state, sequence, now) => {
-      const refusal = notApprovable(sequence, now);
+      const refusal = notApprovable(state, sequence, now);
       if (refusal) return refusal;
       const approval = sequence.approval!;
       if (number !== approval.number) {
         approval.refusedAt = now;
-        countFailure(state, now, rules);
+        state.approvalsPausedAt = now;
+        // Counted where the wrong pick happens, once (not on each later describe of it).
+        metrics?.approvals.inc({ outcome: 'refused' });
+        if (countFailure(state, now, rules)) return { refuse: ApiError.approvalRefusedLastAttempt, details: { attemptsLeft: 0 } };
         return { refuse: ApiError.approvalRefused, details: { attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
       }
       approval.approvedAt = now;
@@ -100,10 +106,9 @@ export async function approveLogin(context: LoginContext, token: string, number:
   }
 }
 
+/** `not_waiting` when the phone tried to approve a browser that had gone (describe alone counts nothing). */
 function countRefusal(context: LoginContext, error: unknown): void {
-  if (!(error instanceof LoginError)) return;
-  if (error.code === 'approval_refused') context.metrics?.approvals.inc({ outcome: 'refused' });
-  if (error.code === 'approval_not_waiting') context.metrics?.approvals.inc({ outcome: 'not_waiting' });
+  if (error instanceof LoginError && error.code === 'approval_not_waiting') context.metrics?.approvals.inc({ outcome: 'not_waiting' });
 }
 
 /** The ticket of `id` if `secret` is the asking browser's; `invalid_approval` otherwise (the same for every address). */
@@ -125,18 +130,23 @@ export async function checkApproval(context: LoginContext, ticket: ApprovalTicke
   const outcome = await store.updateLogin<CheckOutcome>(ticket.emailKey, (current) => {
     const state = current && prune(current, now, rules);
     const sequence = state?.sequences.find((s) => s.id === ticket.sequenceId && s.approval !== undefined && sameHash(s.approval.keyHash, ticket.keyHash));
-    // Nothing stored (an unknown address), or pruned: the same waiting until the ticket's expiry.
-    if (!state || !sequence) return { next: state, result: ticket.expiresAt <= now ? { refuse: ApiError.expiredCode } : { status: 'waiting' } };
+    // Waiting until the ticket's expiry, as for an unknown address: what a ticket with nothing
+    // (more) to collect answers, so that no look tells a stored address from another.
+    const likeUnknown: CheckOutcome = ticket.expiresAt <= now ? { refuse: ApiError.expiredCode } : { status: 'waiting' };
+    // Nothing stored (an unknown address), or pruned.
+    if (!state || !sequence) return { next: state, result: likeUnknown };
     const approval = sequence.approval!;
     if (approval.collectedAt !== null) return { next: state, result: { refuse: ApiError.approvalCollected } };
     if (approval.approvedAt !== null) {
       approval.collectedAt = now;
       return { next: state, result: { status: 'collect', sequence, address: state.address } };
     }
-    if (approval.refusedAt !== null || sequence.burntAt !== null) return { next: state, result: { status: 'refused' } };
-    // Signed in another way (the code typed, or "sign in here" on the phone): nothing to wait for.
-    if (sequence.usedAt !== null) return { next: state, result: { refuse: ApiError.invalidLink } };
-    if (sequence.expiresAt <= now) return { next: state, result: { refuse: ApiError.expiredCode } };
+    // Only the link's holder can refuse (the owner, or whoever they gave the link): a stranger who
+    // asked with their own key learns nothing from it they did not cause.
+    if (approval.refusedAt !== null) return { next: state, result: { status: 'refused' } };
+    // Burnt by wrong codes, or signed in another way (the code typed, "sign in here"): the asking
+    // browser knows from its own answers; a stranger who burnt the codes must learn nothing.
+    if (sequence.burntAt !== null || sequence.usedAt !== null || sequence.expiresAt <= now) return { next: state, result: likeUnknown };
     approval.seenAt = now;
     return { next: state, result: { status: 'waiting' } };
   });

@@ -63,6 +63,8 @@ export function prune(state: LoginState, now: number, { codeTtlSeconds, codesPer
 export function consumeAll(state: LoginState, now: number): void {
   for (const sequence of state.sequences) if (isLive(sequence, now)) sequence.usedAt = now;
   state.attempts = 0;
+  // A sign-in by the owner ends the pause a wrong number on a phone began (approve-login.ts).
+  delete state.approvalsPausedAt;
 }
 
 /** Burns every live sequence; returns how many were live. */

@@ -53,6 +53,12 @@ export interface LoginState {
   requestTimes: number[];
   /** When the last wrong code came (the lockout after too many in a row). */
   lastFailureAt: number | null;
+  /**
+   * When a phone picked a wrong number (cross-device approval): no approval for this address until
+   * a sign-in by code, link or approval clears it, so a phisher's repeated prompts get one guess
+   * in all, not one per mail. Absent when there is none (states stored before it).
+   */
+  approvalsPausedAt?: number;
 }
 
 /** The stored user; `email` is the address mail goes to, `emailKey` its identity key. */

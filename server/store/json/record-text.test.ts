@@ -43,6 +43,7 @@ const cases: [string, RecordShape, string, object][] = [
   ['a login state', LOGIN, 'ann@example.com', login],
   ['a login state with a sequence of another shape', LOGIN, 'ann@example.com', { ...login, sequences: [{ tokenHash: 't' }] }],
   ['a login state whose sequence asked for a cross-device approval', LOGIN, 'ann@example.com', { ...login, sequences: [{ ...login.sequences[0]!, approval }] }],
+  ['a login state whose approvals are paused', LOGIN, 'ann@example.com', { ...login, approvalsPausedAt: 5 }],
   ['a session', SESSION, 'h1', session],
   ['a session that says how it was signed in', SESSION, 'h1', { ...session, method: 'passkey' }],
   ['a session whose method is null', SESSION, 'h1', { ...session, method: null }],
@@ -73,9 +74,9 @@ describe('records held compactly', () => {
     }
   });
 
-  it('holds a sequence compactly with its cross-device approval and without it', () => {
-    for (const sequence of [login.sequences[0]!, { ...login.sequences[0]!, approval }]) {
-      const record = { ...login, sequences: [sequence] };
+  it('holds a sequence compactly with its cross-device approval and without it, and a state with its approvals paused', () => {
+    for (const [sequence, paused] of [[login.sequences[0]!, {}], [{ ...login.sequences[0]!, approval }, {}], [{ ...login.sequences[0]!, approval }, { approvalsPausedAt: 5 }]] as const) {
+      const record = { ...login, sequences: [sequence], ...paused };
       const text = pack(LOGIN, login.emailKey, record);
       assert.ok(text.startsWith('[null,') && text.includes(',[["s1",'), text);
       assert.deepEqual(unpack(LOGIN, login.emailKey, text), record);
