@@ -152,65 +152,76 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const service = new LoginService(loginOptions);
   // Challenges live as long as a code: an answer to one is as fresh as a code typed in time.
   const passkeys = config.passkeys && new PasskeyService({ login: loginOptions, relyingParty: config.passkeys, challenges: createChallenges(secret, clock, config.codeTtlSeconds), metrics, audit });
-  const wakeUp = await wakeUpFor(config, logger, redis, postgres);
-  const approvals = new ApprovalWaits({ service, wakeUp, perIp: config.rateLimits ? undefined : null });
-  const accessTokens = new AccessTokens({
-    secret,
-    clock,
-    issuer: config.publicUrl,
-    audience: config.accessTokenAudience,
-    ttlSeconds: config.accessTokenTtlSeconds,
-    rotationSeconds: config.signingKeyRotationSeconds,
+  // What was started here must be stopped if the start fails after it (the caller closes the
+  // store): the mail worker thread and the wake-up channel's connection would keep the process up.
+  const wakeUp = await wakeUpFor(config, logger, redis, postgres).catch(async (error: unknown) => {
+    await mailer.close().catch(() => {});
+    throw error;
   });
-  const router = createPasswordlessRouter({
-    service,
-    // Both lists hold the backend's own origin (config.ts): its link landing page and demo call
-    // the API from it and land on it, whatever ALLOWED_ORIGINS and REDIRECT_URLS say.
-    allowedOrigins: config.allowedOrigins,
-    redirectUrls: config.redirectUrls,
-    basePath: config.basePath,
-    widgetUrl: WIDGET_PATH,
-    ipLimiters: config.rateLimits && ipLimitersFor(config, redis, postgres),
-    sessionCookie: config.sessionCookie,
-    metrics,
-    audit,
-    accessTokens,
-    passkeys: passkeys || undefined,
-    // The first origin the operator allowed (their site), else the backend's own: see config.ts.
-    site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
-    logger, clock, production: config.production,
-    approvals,
-  });
-  const widget = await readWidgetFiles(options.widgetFile);
-  if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-  const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview });
-  const sweep = () =>
-    service.sweep().then(
-      (removed) => logger.info({ msg: 'swept expired records', ...removed }),
-      (error: unknown) => logger.error({ msg: 'sweep failed', err: String(error) }),
-    );
-  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
-  await sweep();
-  return {
-    app,
-    service,
-    router,
-    store,
-    mailer,
-    mailbox,
-    logger,
-    metrics,
-    accessTokens,
-    passkeys: passkeys || null,
-    approvals,
-    endWaits: () => approvals.close(),
-    async close() {
-      approvals.close();
-      await wakeUp.close();
-      clearInterval(sweeper);
-      await service.idle();
-      await mailer.close();
-      await store.close();
-    },
-  };
+  try {
+    const approvals = new ApprovalWaits({ service, wakeUp, perIp: config.rateLimits ? undefined : null });
+    const accessTokens = new AccessTokens({
+      secret,
+      clock,
+      issuer: config.publicUrl,
+      audience: config.accessTokenAudience,
+      ttlSeconds: config.accessTokenTtlSeconds,
+      rotationSeconds: config.signingKeyRotationSeconds,
+    });
+    const router = createPasswordlessRouter({
+      service,
+      // Both lists hold the backend's own origin (config.ts): its link landing page and demo call
+      // the API from it and land on it, whatever ALLOWED_ORIGINS and REDIRECT_URLS say.
+      allowedOrigins: config.allowedOrigins,
+      redirectUrls: config.redirectUrls,
+      basePath: config.basePath,
+      widgetUrl: WIDGET_PATH,
+      ipLimiters: config.rateLimits && ipLimitersFor(config, redis, postgres),
+      sessionCookie: config.sessionCookie,
+      metrics,
+      audit,
+      accessTokens,
+      passkeys: passkeys || undefined,
+      // The first origin the operator allowed (their site), else the backend's own: see config.ts.
+      site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
+      logger, clock, production: config.production,
+      approvals,
+    });
+    const widget = await readWidgetFiles(options.widgetFile);
+    if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
+    const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview });
+    const sweep = () =>
+      service.sweep().then(
+        (removed) => logger.info({ msg: 'swept expired records', ...removed }),
+        (error: unknown) => logger.error({ msg: 'sweep failed', err: String(error) }),
+      );
+    const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+    await sweep();
+    return {
+      app,
+      service,
+      router,
+      store,
+      mailer,
+      mailbox,
+      logger,
+      metrics,
+      accessTokens,
+      passkeys: passkeys || null,
+      approvals,
+      endWaits: () => approvals.close(),
+      async close() {
+        approvals.close();
+        await wakeUp.close();
+        clearInterval(sweeper);
+        await service.idle();
+        await mailer.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await wakeUp.close().catch(() => {});
+    await mailer.close().catch(() => {});
+    throw error;
+  }
 }

@@ -6,15 +6,15 @@
  * of 10 minutes is two dozen polls.
  */
 import type { Router } from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { ApprovalApproveResponse, ApprovalDescription, ApprovalWaitResponse } from '../../contract/approval.ts';
 import { ApprovalPath } from '../../contract/approval.ts';
+import type { VerifyResponse } from '../../contract/index.ts';
 import type { ApprovalWaits } from '../approval/approval-waits.ts';
 import type { LoginService } from '../login/login-service.ts';
-import type { AuditLog } from '../observability/audit.ts';
+import type { VerifyMethod } from '../observability/metrics.ts';
 import { ApprovalApproveSchema, ApprovalDescribeSchema, ApprovalWaitSchema } from './approval-schemas.ts';
 import { clientKey } from './client-ip.ts';
-import { setSessionCookie } from './session-token.ts';
 import { parseBody } from './validate.ts';
 
 export interface ApprovalRoutesOptions {
@@ -24,16 +24,16 @@ export interface ApprovalRoutesOptions {
   guard: Middleware;
   limitVerifies: Middleware;
   json: Middleware[];
-  cookieMode: boolean;
   /** Per-IP wait cap on: false with RATE_LIMITS=off. */
   capWaits: boolean;
-  audit?: Pick<AuditLog, 'signIn'>;
+  /** The router's answer to every sign-in (audit entry, cookie mode), here with `approved`. */
+  signedIn: (ctx: Context, answer: VerifyResponse, method: VerifyMethod, approved?: true) => void;
 }
 
 export const APPROVAL_PATHS = Object.values(ApprovalPath);
 
 export function mountApprovalRoutes(router: Router, options: ApprovalRoutesOptions): void {
-  const { service, waits, guard, limitVerifies, json, cookieMode } = options;
+  const { service, waits, guard, limitVerifies, json, signedIn } = options;
 
   router.post(ApprovalPath.describe, guard, limitVerifies, ...json, async (ctx) => {
     const body: ApprovalDescription = await service.describeApproval(parseBody(ApprovalDescribeSchema, ctx.request.body).token);
@@ -62,14 +62,7 @@ export function mountApprovalRoutes(router: Router, options: ApprovalRoutesOptio
         ctx.body = body;
         return;
       }
-      const { answer } = outcome;
-      options.audit?.signIn({ userId: answer.user.id, method: 'link', clientKey: clientKey(ctx), approved: true });
-      if (cookieMode) {
-        setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
-        delete answer.session.token;
-      }
-      const body: ApprovalWaitResponse = { status: 'approved', ...answer };
-      ctx.body = body;
+      signedIn(ctx, outcome.answer, 'link', true);
     } finally {
       ctx.res.off('close', onClose);
     }

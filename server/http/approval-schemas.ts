@@ -1,11 +1,12 @@
 /** The cross-device approval's request schemas (contract/approval.ts), strict like the others (schemas.ts). */
 import { z } from 'zod';
+import { APPROVAL_NUMBER_MAX, APPROVAL_NUMBER_MIN } from '../login/approval-state.ts';
 import { Base64Url32, VerifyLinkSchema } from './schemas.ts';
 
 export const ApprovalDescribeSchema = VerifyLinkSchema;
 
 export const ApprovalApproveSchema = VerifyLinkSchema.extend({
-  number: z.number().int().min(10).max(99),
+  number: z.number().int().min(APPROVAL_NUMBER_MIN).max(APPROVAL_NUMBER_MAX),
 });
 
 export const ApprovalWaitSchema = z.strictObject({

@@ -169,14 +169,18 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
     ctx.status = 202;
   });
 
-  /** A sign-in's answer, whatever its method: the audit entry, and the session in a cookie in cookie mode. */
-  const signedIn = (ctx: Context, answer: VerifyResponse, method: VerifyMethod) => {
-    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx) });
+  /**
+   * A sign-in's answer, whatever its method: the audit entry, and the session in a cookie in
+   * cookie mode. `approved`: collected by the asking browser after an approval on another device
+   * (its audit entry says so, and its answer carries `status: 'approved'`).
+   */
+  const signedIn = (ctx: Context, answer: VerifyResponse, method: VerifyMethod, approved?: true) => {
+    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx), ...(approved && { approved }) });
     if (cookieMode) {
       setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
       delete answer.session.token;
     }
-    ctx.body = answer;
+    ctx.body = approved ? { status: 'approved', ...answer } : answer;
   };
 
   router.post(ApiPath.verify, guard, limit('verifies'), ...json, async (ctx) => {
@@ -201,8 +205,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
 
   if (options.approvals) {
-    const limitVerifies = limit('verifies');
-    mountApprovalRoutes(router, { service, waits: options.approvals, guard, limitVerifies, json, cookieMode, capWaits: limiters !== false, audit: options.audit });
+    mountApprovalRoutes(router, { service, waits: options.approvals, guard, limitVerifies: limit('verifies'), json, capWaits: limiters !== false, signedIn });
   }
 
   /** The session the request carries (bearer or cookie), or a 401. */

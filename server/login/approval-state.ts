@@ -14,8 +14,10 @@ import type { ApprovalRecord } from '../store/types.ts';
 export const APPROVAL_GONE_MS = 20_000;
 
 /** The numbers shown: two digits, 10 to 99 (90 of them), so a guess among three choices is the only shortcut. */
-const LOWEST = 10;
-const COUNT = 90;
+export const APPROVAL_NUMBER_MIN = 10;
+export const APPROVAL_NUMBER_MAX = 99;
+const LOWEST = APPROVAL_NUMBER_MIN;
+const COUNT = APPROVAL_NUMBER_MAX - APPROVAL_NUMBER_MIN + 1;
 
 export function drawApprovalNumber(): number {
   return LOWEST + randomInt(COUNT);

@@ -9,7 +9,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { sameHash, type Hasher } from '../secrets/hasher.ts';
 
-export interface ApprovalTicket {
+export interface SealedTicket {
   emailKey: string;
   sequenceId: string;
   /** The sequence's expiry, ms since the epoch: a ticket whose sequence was never stored waits until then. */
@@ -27,7 +27,7 @@ function sealingKey(hash: Hasher): Buffer {
   return Buffer.from(hash('approval-ticket/sealing-key'), 'base64url');
 }
 
-export function sealTicket(hash: Hasher, ticket: ApprovalTicket): string {
+export function sealTicket(hash: Hasher, ticket: SealedTicket): string {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', sealingKey(hash), nonce);
   const body = Buffer.concat([cipher.update(JSON.stringify([ticket.emailKey, ticket.sequenceId, ticket.expiresAt, ticket.keyHash]), 'utf8'), cipher.final()]);
@@ -35,7 +35,7 @@ export function sealTicket(hash: Hasher, ticket: ApprovalTicket): string {
 }
 
 /** The ticket, or null when `id` was not sealed here (or was changed). */
-export function openTicket(hash: Hasher, id: string): ApprovalTicket | null {
+export function openTicket(hash: Hasher, id: string): SealedTicket | null {
   const bytes = Buffer.from(id, 'base64url');
   if (bytes.length <= NONCE_BYTES + TAG_BYTES) return null;
   try {

@@ -25,7 +25,7 @@ import type { ApprovalDescription } from '../../contract/approval.ts';
 import { sameHash } from '../secrets/hasher.ts';
 import type { LoginState, SequenceRecord } from '../store/types.ts';
 import { approvalChoices, isWaiting } from './approval-state.ts';
-import { openTicket, secretMatches, type ApprovalTicket } from './approval-ticket.ts';
+import { openTicket, secretMatches, type SealedTicket } from './approval-ticket.ts';
 import type { LoginContext } from './login-context.ts';
 import { LoginError } from './login-error.ts';
 import { consumeAll, countFailure, findSequence, prune } from './login-state.ts';
@@ -112,7 +112,7 @@ function countRefusal(context: LoginContext, error: unknown): void {
 }
 
 /** The ticket of `id` if `secret` is the asking browser's; `invalid_approval` otherwise (the same for every address). */
-export function openApproval(context: LoginContext, id: string, secret: string): ApprovalTicket {
+export function openApproval(context: LoginContext, id: string, secret: string): SealedTicket {
   const ticket = openTicket(context.hash, id);
   if (!ticket || !secretMatches(secret, ticket.keyHash)) throw LoginError.of(ApiError.invalidApproval);
   return ticket;
@@ -124,7 +124,7 @@ type CheckOutcome = { status: 'waiting' | 'refused' } | { status: 'collect'; seq
  * One look by the waiting browser: marks it seen (so the phone knows it still waits), and
  * collects the session once the sequence is approved, exactly once.
  */
-export async function checkApproval(context: LoginContext, ticket: ApprovalTicket): Promise<ApprovalCheck> {
+export async function checkApproval(context: LoginContext, ticket: SealedTicket): Promise<ApprovalCheck> {
   const { store, clock, rules, metrics } = context;
   const now = clock.now();
   const outcome = await store.updateLogin<CheckOutcome>(ticket.emailKey, (current) => {

@@ -8,7 +8,7 @@ import type { RequestResponse, SessionResponse, User, VerifyResponse } from '../
 import type { ApprovalDescription, ApprovalRequestResponse } from '../../contract/approval.ts';
 import * as approvals from './approve-login.ts';
 import type { ApprovalCheck } from './approve-login.ts';
-import type { ApprovalTicket } from './approval-ticket.ts';
+import type { SealedTicket } from './approval-ticket.ts';
 import type { EmailAddress } from './email-address.ts';
 import { loginContext, type LoginContext, type LoginServiceOptions } from './login-context.ts';
 import * as requests from './request-login.ts';
@@ -20,7 +20,7 @@ import * as verify from './verify-login.ts';
 
 export type { LoginServiceOptions } from './login-context.ts';
 export type { ApprovalCheck } from './approve-login.ts';
-export type { ApprovalTicket } from './approval-ticket.ts';
+export type { SealedTicket } from './approval-ticket.ts';
 export type { LoginRequest, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './request-login.ts';
 
 export class LoginService {
@@ -73,12 +73,12 @@ export class LoginService {
   }
 
   /** The ticket of an approval wait, if `secret` is the asking browser's; `invalid_approval` otherwise. */
-  openApproval(id: string, secret: string): ApprovalTicket {
+  openApproval(id: string, secret: string): SealedTicket {
     return approvals.openApproval(this.#context, id, secret);
   }
 
   /** One look by the waiting browser: still waiting, refused, or its session (made once). */
-  checkApproval(ticket: ApprovalTicket): Promise<ApprovalCheck> {
+  checkApproval(ticket: SealedTicket): Promise<ApprovalCheck> {
     return approvals.checkApproval(this.#context, ticket);
   }
 
