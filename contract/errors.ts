@@ -157,6 +157,7 @@ export const ApiError = {
   invalidApproval: { code: 'invalid_approval', message: 'This approval is not known here, or this browser is not the one that asked.' },
   approvalCollected: { code: 'invalid_approval', message: 'This approval was already used to sign in.' },
   approvalRefused: { code: 'approval_refused', message: 'That was not the number on the other device, so it was not signed in. You can still sign in here.' },
+  approvalsPaused: { code: 'approval_refused', message: 'A wrong number was picked on an earlier sign-in mail, so approving another device is paused until you sign in. You can still sign in here.' },
   approvalRefusedLastAttempt: { code: 'approval_refused', message: 'That was not the number on the other device, and it was the last wrong attempt allowed: every code sent to this address is now void. Ask for a new one.' },
   approvalNotWaiting: { code: 'approval_not_waiting', message: 'The other device stopped waiting. You can still sign in here.' },
   tooManyWaits: { code: 'rate_limited', message: 'Too many sign-in approvals are being waited for from this network. Try again later.' },

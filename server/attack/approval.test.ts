@@ -71,7 +71,9 @@ describe('attack: cross-device approval', () => {
     for (let i = 0; i < 3; i++) {
       h.server.clock.advance(61_000);
       const again = await askWithApproval(h, email);
-      assertError(await describeApproval(h, again.token, fromGood), 403, 'approval_refused');
+      const described = await describeApproval(h, again.token, fromGood);
+      assertError(described, 403, 'approval_refused');
+      assert.match(described.body.error.message, /paused until you sign in/);
       assertError(await approve(h, again.token, again.number, fromGood), 403, 'approval_refused');
       if (i === 2) {
         // "Sign in here" still works, and the owner's sign-in ends the pause.

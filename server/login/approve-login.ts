@@ -58,7 +58,8 @@ async function onLinkSequence<T extends object>(context: LoginContext, token: st
 /** The refusal when this sequence cannot be approved now, else null. */
 function notApprovable(state: LoginState, sequence: SequenceRecord, now: number): Refusal | null {
   const { approval } = sequence;
-  if (approval?.refusedAt != null || state.approvalsPausedAt !== undefined) return { refuse: ApiError.approvalRefused };
+  if (approval?.refusedAt != null) return { refuse: ApiError.approvalRefused };
+  if (state.approvalsPausedAt !== undefined) return { refuse: ApiError.approvalsPaused };
   if (!approval || !isWaiting(approval, now)) return { refuse: ApiError.approvalNotWaiting };
   return null;
 }
