@@ -332,6 +332,7 @@ export class PasswordlessLogin extends LitElement {
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
         ${view ? view.render(this.#host!, flow as never, m, error) : this.#renderStep(m, flow, error)}
+        ${extras[flow.step]?.(this.#host!, flow as never, m)}
         <div class="visually-hidden" role="status">${this.#announcement}</div>
         <slot name="footer"></slot>
       </div>
@@ -373,7 +374,6 @@ export class PasswordlessLogin extends LitElement {
           <div part="actions">
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>
-          ${extras['signed-in']?.(this.#host!, flow, m)}
         `;
       default:
         return html`
@@ -384,7 +384,6 @@ export class PasswordlessLogin extends LitElement {
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>
-          ${extras.email?.(this.#host!, flow as never, m)}
         `;
     }
   }
@@ -415,6 +414,7 @@ export class PasswordlessLogin extends LitElement {
     const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
       if (this.#config?.passkeys && window.PublicKeyCredential) (await this.#feature('passkey'))?.attach(host);
+      if (this.#config?.approvals) (await this.#feature('approval'))?.attach(host, link);
     }));
     if (link) await (await this.#feature('link'))?.open(host, link);
     // The session check: whether the kept session still holds (with nothing kept, nothing is asked).
@@ -429,9 +429,12 @@ export class PasswordlessLogin extends LitElement {
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
     const { api } = this.#keeper!;
-    const result = await requestCode(api, { email, locale: this.#requestLocale, redirectTo: this.redirectTo }, (secret) => {
-      void this.#track(this.#feature('link').then((link) => link?.remember(api.base, secret)));
-    });
+    // The approval module (where the server has approvals on) adds its key and keeps the answer's ticket.
+    const send = (extra?: object) =>
+      requestCode(api, { email, locale: this.#requestLocale, redirectTo: this.redirectTo, ...extra }, (secret) => {
+        void this.#track(this.#feature('link').then((link) => link?.remember(api.base, secret)));
+      });
+    const result = await (this.#host!.ask?.(send) ?? send());
     // Signed in by another tab, or reset() meanwhile: the answer is no longer what is on screen.
     if (this.flow !== asked) return;
     if (!result.ok) {

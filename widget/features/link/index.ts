@@ -34,7 +34,8 @@ const failed = (code: WidgetErrorCode | undefined) => !!code && code !== 'networ
 const step: StepView<'link'> = {
   // A failed link no longer continues anything: the heading says where the person is now.
   title: (m, flow, element) => (!failed(flow.error?.code) ? m.linkTitle : element.user ? m.signedInTitle : m.title),
-  render({ element, html, nothing, verify, withAddress }, flow, m, error) {
+  render(host, flow, m, error) {
+    const { element, html, nothing, verify, withAddress } = host;
     const user = element.user;
     if (failed(flow.error?.code)) {
       // Signed in already (the link was used here, or its mail is older than the session): one
@@ -50,6 +51,9 @@ const step: StepView<'link'> = {
               <button part="button primary back" type="button" @click=${() => element.reset()}>${m.backToEmail}</button>
             </div>`;
     }
+    // Opened in another browser while the device that asked waits: approve it from here, or sign in here (the approval module).
+    const approval = !flow.busy && host.approval?.(host, flow, m, error);
+    if (approval) return approval;
     const address = addresses.get(flow.token);
     return html`
       <p part="text">${flow.busy ? m.signingIn : address ? withAddress(m.linkExplainFor, address) : m.linkExplain}</p>

@@ -1,0 +1,43 @@
+/**
+ * Cross-device approval in the element (issue: sign in where you started). Fetched when
+ * `/auth/config` says `approvals: true`, with the config, before a code can be asked for.
+ *
+ * - The device that asked (asking.ts): its code request carries an approval key, and its code step
+ *   shows the number to pick on the other device and waits; once approved there it is signed in,
+ *   as after a code (`passwordless-success`, `method: 'link'`).
+ * - The other device (phone.ts): a magic link opened in another browser offers to sign in the
+ *   device that asked (three numbers, one of them right) or this one.
+ *
+ * Its sentences are its own, as the passkey module's are (sentences.ts): English here, every other
+ * language a file fetched with it where the element speaks it.
+ */
+import type { LinkFragment } from '../../magic-link/link-fragment.ts';
+import type { FeatureHost, FeatureModule } from '../feature.ts';
+import { attachAsking, codePart } from './asking.ts';
+import { attachPhone } from './phone.ts';
+
+export interface ApprovalFeature extends FeatureModule {
+  /** Called once the module is in, for each element whose server has approvals on; `link`: the magic link the page was opened from. */
+  attach(host: FeatureHost, link: LinkFragment | null): void;
+}
+
+/** The three numbers: big enough to hit on a phone at a glance (44 px and more), side by side. */
+const styles = `[part~=approval-choices]{display:flex;gap:var(--_space)}
+[part~=approval-choice]{flex:1;min-block-size:3.5rem;font-size:1.5em;font-variant-numeric:tabular-nums}
+[part~=approval-number]{font-weight:600}`;
+
+let sheet: CSSStyleSheet | undefined;
+
+export default {
+  extras: { code: codePart },
+  attach(host, link) {
+    const root = host.element.shadowRoot;
+    if (root) {
+      sheet ??= new CSSStyleSheet();
+      sheet.replaceSync(styles);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    }
+    attachAsking(host);
+    void attachPhone(host, link);
+  },
+} satisfies ApprovalFeature;
