@@ -307,7 +307,7 @@ export class PasswordlessLogin extends LitElement {
     this.#moveFocus = false;
     if (!this.#interacted) return;
     const root = this.renderRoot;
-    (root.querySelector('input') ?? root.querySelector<HTMLElement>('[part~="title"]'))?.focus();
+    (root.querySelector('input') ?? root.querySelector<HTMLElement>('[part~=title]'))?.focus();
   }
 
   protected override render(): TemplateResult {
@@ -411,6 +411,7 @@ export class PasswordlessLogin extends LitElement {
 
     // The passkey module is in before a sign-in may finish (a magic link verifies after this), so
     // it sees the sign-in it may offer a passkey after.
+    // So is the approval module, before a code can be asked for: the request carries its key.
     const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
       if (this.#config?.passkeys && window.PublicKeyCredential) (await this.#feature('passkey'))?.attach(host);
@@ -477,7 +478,7 @@ export class PasswordlessLogin extends LitElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
     if (input?.disabled) {
       input.value = '';
-      this.renderRoot.querySelector<HTMLElement>('[part~="resend"]')!.focus();
+      this.renderRoot.querySelector<HTMLElement>('[part~=resend]')!.focus();
     } else input?.select();
   }
 
