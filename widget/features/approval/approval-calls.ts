@@ -16,8 +16,8 @@ import type { ApiResult } from '../../api/api-client.ts';
 import { forgetSecrets, newSecret } from '../../magic-link/request-secret.ts';
 import type { SessionKeeper } from '../../session/session-keeper.ts';
 
-function call<T>(keeper: SessionKeeper, path: string, body: object): Promise<ApiResult<T>> {
-  return keeper.api.call(path as never, body as never) as Promise<ApiResult<T>>;
+function call<T>(keeper: SessionKeeper, path: string, body: object, signal?: AbortSignal): Promise<ApiResult<T>> {
+  return keeper.api.call(path as never, body as never, undefined, undefined, signal) as Promise<ApiResult<T>>;
 }
 
 /** What the asking browser keeps of one request: the ticket the server answered with, and the secret behind its key. */
@@ -49,14 +49,14 @@ const RETRY_MS = 2_000;
 /**
  * Waits until the other device approves (the session is then kept, `method: 'link'`, as a link's)
  * or refuses: the long poll (`POST /approval/wait`, at most about 25 s), asked again on `waiting`
- * and, after a network error, after a short pause. Ends with `signal`: then an answer that comes
- * back anyway is dropped (a wait in flight cannot be called back; the server ends it within 25 s).
+ * and, after a network error, after a short pause. Ends with `signal`, which hangs up the wait in
+ * flight (the server then stops counting this browser as waiting) and resolves to null.
  * Errors: `expired_code` (the code's time is over), `invalid_link` (the link or the code signed
  * in already), `invalid_approval`, `rate_limited` (too many waits from this network).
  */
 export async function waitForApproval(keeper: SessionKeeper, { id, secret }: PendingApproval, signal?: AbortSignal): Promise<ApiResult<ApprovalOutcome> | null> {
   while (!signal?.aborted) {
-    const result = await call<ApprovalWaitResponse>(keeper, ApprovalPath.wait, { id, secret });
+    const result = await call<ApprovalWaitResponse>(keeper, ApprovalPath.wait, { id, secret }, signal);
     if (signal?.aborted) break;
     if (!result.ok) {
       if (result.error.code !== 'network_error') return result;

@@ -30,13 +30,14 @@ export function attachAsking(host: FeatureHost): void {
     if (pair && ticket) void wait(host, { ...ticket, secret: pair.secret });
     return result;
   };
-  // The wait ends when the code step goes: signed in (by the code, here or in another tab), "use a different email", reset().
-  host.element.addEventListener('passwordless-step-change', ({ detail }) => {
-    if (detail.step !== 'code') {
-      asking.get(host)?.stop.abort();
-      asking.delete(host);
-    }
-  });
+  const stop = () => {
+    asking.get(host)?.stop.abort();
+    asking.delete(host);
+  };
+  // The wait ends when the code step goes (signed in by the code, here or in another tab; "use a
+  // different email"; reset()), and when the element leaves the page: nobody would see it signed in.
+  host.element.addEventListener('passwordless-step-change', ({ detail }) => detail.step === 'code' || stop());
+  host.element.addController({ hostDisconnected: stop });
 }
 
 async function wait(host: FeatureHost, ticket: PendingApproval): Promise<void> {
