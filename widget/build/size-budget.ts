@@ -36,14 +36,16 @@ const BUDGETS = {
    * link's grew from 873 to 1,179 B (December 2026) when it began to name the link's address and
    * to say a used link apart from a signed-in session: 1,300.
    */
-  features: { link: 1_300, 'access-token': 500, passkey: 5_000 } as Record<string, number>,
+  features: { link: 1_300, 'access-token': 500, passkey: 5_000, approval: 3_300 } as Record<string, number>,
   /**
    * Each language of a feature that brings its own (`<feature>-<tag>.js`, fetched with it where
    * the element speaks that language). The passkey module's: 640–840 B, Russian the largest: 1,000.
    * The passkey module itself holds its two parts, its English and the WebAuthn JSON fallback:
-   * 4,751 B (December 2026), budget 5,000.
+   * 4,751 B (December 2026), budget 5,000. The approval module's: 420–560 B, Russian the largest: 700.
+   * The approval module itself (the number and its wait, the other device's choices, their calls,
+   * its English): about 3,000 B (December 2026), budget 3,300.
    */
-  featureLanguages: { passkey: 1_000 } as Record<string, number>,
+  featureLanguages: { passkey: 1_000, approval: 700 } as Record<string, number>,
 };
 
 /** A feature's own language file: `passkey-zh-CN` → its feature's budget for one language. */

@@ -355,7 +355,7 @@ export class PasswordlessLogin extends LitElement {
             <label part="label" for="code">${m.codeLabel}</label>
             <input part="input code-input" id="code" name="code" type="text" inputmode="numeric"
               autocomplete="one-time-code" required maxlength=${flow.codeLength * 3} ?disabled=${spent}
-              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : 'note'} @input=${this.#onCodeInput} />
+              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : 'note'} @input=${this.#onCodeInput}>
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy || spent}>${m.verifyCode}</button>
           </form>
@@ -380,7 +380,7 @@ export class PasswordlessLogin extends LitElement {
           <form part="form" novalidate @submit=${this.#onSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
             <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
-              .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
+              .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing}>
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>

@@ -63,7 +63,8 @@ export const codePart: StepExtra<'code'> = (host) => {
   const am = state && sentences(host);
   if (!am) return host.nothing;
   const { over } = state;
-  return host.html`<p part="text approval-number" role="status">${
+  // aria-live rather than role="status": the element's own status line is the one `role="status"` (the resend countdown's).
+  return host.html`<p part="text approval-number" aria-live="polite">${
     over === 'wrongPicked' ? am.wrongPicked : over ? am.errors[over] : am.pickThere(state.ticket.number)
   }</p>`;
 };

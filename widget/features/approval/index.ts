@@ -21,22 +21,9 @@ export interface ApprovalFeature extends FeatureModule {
   attach(host: FeatureHost, link: LinkFragment | null): void;
 }
 
-/** The three numbers: big enough to hit on a phone at a glance (44 px and more), side by side. */
-const styles = `[part~=approval-choices]{display:flex;gap:var(--_space)}
-[part~=approval-choice]{flex:1;min-block-size:3.5rem;font-size:1.5em;font-variant-numeric:tabular-nums}
-[part~=approval-number]{font-weight:600}`;
-
-let sheet: CSSStyleSheet | undefined;
-
 export default {
   extras: { code: codePart },
   attach(host, link) {
-    const root = host.element.shadowRoot;
-    if (root) {
-      sheet ??= new CSSStyleSheet();
-      sheet.replaceSync(styles);
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    }
     attachAsking(host);
     void attachPhone(host, link);
   },

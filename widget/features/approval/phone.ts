@@ -24,6 +24,24 @@ interface Offer {
 
 const offers = new WeakMap<FeatureHost, Offer>();
 
+/**
+ * The three numbers: big enough to hit on a phone at a glance (3.5rem, over the 44 px of WCAG's
+ * target size), side by side. Adopted only where an approval is offered, so every other page keeps
+ * the element's one style sheet.
+ */
+const styles = `[part~=approval-choices]{display:flex;gap:var(--_space)}
+[part~=approval-choice]{flex:1;min-block-size:3.5rem;font-size:1.5em;font-variant-numeric:tabular-nums}`;
+
+let sheet: CSSStyleSheet | undefined;
+
+function adoptStyles(host: FeatureHost): void {
+  const root = host.element.shadowRoot;
+  if (!root) return;
+  sheet ??= new CSSStyleSheet();
+  sheet.replaceSync(styles);
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
 /** Asks the server whether the link may approve a device that asked; while it may, the link step is drawn here. */
 export async function attachPhone(host: FeatureHost, link: LinkFragment | null): Promise<void> {
   // The browser that asked signs in with its own link at once (the link module): nothing to approve.
@@ -34,6 +52,7 @@ export async function attachPhone(host: FeatureHost, link: LinkFragment | null):
   // approval_refused, 401 invalid_link…: nothing to approve, the link step stays the link module's.
   if (!answer.ok) return;
   offers.set(host, { token: link.token, description: answer.data, phase: 'offer' });
+  adoptStyles(host);
   host.element.requestUpdate();
 }
 
