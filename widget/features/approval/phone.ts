@@ -56,10 +56,13 @@ export async function attachPhone(host: FeatureHost, link: LinkFragment | null):
   host.element.requestUpdate();
 }
 
-/** "2 minutes ago", "vor 2 Minuten": the server's seconds, in the element's language. */
+/**
+ * "this minute", "2 minutes ago", "vor 2 Minuten": the server's seconds in whole minutes, in the
+ * element's language. Minutes are enough for a code that lives 10, and "0 seconds ago" reads as a
+ * glitch.
+ */
 function ago(lang: string, seconds: number): string {
-  const format = new Intl.RelativeTimeFormat(lang);
-  return seconds < 60 ? format.format(-seconds, 'second') : seconds < 3600 ? format.format(-Math.floor(seconds / 60), 'minute') : format.format(-Math.floor(seconds / 3600), 'hour');
+  return new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(-Math.floor(seconds / 60), 'minute');
 }
 
 const linkStep: NonNullable<FeatureHost['approval']> = (host, flow, _m, error) => {
