@@ -76,7 +76,7 @@ const linkStep: NonNullable<FeatureHost['approval']> = (host, flow, _m, error) =
     element.requestUpdate();
   };
   const signInHere = (primary = '') => html`
-    <button part="button ${primary} sign-in-here" type="button" ?disabled=${offer.busy} @click=${() => {
+    <button part="button ${primary} continue sign-in-here" type="button" ?disabled=${offer.busy} @click=${() => {
       // From here on the link step is the link module's: "Signing you in…", and its errors.
       offers.delete(host);
       void host.verify({ token: flow.token }, 'link');
