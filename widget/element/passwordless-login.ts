@@ -72,6 +72,11 @@ import { styles } from './passwordless-login.styles.ts';
  * @csspart passkey-list - The list of passkeys; each item is `passkey`, with `passkey-name` and `passkey-details`.
  * @csspart rename - "Rename" a passkey; the inline form is `passkey-rename`, with `save` and `cancel`.
  * @csspart remove - "Remove" a passkey; the confirmation's button is `confirm-remove`.
+ * @csspart approval-number - On the code step (where the server has approvals on), the number to pick on the other device, or why that way is over (also `text`).
+ * @csspart approval-device - On a link opened in another browser while the browser that asked waits: what asked, and when (also `text`).
+ * @csspart approve-there - "Sign in on the device that asked" (also `primary`); beside it `sign-in-here` (also `continue`).
+ * @csspart approval-choices - The three numbers to pick from; each is `approval-choice` (also `button`).
+ * @csspart approval-done - "Done: you are signed in on the other device…" (also `text`); `approval-error` says why approving failed (also `error`).
  *
  * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
  * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.
