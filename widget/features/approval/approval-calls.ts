@@ -13,6 +13,7 @@ import {
 } from '../../../contract/approval.ts';
 import type { User, VerifyResponse } from '../../../contract/index.ts';
 import type { ApiResult } from '../../api/api-client.ts';
+import { systemClock, type Clock } from '../../countdown/countdown-controller.ts';
 import { forgetSecrets, newSecret } from '../../magic-link/request-secret.ts';
 import type { SessionKeeper } from '../../session/session-keeper.ts';
 
@@ -54,13 +55,19 @@ const RETRY_MS = 2_000;
  * Errors: `expired_code` (the code's time is over), `invalid_link` (the link or the code signed
  * in already), `invalid_approval`, `rate_limited` (too many waits from this network).
  */
-export async function waitForApproval(keeper: SessionKeeper, { id, secret }: PendingApproval, signal?: AbortSignal): Promise<ApiResult<ApprovalOutcome> | null> {
+export async function waitForApproval(
+  keeper: SessionKeeper,
+  { id, secret }: PendingApproval,
+  signal?: AbortSignal,
+  /** Times the pause after a network error: the element's own clock, which tests move. */
+  clock: Clock = systemClock,
+): Promise<ApiResult<ApprovalOutcome> | null> {
   while (!signal?.aborted) {
     const result = await call<ApprovalWaitResponse>(keeper, ApprovalPath.wait, { id, secret }, signal);
     if (signal?.aborted) break;
     if (!result.ok) {
       if (result.error.code !== 'network_error') return result;
-      await pause(RETRY_MS, signal);
+      await pause(clock, RETRY_MS, signal);
       continue;
     }
     const answer = result.data;
@@ -77,10 +84,10 @@ export async function waitForApproval(keeper: SessionKeeper, { id, secret }: Pen
   return null;
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
+function pause(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const timer = clock.setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clock.clearTimeout(timer), resolve()), { once: true });
   });
 }
 

@@ -4,6 +4,7 @@ import '../../module.ts';
 import type { PasswordlessEventMap } from '../../element/events.ts';
 import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import { advanceServerClock, approvalWaits, mailTo, uniqueEmail } from '../../testing/backend.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { newApprovalKey } from './approval-calls.ts';
 import { en } from './en.ts';
 import de from './locales/de.ts';
@@ -145,6 +146,36 @@ describe('approval: the device that asked', () => {
     const late = await post('/approval/approve', { token: tokenOf(link), number });
     expect(late.body.error?.code, JSON.stringify(late)).to.equal('approval_not_waiting');
     expect(el.user).to.equal(null);
+  });
+
+  it('asks again after a network error, once the element’s clock has moved 2 s', async () => {
+    const el = await mount();
+    const clock = new FakeClock(Date.now());
+    el.clock = clock;
+    // The first wait fails on the network (offline for a moment); the next ones go through.
+    const fetchBefore = window.fetch;
+    let failed = 0;
+    window.fetch = (input, init) => {
+      if (String(input).endsWith('/approval/wait') && failed === 0) {
+        failed += 1;
+        return Promise.reject(new TypeError('Failed to fetch'));
+      }
+      return fetchBefore(input, init);
+    };
+    try {
+      const email = uniqueEmail('approve-retry');
+      const { number, link } = await askFromElement(el, email);
+      await waitUntil(() => failed === 1 && clock.pending > 0, 'the failed wait, and its pause');
+      expect(await approvalWaits()).to.equal(0);
+      clock.advance(1_999);
+      expect(await approvalWaits(), 'no wait before the pause is over').to.equal(0);
+      clock.advance(1);
+      await waitUntil(async () => (await approvalWaits()) === 1, 'the wait asked again');
+      await post('/approval/approve', { token: tokenOf(link), number });
+      await waitUntil(() => el.user?.email === email, 'signed in');
+    } finally {
+      window.fetch = fetchBefore;
+    }
   });
 
   it('speaks the element’s language', async () => {

@@ -21,18 +21,20 @@ const asking = new WeakMap<FeatureHost, Asking>();
 
 /** Hooks the element's code request (called once per element, when the server has approvals on). */
 export function attachAsking(host: FeatureHost): void {
-  host.ask = async (send) => {
-    asking.get(host)?.stop.abort();
-    asking.delete(host);
-    const pair = await newApprovalKey();
-    const result = await send(pair ? { approvalKey: pair.key } : undefined);
-    const ticket = result.ok && (result.data as ApprovalRequestResponse).approval;
-    if (pair && ticket) void wait(host, { ...ticket, secret: pair.secret });
-    return result;
-  };
   const stop = () => {
     asking.get(host)?.stop.abort();
     asking.delete(host);
+  };
+  host.ask = async (send) => {
+    const pair = await newApprovalKey();
+    const result = await send(pair ? { approvalKey: pair.key } : undefined);
+    const ticket = result.ok && (result.data as ApprovalRequestResponse).approval;
+    // A new code (a resend) brings a new number: the wait for the previous one ends. A refused resend leaves it.
+    if (pair && ticket) {
+      stop();
+      void wait(host, { ...ticket, secret: pair.secret });
+    }
+    return result;
   };
   // The wait ends when the code step goes (signed in by the code, here or in another tab; "use a
   // different email"; reset()), and when the element leaves the page: nobody would see it signed in.
@@ -43,7 +45,7 @@ export function attachAsking(host: FeatureHost): void {
 async function wait(host: FeatureHost, ticket: PendingApproval): Promise<void> {
   const state: Asking = { ticket, stop: new AbortController() };
   asking.set(host, state);
-  const result = await waitForApproval(host.session, ticket, state.stop.signal);
+  const result = await waitForApproval(host.session, ticket, state.stop.signal, host.element.clock);
   if (!result || asking.get(host) !== state) return;
   if (result.ok && result.data.status === 'approved') {
     asking.delete(host);
