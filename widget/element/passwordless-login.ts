@@ -416,13 +416,18 @@ export class PasswordlessLogin extends LitElement {
 
     // The passkey module is in before a sign-in may finish (a magic link verifies after this), so
     // it sees the sign-in it may offer a passkey after.
-    // So is the approval module, before a code can be asked for: the request carries its key.
+    // So is the approval module, before a code can be asked for (the request carries its key),
+    // and, on a link opened in another browser, once the server has said whether that link may
+    // approve the browser that asked: the link step then shows the right choices from the start.
     const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
       if (this.#config?.passkeys && window.PublicKeyCredential) (await this.#feature('passkey'))?.attach(host);
-      if (this.#config?.approvals) (await this.#feature('approval'))?.attach(host, link);
+      if (this.#config?.approvals) await (await this.#feature('approval'))?.attach(host, link);
     }));
-    if (link) await (await this.#feature('link'))?.open(host, link);
+    if (link) {
+      await config;
+      await (await this.#feature('link'))?.open(host, link);
+    }
     // The session check: whether the kept session still holds (with nothing kept, nothing is asked).
     else if (stored) await keeper.refresh();
     await config;

@@ -82,6 +82,7 @@ export interface FeatureHost {
    * Set by the approval module where it may offer to approve the sign-in of the device that asked
    * (the page was opened from a magic link in another browser): the link step as it draws it, which
    * the link module shows instead of its own; undefined where there is nothing to approve.
+   * `address`: the one the link signs in, once the server has named it.
    */
-  approval?: (host: FeatureHost, flow: Extract<FlowState, { step: 'link' }>, m: Messages, error: unknown) => TemplateResult | undefined;
+  approval?: (host: FeatureHost, flow: Extract<FlowState, { step: 'link' }>, m: Messages, error: unknown, address?: string) => TemplateResult | undefined;
 }

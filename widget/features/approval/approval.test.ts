@@ -201,6 +201,8 @@ describe('approval: the link opened on another device', () => {
     const asker = await askOverHttp(email, { wait: true });
     const el = await openLink(asker.link);
     await waitUntil(() => $(el, '[part~="approve-there"]'), 'the two choices');
+    await waitUntil(() => text(el, '.address') === email, 'the address the link signs in');
+    expect(text(el, '[part~="text"]')).to.equal(en.linkFor(email));
     // The browser and system of the asking request's User-Agent (this Chromium's), and when.
     expect(text(el, '[part~="approval-device"]')).to.match(/^(Chrome on )?Linux asked to sign in this minute\.$/);
     expect(text(el, '[part~="approve-there"]')).to.equal(en.approveThere);

@@ -4,6 +4,7 @@ export const en: ApprovalMessages = {
   pickThere: (number) => `Opening the link on another device? Pick ${number} there.`,
   wrongPicked: 'The other device picked a wrong number, so it did not sign you in. The code still works.',
   deviceAsked: (device, ago) => `${device} asked to sign in ${ago}.`,
+  linkFor: (email) => `This sign-in link is for ${email}.`,
   approveThere: 'Sign in on the device that asked',
   signInHere: 'Sign in here',
   pickPrompt: 'Pick the number the device that asked shows.',

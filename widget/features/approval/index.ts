@@ -17,14 +17,18 @@ import { attachAsking, codePart } from './asking.ts';
 import { attachPhone } from './phone.ts';
 
 export interface ApprovalFeature extends FeatureModule {
-  /** Called once the module is in, for each element whose server has approvals on; `link`: the magic link the page was opened from. */
-  attach(host: FeatureHost, link: LinkFragment | null): void;
+  /**
+   * Called once the module is in, for each element whose server has approvals on; `link`: the
+   * magic link the page was opened from. Resolves once the server has said whether that link may
+   * approve the browser that asked (the element opens the link step after).
+   */
+  attach(host: FeatureHost, link: LinkFragment | null): Promise<void>;
 }
 
 export default {
   extras: { code: codePart },
   attach(host, link) {
     attachAsking(host);
-    void attachPhone(host, link);
+    return attachPhone(host, link);
   },
 } satisfies ApprovalFeature;

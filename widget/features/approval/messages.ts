@@ -17,6 +17,8 @@ export interface ApprovalMessages {
    * `Intl.RelativeTimeFormat`).
    */
   deviceAsked: (device: string, ago: string) => string;
+  /** Above what asked, once the server has named the address the link signs in (the link module's `POST /auth/link-address`). */
+  linkFor: (email: string) => string;
   /** The choice that shows the three numbers. */
   approveThere: string;
   /** The choice that signs in this device: the link module's "Continue". */

@@ -65,7 +65,7 @@ function ago(lang: string, seconds: number): string {
   return new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(-Math.floor(seconds / 60), 'minute');
 }
 
-const linkStep: NonNullable<FeatureHost['approval']> = (host, flow, _m, error) => {
+const linkStep: NonNullable<FeatureHost['approval']> = (host, flow, _m, error, address) => {
   const offer = offers.get(host);
   const am = offer?.token === flow.token && sentences(host);
   if (!offer || !am) return undefined;
@@ -99,6 +99,7 @@ const linkStep: NonNullable<FeatureHost['approval']> = (host, flow, _m, error) =
     case 'offer': {
       const { device, secondsAgo } = offer.description;
       return html`
+        ${address ? html`<p part="text">${host.withAddress(am.linkFor, address)}</p>` : host.nothing}
         <p part="text approval-device">${am.deviceAsked(device, ago(host.lang(), secondsAgo))}</p>
         ${error}
         <div part="actions">

@@ -51,10 +51,10 @@ const step: StepView<'link'> = {
               <button part="button primary back" type="button" @click=${() => element.reset()}>${m.backToEmail}</button>
             </div>`;
     }
-    // Opened in another browser while the device that asked waits: approve it from here, or sign in here (the approval module).
-    const approval = !flow.busy && host.approval?.(host, flow, m, error);
-    if (approval) return approval;
     const address = addresses.get(flow.token);
+    // Opened in another browser while the device that asked waits: approve it from here, or sign in here (the approval module).
+    const approval = !flow.busy && host.approval?.(host, flow, m, error, address);
+    if (approval) return approval;
     return html`
       <p part="text">${flow.busy ? m.signingIn : address ? withAddress(m.linkExplainFor, address) : m.linkExplain}</p>
       ${error}

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `هل ستفتح الرابط على جهاز آخر؟ اختر ${number} هناك.`,
   wrongPicked: 'اختير رقم خاطئ على الجهاز الآخر، لذا لم يتم تسجيل دخولك. لا يزال الرمز صالحًا.',
   deviceAsked: (device, ago) => `طلب ${device} تسجيل الدخول ${ago}.`,
+  linkFor: (email) => `رابط تسجيل الدخول هذا مخصص لـ ${email}.`,
   approveThere: 'تسجيل الدخول على الجهاز الذي طلب',
   signInHere: 'تسجيل الدخول هنا',
   pickPrompt: 'اختر الرقم الذي يعرضه الجهاز الذي طلب.',

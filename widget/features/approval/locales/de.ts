@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `Öffnen Sie den Link auf einem anderen Gerät? Wählen Sie dort ${number}.`,
   wrongPicked: 'Auf dem anderen Gerät wurde eine falsche Zahl gewählt, daher wurden Sie nicht angemeldet. Der Code funktioniert weiterhin.',
   deviceAsked: (device, ago) => `${device} hat ${ago} eine Anmeldung angefordert.`,
+  linkFor: (email) => `Dieser Anmeldelink gilt für ${email}.`,
   approveThere: 'Auf dem anfragenden Gerät anmelden',
   signInHere: 'Hier anmelden',
   pickPrompt: 'Wählen Sie die Zahl, die das anfragende Gerät anzeigt.',

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `¿Vas a abrir el enlace en otro dispositivo? Elige allí el ${number}.`,
   wrongPicked: 'En el otro dispositivo se eligió un número incorrecto, así que no se inició tu sesión. El código sigue funcionando.',
   deviceAsked: (device, ago) => `${device} pidió iniciar sesión ${ago}.`,
+  linkFor: (email) => `Este enlace de inicio de sesión es para ${email}.`,
   approveThere: 'Iniciar sesión en el dispositivo que lo pidió',
   signInHere: 'Iniciar sesión aquí',
   pickPrompt: 'Elige el número que muestra el dispositivo que lo pidió.',

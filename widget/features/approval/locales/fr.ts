@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `Vous ouvrez le lien sur un autre appareil ? Choisissez-y ${number}.`,
   wrongPicked: 'L’autre appareil a choisi un mauvais nombre : vous n’avez pas été connecté. Le code fonctionne toujours.',
   deviceAsked: (device, ago) => `${device} a demandé une connexion ${ago}.`,
+  linkFor: (email) => `Ce lien de connexion est destiné à ${email}.`,
   approveThere: 'Me connecter sur l’appareil qui a demandé',
   signInHere: 'Me connecter ici',
   pickPrompt: 'Choisissez le nombre affiché par l’appareil qui a demandé.',

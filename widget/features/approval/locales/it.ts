@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `Apri il link su un altro dispositivo? Lì scegli ${number}.`,
   wrongPicked: 'Sull’altro dispositivo è stato scelto un numero sbagliato, quindi l’accesso non è avvenuto. Il codice funziona ancora.',
   deviceAsked: (device, ago) => `${device} ha chiesto di accedere ${ago}.`,
+  linkFor: (email) => `Questo link di accesso è per ${email}.`,
   approveThere: 'Accedi sul dispositivo che l’ha chiesto',
   signInHere: 'Accedi qui',
   pickPrompt: 'Scegli il numero mostrato dal dispositivo che l’ha chiesto.',

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `別のデバイスでリンクを開きますか？そこで ${number} を選んでください。`,
   wrongPicked: '別のデバイスで違う数字が選ばれたため、サインインしませんでした。コードは引き続き使えます。',
   deviceAsked: (device, ago) => `${device} が${ago}にサインインを求めました。`,
+  linkFor: (email) => `このサインインリンクは ${email} 用です。`,
   approveThere: '求めたデバイスでサインイン',
   signInHere: 'ここでサインイン',
   pickPrompt: '求めたデバイスに表示されている数字を選んでください。',

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `다른 기기에서 링크를 여시나요? 그 기기에서 ${number}을(를) 선택하세요.`,
   wrongPicked: '다른 기기에서 잘못된 숫자를 선택해 로그인되지 않았습니다. 코드는 계속 사용할 수 있습니다.',
   deviceAsked: (device, ago) => `${device}에서 ${ago} 로그인을 요청했습니다.`,
+  linkFor: (email) => `이 로그인 링크는 ${email} 계정용입니다.`,
   approveThere: '요청한 기기에서 로그인',
   signInHere: '여기에서 로그인',
   pickPrompt: '요청한 기기에 표시된 숫자를 선택하세요.',

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `Vai abrir o link em outro dispositivo? Escolha ${number} lá.`,
   wrongPicked: 'O outro dispositivo escolheu um número errado, então você não entrou. O código continua valendo.',
   deviceAsked: (device, ago) => `${device} pediu para entrar ${ago}.`,
+  linkFor: (email) => `Este link de entrada é para ${email}.`,
   approveThere: 'Entrar no dispositivo que pediu',
   signInHere: 'Entrar aqui',
   pickPrompt: 'Escolha o número que o dispositivo que pediu mostra.',

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `要在另一台设备上打开链接？请在那里选择 ${number}。`,
   wrongPicked: '另一台设备选择了错误的数字，因此未登录。验证码仍然有效。',
   deviceAsked: (device, ago) => `${device} 于${ago}请求登录。`,
+  linkFor: (email) => `此登录链接用于 ${email}。`,
   approveThere: '在发起请求的设备上登录',
   signInHere: '在此登录',
   pickPrompt: '请选择发起请求的设备上显示的数字。',

@@ -4,6 +4,7 @@ const messages: ApprovalMessages = {
   pickThere: (number) => `要在另一部裝置上開啟連結？請在那裡選擇 ${number}。`,
   wrongPicked: '另一部裝置選了錯誤的數字，因此未登入。驗證碼仍然有效。',
   deviceAsked: (device, ago) => `${device} 於${ago}要求登入。`,
+  linkFor: (email) => `此登入連結適用於 ${email}。`,
   approveThere: '在提出要求的裝置上登入',
   signInHere: '在這裡登入',
   pickPrompt: '請選擇提出要求的裝置上顯示的數字。',
