@@ -14,7 +14,7 @@ import {
 import type { User, VerifyResponse } from '../../../contract/index.ts';
 import type { ApiResult } from '../../api/api-client.ts';
 import { systemClock, type Clock } from '../../countdown/countdown-controller.ts';
-import { forgetSecrets, newSecret } from '../../magic-link/request-secret.ts';
+import { base64url32, forgetSecrets } from '../../magic-link/request-secret.ts';
 import type { SessionKeeper } from '../../session/session-keeper.ts';
 
 function call<T>(keeper: SessionKeeper, path: string, body: object, signal?: AbortSignal): Promise<ApiResult<T>> {
@@ -33,12 +33,9 @@ export interface PendingApproval extends ApprovalTicket {
  */
 export async function newApprovalKey(): Promise<{ secret: string; key: string } | null> {
   if (!crypto.subtle) return null;
-  const secret = newSecret();
-  const bytes = Uint8Array.from(atob(secret.replace(/-/g, '+').replace(/_/g, '/') + '='), (c) => c.charCodeAt(0));
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  // 32 bytes are 44 base64 characters, the last one the padding `=`: 43 remain.
-  const key = btoa(String.fromCharCode(...hash)).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 43);
-  return { secret, key };
+  return { secret: base64url32(bytes), key: base64url32(hash) };
 }
 
 /** How a wait ended: signed in here (the session is kept), or a wrong number was picked on the other device. */
