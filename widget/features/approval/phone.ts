@@ -6,7 +6,7 @@
  * runs the page's script approves nothing; where there is nothing to approve the page is today's.
  */
 import type { ApprovalDescription, ApprovalErrorCode } from '../../../contract/approval.ts';
-import type { LinkFragment } from '../../magic-link/link-fragment.ts';
+import { wellFormed, type LinkFragment } from '../../magic-link/link-fragment.ts';
 import { isOwnRequest } from '../../magic-link/request-secret.ts';
 import type { FeatureHost } from '../feature.ts';
 import { approve, describeApproval } from './approval-calls.ts';
@@ -44,8 +44,9 @@ function adoptStyles(host: FeatureHost): void {
 
 /** Asks the server whether the link may approve a device that asked; while it may, the link step is drawn here. */
 export async function attachPhone(host: FeatureHost, link: LinkFragment | null): Promise<void> {
-  // The browser that asked signs in with its own link at once (the link module): nothing to approve.
-  if (!link || isOwnRequest(host.session.api.base, link.client)) return;
+  // The browser that asked signs in with its own link at once, and a malformed link is "not valid"
+  // without a call (the link module): nothing to approve.
+  if (!link || !wellFormed(link.token) || isOwnRequest(host.session.api.base, link.client)) return;
   host.approval = linkStep;
   const answer = await describeApproval(host.session, link.token);
   // 409 approval_not_waiting (the device that asked is gone, or asked for no approval), 403

@@ -7,7 +7,7 @@
  * anyone in, and names the address it will sign in (asked of the server, which spends nothing).
  */
 import type { WidgetErrorCode } from '../../flow/flow.ts';
-import type { LinkFragment } from '../../magic-link/link-fragment.ts';
+import { wellFormed, type LinkFragment } from '../../magic-link/link-fragment.ts';
 import { isOwnRequest, rememberSecret } from '../../magic-link/request-secret.ts';
 import type { FeatureHost, FeatureModule, StepView } from '../feature.ts';
 import { en } from './en.ts';
@@ -22,8 +22,6 @@ export interface LinkFeature extends FeatureModule {
   remember(base: string, secret: string): void;
 }
 
-/** A token as the server takes it (20 to 128 base64url characters): anything else is no link of ours. */
-const TOKEN = /^[\w-]{20,128}$/;
 
 /** The address each link opened on this page signs in, once the server has named it. */
 const addresses = new Map<string, string>();
@@ -73,7 +71,7 @@ export default {
   steps: { link: step },
   async open(host, { token, client }) {
     // A link cut short or mangled by a mail client: say it is not valid, not "try again later".
-    if (!TOKEN.test(token)) return host.fail({ code: 'invalid_link' });
+    if (!wellFormed(token)) return host.fail({ code: 'invalid_link' });
     if (isOwnRequest(host.session.api.base, client)) return host.verify({ token }, 'link');
     // ApiPath.linkAddress, written out: the module would otherwise carry a copy of the whole ApiPath object.
     const answer = await host.session.api.call('/link-address', { token });
