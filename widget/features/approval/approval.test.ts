@@ -115,6 +115,23 @@ describe('approval: the device that asked', () => {
     expect(text(el, '[part~="title"]')).to.equal('Signed in');
   });
 
+  it('in cookie mode, collects the session as a cookie: no token in the page', async () => {
+    // /cookie-auth: the widget tests' backend with SESSION_COOKIE=on (its waits are few: this one).
+    const el = await mount(html`<passwordless-login api="/cookie-auth"></passwordless-login>`);
+    const email = uniqueEmail('approve-cookie');
+    await el.requestCode(email);
+    await waitUntil(() => /\d\d/.test(text(el, '[part~="approval-number"]') ?? ''), 'the number');
+    const number = Number(/\d\d/.exec(text(el, '[part~="approval-number"]')!)![0]);
+    const token = tokenOf((await mailTo(email)).link);
+    const approved = await fetch('/cookie-auth/approval/approve', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, number }) });
+    expect(approved.status).to.equal(200);
+    await waitUntil(() => el.user?.email === email, 'signed in from the other device');
+    expect(el.session?.token).to.equal(undefined);
+    const session = await fetch('/cookie-auth/session', { credentials: 'include' });
+    expect(session.status).to.equal(200);
+    expect(((await session.json()) as { user: { email: string } }).user.email).to.equal(email);
+  });
+
   it('says a wrong number was picked there, and the code still signs in', async function () {
     this.timeout(REFUSAL_REACHES_MS + 5_000);
     const el = await mount();
