@@ -12,19 +12,20 @@ import type { Locale } from '../../contract/index.ts';
 
 export function languageFiles<T>(en: T, load: (lang: Locale) => Promise<{ default: T }>): (lang: Locale, whenIn: () => void) => T | null {
   const ready = new Map<Locale, T>([['en', en]]);
-  const asked = new Set<Locale>();
+  const loading = new Map<Locale, Promise<void>>();
   return (lang, whenIn) => {
     const sentences = ready.get(lang);
     if (sentences) return sentences;
-    if (!asked.has(lang)) {
-      asked.add(lang);
-      load(lang)
-        .then((module) => module.default, () => en)
-        .then((messages) => {
-          ready.set(lang, messages);
-          whenIn();
-        });
+    let file = loading.get(lang);
+    if (!file) {
+      file = load(lang).then(
+        (module) => void ready.set(lang, module.default),
+        () => void ready.set(lang, en),
+      );
+      loading.set(lang, file);
     }
+    // Every caller hears it (each element that asked, and a module waiting before it draws).
+    void file.then(whenIn);
     return null;
   };
 }

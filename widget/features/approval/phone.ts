@@ -10,7 +10,7 @@ import { wellFormed, type LinkFragment } from '../../magic-link/link-fragment.ts
 import { isOwnRequest } from '../../magic-link/request-secret.ts';
 import type { FeatureHost } from '../feature.ts';
 import { approve, describeApproval } from './approval-calls.ts';
-import { sentences } from './sentences.ts';
+import { sentences, sentencesIn } from './sentences.ts';
 
 /** One element's offer to approve, for the link it was opened from. */
 interface Offer {
@@ -52,6 +52,8 @@ export async function attachPhone(host: FeatureHost, link: LinkFragment | null):
   // 409 approval_not_waiting (the device that asked is gone, or asked for no approval), 403
   // approval_refused, 401 invalid_link…: nothing to approve, the link step stays the link module's.
   if (!answer.ok) return;
+  // The link step shows once the choices can be drawn in the element's language, not "Continue" first.
+  await sentencesIn(host);
   offers.set(host, { token: link.token, description: answer.data, phase: 'offer' });
   adoptStyles(host);
   host.element.requestUpdate();

@@ -20,3 +20,8 @@ export function sentences(host: FeatureHost): ApprovalMessages | null {
   const strings = host.element.strings as Partial<ApprovalMessages> | null;
   return own && strings ? { ...own, ...strings, errors: { ...own.errors, ...strings.errors } } : own;
 }
+
+/** Resolves once `host`'s sentences are in: a part that must not show in English first waits for them. */
+export function sentencesIn(host: FeatureHost): Promise<void> {
+  return new Promise((resolve) => (sentences(host) ? resolve() : sentencesFor(host.lang(), resolve)));
+}
