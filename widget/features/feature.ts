@@ -85,4 +85,6 @@ export interface FeatureHost {
    * `address`: the one the link signs in, once the server has named it.
    */
   approval?: (host: FeatureHost, flow: Extract<FlowState, { step: 'link' }>, m: Messages, error: unknown, address?: string) => TemplateResult | undefined;
+  /** Set by the approval module beside `approval`: the link step's heading once the approval is given, else undefined. */
+  approvalTitle?: (flow: Extract<FlowState, { step: 'link' }>) => string | undefined;
 }

@@ -236,6 +236,7 @@ describe('approval: the link opened on another device', () => {
 
     $$(el, '[part~="approval-choice"]').find((b) => Number(b.textContent) === asker.number)!.click();
     await waitUntil(() => text(el, '[part~="approval-done"]') === en.approved, 'done');
+    expect(text(el, '[part~="title"]')).to.equal(en.approvedTitle);
     const collected = (await asker.outcome)!;
     expect(collected.body.status).to.equal('approved');
     expect(collected.body.user.email).to.equal(email);

@@ -9,6 +9,7 @@ export const en: ApprovalMessages = {
   signInHere: 'Sign in here',
   pickPrompt: 'Pick the number the device that asked shows.',
   approved: 'Done: you are signed in on the other device. You can close this page.',
+  approvedTitle: 'Signed in on the other device',
   errors: {
     invalid_approval: 'This sign-in cannot be approved from another device any more. Enter the code instead.',
     approval_refused: 'That is not the number the other device shows, so it was not signed in. You can still sign in here.',

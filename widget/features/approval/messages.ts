@@ -27,5 +27,7 @@ export interface ApprovalMessages {
   pickPrompt: string;
   /** The right number: the device that asked is signed in, this one is not. */
   approved: string;
+  /** The heading over `approved`. */
+  approvedTitle: string;
   errors: Record<ApprovalErrorCode, string>;
 }

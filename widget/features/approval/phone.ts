@@ -48,6 +48,10 @@ export async function attachPhone(host: FeatureHost, link: LinkFragment | null):
   // without a call (the link module): nothing to approve.
   if (!link || !wellFormed(link.token) || isOwnRequest(host.session.api.base, link.client)) return;
   host.approval = linkStep;
+  host.approvalTitle = (flow) => {
+    const offer = offers.get(host);
+    return offer?.token === flow.token && offer.phase === 'done' ? sentences(host)?.approvedTitle : undefined;
+  };
   const answer = await describeApproval(host.session, link.token);
   // 409 approval_not_waiting (the device that asked is gone, or asked for no approval), 403
   // approval_refused, 401 invalid_link…: nothing to approve, the link step stays the link module's.

@@ -9,6 +9,7 @@
 import type { WidgetErrorCode } from '../../flow/flow.ts';
 import { wellFormed, type LinkFragment } from '../../magic-link/link-fragment.ts';
 import { isOwnRequest, rememberSecret } from '../../magic-link/request-secret.ts';
+import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import type { FeatureHost, FeatureModule, StepView } from '../feature.ts';
 import { en } from './en.ts';
 
@@ -29,9 +30,15 @@ const addresses = new Map<string, string>();
 /** A used or expired link cannot be retried, only replaced; a failed connection can. */
 const failed = (code: WidgetErrorCode | undefined) => !!code && code !== 'network_error';
 
+/** Each element's host, for its heading (a title is handed the element, not the host). */
+const hosts = new WeakMap<PasswordlessLogin, FeatureHost>();
+
 const step: StepView<'link'> = {
-  // A failed link no longer continues anything: the heading says where the person is now.
-  title: (m, flow, element) => (!failed(flow.error?.code) ? m.linkTitle : element.user ? m.signedInTitle : m.title),
+  // A failed link no longer continues anything: the heading says where the person is now. An
+  // approval given from here says so (the approval module's heading).
+  title: (m, flow, element) =>
+    (!flow.busy && hosts.get(element)?.approvalTitle?.(flow)) ||
+    (!failed(flow.error?.code) ? m.linkTitle : element.user ? m.signedInTitle : m.title),
   render(host, flow, m, error) {
     const { element, html, nothing, verify, withAddress } = host;
     const user = element.user;
@@ -70,6 +77,7 @@ export default {
   en,
   steps: { link: step },
   async open(host, { token, client }) {
+    hosts.set(host.element, host);
     // A link cut short or mangled by a mail client: say it is not valid, not "try again later".
     if (!wellFormed(token)) return host.fail({ code: 'invalid_link' });
     if (isOwnRequest(host.session.api.base, client)) return host.verify({ token }, 'link');

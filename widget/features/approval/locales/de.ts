@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: 'Hier anmelden',
   pickPrompt: 'Wählen Sie die Zahl, die das anfragende Gerät anzeigt.',
   approved: 'Fertig: Sie sind auf dem anderen Gerät angemeldet. Sie können diese Seite schließen.',
+  approvedTitle: 'Auf dem anderen Gerät angemeldet',
   errors: {
     invalid_approval: 'Diese Anmeldung kann nicht mehr von einem anderen Gerät bestätigt werden. Geben Sie stattdessen den Code ein.',
     approval_refused: 'Das ist nicht die Zahl, die das andere Gerät anzeigt, daher wurde es nicht angemeldet. Sie können sich weiterhin hier anmelden.',

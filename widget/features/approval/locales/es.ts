@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: 'Iniciar sesión aquí',
   pickPrompt: 'Elige el número que muestra el dispositivo que lo pidió.',
   approved: 'Listo: has iniciado sesión en el otro dispositivo. Puedes cerrar esta página.',
+  approvedTitle: 'Sesión iniciada en el otro dispositivo',
   errors: {
     invalid_approval: 'Este inicio de sesión ya no se puede aprobar desde otro dispositivo. Introduce el código.',
     approval_refused: 'Ese no es el número que muestra el otro dispositivo, así que no se inició su sesión. Aún puedes iniciar sesión aquí.',

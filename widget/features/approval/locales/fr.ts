@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: 'Me connecter ici',
   pickPrompt: 'Choisissez le nombre affiché par l’appareil qui a demandé.',
   approved: 'C’est fait : vous êtes connecté sur l’autre appareil. Vous pouvez fermer cette page.',
+  approvedTitle: 'Connecté sur l’autre appareil',
   errors: {
     invalid_approval: 'Cette connexion ne peut plus être approuvée depuis un autre appareil. Saisissez plutôt le code.',
     approval_refused: 'Ce n’est pas le nombre affiché par l’autre appareil : il n’a pas été connecté. Vous pouvez toujours vous connecter ici.',

@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: 'Accedi qui',
   pickPrompt: 'Scegli il numero mostrato dal dispositivo che l’ha chiesto.',
   approved: 'Fatto: hai effettuato l’accesso sull’altro dispositivo. Puoi chiudere questa pagina.',
+  approvedTitle: 'Accesso effettuato sull’altro dispositivo',
   errors: {
     invalid_approval: 'Questo accesso non può più essere approvato da un altro dispositivo. Inserisci invece il codice.',
     approval_refused: 'Non è il numero mostrato dall’altro dispositivo, quindi l’accesso non è avvenuto. Puoi ancora accedere qui.',

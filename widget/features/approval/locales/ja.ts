@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: 'ここでサインイン',
   pickPrompt: '求めたデバイスに表示されている数字を選んでください。',
   approved: '完了：別のデバイスでサインインしました。このページは閉じてかまいません。',
+  approvedTitle: '別のデバイスでサインインしました',
   errors: {
     invalid_approval: 'このサインインは別のデバイスから承認できなくなりました。代わりにコードを入力してください。',
     approval_refused: '別のデバイスに表示されている数字ではないため、サインインしませんでした。ここでサインインすることはできます。',

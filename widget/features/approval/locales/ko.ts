@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: '여기에서 로그인',
   pickPrompt: '요청한 기기에 표시된 숫자를 선택하세요.',
   approved: '완료: 다른 기기에서 로그인되었습니다. 이 페이지를 닫아도 됩니다.',
+  approvedTitle: '다른 기기에서 로그인됨',
   errors: {
     invalid_approval: '이 로그인은 더 이상 다른 기기에서 승인할 수 없습니다. 대신 코드를 입력하세요.',
     approval_refused: '다른 기기에 표시된 숫자가 아니어서 로그인되지 않았습니다. 여기에서는 계속 로그인할 수 있습니다.',

@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: 'Entrar aqui',
   pickPrompt: 'Escolha o número que o dispositivo que pediu mostra.',
   approved: 'Pronto: você entrou no outro dispositivo. Pode fechar esta página.',
+  approvedTitle: 'Você entrou no outro dispositivo',
   errors: {
     invalid_approval: 'Esta entrada não pode mais ser aprovada de outro dispositivo. Digite o código.',
     approval_refused: 'Esse não é o número que o outro dispositivo mostra, então ele não entrou. Você ainda pode entrar aqui.',

@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: '在此登录',
   pickPrompt: '请选择发起请求的设备上显示的数字。',
   approved: '完成：您已在另一台设备上登录。可以关闭此页面。',
+  approvedTitle: '已在另一台设备上登录',
   errors: {
     invalid_approval: '此登录已无法从另一台设备批准。请改为输入验证码。',
     approval_refused: '这不是另一台设备显示的数字，因此它未登录。您仍可在此登录。',

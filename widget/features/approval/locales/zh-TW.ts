@@ -9,6 +9,7 @@ const messages: ApprovalMessages = {
   signInHere: '在這裡登入',
   pickPrompt: '請選擇提出要求的裝置上顯示的數字。',
   approved: '完成：您已在另一部裝置上登入。可以關閉此頁面。',
+  approvedTitle: '已在另一部裝置上登入',
   errors: {
     invalid_approval: '此登入已無法從另一部裝置核准。請改為輸入驗證碼。',
     approval_refused: '這不是另一部裝置顯示的數字，因此它未登入。您仍可在這裡登入。',
