@@ -15,6 +15,7 @@ export type {
   MagicLink,
   PasskeyResult,
   PasskeySignInOptions,
+  ApprovalOutcome,
   PasswordlessClientOptions,
   PromptErrorCode,
   RequestCodeOptions,

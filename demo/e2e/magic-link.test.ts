@@ -67,7 +67,7 @@ describe('the magic link', () => {
     await context.close();
   });
 
-  it('asks for a "Continue" click in another browser and consumes nothing before it', async () => {
+  it('asks for a click in another browser and consumes nothing before it', async () => {
     const asking = await newContext(demo.browser);
     const { mail } = await requestLink(asking, 'other-browser');
 
@@ -76,9 +76,11 @@ describe('the magic link', () => {
     const page = await other.newPage();
     const verifies = countVerifies(page);
     await page.goto(mail.link);
-    const button = page.getByRole('button', { name: 'Continue signing in' });
+    // The browser that asked still waits on its code step, so the link offers to approve it
+    // (approval.test.ts) or "Sign in here": today's "Continue".
+    const button = page.getByRole('button', { name: 'Sign in here' });
     await button.waitFor();
-    await page.getByText(`You opened a sign-in link for ${mail.to}. Continue to sign in on this device.`).waitFor();
+    await page.getByRole('button', { name: 'Sign in on the device that asked' }).waitFor();
     assert.doesNotMatch(page.url(), /pl_token|pl_client/, 'the token left the address bar before the click');
     await page.waitForLoadState('networkidle');
     assert.equal(verifies.count, 0, 'nothing was sent to /auth/verify before the click');
@@ -127,7 +129,8 @@ describe('the magic link', () => {
     const other = await newContext(demo.browser);
     const page = await other.newPage();
     await page.goto(`${demo.server.url}/auth/link${fragment}`);
-    await page.getByRole('button', { name: 'Continue signing in' }).click();
+    // The browser that asked still waits: "Sign in here" (today's "Continue") beside the approval.
+    await page.getByRole('button', { name: 'Sign in here' }).click();
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
     const success = (await waitForElementEvent(page, 'passwordless-success')) as SuccessDetail;
     assert.equal(success.user.email, mail.to);

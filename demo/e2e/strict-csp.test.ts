@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import zhCN from '../../widget/i18n/locales/zh-CN.ts';
+import approvalZhCN from '../../widget/features/approval/locales/zh-CN.ts';
 import type { SuccessDetail } from '../../widget/element/events.ts';
 import { STRICT_CSP, STRICT_CSP_PAGE } from '../demo-routes.ts';
 import {
@@ -67,7 +68,7 @@ describe('the element under a strict CSP', () => {
     await waitForElementEvent(page, 'passwordless-signed-out');
     await page.getByLabel(zhCN.emailLabel).waitFor();
 
-    // The magic link lands on this page again, in another browser: "Continue", then signed in.
+    // The magic link lands on this page again, in another browser: "Sign in here", then signed in.
     const linkEmail = uniqueEmail('csp-link');
     await page.getByLabel(zhCN.emailLabel).fill(linkEmail);
     const linkSent = demo.server.nextMailTo(linkEmail);
@@ -79,7 +80,9 @@ describe('the element under a strict CSP', () => {
     const linkModule = other.waitForEvent('response', (r) => new URL(r.url()).pathname === '/passwordless-login/features/link.js');
     const linkPage = await openCspPage(other, link!);
     assert.equal((await linkModule).status(), 200, 'the link step’s feature module was fetched and served');
-    await linkPage.getByRole('button', { name: zhCN.linkContinue }).click();
+    // The page that asked still waits: the link offers to approve it, or to sign in here (today's "Continue").
+    await linkPage.getByRole('button', { name: approvalZhCN.approveThere }).waitFor();
+    await linkPage.getByRole('button', { name: approvalZhCN.signInHere }).click();
     await linkPage.getByRole('heading', { name: zhCN.signedInTitle }).waitFor();
     const linkSuccess = (await waitForElementEvent(linkPage, 'passwordless-success')) as SuccessDetail;
     assert.equal(linkSuccess.method, 'link');
@@ -145,11 +148,13 @@ describe('the element under a strict CSP', () => {
       await page.getByRole('alert').filter({ hasText: 'Wrong code, 4 attempts left.' }).waitFor();
       await shot(page, '3-code-error');
 
-      // The link opened in another browser, before the code is used: the "Continue" step.
+      // The link opened in another browser, before the code is used: the "Continue" step, which
+      // offers to approve the browser that asked while it waits (its approval module, under the same CSP).
       const other = await newContext(demo.browser);
       const linkPage = await openCspPage(other, mail.link!);
       await prepare(linkPage);
-      await linkPage.getByRole('button', { name: 'Continue signing in' }).waitFor();
+      await linkPage.getByRole('button', { name: 'Sign in on the device that asked' }).waitFor();
+      await linkPage.getByRole('button', { name: 'Sign in here' }).waitFor();
       await shot(linkPage, '4-link-continue');
 
       await codeField.fill(mail.code!);

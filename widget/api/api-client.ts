@@ -78,9 +78,11 @@ export class ApiClient {
 
   /**
    * A POST of `body` to `path`, else a GET; `token` as bearer credential. `method` for the other
-   * verbs (the passkey routes' PATCH and DELETE), whose paths a feature types itself.
+   * verbs (the passkey routes' PATCH and DELETE), whose paths a feature types itself. `signal`
+   * hangs up (the approval's long poll, when nobody waits for it any more): the answer is then a
+   * `network_error`.
    */
-  async call<P extends keyof ResponseOf>(path: P, body?: BodyOf[P], token?: string, method?: string): Promise<ApiResult<ResponseOf[P]>> {
+  async call<P extends keyof ResponseOf>(path: P, body?: BodyOf[P], token?: string, method?: string, signal?: AbortSignal): Promise<ApiResult<ResponseOf[P]>> {
     type T = ResponseOf[P];
     let status = 0;
     try {
@@ -92,6 +94,7 @@ export class ApiClient {
         },
         body: body && JSON.stringify(body),
         credentials: this.cookie ? 'include' : 'omit',
+        signal,
       });
       status = response.status;
       if (status === 204) return { ok: true, data: null as T };

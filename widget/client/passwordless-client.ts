@@ -9,8 +9,10 @@
  *
  * Only the ES module build exports it; the script-tag file stays the element alone.
  */
-import { ApiPath, type ConfigResponse, type Locale, type RequestResponse, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
+import type { ApprovalRequestResponse } from '../../contract/approval.ts';
+import { ApiPath, type ConfigResponse, type Locale, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
 import type { PasskeyInfo, PasskeyListResponse } from '../../contract/passkeys.ts';
+import type { ApprovalOutcome, PendingApproval } from '../features/approval/approval-calls.ts';
 import type { PasskeyResult, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
 import { ApiClient, apiBase, type ApiResult } from '../api/api-client.ts';
 import { requestCode } from '../api/request-code.ts';
@@ -24,6 +26,7 @@ import type { StoredSession } from '../session/stored-session.ts';
 export type { ApiResult } from '../api/api-client.ts';
 export type { StoredSession } from '../session/stored-session.ts';
 export type { PasskeyResult, PromptErrorCode, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
+export type { ApprovalOutcome } from '../features/approval/approval-calls.ts';
 
 /**
  * The passkey code (WebAuthn JSON, the ceremonies, the routes: 1.3 KB gzip) is fetched at the first
@@ -31,6 +34,9 @@ export type { PasskeyResult, PromptErrorCode, SignInOptions as PasskeySignInOpti
  * for it, and one that does pays once.
  */
 const passkeys = () => import('../features/passkey/client-passkeys.ts');
+
+/** The approval calls (the key, the long poll), a chunk of their own too: fetched at the first request that asks for an approval. */
+const approvals = () => import('../features/approval/approval-calls.ts');
 
 export interface PasswordlessClientOptions {
   /** The API base, as the element's `api` attribute: default this page's origin + `/auth`. */
@@ -46,6 +52,13 @@ export interface RequestCodeOptions {
   redirectTo?: string;
   /** Stored on the user if this login creates it. */
   userData?: Record<string, unknown>;
+  /**
+   * Ask that the link, opened on another device, may sign in this browser (cross-device
+   * approval): the answer then carries `approval: {id, number}`; show the number ("Opening the link
+   * on another device? Pick 47 there.") and call {@link PasswordlessClient.waitForApproval}. Needs
+   * `crypto.subtle` (https, or localhost); without it the request goes without an approval.
+   */
+  approval?: boolean;
 }
 
 /** A magic link that opened this page: its token, and whether this browser asked for it. */
@@ -62,6 +75,8 @@ export class PasswordlessClient {
   readonly #keeper: SessionKeeper;
   readonly #now: () => number;
   #config: Promise<ApiResult<ConfigResponse>> | null = null;
+  /** The last request's approval: its ticket and the secret behind its key, in memory only. */
+  #approval: PendingApproval | null = null;
 
   constructor(options: PasswordlessClientOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -89,9 +104,38 @@ export class PasswordlessClient {
     return this.#config;
   }
 
-  /** Mails a code and a magic link to `email`. The same answer whether or not the address has an account. */
-  requestCode(email: string, options: RequestCodeOptions = {}): Promise<ApiResult<RequestResponse>> {
-    return requestCode(this.#keeper.api, { email: email.trim(), ...options }, (secret) => rememberSecret(this.base, secret, this.#now()));
+  /**
+   * Mails a code and a magic link to `email`. The same answer whether or not the address has an
+   * account. With `approval: true`, the answer also carries the number to show (`approval`).
+   */
+  async requestCode(email: string, { approval, ...options }: RequestCodeOptions = {}): Promise<ApiResult<ApprovalRequestResponse>> {
+    const pair = approval ? await (await approvals()).newApprovalKey() : null;
+    const body = { email: email.trim(), ...options, ...(pair && { approvalKey: pair.key }) };
+    const result: ApiResult<ApprovalRequestResponse> = await requestCode(this.#keeper.api, body, (secret) => rememberSecret(this.base, secret, this.#now()));
+    const ticket = result.ok && result.data.approval;
+    this.#approval = pair && ticket ? { ...ticket, secret: pair.secret } : null;
+    return result;
+  }
+
+  /**
+   * After `requestCode(email, {approval: true})`: waits until the person picks the right number on
+   * the device where they opened the link, then keeps the session (`method: 'link'`) and resolves
+   * with `{status: 'approved', user, session}`; or with `{status: 'refused'}` when a wrong number was
+   * picked there (the code still works). Keep the code field meanwhile: the code signs in too. Errors:
+   * `expired_code` (the code's time is over), `invalid_link` (the code or the link signed in already),
+   * `invalid_approval` (no approval was asked for, or its session was collected), `rate_limited`.
+   * A network error is retried by itself after 2 s. `signal` ends the wait (hanging up the request
+   * in flight): it then resolves to null.
+   */
+  async waitForApproval({ signal }: { signal?: AbortSignal } = {}): Promise<ApiResult<ApprovalOutcome> | null> {
+    const pending = this.#approval;
+    if (!pending) return { ok: false, status: 0, error: { code: 'invalid_approval' } };
+    // Cookie mode must be known before the answer that sets the cookie.
+    await this.config();
+    const result = await (await approvals()).waitForApproval(this.#keeper, pending, signal);
+    // An answer is the end of this approval (a network error was retried); a call called off may wait again.
+    if (result && this.#approval === pending) this.#approval = null;
+    return result;
   }
 
   /** Signs in with the code from the mail (spaces, dashes and full-width digits are fine); keeps the session. */

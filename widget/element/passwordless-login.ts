@@ -72,6 +72,11 @@ import { styles } from './passwordless-login.styles.ts';
  * @csspart passkey-list - The list of passkeys; each item is `passkey`, with `passkey-name` and `passkey-details`.
  * @csspart rename - "Rename" a passkey; the inline form is `passkey-rename`, with `save` and `cancel`.
  * @csspart remove - "Remove" a passkey; the confirmation's button is `confirm-remove`.
+ * @csspart approval-number - On the code step (where the server has approvals on), the number to pick on the other device, or why that way is over (also `text`).
+ * @csspart approval-device - On a link opened in another browser while the browser that asked waits: what asked, and when (also `text`).
+ * @csspart approve-there - "Sign in on the device that asked" (also `primary`); beside it `sign-in-here` (also `continue`).
+ * @csspart approval-choices - The three numbers to pick from; each is `approval-choice` (also `button`).
+ * @csspart approval-done - "Done: you are signed in on the other device…" (also `text`); `approval-error` says why approving failed (also `error`).
  *
  * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
  * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.
@@ -307,7 +312,7 @@ export class PasswordlessLogin extends LitElement {
     this.#moveFocus = false;
     if (!this.#interacted) return;
     const root = this.renderRoot;
-    (root.querySelector('input') ?? root.querySelector<HTMLElement>('[part~="title"]'))?.focus();
+    (root.querySelector('input') ?? root.querySelector<HTMLElement>('[part~=title]'))?.focus();
   }
 
   protected override render(): TemplateResult {
@@ -332,6 +337,7 @@ export class PasswordlessLogin extends LitElement {
         <slot name="header"></slot>
         <h2 part="title" tabindex="-1">${title}</h2>
         ${view ? view.render(this.#host!, flow as never, m, error) : this.#renderStep(m, flow, error)}
+        ${extras[flow.step]?.(this.#host!, flow as never, m)}
         <div class="visually-hidden" role="status">${this.#announcement}</div>
         <slot name="footer"></slot>
       </div>
@@ -354,7 +360,7 @@ export class PasswordlessLogin extends LitElement {
             <label part="label" for="code">${m.codeLabel}</label>
             <input part="input code-input" id="code" name="code" type="text" inputmode="numeric"
               autocomplete="one-time-code" required maxlength=${flow.codeLength * 3} ?disabled=${spent}
-              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : 'note'} @input=${this.#onCodeInput} />
+              aria-invalid=${wrong} aria-describedby=${wrong ? 'error' : 'note'} @input=${this.#onCodeInput}>
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy || spent}>${m.verifyCode}</button>
           </form>
@@ -373,18 +379,16 @@ export class PasswordlessLogin extends LitElement {
           <div part="actions">
             <button part="button sign-out" type="button" ?disabled=${flow.busy} @click=${this.signOut}>${m.signOut}</button>
           </div>
-          ${extras['signed-in']?.(this.#host!, flow, m)}
         `;
       default:
         return html`
           <form part="form" novalidate @submit=${this.#onSubmit}>
             <label part="label" for="email">${m.emailLabel}</label>
             <input part="input email-input" id="email" name="email" type="email" autocomplete="email" required
-              .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing} />
+              .value=${(flow as { email: string }).email} aria-invalid=${!!flow.error} aria-describedby=${flow.error ? 'error' : nothing}>
             ${error}
             <button part="button primary submit" ?disabled=${flow.busy}>${m.sendCode}</button>
           </form>
-          ${extras.email?.(this.#host!, flow as never, m)}
         `;
     }
   }
@@ -412,11 +416,18 @@ export class PasswordlessLogin extends LitElement {
 
     // The passkey module is in before a sign-in may finish (a magic link verifies after this), so
     // it sees the sign-in it may offer a passkey after.
+    // So is the approval module, before a code can be asked for (the request carries its key),
+    // and, on a link opened in another browser, once the server has said whether that link may
+    // approve the browser that asked: the link step then shows the right choices from the start.
     const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
       if (this.#config?.passkeys && window.PublicKeyCredential) (await this.#feature('passkey'))?.attach(host);
+      if (this.#config?.approvals) await (await this.#feature('approval'))?.attach(host, link);
     }));
-    if (link) await (await this.#feature('link'))?.open(host, link);
+    if (link) {
+      await config;
+      await (await this.#feature('link'))?.open(host, link);
+    }
     // The session check: whether the kept session still holds (with nothing kept, nothing is asked).
     else if (stored) await keeper.refresh();
     await config;
@@ -429,9 +440,12 @@ export class PasswordlessLogin extends LitElement {
     this.#dispatch({ type: 'submit' });
     const asked = this.flow;
     const { api } = this.#keeper!;
-    const result = await requestCode(api, { email, locale: this.#requestLocale, redirectTo: this.redirectTo }, (secret) => {
-      void this.#track(this.#feature('link').then((link) => link?.remember(api.base, secret)));
-    });
+    // The approval module (where the server has approvals on) adds its key and keeps the answer's ticket.
+    const send = (extra?: object) =>
+      requestCode(api, { email, locale: this.#requestLocale, redirectTo: this.redirectTo, ...extra }, (secret) => {
+        void this.#track(this.#feature('link').then((link) => link?.remember(api.base, secret)));
+      });
+    const result = await (this.#host!.ask?.(send) ?? send());
     // Signed in by another tab, or reset() meanwhile: the answer is no longer what is on screen.
     if (this.flow !== asked) return;
     if (!result.ok) {
@@ -474,7 +488,7 @@ export class PasswordlessLogin extends LitElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code');
     if (input?.disabled) {
       input.value = '';
-      this.renderRoot.querySelector<HTMLElement>('[part~="resend"]')!.focus();
+      this.renderRoot.querySelector<HTMLElement>('[part~=resend]')!.focus();
     } else input?.select();
   }
 

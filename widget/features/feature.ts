@@ -20,7 +20,8 @@
  * core, and stateless helpers at most, so it carries no second Lit and no second session.
  */
 import type { html, nothing, TemplateResult } from 'lit';
-import type { Locale, VerifyBody } from '../../contract/index.ts';
+import type { Locale, RequestResponse, VerifyBody } from '../../contract/index.ts';
+import type { ApiResult } from '../api/api-client.ts';
 import type { PasswordlessLogin } from '../element/passwordless-login.ts';
 import type { FlowError, FlowState, Step } from '../flow/flow.ts';
 import type { MessageOverrides } from '../i18n/catalogs.ts';
@@ -71,4 +72,19 @@ export interface FeatureHost {
   fail(error: FlowError): Promise<void>;
   /** A sentence naming an address, the address kept whole at its hyphens (as the element's own steps show it). */
   withAddress(sentence: (email: string) => string, email: string): TemplateResult;
+  /**
+   * Set by a feature that adds to the code request (the approval module, features/approval): the
+   * element hands it `send`, which makes the request with `extra` in the body, and shows the
+   * answer it resolves to. Unset, the element calls `send()` itself.
+   */
+  ask?: (send: (extra?: object) => Promise<ApiResult<RequestResponse>>) => Promise<ApiResult<RequestResponse>>;
+  /**
+   * Set by the approval module where it may offer to approve the sign-in of the device that asked
+   * (the page was opened from a magic link in another browser): the link step as it draws it, which
+   * the link module shows instead of its own; undefined where there is nothing to approve.
+   * `address`: the one the link signs in, once the server has named it.
+   */
+  approval?: (host: FeatureHost, flow: Extract<FlowState, { step: 'link' }>, m: Messages, error: unknown, address?: string) => TemplateResult | undefined;
+  /** Set by the approval module beside `approval`: the link step's heading once the approval is given, else undefined. */
+  approvalTitle?: (flow: Extract<FlowState, { step: 'link' }>) => string | undefined;
 }

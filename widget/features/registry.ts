@@ -7,6 +7,7 @@ import type { Step } from '../flow/flow.ts';
 import type { MessageOverrides } from '../i18n/catalogs.ts';
 import { loadModule } from '../on-demand/on-demand.ts';
 import type { AccessTokenFeature } from './access-token/index.ts';
+import type { ApprovalFeature } from './approval/index.ts';
 import type { StepExtra, StepView } from './feature.ts';
 import type { LinkFeature } from './link/index.ts';
 import type { PasskeyFeature } from './passkey/index.ts';
@@ -18,6 +19,8 @@ export interface Features {
   'access-token': AccessTokenFeature;
   /** Passkeys: autofill and a button on the email step, the offer and the list on the signed-in step. */
   passkey: PasskeyFeature;
+  /** Cross-device approval: the number on the code step and its wait; on a link opened elsewhere, approving the device that asked. */
+  approval: ApprovalFeature;
 }
 
 export type FeatureName = keyof Features;

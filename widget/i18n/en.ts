@@ -1,8 +1,6 @@
 import type { CoreMessages } from './messages.ts';
 
 const seconds = (n: number) => (n === 1 ? '1 second' : `${n} seconds`);
-// Answers a person cannot act on differently (a misconfigured page, a bug, an outage) share one sentence.
-const unavailable = 'The sign-in service could not handle this request. Please try again later.';
 
 /** English for the script-tag file's own steps; each feature module brings the English of its own. */
 export const en: CoreMessages = {
@@ -22,9 +20,6 @@ export const en: CoreMessages = {
   signOut: 'Sign out',
   networkError: 'Could not reach the sign-in service. Check your connection and try again.',
   errors: {
-    invalid_request: unavailable,
-    unsupported_media_type: unavailable,
-    payload_too_large: unavailable,
     invalid_email: 'Please enter a valid email address.',
     invalid_redirect: 'This page is not allowed to receive sign-in links.',
     rate_limited: (e) =>
@@ -39,8 +34,9 @@ export const en: CoreMessages = {
     unauthenticated: 'Your session has ended. Please sign in again.',
     // Not the person's doing, and only the site's owner can fix it: say who must act.
     forbidden_origin: 'This site is not allowed to use this sign-in service. Its owner must add it to ALLOWED_ORIGINS.',
-    not_found: unavailable,
-    method_not_allowed: unavailable,
-    internal_error: unavailable,
+    // Also the sentence of the answers a person cannot act on differently (a misconfigured page, a
+    // bug, an outage: invalid_request, unsupported_media_type, payload_too_large, not_found,
+    // method_not_allowed), which English leaves out (i18n/messages.ts UnavailableErrorCode).
+    internal_error: 'The sign-in service could not handle this request. Please try again later.',
   },
 };

@@ -15,12 +15,22 @@ import type { FlowError } from '../flow/flow.ts';
 /** An error's sentence; a function when it says more (the seconds to wait, the attempts left). */
 export type ErrorMessage = string | ((error: FlowError) => string);
 
+/**
+ * The answers a person cannot act on differently (a misconfigured page, a bug, an outage): a
+ * catalog may leave them out, and they then speak `internal_error`'s sentence (i18n/index.ts
+ * `errorMessage`). English does: five copies of one sentence were 56 B gzip of the script-tag file.
+ */
+export type UnavailableErrorCode = 'invalid_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_found' | 'method_not_allowed';
+
 /** Every feature's sentences; its error sentences are under `errors`. */
 type FeatureMessages = LinkMessages;
 
+/** Codes a catalog may leave out: the modules' own (they bring their sentences), and the ones that fall back to `internal_error`. */
+type Optional = PasskeyErrorCode | ApprovalErrorCode | UnavailableErrorCode;
+
 export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
   /** Passkey and approval errors come with their modules' own sentences, so a catalog may leave them out. */
-  errors: Record<Exclude<ErrorCode, PasskeyErrorCode | ApprovalErrorCode>, ErrorMessage> & Partial<Record<PasskeyErrorCode | ApprovalErrorCode, ErrorMessage>>;
+  errors: Record<Exclude<ErrorCode, Optional>, ErrorMessage> & Partial<Record<Optional, ErrorMessage>>;
 }
 
 export interface CoreMessages {
@@ -45,6 +55,6 @@ export interface CoreMessages {
   signOut: string;
   /** The fetch failed or the answer was not the API's JSON. */
   networkError: string;
-  /** The sentence for each error code, except those of the features. */
-  errors: Record<Exclude<ErrorCode, keyof FeatureMessages['errors'] | PasskeyErrorCode | ApprovalErrorCode>, ErrorMessage>;
+  /** The sentence for each error code, except those of the features; those of {@link UnavailableErrorCode} may be left out. */
+  errors: Record<Exclude<ErrorCode, keyof FeatureMessages['errors'] | Optional>, ErrorMessage> & Partial<Record<UnavailableErrorCode, ErrorMessage>>;
 }

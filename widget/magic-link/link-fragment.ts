@@ -22,3 +22,8 @@ export function takeLinkFragment(): LinkFragment | null {
   history.replaceState(history.state, '', url);
   return { token, client };
 }
+
+/** A token as the server takes it (20 to 128 base64url characters): anything else is no link of ours, and worth no call. */
+export function wellFormed(token: string): boolean {
+  return /^[\w-]{20,128}$/.test(token);
+}

@@ -25,8 +25,11 @@ const key = (apiBase: string) => `passwordless-login:pending:${apiBase}`;
 
 /** A fresh value for one request's `clientHash`. Call {@link rememberSecret} once the request is accepted. */
 export function newSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  // 32 bytes are 44 base64 characters, the last one the padding `=`: 43 remain.
+  return base64url32(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** 32 bytes (a secret, a SHA-256) in base64url: 44 base64 characters, the last one the padding `=`: 43 remain. */
+export function base64url32(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 43);
 }
 

@@ -46,3 +46,9 @@ export async function holdBusyMail(): Promise<void> {
 export async function releaseBusyMail(): Promise<void> {
   if (!(await fetch('/__test/busy/release', { method: 'POST' })).ok) throw new Error('could not release the busy backend');
 }
+
+/** The waits for an approval in progress on the `/approval-auth` backend. */
+export async function approvalWaits(): Promise<number> {
+  const response = await fetch('/__test/approval-waits');
+  return ((await response.json()) as { waits: number }).waits;
+}

@@ -29,7 +29,7 @@
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
  *   first, once mail in flight is sent; from the default, cookie-mode or passkey backend),
- *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode and passkey backends' clocks),
+ *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey and approval backends' clocks),
  *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
  *   from the first until the second, which answers once its mail has gone),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
@@ -54,6 +54,12 @@ export function testBackend() {
   let smtpSink;
   /** The backend with passkeys on, its relying party the test page's host. */
   let passkeyServer;
+  /**
+   * The approval tests' own backend (/approval-auth): every element that asks for a code on the
+   * other backends waits for an approval too, and the server caps the waits begun from one IP
+   * (60 a minute), which the whole run would reach.
+   */
+  let approvalServer;
   /** The backend with a one-mail queue, and what its `sendMail` waits for. */
   let busyServer;
   let busyHold = Promise.resolve();
@@ -79,7 +85,7 @@ export function testBackend() {
     async serverStop() {
       pageServer?.closeAllConnections();
       busyRelease();
-      await Promise.all([server?.close(), cookieServer?.close(), passkeyServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      await Promise.all([server?.close(), cookieServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
       await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
@@ -95,11 +101,12 @@ export function testBackend() {
     pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
     bundleDir = await mkdtemp(join(tmpdir(), 'passwordless-bundle-'));
     const { buildWidget } = await tsImport('../build/build-widget.ts', import.meta.url);
-    [server, cookieServer, passkeyServer] = await Promise.all([
+    [server, cookieServer, passkeyServer, approvalServer] = await Promise.all([
       // The test page's origin may embed the widget and receive magic links.
       startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off' } }),
       startTestServer({ env: { ALLOWED_ORIGINS: origin, SESSION_COOKIE: 'on', PASSKEYS: 'off' } }),
       startTestServer({ env: { ALLOWED_ORIGINS: origin, PUBLIC_URL: origin } }),
+      startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off' } }),
       buildWidget({ outDir: bundleDir, esm: false }),
     ]);
     busyServer = await startTestServer({
@@ -121,6 +128,7 @@ export function testBackend() {
     { prefix: '/production-auth', backend: productionServer },
     { prefix: '/busy-auth', backend: busyServer },
     { prefix: '/passkey-auth', backend: passkeyServer },
+    { prefix: '/approval-auth', backend: approvalServer },
   ];
 
   async function middleware(ctx, next) {
@@ -136,17 +144,26 @@ export function testBackend() {
     // Origin and the preflight headers pass through so the backend's own CORS rules answer a
     // page on another origin (the bundle test loads the script from 127.0.0.1 on a localhost page).
     // Cookie passes through for the cookie-mode backend.
-    for (const name of ['accept', 'authorization', 'content-type', 'cookie', 'origin', 'access-control-request-method', 'access-control-request-headers']) {
+    // User-Agent: the approval page names the browser that asked.
+    for (const name of ['accept', 'authorization', 'content-type', 'cookie', 'origin', 'user-agent', 'access-control-request-method', 'access-control-request-headers']) {
       if (ctx.get(name)) headers[name] = ctx.get(name);
     }
     if (origin) headers.origin = origin;
     const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method);
+    // A browser that hangs up (an approval's long poll called off) hangs up on the backend too.
+    const hangUp = new AbortController();
+    ctx.res.once('close', () => ctx.res.writableFinished || hangUp.abort());
     const response = await fetch(backend.url + '/auth' + ctx.url.slice(prefix.length), {
       method: ctx.method,
       headers,
       body: hasBody ? await readBody(ctx.req) : undefined,
       redirect: 'manual',
+      signal: hangUp.signal,
+    }).catch((error) => {
+      if (hangUp.signal.aborted) return null;
+      throw error;
     });
+    if (!response) return;
     ctx.status = response.status;
     for (const [name, value] of response.headers) {
       if (name === 'content-type' || name === 'retry-after' || name === 'vary' || name.startsWith('access-control-')) {
@@ -166,14 +183,14 @@ export function testBackend() {
 
   async function testRoute(ctx) {
     if (ctx.method === 'GET' && ctx.path === '/__test/mail') {
-      const backends = [server, cookieServer, passkeyServer];
+      const backends = [server, cookieServer, passkeyServer, approvalServer];
       await Promise.all(backends.map((b) => b.backend.service.idle()));
       // Every test uses its own email with one backend: one list per backend is newest first enough.
       const mails = backends.flatMap((b) => b.mailbox.messages()).filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
-      for (const b of [server, cookieServer, passkeyServer]) b.clock.advance(Number(ctx.query.ms));
+      for (const b of [server, cookieServer, passkeyServer, approvalServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
     } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/hold') {
       busyHold = new Promise((resolve) => (busyRelease = resolve));
@@ -182,6 +199,9 @@ export function testBackend() {
       busyRelease();
       await busyServer.backend.service.idle();
       ctx.status = 204;
+    } else if (ctx.method === 'GET' && ctx.path === '/__test/approval-waits') {
+      // The approval backend's waits in progress: a test knows a wait has reached the server, or has ended there.
+      ctx.body = { waits: approvalServer.backend.approvals.size };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/refused-page-origin') {
       ctx.body = { origin: pageOrigin };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/session-cookie') {

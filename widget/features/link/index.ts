@@ -7,8 +7,9 @@
  * anyone in, and names the address it will sign in (asked of the server, which spends nothing).
  */
 import type { WidgetErrorCode } from '../../flow/flow.ts';
-import type { LinkFragment } from '../../magic-link/link-fragment.ts';
+import { wellFormed, type LinkFragment } from '../../magic-link/link-fragment.ts';
 import { isOwnRequest, rememberSecret } from '../../magic-link/request-secret.ts';
+import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import type { FeatureHost, FeatureModule, StepView } from '../feature.ts';
 import { en } from './en.ts';
 
@@ -22,8 +23,6 @@ export interface LinkFeature extends FeatureModule {
   remember(base: string, secret: string): void;
 }
 
-/** A token as the server takes it (20 to 128 base64url characters): anything else is no link of ours. */
-const TOKEN = /^[\w-]{20,128}$/;
 
 /** The address each link opened on this page signs in, once the server has named it. */
 const addresses = new Map<string, string>();
@@ -31,10 +30,17 @@ const addresses = new Map<string, string>();
 /** A used or expired link cannot be retried, only replaced; a failed connection can. */
 const failed = (code: WidgetErrorCode | undefined) => !!code && code !== 'network_error';
 
+/** Each element's host, for its heading (a title is handed the element, not the host). */
+const hosts = new WeakMap<PasswordlessLogin, FeatureHost>();
+
 const step: StepView<'link'> = {
-  // A failed link no longer continues anything: the heading says where the person is now.
-  title: (m, flow, element) => (!failed(flow.error?.code) ? m.linkTitle : element.user ? m.signedInTitle : m.title),
-  render({ element, html, nothing, verify, withAddress }, flow, m, error) {
+  // A failed link no longer continues anything: the heading says where the person is now. An
+  // approval given from here says so (the approval module's heading).
+  title: (m, flow, element) =>
+    (!flow.busy && hosts.get(element)?.approvalTitle?.(flow)) ||
+    (!failed(flow.error?.code) ? m.linkTitle : element.user ? m.signedInTitle : m.title),
+  render(host, flow, m, error) {
+    const { element, html, nothing, verify, withAddress } = host;
     const user = element.user;
     if (failed(flow.error?.code)) {
       // Signed in already (the link was used here, or its mail is older than the session): one
@@ -51,6 +57,9 @@ const step: StepView<'link'> = {
             </div>`;
     }
     const address = addresses.get(flow.token);
+    // Opened in another browser while the device that asked waits: approve it from here, or sign in here (the approval module).
+    const approval = !flow.busy && host.approval?.(host, flow, m, error, address);
+    if (approval) return approval;
     return html`
       <p part="text">${flow.busy ? m.signingIn : address ? withAddress(m.linkExplainFor, address) : m.linkExplain}</p>
       ${error}
@@ -68,8 +77,9 @@ export default {
   en,
   steps: { link: step },
   async open(host, { token, client }) {
+    hosts.set(host.element, host);
     // A link cut short or mangled by a mail client: say it is not valid, not "try again later".
-    if (!TOKEN.test(token)) return host.fail({ code: 'invalid_link' });
+    if (!wellFormed(token)) return host.fail({ code: 'invalid_link' });
     if (isOwnRequest(host.session.api.base, client)) return host.verify({ token }, 'link');
     // ApiPath.linkAddress, written out: the module would otherwise carry a copy of the whole ApiPath object.
     const answer = await host.session.api.call('/link-address', { token });
