@@ -69,9 +69,9 @@ export class ApprovalWaits {
     return this.#asleep;
   }
 
-  /** The phone's right number or wrong one (LoginService.approveLogin); a right one wakes the waits on every instance. */
+  /** The phone's right number or wrong one (LoginService.approveLogin); either wakes the waits on every instance. */
   async approve(token: string, number: number): Promise<void> {
-    const sequenceId = await this.#service.approveLogin(token, number);
+    const sequenceId = await this.#service.approveLogin(token, number, (refused) => this.#wakeUp.wake(refused));
     await this.#wakeUp.wake(sequenceId);
   }
 

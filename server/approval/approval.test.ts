@@ -83,16 +83,18 @@ describe('cross-device approval', () => {
     assertError(await approve(h, asked.token, asked.number), 401, 'invalid_link');
   });
 
-  it('refuses for good on a wrong number, counts it as a wrong attempt, tells the waiter, and "sign in here" still works', async () => {
+  it('refuses for good on a wrong number, counts it as a wrong attempt, tells the waiter at once, and "sign in here" still works', async () => {
     const email = freshEmail('wrong');
     const asked = await askWithApproval(h, email);
     const waiting = waitFor(h, asked.id, asked.secret);
     await waitsInProgress(h, 1);
+    const refusedAt = Date.now();
     const wrong = await approve(h, asked.token, wrongNumber(asked.number));
     assertError(wrong, 403, 'approval_refused');
     assert.equal(wrong.body.error.attemptsLeft, 4);
     const computer = await waiting;
     assert.deepEqual(computer.body, { status: 'refused' });
+    assert.ok(Date.now() - refusedAt < 2000, 'woken by the refusal, not found by the 5 s re-check');
     assertError(await approve(h, asked.token, asked.number), 403, 'approval_refused');
     assertError(await describeApproval(h, asked.token), 403, 'approval_refused');
     const wrongCode = await h.verify({ email, code: asked.code === '000000' ? '111111' : '000000' });

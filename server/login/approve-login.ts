@@ -34,7 +34,8 @@ import { finishLogin } from './verify-login.ts';
 /** What a wait's check found: still waiting, refused, or signed in (the session made now, once). */
 export type ApprovalCheck = { status: 'waiting' | 'refused' } | { status: 'approved'; answer: VerifyResponse };
 
-type Refusal = { refuse: ApiErrorEntry; details?: { attemptsLeft: number } };
+/** A refusal; `wake`: the sequence whose waiting browser should hear of it now (a wrong number). */
+type Refusal = { refuse: ApiErrorEntry; details?: { attemptsLeft: number }; wake?: string };
 
 /** Runs `decide` on the live sequence of the link `token` inside one `updateLogin`; the refusals of a link are decided here. */
 async function onLinkSequence<T extends object>(context: LoginContext, token: string, decide: (state: LoginState, sequence: SequenceRecord, now: number) => T | Refusal): Promise<T> {
@@ -51,7 +52,7 @@ async function onLinkSequence<T extends object>(context: LoginContext, token: st
     if (match.expiresAt <= now) return { next: state, result: { refuse: ApiError.expiredCode } };
     return { next: state, result: decide(state, match, now) };
   });
-  if ('refuse' in outcome) throw LoginError.of(outcome.refuse, outcome.details);
+  if ('refuse' in outcome) throw Object.assign(LoginError.of(outcome.refuse, outcome.details), { wake: outcome.wake });
   return outcome;
 }
 
@@ -79,8 +80,12 @@ export async function describeApproval(context: LoginContext, token: string): Pr
   });
 }
 
-/** The phone picks `number`: right, the sequence is approved and used; wrong, refused for good and counted. Returns the sequence's id (what waits listen on). */
-export async function approveLogin(context: LoginContext, token: string, number: number): Promise<string> {
+/**
+ * The phone picks `number`: right, the sequence is approved and used; wrong, refused for good and
+ * counted. Returns the sequence's id (what waits listen on); `wake` is called with it on a wrong
+ * number too, so the waiting browser says "refused" at once rather than at its next 5 s look.
+ */
+export async function approveLogin(context: LoginContext, token: string, number: number, wake?: (sequenceId: string) => Promise<void>): Promise<string> {
   const { rules, metrics } = context;
   try {
     const { sequenceId } = await onLinkSequence<{ sequenceId: string }>(context, token, (state, sequence, now) => {
@@ -92,8 +97,8 @@ export async function approveLogin(context: LoginContext, token: string, number:
         state.approvalsPausedAt = now;
         // Counted where the wrong pick happens, once (not on each later describe of it).
         metrics?.approvals.inc({ outcome: 'refused' });
-        if (countFailure(state, now, rules)) return { refuse: ApiError.approvalRefusedLastAttempt, details: { attemptsLeft: 0 } };
-        return { refuse: ApiError.approvalRefused, details: { attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
+        if (countFailure(state, now, rules)) return { refuse: ApiError.approvalRefusedLastAttempt, details: { attemptsLeft: 0 }, wake: sequence.id };
+        return { refuse: ApiError.approvalRefused, details: { attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) }, wake: sequence.id };
       }
       approval.approvedAt = now;
       consumeAll(state, now);
@@ -103,6 +108,8 @@ export async function approveLogin(context: LoginContext, token: string, number:
     return sequenceId;
   } catch (error) {
     countRefusal(context, error);
+    const refused = (error as { wake?: string }).wake;
+    if (refused && wake) await wake(refused);
     throw error;
   }
 }

@@ -68,8 +68,8 @@ export class LoginService {
   }
 
   /** Approves the asking browser by its number; returns the sequence id its waits listen on. */
-  approveLogin(token: string, number: number): Promise<string> {
-    return approvals.approveLogin(this.#context, token, number);
+  approveLogin(token: string, number: number, wake?: (sequenceId: string) => Promise<void>): Promise<string> {
+    return approvals.approveLogin(this.#context, token, number, wake);
   }
 
   /** The ticket of an approval wait, if `secret` is the asking browser's; `invalid_approval` otherwise. */
