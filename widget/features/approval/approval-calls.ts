@@ -49,8 +49,9 @@ const RETRY_MS = 2_000;
  * or refuses: the long poll (`POST /approval/wait`, at most about 25 s), asked again on `waiting`
  * and, after a network error, after a short pause. Ends with `signal`, which hangs up the wait in
  * flight (the server then stops counting this browser as waiting) and resolves to null.
- * Errors: `expired_code` (the code's time is over), `invalid_link` (the link or the code signed
- * in already), `invalid_approval`, `rate_limited` (too many waits from this network).
+ * Errors: `expired_code` (the code's time is over), `invalid_approval`, `rate_limited` (too many
+ * waits from this network); `invalid_link` from servers older than the answer that makes a used
+ * code wait on like an unknown address's.
  */
 export async function waitForApproval(
   keeper: SessionKeeper,

@@ -8,6 +8,7 @@ import { FakeClock } from '../../testing/fake-clock.ts';
 import { newApprovalKey } from './approval-calls.ts';
 import { en } from './en.ts';
 import de from './locales/de.ts';
+import { $, $$, click, text } from '../../testing/shadow-dom.ts';
 
 // Cross-device approval in the element, against the real backend (/approval-auth, a backend of
 // its own: see widget/testing/test-backend.mjs). The asking device is the element; the other
@@ -42,14 +43,6 @@ async function mount(template: TemplateResult = html`<passwordless-login api=${A
   return el;
 }
 
-const $ = (el: PasswordlessLogin, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
-const $$ = (el: PasswordlessLogin, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
-const text = (el: PasswordlessLogin, selector: string) => $(el, selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
-const click = (el: PasswordlessLogin, selector: string) => {
-  const target = $(el, selector);
-  if (!target) throw new Error(`nothing to click at ${selector}`);
-  target.click();
-};
 
 const post = async (path: string, body: object) => {
   const response = await fetch(API + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

@@ -52,8 +52,8 @@ async function wait(host: FeatureHost, ticket: PendingApproval): Promise<void> {
     // Signed in exactly as after a code: the signed-in step, and `passwordless-success` with `method: 'link'`.
     return host.enter();
   }
-  // expired_code: the code step's own expiry says it. invalid_link: the code or the link signed in
-  // already: in this browser the session comes by itself (another tab), elsewhere the line just goes.
+  // expired_code: the code step's own expiry says it. invalid_link (servers before the wait
+  // answered a used code as an unknown address's): the code or the link signed in already.
   if (result.ok) state.over = 'wrongPicked';
   else if (result.error.code === 'invalid_approval') state.over = 'invalid_approval';
   else asking.delete(host);

@@ -8,6 +8,7 @@ import { FakeClock } from '../../testing/fake-clock.ts';
 import { addAuthenticator, authenticatorCredentials, removeAuthenticator, setUserVerified } from '../../testing/passkeys.ts';
 import { en } from './en.ts';
 import fr from './locales/fr.ts';
+import { $, $$, click, text } from '../../testing/shadow-dom.ts';
 
 // Passkeys in the element, against the real backend with passkeys on (/passkey-auth, whose
 // relying party is this page's host) and Chromium's virtual authenticator: real keys, real
@@ -75,14 +76,6 @@ async function mount(template: TemplateResult = html`<passwordless-login api="/p
   return el;
 }
 
-const $ = (el: PasswordlessLogin, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
-const $$ = (el: PasswordlessLogin, selector: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(selector)];
-const text = (el: PasswordlessLogin, selector: string) => $(el, selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
-const click = (el: PasswordlessLogin, selector: string) => {
-  const target = $(el, selector);
-  if (!target) throw new Error(`nothing to click at ${selector}`);
-  target.click();
-};
 /** Whether a polite status line of the element says `sentence`. */
 const said = (el: PasswordlessLogin, sentence: string) => $$(el, '[role="status"]').some((s) => s.textContent?.trim() === sentence);
 const successes = () => events.filter((e) => e.type === 'passwordless-success').map((e) => (e.detail as { method: string }).method);
