@@ -185,7 +185,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       // The first origin the operator allowed (their site), else the backend's own: see config.ts.
       site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
       logger, clock, production: config.production,
-      approvals,
+      approvals: config.approvals ? approvals : undefined,
     });
     const widget = await readWidgetFiles(options.widgetFile);
     if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });

@@ -106,6 +106,8 @@ export interface Settings {
   passkeyRpId?: string;
   /** The relying party's name the browser may show beside a passkey: default `siteName`. */
   passkeyRpName?: string;
+  /** Cross-device approval (the phone approves the browser that asked): default true. */
+  approvals?: boolean;
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -153,6 +155,8 @@ export interface Config extends LoginRules {
   signingKeyRotationSeconds: number;
   /** Passkeys: null when PASSKEYS is off (no passkey route is mounted). */
   passkeys: PasskeyConfig | null;
+  /** Cross-device approval's routes are mounted and `approvalKey` is heard (APPROVALS). */
+  approvals: boolean;
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -272,6 +276,7 @@ const SettingsSchema = z.object({
   // A day at least: verifiers cache the key set, and each key is published a period ahead.
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
   passkeys: bool.default(true),
+  approvals: bool.default(true),
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
@@ -447,5 +452,6 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     accessTokenAudience: s.accessTokenAudience ?? publicUrl,
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
     passkeys: s.passkeys ? { rpId, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
+    approvals: s.approvals,
   };
 }

@@ -243,3 +243,19 @@ describe('cross-device approval in cookie mode', () => {
     }
   });
 });
+
+describe('cross-device approval: APPROVALS=off', () => {
+  it('mounts no approval route, says approvals: false, and answers a request with approvalKey as one without', async () => {
+    const off = await startHarness({ APPROVALS: 'off' });
+    try {
+      assert.equal((await getJson(off.api('/config'))).body.approvals, false);
+      const { answer } = await requestCode(off, freshEmail('approvals-off'), { approvalKey: approvalSecret().key });
+      assert.equal(answer.body.approval, undefined, 'no ticket');
+      for (const path of ['/approval/describe', '/approval/approve', '/approval/wait']) {
+        assert.equal((await postJson(off.api(path), {})).status, 404, path);
+      }
+    } finally {
+      await off.close();
+    }
+  });
+});

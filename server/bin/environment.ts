@@ -56,6 +56,7 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   accessTokenAudience: 'string',
   signingKeyRotationSeconds: 'number',
   passkeys: 'onOff',
+  approvals: 'onOff',
   passkeyRpId: 'string',
   passkeyRpName: 'string',
 };
