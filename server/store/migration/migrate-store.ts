@@ -15,7 +15,8 @@ import { DEFAULT_SCHEMA, openPostgresStore } from '../postgres/postgres-store.ts
 import { DEFAULT_KEY_PREFIX, openRedisStore } from '../redis/redis-store.ts';
 import type { Retention, Store } from '../types.ts';
 import { copyRecords, MigrationError, type MigrationCounts } from './copy-records.ts';
-import { keysStartingWith, readSource, storeKindOf } from './read-source.ts';
+import { readSource, storeKindOf } from './read-source.ts';
+import { keysStartingWith } from '../redis/connection.ts';
 
 export interface MigrationOptions {
   /** A JSON file's path, `redis://…` or `postgres://…`. */

@@ -30,20 +30,85 @@ end
 return 1
 `;
 
-// KEYS: user-email:<emailKey>, user:<id read> (or KEYS[1] if none), user:<next id> (or KEYS[1]).
+// The members of a user in the two list sets (users-by-created, users-by-sign-in): user-list.ts's
+// listKey, the time (none: the empty string) and the id after a space. Prepended to the scripts
+// that keep the sets.
+const LIST_MEMBERS = `
+local function listMembers(raw)
+  local user = cjson.decode(raw)
+  local signedIn = user.lastLoginAt
+  if type(signedIn) ~= 'string' then signedIn = '' end
+  return tostring(user.createdAt) .. ' ' .. user.id, signedIn .. ' ' .. user.id
+end
+`;
+
+// KEYS: user-email:<emailKey>, user:<id read> (or KEYS[1] if none), user:<next id> (or KEYS[1]),
+// users-by-created, users-by-sign-in.
 // ARGV: id read ('' = none), record read ('' = none), next record ('' = delete), next id.
-const SET_USER = `
+// The list sets change with the record: the members of the record read go, the next one's come.
+const SET_USER = `${LIST_MEMBERS}
 local id = redis.call('GET', KEYS[1]) or ''
 if id ~= ARGV[1] then return 0 end
 if id ~= '' then
   if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
   redis.call('DEL', KEYS[2], KEYS[1])
+  if ARGV[2] ~= '' then
+    local created, signedIn = listMembers(ARGV[2])
+    redis.call('ZREM', KEYS[4], created)
+    redis.call('ZREM', KEYS[5], signedIn)
+  end
 end
 if ARGV[3] ~= '' then
   redis.call('SET', KEYS[3], ARGV[3])
   redis.call('SET', KEYS[1], ARGV[4])
+  local created, signedIn = listMembers(ARGV[3])
+  redis.call('ZADD', KEYS[4], 0, created)
+  redis.call('ZADD', KEYS[5], 0, signedIn)
 end
 return 1
+`;
+
+// KEYS: users-by-created, users-by-sign-in, then user:<id> keys. Adds those users to the list sets
+// (a start fills them for users stored before the sets existed; adding twice changes nothing).
+const FILL_USER_LISTS = `${LIST_MEMBERS}
+for i = 3, #KEYS do
+  local raw = redis.call('GET', KEYS[i])
+  if raw then
+    local created, signedIn = listMembers(raw)
+    redis.call('ZADD', KEYS[1], 0, created)
+    redis.call('ZADD', KEYS[2], 0, signedIn)
+  end
+end
+return #KEYS - 2
+`;
+
+// KEYS: user:<id>. ARGV: the key prefix, the id. Erases the user and everything about them in one
+// step: the email index, the login state and its link keys, each session and passkey with the
+// user's sets of them, the list-set members. Returns {sessions, passkeys} removed, or nil when
+// there is no such user (erasing twice). The other keys are computed from the prefix and the
+// stored record, as DELETE_SESSION's set key is.
+const ERASE_USER = `${LIST_MEMBERS}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local prefix, id = ARGV[1], ARGV[2]
+local emailKey = cjson.decode(raw).emailKey
+local indexKey = prefix .. 'user-email:' .. emailKey
+if redis.call('GET', indexKey) == id then redis.call('DEL', indexKey) end
+local loginKey = prefix .. 'login:' .. emailKey
+local login = redis.call('GET', loginKey)
+if login then
+  for _, sequence in ipairs(cjson.decode(login).sequences) do redis.call('DEL', prefix .. 'link:' .. sequence.tokenHash) end
+  redis.call('DEL', loginKey)
+end
+local sessions, passkeys = 0, 0
+local sessionSet, passkeySet = prefix .. 'user-sessions:' .. id, prefix .. 'user-passkeys:' .. id
+for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do sessions = sessions + redis.call('DEL', prefix .. 'session:' .. hash) end
+for _, credential in ipairs(redis.call('ZRANGE', passkeySet, 0, -1)) do passkeys = passkeys + redis.call('DEL', prefix .. 'passkey:' .. credential) end
+redis.call('DEL', sessionSet, passkeySet, KEYS[1])
+local created, signedIn = listMembers(raw)
+redis.call('ZREM', prefix .. 'users-by-created', created)
+redis.call('ZREM', prefix .. 'users-by-sign-in', signedIn)
+return {sessions, passkeys}
 `;
 
 // One round trip for a hit and for a miss alike (the answer for an unknown address must not come
@@ -131,6 +196,8 @@ export interface Scripted {
   plAddPasskey(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plSetPasskey(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plListPasskeys(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>;
+  plFillUserLists(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plEraseUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, number] | null>;
 }
 
 /** Defines every script on `client` and returns it typed with them. */
@@ -144,5 +211,7 @@ export function defineScripts(client: Redis): Scripted {
   client.defineCommand('plAddPasskey', { lua: ADD_PASSKEY });
   client.defineCommand('plSetPasskey', { lua: SET_PASSKEY });
   client.defineCommand('plListPasskeys', { lua: LIST_PASSKEYS });
+  client.defineCommand('plFillUserLists', { lua: FILL_USER_LISTS });
+  client.defineCommand('plEraseUser', { lua: ERASE_USER });
   return client as unknown as Scripted;
 }
