@@ -233,9 +233,10 @@ class JsonStore implements Store {
   }
 
   /**
-   * A scan of every user, parsed, yielding every SWEEP_BATCH records: about 1 µs a user, so 100
-   * ms for a page at 100,000 users, in slices of 1 ms. Only the `limit + 1` first in the page
-   * order are kept (the one more tells whether there is a next page), so memory stays a page.
+   * A scan of every user, parsed, yielding every SWEEP_BATCH records as the sweep does: O(users)
+   * a page (docs/storage.md has the measured time), never holding the event loop for more than
+   * a batch. Only the `limit + 1` first in the page order are kept (the one more tells whether
+   * there is a next page), so memory stays a page.
    */
   async listUsers(query: UserListQuery): Promise<UserPage> {
     const { limit, search, sort, after } = checkUserListQuery(query);

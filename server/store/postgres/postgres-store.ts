@@ -219,7 +219,7 @@ class PostgresStoreImpl implements PostgresStore {
     return { users, next: rows.length > limit ? cursorAfter(users.at(-1)!, sort) : null };
   }
 
-  /** A count of the table: an index-only scan, O(users) (about 10 ms at 100,000). */
+  /** A count of the table: PostgreSQL keeps no row count, so O(users) (an index-only scan once vacuumed). */
   async countUsers(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(this.#sql.countUsers);
     return rows[0]!.n;

@@ -239,8 +239,7 @@ class RedisStoreImpl implements RedisStore {
   /**
    * A lexical range of the sort's set from the cursor, newest first, and one MGET of the users it
    * names: two round trips a page. A search reads on, SEARCH_BATCH members at a time, until the
-   * page is full or the set ends: every user is read when few match (O(users), about 1 s at
-   * 100,000 users over a local connection).
+   * page is full or the set ends: every user is read when few match (O(users)).
    */
   async listUsers(query: UserListQuery): Promise<UserPage> {
     const { limit, search, sort, after } = checkUserListQuery(query);
