@@ -33,12 +33,15 @@ return 1
 // The members of a user in the two list sets (users-by-created, users-by-sign-in): user-list.ts's
 // listKey, the time (none: the empty string) and the id after a space. Prepended to the scripts
 // that keep the sets.
+// A value that is not a user record (not JSON, no id: written by hand) has none: it is never listed,
+// and a start still succeeds.
 const LIST_MEMBERS = `
 local function listMembers(raw)
-  local user = cjson.decode(raw)
+  local ok, user = pcall(cjson.decode, raw)
+  if not ok or type(user) ~= 'table' or type(user.id) ~= 'string' or type(user.createdAt) ~= 'string' then return nil, nil end
   local signedIn = user.lastLoginAt
   if type(signedIn) ~= 'string' then signedIn = '' end
-  return tostring(user.createdAt) .. ' ' .. user.id, signedIn .. ' ' .. user.id
+  return user.createdAt .. ' ' .. user.id, signedIn .. ' ' .. user.id
 end
 `;
 
@@ -52,8 +55,8 @@ if id ~= ARGV[1] then return 0 end
 if id ~= '' then
   if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
   redis.call('DEL', KEYS[2], KEYS[1])
-  if ARGV[2] ~= '' then
-    local created, signedIn = listMembers(ARGV[2])
+  local created, signedIn = listMembers(ARGV[2])
+  if created then
     redis.call('ZREM', KEYS[4], created)
     redis.call('ZREM', KEYS[5], signedIn)
   end
@@ -62,8 +65,10 @@ if ARGV[3] ~= '' then
   redis.call('SET', KEYS[3], ARGV[3])
   redis.call('SET', KEYS[1], ARGV[4])
   local created, signedIn = listMembers(ARGV[3])
-  redis.call('ZADD', KEYS[4], 0, created)
-  redis.call('ZADD', KEYS[5], 0, signedIn)
+  if created then
+    redis.call('ZADD', KEYS[4], 0, created)
+    redis.call('ZADD', KEYS[5], 0, signedIn)
+  end
 end
 return 1
 `;
@@ -73,8 +78,8 @@ return 1
 const FILL_USER_LISTS = `${LIST_MEMBERS}
 for i = 3, #KEYS do
   local raw = redis.call('GET', KEYS[i])
-  if raw then
-    local created, signedIn = listMembers(raw)
+  local created, signedIn = listMembers(raw or '')
+  if created then
     redis.call('ZADD', KEYS[1], 0, created)
     redis.call('ZADD', KEYS[2], 0, signedIn)
   end
@@ -91,14 +96,17 @@ const ERASE_USER = `${LIST_MEMBERS}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local prefix, id = ARGV[1], ARGV[2]
-local emailKey = cjson.decode(raw).emailKey
-local indexKey = prefix .. 'user-email:' .. emailKey
-if redis.call('GET', indexKey) == id then redis.call('DEL', indexKey) end
-local loginKey = prefix .. 'login:' .. emailKey
-local login = redis.call('GET', loginKey)
-if login then
-  for _, sequence in ipairs(cjson.decode(login).sequences) do redis.call('DEL', prefix .. 'link:' .. sequence.tokenHash) end
-  redis.call('DEL', loginKey)
+local ok, user = pcall(cjson.decode, raw)
+local emailKey = ok and type(user) == 'table' and type(user.emailKey) == 'string' and user.emailKey or nil
+if emailKey then
+  local indexKey = prefix .. 'user-email:' .. emailKey
+  if redis.call('GET', indexKey) == id then redis.call('DEL', indexKey) end
+  local loginKey = prefix .. 'login:' .. emailKey
+  local login = redis.call('GET', loginKey)
+  if login then
+    for _, sequence in ipairs(cjson.decode(login).sequences) do redis.call('DEL', prefix .. 'link:' .. sequence.tokenHash) end
+    redis.call('DEL', loginKey)
+  end
 end
 local sessions, passkeys = 0, 0
 local sessionSet, passkeySet = prefix .. 'user-sessions:' .. id, prefix .. 'user-passkeys:' .. id
@@ -106,8 +114,10 @@ for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do sessions = ses
 for _, credential in ipairs(redis.call('ZRANGE', passkeySet, 0, -1)) do passkeys = passkeys + redis.call('DEL', prefix .. 'passkey:' .. credential) end
 redis.call('DEL', sessionSet, passkeySet, KEYS[1])
 local created, signedIn = listMembers(raw)
-redis.call('ZREM', prefix .. 'users-by-created', created)
-redis.call('ZREM', prefix .. 'users-by-sign-in', signedIn)
+if created then
+  redis.call('ZREM', prefix .. 'users-by-created', created)
+  redis.call('ZREM', prefix .. 'users-by-sign-in', signedIn)
+end
 return {sessions, passkeys}
 `;
 

@@ -39,8 +39,7 @@
  *
  * Users: the two list sets change with the user record in SET_USER's script. A start fills them
  * for users stored before they existed (a SCAN of the user keys, in one script per page), unless
- * `users-by-created` exists already; the migration tool writes users through `updateUser`, which
- * keeps them. A listing checks each member against the record it names and skips one that no
+ * `users-by-created` exists already; the migration tool fills them after its copy. A listing checks each member against the record it names and skips one that no
  * longer matches (a user an older version wrote during a rolling upgrade), so it never shows a
  * stale time. `deleteUser` is one script (ERASE_USER): atomic, and null the second time.
  *
@@ -70,12 +69,19 @@ export interface RedisStoreOptions {
   clock?: Clock;
   /** Called with connection errors (ioredis reports them as events while it reconnects). */
   onError?: (error: Error) => void;
+  /**
+   * Fill the user list sets at the start for users stored before them (default true). The
+   * migration tool says false, so a target it refuses stays as it was, and fills them after its copy.
+   */
+  fillUserLists?: boolean;
 }
 
 export interface RedisStore extends Store {
   /** The connection, shared with the per-IP limiters; `close()` quits it. */
   readonly client: Redis;
   readonly keyPrefix: string;
+  /** Adds every stored user to the list sets; `always`: even when they exist (after a copy into a keyspace that held users). */
+  fillUserLists(options?: { always?: boolean }): Promise<void>;
 }
 
 /** Attempts of one compare-and-set before giving up (only other instances can cause a retry). */
@@ -85,7 +91,7 @@ export async function openRedisStore(url: string, options: RedisStoreOptions): P
   const client = await connectRedis(url, options.onError);
   const store = new RedisStoreImpl(client, options);
   try {
-    await store.fillUserLists();
+    if (options.fillUserLists !== false) await store.fillUserLists();
   } catch (error) {
     await store.close();
     throw error;
@@ -127,8 +133,8 @@ class RedisStoreImpl implements RedisStore {
    * none, so its start scans: nothing to read). Two instances starting together add the same
    * members twice: nothing changes.
    */
-  async fillUserLists(): Promise<void> {
-    if ((await this.client.exists(this.#listSet('created'))) === 1) return;
+  async fillUserLists({ always = false } = {}): Promise<void> {
+    if (!always && (await this.client.exists(this.#listSet('created'))) === 1) return;
     const pattern = keysStartingWith(this.#key('user', ''));
     let cursor = '0';
     do {
