@@ -39,9 +39,9 @@
  *
  * Users: the two list sets change with the user record in SET_USER's script. A start fills them
  * for users stored before they existed (a SCAN of the user keys, in one script per page), unless
- * `users-by-created` exists already; the migration tool fills them after its copy. A listing checks each member against the record it names and skips one that no
- * longer matches (a user an older version wrote during a rolling upgrade), so it never shows a
- * stale time. `deleteUser` is one script (ERASE_USER): atomic, and null the second time.
+ * `users-by-created` exists already; the migration tool fills them after its copy. A listing
+ * checks each member against the record it names and skips one that no longer matches (a user
+ * an older version wrote during a rolling upgrade), so it never shows a stale time. `deleteUser` is one script (ERASE_USER): atomic, and null the second time.
  *
  * Durability: a method resolves once Redis has acknowledged its write. That is "on disk" only if
  * the Redis server is configured so (`appendonly yes` with `appendfsync always`, or replicas and
