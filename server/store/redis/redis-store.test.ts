@@ -109,7 +109,8 @@ describe('Redis store: key layout and expiries', () => {
 
   it('keeps users by id and by email key without expiry', async () => {
     await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com', 'uid'), result: null }));
-    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:user-email:u@example.com', 'pl:user:uid']);
+    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:user-email:u@example.com', 'pl:user:uid', 'pl:users-by-created', 'pl:users-by-sign-in']);
+    assert.equal(await store.client.pttl('pl:users-by-created'), -1);
     assert.equal(await store.client.get('pl:user-email:u@example.com'), 'uid');
     assert.equal(await store.client.pttl('pl:user:uid'), -1);
     assert.equal(await store.client.pttl('pl:user-email:u@example.com'), -1);
