@@ -98,9 +98,11 @@ if not raw then return false end
 local prefix, id = ARGV[1], ARGV[2]
 local ok, user = pcall(cjson.decode, raw)
 local emailKey = ok and type(user) == 'table' and type(user.emailKey) == 'string' and user.emailKey or nil
-if emailKey then
-  local indexKey = prefix .. 'user-email:' .. emailKey
-  if redis.call('GET', indexKey) == id then redis.call('DEL', indexKey) end
+-- The address's login state goes unless the address now belongs to another user (a record left
+-- over by hand or by an older bug: that user's login is not this one's to erase).
+local owner = emailKey and redis.call('GET', prefix .. 'user-email:' .. emailKey)
+if emailKey and (not owner or owner == id) then
+  redis.call('DEL', prefix .. 'user-email:' .. emailKey)
   local loginKey = prefix .. 'login:' .. emailKey
   local login = redis.call('GET', loginKey)
   if login then
