@@ -127,6 +127,20 @@ function userAccountCases(subject: () => { store: Store; now: number; under: Sto
       assert.equal(await store.countUsers(), 2);
     });
 
+    it('is not undone by sign-ins racing it: a change that finds no user writes none, and the user stays gone', async () => {
+      const { store, now } = subject();
+      const { ann, bob } = await annAndBob(store, now);
+      // As a sign-in writes the last login: only over a user that is still there.
+      const signIn = (i: number) => store.updateUser(ann.emailKey, (current) => (current ? { next: { ...current, lastLoginAt: new Date(now + i).toISOString() }, result: true } : { next: null, result: false }));
+      const [erased] = await Promise.all([store.deleteUser(ann.id), ...Array.from({ length: 20 }, (_, i) => signIn(i))]);
+      assert.ok(erased);
+      assert.equal(await store.findUserById(ann.id), null);
+      assert.equal(await store.findUserByEmailKey(ann.emailKey), null);
+      assert.deepEqual((await store.listUsers({ limit: 10, sort: 'last_sign_in' })).users.map((u) => u.id), [bob.id]);
+      assert.equal(await store.countUsers(), 1);
+      assert.equal(await signIn(99), false, 'a later sign-in finds no user');
+    });
+
     it('leaves no address, hash, credential or id of the erased user in the raw storage, and the other user whole', async () => {
       const { store, now, under } = subject();
       const { ann } = await annAndBob(store, now);
