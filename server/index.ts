@@ -16,3 +16,6 @@ export type { AccessTokenClaims } from './access/access-tokens.ts';
 export type { Logger } from './observability/logger.ts';
 export type { Clock } from './time/clock.ts';
 export { LoginError } from './login/login-error.ts';
+export { InvalidUserListQuery } from './store/user-list.ts';
+export type { UserListQuery, UserSort } from './store/user-list.ts';
+export type { ErasedUser } from './login/erase-user.ts';

@@ -92,8 +92,8 @@ export interface Passwordless {
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
   const { settings, nameOf } = settingsFrom(options);
   const config = resolveConfig(settings, nameOf);
-  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded } = options;
-  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded };
+  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted } = options;
+  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted };
   const backend = await createBackend(config, { logger, clock, sendMail, hooks });
   const { router, service } = backend;
   const errors = errorsMiddleware(backend.logger);

@@ -29,6 +29,8 @@ export interface LoginHooks {
   onPasskeyAdded?(event: { user: User; passkey: PasskeyInfo }): void | Promise<void>;
   /** After a session was revoked (logout or `revokeSession`), and once per `revokeUserSessions` that ended any. */
   onLogout?(event: { userId: string }): void | Promise<void>;
+  /** After `deleteUser` erased a user, with the user as they were (the store holds nothing of them now). */
+  onUserDeleted?(user: User): void | Promise<void>;
 }
 
 /** Whether a new user may be created for `email`; every failure is a refusal. */

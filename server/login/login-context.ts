@@ -26,10 +26,10 @@ export interface LoginServiceOptions {
   /** Counted where decided: codes issued, verify outcomes, per-email limits, revoked sessions, approvals. */
   metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'mailBusy' | 'sessionsRevoked' | 'approvals'>;
   /**
-   * Where a new user and a revoke of all of a user's sessions are recorded; sign-ins and single
-   * sign-outs are audited by the router, which knows the client.
+   * Where a new user, a revoke of all of a user's sessions and an erased user are recorded;
+   * sign-ins and single sign-outs are audited by the router, which knows the client.
    */
-  audit?: Pick<AuditLog, 'userCreated' | 'signOut'>;
+  audit?: Pick<AuditLog, 'userCreated' | 'signOut' | 'userDeleted'>;
   /** The host's hooks (hooks.ts); none by default. */
   hooks?: LoginHooks;
   /** Where failing hooks are logged; default silent. */

@@ -15,12 +15,16 @@ import * as requests from './request-login.ts';
 import type { LoginRequest, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './request-login.ts';
 import type { LoginRules } from './rules.ts';
 import * as sessions from './sessions.ts';
-import { findUser } from './users.ts';
+import { eraseUser, type ErasedUser } from './erase-user.ts';
+import { findUser, listUsers } from './users.ts';
+import type { UserListQuery } from '../store/user-list.ts';
 import * as verify from './verify-login.ts';
 
 export type { LoginServiceOptions } from './login-context.ts';
 export type { ApprovalCheck } from './approve-login.ts';
 export type { SealedTicket } from './approval-ticket.ts';
+export type { ErasedUser } from './erase-user.ts';
+export type { UserListQuery, UserSort } from '../store/user-list.ts';
 export type { LoginRequest, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './request-login.ts';
 
 export class LoginService {
@@ -104,6 +108,24 @@ export class LoginService {
   /** Ends every session of one user (a ban, "sign out everywhere"); returns how many it ended. */
   revokeUserSessions(userId: string): Promise<number> {
     return sessions.revokeUserSessions(this.#context, userId);
+  }
+
+  /**
+   * Erases a user and everything about them (erase-user.ts): every session ended, then the user,
+   * passkeys and login state gone; audited `user_deleted`, `onUserDeleted` told. Null when there
+   * is no such user.
+   */
+  deleteUser(userId: string): Promise<ErasedUser | null> {
+    return eraseUser(this.#context, userId);
+  }
+
+  /** A page of users, newest first (store/user-list.ts); a bad query throws `InvalidUserListQuery`. */
+  listUsers(query: UserListQuery): Promise<{ users: User[]; next: string | null }> {
+    return listUsers(this.#context, query);
+  }
+
+  countUsers(): Promise<number> {
+    return this.#context.store.countUsers();
   }
 
   /** Deletes expired sessions and login states that no longer matter; returns how many of each. */

@@ -1,5 +1,5 @@
 /**
- * The audit trail: one structured log entry per sign-in, sign-out, user creation and passkey added or removed, marked
+ * The audit trail: one structured log entry per sign-in, sign-out, user creation or erasure and passkey added or removed, marked
  * `audit: true` so a log shipper can route them apart (to a SIEM, or an append-only bucket). The
  * log stream is the trail: this backend keeps no audit table of its own, because operators
  * already collect stderr, and a second store would be one more thing to secure and to retain.
@@ -19,6 +19,8 @@ export interface AuditLog {
   /** A passkey enrolled: the credential ID is public (the authenticator shows it to any site asking), so it may be logged. */
   passkeyAdded(entry: { userId: string; credentialId: string }): void;
   passkeyRemoved(entry: { userId: string; credentialId: string }): void;
+  /** A user erased (deleteUser): the id is all that remains of them, here and nowhere else. */
+  userDeleted(entry: { userId: string }): void;
 }
 
 export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
@@ -31,5 +33,6 @@ export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
     userCreated: ({ userId }) => write('user_created', { userId }),
     passkeyAdded: ({ userId, credentialId }) => write('passkey_added', { userId, credentialId }),
     passkeyRemoved: ({ userId, credentialId }) => write('passkey_removed', { userId, credentialId }),
+    userDeleted: ({ userId }) => write('user_deleted', { userId }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Locale, User } from '../../contract/index.ts';
+import type { UserListQuery, UserPage } from './user-list.ts';
 
 /** One request for a login: one code and one link, mailed together. */
 export interface SequenceRecord {
@@ -154,6 +155,19 @@ export interface Store {
    * one key exactly one gets `true`. Expired claims go in the sweep (or expire by themselves).
    */
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
+
+  /**
+   * Erases a user and everything about them: the user record, every session, every passkey, and
+   * the login state of their address with its link-token index entries. Returns what it removed,
+   * or null when there is no such user. Atomic in every store (one journal line, one Lua script,
+   * one transaction), and safe to call again. Afterwards the address signs up as a new user.
+   * A session created concurrently may outlive it as a session of no user (found by
+   * `findSession`, so the caller ends every session before, as the library does).
+   */
+  deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null>;
+  /** A page of users (user-list.ts: order, search, cursor); a bad query throws `InvalidUserListQuery`. */
+  listUsers(query: UserListQuery): Promise<UserPage>;
+  countUsers(): Promise<number>;
 
   /**
    * Housekeeping in one write: `tidy` sees every login state and returns it (maybe trimmed) or

@@ -91,6 +91,24 @@ export function passkeyContract(storeName: string, start: () => Promise<Harness>
       assert.deepEqual(await h.server.backend.store.findPasskey(id), before);
     });
 
+    it('an erased user’s passkeys no longer sign in, their sessions end, and the address signs up anew with none', async () => {
+      const email = freshEmail('erased');
+      const { token, user } = await signIn(h, email);
+      const phone = authenticatorFor(h);
+      const laptop = authenticatorFor(h, { synced: false });
+      const first = await addPasskey(h, token, phone);
+      const second = await addPasskey(h, token, laptop);
+      const byPasskey = await passkeySignIn(h, phone, first.id);
+      assert.equal(byPasskey.status, 200);
+      assert.deepEqual(await h.server.backend.service.deleteUser(user.id), { sessions: 2, passkeys: 2 });
+      for (const [authenticator, id] of [[phone, first.id], [laptop, second.id]] as const) assertError(await passkeySignIn(h, authenticator, id), 400, 'unknown_passkey');
+      for (const session of [token, byPasskey.body.session.token as string]) assert.equal((await getJson(h.api('/session'), bearer(session))).status, 401);
+      h.server.clock.advance(61_000);
+      const again = await signIn(h, email);
+      assert.notEqual(again.user.id, user.id);
+      assert.deepEqual((await listPasskeys(h, again.token)).body.passkeys, []);
+    });
+
     it('keeps no counter for synced passkeys that report 0 every time', async () => {
       const { token } = await signIn(h, freshEmail('synced'));
       const authenticator = authenticatorFor(h, { counter: 'none' });

@@ -14,6 +14,8 @@ export interface StoreUnderTest {
   reopen(): Promise<Store>;
   /** Closes whatever is open and removes what the test left behind. */
   cleanup(): Promise<void>;
+  /** Everything the store holds as stored, as one text (files, keys and values, rows): what an erasure must leave no trace in. */
+  rawText(): Promise<string>;
 }
 
 /** Opens an empty store whose notion of "now" (where it has one) is `clock`. */

@@ -18,9 +18,25 @@ export type JournalEntry =
   | { op: 'claim'; key: string; value: number | null }
   // Every session of the user `key` ended: `value` lists their token hashes. One line, so a crash
   // keeps all of a revoke or none of it (a torn last line is cut off, never half replayed).
-  | { op: 'revoke'; key: string; value: string[] };
+  | { op: 'revoke'; key: string; value: string[] }
+  // The user `key` (an id) was erased (Store.deleteUser): the user and the login state of their
+  // address (found by the id as the line is applied, so the line itself holds no address), the
+  // sessions and the passkeys listed. One line: a crash keeps all of the erasure or none of it.
+  | { op: 'erase'; key: string; value: ErasedRecords };
 
-const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'passkey', 'claim', 'revoke']);
+/** What an `erase` line removes besides the user and their login state. */
+export interface ErasedRecords {
+  sessions: string[];
+  passkeys: string[];
+}
+
+const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'passkey', 'claim', 'revoke', 'erase']);
+
+const isErased = (value: unknown): boolean => {
+  const records = value as ErasedRecords | null;
+  return typeof records === 'object' && records !== null && Array.isArray(records.sessions) && Array.isArray(records.passkeys)
+    && [...records.sessions, ...records.passkeys].every((item) => typeof item === 'string');
+};
 
 /**
  * The line of a change whose value is already JSON text (the store keeps records as text): the
@@ -150,7 +166,7 @@ export function parseEntry(line: string, number: number): JournalEntry {
   } catch {
     throw new JournalCorruptError(`line ${number} is not valid JSON`);
   }
-  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value)) || (entry.op === 'claim' && entry.value !== null && typeof entry.value !== 'number')) {
+  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value)) || (entry.op === 'erase' && !isErased(entry.value)) || (entry.op === 'claim' && entry.value !== null && typeof entry.value !== 'number')) {
     throw new JournalCorruptError(`line ${number} is not a journal entry`);
   }
   return entry;

@@ -13,8 +13,9 @@
  * - Memory: each record is held as one compact string (record-text.ts, store-data.ts), with three
  *   derived indexes (user id → address, link token → address, user id → passkey IDs) that are never written. At
  *   100,000 users that is 24 MB of heap where the parsed objects took 50 MB. Sessions by user are found by a scan: only
- *   `deleteUserSessions`, a rare administrative call, needs them, and every sign-in would
- *   otherwise pay to keep an index.
+ *   `deleteUserSessions` and `deleteUser`, rare administrative calls, need them, and every
+ *   sign-in would otherwise pay to keep an index. Users are listed by a scan too (`listUsers`).
+ * - Erasure: `deleteUser` is one `erase` line, then a compaction, so no file keeps the address.
  * - No stalls: the snapshot is read and written a piece at a time (snapshot-file.ts), the journal
  *   is replayed line by line, and the sweep yields every 1,000 records, so nothing proportional
  *   to the data holds the event loop.
@@ -31,9 +32,10 @@ import { entryLine, Journal, JournalCorruptError, replayJournal, type JournalEnt
 import { acquireLock } from './lock.ts';
 import { SnapshotFile } from './snapshot-file.ts';
 import { LOGIN, pack, unpack, USER } from './record-text.ts';
-import { applyEntry, emptyStoreData, passkeyIdsOf, putClaim, putLogin, putPasskey, putSession, putUser, readLogin, readPasskey, readSession, readUser, type StoreData } from './store-data.ts';
+import { applyEntry, emptyStoreData, eraseUser, passkeyIdsOf, putClaim, putLogin, putPasskey, putSession, putUser, readLogin, readPasskey, readSession, readUser, type StoreData } from './store-data.ts';
 import type { Change, LoginState, PasskeyRecord, SessionRecord, Store, UserRecord } from '../types.ts';
 import { StoreError } from '../types.ts';
+import { byListKeyDescending, checkUserListQuery, cursorAfter, listKey, matchesSearch, sortTime, type UserListQuery, type UserPage } from '../user-list.ts';
 import { systemClock, type Clock } from '../../time/clock.ts';
 
 /** Records the sweep handles between two yields: about 1 ms of parsing, so a request waits no longer. */
@@ -193,16 +195,80 @@ class JsonStore implements Store {
    * sign-out of this user still waits for the disk.
    */
   async deleteUserSessions(userId: string): Promise<number> {
-    // A synchronous scan, like the sweep's: nothing else runs between it and the removal. The
-    // text is searched first (about 10 ms at 100,000 sessions), and only a match is parsed.
+    const tokenHashes = this.#sessionsOf(userId);
+    for (const tokenHash of tokenHashes) putSession(this.#data, tokenHash, null);
+    await this.#commit({ op: 'revoke', key: userId, value: tokenHashes });
+    return tokenHashes.length;
+  }
+
+  /**
+   * A synchronous scan, like the sweep's: nothing else runs between it and the removal that
+   * follows. The text is searched first (about 10 ms at 100,000 sessions), and only a match is parsed.
+   */
+  #sessionsOf(userId: string): string[] {
     const needle = JSON.stringify(userId);
     const tokenHashes: string[] = [];
     for (const [tokenHash, text] of this.#data.sessions) {
       if (text.includes(needle) && readSession(this.#data, tokenHash)!.userId === userId) tokenHashes.push(tokenHash);
     }
-    for (const tokenHash of tokenHashes) putSession(this.#data, tokenHash, null);
-    await this.#commit({ op: 'revoke', key: userId, value: tokenHashes });
-    return tokenHashes.length;
+    return tokenHashes;
+  }
+
+  /**
+   * Erased in memory in one synchronous step, journaled as one `erase` line (no address in it),
+   * then compacted: the snapshot is written without the user and the journals that named the
+   * address are deleted, so once this resolves no file of the store holds the address or a hash
+   * of it. The compaction costs what any compaction does (written in pieces, requests go on):
+   * erasure is rare. If it fails, the erasure stands (its line is durable) and the next
+   * compaction removes the old lines; the failure goes to `onWarning`.
+   */
+  async deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null> {
+    if (!this.#data.userKeysById.has(userId)) return null;
+    const erased = { sessions: this.#sessionsOf(userId), passkeys: passkeyIdsOf(this.#data, userId) };
+    eraseUser(this.#data, userId, erased);
+    await this.#commit({ op: 'erase', key: userId, value: erased });
+    // A compaction already running may have written the user before the erasure: the next one cannot.
+    await this.#compacting?.catch(() => {});
+    await this.#compact().catch((error: Error) => this.#onWarning?.(`the snapshot after erasing a user failed (${error.message}); the next compaction removes the erased records from the files`));
+    return { sessions: erased.sessions.length, passkeys: erased.passkeys.length };
+  }
+
+  /**
+   * A scan of every user, parsed, yielding every SWEEP_BATCH records as the sweep does: O(users)
+   * a page (docs/storage.md has the measured time), never holding the event loop for more than
+   * a batch. Only the `limit + 1` first in the page order are kept (the one more tells whether
+   * there is a next page), so memory stays a page.
+   */
+  async listUsers(query: UserListQuery): Promise<UserPage> {
+    const { limit, search, sort, after } = checkUserListQuery(query);
+    const start = after ? listKey(after.at, after.id) : null;
+    const best: { key: string; user: UserRecord }[] = [];
+    let seen = 0;
+    for (const emailKey of this.#data.users.keys()) {
+      if (++seen % SWEEP_BATCH === 0) await yieldToEventLoop();
+      // Erased during a yield: the Map iterator goes on past it.
+      const user = readUser(this.#data, emailKey);
+      if (!user || !matchesSearch(user, search)) continue;
+      const key = listKey(sortTime(user, sort), user.id);
+      if (start !== null && byListKeyDescending(key, start) <= 0) continue;
+      if (best.length > limit && byListKeyDescending(key, best[limit]!.key) >= 0) continue;
+      // Binary search for its place: the kept list stays in page order at O(log limit) a user.
+      let low = 0;
+      let high = best.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (byListKeyDescending(best[middle]!.key, key) < 0) low = middle + 1;
+        else high = middle;
+      }
+      best.splice(low, 0, { key, user });
+      if (best.length > limit + 1) best.pop();
+    }
+    const users = best.slice(0, limit).map((entry) => entry.user);
+    return { users, next: best.length > limit ? cursorAfter(users.at(-1)!, sort) : null };
+  }
+
+  async countUsers(): Promise<number> {
+    return this.#data.users.size;
   }
 
   async addPasskey(passkey: PasskeyRecord): Promise<boolean> {

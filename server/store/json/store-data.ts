@@ -140,10 +140,29 @@ export function readPasskey(data: StoreData, id: string): PasskeyRecord | null {
   return text === undefined ? null : unpack<PasskeyRecord>(PASSKEY, id, text);
 }
 
+/**
+ * Erases a user, their login state (with its link tokens), and the sessions and passkeys listed.
+ * The address is found from the id: a user already gone (an erase applied twice, or a snapshot
+ * written after it) leaves the login state alone, which is then the one of a later sign-up.
+ */
+export function eraseUser(data: StoreData, userId: string, records: { sessions: readonly string[]; passkeys: readonly string[] }): void {
+  const emailKey = data.userKeysById.get(userId);
+  if (emailKey !== undefined) {
+    putUser(data, emailKey, null);
+    putLogin(data, emailKey, null);
+  }
+  for (const tokenHash of records.sessions) data.sessions.delete(tokenHash);
+  for (const id of records.passkeys) if (readPasskey(data, id)?.userId === userId) putPasskey(data, id, null);
+}
+
 /** Applies one journal line (or snapshot record): whole-record puts and deletes, so applying a line twice changes nothing. */
 export function applyEntry(data: StoreData, entry: JournalEntry): void {
   if (entry.op === 'revoke') {
     for (const tokenHash of entry.value) data.sessions.delete(tokenHash);
+    return;
+  }
+  if (entry.op === 'erase') {
+    eraseUser(data, entry.key, entry.value);
     return;
   }
   const value = entry.value ?? null;

@@ -15,7 +15,8 @@ import { DEFAULT_SCHEMA, openPostgresStore } from '../postgres/postgres-store.ts
 import { DEFAULT_KEY_PREFIX, openRedisStore } from '../redis/redis-store.ts';
 import type { Retention, Store } from '../types.ts';
 import { copyRecords, MigrationError, type MigrationCounts } from './copy-records.ts';
-import { keysStartingWith, readSource, storeKindOf } from './read-source.ts';
+import { readSource, storeKindOf } from './read-source.ts';
+import { keysStartingWith } from '../redis/connection.ts';
 
 export interface MigrationOptions {
   /** A JSON file's path, `redis://…` or `postgres://…`. */
@@ -41,6 +42,8 @@ interface Target {
   label: string;
   /** What the refusal suggests besides --force. */
   elsewhere: string;
+  /** Runs after the copy: Redis adds to its user list sets the users it held before (with --force). */
+  afterCopy?: () => Promise<void>;
 }
 
 export async function migrateStore(options: MigrationOptions): Promise<MigrationCounts> {
@@ -55,7 +58,9 @@ export async function migrateStore(options: MigrationOptions): Promise<Migration
     if (existing !== null && !options.force) {
       throw new MigrationError(`${target.label} already holds ${existing}: nothing was written. Pass --force to write over the records it copies, or ${target.elsewhere}.`);
     }
-    return await copyRecords(records, target.store, options.retention, now);
+    const counts = await copyRecords(records, target.store, options.retention, now);
+    await target.afterCopy?.();
+    return counts;
   } finally {
     await target.store.close();
   }
@@ -71,11 +76,14 @@ async function openTarget(to: string, { keyPrefix, schema, retention, now }: { k
   const clock = { now: () => now };
   switch (storeKindOf(to)) {
     case 'redis': {
-      const store = await openRedisStore(to, { retention, keyPrefix, clock });
+      // The list sets are filled after the copy (below), not at this open: a target refused for
+      // holding keys must be left exactly as it was.
+      const store = await openRedisStore(to, { retention, keyPrefix, clock, fillUserLists: false });
       return {
         store,
         label: `Redis at ${withoutPassword(to)}`,
         elsewhere: 'use another --prefix',
+        afterCopy: () => store.fillUserLists({ always: true }),
         firstRecord: async () => {
           const key = await firstKeyUnder(store.client, keyPrefix);
           return key === null ? null : `keys under "${keyPrefix}" (e.g. ${key})`;

@@ -8,7 +8,7 @@ import { openJsonStore } from '../json/json-store.ts';
 import { createPool, quotedSchema } from '../postgres/connection.ts';
 import { PASSKEY_COLUMNS } from '../postgres/sql.ts';
 import { toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from '../postgres/rows.ts';
-import { connectRedis } from '../redis/connection.ts';
+import { connectRedis, keysStartingWith } from '../redis/connection.ts';
 import { MigrationError, type ClaimRecord, type StoreRecords } from './copy-records.ts';
 import type { LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
@@ -68,11 +68,6 @@ async function readRedis(url: string, keyPrefix: string): Promise<StoreRecords> 
   } finally {
     client.disconnect();
   }
-}
-
-/** A SCAN pattern for the keys that start with `prefix`, its glob characters escaped. */
-export function keysStartingWith(prefix: string): string {
-  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
 }
 
 /** Runs `batch` on the keys starting with `prefix`, a SCAN page at a time (never KEYS: it blocks Redis). */

@@ -91,6 +91,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX one_time_claims_expires_at ON ${s}.one_time_claims (expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'users listed by creation and by last sign-in',
+    // A page of users (listUsers) is a backward range scan of one of these, newest first, the id
+    // settling a tie. Never signed in sorts as -infinity: last, in the same index.
+    sql: (s) => `
+      CREATE INDEX users_created_at ON ${s}.users (created_at, id);
+      CREATE INDEX users_last_login_at ON ${s}.users ((coalesce(last_login_at, '-infinity'::timestamptz)), id);
+    `,
+  },
 ];
 
 /** The newest version this code knows. */

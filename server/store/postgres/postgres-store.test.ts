@@ -8,6 +8,8 @@ import { loginState, passkeyRecord, sequence, userRecord } from '../../testing/s
 import { ManualClock } from '../../time/clock.ts';
 import { StoreError } from '../types.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { statementsFor } from './sql.ts';
+import { quotedSchema } from './connection.ts';
 import { openPostgresStore, type PostgresStore } from './postgres-store.ts';
 
 const CODE_TTL_MS = 600_000;
@@ -186,9 +188,43 @@ describe('PostgreSQL store: passkeys and claims', () => {
     await store.pool.query(`INSERT INTO ${s}.sessions VALUES ('old', 'u', $1, $2)`, [new Date(now), new Date(now + DAY)]);
     const upgraded = await open('upgraded');
     assert.deepEqual(await upgraded.findSession('old'), { tokenHash: 'old', userId: 'u', createdAt: now, expiresAt: now + DAY });
-    assert.deepEqual((await rows(`SELECT version FROM ${s}.schema_migrations ORDER BY version`)).map((r) => r.version), [1, 2]);
+    assert.deepEqual((await rows(`SELECT version FROM ${s}.schema_migrations ORDER BY version`)).map((r) => r.version), MIGRATIONS.map((m) => m.version));
     await upgraded.createSession({ tokenHash: 'new', userId: 'u', createdAt: now, expiresAt: now + DAY, method: 'link' });
     assert.equal((await upgraded.findSession('new'))?.method, 'link');
+  });
+});
+
+describe('PostgreSQL store: listing users', () => {
+  it('lists users a schema at version 2 stored, after migration 3 adds the indexes', async () => {
+    const s = '"before_lists"';
+    await store.pool.query(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    for (const migration of MIGRATIONS.slice(0, 2)) {
+      await store.pool.query(migration.sql(s));
+      await store.pool.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+    }
+    await store.pool.query(`INSERT INTO ${s}.users (id, email_key, email, email_verified, created_at, last_login_at, data) VALUES ('u1', 'a@example.com', 'a@example.com', true, '2026-01-01T00:00:00Z', NULL, '{}'), ('u2', 'b@example.com', 'b@example.com', true, '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z', '{}')`);
+    const upgraded = await open('before_lists');
+    assert.deepEqual((await upgraded.listUsers({ limit: 10, sort: 'created' })).users.map((u) => u.id), ['u2', 'u1']);
+    assert.deepEqual((await upgraded.listUsers({ limit: 10, sort: 'last_sign_in' })).users.map((u) => u.id), ['u2', 'u1']);
+    assert.equal(await upgraded.countUsers(), 2);
+  });
+
+  it('reads a page by a backward scan of the migration-3 index for each sort, never a sort of the table', async () => {
+    const sql = statementsFor(quotedSchema('passwordless'));
+    const client = await store.pool.connect();
+    try {
+      // The table is tiny, so the planner would rather scan it: forbid that, and see the index fits the query.
+      await client.query('SET enable_seqscan = off; SET enable_sort = off');
+      for (const [statement, index] of [[sql.listUsersByCreated, 'users_created_at'], [sql.listUsersBySignIn, 'users_last_login_at']] as const) {
+        const { rows: plan } = await client.query(`EXPLAIN ${statement.text}`, ['infinity', '', 'example', 11]);
+        const text = plan.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+        assert.match(text, new RegExp(`Index Scan Backward using ${index}`), text);
+        assert.doesNotMatch(text, /Sort/, text);
+      }
+    } finally {
+      await client.query('RESET ALL');
+      client.release();
+    }
   });
 });
 

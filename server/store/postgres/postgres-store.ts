@@ -29,7 +29,8 @@ import type pg from 'pg';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import { StoreError, type Change, type LoginState, type PasskeyRecord, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
 import { backOff, KeyQueue } from '../key-queue.ts';
-import { createPool, quotedSchema } from './connection.ts';
+import { createPool, inTransaction, quotedSchema } from './connection.ts';
+import { checkUserListQuery, cursorAfter, type UserListQuery, type UserPage } from '../user-list.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 import { migrate } from './migrations.ts';
 import { passkeyValues, toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from './rows.ts';
@@ -190,6 +191,38 @@ class PostgresStoreImpl implements PostgresStore {
 
   async deleteUserSessions(userId: string): Promise<number> {
     return (await this.pool.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
+  }
+
+  /**
+   * One transaction: the user's row locked, then their sessions, passkeys, login state (its link
+   * rows by cascade) and the row itself deleted. A crash or an error rolls all of it back.
+   */
+  async deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ email_key: string }>({ ...this.#sql.lockUser, values: [userId] });
+      if (!rows[0]) return null;
+      const sessions = (await client.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
+      const passkeys = (await client.query({ ...this.#sql.erasePasskeys, values: [userId] })).rowCount ?? 0;
+      await client.query({ ...this.#sql.eraseLogin, values: [rows[0].email_key] });
+      await client.query({ ...this.#sql.eraseUser, values: [userId] });
+      return { sessions, passkeys };
+    });
+  }
+
+  /** One indexed query of `limit + 1` rows (the one more tells whether there is a next page). */
+  async listUsers(query: UserListQuery): Promise<UserPage> {
+    const { limit, search, sort, after } = checkUserListQuery(query);
+    const statement = sort === 'created' ? this.#sql.listUsersByCreated : this.#sql.listUsersBySignIn;
+    const at = after ? (after.at ?? '-infinity') : 'infinity';
+    const { rows } = await this.pool.query<UserRow>({ ...statement, values: [at, after?.id ?? '', search, limit + 1] });
+    const users = rows.slice(0, limit).map(toUser);
+    return { users, next: rows.length > limit ? cursorAfter(users.at(-1)!, sort) : null };
+  }
+
+  /** A count of the table: PostgreSQL keeps no row count, so O(users) (an index-only scan once vacuumed). */
+  async countUsers(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(this.#sql.countUsers);
+    return rows[0]!.n;
   }
 
   /** A passkey of a user that is not in `users` is refused by the foreign key (an error, not `false`). */

@@ -77,6 +77,33 @@ export function statementsFor(s: string) {
     /** $1 id, $2 the version read. */
     deleteUser: statement('delete-user', `DELETE FROM ${s}.users WHERE id = $1 AND version = $2`),
 
+    /**
+     * A page of users, newest first ($1 the time after which, 'infinity' for the first page; $2
+     * the id settling a tie; $3 the lower-cased search or null; $4 how many): a backward scan of
+     * the migration-3 index from the cursor. A search is a filter on the rows scanned, so one that
+     * matches few users reads on through the index: no trigram index, O(users) at worst.
+     */
+    listUsersByCreated: statement(
+      'list-users-by-created',
+      `SELECT ${USER_COLUMNS} FROM ${s}.users
+       WHERE (created_at, id) < ($1::timestamptz, $2::text) AND ($3::text IS NULL OR strpos(lower(email), $3) > 0)
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+    ),
+    /** The same by last sign-in; $1 '-infinity' stands for "never signed in". */
+    listUsersBySignIn: statement(
+      'list-users-by-sign-in',
+      `SELECT ${USER_COLUMNS} FROM ${s}.users
+       WHERE (coalesce(last_login_at, '-infinity'::timestamptz), id) < ($1::timestamptz, $2::text) AND ($3::text IS NULL OR strpos(lower(email), $3) > 0)
+       ORDER BY coalesce(last_login_at, '-infinity'::timestamptz) DESC, id DESC LIMIT $4`,
+    ),
+    countUsers: statement('count-users', `SELECT count(*)::int AS n FROM ${s}.users`),
+    /** The erasure, in one transaction (deleteUser): $1 id. Locks the user's row first, so two erasures queue. */
+    lockUser: statement('lock-user', `SELECT email_key FROM ${s}.users WHERE id = $1 FOR UPDATE`),
+    erasePasskeys: statement('erase-passkeys', `DELETE FROM ${s}.passkeys WHERE user_id = $1`),
+    /** $1 email key; its link rows go with it (ON DELETE CASCADE). */
+    eraseLogin: statement('erase-login', `DELETE FROM ${s}.login_states WHERE email_key = $1`),
+    eraseUser: statement('erase-user', `DELETE FROM ${s}.users WHERE id = $1`),
+
     /** $1 token hash, $2 user id, $3 created, $4 expires, $5 method (null: not said). */
     createSession: statement(
       'create-session',

@@ -34,3 +34,8 @@ export async function connectRedis(url: string, onError: (error: Error) => void 
   }
   return client;
 }
+
+/** A SCAN pattern for the keys that start with `prefix`, its glob characters escaped. */
+export function keysStartingWith(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}

@@ -30,20 +30,97 @@ end
 return 1
 `;
 
-// KEYS: user-email:<emailKey>, user:<id read> (or KEYS[1] if none), user:<next id> (or KEYS[1]).
+// The members of a user in the two list sets (users-by-created, users-by-sign-in): user-list.ts's
+// listKey, the time (none: the empty string) and the id after a space. Prepended to the scripts
+// that keep the sets.
+// A value that is not a user record (not JSON, no id: written by hand) has none: it is never listed,
+// and a start still succeeds.
+const LIST_MEMBERS = `
+local function listMembers(raw)
+  local ok, user = pcall(cjson.decode, raw)
+  if not ok or type(user) ~= 'table' or type(user.id) ~= 'string' or type(user.createdAt) ~= 'string' then return nil, nil end
+  local signedIn = user.lastLoginAt
+  if type(signedIn) ~= 'string' then signedIn = '' end
+  return user.createdAt .. ' ' .. user.id, signedIn .. ' ' .. user.id
+end
+`;
+
+// KEYS: user-email:<emailKey>, user:<id read> (or KEYS[1] if none), user:<next id> (or KEYS[1]),
+// users-by-created, users-by-sign-in.
 // ARGV: id read ('' = none), record read ('' = none), next record ('' = delete), next id.
-const SET_USER = `
+// The list sets change with the record: the members of the record read go, the next one's come.
+const SET_USER = `${LIST_MEMBERS}
 local id = redis.call('GET', KEYS[1]) or ''
 if id ~= ARGV[1] then return 0 end
 if id ~= '' then
   if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
   redis.call('DEL', KEYS[2], KEYS[1])
+  local created, signedIn = listMembers(ARGV[2])
+  if created then
+    redis.call('ZREM', KEYS[4], created)
+    redis.call('ZREM', KEYS[5], signedIn)
+  end
 end
 if ARGV[3] ~= '' then
   redis.call('SET', KEYS[3], ARGV[3])
   redis.call('SET', KEYS[1], ARGV[4])
+  local created, signedIn = listMembers(ARGV[3])
+  if created then
+    redis.call('ZADD', KEYS[4], 0, created)
+    redis.call('ZADD', KEYS[5], 0, signedIn)
+  end
 end
 return 1
+`;
+
+// KEYS: users-by-created, users-by-sign-in, then user:<id> keys. Adds those users to the list sets
+// (a start fills them for users stored before the sets existed; adding twice changes nothing).
+const FILL_USER_LISTS = `${LIST_MEMBERS}
+for i = 3, #KEYS do
+  local raw = redis.call('GET', KEYS[i])
+  local created, signedIn = listMembers(raw or '')
+  if created then
+    redis.call('ZADD', KEYS[1], 0, created)
+    redis.call('ZADD', KEYS[2], 0, signedIn)
+  end
+end
+return #KEYS - 2
+`;
+
+// KEYS: user:<id>. ARGV: the key prefix, the id. Erases the user and everything about them in one
+// step: the email index, the login state and its link keys, each session and passkey with the
+// user's sets of them, the list-set members. Returns {sessions, passkeys} removed, or nil when
+// there is no such user (erasing twice). The other keys are computed from the prefix and the
+// stored record, as DELETE_SESSION's set key is.
+const ERASE_USER = `${LIST_MEMBERS}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local prefix, id = ARGV[1], ARGV[2]
+local ok, user = pcall(cjson.decode, raw)
+local emailKey = ok and type(user) == 'table' and type(user.emailKey) == 'string' and user.emailKey or nil
+-- The address's login state goes unless the address now belongs to another user (a record left
+-- over by hand or by an older bug: that user's login is not this one's to erase).
+local owner = emailKey and redis.call('GET', prefix .. 'user-email:' .. emailKey)
+if emailKey and (not owner or owner == id) then
+  redis.call('DEL', prefix .. 'user-email:' .. emailKey)
+  local loginKey = prefix .. 'login:' .. emailKey
+  local login = redis.call('GET', loginKey)
+  if login then
+    for _, sequence in ipairs(cjson.decode(login).sequences) do redis.call('DEL', prefix .. 'link:' .. sequence.tokenHash) end
+    redis.call('DEL', loginKey)
+  end
+end
+local sessions, passkeys = 0, 0
+local sessionSet, passkeySet = prefix .. 'user-sessions:' .. id, prefix .. 'user-passkeys:' .. id
+for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do sessions = sessions + redis.call('DEL', prefix .. 'session:' .. hash) end
+for _, credential in ipairs(redis.call('ZRANGE', passkeySet, 0, -1)) do passkeys = passkeys + redis.call('DEL', prefix .. 'passkey:' .. credential) end
+redis.call('DEL', sessionSet, passkeySet, KEYS[1])
+local created, signedIn = listMembers(raw)
+if created then
+  redis.call('ZREM', prefix .. 'users-by-created', created)
+  redis.call('ZREM', prefix .. 'users-by-sign-in', signedIn)
+end
+return {sessions, passkeys}
 `;
 
 // One round trip for a hit and for a miss alike (the answer for an unknown address must not come
@@ -131,6 +208,8 @@ export interface Scripted {
   plAddPasskey(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plSetPasskey(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plListPasskeys(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>;
+  plFillUserLists(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+  plEraseUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, number] | null>;
 }
 
 /** Defines every script on `client` and returns it typed with them. */
@@ -144,5 +223,7 @@ export function defineScripts(client: Redis): Scripted {
   client.defineCommand('plAddPasskey', { lua: ADD_PASSKEY });
   client.defineCommand('plSetPasskey', { lua: SET_PASSKEY });
   client.defineCommand('plListPasskeys', { lua: LIST_PASSKEYS });
+  client.defineCommand('plFillUserLists', { lua: FILL_USER_LISTS });
+  client.defineCommand('plEraseUser', { lua: ERASE_USER });
   return client as unknown as Scripted;
 }

@@ -109,7 +109,8 @@ describe('Redis store: key layout and expiries', () => {
 
   it('keeps users by id and by email key without expiry', async () => {
     await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com', 'uid'), result: null }));
-    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:user-email:u@example.com', 'pl:user:uid']);
+    assert.deepEqual((await store.client.keys('*')).sort(), ['pl:user-email:u@example.com', 'pl:user:uid', 'pl:users-by-created', 'pl:users-by-sign-in']);
+    assert.equal(await store.client.pttl('pl:users-by-created'), -1);
     assert.equal(await store.client.get('pl:user-email:u@example.com'), 'uid');
     assert.equal(await store.client.pttl('pl:user:uid'), -1);
     assert.equal(await store.client.pttl('pl:user-email:u@example.com'), -1);
@@ -252,5 +253,47 @@ describe('Redis store: connections', () => {
     await s.close();
     await assert.rejects(s.client.ping(), /closed/);
     await s.close();
+  });
+});
+
+describe('Redis store: the user list sets', () => {
+  const member = (at: string | null, id: string) => `${at ?? ''} ${id}`;
+
+  it('keeps one member per user in each set, "<time> <id>", changed with the record and gone with the erasure', async () => {
+    const ann = { ...userRecord('ann@example.com', 'u-ann'), createdAt: '2026-01-01T00:00:00.000Z' };
+    await store.updateUser(ann.emailKey, () => ({ next: ann, result: null }));
+    assert.deepEqual(await store.client.zrange('pl:users-by-created', '0', '-1'), [member(ann.createdAt, 'u-ann')]);
+    assert.deepEqual(await store.client.zrange('pl:users-by-sign-in', '0', '-1'), [member(null, 'u-ann')]);
+    await store.updateUser(ann.emailKey, (current) => ({ next: { ...current!, lastLoginAt: '2026-02-01T00:00:00.000Z' }, result: null }));
+    assert.deepEqual(await store.client.zrange('pl:users-by-sign-in', '0', '-1'), [member('2026-02-01T00:00:00.000Z', 'u-ann')]);
+    await store.deleteUser('u-ann');
+    assert.deepEqual(await store.client.keys('*'), [], 'nothing left: the empty sets are gone too');
+  });
+
+  it('fills the sets at the start for users an older version stored without them, and skips none', async () => {
+    // As a version before the list sets wrote them: the record and the email index only.
+    for (let i = 0; i < 25; i++) {
+      const user = { ...userRecord(`old${i}@example.com`, `u-old-${String(i).padStart(2, '0')}`), createdAt: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString() };
+      await store.client.set(`pl:user:${user.id}`, JSON.stringify(user));
+      await store.client.set(`pl:user-email:${user.emailKey}`, user.id);
+    }
+    assert.equal(await store.countUsers(), 0, 'not listed before a start fills the sets');
+    const restarted = await open();
+    assert.equal(await restarted.countUsers(), 25);
+    const page = await restarted.listUsers({ limit: 30, sort: 'created' });
+    assert.deepEqual(page.users.map((u) => u.id), Array.from({ length: 25 }, (_, i) => `u-old-${String(24 - i).padStart(2, '0')}`));
+    assert.equal((await restarted.listUsers({ limit: 30, sort: 'last_sign_in' })).users.length, 25);
+  });
+
+  it('never lists a stale time: a member its record no longer matches (changed by an older version) is skipped, until the sets are filled again', async () => {
+    const ann = { ...userRecord('ann@example.com', 'u-ann'), lastLoginAt: '2026-01-01T00:00:00.000Z' };
+    await store.updateUser(ann.emailKey, () => ({ next: ann, result: null }));
+    // An older version signs Ann in during a rolling upgrade: the record changes, the sets do not.
+    await store.client.set('pl:user:u-ann', JSON.stringify({ ...ann, lastLoginAt: '2026-03-01T00:00:00.000Z' }));
+    assert.deepEqual((await store.listUsers({ limit: 10, sort: 'last_sign_in' })).users, []);
+    // The repair docs/storage.md gives: delete the two sets, and a start fills them again.
+    await store.client.del('pl:users-by-created', 'pl:users-by-sign-in');
+    const restarted = await open();
+    assert.deepEqual((await restarted.listUsers({ limit: 10, sort: 'last_sign_in' })).users.map((u) => u.lastLoginAt), ['2026-03-01T00:00:00.000Z']);
   });
 });

@@ -13,6 +13,9 @@
  *   user-passkeys:<userId> sorted set of the user's credential IDs, scored by createdAt
  *                                                       no expiry
  *   claim:<key>            1 (a spent challenge)        PXAT the claim's expiresAt
+ *   users-by-created       sorted set of every user as "<createdAt> <id>", all scored 0 (read
+ *                          by lexical range: user-list.ts's order)             no expiry
+ *   users-by-sign-in       the same as "<lastLoginAt or nothing> <id>"          no expiry
  *   ip-request:<ip>, ip-verify:<ip>                     rate-limiter-flexible's counters (ip-limits.ts)
  *
  * Atomicity: `updateLogin` and `updateUser` are optimistic compare-and-set. The current value is
@@ -34,6 +37,12 @@
  * deleting and revoking sessions are Lua scripts that change a session and the set together.
  * `findSession` answers null past `expiresAt` even before Redis has evicted the key.
  *
+ * Users: the two list sets change with the user record in SET_USER's script. A start fills them
+ * for users stored before they existed (a SCAN of the user keys, in one script per page), unless
+ * `users-by-created` exists already; the migration tool fills them after its copy. A listing
+ * checks each member against the record it names and skips one that no longer matches (a user
+ * an older version wrote during a rolling upgrade), so it never shows a stale time. `deleteUser` is one script (ERASE_USER): atomic, and null the second time.
+ *
  * Durability: a method resolves once Redis has acknowledged its write. That is "on disk" only if
  * the Redis server is configured so (`appendonly yes` with `appendfsync always`, or replicas and
  * WAIT); with the defaults a Redis crash can lose the last second.
@@ -46,7 +55,8 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import type { Change, LoginState, PasskeyRecord, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
 import { backOff, KeyQueue } from '../key-queue.ts';
-import { connectRedis } from './connection.ts';
+import { checkUserListQuery, cursorAfter, listKey, matchesSearch, sortTime, type UserListQuery, type UserPage } from '../user-list.ts';
+import { connectRedis, keysStartingWith } from './connection.ts';
 import { defineScripts, type Scripted } from './lua-scripts.ts';
 
 export const DEFAULT_KEY_PREFIX = 'pl:';
@@ -59,12 +69,19 @@ export interface RedisStoreOptions {
   clock?: Clock;
   /** Called with connection errors (ioredis reports them as events while it reconnects). */
   onError?: (error: Error) => void;
+  /**
+   * Fill the user list sets at the start for users stored before them (default true). The
+   * migration tool says false, so a target it refuses stays as it was, and fills them after its copy.
+   */
+  fillUserLists?: boolean;
 }
 
 export interface RedisStore extends Store {
   /** The connection, shared with the per-IP limiters; `close()` quits it. */
   readonly client: Redis;
   readonly keyPrefix: string;
+  /** Adds every stored user to the list sets; `always`: even when they exist (after a copy into a keyspace that held users). */
+  fillUserLists(options?: { always?: boolean }): Promise<void>;
 }
 
 /** Attempts of one compare-and-set before giving up (only other instances can cause a retry). */
@@ -72,8 +89,18 @@ const MAX_CAS_ATTEMPTS = 50;
 
 export async function openRedisStore(url: string, options: RedisStoreOptions): Promise<RedisStore> {
   const client = await connectRedis(url, options.onError);
-  return new RedisStoreImpl(client, options);
+  const store = new RedisStoreImpl(client, options);
+  try {
+    if (options.fillUserLists !== false) await store.fillUserLists();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }
+
+/** Members read per round trip of a listing with a search (each names a user to read and test). */
+const SEARCH_BATCH = 500;
 
 class RedisStoreImpl implements RedisStore {
   readonly client: Redis;
@@ -94,6 +121,27 @@ class RedisStoreImpl implements RedisStore {
 
   #key(kind: 'login' | 'link' | 'user' | 'user-email' | 'session' | 'user-sessions' | 'passkey' | 'user-passkeys' | 'claim', id: string): string {
     return `${this.keyPrefix}${kind}:${id}`;
+  }
+
+  #listSet(sort: 'created' | 'last_sign_in'): string {
+    return `${this.keyPrefix}${sort === 'created' ? 'users-by-created' : 'users-by-sign-in'}`;
+  }
+
+  /**
+   * Adds the users stored before the list sets existed: a SCAN of `user:*`, 1,000 keys a page,
+   * each page one script. Skipped once `users-by-created` exists (a store with no user has
+   * none, so its start scans: nothing to read). Two instances starting together add the same
+   * members twice: nothing changes.
+   */
+  async fillUserLists({ always = false } = {}): Promise<void> {
+    if (!always && (await this.client.exists(this.#listSet('created'))) === 1) return;
+    const pattern = keysStartingWith(this.#key('user', ''));
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await this.#scripts.plFillUserLists(2 + keys.length, this.#listSet('created'), this.#listSet('last_sign_in'), ...keys);
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
@@ -151,10 +199,12 @@ class RedisStoreImpl implements RedisStore {
         const [id, raw] = await this.#scripts.plGetUser(1, indexKey, this.#key('user', ''));
         const { next, result } = change(raw === '' ? null : (JSON.parse(raw) as UserRecord));
         const written = await this.#scripts.plSetUser(
-          3,
+          5,
           indexKey,
           id === '' ? indexKey : this.#key('user', id),
           next ? this.#key('user', next.id) : indexKey,
+          this.#listSet('created'),
+          this.#listSet('last_sign_in'),
           id,
           raw,
           next ? JSON.stringify(next) : '',
@@ -185,6 +235,44 @@ class RedisStoreImpl implements RedisStore {
 
   async deleteUserSessions(userId: string): Promise<number> {
     return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''));
+  }
+
+  async deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null> {
+    const removed = await this.#scripts.plEraseUser(1, this.#key('user', userId), this.keyPrefix, userId);
+    return removed === null ? null : { sessions: removed[0], passkeys: removed[1] };
+  }
+
+  /**
+   * A lexical range of the sort's set from the cursor, newest first, and one MGET of the users it
+   * names: two round trips a page. A search reads on, SEARCH_BATCH members at a time, until the
+   * page is full or the set ends: every user is read when few match (O(users)).
+   */
+  async listUsers(query: UserListQuery): Promise<UserPage> {
+    const { limit, search, sort, after } = checkUserListQuery(query);
+    const set = this.#listSet(sort);
+    const batch = search === null ? limit + 1 : SEARCH_BATCH;
+    const users: UserRecord[] = [];
+    let from = after ? `(${listKey(after.at, after.id)}` : '+';
+    for (;;) {
+      const members = await this.client.zrange(set, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
+      if (members.length === 0) break;
+      const raws = await this.client.mget(members.map((member) => this.#key('user', member.slice(member.indexOf(' ') + 1))));
+      for (const [index, raw] of raws.entries()) {
+        if (raw === null) continue;
+        const user = JSON.parse(raw) as UserRecord;
+        // A member left by a record that changed without the set (see the file comment).
+        if (listKey(sortTime(user, sort), user.id) !== members[index] || !matchesSearch(user, search)) continue;
+        if (users.length === limit) return { users, next: cursorAfter(users.at(-1)!, sort) };
+        users.push(user);
+      }
+      if (members.length < batch) break;
+      from = `(${members.at(-1)!}`;
+    }
+    return { users, next: null };
+  }
+
+  async countUsers(): Promise<number> {
+    return this.client.zcard(this.#listSet('created'));
   }
 
   async addPasskey(passkey: PasskeyRecord): Promise<boolean> {
