@@ -159,7 +159,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     throw error;
   });
   try {
-    const approvals = new ApprovalWaits({ service, wakeUp, perIp: config.rateLimits ? undefined : null });
+    const approvals = new ApprovalWaits({ service, wakeUp, perIp: config.rateLimits ? undefined : null, onRateLimited: () => metrics.rateLimited.inc({ scope: 'ip' }) });
     const accessTokens = new AccessTokens({
       secret,
       clock,

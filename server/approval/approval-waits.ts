@@ -33,6 +33,8 @@ export interface ApprovalWaitsOptions {
   perIp?: number | null;
   pollMs?: number;
   recheckMs?: number;
+  /** Told of each wait refused by a per-IP cap (`passwordless_rate_limited_total{scope="ip"}`). */
+  onRateLimited?: () => void;
 }
 
 export type ApprovalWaitOutcome = { status: 'waiting' | 'refused' } | { status: 'approved'; answer: VerifyResponse };
@@ -43,6 +45,7 @@ export class ApprovalWaits {
   readonly #perIp: number | null;
   readonly #pollMs: number;
   readonly #recheckMs: number;
+  readonly #onRateLimited: () => void;
   readonly #byIp = new Map<string, number>();
   readonly #begun: RateLimiterMemory | null;
   /** Ends each wait in progress: called by `close()`. */
@@ -56,6 +59,7 @@ export class ApprovalWaits {
     this.#perIp = options.perIp === undefined ? WAITS_PER_IP : options.perIp;
     this.#pollMs = options.pollMs ?? WAIT_POLL_MS;
     this.#recheckMs = options.recheckMs ?? WAIT_RECHECK_MS;
+    this.#onRateLimited = options.onRateLimited ?? (() => {});
     this.#begun = this.#perIp === null ? null : new RateLimiterMemory({ keyPrefix: 'approval-wait', points: 6 * this.#perIp, duration: 60 });
   }
 
@@ -144,7 +148,10 @@ export class ApprovalWaits {
     try {
       await this.#begun.consume(clientKey);
     } catch (refusal) {
-      if (refusal instanceof RateLimiterRes) throw rateLimited(refusal.msBeforeNext / 1000, ApiError.tooManyWaits);
+      if (refusal instanceof RateLimiterRes) {
+        this.#onRateLimited();
+        throw rateLimited(refusal.msBeforeNext / 1000, ApiError.tooManyWaits);
+      }
       throw refusal;
     }
   }
@@ -153,7 +160,10 @@ export class ApprovalWaits {
   #take(clientKey: string | null): () => void {
     if (clientKey === null || this.#perIp === null) return () => {};
     const held = this.#byIp.get(clientKey) ?? 0;
-    if (held >= this.#perIp) throw rateLimited(this.#pollMs / 1000, ApiError.tooManyWaits);
+    if (held >= this.#perIp) {
+      this.#onRateLimited();
+      throw rateLimited(this.#pollMs / 1000, ApiError.tooManyWaits);
+    }
     this.#byIp.set(clientKey, held + 1);
     return () => {
       const left = (this.#byIp.get(clientKey) ?? 1) - 1;

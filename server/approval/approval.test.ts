@@ -188,12 +188,15 @@ describe('cross-device approval: waits per IP and shutdown', () => {
     await limited.close();
   });
 
-  it('holds at most 10 waits at once from one IP (429), and a shutdown ends them all with `waiting`', async () => {
+  it('holds at most 10 waits at once from one IP (429, counted), and a shutdown ends them all with `waiting`', async () => {
     const asked = await askWithApproval(limited, freshEmail('cap'));
     const waits = Array.from({ length: 10 }, () => waitFor(limited, asked.id, asked.secret));
     await waitsInProgress(limited, 10);
+    const limitedBefore = limited.server.backend.metrics.registry.render();
     const eleventh = await waitFor(limited, asked.id, asked.secret);
     assertError(eleventh, 429, 'rate_limited');
+    const ipLimited = (text: string) => Number(/passwordless_rate_limited_total\{scope="ip"\} (\d+)/.exec(text)?.[1]);
+    assert.equal(ipLimited(limited.server.backend.metrics.registry.render()) - ipLimited(limitedBefore), 1, 'counted in passwordless_rate_limited_total');
     assert.ok(Number(eleventh.headers.get('retry-after')) > 0);
     limited.server.backend.endWaits();
     for (const answer of await Promise.all(waits)) assert.deepEqual(answer.body, { status: 'waiting' });
