@@ -194,6 +194,14 @@ class JsonStore implements Store {
    * comes after every change applied before it, so once this resolves no earlier sign-in or
    * sign-out of this user still waits for the disk.
    */
+  async listUserSessions(userId: string): Promise<SessionRecord[]> {
+    const now = this.#clock.now();
+    return this.#sessionsOf(userId)
+      .map((tokenHash) => readSession(this.#data, tokenHash)!)
+      .filter((session) => session.expiresAt > now)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   async deleteUserSessions(userId: string): Promise<number> {
     const tokenHashes = this.#sessionsOf(userId);
     for (const tokenHash of tokenHashes) putSession(this.#data, tokenHash, null);
