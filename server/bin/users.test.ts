@@ -30,6 +30,21 @@ function usersCli(env: Record<string, string>, ...args: string[]): Promise<{ cod
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+/**
+ * The same on a terminal (util-linux `script` gives it a pseudo-terminal), typing `answer` at the
+ * question; stdin stays open until it exits, as a person's would. The output is stdout and stderr together.
+ */
+function usersOnTerminal(env: Record<string, string>, answer: string, ...args: string[]): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, CLI_FILE, 'users', ...args].map((word) => `'${word}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', SECRET, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    if (output.includes('Type yes:') && !child.stdin.writableEnded) child.stdin.write(`${answer}\n`);
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
+
 async function signIn(server: TestServer, email: string): Promise<{ id: string; token: string }> {
   const code = await requestCodeByMailbox(server, email);
   const verified = await postJson(`${server.url}/auth/verify`, { email, code });
@@ -132,6 +147,18 @@ describe('users on a JSON store', () => {
     assert.equal((await usersCli(env, 'delete', 'ada@example.com', '--yes')).code, 1);
     assert.ok(!(await readFile(file, 'utf8')).includes('ada@example.com'), 'the file keeps no address');
     assert.equal(JSON.parse((await usersCli(env, 'list', '--json')).stdout).count, 1);
+  });
+
+  it('asks on a terminal: anything but yes keeps the user, yes erases them', async () => {
+    const kept = await usersOnTerminal(env, 'no', 'delete', ada.id);
+    assert.equal(kept.code, 1, kept.output);
+    assert.match(kept.output, new RegExp(`Delete user ${ada.id} \\(ada@example\\.com\\), their sessions and passkeys, for good\\? Type yes: `));
+    assert.match(kept.output, /Not deleted\./);
+    assert.equal((await usersCli(env, 'show', ada.id)).code, 0, 'still there');
+    const erased = await usersOnTerminal(env, 'yes', 'delete', ada.id);
+    assert.equal(erased.code, 0, erased.output);
+    assert.match(erased.output, new RegExp(`Deleted user ${ada.id}: 1 session ended, 1 passkey removed\\.`));
+    assert.equal((await usersCli(env, 'show', ada.id)).code, 1);
   });
 
   it('refuses bad command lines with exit 2 and the usage line', async () => {
