@@ -194,6 +194,16 @@ describe('users on Redis and PostgreSQL: list and delete', () => {
     await postgres?.stop();
   });
 
+  it('says a store it cannot reach in the sentences serve uses, exit 1', async () => {
+    // Port 1: nothing listens there, so the connection is refused at once.
+    const redisDown = await usersCli({ REDIS_URL: 'redis://127.0.0.1:1' }, 'list');
+    assert.equal(redisDown.code, 1);
+    assert.match(redisDown.stderr, /^Store error: Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\): .*\n$/);
+    const postgresDown = await usersCli({ DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/app' }, 'show', 'ada@example.com');
+    assert.equal(postgresDown.code, 1);
+    assert.match(postgresDown.stderr, /^Store error: Cannot use PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app \(DATABASE_URL\): .*ECONNREFUSED.*\n$/);
+  });
+
   for (const kind of ['Redis', 'PostgreSQL'] as const) {
     it(`on ${kind}`, async () => {
       const env: Record<string, string> = kind === 'Redis' ? { REDIS_URL: redis.url } : { DATABASE_URL: await postgres.createDatabase() };
