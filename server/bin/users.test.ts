@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +39,15 @@ function usersOnTerminal(env: Record<string, string>, answer: string, ...args: s
   const command = [process.execPath, CLI_FILE, 'users', ...args].map((word) => `'${word}'`).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', SECRET, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
+  let answered = false;
+  // The terminal may be gone by the time a write lands (the command answered and exited): not a failure of the test.
+  child.stdin.on('error', () => {});
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
-    if (output.includes('Type yes:') && !child.stdin.writableEnded) child.stdin.write(`${answer}\n`);
+    if (!answered && output.includes('Type yes:')) {
+      answered = true;
+      child.stdin.write(`${answer}\n`);
+    }
   });
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
@@ -159,6 +166,14 @@ describe('users on a JSON store', () => {
     assert.equal(erased.code, 0, erased.output);
     assert.match(erased.output, new RegExp(`Deleted user ${ada.id}: 1 session ended, 1 passkey removed\\.`));
     assert.equal((await usersCli(env, 'show', ada.id)).code, 1);
+  });
+
+  it('says where it looked when DATA_FILE names no store, and creates none', async () => {
+    const missing = join(dir, 'typo.json');
+    const result = await usersCli({ DATA_FILE: missing }, 'list');
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `Store error: There is no JSON store at ${missing} (DATA_FILE): set DATA_FILE to the file serve uses, or REDIS_URL or DATABASE_URL (nothing was created).\n`);
+    assert.equal(existsSync(missing), false);
   });
 
   it('refuses bad command lines with exit 2 and the usage line', async () => {

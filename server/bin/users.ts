@@ -8,6 +8,8 @@
  * store's atomic erasure, audited `user_deleted` with `by: "cli"` and the id alone. A JSON store is
  * held by the running server (its lock): the command says so and touches nothing.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { User } from '../../contract/index.ts';
@@ -102,6 +104,11 @@ function usageError(reason: string): number {
 }
 
 async function openOperatorStore(config: ReturnType<typeof loadConfig>): Promise<Store> {
+  // Opening a JSON store that is not there makes an empty one: a mistyped DATA_FILE would then
+  // list no users, and leave a stray store behind, instead of saying where it looked.
+  if (!config.redisUrl && !config.databaseUrl && !existsSync(config.dataFile)) {
+    throw new StoreError(`There is no JSON store at ${resolve(config.dataFile)} (DATA_FILE): set DATA_FILE to the file serve uses, or REDIS_URL or DATABASE_URL (nothing was created).`);
+  }
   try {
     const { store } = await openStore({
       dataFile: config.dataFile,
