@@ -6,9 +6,9 @@
 import { loadConfig } from './environment.ts';
 import { runCommand } from './run-command.ts';
 import { serve } from './serve.ts';
-import { DOCTOR_USAGE, MIGRATE_TO_REDIS_USAGE, MIGRATE_USAGE } from './usage.ts';
+import { DOCTOR_USAGE, MIGRATE_TO_REDIS_USAGE, MIGRATE_USAGE, USERS_USAGE } from './usage.ts';
 
-// doctor and migrate are imported only when they run: they load the clients of every store
+// doctor, migrate and users are imported only when they run: they load the clients of every store
 // (ioredis, pg), which `serve` on the JSON store never uses (RSS after start: see the commit).
 
 const USAGE = `usage:
@@ -22,6 +22,10 @@ const USAGE = `usage:
                                         records unless --force; prints the counts
   ${MIGRATE_TO_REDIS_USAGE}
                                         the same, into Redis (kept for older command lines)
+  ${USERS_USAGE}
+                                        the users of the store serve would open: a page of them,
+                                        one user's sessions and passkeys, erasure (asks on a
+                                        terminal; --yes in a script), their data as JSON
   passwordless-login help               this text
 
 Settings are environment variables. The main ones: PORT and HOST (where serve listens), PUBLIC_URL,
@@ -50,6 +54,8 @@ runCommand(async () => {
       return (await import('./migrate.ts')).migrate(args);
     case 'migrate-to-redis':
       return (await import('./migrate.ts')).migrate(args, { command: 'migrate-to-redis' });
+    case 'users':
+      return (await import('./users.ts')).users(args);
     case 'help':
     case '--help':
     case '-h':

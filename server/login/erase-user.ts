@@ -16,8 +16,11 @@ export interface ErasedUser {
   passkeys: number;
 }
 
+/** What an erasure uses: no mailer, hasher or rules, so the command line erases without building them. */
+export type ErasureContext = Pick<LoginContext, 'store' | 'metrics' | 'audit' | 'hooks' | 'logger'>;
+
 /** Erases the user; null when there is no user with this id (erasing twice is not an error). */
-export async function eraseUser(context: LoginContext, userId: string): Promise<ErasedUser | null> {
+export async function eraseUser(context: ErasureContext, userId: string): Promise<ErasedUser | null> {
   const user = await context.store.findUserById(userId);
   if (!user) return null;
   const revoked = await revokeUserSessions(context, userId);

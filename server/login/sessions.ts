@@ -77,7 +77,7 @@ export async function logout(context: LoginContext, token: string): Promise<stri
  * A sign-in completing at the same moment may keep its new session: the store ends each
  * session at most once and never loses track of one, so calling again ends it.
  */
-export async function revokeUserSessions(context: LoginContext, userId: string): Promise<number> {
+export async function revokeUserSessions(context: Pick<LoginContext, 'store' | 'metrics' | 'audit' | 'hooks' | 'logger'>, userId: string): Promise<number> {
   const revoked = await context.store.deleteUserSessions(userId);
   if (revoked === 0) return 0;
   context.metrics?.sessionsRevoked.inc({}, revoked);

@@ -19,8 +19,11 @@ export interface AuditLog {
   /** A passkey enrolled: the credential ID is public (the authenticator shows it to any site asking), so it may be logged. */
   passkeyAdded(entry: { userId: string; credentialId: string }): void;
   passkeyRemoved(entry: { userId: string; credentialId: string }): void;
-  /** A user erased (deleteUser): the id is all that remains of them, here and nowhere else. */
-  userDeleted(entry: { userId: string }): void;
+  /**
+   * A user erased (deleteUser): the id is all that remains of them, here and nowhere else. `by`
+   * names where the erasure came from when not the library (`cli`: `passwordless-login users delete`).
+   */
+  userDeleted(entry: { userId: string; by?: string }): void;
 }
 
 export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
@@ -33,6 +36,6 @@ export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
     userCreated: ({ userId }) => write('user_created', { userId }),
     passkeyAdded: ({ userId, credentialId }) => write('passkey_added', { userId, credentialId }),
     passkeyRemoved: ({ userId, credentialId }) => write('passkey_removed', { userId, credentialId }),
-    userDeleted: ({ userId }) => write('user_deleted', { userId }),
+    userDeleted: ({ userId, by }) => write('user_deleted', { userId, ...(by ? { by } : {}) }),
   };
 }

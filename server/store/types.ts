@@ -140,6 +140,11 @@ export interface Store {
    * later call: never stored outside the store's index of the user's sessions.
    */
   deleteUserSessions(userId: string): Promise<number>;
+  /**
+   * The user's sessions that have not expired, oldest first (an operator's `users show` and
+   * `export`): read from the same index `deleteUserSessions` uses.
+   */
+  listUserSessions(userId: string): Promise<SessionRecord[]>;
 
   /** Stores a new passkey; `false` (and nothing stored) when a passkey with this credential ID exists, whoever owns it. */
   addPasskey(passkey: PasskeyRecord): Promise<boolean>;

@@ -297,6 +297,17 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
           assert.equal(await store.deleteUserSessions('u2'), 1);
         });
 
+        it('lists the live sessions of one user, oldest first, and none of another user or already ended', async () => {
+          await store.createSession({ ...of('u1', 'a2'), createdAt: now - MINUTE });
+          await Promise.all([of('u1', 'a1'), of('u1', 'a3'), of('u2', 'b1')].map((x) => store.createSession(x)));
+          await store.deleteSession('a3');
+          assert.deepEqual((await store.listUserSessions('u1')).map((x) => x.tokenHash), ['a2', 'a1']);
+          assert.deepEqual(await store.listUserSessions('u2'), [of('u2', 'b1')]);
+          assert.deepEqual(await store.listUserSessions('nobody'), []);
+          await store.deleteUserSessions('u1');
+          assert.deepEqual(await store.listUserSessions('u1'), []);
+        });
+
         it('counts only the sessions still there: one ended on its own is not ended twice', async () => {
           await Promise.all([of('u1', 'a1'), of('u1', 'a2')].map((x) => store.createSession(x)));
           await store.deleteSession('a1');

@@ -13,7 +13,7 @@
  * - Memory: each record is held as one compact string (record-text.ts, store-data.ts), with three
  *   derived indexes (user id → address, link token → address, user id → passkey IDs) that are never written. At
  *   100,000 users that is 24 MB of heap where the parsed objects took 50 MB. Sessions by user are found by a scan: only
- *   `deleteUserSessions` and `deleteUser`, rare administrative calls, need them, and every
+ *   `deleteUserSessions`, `listUserSessions` and `deleteUser`, rare administrative calls, need them, and every
  *   sign-in would otherwise pay to keep an index. Users are listed by a scan too (`listUsers`).
  * - Erasure: `deleteUser` is one `erase` line, then a compaction, so no file keeps the address.
  * - No stalls: the snapshot is read and written a piece at a time (snapshot-file.ts), the journal
@@ -194,6 +194,14 @@ class JsonStore implements Store {
    * comes after every change applied before it, so once this resolves no earlier sign-in or
    * sign-out of this user still waits for the disk.
    */
+  async listUserSessions(userId: string): Promise<SessionRecord[]> {
+    const now = this.#clock.now();
+    return this.#sessionsOf(userId)
+      .map((tokenHash) => readSession(this.#data, tokenHash)!)
+      .filter((session) => session.expiresAt > now)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   async deleteUserSessions(userId: string): Promise<number> {
     const tokenHashes = this.#sessionsOf(userId);
     for (const tokenHash of tokenHashes) putSession(this.#data, tokenHash, null);

@@ -189,6 +189,11 @@ class PostgresStoreImpl implements PostgresStore {
     return ((await this.pool.query({ ...this.#sql.deleteSession, values: [tokenHash] })).rowCount ?? 0) > 0;
   }
 
+  async listUserSessions(userId: string): Promise<SessionRecord[]> {
+    const { rows } = await this.pool.query<SessionRow>({ ...this.#sql.listUserSessions, values: [userId, new Date(this.#clock.now())] });
+    return rows.map(toSession);
+  }
+
   async deleteUserSessions(userId: string): Promise<number> {
     return (await this.pool.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
   }

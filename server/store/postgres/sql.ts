@@ -113,6 +113,7 @@ export function statementsFor(s: string) {
     /** $1 token hash, $2 now. */
     findSession: statement('find-session', `SELECT token_hash, user_id, created_at, expires_at, method FROM ${s}.sessions WHERE token_hash = $1 AND expires_at > $2`),
     deleteSession: statement('delete-session', `DELETE FROM ${s}.sessions WHERE token_hash = $1`),
+    listUserSessions: statement('list-user-sessions', `SELECT token_hash, user_id, created_at, expires_at, method FROM ${s}.sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at, token_hash`),
     deleteUserSessions: statement('delete-user-sessions', `DELETE FROM ${s}.sessions WHERE user_id = $1`),
 
     /** The PASSKEY_COLUMNS as $1…$9; no row when the credential ID exists, whoever owns it. */

@@ -233,6 +233,19 @@ class RedisStoreImpl implements RedisStore {
     return (await this.#scripts.plDeleteSession(1, this.#key('session', tokenHash), this.#key('user-sessions', ''), tokenHash)) === 1;
   }
 
+  /** The user's sorted set, then one MGET of the sessions it names (a member whose key expired reads null). */
+  async listUserSessions(userId: string): Promise<SessionRecord[]> {
+    const tokenHashes = await this.client.zrange(this.#key('user-sessions', userId), '0', '-1');
+    if (tokenHashes.length === 0) return [];
+    const raws = await this.client.mget(tokenHashes.map((tokenHash) => this.#key('session', tokenHash)));
+    const now = this.#clock.now();
+    return raws
+      .filter((raw): raw is string => raw !== null)
+      .map((raw) => JSON.parse(raw) as SessionRecord)
+      .filter((session) => session.userId === userId && session.expiresAt > now)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   async deleteUserSessions(userId: string): Promise<number> {
     return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''));
   }
