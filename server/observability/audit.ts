@@ -1,5 +1,6 @@
 /**
- * The audit trail: one structured log entry per sign-in, sign-out, user creation or erasure and passkey added or removed, marked
+ * The audit trail: one structured log entry per sign-in, sign-out, user creation or erasure, passkey added or removed,
+ * change of address, block and admin action, marked
  * `audit: true` so a log shipper can route them apart (to a SIEM, or an append-only bucket). The
  * log stream is the trail: this backend keeps no audit table of its own, because operators
  * already collect stderr, and a second store would be one more thing to secure and to retain.
@@ -24,6 +25,15 @@ export interface AuditLog {
    * names where the erasure came from when not the library (`cli`: `passwordless-login users delete`).
    */
   userDeleted(entry: { userId: string; by?: string }): void;
+  /** The user's address changed (confirmed by a code to the new one); neither address is logged. */
+  emailChanged(entry: { userId: string }): void;
+  /** The old address's link undid a change of address (every session ended with it). */
+  emailChangeUndone(entry: { userId: string }): void;
+  /** Blocked or unblocked by an operator (`by`: the admin's user id, or `cli`). */
+  userBlocked(entry: { userId: string; by?: string }): void;
+  userUnblocked(entry: { userId: string; by?: string }): void;
+  /** An operator's call in the admin console: the action, its target user, and the admin's user id. */
+  adminAction(entry: { action: string; userId: string; by: string }): void;
 }
 
 export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
@@ -37,5 +47,10 @@ export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
     passkeyAdded: ({ userId, credentialId }) => write('passkey_added', { userId, credentialId }),
     passkeyRemoved: ({ userId, credentialId }) => write('passkey_removed', { userId, credentialId }),
     userDeleted: ({ userId, by }) => write('user_deleted', { userId, ...(by ? { by } : {}) }),
+    emailChanged: ({ userId }) => write('email_changed', { userId }),
+    emailChangeUndone: ({ userId }) => write('email_change_undone', { userId }),
+    userBlocked: ({ userId, by }) => write('user_blocked', { userId, ...(by ? { by } : {}) }),
+    userUnblocked: ({ userId, by }) => write('user_unblocked', { userId, ...(by ? { by } : {}) }),
+    adminAction: ({ action, userId, by }) => write('admin_action', { action, userId, by }),
   };
 }

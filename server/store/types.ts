@@ -65,6 +65,12 @@ export interface LoginState {
 /** The stored user; `email` is the address mail goes to, `emailKey` its identity key. */
 export interface UserRecord extends User {
   emailKey: string;
+  /**
+   * Set by an operator's block (ms since the epoch): a sign-in request for the address gets the
+   * same 202 as anyone's and no mail, and no code, link, passkey or approval signs in. Absent
+   * (or null) when not blocked, as on every user stored before blocking existed.
+   */
+  blockedAt?: number | null;
 }
 
 export interface SessionRecord {
