@@ -129,6 +129,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'blocked users',
+    // Null for every user not blocked. No index: it is read with the row, never searched by.
+    sql: (s) => `
+      ALTER TABLE ${s}.users ADD COLUMN blocked_at timestamptz;
+    `,
+  },
 ];
 
 /** The newest version this code knows. */
