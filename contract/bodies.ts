@@ -19,6 +19,8 @@ export interface ConfigResponse {
   passkeys: boolean;
   /** Cross-device approval is served (`/approval/*`): the element may send `approvalKey` and wait for the phone. */
   approvals: boolean;
+  /** Which account changes a signed-in person may make (contract/account.ts); `false` when neither is served. */
+  account: import('./account.ts').AccountOptions | false;
 }
 
 /** `POST /auth/request`. */
@@ -59,6 +61,11 @@ export interface User {
   /** ISO 8601. */
   lastLoginAt: string | null;
   data: Record<string, unknown>;
+  /**
+   * When an operator blocked the user (ms since the epoch); absent when not blocked. Only the
+   * host's and the operator's calls ever see it: a blocked user has no session to be answered.
+   */
+  blockedAt?: number | null;
 }
 
 export interface SessionInfo {

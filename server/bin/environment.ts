@@ -57,8 +57,11 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   signingKeyRotationSeconds: 'number',
   passkeys: 'onOff',
   approvals: 'onOff',
+  accountEmailChange: 'onOff',
+  accountDeletion: 'onOff',
   passkeyRpId: 'string',
   passkeyRpName: 'string',
+  auditRetentionDays: 'number',
 };
 
 const DKIM_VARIABLES = { domainName: 'DKIM_DOMAIN', keySelector: 'DKIM_SELECTOR', privateKey: 'DKIM_PRIVATE_KEY_FILE' } as const;

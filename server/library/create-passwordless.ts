@@ -19,11 +19,15 @@ import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
 import { wellKnownWebauthn } from '../http/passkey-routes.ts';
 import type { PasskeyInfo } from '../../contract/passkeys.ts';
+import type { User } from '../../contract/index.ts';
 import type { LoginHooks } from '../login/hooks.ts';
 import { checkSmtp, type SmtpCheck } from '../mail/smtp-probe.ts';
 import type { OutgoingMail } from '../mail/types.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Clock } from '../time/clock.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
+import type { AdminOverview, AuditEntry } from '../../contract/admin.ts';
+import { listAuditEntries, overview } from '../observability/audit-query.ts';
+import type { AuditQuery } from '../store/types.ts';
 
 /** Meteor's names (accounts-passwordless) for three settings, with the setting each stands for. */
 export interface MeteorNames {
@@ -85,15 +89,35 @@ export interface Passwordless {
   describeApproval(token: string): Promise<ApprovalDescription>;
   /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
   approveLogin(token: string, number: number): Promise<void>;
-  /** Waits for mail in flight, stops the sweeper, closes the store. */
+  /** The user with this id, or null (`service.findUser` also finds one by address). */
+  getUser(userId: string): Promise<User | null>;
+  /**
+   * Blocks a user (an abuser): every session ends, the address gets the same 202 as anyone and
+   * no mail, and no code, link, approval or passkey signs in, not even one issued before.
+   * Audited `user_blocked` (with `by`, who blocked). The user, or null when there is none.
+   */
+  blockUser(userId: string, options?: { by?: string }): Promise<User | null>;
+  /** Lifts a block (audited `user_unblocked`); the user, or null when there is none. */
+  unblockUser(userId: string, options?: { by?: string }): Promise<User | null>;
+  // --- The audit trail kept in the store and the overview (issue 15) ---
+  /**
+   * The audit trail as the store keeps it (AUDIT_RETENTION_DAYS), newest first: one user's with
+   * `userId`; `before` (ms) pages back (pass the oldest entry's time); `limit` 1 to 200. A bad
+   * query throws `InvalidAuditQuery`. This process's entries are written before the read; other
+   * instances' reach the store within about a second.
+   */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Users, live sessions, and the last 30 UTC days (oldest first) of sign-ins by method and mail sent and failed. */
+  overview(): Promise<AdminOverview>;
+  /** Waits for mail in flight, writes the audit entries still waiting, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
 
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
   const { settings, nameOf } = settingsFrom(options);
   const config = resolveConfig(settings, nameOf);
-  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted } = options;
-  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted };
+  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged } = options;
+  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged };
   const backend = await createBackend(config, { logger, clock, sendMail, hooks });
   const { router, service } = backend;
   const errors = errorsMiddleware(backend.logger);
@@ -119,6 +143,18 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
     describeApproval: (token) => service.describeApproval(token),
     approveLogin: (token, number) => backend.approvals.approve(token, number),
+    getUser: (userId) => service.findUser({ id: userId }),
+    blockUser: (userId, blockOptions) => service.blockUser(userId, blockOptions),
+    unblockUser: (userId, blockOptions) => service.unblockUser(userId, blockOptions),
+    // What this process did is written first: an operator sees their own action at once (other instances' within about a second).
+    listAudit: async (query) => {
+      await backend.auditTrail?.flush();
+      return listAuditEntries(backend.store, query);
+    },
+    overview: async () => {
+      await backend.auditTrail?.flush();
+      return overview(backend.store, clock ?? systemClock);
+    },
     close: () => backend.close(),
   };
 }

@@ -20,7 +20,15 @@ export interface SequenceRecord {
   userData: Record<string, unknown>;
   /** Present when the asking browser may be approved from another device (login/approval-state.ts). */
   approval?: ApprovalRecord;
+  /**
+   * Present on a code that confirms an account change rather than signs in (account/account-codes.ts):
+   * such a sequence never signs anyone in, and a sign-in sequence never confirms a change.
+   */
+  purpose?: SequencePurpose;
 }
+
+/** What a code of a signed-in user confirms: moving the account to this (new) address, or erasing it. */
+export type SequencePurpose = { kind: 'email_change'; userId: string; email: string } | { kind: 'deletion'; userId: string };
 
 /** A cross-device approval of one sequence: who asked, the number to pick, and what became of it. */
 export interface ApprovalRecord {
@@ -176,6 +184,13 @@ export interface Store {
    * `findSession`, so the caller ends every session before, as the library does).
    */
   deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null>;
+  /**
+   * Moves a user to another address (a confirmed change of email) in one atomic step: the record
+   * now keyed by `to.emailKey` with `email` set, the old key free. `'taken'` (and nothing changed)
+   * when another user holds the new key; null when there is no such user. Sessions and passkeys
+   * follow by the user id; the login states of both addresses stay as they are.
+   */
+  changeUserEmail(userId: string, to: { email: string; emailKey: string }): Promise<UserRecord | 'taken' | null>;
   /** A page of users (user-list.ts: order, search, cursor); a bad query throws `InvalidUserListQuery`. */
   listUsers(query: UserListQuery): Promise<UserPage>;
   countUsers(): Promise<number>;
@@ -186,8 +201,62 @@ export interface Store {
    */
   sweep(now: number, tidy: (state: LoginState) => LoginState | null): Promise<{ logins: number; sessions: number }>;
 
+  // --- The audit trail and the overview's daily counts (issue 15; audit-records.ts checks the queries) ---
+  /** Appends entries to the trail, in one write (one line batch, one script, one INSERT). */
+  appendAudit(records: AuditRecord[]): Promise<void>;
+  /**
+   * Entries newest first, those of one user when `userId` is given, older than `before` (ms;
+   * pages back: pass the oldest `at` of the last page). A bad query throws `InvalidAuditQuery`.
+   */
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /**
+   * Deletes the entries older than `before` (ms), and the daily counts of the days that ended
+   * before it, in batches; returns how many entries went. The JSON store deletes whole day files:
+   * the entries of `before`'s own day stay until the next day's sweep.
+   */
+  sweepAudit(before: number): Promise<number>;
+  /** Adds `counts` to the day's (`YYYY-MM-DD`, UTC) counters: atomic across instances. */
+  addDailyCounts(day: string, counts: Record<string, number>): Promise<void>;
+  /** The counters of each day from `fromDay` to `toDay` (both included, at most 400 days) that has any. */
+  listDailyCounts(fromDay: string, toDay: string): Promise<DailyCounts>;
+  /** Sessions that have not expired at `now` (the overview's "active sessions"). */
+  countSessions(now: number): Promise<number>;
+
   close(): Promise<void>;
 }
+
+// --- The audit trail and daily counts (issue 15) ---
+
+/**
+ * One entry of the audit trail as a store keeps it (observability/audit.ts makes them): who by
+ * id, the client by its rate-limit key; never an address, a code or a token.
+ */
+export interface AuditRecord {
+  /** Ms since the epoch. */
+  at: number;
+  /** `sign_in`, `user_deleted`, `admin_action`… (audit.ts). */
+  event: string;
+  userId?: string;
+  /** On `sign_in`: `code`, `link`, `passkey`. */
+  method?: string;
+  /** On `admin_action`: what was done. */
+  action?: string;
+  /** Who did it, when not the user: an admin's user id, or `cli`. */
+  by?: string;
+  /** The client's rate-limit key (IPv4, or the IPv6 /64). */
+  clientKey?: string;
+}
+
+export interface AuditQuery {
+  userId?: string | undefined;
+  /** Ms since the epoch: only entries strictly older. Default: no bound. */
+  before?: number | undefined;
+  /** 1 to 200. */
+  limit: number;
+}
+
+/** Day (`YYYY-MM-DD`, UTC) → counter (`sign_in:code`, `mail:sent`…) → count. */
+export type DailyCounts = Record<string, Record<string, number>>;
 
 /** A store that cannot be opened: corrupt, unreadable or wrong-shaped file. Stops the start. */
 export class StoreError extends Error {

@@ -112,7 +112,10 @@ if emailKey and (not owner or owner == id) then
 end
 local sessions, passkeys = 0, 0
 local sessionSet, passkeySet = prefix .. 'user-sessions:' .. id, prefix .. 'user-passkeys:' .. id
-for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do sessions = sessions + redis.call('DEL', prefix .. 'session:' .. hash) end
+for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do
+  sessions = sessions + redis.call('DEL', prefix .. 'session:' .. hash)
+  redis.call('ZREM', prefix .. 'sessions-by-expiry', hash)
+end
 for _, credential in ipairs(redis.call('ZRANGE', passkeySet, 0, -1)) do passkeys = passkeys + redis.call('DEL', prefix .. 'passkey:' .. credential) end
 redis.call('DEL', sessionSet, passkeySet, KEYS[1])
 local created, signedIn = listMembers(raw)
@@ -131,32 +134,37 @@ if not id then return {'', ''} end
 return {id, redis.call('GET', ARGV[1] .. id) or ''}
 `;
 
-// KEYS: session:<tokenHash>, user-sessions:<userId>. ARGV: the session JSON, its expiresAt, the
-// token hash, now.
+// KEYS: session:<tokenHash>, user-sessions:<userId>, sessions-by-expiry. ARGV: the session JSON,
+// its expiresAt, the token hash, now. Both sets drop the members that expired first.
 const CREATE_SESSION = `
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[2], last[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 `;
 
-// KEYS: session:<tokenHash>. ARGV: the user-sessions key prefix, the token hash. The set's key
-// comes from the stored session (who owns it), read in the same atomic step.
+// KEYS: session:<tokenHash>. ARGV: the user-sessions key prefix, the token hash, the
+// sessions-by-expiry key. The set's key comes from the stored session (who owns it), read in the
+// same atomic step.
 const DELETE_SESSION = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', ARGV[1] .. cjson.decode(raw).userId, ARGV[2])
+redis.call('ZREM', ARGV[3], ARGV[2])
 return 1
 `;
 
-// KEYS: user-sessions:<userId>. ARGV: the session key prefix. Counts the sessions that were
-// still there (a member whose session already expired deletes nothing).
+// KEYS: user-sessions:<userId>. ARGV: the session key prefix, the sessions-by-expiry key. Counts
+// the sessions that were still there (a member whose session already expired deletes nothing).
 const DELETE_USER_SESSIONS = `
 local removed = 0
 for _, hash in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   removed = removed + redis.call('DEL', ARGV[1] .. hash)
+  redis.call('ZREM', ARGV[2], hash)
 end
 redis.call('DEL', KEYS[1])
 return removed
@@ -197,6 +205,21 @@ end
 return found
 `;
 
+// KEYS: user:<id>, user-email:<old emailKey>, user-email:<new emailKey>. ARGV: the record read,
+// the record at its new address, the id. Moves a user to another address (changeUserEmail) in one
+// step, compare-and-set on the record read as SET_USER is. Returns 1 when moved, 0 when the record
+// changed since it was read (the caller reads again), -1 when another user holds the new address.
+// The list sets' members name the creation and last sign-in times and the id: they stay as they are.
+const MOVE_USER = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+local holder = redis.call('GET', KEYS[3])
+if holder and holder ~= ARGV[3] then return -1 end
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`;
+
 /** The scripts as commands on the client (ioredis `defineCommand`: EVALSHA, loaded again after a restart). */
 export interface Scripted {
   plSetLogin(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
@@ -210,6 +233,7 @@ export interface Scripted {
   plListPasskeys(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>;
   plFillUserLists(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plEraseUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, number] | null>;
+  plMoveUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
 /** Defines every script on `client` and returns it typed with them. */
@@ -225,5 +249,6 @@ export function defineScripts(client: Redis): Scripted {
   client.defineCommand('plListPasskeys', { lua: LIST_PASSKEYS });
   client.defineCommand('plFillUserLists', { lua: FILL_USER_LISTS });
   client.defineCommand('plEraseUser', { lua: ERASE_USER });
+  client.defineCommand('plMoveUser', { lua: MOVE_USER });
   return client as unknown as Scripted;
 }
