@@ -116,8 +116,10 @@ async function readPostgres(url: string, schema: string): Promise<StoreRecords> 
     // A schema an older version left at version 1 has no passkeys and no session methods yet.
     const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_migrations`);
     const withPasskeys = (rows[0]!.version ?? 0) >= 2;
+    // Blocking came with migration 5: a schema without it has no blocked user.
+    const withBlocking = (await pool.query('SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3', [schema, 'users', 'blocked_at'])).rowCount === 1;
     return {
-      users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data FROM ${s}.users`)).rows.map(toUser),
+      users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data, ${withBlocking ? 'blocked_at' : 'null AS blocked_at'} FROM ${s}.users`)).rows.map(toUser),
       logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),
       sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at, ${withPasskeys ? 'method' : 'null AS method'} FROM ${s}.sessions`)).rows.map(toSession),
       passkeys: withPasskeys ? (await pool.query<PasskeyRow>(`SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys`)).rows.map(toPasskey) : [],
