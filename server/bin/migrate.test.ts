@@ -17,7 +17,7 @@ import { migrateStore } from '../store/migration/migrate-store.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openRedisStore } from '../store/redis/redis-store.ts';
 import type { PasskeyRecord, SessionRecord, Store } from '../store/types.ts';
-import { passkeyRecord } from '../testing/store-contract.ts';
+import { passkeyRecord, userRecord } from '../testing/store-contract.ts';
 import { dayOf } from '../store/audit-records.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { ensureCompiledCli } from '../testing/cli-process.ts';
@@ -207,5 +207,22 @@ describe('migrate out of PostgreSQL', () => {
     await assertPasskeysMoved(await openJsonStore(out), moved.userId, withPasskeys);
     await assertAuditMoved(await openJsonStore(out), moved.userId);
     await assertMoved({ DATA_FILE: out, SECRET }, moved, 2);
+  });
+
+  it('keeps a blocked user blocked (users.blocked_at, migration 5) in the copy', async () => {
+    const source = await openPostgresStore(databaseUrl, { retention });
+    const blocked = { ...userRecord('blocked@example.com', 'user-blocked'), blockedAt: Date.UTC(2026, 11, 7) };
+    await source.updateUser(blocked.emailKey, () => ({ next: blocked, result: null }));
+    await source.updateUser('free@example.com', () => ({ next: userRecord('free@example.com', 'user-free'), result: null }));
+    await source.close();
+    const out = join(dir, 'blocked', 'passwordless.json');
+    await migrateStore({ from: databaseUrl, to: out, retention });
+    const copy = await openJsonStore(out);
+    try {
+      assert.deepEqual(await copy.findUserById('user-blocked'), blocked);
+      assert.equal('blockedAt' in (await copy.findUserById('user-free'))!, false);
+    } finally {
+      await copy.close();
+    }
   });
 });

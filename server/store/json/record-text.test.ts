@@ -39,6 +39,9 @@ const cases: [string, RecordShape, string, object][] = [
   ['a user with a field the store does not know', USER, 'ann@example.com', { ...user, role: 'admin' }],
   ['a user without a field', USER, 'ann@example.com', { id: 'x', email: 'ann@example.com', emailKey: 'ann@example.com' }],
   ['a user with null where the key could stand', USER, 'ann@example.com', { ...user, email: null }],
+  ['a blocked user', USER, 'ann@example.com', { ...user, blockedAt: 1765090890781 }],
+  ['a user whose block was cleared to null', USER, 'ann@example.com', { ...user, blockedAt: null }],
+  ['a login state with a code that confirms a change of address', LOGIN, 'ann@example.com', { ...login, sequences: [{ ...login.sequences[0]!, purpose: { kind: 'email_change', userId: 'u1', email: 'Ann@example.com' } }] }],
   ['a user with __proto__ in its data and text beyond Latin-1', USER, 'ann@example.com', { ...user, data: JSON.parse('{"__proto__":{"x":1},"name":"Zoë 😀 \\ud800"}') }],
   ['a login state', LOGIN, 'ann@example.com', login],
   ['a login state with a sequence of another shape', LOGIN, 'ann@example.com', { ...login, sequences: [{ tokenHash: 't' }] }],
@@ -64,6 +67,11 @@ describe('records held compactly', () => {
   it('holds a usual user in at most 55 % of its JSON text', () => {
     const text = pack(USER, user.emailKey, user);
     assert.ok(text.length <= 0.55 * JSON.stringify(user).length, `${text.length} of ${JSON.stringify(user).length} characters: ${text}`);
+  });
+
+  it('holds a blocked user compactly too, as an array one value longer', () => {
+    const text = pack(USER, user.emailKey, { ...user, blockedAt: 5 });
+    assert.ok(text.startsWith('[') && text.endsWith(',5]'), text);
   });
 
   it('holds a session compactly with its method and without it (sessions stored before passkeys)', () => {

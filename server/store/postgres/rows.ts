@@ -44,7 +44,7 @@ export function toUser(row: UserRow): UserRecord {
     data: row.data,
   };
   // Absent, not null, on a user never blocked (or unblocked): as the other stores give it back.
-  if (row.blocked_at !== null) user.blockedAt = row.blocked_at.getTime();
+  if (row.blocked_at != null) user.blockedAt = row.blocked_at.getTime();
   return user;
 }
 
