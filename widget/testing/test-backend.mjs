@@ -18,6 +18,9 @@
  *   so their tests see the element as a server without passkeys shows it). A passkey's relying
  *   party ID must be the page's host (`localhost`; browsers refuse an IP address), so this one's
  *   public URL is the test page's own origin, which it answers at through this proxy;
+ * - proxies `/no-account-auth/*` to a backend with both account changes off
+ *   (`ACCOUNT_EMAIL_CHANGE=off`, `ACCOUNT_DELETION=off`: its config says `account: false`), where the
+ *   element must not fetch its account module;
  * - proxies `/busy-auth/*` to a fourth backend whose mail queue holds one mail
  *   (`MAIL_QUEUE_SIZE=1`), sent by a `sendMail` that waits while a test holds it: with one mail
  *   waiting, its next code request is `503 mail_busy`;
@@ -60,6 +63,8 @@ export function testBackend() {
    * (60 a minute), which the whole run would reach.
    */
   let approvalServer;
+  /** The backend with account changes off (its config says `account: false`). */
+  let noAccountServer;
   /** The backend with a one-mail queue, and what its `sendMail` waits for. */
   let busyServer;
   let busyHold = Promise.resolve();
@@ -85,7 +90,7 @@ export function testBackend() {
     async serverStop() {
       pageServer?.closeAllConnections();
       busyRelease();
-      await Promise.all([server?.close(), cookieServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      await Promise.all([server?.close(), cookieServer?.close(), noAccountServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
       await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
@@ -115,6 +120,7 @@ export function testBackend() {
         await busyHold;
       },
     });
+    noAccountServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', ACCOUNT_EMAIL_CHANGE: 'off', ACCOUNT_DELETION: 'off' } });
     productionServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url, PASSKEYS: 'off' },
     });
@@ -127,6 +133,7 @@ export function testBackend() {
     { prefix: '/foreign-auth', backend: server, origin: 'https://foreign.example' },
     { prefix: '/production-auth', backend: productionServer },
     { prefix: '/busy-auth', backend: busyServer },
+    { prefix: '/no-account-auth', backend: noAccountServer },
     { prefix: '/passkey-auth', backend: passkeyServer },
     { prefix: '/approval-auth', backend: approvalServer },
   ];

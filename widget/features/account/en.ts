@@ -15,5 +15,6 @@ export const en: AccountMessages = {
   cancel: 'Cancel',
   errors: {
     same_email: 'This is already your address.',
+    email_taken: 'That address belongs to another account now. Nothing was changed.',
   },
 };

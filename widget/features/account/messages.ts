@@ -34,5 +34,7 @@ export interface AccountMessages {
   errors: {
     /** The new address is the one the account has already. */
     same_email: string;
+    /** The new address became another account's between the code and its confirmation. */
+    email_taken: string;
   };
 }

@@ -18,6 +18,7 @@ const messages: AccountMessages = {
   cancel: 'إلغاء',
   errors: {
     same_email: 'هذا هو عنوانك بالفعل.',
+    email_taken: 'أصبح هذا العنوان تابعًا لحساب آخر. لم يتغيّر شيء.',
   },
 };
 

@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'Abbrechen',
   errors: {
     same_email: 'Das ist bereits Ihre Adresse.',
+    email_taken: 'Diese Adresse gehört inzwischen zu einem anderen Konto. Es wurde nichts geändert.',
   },
 };
 

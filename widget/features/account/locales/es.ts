@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'Cancelar',
   errors: {
     same_email: 'Esta ya es tu dirección.',
+    email_taken: 'Esa dirección ya pertenece a otra cuenta. No se ha cambiado nada.',
   },
 };
 

@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'Annuler',
   errors: {
     same_email: 'C’est déjà votre adresse.',
+    email_taken: 'Cette adresse appartient désormais à un autre compte. Rien n’a été modifié.',
   },
 };
 

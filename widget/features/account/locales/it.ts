@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'Annulla',
   errors: {
     same_email: 'Questo è già il tuo indirizzo.',
+    email_taken: 'Questo indirizzo ora appartiene a un altro account. Non è stato modificato nulla.',
   },
 };
 

@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'キャンセル',
   errors: {
     same_email: 'これは現在のメールアドレスです。',
+    email_taken: 'このアドレスは別のアカウントで使われています。何も変更されていません。',
   },
 };
 

@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: '취소',
   errors: {
     same_email: '현재 사용 중인 주소와 같습니다.',
+    email_taken: '이 주소는 이제 다른 계정에서 사용 중입니다. 변경된 내용은 없습니다.',
   },
 };
 

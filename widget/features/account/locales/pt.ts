@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'Cancelar',
   errors: {
     same_email: 'Este já é o seu endereço.',
+    email_taken: 'Esse endereço agora pertence a outra conta. Nada foi alterado.',
   },
 };
 

@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: 'Отмена',
   errors: {
     same_email: 'Это и так ваш адрес.',
+    email_taken: 'Этот адрес уже принадлежит другому аккаунту. Ничего не изменилось.',
   },
 };
 

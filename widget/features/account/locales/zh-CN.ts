@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: '取消',
   errors: {
     same_email: '这已经是您的邮箱。',
+    email_taken: '该邮箱现已属于另一个账户。未做任何更改。',
   },
 };
 

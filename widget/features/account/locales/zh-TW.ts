@@ -15,6 +15,7 @@ const messages: AccountMessages = {
   cancel: '取消',
   errors: {
     same_email: '這已經是你的電子郵件地址。',
+    email_taken: '這個地址現在屬於另一個帳戶。沒有任何變更。',
   },
 };
 
