@@ -41,6 +41,10 @@ import { styles } from './passwordless-login.styles.ts';
  * @event {CustomEvent<ErrorDetail>} passwordless-error - `{code, message}`: a request failed; `message` is the sentence shown.
  * @event {CustomEvent<null>} passwordless-signed-out - The session was revoked and forgotten, here or in another tab.
  * @event {CustomEvent<StepChangeDetail>} passwordless-step-change - `{step}`: `email`, `code`, `link` or `signed-in` is now shown.
+ * @event {CustomEvent<EmailChangedDetail>} passwordless-email-changed - `{user, previousEmail}`: the account module changed the
+ *   address (`user` has the new one, as `element.user` has).
+ * @event {CustomEvent<AccountDeletedDetail>} passwordless-account-deleted - `{user}`: the account module deleted the account;
+ *   `passwordless-signed-out` follows at once.
  *
  * @slot header - Above the title (a logo, a product name).
  * @slot footer - Below everything (terms, a help link).
@@ -77,6 +81,12 @@ import { styles } from './passwordless-login.styles.ts';
  * @csspart approve-there - "Sign in on the device that asked" (also `primary`); beside it `sign-in-here` (also `continue`).
  * @csspart approval-choices - The three numbers to pick from; each is `approval-choice` (also `button`).
  * @csspart approval-done - "Done: you are signed in on the other device…" (also `text`); `approval-error` says why approving failed (also `error`).
+ * @csspart account - The "Account" disclosure (a `details`) on the signed-in step, where the server allows account changes; its `summary` is `account-summary`.
+ * @csspart account-heading - "Change email" and "Delete account" (`h3`).
+ * @csspart email-change - The change of address: `email-change-form`, its field `new-email-input`, and `send-email-code`.
+ * @csspart account-deletion - The deletion's warning and `send-delete-code`.
+ * @csspart account-code - The code step of either: `account-code-form`, `account-code-input`, `confirm-email-change` or `confirm-delete`, `account-resend`, `cancel`.
+ * @csspart account-done - "Your address is now …" (also `text`); `account-error` says why an account call failed (also `error`).
  *
  * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
  * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.
