@@ -1,5 +1,4 @@
 /** What each call of the API is sent and answers (see `paths.ts` for where). */
-import type { AccountOptions } from './account.ts';
 import type { Locale } from './locales.ts';
 
 /** `GET /auth/config`: what the widget needs before its first request. */
@@ -20,11 +19,8 @@ export interface ConfigResponse {
   passkeys: boolean;
   /** Cross-device approval is served (`/approval/*`): the element may send `approvalKey` and wait for the phone. */
   approvals: boolean;
-  /**
-   * Which account changes a signed-in person may make (`/account/*`, contract/account.ts), or
-   * `false` when both are off: the element fetches its account module unless it is `false`.
-   */
-  account?: AccountOptions | false;
+  /** Which account changes a signed-in person may make (contract/account.ts); `false` when neither is served. */
+  account: import('./account.ts').AccountOptions | false;
 }
 
 /** `POST /auth/request`. */

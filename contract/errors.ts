@@ -64,6 +64,17 @@ export const ErrorCode = {
   approval_refused: 'approval_refused',
   /** The device that asked is no longer waiting (tab closed, or it never asked for an approval): sign in on this device instead (409). */
   approval_not_waiting: 'approval_not_waiting',
+  /** Changing the address to the one the account already has (400): nothing to confirm, no code sent. */
+  same_email: 'same_email',
+  /**
+   * The address is another account's now (409): an undo link whose old address became another
+   * user's since the change, or a confirmed change whose new address became a user meanwhile.
+   */
+  email_taken: 'email_taken',
+  /** The old address's undo link is not one of ours, has expired (7 days) or was already used (401). */
+  invalid_undo_link: 'invalid_undo_link',
+  /** An operator's listing of users (the admin console) with a bad limit, sort, search or cursor (400). */
+  invalid_user_list_query: 'invalid_user_list_query',
   /** A bug or an outage on the server (5xx); never an answer to bad input. */
   internal_error: 'internal_error',
 } as const;
@@ -111,6 +122,10 @@ export const ErrorStatus = {
   invalid_approval: 401,
   approval_refused: 403,
   approval_not_waiting: 409,
+  same_email: 400,
+  email_taken: 409,
+  invalid_undo_link: 401,
+  invalid_user_list_query: 400,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -178,6 +193,13 @@ export const ApiError = {
   unknownPasskey: { code: 'unknown_passkey', message: 'No such passkey is registered here.' },
   staleSession: { code: 'stale_session', message: 'To add a passkey, sign in with an email code or link first (within the last 10 minutes).' },
   tooManyPasskeys: (max: number) => ({ code: 'too_many_passkeys', message: `You have ${max} passkeys, the most allowed. Remove one to add another.` }),
+  // Changing the address, deleting the account (contract/account.ts)
+  sameEmail: { code: 'same_email', message: 'That is already the address of this account.' },
+  newEmailTaken: { code: 'email_taken', message: 'That address belongs to another account now. Nothing was changed.' },
+  oldEmailTaken: { code: 'email_taken', message: 'The old address belongs to another account now, so the change cannot be undone. Nothing was changed.' },
+  invalidUndoLink: { code: 'invalid_undo_link', message: 'This link is not valid, has expired or was already used.' },
+  // An operator's calls (the admin console)
+  invalidUserListQuery: (problem: string) => ({ code: 'invalid_user_list_query', message: `Invalid user listing: ${problem}.` }),
   // Ours
   internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
   widgetNotBuilt: { code: 'internal_error', status: 503, message: 'The widget has not been built on this server.' },

@@ -108,6 +108,10 @@ export interface Settings {
   passkeyRpName?: string;
   /** Cross-device approval (the phone approves the browser that asked): default true. */
   approvals?: boolean;
+  /** A signed-in person may change their address, confirmed by a code to the new one: default true. */
+  accountEmailChange?: boolean;
+  /** A signed-in person may delete their account, confirmed by a code: default true. */
+  accountDeletion?: boolean;
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -157,6 +161,10 @@ export interface Config extends LoginRules {
   passkeys: PasskeyConfig | null;
   /** Cross-device approval's routes are mounted and `approvalKey` is heard (APPROVALS). */
   approvals: boolean;
+  /** The change-of-address routes and their undo page are mounted (ACCOUNT_EMAIL_CHANGE). */
+  accountEmailChange: boolean;
+  /** The delete-my-account routes are mounted (ACCOUNT_DELETION). */
+  accountDeletion: boolean;
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -277,6 +285,8 @@ const SettingsSchema = z.object({
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
   passkeys: bool.default(true),
   approvals: bool.default(true),
+  accountEmailChange: bool.default(true),
+  accountDeletion: bool.default(true),
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
@@ -453,5 +463,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
     passkeys: s.passkeys ? { rpId, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
     approvals: s.approvals,
+    accountEmailChange: s.accountEmailChange,
+    accountDeletion: s.accountDeletion,
   };
 }

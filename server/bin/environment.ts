@@ -57,6 +57,8 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   signingKeyRotationSeconds: 'number',
   passkeys: 'onOff',
   approvals: 'onOff',
+  accountEmailChange: 'onOff',
+  accountDeletion: 'onOff',
   passkeyRpId: 'string',
   passkeyRpName: 'string',
 };

@@ -20,7 +20,15 @@ export interface SequenceRecord {
   userData: Record<string, unknown>;
   /** Present when the asking browser may be approved from another device (login/approval-state.ts). */
   approval?: ApprovalRecord;
+  /**
+   * Present on a code that confirms an account change rather than signs in (account/account-codes.ts):
+   * such a sequence never signs anyone in, and a sign-in sequence never confirms a change.
+   */
+  purpose?: SequencePurpose;
 }
+
+/** What a code of a signed-in user confirms: moving the account to this (new) address, or erasing it. */
+export type SequencePurpose = { kind: 'email_change'; userId: string; email: string } | { kind: 'deletion'; userId: string };
 
 /** A cross-device approval of one sequence: who asked, the number to pick, and what became of it. */
 export interface ApprovalRecord {
@@ -176,6 +184,13 @@ export interface Store {
    * `findSession`, so the caller ends every session before, as the library does).
    */
   deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null>;
+  /**
+   * Moves a user to another address (a confirmed change of email) in one atomic step: the record
+   * now keyed by `to.emailKey` with `email` set, the old key free. `'taken'` (and nothing changed)
+   * when another user holds the new key; null when there is no such user. Sessions and passkeys
+   * follow by the user id; the login states of both addresses stay as they are.
+   */
+  changeUserEmail(userId: string, to: { email: string; emailKey: string }): Promise<UserRecord | 'taken' | null>;
   /** A page of users (user-list.ts: order, search, cursor); a bad query throws `InvalidUserListQuery`. */
   listUsers(query: UserListQuery): Promise<UserPage>;
   countUsers(): Promise<number>;

@@ -7,6 +7,7 @@
  * and each feature's in its module.
  */
 import type { ErrorCode } from '../../contract/index.ts';
+import type { AccountErrorCode } from '../../contract/account.ts';
 import type { ApprovalErrorCode } from '../../contract/approval.ts';
 import type { PasskeyErrorCode } from '../../contract/passkeys.ts';
 import type { LinkMessages } from '../features/link/messages.ts';
@@ -26,7 +27,7 @@ export type UnavailableErrorCode = 'invalid_request' | 'unsupported_media_type' 
 type FeatureMessages = LinkMessages;
 
 /** Codes a catalog may leave out: the modules' own (they bring their sentences), and the ones that fall back to `internal_error`. */
-type Optional = PasskeyErrorCode | ApprovalErrorCode | UnavailableErrorCode;
+type Optional = PasskeyErrorCode | ApprovalErrorCode | AccountErrorCode | UnavailableErrorCode | 'invalid_user_list_query';
 
 export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
   /** Passkey and approval errors come with their modules' own sentences, so a catalog may leave them out. */
