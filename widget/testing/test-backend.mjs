@@ -31,8 +31,8 @@
  *   `GET /__test/refused-page-origin` says where it is;
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
- *   first, once mail in flight is sent; from the default, cookie-mode or passkey backend),
- *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey and approval backends' clocks),
+ *   first, once mail in flight is sent; from the default, cookie-mode, passkey, approval or no-account backend),
+ *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey, approval and no-account backends' clocks),
  *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
  *   from the first until the second, which answers once its mail has gone),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
@@ -190,14 +190,14 @@ export function testBackend() {
 
   async function testRoute(ctx) {
     if (ctx.method === 'GET' && ctx.path === '/__test/mail') {
-      const backends = [server, cookieServer, passkeyServer, approvalServer];
+      const backends = [server, cookieServer, passkeyServer, approvalServer, noAccountServer];
       await Promise.all(backends.map((b) => b.backend.service.idle()));
       // Every test uses its own email with one backend: one list per backend is newest first enough.
       const mails = backends.flatMap((b) => b.mailbox.messages()).filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
-      for (const b of [server, cookieServer, passkeyServer, approvalServer]) b.clock.advance(Number(ctx.query.ms));
+      for (const b of [server, cookieServer, passkeyServer, approvalServer, noAccountServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
     } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/hold') {
       busyHold = new Promise((resolve) => (busyRelease = resolve));

@@ -1,3 +1,5 @@
+import type { AccountErrorCode } from '../../../contract/account.ts';
+
 /**
  * The account module's sentences. Like the passkey module's, they are not in the languages'
  * catalogs: English is in the module, every other language a file of the module's own
@@ -30,11 +32,11 @@ export interface AccountMessages {
   /** The button that deletes, with the code. */
   confirmDelete: string;
   cancel: string;
-  /** The account codes' own errors; the others speak the element's sentences. */
-  errors: {
-    /** The new address is the one the account has already. */
-    same_email: string;
-    /** The new address became another account's between the code and its confirmation. */
-    email_taken: string;
-  };
+  /**
+   * The account routes' own errors the element can meet (`same_email`: the new address is the
+   * account's already; `email_taken`: it became another account's between the code and its
+   * confirmation); the others speak the element's sentences. `invalid_undo_link` is the undo
+   * page's, which the backend draws.
+   */
+  errors: Record<Exclude<AccountErrorCode, 'invalid_undo_link'>, string>;
 }
