@@ -44,9 +44,9 @@ const BUDGETS = {
    * The passkey module itself holds its two parts, its English and the WebAuthn JSON fallback:
    * 4,751 B (December 2026), budget 5,000. The approval module's: 455–620 B, Russian the largest: 700.
    * The approval module itself (the number and its wait, the other device's choices, their calls,
-   * its English): 3,140 B (December 2026), budget 3,300. The account module's: 383–514 B, Russian
+   * its English): 3,140 B (December 2026), budget 3,300. The account module's: 416–571 B, Russian
    * the largest: 650. The account module itself (the disclosure, its two forms and code step,
-   * their calls, the resend countdown, its English): see the line after the build, budget 4,000.
+   * their calls, the resend countdown, its English): 3,878 B (December 2026), budget 4,000.
    */
   featureLanguages: { passkey: 1_000, approval: 700, account: 650 } as Record<string, number>,
 };

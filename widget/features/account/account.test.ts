@@ -144,6 +144,7 @@ describe('the account module', () => {
     await enterCode(el, code, () => $(el, '#account-done'));
     expect(text(el, '#account-done')).to.equal(en.emailChanged(next));
     expect(focused(el)?.id).to.equal('account-done');
+    expect(($(el, '#account-email') as HTMLInputElement).value).to.equal('');
     expect(el.user).to.include({ id, email: next });
     expect(text(el, '[part~="text"]')).to.equal(core.signedInAs(next));
     const changed = events.find((e) => e.type === 'passwordless-email-changed')!.detail as { user: { email: string }; previousEmail: string };

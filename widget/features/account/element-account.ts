@@ -96,6 +96,7 @@ export class ElementAccount {
     const result = await this.#run(() => confirmEmailChange(session, code));
     if (!result.ok) return this.#fail(result.error);
     this.#toStart();
+    this.newEmail = '';
     this.done = this.status = this.sentences!.emailChanged(result.data.user.email);
     // The kept session has the new user (account-calls.ts); the signed-in step draws it again.
     await element.reset();
