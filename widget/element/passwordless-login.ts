@@ -424,8 +424,8 @@ export class PasswordlessLogin extends LitElement {
     if (link) this.#dispatch({ type: 'link-opened', token: link.token });
     else if (stored) this.#dispatch({ type: 'signed-in', user: stored.user });
 
-    // The modules the config turns on, fetched and attached one after the other, so their parts
-    // of a step come in this order on every load (features/registry.ts `extras`). The passkey
+    // The modules the config turns on, fetched and attached one after the other (their parts of a
+    // step come in this order too: features/registry.ts `extras`). The passkey
     // module is in before a sign-in may finish (a magic link verifies after this), so it sees the
     // sign-in it may offer a passkey after. So is the approval module, before a code can be asked
     // for (the request carries its key), and, on a link opened in another browser, once the server

@@ -36,13 +36,13 @@ describe('loadFeature', () => {
     const part = () => 'under the email form';
     const passkey = { extras: { email: part } } as unknown as FeatureModule;
     setModuleLoader((() => Promise.resolve({ default: passkey })) as ModuleLoader);
-    expect(extras.passkey).to.equal(undefined);
+    expect(extras.passkey).to.equal(null);
     await loadFeature('passkey');
     expect(extras.passkey?.email).to.equal(part);
     expect(extras.passkey?.['signed-in']).to.equal(undefined);
   });
 
-  it('keeps the parts of two modules on one step, in the order they came in, each once', async () => {
+  it('keeps the parts of two modules on one step, each once, in the config\'s order whichever came in first', async () => {
     // Each module is fetched once per page (on-demand.ts), so this test's two are ones not fetched above.
     const first = () => 'the first module\'s';
     const second = () => 'the second module\'s';
@@ -51,10 +51,10 @@ describe('loadFeature', () => {
       account: { extras: { 'signed-in': second } } as unknown as FeatureModule,
     };
     setModuleLoader(((_folder: string, name: string) => Promise.resolve({ default: modules[name] })) as ModuleLoader);
-    await loadFeature('approval');
     await loadFeature('account');
-    // Handed back again (a module is loaded at each use): still once, in its first place.
     await loadFeature('approval');
+    // Handed back again (a module is loaded at each use): still once, in its place.
+    await loadFeature('account');
     const signedIn = Object.values(extras).flatMap((parts) => (parts?.['signed-in'] ? [parts['signed-in']] : []));
     expect(signedIn).to.deep.equal([first, second]);
   });

@@ -31,7 +31,8 @@
  *   `GET /__test/refused-page-origin` says where it is;
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
- *   first, once mail in flight is sent; from the default, cookie-mode, passkey, approval or no-account backend),
+ *   first, once mail in flight is sent; from the default, cookie-mode, passkey, approval or no-account backend,
+ *   or what the busy backend has sent),
  *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey, approval and no-account backends' clocks),
  *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
  *   from the first until the second, which answers once its mail has gone),
@@ -69,6 +70,8 @@ export function testBackend() {
   let busyServer;
   let busyHold = Promise.resolve();
   let busyRelease = () => {};
+  /** The mail the busy backend has sent, newest first, as the dev mailbox lists it. */
+  const busyMails = [];
   /** The second origin's little page server, and its origin. */
   let pageServer;
   let pageOrigin;
@@ -114,10 +117,14 @@ export function testBackend() {
       startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off' } }),
       buildWidget({ outDir: bundleDir, esm: false }),
     ]);
+    const { pickCodeAndLink } = await tsImport('../../server/mail/dev-mailbox.ts', import.meta.url);
     busyServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, MAIL_QUEUE_SIZE: '1', PASSKEYS: 'off' },
-      sendMail: async () => {
+      // Kept once sent, as the dev mailbox keeps its mail, so a test can sign in there (and then
+      // meet a full queue signed in: the account module's code requests).
+      sendMail: async (mail) => {
         await busyHold;
+        busyMails.unshift({ ...mail, ...pickCodeAndLink(mail.text), id: String(busyMails.length + 1), receivedAt: new Date().toISOString() });
       },
     });
     noAccountServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', ACCOUNT_EMAIL_CHANGE: 'off', ACCOUNT_DELETION: 'off' } });
@@ -193,7 +200,7 @@ export function testBackend() {
       const backends = [server, cookieServer, passkeyServer, approvalServer, noAccountServer];
       await Promise.all(backends.map((b) => b.backend.service.idle()));
       // Every test uses its own email with one backend: one list per backend is newest first enough.
-      const mails = backends.flatMap((b) => b.mailbox.messages()).filter((m) => m.to === ctx.query.to);
+      const mails = [...backends.flatMap((b) => b.mailbox.messages()), ...busyMails].filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {

@@ -5,9 +5,10 @@ import { EMAIL_CHANGE_UNDO_PAGE } from '../../../contract/account.ts';
 import '../../module.ts';
 import type { PasswordlessEventMap } from '../../element/events.ts';
 import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
+import type { FlowError } from '../../flow/flow.ts';
 import { en as core } from '../../i18n/en.ts';
 import { setModuleLoader, type ModuleLoader } from '../../on-demand/on-demand.ts';
-import { advanceServerClock, codeTo, mailsTo, mailTo, uniqueEmail } from '../../testing/backend.ts';
+import { advanceServerClock, codeTo, holdBusyMail, mailsTo, mailTo, releaseBusyMail, uniqueEmail } from '../../testing/backend.ts';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { $, click, text } from '../../testing/shadow-dom.ts';
 import { en } from './en.ts';
@@ -115,6 +116,17 @@ describe('the account module', () => {
     expect(fetched).to.include('account');
     await waitUntil(() => $(on, '[part~="account-summary"]'), 'the Account disclosure');
     expect(text(on, '[part~="account-summary"]')).to.equal(en.account);
+  });
+
+  it('shares the signed-in step with the passkey module: both disclosures, the passkeys\' first', async () => {
+    const el = await mount(html`<passwordless-login api="/passkey-auth"></passwordless-login>`);
+    await signIn(el, uniqueEmail('acct-beside-passkeys'));
+    await waitUntil(() => $(el, '[part~="passkeys-summary"]') && $(el, '[part~="account-summary"]'), 'both disclosures');
+    const [passkeys, account] = [$(el, '[part~="passkeys"]')!, $(el, '[part~="account"]')!];
+    expect(passkeys.compareDocumentPosition(account) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+    // Each still works: the account's opens with its form.
+    await openAccount(el);
+    expect($(el, '[part~="passkeys"]')).to.not.equal(null);
   });
 
   it('changes the address with the code sent to the new one, after a wrong code; the old address gets an undo link', async () => {
@@ -230,6 +242,33 @@ describe('the account module', () => {
     expect(second).to.not.equal(first);
     await enterCode(el, second, () => $(el, '#account-done'));
     expect(el.user!.email).to.equal(next);
+  });
+
+  it('says the server is too busy to send a code, counting down, and takes the request again once the wait is over', async () => {
+    const el = await mount(html`<passwordless-login api="/busy-auth"></passwordless-login>`);
+    await signIn(el, uniqueEmail('acct-busy'));
+    await openAccount(el);
+    await holdBusyMail();
+    try {
+      await askForEmailCode(el, uniqueEmail('acct-busy-new'));
+      expect(errors().map((e) => e.code)).to.deep.equal(['mail_busy']);
+      const error = $(el, '#account-error')!;
+      // It counts down, so it is no alert: the status line says it once.
+      expect(error.getAttribute('role')).to.equal(null);
+      const [, seconds] = /(\d+) s\.$/.exec(error.textContent!.trim()) ?? [];
+      expect(Number(seconds)).to.be.greaterThan(1);
+      expect(error.textContent!.trim()).to.equal((core.errors.mail_busy as (e: FlowError) => string)({ code: 'mail_busy', retryAfter: Number(seconds) }));
+      expect($(el, '[part~="account"] ~ [role="status"]')!.textContent!.trim()).to.equal(error.textContent!.trim());
+      (el.clock as FakeClock).advance(1_000);
+      await el.updateComplete;
+      expect(text(el, '#account-error')).to.match(new RegExp(`${Number(seconds) - 1} s\\.$`));
+      (el.clock as FakeClock).advance(Number(seconds) * 1_000);
+      await el.updateComplete;
+      expect($(el, '#account-error')).to.equal(null);
+      expect($(el, '[part~="account"] ~ [role="status"]')!.textContent!.trim()).to.equal(core.resendReady);
+    } finally {
+      await releaseBusyMail();
+    }
   });
 
   it('deletes the account with the code: the session ends, the element is back at the email step, the address signs up anew', async () => {

@@ -25,7 +25,8 @@ export type AccountFeature = ConfigFeature;
  */
 const styles = `[part~=account][open]{display:flex;flex-direction:column;gap:var(--_space)}
 [part~=account-summary]{cursor:pointer;color:var(--_accent)}
-[part~=account-heading]{font-size:1em;margin:var(--_space) 0 calc(var(--_space)*.5)}
+[part~=account-heading]{font-size:1em;margin:0}
+[part~=account-deletion]{margin-top:var(--_space)}
 [part~=account-code],[part~=email-change],[part~=account-deletion]{display:flex;flex-direction:column;gap:var(--_space)}
 [part~=account-done]:focus-visible{outline:none}`;
 
