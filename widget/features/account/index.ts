@@ -17,33 +17,12 @@ import { signedInPart } from './signed-in-part.ts';
 
 export type AccountFeature = ConfigFeature;
 
-/**
- * What the element's own style sheet does not know (its parts, custom properties and colours
- * are reused). Chromium lays out an open <details> as its summary and one box of content, so the
- * sections' gap is their margin. "Your address is now …" takes the focus as the title does, so a
- * screen reader reads it; it is no control (tabindex -1), so it shows no ring either.
- */
-const styles = `[part~=account][open]{display:flex;flex-direction:column;gap:var(--_space)}
-[part~=account-summary]{cursor:pointer;color:var(--_accent)}
-[part~=account-heading]{font-size:1em;margin:0}
-[part~=account-deletion]{margin-top:var(--_space)}
-[part~=account-code],[part~=email-change],[part~=account-deletion]{display:flex;flex-direction:column;gap:var(--_space)}
-[part~=account-done]:focus-visible{outline:none}`;
-
-let sheet: CSSStyleSheet | undefined;
-
 export default {
   extras: { 'signed-in': signedInPart },
   attach(host, _link, config) {
     const { element } = host;
     if (attached.has(element) || !config.account) return;
     attached.set(element, new ElementAccount(host, config.account));
-    const root = element.shadowRoot;
-    if (root) {
-      sheet ??= new CSSStyleSheet();
-      sheet.replaceSync(styles);
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    }
     element.requestUpdate();
   },
 } satisfies AccountFeature;

@@ -11,6 +11,7 @@ import type { TemplateResult } from 'lit';
 import { digitsOf } from '../../flow/code-digits.ts';
 import type { Messages } from '../../i18n/messages.ts';
 import type { FeatureHost, StepExtra } from '../feature.ts';
+import { adoptStyles } from './account-styles.ts';
 import { attached, type ElementAccount } from './element-account.ts';
 import type { AccountMessages } from './messages.ts';
 
@@ -19,6 +20,7 @@ export const signedInPart: StepExtra<'signed-in'> = (host, flow, m) => {
   const am = account?.sentences;
   if (!account || !am) return host.nothing;
   account.messages = m;
+  adoptStyles(host.element);
   const { html, nothing } = host;
   const { options, stage } = account;
   return html`
