@@ -244,6 +244,34 @@ describe('the account module', () => {
     expect(el.user!.email).to.equal(next);
   });
 
+  it('after the last wrong code, disables the field and puts the focus on "Resend code"; a new code works', async () => {
+    const el = await mount();
+    await signIn(el, uniqueEmail('acct-spent'));
+    await openAccount(el);
+    const next = uniqueEmail('acct-spent-new');
+    await askForEmailCode(el, next);
+    const code = await codeTo(next);
+    // Five wrong codes per address (the login's rule), the sixth try is refused.
+    for (let i = 1; i <= 6 && !errors().some((e) => e.code === 'too_many_attempts'); i++) {
+      await enterCode(el, code.slice(0, -1) + String((Number(code.at(-1)) + i) % 10), () => false);
+    }
+    expect(errors().at(-1)!.code).to.equal('too_many_attempts');
+    const field = $(el, '#account-code') as HTMLInputElement;
+    expect(field.disabled).to.equal(true);
+    expect(text(el, '#account-error')).to.equal(core.errors.too_many_attempts);
+    expect(focused(el)?.getAttribute('part')).to.equal('button resend account-resend');
+    await advanceServerClock(61_000);
+    (el.clock as FakeClock).advance(61_000);
+    await el.updateComplete;
+    const resend = $(el, '[part~="account-resend"]') as HTMLButtonElement;
+    expect(resend.disabled).to.equal(false);
+    resend.click();
+    await waitUntil(async () => (await mailsTo(next)).filter((m) => m.code).length === 2, 'the new code');
+    await waitUntil(() => !($(el, '#account-code') as HTMLInputElement).disabled, 'the field back');
+    await enterCode(el, await codeTo(next), () => $(el, '#account-done'));
+    expect(el.user!.email).to.equal(next);
+  });
+
   it('says the server is too busy to send a code, counting down, and takes the request again once the wait is over', async () => {
     const el = await mount(html`<passwordless-login api="/busy-auth"></passwordless-login>`);
     await signIn(el, uniqueEmail('acct-busy'));

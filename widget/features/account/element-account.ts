@@ -50,7 +50,9 @@ export class ElementAccount {
     const element = host.element;
     this.countdown = new CountdownController(element, {
       onDone: () => {
-        if (this.error?.code === 'mail_busy') this.error = null;
+        // The wait the server asked for is over: its sentence goes, and the request may go again.
+        const code = this.error?.code;
+        if (code === 'mail_busy' || code === 'rate_limited') this.error = null;
         this.status = this.messages?.resendReady ?? '';
       },
     });
