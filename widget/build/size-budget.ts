@@ -46,7 +46,7 @@ const BUDGETS = {
    * The approval module itself (the number and its wait, the other device's choices, their calls,
    * its English): 3,140 B (December 2026), budget 3,300. The account module's: 416–571 B, Russian
    * the largest: 650. The account module itself (the disclosure, its two forms and code step,
-   * their calls, the resend countdown, its English): 3,929 B (December 2026), budget 4,000.
+   * their calls, the resend countdown, its English): 3,946 B (December 2026), budget 4,000.
    */
   featureLanguages: { passkey: 1_000, approval: 700, account: 650 } as Record<string, number>,
 };
