@@ -103,7 +103,33 @@ describe('screenshots of every step and page, checked', () => {
         const { code } = await askForCode(page, 'signed-in');
         assert.equal(await submitCode(page, code), null);
         await part(page, 'sign-out').waitFor();
-        await capture(page, 'element-signed-in', page.locator('.panel-widget'));
+        const panel = page.locator('.panel-widget');
+        await capture(page, 'element-signed-in', panel);
+        // The account module's disclosure (the demo's server allows account changes), its code step
+        // for a new address, a wrong code there, the address changed, and the deletion's code step.
+        await part(page, 'account-summary').click();
+        await part(page, 'new-email-input').waitFor();
+        await capture(page, 'element-account', panel);
+        const next = uniqueEmail(`${look.name}-account-new`);
+        const mail = demo.server.nextMailTo(next);
+        await part(page, 'new-email-input').fill(next);
+        await part(page, 'new-email-input').press('Enter');
+        const { code: newCode } = await mail;
+        await part(page, 'account-code-input').waitFor();
+        await capture(page, 'element-account-code', panel);
+        await part(page, 'account-code-input').fill(wrongCode(newCode!));
+        await part(page, 'account-code-input').press('Enter');
+        await part(page, 'account-error').waitFor();
+        await capture(page, 'element-account-wrong-code', panel);
+        await part(page, 'account-code-input').fill(newCode!);
+        await part(page, 'account-code-input').press('Enter');
+        await part(page, 'account-done').waitFor();
+        await capture(page, 'element-account-changed', panel);
+        // The deletion's code step (its code goes to the current address), then back.
+        await part(page, 'send-delete-code').click();
+        await part(page, 'confirm-delete').waitFor();
+        await capture(page, 'element-account-delete-code', panel);
+        await part(page, 'cancel').click();
         // Sign out, so the pages below start from the email step in this context.
         await part(page, 'sign-out').click();
         await part(page, 'email-input').waitFor();

@@ -9,6 +9,7 @@
  *
  * Only the ES module build exports it; the script-tag file stays the element alone.
  */
+import type { AccountCodeSent, AccountDeletedResponse, EmailChangeResponse } from '../../contract/account.ts';
 import type { ApprovalRequestResponse } from '../../contract/approval.ts';
 import { ApiPath, type ConfigResponse, type Locale, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
 import type { PasskeyInfo, PasskeyListResponse } from '../../contract/passkeys.ts';
@@ -37,6 +38,9 @@ const passkeys = () => import('../features/passkey/client-passkeys.ts');
 
 /** The approval calls (the key, the long poll), a chunk of their own too: fetched at the first request that asks for an approval. */
 const approvals = () => import('../features/approval/approval-calls.ts');
+
+/** The account calls (change email, delete account), a chunk of their own too: fetched at the first one. */
+const account = () => import('../features/account/account-calls.ts');
 
 export interface PasswordlessClientOptions {
   /** The API base, as the element's `api` attribute: default this page's origin + `/auth`. */
@@ -211,6 +215,41 @@ export class PasswordlessClient {
   /** Removes one of the person's passkeys: it no longer signs in (`unknown_passkey`). */
   async removePasskey(id: string): Promise<ApiResult<null>> {
     return (await passkeys()).removePasskey(this.#keeper, id);
+  }
+
+  /**
+   * Starts a change of the signed-in person's address: a code goes to `newEmail` (so a typo never
+   * hands the account to a stranger). `locale`: the mail's language (default: the user's last).
+   * The answer is the same `202` whether or not `newEmail` has an account (that address gets a
+   * notice instead of a code). Errors: `invalid_email`, `same_email` (it is the account's address
+   * already), `rate_limited` and `mail_busy` (with `retryAfter`), `unauthenticated`.
+   */
+  async changeEmail(newEmail: string, { locale }: { locale?: Locale } = {}): Promise<ApiResult<AccountCodeSent>> {
+    return (await account()).changeEmail(this.#keeper, { email: newEmail, ...(locale && { locale }) });
+  }
+
+  /**
+   * The code from the new address's mail: the address is changed, the kept session's `user` is
+   * the new one, and the old address gets a notice with a link that undoes the change for 7 days.
+   * Errors: `invalid_code` (with `attemptsLeft`), `too_many_attempts`, `expired_code`, `unauthenticated`.
+   */
+  async confirmEmailChange(code: string): Promise<ApiResult<EmailChangeResponse>> {
+    return (await account()).confirmEmailChange(this.#keeper, code);
+  }
+
+  /** Starts the deletion of the signed-in person's account: a code goes to their address. Errors as {@link changeEmail}'s. */
+  async deleteAccount(): Promise<ApiResult<AccountCodeSent>> {
+    return (await account()).deleteAccount(this.#keeper);
+  }
+
+  /**
+   * The code from the deletion's mail: the account (user, sessions, passkeys, login state) is
+   * erased, every session ends, and the kept one is forgotten here. Errors as {@link confirmEmailChange}'s.
+   */
+  async confirmAccountDeletion(code: string): Promise<ApiResult<AccountDeletedResponse>> {
+    const result = await (await account()).confirmAccountDeletion(this.#keeper, code);
+    if (result.ok) this.#keeper.forget();
+    return result;
   }
 
   async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<ApiResult<VerifyResponse>> {

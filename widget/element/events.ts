@@ -29,6 +29,18 @@ export interface ErrorDetail {
   message: string;
 }
 
+export interface EmailChangedDetail {
+  /** The user with the new address (also `element.user` by now). */
+  user: User;
+  /** The address before. */
+  previousEmail: string;
+}
+
+export interface AccountDeletedDetail {
+  /** Who was signed in: the account that no longer exists. */
+  user: User;
+}
+
 export interface StepChangeDetail {
   step: Step;
 }
@@ -39,6 +51,9 @@ export interface PasswordlessEventMap {
   'passwordless-error': CustomEvent<ErrorDetail>;
   'passwordless-signed-out': CustomEvent<null>;
   'passwordless-step-change': CustomEvent<StepChangeDetail>;
+  /** Fired by the account module (features/account/). */
+  'passwordless-email-changed': CustomEvent<EmailChangedDetail>;
+  'passwordless-account-deleted': CustomEvent<AccountDeletedDetail>;
 }
 
 declare global {

@@ -20,9 +20,10 @@
  * core, and stateless helpers at most, so it carries no second Lit and no second session.
  */
 import type { html, nothing, TemplateResult } from 'lit';
-import type { Locale, RequestResponse, VerifyBody } from '../../contract/index.ts';
+import type { ConfigResponse, Locale, RequestResponse, VerifyBody } from '../../contract/index.ts';
 import type { ApiResult } from '../api/api-client.ts';
 import type { PasswordlessLogin } from '../element/passwordless-login.ts';
+import type { LinkFragment } from '../magic-link/link-fragment.ts';
 import type { FlowError, FlowState, Step } from '../flow/flow.ts';
 import type { MessageOverrides } from '../i18n/catalogs.ts';
 import type { Messages } from '../i18n/messages.ts';
@@ -38,6 +39,15 @@ export interface FeatureModule {
    * passkey button under the email form, the passkey offer and list under "Sign out".
    */
   readonly extras?: { readonly [S in Step]?: StepExtra<S> };
+}
+
+/**
+ * A module the element fetches when `/auth/config` turns it on (passkey, approval, account), and
+ * then attaches to each element: `link` is the magic link the page was opened from, `config` the
+ * server's answer. The element waits for what it returns before it goes on.
+ */
+export interface ConfigFeature extends FeatureModule {
+  attach(host: FeatureHost, link: LinkFragment | null, config: ConfigResponse): void | Promise<void>;
 }
 
 /** A part a feature adds to a step of the element's own; `nothing` where it has nothing to add. */

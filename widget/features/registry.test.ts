@@ -36,9 +36,26 @@ describe('loadFeature', () => {
     const part = () => 'under the email form';
     const passkey = { extras: { email: part } } as unknown as FeatureModule;
     setModuleLoader((() => Promise.resolve({ default: passkey })) as ModuleLoader);
-    expect(extras.email).to.equal(undefined);
+    expect(extras.passkey).to.equal(null);
     await loadFeature('passkey');
-    expect(extras.email).to.equal(part);
-    expect(extras['signed-in']).to.equal(undefined);
+    expect(extras.passkey?.email).to.equal(part);
+    expect(extras.passkey?.['signed-in']).to.equal(undefined);
+  });
+
+  it('keeps the parts of two modules on one step, each once, in the config\'s order whichever came in first', async () => {
+    // Each module is fetched once per page (on-demand.ts), so this test's two are ones not fetched above.
+    const first = () => 'the first module\'s';
+    const second = () => 'the second module\'s';
+    const modules: Record<string, FeatureModule> = {
+      approval: { extras: { 'signed-in': first } } as unknown as FeatureModule,
+      account: { extras: { 'signed-in': second } } as unknown as FeatureModule,
+    };
+    setModuleLoader(((_folder: string, name: string) => Promise.resolve({ default: modules[name] })) as ModuleLoader);
+    await loadFeature('account');
+    await loadFeature('approval');
+    // Handed back again (a module is loaded at each use): still once, in its place.
+    await loadFeature('account');
+    const signedIn = Object.values(extras).flatMap((parts) => (parts?.['signed-in'] ? [parts['signed-in']] : []));
+    expect(signedIn).to.deep.equal([first, second]);
   });
 });

@@ -17,9 +17,21 @@ export async function mailTo(email: string): Promise<DevMail & { code: string; l
   return mail as DevMail & { code: string; link: string };
 }
 
-export async function mailCount(email: string): Promise<number> {
+/** Every mail to `email`, newest first, once mail in flight has been sent: notices without a code too (an address changed). */
+export async function mailsTo(email: string): Promise<DevMail[]> {
   const response = await fetch(`/__test/mail?to=${encodeURIComponent(email)}&all=1`);
-  return response.ok ? ((await response.json()) as DevMail[]).length : 0;
+  return response.ok ? ((await response.json()) as DevMail[]) : [];
+}
+
+export async function mailCount(email: string): Promise<number> {
+  return (await mailsTo(email)).length;
+}
+
+/** The code of the newest mail to `email` that has one: an account change's code mail has no link. */
+export async function codeTo(email: string): Promise<string> {
+  const code = (await mailsTo(email)).find((mail) => mail.code)?.code;
+  if (!code) throw new Error(`no mail with a code to ${email}`);
+  return code;
 }
 
 /** Moves the backend's clock (resend limits, expiry); the widget's clock is separate. */

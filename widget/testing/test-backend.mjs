@@ -18,6 +18,9 @@
  *   so their tests see the element as a server without passkeys shows it). A passkey's relying
  *   party ID must be the page's host (`localhost`; browsers refuse an IP address), so this one's
  *   public URL is the test page's own origin, which it answers at through this proxy;
+ * - proxies `/no-account-auth/*` to a backend with both account changes off
+ *   (`ACCOUNT_EMAIL_CHANGE=off`, `ACCOUNT_DELETION=off`: its config says `account: false`), where the
+ *   element must not fetch its account module;
  * - proxies `/busy-auth/*` to a fourth backend whose mail queue holds one mail
  *   (`MAIL_QUEUE_SIZE=1`), sent by a `sendMail` that waits while a test holds it: with one mail
  *   waiting, its next code request is `503 mail_busy`;
@@ -28,8 +31,9 @@
  *   `GET /__test/refused-page-origin` says where it is;
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
- *   first, once mail in flight is sent; from the default, cookie-mode or passkey backend),
- *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey and approval backends' clocks),
+ *   first, once mail in flight is sent; from the default, cookie-mode, passkey, approval or no-account backend,
+ *   or what the busy backend has sent),
+ *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey, approval and no-account backends' clocks),
  *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
  *   from the first until the second, which answers once its mail has gone),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
@@ -60,10 +64,14 @@ export function testBackend() {
    * (60 a minute), which the whole run would reach.
    */
   let approvalServer;
+  /** The backend with account changes off (its config says `account: false`). */
+  let noAccountServer;
   /** The backend with a one-mail queue, and what its `sendMail` waits for. */
   let busyServer;
   let busyHold = Promise.resolve();
   let busyRelease = () => {};
+  /** The mail the busy backend has sent, newest first, as the dev mailbox lists it. */
+  const busyMails = [];
   /** The second origin's little page server, and its origin. */
   let pageServer;
   let pageOrigin;
@@ -85,7 +93,7 @@ export function testBackend() {
     async serverStop() {
       pageServer?.closeAllConnections();
       busyRelease();
-      await Promise.all([server?.close(), cookieServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      await Promise.all([server?.close(), cookieServer?.close(), noAccountServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
       await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
@@ -109,12 +117,17 @@ export function testBackend() {
       startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off' } }),
       buildWidget({ outDir: bundleDir, esm: false }),
     ]);
+    const { pickCodeAndLink } = await tsImport('../../server/mail/dev-mailbox.ts', import.meta.url);
     busyServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, MAIL_QUEUE_SIZE: '1', PASSKEYS: 'off' },
-      sendMail: async () => {
+      // Kept once sent, as the dev mailbox keeps its mail, so a test can sign in there (and then
+      // meet a full queue signed in: the account module's code requests).
+      sendMail: async (mail) => {
         await busyHold;
+        busyMails.unshift({ ...mail, ...pickCodeAndLink(mail.text), id: String(busyMails.length + 1), receivedAt: new Date().toISOString() });
       },
     });
+    noAccountServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', ACCOUNT_EMAIL_CHANGE: 'off', ACCOUNT_DELETION: 'off' } });
     productionServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url, PASSKEYS: 'off' },
     });
@@ -127,6 +140,7 @@ export function testBackend() {
     { prefix: '/foreign-auth', backend: server, origin: 'https://foreign.example' },
     { prefix: '/production-auth', backend: productionServer },
     { prefix: '/busy-auth', backend: busyServer },
+    { prefix: '/no-account-auth', backend: noAccountServer },
     { prefix: '/passkey-auth', backend: passkeyServer },
     { prefix: '/approval-auth', backend: approvalServer },
   ];
@@ -183,14 +197,14 @@ export function testBackend() {
 
   async function testRoute(ctx) {
     if (ctx.method === 'GET' && ctx.path === '/__test/mail') {
-      const backends = [server, cookieServer, passkeyServer, approvalServer];
+      const backends = [server, cookieServer, passkeyServer, approvalServer, noAccountServer];
       await Promise.all(backends.map((b) => b.backend.service.idle()));
       // Every test uses its own email with one backend: one list per backend is newest first enough.
-      const mails = backends.flatMap((b) => b.mailbox.messages()).filter((m) => m.to === ctx.query.to);
+      const mails = [...backends.flatMap((b) => b.mailbox.messages()), ...busyMails].filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
-      for (const b of [server, cookieServer, passkeyServer, approvalServer]) b.clock.advance(Number(ctx.query.ms));
+      for (const b of [server, cookieServer, passkeyServer, approvalServer, noAccountServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
     } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/hold') {
       busyHold = new Promise((resolve) => (busyRelease = resolve));
