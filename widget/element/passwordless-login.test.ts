@@ -1,9 +1,9 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../module.ts';
 import type { PasswordlessEventMap } from './events.ts';
 import type { PasswordlessLogin } from './passwordless-login.ts';
-import { advanceServerClock, holdBusyMail, mailCount, mailTo, releaseBusyMail, uniqueEmail } from '../testing/backend.ts';
+import { advanceServerClock, approvalWaits, holdBusyMail, mailCount, mailTo, releaseBusyMail, uniqueEmail } from '../testing/backend.ts';
 import { FakeClock } from '../testing/fake-clock.ts';
 
 // Every test talks to the real backend (proxied under this page's /auth by the test runner).
@@ -522,8 +522,12 @@ describe('<passwordless-login>', () => {
       const first = await mount();
       await sendCode(first.el, email);
       // The browser that asked stops waiting (its tab closes), and the server counts it gone after
-      // 20 s: the link page is the one without an approval to give (features/approval).
+      // 20 s: the link page is the one without an approval to give (features/approval). Its wait
+      // must have reached the server and ended there before the clock moves: a wait arriving after
+      // the move would count the asking browser as there (about 1 run in 3 did).
+      await waitUntil(async () => (await approvalWaits('auth')) > 0, 'the wait reaches the server');
       first.el.remove();
+      await waitUntil(async () => (await approvalWaits('auth')) === 0, 'the wait ended there');
       await advanceServerClock(21_000);
       localStorage.clear();
       history.replaceState(null, '', (await mailTo(email)).link);

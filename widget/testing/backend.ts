@@ -59,8 +59,8 @@ export async function releaseBusyMail(): Promise<void> {
   if (!(await fetch('/__test/busy/release', { method: 'POST' })).ok) throw new Error('could not release the busy backend');
 }
 
-/** The waits for an approval in progress on the `/approval-auth` backend. */
-export async function approvalWaits(): Promise<number> {
-  const response = await fetch('/__test/approval-waits');
+/** The waits for an approval in progress on the `/approval-auth` backend (or the default `/auth` one). */
+export async function approvalWaits(backend: 'approval' | 'auth' = 'approval'): Promise<number> {
+  const response = await fetch(`/__test/approval-waits?backend=${backend}`);
   return ((await response.json()) as { waits: number }).waits;
 }

@@ -214,8 +214,9 @@ export function testBackend() {
       await busyServer.backend.service.idle();
       ctx.status = 204;
     } else if (ctx.method === 'GET' && ctx.path === '/__test/approval-waits') {
-      // The approval backend's waits in progress: a test knows a wait has reached the server, or has ended there.
-      ctx.body = { waits: approvalServer.backend.approvals.size };
+      // The approval backend's waits in progress (`?backend=auth`: the default backend's): a test
+      // knows a wait has reached the server, or has ended there.
+      ctx.body = { waits: (ctx.query.backend === 'auth' ? server : approvalServer).backend.approvals.size };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/refused-page-origin') {
       ctx.body = { origin: pageOrigin };
     } else if (ctx.method === 'GET' && ctx.path === '/__test/session-cookie') {
