@@ -32,6 +32,9 @@ export const AdminPath = {
   export: '/admin/api/users/:id/export',
 } as const;
 
+/** The error only the console's API answers with (403): the element never calls it, so its catalogs need no sentence. */
+export type AdminErrorCode = 'not_admin';
+
 export type AdminAction = 'end_sessions' | 'block' | 'unblock' | 'delete' | 'export';
 
 /** One user in the list. */

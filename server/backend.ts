@@ -9,6 +9,9 @@ import { AccessTokens } from './access/access-tokens.ts';
 import { ApprovalWaits } from './approval/approval-waits.ts';
 import { inProcessWakeUp, type WakeUp } from './approval/wake-up.ts';
 import { createApp } from './app.ts';
+import { createAdminConsole } from './admin/admin-console.ts';
+import { storeRecords } from './admin/admin-records.ts';
+import { readAdminFiles } from './assets/admin-files.ts';
 import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
 import { systemClock, type Clock } from './time/clock.ts';
@@ -189,7 +192,23 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     });
     const widget = await readWidgetFiles(options.widgetFile);
     if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-    const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview });
+    // The console only when ADMIN_EMAILS names someone: otherwise /admin is any unknown path's 404.
+    const admin = config.adminEmails.length === 0 ? undefined : createAdminConsole({
+      service,
+      store,
+      audit,
+      records: storeRecords(store, clock),
+      blocking: blockingOf(service),
+      adminEmails: config.adminEmails,
+      ownOrigins: config.ownOrigins,
+      cookieMode: config.sessionCookie,
+      files: await readAdminFiles(),
+      apiBase: config.basePath,
+      widgetUrl: WIDGET_PATH,
+      siteName: config.siteName,
+      logger,
+    });
+    const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview, admin });
     const sweep = () =>
       service.sweep().then(
         (removed) => logger.info({ msg: 'swept expired records', ...removed }),
@@ -224,4 +243,12 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     await mailer.close().catch(() => {});
     throw error;
   }
+}
+
+/** PROVISIONAL until the library's blocking lands. */
+function blockingOf(service: LoginService) {
+  return {
+    block: async (userId: string) => ({ sessions: await service.revokeUserSessions(userId) }),
+    unblock: async () => true,
+  };
 }

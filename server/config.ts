@@ -11,6 +11,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEmailAddress } from './login/email-address.ts';
 import type { LoginRules } from './login/rules.ts';
 import type { DkimConfig } from './mail/types.ts';
 import { withoutPassword } from './secrets/without-password.ts';
@@ -108,6 +109,9 @@ export interface Settings {
   passkeyRpName?: string;
   /** Cross-device approval (the phone approves the browser that asked): default true. */
   approvals?: boolean;
+  // The operators' console (server/admin/).
+  /** Addresses whose sessions may use the console at `/admin`; absent or empty: no console (404). Compared as sign-in addresses are (case, IDN). */
+  adminEmails?: string[];
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -157,6 +161,11 @@ export interface Config extends LoginRules {
   passkeys: PasskeyConfig | null;
   /** Cross-device approval's routes are mounted and `approvalKey` is heard (APPROVALS). */
   approvals: boolean;
+  // The operators' console (server/admin/).
+  /** The identity keys (login/email-address.ts) of ADMIN_EMAILS; empty: `/admin` and its API are 404. */
+  adminEmails: string[];
+  /** The backend's own origins (`publicUrl`, and its 127.0.0.1 twin in development): the only ones the console's API answers. */
+  ownOrigins: string[];
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -217,6 +226,7 @@ const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http o
 const SCHEMA_NAME = 'must be a schema name of lower-case letters, digits and _ (at most 63), like passwordless';
 const RP_ID = 'must be a lower-case domain name like example.com (no scheme, no port)';
 const DOMAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const ADMIN_LIST = 'must list email addresses like ops@example.com, comma-separated';
 const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
@@ -280,6 +290,8 @@ const SettingsSchema = z.object({
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
+  // The operators' console: each item an address the sign-in policy accepts, kept as its identity key.
+  adminEmails: z.array(z.string({ error: ADMIN_LIST }).transform((value, ctx) => parseEmailAddress(value)?.key ?? (ctx.addIssue({ code: 'custom', message: ADMIN_LIST }), z.NEVER)), { error: ADMIN_LIST }).optional(),
 });
 
 /** Settings whose value a message never repeats: it says how long it was instead. */
@@ -453,5 +465,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
     passkeys: s.passkeys ? { rpId, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
     approvals: s.approvals,
+    adminEmails: [...new Set(s.adminEmails ?? [])],
+    ownOrigins,
   };
 }
