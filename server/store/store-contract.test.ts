@@ -16,22 +16,28 @@ import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openRedisStore, type RedisStore } from './redis/redis-store.ts';
 import { describeStoreContract, type OpenStoreUnderTest, type StoreUnderTest } from '../testing/store-contract.ts';
 import { describeUserAccountsContract } from '../testing/user-accounts-contract.ts';
+import { describeAuditContract } from '../testing/audit-contract.ts';
 import type { Store } from './types.ts';
 
 const retention = retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 });
 
-/** Both suites on the same stores. */
+/** The three suites on the same stores. */
 function describeContracts(name: string, open: OpenStoreUnderTest): void {
   describeStoreContract(name, open);
   describeUserAccountsContract(name, open);
+  describeAuditContract(name, open);
 }
 
-/** A store under test that reopens by closing and calling `open` again; `removeAfter` runs once it is closed. */
-async function reopening(open: () => Promise<Store>, rawText: () => Promise<string>, removeAfter?: () => Promise<void>): Promise<StoreUnderTest> {
+/**
+ * A store under test that reopens by closing and calling `open` again; `removeAfter` runs once it
+ * is closed. `shared`: the data can be opened twice at once (another connection).
+ */
+async function reopening(open: () => Promise<Store>, rawText: () => Promise<string>, removeAfter?: () => Promise<void>, shared = false): Promise<StoreUnderTest> {
   let store = await open();
   return {
     store,
     rawText,
+    ...(shared ? { another: open } : {}),
     async reopen() {
       await store.close();
       store = await open();
@@ -49,7 +55,12 @@ describeContracts('JSON file', async (clock) => {
   const file = join(dir, 'data.json');
   return reopening(
     () => openJsonStore(file, { clock }),
-    async () => (await Promise.all((await readdir(dir)).map((name) => readFile(join(dir, name), 'utf8')))).join('\n'),
+    // Every file, the audit directory's too (its day files and daily counts).
+    async () => {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+      return (await Promise.all(files.map((path) => readFile(path, 'utf8')))).join('\n');
+    },
     () => rm(dir, { recursive: true, force: true }),
   );
 });
@@ -77,12 +88,15 @@ describe('on a real redis-server', () => {
       const lines: string[] = [];
       for (const key of await client.keys('contract:*')) {
         const type = await client.type(key);
-        const value = type === 'string' ? await client.get(key) : type === 'zset' ? (await client.zrange(key, '0', '-1', 'WITHSCORES')).join(' ') : `(${type})`;
+        const value = type === 'string' ? await client.get(key)
+          : type === 'zset' ? (await client.zrange(key, '0', '-1', 'WITHSCORES')).join(' ')
+          : type === 'hash' ? JSON.stringify(await client.hgetall(key))
+          : `(${type})`;
         lines.push(`${key} ${value}`);
       }
       return lines.join('\n');
     };
-    return reopening(open, rawText);
+    return reopening(open, rawText, undefined, true);
   });
 });
 
@@ -108,6 +122,6 @@ describe('on a real PostgreSQL', () => {
       }
       return lines.join('\n');
     };
-    return reopening(() => openPostgresStore(postgres.url, { retention, clock, schema }), rawText);
+    return reopening(() => openPostgresStore(postgres.url, { retention, clock, schema }), rawText, undefined, true);
   });
 });

@@ -186,8 +186,62 @@ export interface Store {
    */
   sweep(now: number, tidy: (state: LoginState) => LoginState | null): Promise<{ logins: number; sessions: number }>;
 
+  // --- The audit trail and the overview's daily counts (issue 15; audit-records.ts checks the queries) ---
+  /** Appends entries to the trail, in one write (one line batch, one script, one INSERT). */
+  appendAudit(records: AuditRecord[]): Promise<void>;
+  /**
+   * Entries newest first, those of one user when `userId` is given, older than `before` (ms;
+   * pages back: pass the oldest `at` of the last page). A bad query throws `InvalidAuditQuery`.
+   */
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /**
+   * Deletes the entries older than `before` (ms), and the daily counts of the days that ended
+   * before it, in batches; returns how many entries went. The JSON store deletes whole day files:
+   * the entries of `before`'s own day stay until the next day's sweep.
+   */
+  sweepAudit(before: number): Promise<number>;
+  /** Adds `counts` to the day's (`YYYY-MM-DD`, UTC) counters: atomic across instances. */
+  addDailyCounts(day: string, counts: Record<string, number>): Promise<void>;
+  /** The counters of each day from `fromDay` to `toDay` (both included, at most 400 days) that has any. */
+  listDailyCounts(fromDay: string, toDay: string): Promise<DailyCounts>;
+  /** Sessions that have not expired at `now` (the overview's "active sessions"). */
+  countSessions(now: number): Promise<number>;
+
   close(): Promise<void>;
 }
+
+// --- The audit trail and daily counts (issue 15) ---
+
+/**
+ * One entry of the audit trail as a store keeps it (observability/audit.ts makes them): who by
+ * id, the client by its rate-limit key; never an address, a code or a token.
+ */
+export interface AuditRecord {
+  /** Ms since the epoch. */
+  at: number;
+  /** `sign_in`, `user_deleted`, `admin_action`… (audit.ts). */
+  event: string;
+  userId?: string;
+  /** On `sign_in`: `code`, `link`, `passkey`. */
+  method?: string;
+  /** On `admin_action`: what was done. */
+  action?: string;
+  /** Who did it, when not the user: an admin's user id, or `cli`. */
+  by?: string;
+  /** The client's rate-limit key (IPv4, or the IPv6 /64). */
+  clientKey?: string;
+}
+
+export interface AuditQuery {
+  userId?: string | undefined;
+  /** Ms since the epoch: only entries strictly older. Default: no bound. */
+  before?: number | undefined;
+  /** 1 to 200. */
+  limit: number;
+}
+
+/** Day (`YYYY-MM-DD`, UTC) → counter (`sign_in:code`, `mail:sent`…) → count. */
+export type DailyCounts = Record<string, Record<string, number>>;
 
 /** A store that cannot be opened: corrupt, unreadable or wrong-shaped file. Stops the start. */
 export class StoreError extends Error {

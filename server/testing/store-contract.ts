@@ -16,6 +16,8 @@ export interface StoreUnderTest {
   cleanup(): Promise<void>;
   /** Everything the store holds as stored, as one text (files, keys and values, rows): what an erasure must leave no trace in. */
   rawText(): Promise<string>;
+  /** Opens a second store on the same data (another connection: Redis, PostgreSQL); absent where one process owns it (JSON). The caller closes it. */
+  another?(): Promise<Store>;
 }
 
 /** Opens an empty store whose notion of "now" (where it has one) is `clock`. */

@@ -29,11 +29,12 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { ReplacedButNotSynced } from './durable-file.ts';
 import { entryLine, Journal, JournalCorruptError, replayJournal, type JournalEntry } from './journal.ts';
+import { AuditFiles } from './audit-files.ts';
 import { acquireLock } from './lock.ts';
 import { SnapshotFile } from './snapshot-file.ts';
 import { LOGIN, pack, unpack, USER } from './record-text.ts';
 import { applyEntry, emptyStoreData, eraseUser, passkeyIdsOf, putClaim, putLogin, putPasskey, putSession, putUser, readLogin, readPasskey, readSession, readUser, type StoreData } from './store-data.ts';
-import type { Change, LoginState, PasskeyRecord, SessionRecord, Store, UserRecord } from '../types.ts';
+import type { AuditQuery, AuditRecord, Change, DailyCounts, LoginState, PasskeyRecord, SessionRecord, Store, UserRecord } from '../types.ts';
 import { StoreError } from '../types.ts';
 import { byListKeyDescending, checkUserListQuery, cursorAfter, listKey, matchesSearch, sortTime, type UserListQuery, type UserPage } from '../user-list.ts';
 import { systemClock, type Clock } from '../../time/clock.ts';
@@ -60,7 +61,12 @@ export interface JsonStoreContents {
   claims: { key: string; expiresAt: number }[];
 }
 
-export type JsonStoreHandle = Store & { snapshot(): Promise<JsonStoreContents> };
+export type JsonStoreHandle = Store & {
+  snapshot(): Promise<JsonStoreContents>;
+  /** The audit trail, a day at a time, and the daily counts (audit-files.ts): for the migration. */
+  auditTrail(): AsyncGenerator<AuditRecord[]>;
+  dailyCounts(): DailyCounts;
+};
 
 const journalPath = (file: string, generation: number) => `${file}.journal-${generation}.jsonl`;
 
@@ -85,7 +91,7 @@ export async function openJsonStore(file: string, options: JsonStoreOptions = {}
       await truncate(path, (await stat(path)).size - tornBytes);
       options.onWarning?.(`cut ${tornBytes} bytes of an interrupted, never acknowledged write off the end of ${path}`);
     }
-    const store = new JsonStore(file, db, await openJournal(path), release, options);
+    const store = new JsonStore(file, db, await openJournal(path), release, await AuditFiles.open(file), options);
     await removeStaleJournals(file, db.data.journal);
     if (!existing) await db.write();
     return store;
@@ -119,9 +125,11 @@ class JsonStore implements Store {
   readonly #clock: Clock;
   #compacting: Promise<void> | null = null;
   #snapshotBytes: number;
+  readonly #audit: AuditFiles;
 
-  constructor(file: string, db: Low<StoreData>, journal: Journal, release: () => Promise<void>, options: JsonStoreOptions) {
+  constructor(file: string, db: Low<StoreData>, journal: Journal, release: () => Promise<void>, audit: AuditFiles, options: JsonStoreOptions) {
     this.#file = file;
+    this.#audit = audit;
     this.#db = db;
     this.#journal = journal;
     this.#release = release;
@@ -373,8 +381,50 @@ class JsonStore implements Store {
     };
   }
 
+  // --- The audit trail and daily counts: files beside the data file, not in memory (audit-files.ts) ---
+
+  appendAudit(records: AuditRecord[]): Promise<void> {
+    return this.#audit.append(records);
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    return this.#audit.list(query);
+  }
+
+  sweepAudit(before: number): Promise<number> {
+    return this.#audit.sweep(before);
+  }
+
+  addDailyCounts(day: string, counts: Record<string, number>): Promise<void> {
+    return this.#audit.addCounts(day, counts);
+  }
+
+  async listDailyCounts(fromDay: string, toDay: string): Promise<DailyCounts> {
+    return this.#audit.listCounts(fromDay, toDay);
+  }
+
+  auditTrail(): AsyncGenerator<AuditRecord[]> {
+    return this.#audit.entries();
+  }
+
+  dailyCounts(): DailyCounts {
+    return this.#audit.allCounts();
+  }
+
+  /** A scan of the sessions, parsed, yielding as the sweep does: about 60 ms at 100,000 sessions, for an operator's overview. */
+  async countSessions(now: number): Promise<number> {
+    let live = 0;
+    let seen = 0;
+    for (const tokenHash of this.#data.sessions.keys()) {
+      if ((readSession(this.#data, tokenHash)?.expiresAt ?? 0) > now) live += 1;
+      if (++seen % SWEEP_BATCH === 0) await yieldToEventLoop();
+    }
+    return live;
+  }
+
   async close(): Promise<void> {
     await this.#compacting?.catch(() => {});
+    await this.#audit.close();
     await this.#journal.close();
     await this.#release();
   }

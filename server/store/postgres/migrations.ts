@@ -101,6 +101,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX users_last_login_at ON ${s}.users ((coalesce(last_login_at, '-infinity'::timestamptz)), id);
     `,
   },
+  {
+    version: 4,
+    name: 'the audit trail and the daily counts of the overview',
+    // No foreign key to users: an entry outlives its user (user_deleted keeps the id, and only it).
+    // (user_id, at) serves one user's page, (at) everyone's and the sweep. `actor` is the record's
+    // `by` (a keyword in SQL). A counter is bigint: a busy site's sign-ins of a day never overflow it.
+    sql: (s) => `
+      CREATE TABLE ${s}.audit (
+        id         bigserial PRIMARY KEY,
+        at         timestamptz NOT NULL,
+        event      text NOT NULL,
+        user_id    text,
+        method     text,
+        action     text,
+        actor      text,
+        client_key text
+      );
+      CREATE INDEX audit_user_id_at ON ${s}.audit (user_id, at);
+      CREATE INDEX audit_at ON ${s}.audit (at);
+      CREATE TABLE ${s}.daily_counts (
+        day   date NOT NULL,
+        key   text NOT NULL,
+        count bigint NOT NULL,
+        PRIMARY KEY (day, key)
+      );
+    `,
+  },
 ];
 
 /** The newest version this code knows. */

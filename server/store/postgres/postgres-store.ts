@@ -27,7 +27,9 @@
  */
 import type pg from 'pg';
 import { systemClock, type Clock } from '../../time/clock.ts';
-import { StoreError, type Change, type LoginState, type PasskeyRecord, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
+import { auditColumns, auditStatementsFor, toAuditRecord, type AuditRow, type AuditStatements } from './audit-sql.ts';
+import { auditRecord, checkAuditQuery, checkCounts, dayOf, daysBetween } from '../audit-records.ts';
+import { StoreError, type AuditQuery, type AuditRecord, type DailyCounts, type Change, type LoginState, type PasskeyRecord, type Retention, type SessionRecord, type Store, type UserRecord } from '../types.ts';
 import { backOff, KeyQueue } from '../key-queue.ts';
 import { createPool, inTransaction, quotedSchema } from './connection.ts';
 import { checkUserListQuery, cursorAfter, type UserListQuery, type UserPage } from '../user-list.ts';
@@ -90,6 +92,7 @@ class PostgresStoreImpl implements PostgresStore {
   readonly pool: pg.Pool;
   readonly schema: string;
   readonly #sql: Statements;
+  readonly #auditSql: AuditStatements;
   readonly #retention: Retention;
   readonly #clock: Clock;
   /** Changes to one address in this process run one after another. */
@@ -99,6 +102,7 @@ class PostgresStoreImpl implements PostgresStore {
     this.pool = pool;
     this.schema = schema;
     this.#sql = statementsFor(quotedSchema(schema));
+    this.#auditSql = auditStatementsFor(quotedSchema(schema));
     this.#retention = options.retention;
     this.#clock = options.clock ?? systemClock;
   }
@@ -291,6 +295,54 @@ class PostgresStoreImpl implements PostgresStore {
     const sessions = await drain(this.#sql.sweepSessions);
     await drain(this.#sql.sweepClaims);
     return { logins, sessions };
+  }
+
+  // --- The audit trail and daily counts: tables of migration 4 (audit-sql.ts) ---
+
+  async appendAudit(records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.pool.query({ ...this.#auditSql.appendAudit, values: auditColumns(records.map(auditRecord)) });
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const { userId, before, limit } = checkAuditQuery(query);
+    const at = Number.isFinite(before) ? new Date(before) : 'infinity';
+    const { rows } = userId === null
+      ? await this.pool.query<AuditRow>({ ...this.#auditSql.listAudit, values: [at, limit] })
+      : await this.pool.query<AuditRow>({ ...this.#auditSql.listUserAudit, values: [userId, at, limit] });
+    return rows.map(toAuditRecord);
+  }
+
+  async sweepAudit(before: number): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const deleted = (await this.pool.query({ ...this.#auditSql.sweepAudit, values: [new Date(before), SWEEP_BATCH] })).rowCount ?? 0;
+      removed += deleted;
+      if (deleted < SWEEP_BATCH) break;
+    }
+    let days: number;
+    do days = (await this.pool.query({ ...this.#auditSql.sweepDailyCounts, values: [dayOf(before), SWEEP_BATCH] })).rowCount ?? 0;
+    while (days === SWEEP_BATCH);
+    return removed;
+  }
+
+  async addDailyCounts(day: string, counts: Record<string, number>): Promise<void> {
+    const added = checkCounts(day, counts);
+    if (added.length === 0) return;
+    await this.pool.query({ ...this.#auditSql.addDailyCounts, values: [day, added.map(([key]) => key), added.map(([, amount]) => amount)] });
+  }
+
+  async listDailyCounts(fromDay: string, toDay: string): Promise<DailyCounts> {
+    daysBetween(fromDay, toDay);
+    const { rows } = await this.pool.query<{ day: string; key: string; count: number }>({ ...this.#auditSql.listDailyCounts, values: [fromDay, toDay] });
+    const result: DailyCounts = {};
+    for (const { day, key, count } of rows) (result[day] ??= {})[key] = count;
+    return result;
+  }
+
+  async countSessions(now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>({ ...this.#auditSql.countSessions, values: [new Date(now)] });
+    return rows[0]!.n;
   }
 
   async close(): Promise<void> {

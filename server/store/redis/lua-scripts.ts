@@ -112,7 +112,10 @@ if emailKey and (not owner or owner == id) then
 end
 local sessions, passkeys = 0, 0
 local sessionSet, passkeySet = prefix .. 'user-sessions:' .. id, prefix .. 'user-passkeys:' .. id
-for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do sessions = sessions + redis.call('DEL', prefix .. 'session:' .. hash) end
+for _, hash in ipairs(redis.call('ZRANGE', sessionSet, 0, -1)) do
+  sessions = sessions + redis.call('DEL', prefix .. 'session:' .. hash)
+  redis.call('ZREM', prefix .. 'sessions-by-expiry', hash)
+end
 for _, credential in ipairs(redis.call('ZRANGE', passkeySet, 0, -1)) do passkeys = passkeys + redis.call('DEL', prefix .. 'passkey:' .. credential) end
 redis.call('DEL', sessionSet, passkeySet, KEYS[1])
 local created, signedIn = listMembers(raw)
@@ -131,32 +134,37 @@ if not id then return {'', ''} end
 return {id, redis.call('GET', ARGV[1] .. id) or ''}
 `;
 
-// KEYS: session:<tokenHash>, user-sessions:<userId>. ARGV: the session JSON, its expiresAt, the
-// token hash, now.
+// KEYS: session:<tokenHash>, user-sessions:<userId>, sessions-by-expiry. ARGV: the session JSON,
+// its expiresAt, the token hash, now. Both sets drop the members that expired first.
 const CREATE_SESSION = `
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[2], last[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 `;
 
-// KEYS: session:<tokenHash>. ARGV: the user-sessions key prefix, the token hash. The set's key
-// comes from the stored session (who owns it), read in the same atomic step.
+// KEYS: session:<tokenHash>. ARGV: the user-sessions key prefix, the token hash, the
+// sessions-by-expiry key. The set's key comes from the stored session (who owns it), read in the
+// same atomic step.
 const DELETE_SESSION = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', ARGV[1] .. cjson.decode(raw).userId, ARGV[2])
+redis.call('ZREM', ARGV[3], ARGV[2])
 return 1
 `;
 
-// KEYS: user-sessions:<userId>. ARGV: the session key prefix. Counts the sessions that were
-// still there (a member whose session already expired deletes nothing).
+// KEYS: user-sessions:<userId>. ARGV: the session key prefix, the sessions-by-expiry key. Counts
+// the sessions that were still there (a member whose session already expired deletes nothing).
 const DELETE_USER_SESSIONS = `
 local removed = 0
 for _, hash in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   removed = removed + redis.call('DEL', ARGV[1] .. hash)
+  redis.call('ZREM', ARGV[2], hash)
 end
 redis.call('DEL', KEYS[1])
 return removed

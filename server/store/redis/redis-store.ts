@@ -17,6 +17,14 @@
  *                          by lexical range: user-list.ts's order)             no expiry
  *   users-by-sign-in       the same as "<lastLoginAt or nothing> <id>"          no expiry
  *   ip-request:<ip>, ip-verify:<ip>                     rate-limiter-flexible's counters (ip-limits.ts)
+ *   sessions-by-expiry     sorted set of every session's token hash, scored by expiresAt (countSessions:
+ *                          a ZCOUNT, never a scan); trimmed of expired members by each new session
+ *   audit                  sorted set of every trail entry "<sequence> <JSON>", scored by at (audit-scripts.ts)
+ *                                                       no expiry: sweepAudit removes in batches
+ *   audit-user:<userId>    the same members for one user                        PEXPIREAT newest at + auditRetentionMs
+ *   audit-seq              the entries' sequence        no expiry
+ *   daily:<YYYY-MM-DD>     hash of the day's counters (sign_in:code, mail:sent…)  PEXPIREAT day's end + auditRetentionMs
+ *   daily-days             sorted set of the days counted, scored by their midnight (the sweep's index)
  *
  * Atomicity: `updateLogin` and `updateUser` are optimistic compare-and-set. The current value is
  * read, the synchronous `change` runs in this process, and a Lua script writes the result only if
@@ -58,6 +66,9 @@ import { backOff, KeyQueue } from '../key-queue.ts';
 import { checkUserListQuery, cursorAfter, listKey, matchesSearch, sortTime, type UserListQuery, type UserPage } from '../user-list.ts';
 import { connectRedis, keysStartingWith } from './connection.ts';
 import { defineScripts, type Scripted } from './lua-scripts.ts';
+import { defineAuditScripts, MEMBER_PREFIX, type AuditScripted } from './audit-scripts.ts';
+import { auditRecord, checkAuditQuery, checkCounts, dayOf, dayStart, daysBetween } from '../audit-records.ts';
+import type { AuditQuery, AuditRecord, DailyCounts } from '../types.ts';
 
 export const DEFAULT_KEY_PREFIX = 'pl:';
 
@@ -74,6 +85,8 @@ export interface RedisStoreOptions {
    * migration tool says false, so a target it refuses stays as it was, and fills them after its copy.
    */
   fillUserLists?: boolean;
+  /** How long the audit trail and daily counts are kept (ms; AUDIT_RETENTION_DAYS): their keys' expiries. Default: none (the sweep removes them). */
+  auditRetentionMs?: number;
 }
 
 export interface RedisStore extends Store {
@@ -92,6 +105,7 @@ export async function openRedisStore(url: string, options: RedisStoreOptions): P
   const store = new RedisStoreImpl(client, options);
   try {
     if (options.fillUserLists !== false) await store.fillUserLists();
+    await store.fillSessionCount();
   } catch (error) {
     await store.close();
     throw error;
@@ -106,6 +120,8 @@ class RedisStoreImpl implements RedisStore {
   readonly client: Redis;
   readonly keyPrefix: string;
   readonly #scripts: Scripted;
+  readonly #auditScripts: AuditScripted;
+  readonly #auditRetentionMs: number;
   readonly #retention: Retention;
   readonly #clock: Clock;
   /** Changes to one key in this process run one after another. */
@@ -117,6 +133,8 @@ class RedisStoreImpl implements RedisStore {
     this.#retention = options.retention;
     this.#clock = options.clock ?? systemClock;
     this.#scripts = defineScripts(client);
+    this.#auditScripts = defineAuditScripts(client);
+    this.#auditRetentionMs = options.auditRetentionMs ?? 0;
   }
 
   #key(kind: 'login' | 'link' | 'user' | 'user-email' | 'session' | 'user-sessions' | 'passkey' | 'user-passkeys' | 'claim', id: string): string {
@@ -219,7 +237,7 @@ class RedisStoreImpl implements RedisStore {
 
   async createSession(session: SessionRecord): Promise<void> {
     const { tokenHash, userId, expiresAt } = session;
-    await this.#scripts.plCreateSession(2, this.#key('session', tokenHash), this.#key('user-sessions', userId), JSON.stringify(session), expiresAt, tokenHash, this.#clock.now());
+    await this.#scripts.plCreateSession(3, this.#key('session', tokenHash), this.#key('user-sessions', userId), this.#sessionsByExpiry, JSON.stringify(session), expiresAt, tokenHash, this.#clock.now());
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
@@ -230,7 +248,7 @@ class RedisStoreImpl implements RedisStore {
   }
 
   async deleteSession(tokenHash: string): Promise<boolean> {
-    return (await this.#scripts.plDeleteSession(1, this.#key('session', tokenHash), this.#key('user-sessions', ''), tokenHash)) === 1;
+    return (await this.#scripts.plDeleteSession(1, this.#key('session', tokenHash), this.#key('user-sessions', ''), tokenHash, this.#sessionsByExpiry)) === 1;
   }
 
   /** The user's sorted set, then one MGET of the sessions it names (a member whose key expired reads null). */
@@ -247,7 +265,7 @@ class RedisStoreImpl implements RedisStore {
   }
 
   async deleteUserSessions(userId: string): Promise<number> {
-    return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''));
+    return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''), this.#sessionsByExpiry);
   }
 
   async deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null> {
@@ -340,6 +358,85 @@ class RedisStoreImpl implements RedisStore {
   /** Nothing to do: every key expires by itself once it no longer matters (see the file comment). */
   async sweep(): Promise<{ logins: number; sessions: number }> {
     return { logins: 0, sessions: 0 };
+  }
+
+  // --- The audit trail, daily counts and live sessions (audit-scripts.ts; key layout above) ---
+
+  get #sessionsByExpiry(): string {
+    return `${this.keyPrefix}sessions-by-expiry`;
+  }
+
+  /**
+   * Adds the sessions stored before `sessions-by-expiry` existed: a SCAN of `session:*`, 1,000
+   * keys a page, each page one script; skipped once done (the `sessions-counted` mark). Two
+   * instances starting together add the same members twice: nothing changes.
+   */
+  async fillSessionCount(): Promise<void> {
+    const mark = `${this.keyPrefix}sessions-counted`;
+    if ((await this.client.exists(mark)) === 1) return;
+    const prefix = this.#key('session', '');
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', keysStartingWith(prefix), 'COUNT', 1000);
+      if (keys.length > 0) await this.#auditScripts.plFillSessionCount(1 + keys.length, this.#sessionsByExpiry, ...keys, prefix.length);
+      cursor = next;
+    } while (cursor !== '0');
+    await this.client.set(mark, '1');
+  }
+
+  /** One ZCOUNT of the sessions that end after `now`. */
+  async countSessions(now: number): Promise<number> {
+    return this.client.zcount(this.#sessionsByExpiry, `(${now}`, '+inf');
+  }
+
+  /** One script for the batch: each entry joins everyone's set and its user's. */
+  async appendAudit(records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const args = records.map(auditRecord).flatMap((record) => [record.at, record.userId ?? '', JSON.stringify(record)]);
+    await this.#auditScripts.plAppendAudit(2, `${this.keyPrefix}audit`, `${this.keyPrefix}audit-seq`, `${this.keyPrefix}audit-user:`, this.#auditRetentionMs, this.#clock.now(), ...args);
+  }
+
+  /** One ZRANGE of everyone's set or the user's, newest first from `before`: one round trip. */
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const { userId, before, limit } = checkAuditQuery(query);
+    const key = userId === null ? `${this.keyPrefix}audit` : `${this.keyPrefix}audit-user:${userId}`;
+    const members = await this.client.zrange(key, Number.isFinite(before) ? `(${before}` : '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, limit);
+    return members.map((member) => JSON.parse(member.slice(MEMBER_PREFIX)) as AuditRecord);
+  }
+
+  /** 1,000 entries a script, then the days before `before`'s: no script holds Redis for long. */
+  async sweepAudit(before: number): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const swept = await this.#auditScripts.plSweepAudit(1, `${this.keyPrefix}audit`, `${this.keyPrefix}audit-user:`, before, 1000);
+      removed += swept;
+      if (swept < 1000) break;
+    }
+    const firstKept = dayStart(dayOf(before));
+    let days: number;
+    do days = await this.#auditScripts.plSweepDailyCounts(1, `${this.keyPrefix}daily-days`, `${this.keyPrefix}daily:`, firstKept);
+    while (days === 1000);
+    return removed;
+  }
+
+  async addDailyCounts(day: string, counts: Record<string, number>): Promise<void> {
+    const added = checkCounts(day, counts);
+    if (added.length === 0) return;
+    const midnight = dayStart(day);
+    const keepUntil = this.#auditRetentionMs > 0 ? midnight + 86_400_000 + this.#auditRetentionMs : 0;
+    await this.#auditScripts.plAddDailyCounts(2, `${this.keyPrefix}daily:${day}`, `${this.keyPrefix}daily-days`, midnight, keepUntil, day, ...added.flat());
+  }
+
+  /** One HGETALL a day, sent together (auto-pipelining): one round trip for 30 days. */
+  async listDailyCounts(fromDay: string, toDay: string): Promise<DailyCounts> {
+    const days = daysBetween(fromDay, toDay);
+    const hashes = await Promise.all(days.map((day) => this.client.hgetall(`${this.keyPrefix}daily:${day}`)));
+    const result: DailyCounts = {};
+    days.forEach((day, index) => {
+      const hash = hashes[index]!;
+      if (Object.keys(hash).length > 0) result[day] = Object.fromEntries(Object.entries(hash).map(([key, count]) => [key, Number(count)]));
+    });
+    return result;
   }
 
   async close(): Promise<void> {
