@@ -176,6 +176,13 @@ export interface Store {
    * `findSession`, so the caller ends every session before, as the library does).
    */
   deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null>;
+  /**
+   * Moves a user to another address (a confirmed change of email) in one atomic step: the record
+   * now keyed by `to.emailKey` with `email` set, the old key free. `'taken'` (and nothing changed)
+   * when another user holds the new key; null when there is no such user. Sessions and passkeys
+   * follow by the user id; the login states of both addresses stay as they are.
+   */
+  changeUserEmail(userId: string, to: { email: string; emailKey: string }): Promise<UserRecord | 'taken' | null>;
   /** A page of users (user-list.ts: order, search, cursor); a bad query throws `InvalidUserListQuery`. */
   listUsers(query: UserListQuery): Promise<UserPage>;
   countUsers(): Promise<number>;

@@ -259,4 +259,84 @@ function userAccountCases(subject: () => { store: Store; now: number; under: Sto
       assert.equal(await store.countUsers(), 0);
     });
   });
+
+  describe('changing a user\'s address (changeUserEmail)', () => {
+    it('moves the user to the new key in one step: found by the new address and the id, not by the old; sessions and passkeys follow; it survives a reopen', async () => {
+      let { store } = subject();
+      const { now } = subject();
+      const { ann, bob } = await annAndBob(store, now);
+      const moved = await store.changeUserEmail(ann.id, { email: 'Ann.New@example.com', emailKey: 'ann.new@example.com' });
+      assert.deepEqual(moved, { ...ann, email: 'Ann.New@example.com', emailKey: 'ann.new@example.com' });
+      for (const reopened of [false, true]) {
+        if (reopened) store = await subject().reopen();
+        assert.equal(await store.findUserByEmailKey(ann.emailKey), null, 'the old address names no user');
+        assert.deepEqual(await store.findUserByEmailKey('ann.new@example.com'), moved);
+        assert.deepEqual(await store.findUserById(ann.id), moved);
+        assert.equal((await store.listUserSessions(ann.id)).length, 3);
+        assert.equal((await store.listPasskeys(ann.id)).length, 2);
+        assert.deepEqual(await store.findUserById(bob.id), bob, 'another user untouched');
+        assert.equal(await store.countUsers(), 2);
+        assert.deepEqual((await store.listUsers({ limit: 10, sort: 'created', search: 'ann.new' })).users.map((u) => u.id), [ann.id]);
+      }
+      // The old address is free: a new sign-up there is another user.
+      await put(store, userRecord(ann.emailKey, 'user-new-at-old'));
+      assert.equal((await store.findUserByEmailKey(ann.emailKey))?.id, 'user-new-at-old');
+      assert.equal((await store.findUserById(ann.id))?.emailKey, 'ann.new@example.com');
+    });
+
+    it('answers taken, and changes nothing, when the new address is another user\'s; null for an unknown id', async () => {
+      const { store, now } = subject();
+      const { ann, bob } = await annAndBob(store, now);
+      assert.equal(await store.changeUserEmail(ann.id, { email: bob.email, emailKey: bob.emailKey }), 'taken');
+      assert.deepEqual(await store.findUserById(ann.id), ann);
+      assert.deepEqual(await store.findUserByEmailKey(bob.emailKey), bob);
+      assert.deepEqual(await store.findUserByEmailKey(ann.emailKey), ann);
+      assert.equal(await store.changeUserEmail('no-such-user', { email: 'x@example.com', emailKey: 'x@example.com' }), null);
+      assert.equal(await store.findUserByEmailKey('x@example.com'), null);
+    });
+
+    it('changes only the spelling when the key stays (Ann@ → ann@)', async () => {
+      const { store, now } = subject();
+      const { ann } = await annAndBob(store, now);
+      const moved = await store.changeUserEmail(ann.id, { email: 'erased.person@EXAMPLE.com', emailKey: ann.emailKey });
+      assert.equal(moved !== 'taken' && moved?.email, 'erased.person@EXAMPLE.com');
+      assert.equal((await store.findUserByEmailKey(ann.emailKey))?.email, 'erased.person@EXAMPLE.com');
+    });
+
+    it('of two users moving to one address at once, exactly one gets it', async () => {
+      const { store, now } = subject();
+      const { ann, bob } = await annAndBob(store, now);
+      const to = { email: 'wanted@example.com', emailKey: 'wanted@example.com' };
+      const answers = await Promise.all([store.changeUserEmail(ann.id, to), store.changeUserEmail(bob.id, to)]);
+      assert.equal(answers.filter((answer) => answer === 'taken').length, 1, JSON.stringify(answers));
+      const holder = await store.findUserByEmailKey(to.emailKey);
+      const winner = answers.find((answer) => answer !== 'taken');
+      assert.equal(holder?.id, winner !== 'taken' ? winner?.id : undefined);
+      assert.equal(await store.countUsers(), 2);
+    });
+  });
+
+  describe('blocking (UserRecord.blockedAt)', () => {
+    it('keeps blockedAt through updates, moves and a reopen, and forgets it when removed', async () => {
+      let { store } = subject();
+      const { now } = subject();
+      const { ann } = await annAndBob(store, now);
+      const blocked = { ...ann, blockedAt: now };
+      await put(store, blocked);
+      assert.deepEqual(await store.findUserById(ann.id), blocked);
+      store = await subject().reopen();
+      assert.deepEqual(await store.findUserByEmailKey(ann.emailKey), blocked);
+      assert.equal(((await store.listUsers({ limit: 10, sort: 'created' })).users.find((u) => u.id === ann.id))?.blockedAt, now);
+      const moved = await store.changeUserEmail(ann.id, { email: 'moved@example.com', emailKey: 'moved@example.com' });
+      assert.equal(moved !== 'taken' && moved?.blockedAt, now);
+      await store.updateUser('moved@example.com', (current) => {
+        const { blockedAt: _, ...unblocked } = current!;
+        return { next: unblocked, result: null };
+      });
+      store = await subject().reopen();
+      const read = await store.findUserById(ann.id);
+      assert.equal(read?.blockedAt ?? null, null);
+      assert.ok(!('blockedAt' in read!), 'absent again, as on a user never blocked');
+    });
+  });
 }

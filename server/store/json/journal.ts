@@ -22,7 +22,10 @@ export type JournalEntry =
   // The user `key` (an id) was erased (Store.deleteUser): the user and the login state of their
   // address (found by the id as the line is applied, so the line itself holds no address), the
   // sessions and the passkeys listed. One line: a crash keeps all of the erasure or none of it.
-  | { op: 'erase'; key: string; value: ErasedRecords };
+  | { op: 'erase'; key: string; value: ErasedRecords }
+  // The user at the email key `key` moved to another address (Store.changeUserEmail): `value` is
+  // the whole record under its new key. One line, so a crash keeps both halves of the move or neither.
+  | { op: 'move'; key: string; value: unknown };
 
 /** What an `erase` line removes besides the user and their login state. */
 export interface ErasedRecords {
@@ -30,12 +33,17 @@ export interface ErasedRecords {
   passkeys: string[];
 }
 
-const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'passkey', 'claim', 'revoke', 'erase']);
+const OPS: ReadonlySet<string> = new Set<JournalEntry['op']>(['login', 'user', 'session', 'passkey', 'claim', 'revoke', 'erase', 'move']);
 
 const isErased = (value: unknown): boolean => {
   const records = value as ErasedRecords | null;
   return typeof records === 'object' && records !== null && Array.isArray(records.sessions) && Array.isArray(records.passkeys)
     && [...records.sessions, ...records.passkeys].every((item) => typeof item === 'string');
+};
+
+const isMovedUser = (value: unknown): boolean => {
+  const user = value as { id?: unknown; emailKey?: unknown } | null;
+  return typeof user === 'object' && user !== null && typeof user.id === 'string' && typeof user.emailKey === 'string';
 };
 
 /**
@@ -166,7 +174,7 @@ export function parseEntry(line: string, number: number): JournalEntry {
   } catch {
     throw new JournalCorruptError(`line ${number} is not valid JSON`);
   }
-  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value)) || (entry.op === 'erase' && !isErased(entry.value)) || (entry.op === 'claim' && entry.value !== null && typeof entry.value !== 'number')) {
+  if (!entry || typeof entry.key !== 'string' || !OPS.has(entry.op) || (entry.op === 'revoke' && !Array.isArray(entry.value)) || (entry.op === 'erase' && !isErased(entry.value)) || (entry.op === 'move' && !isMovedUser(entry.value)) || (entry.op === 'claim' && entry.value !== null && typeof entry.value !== 'number')) {
     throw new JournalCorruptError(`line ${number} is not a journal entry`);
   }
   return entry;

@@ -33,7 +33,7 @@ import { AuditFiles } from './audit-files.ts';
 import { acquireLock } from './lock.ts';
 import { SnapshotFile } from './snapshot-file.ts';
 import { LOGIN, pack, unpack, USER } from './record-text.ts';
-import { applyEntry, emptyStoreData, eraseUser, passkeyIdsOf, putClaim, putLogin, putPasskey, putSession, putUser, readLogin, readPasskey, readSession, readUser, type StoreData } from './store-data.ts';
+import { applyEntry, emptyStoreData, eraseUser, moveUser, passkeyIdsOf, putClaim, putLogin, putPasskey, putSession, putUser, readLogin, readPasskey, readSession, readUser, type StoreData } from './store-data.ts';
 import type { AuditQuery, AuditRecord, Change, DailyCounts, LoginState, PasskeyRecord, SessionRecord, Store, UserRecord } from '../types.ts';
 import { StoreError } from '../types.ts';
 import { byListKeyDescending, checkUserListQuery, cursorAfter, listKey, matchesSearch, sortTime, type UserListQuery, type UserPage } from '../user-list.ts';
@@ -247,6 +247,18 @@ class JsonStore implements Store {
     await this.#compacting?.catch(() => {});
     await this.#compact().catch((error: Error) => this.#onWarning?.(`the snapshot after erasing a user failed (${error.message}); the next compaction removes the erased records from the files`));
     return { sessions: erased.sessions.length, passkeys: erased.passkeys.length };
+  }
+
+  /** Checked and applied in memory in one synchronous step, journaled as one `move` line. */
+  async changeUserEmail(userId: string, to: { email: string; emailKey: string }): Promise<UserRecord | 'taken' | null> {
+    const fromKey = this.#data.userKeysById.get(userId);
+    if (fromKey === undefined) return null;
+    const holder = readUser(this.#data, to.emailKey);
+    if (holder && holder.id !== userId) return 'taken';
+    const next: UserRecord = { ...readUser(this.#data, fromKey)!, email: to.email, emailKey: to.emailKey };
+    moveUser(this.#data, fromKey, next);
+    await this.#commit({ op: 'move', key: fromKey, value: next });
+    return next;
   }
 
   /**

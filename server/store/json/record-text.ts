@@ -8,7 +8,7 @@
  * A record with a field missing, a field not in its list, or `null` where the key could stand is
  * held as its plain JSON object instead, so every record reads back exactly as it was stored. The
  * one exception is a shape's optional last field (a session's `method`, absent on sessions stored
- * before passkeys; a sequence's `approval`; a login state's `approvalsPausedAt`): when it is missing the array is one value shorter, so those stay compact too.
+ * before passkeys; a sequence's `approval`; a login state's `approvalsPausedAt`; a user's `blockedAt`): when it is missing the array is one value shorter, so those stay compact too.
  *
  * The text is copied once at its exact size: JSON.stringify's result keeps the spare room of the
  * buffer it was built in (100,000 strings of 229 characters took 40 MB, their copies 26 MB).
@@ -29,7 +29,8 @@ const shape = (fields: readonly string[], keyed: string[] = [], lists: Record<st
 
 // `approval` is optional (only a request that asked for one has it): without it the array ends before it.
 const SEQUENCE = shape(['id', 'codeHash', 'tokenHash', 'createdAt', 'expiresAt', 'usedAt', 'burntAt', 'locale', 'userData', 'approval'], [], {}, true);
-export const USER = shape(['id', 'email', 'emailKey', 'emailVerified', 'createdAt', 'lastLoginAt', 'data'], ['email', 'emailKey']);
+// `blockedAt` is optional (only users an operator blocked or unblocked have it).
+export const USER = shape(['id', 'email', 'emailKey', 'emailVerified', 'createdAt', 'lastLoginAt', 'data', 'blockedAt'], ['email', 'emailKey'], {}, true);
 // `approvalsPausedAt` is optional (only after a wrong number on a phone).
 export const LOGIN = shape(['emailKey', 'address', 'sequences', 'attempts', 'lastRequestAt', 'requestTimes', 'lastFailureAt', 'approvalsPausedAt'], ['emailKey', 'address'], { sequences: SEQUENCE }, true);
 export const SESSION = shape(['tokenHash', 'userId', 'createdAt', 'expiresAt', 'method'], ['tokenHash'], {}, true);

@@ -116,7 +116,7 @@ export class SnapshotFile implements Adapter<StoreData> {
           return;
         }
         const entry = parseEntry(number === 2 ? line : line.slice(1), number);
-        if (entry.op === 'revoke' || entry.op === 'erase' || (number > 2 && !line.startsWith(','))) throw notJson(`line ${number} is not a record`);
+        if (entry.op === 'revoke' || entry.op === 'erase' || entry.op === 'move' || (number > 2 && !line.startsWith(','))) throw notJson(`line ${number} is not a record`);
         const shape = RecordShapes[entry.op].safeParse(entry.value);
         if (!shape.success) throw notOurs(`line ${number}, at "${shape.error.issues[0]!.path.join('.')}": ${shape.error.issues[0]!.message}`);
         applyEntry(data!, entry);

@@ -155,6 +155,15 @@ export function eraseUser(data: StoreData, userId: string, records: { sessions: 
   for (const id of records.passkeys) if (readPasskey(data, id)?.userId === userId) putPasskey(data, id, null);
 }
 
+/**
+ * Moves the user at `fromKey` to the key of `next` (a change of address). Applied as a replayed
+ * line too: a user no longer at `fromKey` (the line applied twice) is simply written at its new key.
+ */
+export function moveUser(data: StoreData, fromKey: string, next: UserRecord): void {
+  if (readUser(data, fromKey)?.id === next.id) putUser(data, fromKey, null);
+  putUser(data, next.emailKey, next);
+}
+
 /** Applies one journal line (or snapshot record): whole-record puts and deletes, so applying a line twice changes nothing. */
 export function applyEntry(data: StoreData, entry: JournalEntry): void {
   if (entry.op === 'revoke') {
@@ -163,6 +172,10 @@ export function applyEntry(data: StoreData, entry: JournalEntry): void {
   }
   if (entry.op === 'erase') {
     eraseUser(data, entry.key, entry.value);
+    return;
+  }
+  if (entry.op === 'move') {
+    moveUser(data, entry.key, entry.value as UserRecord);
     return;
   }
   const value = entry.value ?? null;

@@ -166,7 +166,7 @@ class PostgresStoreImpl implements PostgresStore {
         if (next === null) {
           written = !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1;
         } else {
-          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data)];
+          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt)];
           const outcome = row
             ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
             : await this.pool.query({ ...this.#sql.insertUser, values: columns });
@@ -219,6 +219,20 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   /** One indexed query of `limit + 1` rows (the one more tells whether there is a next page). */
+  /**
+   * One UPDATE: atomic by itself, and the unique `email_key` refuses an address another user
+   * holds, even one taken a moment before (unique_violation, 23505: `'taken'`).
+   */
+  async changeUserEmail(userId: string, to: { email: string; emailKey: string }): Promise<UserRecord | 'taken' | null> {
+    try {
+      const { rows } = await this.pool.query<UserRow>({ ...this.#sql.moveUser, values: [userId, to.email, to.emailKey] });
+      return rows[0] ? toUser(rows[0]) : null;
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') return 'taken';
+      throw error;
+    }
+  }
+
   async listUsers(query: UserListQuery): Promise<UserPage> {
     const { limit, search, sort, after } = checkUserListQuery(query);
     const statement = sort === 'created' ? this.#sql.listUsersByCreated : this.#sql.listUsersBySignIn;

@@ -9,6 +9,7 @@ export interface UserRow {
   created_at: Date;
   last_login_at: Date | null;
   data: Record<string, unknown>;
+  blocked_at: Date | null;
 }
 
 export interface SessionRow {
@@ -33,7 +34,7 @@ export interface PasskeyRow {
 }
 
 export function toUser(row: UserRow): UserRecord {
-  return {
+  const user: UserRecord = {
     id: row.id,
     email: row.email,
     emailKey: row.email_key,
@@ -42,6 +43,9 @@ export function toUser(row: UserRow): UserRecord {
     lastLoginAt: row.last_login_at ? row.last_login_at.toISOString() : null,
     data: row.data,
   };
+  // Absent, not null, on a user never blocked (or unblocked): as the other stores give it back.
+  if (row.blocked_at !== null) user.blockedAt = row.blocked_at.getTime();
+  return user;
 }
 
 export function toSession(row: SessionRow): SessionRecord {

@@ -205,6 +205,21 @@ end
 return found
 `;
 
+// KEYS: user:<id>, user-email:<old emailKey>, user-email:<new emailKey>. ARGV: the record read,
+// the record at its new address, the id. Moves a user to another address (changeUserEmail) in one
+// step, compare-and-set on the record read as SET_USER is. Returns 1 when moved, 0 when the record
+// changed since it was read (the caller reads again), -1 when another user holds the new address.
+// The list sets' members name the creation and last sign-in times and the id: they stay as they are.
+const MOVE_USER = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+local holder = redis.call('GET', KEYS[3])
+if holder and holder ~= ARGV[3] then return -1 end
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`;
+
 /** The scripts as commands on the client (ioredis `defineCommand`: EVALSHA, loaded again after a restart). */
 export interface Scripted {
   plSetLogin(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
@@ -218,6 +233,7 @@ export interface Scripted {
   plListPasskeys(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>;
   plFillUserLists(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
   plEraseUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, number] | null>;
+  plMoveUser(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
 }
 
 /** Defines every script on `client` and returns it typed with them. */
@@ -233,5 +249,6 @@ export function defineScripts(client: Redis): Scripted {
   client.defineCommand('plListPasskeys', { lua: LIST_PASSKEYS });
   client.defineCommand('plFillUserLists', { lua: FILL_USER_LISTS });
   client.defineCommand('plEraseUser', { lua: ERASE_USER });
+  client.defineCommand('plMoveUser', { lua: MOVE_USER });
   return client as unknown as Scripted;
 }

@@ -268,6 +268,20 @@ class RedisStoreImpl implements RedisStore {
     return this.#scripts.plDeleteUserSessions(1, this.#key('user-sessions', userId), this.#key('session', ''), this.#sessionsByExpiry);
   }
 
+  /** One script (MOVE_USER), compare-and-set on the record read, as `updateUser`. */
+  async changeUserEmail(userId: string, to: { email: string; emailKey: string }): Promise<UserRecord | 'taken' | null> {
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const raw = await this.client.get(this.#key('user', userId));
+      if (raw === null) return null;
+      const user = JSON.parse(raw) as UserRecord;
+      const next: UserRecord = { ...user, email: to.email, emailKey: to.emailKey };
+      const moved = await this.#scripts.plMoveUser(3, this.#key('user', userId), this.#key('user-email', user.emailKey), this.#key('user-email', to.emailKey), raw, JSON.stringify(next), userId);
+      if (moved === 1) return next;
+      if (moved === -1) return 'taken';
+    }
+    throw new Error(`Redis store: the user record kept changing under ${MAX_CAS_ATTEMPTS} attempts to change its address`);
+  }
+
   async deleteUser(userId: string): Promise<{ sessions: number; passkeys: number } | null> {
     const removed = await this.#scripts.plEraseUser(1, this.#key('user', userId), this.keyPrefix, userId);
     return removed === null ? null : { sessions: removed[0], passkeys: removed[1] };
