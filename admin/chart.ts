@@ -29,11 +29,12 @@ const WIDTH = 720;
 const HEIGHT = 220;
 const PAD = { top: 12, right: 8, bottom: 28, left: 40 };
 
-/** A round top for the scale (1, 2, 5 × 10ⁿ), at least 4 so an empty month still has lines. */
+/** The top of a scale of four whole, round steps (1, 2, 2.5 or 5 × 10ⁿ each) that holds `max`; 4 for an empty month. */
 function scaleTop(max: number): number {
-  if (max <= 4) return 4;
-  const power = 10 ** Math.floor(Math.log10(max));
-  return ([1, 2, 5, 10].map((step) => step * power).find((top) => top >= max) ?? 10 * power);
+  const rough = Math.max(1, max / 4);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough && Number.isInteger(s)) ?? 10 * power;
+  return step * 4;
 }
 
 export function totalsOf(spec: ChartSpec): number[] {
@@ -57,8 +58,9 @@ export function stackedBars(spec: ChartSpec): SVGSVGElement {
   const slot = plotWidth / spec.days.length;
   const barWidth = Math.max(2, slot * 0.7);
   const y = (value: number) => PAD.top + plotHeight - (value / top) * plotHeight;
-  const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-labelledby': `${spec.id}-title ${spec.id}-summary` });
-  chart.append(svg('title', { id: `${spec.id}-title` }, spec.title), svg('desc', { id: `${spec.id}-summary` }, summaryOf(spec)));
+  const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-labelledby': `${spec.id}-summary` });
+  // The summary starts with the title: one sentence is the picture's whole name.
+  chart.append(svg('desc', { id: `${spec.id}-summary` }, summaryOf(spec)));
   // The scale: four lines, labelled at the left.
   for (let i = 0; i <= 4; i++) {
     const value = (top / 4) * i;

@@ -116,6 +116,11 @@ document.querySelector('.sign-out')!.addEventListener('click', async () => {
   showSignIn();
   announce('Signed out.');
 });
+// The pages live in the fragment, so the skip link moves focus itself rather than by `#main`.
+document.querySelector('.skip-link')!.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.querySelector<HTMLElement>('#main')!.focus();
+});
 element.addEventListener('passwordless-success', () => void start().then(() => document.querySelector<HTMLElement>('.view h1')?.focus()));
 element.addEventListener('passwordless-signed-out', () => showSignIn());
 window.addEventListener('hashchange', () => void draw(true));
