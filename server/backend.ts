@@ -14,6 +14,7 @@ import { storeRecords } from './admin/admin-records.ts';
 import { readAdminFiles } from './assets/admin-files.ts';
 import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
+import { createAuditTrail, type AuditTrail } from './observability/audit-trail.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import type { Config } from './config.ts';
 import { memoryIpLimiters, postgresIpLimiters, redisIpLimiters, type IpLimiters } from './http/ip-limits.ts';
@@ -42,6 +43,7 @@ import type { Retention, Store } from './store/types.ts';
 
 /** Expired sessions and idle login states go every 10 minutes: the code lifetime, by default. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
+const DAY_MS = 86_400_000;
 
 export interface BackendOptions {
   clock?: Clock;
@@ -75,6 +77,8 @@ export interface Backend {
   passkeys: PasskeyService | null;
   /** Cross-device approval: the asking browsers' waits and the phone's approve, woken across instances. */
   approvals: ApprovalWaits;
+  /** The batched writer of the audit trail kept in the store; null with AUDIT_RETENTION_DAYS=0. */
+  auditTrail: AuditTrail | null;
   /** Ends every approval wait now (each answers `waiting`), so a shutdown is not held by long polls. */
   endWaits(): void;
   /** Ends the waits, waits for mail in flight, then closes the mailer and the store. */
@@ -96,6 +100,7 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     databasePoolSize: config.databasePoolSize,
     retention,
     clock,
+    auditRetentionMs: config.auditRetentionDays * DAY_MS,
     onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }),
     onDatabaseError: (error) => logger.error({ msg: 'postgresql connection error', err: error.message }),
   });
@@ -132,9 +137,11 @@ async function wakeUpFor(config: Config, logger: Logger, redis: OpenedStore['red
 async function assembleBackend(config: Config, options: BackendOptions, logger: Logger, clock: Clock, retention: Retention, { store, redis, postgres }: OpenedStore): Promise<Backend> {
   const secret = config.secret ?? (await loadOrCreateSecret(config.dataFile));
   const metrics = createMetrics();
-  const audit = createAuditLog(logger, clock);
-  // The mailers log each outcome once; this logger counts those entries as they pass.
-  const mailLogger = countingMailLogger(logger, metrics);
+  // The trail kept in the store (AUDIT_RETENTION_DAYS, 0: the log only), written in batches off the request path.
+  const trail: AuditTrail | undefined = config.auditRetentionDays > 0 ? createAuditTrail({ store, clock, logger }) : undefined;
+  const audit = createAuditLog(logger, clock, trail);
+  // The mailers log each outcome once; this logger counts those entries as they pass (and the trail the day's mail).
+  const mailLogger = countingMailLogger(logger, metrics, trail);
   const { sendMail } = options;
   const mailbox = config.smtpUrl || sendMail ? null : createDevMailbox({ now: () => new Date(clock.now()) });
   // Every mailer retries alike and reads the operator's templates; DKIM is SMTP's (nodemailer signs).
@@ -159,6 +166,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   // store): the mail worker thread and the wake-up channel's connection would keep the process up.
   const wakeUp = await wakeUpFor(config, logger, redis, postgres).catch(async (error: unknown) => {
     await mailer.close().catch(() => {});
+    await trail?.close().catch(() => {});
     throw error;
   });
   try {
@@ -209,9 +217,11 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       logger,
     });
     const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview, admin });
+    // The audit trail past its retention goes too (all of it with a retention of 0: the store keeps none).
+    const sweepAudit = () => store.sweepAudit(clock.now() - config.auditRetentionDays * DAY_MS);
     const sweep = () =>
-      service.sweep().then(
-        (removed) => logger.info({ msg: 'swept expired records', ...removed }),
+      Promise.all([service.sweep(), sweepAudit()]).then(
+        ([removed, audit]) => logger.info({ msg: 'swept expired records', ...removed, audit }),
         (error: unknown) => logger.error({ msg: 'sweep failed', err: String(error) }),
       );
     const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
@@ -228,6 +238,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       accessTokens,
       passkeys: passkeys || null,
       approvals,
+      auditTrail: trail ?? null,
       endWaits: () => approvals.close(),
       async close() {
         approvals.close();
@@ -235,12 +246,15 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
         clearInterval(sweeper);
         await service.idle();
         await mailer.close();
+        // After the mailer: its last outcomes are counted. Before the store: the last entries are written.
+        await trail?.close();
         await store.close();
       },
     };
   } catch (error) {
     await wakeUp.close().catch(() => {});
     await mailer.close().catch(() => {});
+    await trail?.close().catch(() => {});
     throw error;
   }
 }

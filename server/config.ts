@@ -112,6 +112,9 @@ export interface Settings {
   // The operators' console (server/admin/).
   /** Addresses whose sessions may use the console at `/admin`; absent or empty: no console (404). Compared as sign-in addresses are (case, IDN). */
   adminEmails?: string[];
+  // --- The audit trail kept in the store (issue 15) ---
+  /** Days the audit trail and the overview's daily counts are kept in the store: 0 to 3650, default 90; 0 keeps none (the log only). */
+  auditRetentionDays?: number;
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -166,6 +169,8 @@ export interface Config extends LoginRules {
   adminEmails: string[];
   /** The backend's own origins (`publicUrl`, and its 127.0.0.1 twin in development): the only ones the console's API answers. */
   ownOrigins: string[];
+  /** Days the audit trail and daily counts are kept in the store; 0: none (AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -287,6 +292,8 @@ const SettingsSchema = z.object({
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
   passkeys: bool.default(true),
   approvals: bool.default(true),
+  // Ten years at most: a trail is kept for an investigation or a regulator, not for ever.
+  auditRetentionDays: int(0, 3650).default(90),
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
@@ -467,5 +474,6 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     approvals: s.approvals,
     adminEmails: [...new Set(s.adminEmails ?? [])],
     ownOrigins,
+    auditRetentionDays: s.auditRetentionDays,
   };
 }

@@ -19,3 +19,6 @@ export { LoginError } from './login/login-error.ts';
 export { InvalidUserListQuery } from './store/user-list.ts';
 export type { UserListQuery, UserSort } from './store/user-list.ts';
 export type { ErasedUser } from './login/erase-user.ts';
+export { InvalidAuditQuery } from './store/audit-records.ts';
+export type { AuditQuery } from './store/types.ts';
+export type { AdminDay, AdminOverview, AuditEntry } from '../contract/admin.ts';

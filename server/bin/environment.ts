@@ -60,6 +60,7 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   adminEmails: 'list',
   passkeyRpId: 'string',
   passkeyRpName: 'string',
+  auditRetentionDays: 'number',
 };
 
 const DKIM_VARIABLES = { domainName: 'DKIM_DOMAIN', keySelector: 'DKIM_SELECTOR', privateKey: 'DKIM_PRIVATE_KEY_FILE' } as const;

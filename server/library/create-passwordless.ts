@@ -23,7 +23,10 @@ import type { LoginHooks } from '../login/hooks.ts';
 import { checkSmtp, type SmtpCheck } from '../mail/smtp-probe.ts';
 import type { OutgoingMail } from '../mail/types.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Clock } from '../time/clock.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
+import type { AdminOverview, AuditEntry } from '../../contract/admin.ts';
+import { listAuditEntries, overview } from '../observability/audit-query.ts';
+import type { AuditQuery } from '../store/types.ts';
 
 /** Meteor's names (accounts-passwordless) for three settings, with the setting each stands for. */
 export interface MeteorNames {
@@ -85,7 +88,17 @@ export interface Passwordless {
   describeApproval(token: string): Promise<ApprovalDescription>;
   /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
   approveLogin(token: string, number: number): Promise<void>;
-  /** Waits for mail in flight, stops the sweeper, closes the store. */
+  // --- The audit trail kept in the store and the overview (issue 15) ---
+  /**
+   * The audit trail as the store keeps it (AUDIT_RETENTION_DAYS), newest first: one user's with
+   * `userId`; `before` (ms) pages back (pass the oldest entry's time); `limit` 1 to 200. A bad
+   * query throws `InvalidAuditQuery`. This process's entries are written before the read; other
+   * instances' reach the store within about a second.
+   */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Users, live sessions, and the last 30 UTC days (oldest first) of sign-ins by method and mail sent and failed. */
+  overview(): Promise<AdminOverview>;
+  /** Waits for mail in flight, writes the audit entries still waiting, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
 
@@ -119,6 +132,15 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
     describeApproval: (token) => service.describeApproval(token),
     approveLogin: (token, number) => backend.approvals.approve(token, number),
+    // What this process did is written first: an operator sees their own action at once (other instances' within about a second).
+    listAudit: async (query) => {
+      await backend.auditTrail?.flush();
+      return listAuditEntries(backend.store, query);
+    },
+    overview: async () => {
+      await backend.auditTrail?.flush();
+      return overview(backend.store, clock ?? systemClock);
+    },
     close: () => backend.close(),
   };
 }

@@ -5,18 +5,25 @@
  * channel that could disagree with the log. A retry is its own entry (`outcome: 'retrying'`, not
  * an outcome of the mail) and counts as a retry.
  */
+import type { AuditTrail } from '../observability/audit-trail.ts';
 import type { LogEntry, Logger } from '../observability/logger.ts';
 import type { MailOutcome, Metrics } from '../observability/metrics.ts';
 
 const OUTCOMES: ReadonlySet<unknown> = new Set<MailOutcome>(['sent', 'failed', 'dropped']);
 
-export function countingMailLogger(logger: Logger, metrics: Pick<Metrics, 'mail' | 'mailRetries'>): Logger {
+/**
+ * `trail`: also counts the day's `mail:sent` and `mail:failed` for the admin overview (a mail
+ * dropped, never handed to SMTP, counts as failed: it did not go out).
+ */
+export function countingMailLogger(logger: Logger, metrics: Pick<Metrics, 'mail' | 'mailRetries'>, trail?: Pick<AuditTrail, 'count'>): Logger {
   const count = (entry: LogEntry) => {
     if (entry.event !== 'login_mail') return;
     if (entry.outcome === 'retrying') return metrics.mailRetries.inc();
     if (!OUTCOMES.has(entry.outcome)) return;
     // Entries about several mails at once say how many in `mails`.
-    metrics.mail.inc({ outcome: entry.outcome as MailOutcome }, typeof entry.mails === 'number' ? entry.mails : 1);
+    const mails = typeof entry.mails === 'number' ? entry.mails : 1;
+    metrics.mail.inc({ outcome: entry.outcome as MailOutcome }, mails);
+    trail?.count(entry.outcome === 'sent' ? 'mail:sent' : 'mail:failed', mails);
   };
   return {
     info: (entry) => (count(entry), logger.info(entry)),

@@ -2,13 +2,15 @@
  * The audit trail: one structured log entry per sign-in, sign-out, user creation or erasure, passkey added or removed,
  * change of address, block and admin action, marked
  * `audit: true` so a log shipper can route them apart (to a SIEM, or an append-only bucket). The
- * log stream is the trail: this backend keeps no audit table of its own, because operators
- * already collect stderr, and a second store would be one more thing to secure and to retain.
+ * log stream is the trail; with an `AuditTrail` (audit-trail.ts, on unless AUDIT_RETENTION_DAYS
+ * is 0) each entry is also kept in the store for the retention, queryable by user (the admin
+ * console, `listAudit`), written in batches off the request path.
  *
  * Entries name the user by id and the client by its rate-limit key (IPv4, or the IPv6 /64):
  * never the email address, a code or a token.
  */
 import type { Clock } from '../time/clock.ts';
+import type { AuditTrail } from './audit-trail.ts';
 import type { Logger } from './logger.ts';
 import type { VerifyMethod } from './metrics.ts';
 
@@ -36,10 +38,16 @@ export interface AuditLog {
   adminAction(entry: { action: string; userId: string; by: string }): void;
 }
 
-export function createAuditLog(logger: Logger, clock: Clock): AuditLog {
+/** The fields a store keeps of an entry (AuditRecord); the log line keeps them all. */
+const KEPT = ['userId', 'method', 'action', 'by', 'clientKey'] as const;
+
+export function createAuditLog(logger: Logger, clock: Clock, trail?: AuditTrail): AuditLog {
   // `at` from the injected clock: the time the service decided, the one tests can move.
-  const write = (event: string, fields: Record<string, unknown>) =>
-    logger.info({ msg: `audit ${event}`, audit: true, event, ...fields, at: new Date(clock.now()).toISOString() });
+  const write = (event: string, fields: Record<string, unknown>) => {
+    const at = clock.now();
+    logger.info({ msg: `audit ${event}`, audit: true, event, ...fields, at: new Date(at).toISOString() });
+    if (trail) trail.add({ at, event, ...Object.fromEntries(KEPT.filter((key) => typeof fields[key] === 'string').map((key) => [key, fields[key]])) });
+  };
   return {
     signIn: ({ userId, method, clientKey, approved }) => write('sign_in', { userId, method, clientKey, ...(approved ? { approved } : {}) }),
     signOut: ({ userId }) => write('sign_out', { userId }),

@@ -21,6 +21,8 @@ export interface StoreOptions {
   /** How long records matter (login/retention.ts): Redis keys expire by it, PostgreSQL rows are swept by it. */
   retention: Retention;
   clock: Clock;
+  /** How long the audit trail and daily counts are kept (ms; 0: none): Redis sets their keys' expiries from it. */
+  auditRetentionMs?: number;
   onRedisError?: (error: Error) => void;
   onDatabaseError?: (error: Error) => void;
 }
@@ -54,6 +56,7 @@ export async function openStore(options: StoreOptions): Promise<OpenedStore> {
     retention: options.retention,
     keyPrefix: DEFAULT_KEY_PREFIX,
     clock: options.clock,
+    ...(options.auditRetentionMs ? { auditRetentionMs: options.auditRetentionMs } : {}),
     ...(options.onRedisError ? { onError: options.onRedisError } : {}),
   });
   return { store, redis: { client: store.client, keyPrefix: store.keyPrefix }, postgres: null };

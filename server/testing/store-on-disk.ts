@@ -4,7 +4,7 @@
  * `text` (every file, raw) to check what a stolen copy of the data directory would reveal.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { readJournal, type JournalEntry } from '../store/json/journal.ts';
 
 export interface StoreOnDisk {
@@ -57,7 +57,9 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
     }
   }
   for (const [emailKey, state] of Object.entries(data.logins)) for (const s of state.sequences) data.linkTokens[s.tokenHash] = emailKey;
-  const names = (await readdir(dirname(dataFile))).filter((name) => name.startsWith(basename(dataFile)));
-  data.text = (await Promise.all(names.map((name) => readFile(join(dirname(dataFile), name), 'utf8')))).join('\n');
+  // Every file of the store, the audit directory's day files and daily counts too.
+  const onDisk = await readdir(dirname(dataFile), { recursive: true, withFileTypes: true });
+  const paths = onDisk.filter((entry) => entry.isFile() && relative(dirname(dataFile), join(entry.parentPath, entry.name)).startsWith(basename(dataFile))).map((entry) => join(entry.parentPath, entry.name));
+  data.text = (await Promise.all(paths.map((path) => readFile(path, 'utf8')))).join('\n');
   return data;
 }
