@@ -38,6 +38,14 @@ export const EMAIL_CHANGE_UNDO_PAGE = '/account/email/undo';
 /** How long the old address's undo link works: 7 days. */
 export const EMAIL_CHANGE_UNDO_SECONDS = 7 * 24 * 3600;
 
+/**
+ * The error codes only these routes answer with (contract/errors.ts): `same_email` (400, from the
+ * change's start), `email_taken` (409, from its confirm and from the undo), `invalid_undo_link`
+ * (401, from the undo). Beside them the login's own: `unauthenticated`, `forbidden_origin`,
+ * `invalid_email`, `rate_limited`, `mail_busy`, `invalid_code`, `expired_code`, `too_many_attempts`.
+ */
+export type AccountErrorCode = 'same_email' | 'email_taken' | 'invalid_undo_link';
+
 /** `POST /auth/account/email`. */
 export interface EmailChangeStartBody {
   /** The new address (validated and normalised like a sign-in address). */

@@ -19,6 +19,8 @@ export interface ConfigResponse {
   passkeys: boolean;
   /** Cross-device approval is served (`/approval/*`): the element may send `approvalKey` and wait for the phone. */
   approvals: boolean;
+  /** Which account changes a signed-in person may make (contract/account.ts); `false` when neither is served. */
+  account: import('./account.ts').AccountOptions | false;
 }
 
 /** `POST /auth/request`. */

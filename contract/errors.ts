@@ -66,6 +66,17 @@ export const ErrorCode = {
   approval_not_waiting: 'approval_not_waiting',
   /** The admin console's API (contract/admin.ts): the session's address is not in ADMIN_EMAILS (403). */
   not_admin: 'not_admin',
+  /** Changing the address to the one the account already has (400): nothing to confirm, no code sent. */
+  same_email: 'same_email',
+  /**
+   * The address is another account's now (409): an undo link whose old address became another
+   * user's since the change, or a confirmed change whose new address became a user meanwhile.
+   */
+  email_taken: 'email_taken',
+  /** The old address's undo link is not one of ours, has expired (7 days) or was already used (401). */
+  invalid_undo_link: 'invalid_undo_link',
+  /** An operator's listing of users (the admin console) with a bad limit, sort, search or cursor (400). */
+  invalid_user_list_query: 'invalid_user_list_query',
   /** A bug or an outage on the server (5xx); never an answer to bad input. */
   internal_error: 'internal_error',
 } as const;
@@ -114,6 +125,10 @@ export const ErrorStatus = {
   approval_refused: 403,
   approval_not_waiting: 409,
   not_admin: 403,
+  same_email: 400,
+  email_taken: 409,
+  invalid_undo_link: 401,
+  invalid_user_list_query: 400,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -185,7 +200,13 @@ export const ApiError = {
   notAdmin: { code: 'not_admin', message: 'This account is not an administrator of this server (ADMIN_EMAILS).' },
   noSuchUserHere: { code: 'not_found', message: 'There is no user with this id (erased, or never here).' },
   adminSelf: (action: string) => ({ code: 'invalid_request', message: `An administrator may not ${action} their own account here: another administrator, or the command line, can.` }),
-  invalidUserQuery: (problem: string) => ({ code: 'invalid_request', message: `Invalid user list query: ${problem}.` }),
+  // Changing the address, deleting the account (contract/account.ts)
+  sameEmail: { code: 'same_email', message: 'That is already the address of this account.' },
+  newEmailTaken: { code: 'email_taken', message: 'That address belongs to another account now. Nothing was changed.' },
+  oldEmailTaken: { code: 'email_taken', message: 'The old address belongs to another account now, so the change cannot be undone. Nothing was changed.' },
+  invalidUndoLink: { code: 'invalid_undo_link', message: 'This link is not valid, has expired or was already used.' },
+  // An operator's calls (the admin console)
+  invalidUserListQuery: (problem: string) => ({ code: 'invalid_user_list_query', message: `Invalid user listing: ${problem}.` }),
   // Ours
   internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
   widgetNotBuilt: { code: 'internal_error', status: 503, message: 'The widget has not been built on this server.' },

@@ -10,7 +10,7 @@ import { ApprovalWaits } from './approval/approval-waits.ts';
 import { inProcessWakeUp, type WakeUp } from './approval/wake-up.ts';
 import { createApp } from './app.ts';
 import { createAdminConsole } from './admin/admin-console.ts';
-import { storeRecords } from './admin/admin-records.ts';
+import { adminRecords } from './admin/admin-records.ts';
 import { readAdminFiles } from './assets/admin-files.ts';
 import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
@@ -24,6 +24,7 @@ import { createPasswordlessRouter, wellKnownJwks } from './http/router.ts';
 import { wellKnownWebauthn } from './http/passkey-routes.ts';
 import { createChallenges } from './passkeys/challenge.ts';
 import { PasskeyService } from './passkeys/passkey-service.ts';
+import { AccountService } from './account/account-service.ts';
 import { DocumentPath } from '../contract/index.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
@@ -62,6 +63,8 @@ export interface BackendOptions {
 export interface Backend {
   app: Koa;
   service: LoginService;
+  /** A signed-in person's change of address and deletion (served when ACCOUNT_EMAIL_CHANGE / ACCOUNT_DELETION are on). */
+  account: AccountService;
   /** The API routes under `basePath`; `app` mounts them with everything around. */
   router: Router;
   store: Store;
@@ -161,6 +164,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const loginOptions = { store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger };
   const service = new LoginService(loginOptions);
   // Challenges live as long as a code: an answer to one is as fresh as a code typed in time.
+  const account = new AccountService({ login: loginOptions, publicBase: `${config.publicUrl}${config.basePath}` });
   const passkeys = config.passkeys && new PasskeyService({ login: loginOptions, relyingParty: config.passkeys, challenges: createChallenges(secret, clock, config.codeTtlSeconds), metrics, audit });
   // What was started here must be stopped if the start fails after it (the caller closes the
   // store): the mail worker thread and the wake-up channel's connection would keep the process up.
@@ -197,6 +201,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       site: { name: config.siteName, url: `${config.allowedOrigins[0]}/` },
       logger, clock, production: config.production,
       approvals: config.approvals ? approvals : undefined,
+      account: { service: account, features: { emailChange: config.accountEmailChange, deletion: config.accountDeletion } },
     });
     const widget = await readWidgetFiles(options.widgetFile);
     if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
@@ -205,8 +210,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       service,
       store,
       audit,
-      records: storeRecords(store, clock),
-      blocking: blockingOf(service),
+      records: adminRecords(store, clock, trail),
       adminEmails: config.adminEmails,
       ownOrigins: config.ownOrigins,
       cookieMode: config.sessionCookie,
@@ -229,6 +233,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     return {
       app,
       service,
+      account,
       router,
       store,
       mailer,
@@ -259,10 +264,3 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   }
 }
 
-/** PROVISIONAL until the library's blocking lands. */
-function blockingOf(service: LoginService) {
-  return {
-    block: async (userId: string) => ({ sessions: await service.revokeUserSessions(userId) }),
-    unblock: async () => true,
-  };
-}

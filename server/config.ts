@@ -115,6 +115,10 @@ export interface Settings {
   // --- The audit trail kept in the store (issue 15) ---
   /** Days the audit trail and the overview's daily counts are kept in the store: 0 to 3650, default 90; 0 keeps none (the log only). */
   auditRetentionDays?: number;
+  /** A signed-in person may change their address, confirmed by a code to the new one: default true. */
+  accountEmailChange?: boolean;
+  /** A signed-in person may delete their account, confirmed by a code: default true. */
+  accountDeletion?: boolean;
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -171,6 +175,10 @@ export interface Config extends LoginRules {
   ownOrigins: string[];
   /** Days the audit trail and daily counts are kept in the store; 0: none (AUDIT_RETENTION_DAYS). */
   auditRetentionDays: number;
+  /** The change-of-address routes and their undo page are mounted (ACCOUNT_EMAIL_CHANGE). */
+  accountEmailChange: boolean;
+  /** The delete-my-account routes are mounted (ACCOUNT_DELETION). */
+  accountDeletion: boolean;
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -294,6 +302,8 @@ const SettingsSchema = z.object({
   approvals: bool.default(true),
   // Ten years at most: a trail is kept for an investigation or a regulator, not for ever.
   auditRetentionDays: int(0, 3650).default(90),
+  accountEmailChange: bool.default(true),
+  accountDeletion: bool.default(true),
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
@@ -475,5 +485,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     adminEmails: [...new Set(s.adminEmails ?? [])],
     ownOrigins,
     auditRetentionDays: s.auditRetentionDays,
+    accountEmailChange: s.accountEmailChange,
+    accountDeletion: s.accountDeletion,
   };
 }

@@ -24,20 +24,11 @@ import { exportUser, passkeyView, sessionView, userSummary } from './admin-views
 import type { AdminRecords } from './admin-records.ts';
 
 export interface AdminApiOptions extends AdminAccessOptions {
-  service: Pick<LoginService, 'findSession' | 'revokeUserSessions' | 'deleteUser'>;
+  service: Pick<LoginService, 'findSession' | 'revokeUserSessions' | 'deleteUser' | 'blockUser' | 'unblockUser'>;
   store: Store;
   audit: Pick<AuditLog, 'adminAction'>;
   /** The overview's numbers and a user's audit entries, where the store keeps them. */
   records: AdminRecords;
-  blocking: AdminBlocking;
-}
-
-/** Blocking, as the library does it (sessions ended, sign-ins refused without telling); `by` is the admin's user id. */
-export interface AdminBlocking {
-  /** Null when there is no such user. */
-  block(userId: string, by: string): Promise<{ sessions: number } | null>;
-  /** False when there is no such user. */
-  unblock(userId: string, by: string): Promise<boolean>;
 }
 
 /** A page of the list: a screen of rows; the store allows up to MAX_PAGE. */
@@ -58,7 +49,7 @@ const UsersQuery = z.strictObject({
 const NoFields = z.strictObject({});
 
 export function createAdminApi(options: AdminApiOptions): Router {
-  const { service, store, audit, records, blocking } = options;
+  const { service, store, audit, records } = options;
   const router = new Router();
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -88,13 +79,19 @@ export function createAdminApi(options: AdminApiOptions): Router {
   });
 
   router.get(AdminPath.users, ...access, async (ctx) => {
-    const query = parseBody(UsersQuery, { ...ctx.query });
+    // Every bad query is one code (invalid_user_list_query), whether zod or the store's cursor finds it.
+    const parsed = UsersQuery.safeParse({ ...ctx.query });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw LoginError.of(ApiError.invalidUserListQuery(`${issue.path.join('.') || 'the query'} ${issue.message}`));
+    }
+    const query = parsed.data;
     try {
       const [page, total] = await Promise.all([store.listUsers(query), store.countUsers()]);
       const answer: AdminUserPage = { users: page.users.map(userSummary), next: page.next, total };
       ctx.body = answer;
     } catch (error) {
-      if (error instanceof InvalidUserListQuery) throw LoginError.of(ApiError.invalidUserQuery(error.message), { fields: { after: 'must be the `next` of the previous page' } });
+      if (error instanceof InvalidUserListQuery) throw LoginError.of(ApiError.invalidUserListQuery(error.message));
       throw error;
     }
   });
@@ -118,17 +115,18 @@ export function createAdminApi(options: AdminApiOptions): Router {
     noFields(ctx);
     const user = await target(ctx);
     notSelf(ctx, user, 'block');
-    const blocked = await blocking.block(user.id, adminOf(ctx));
-    if (!blocked) throw LoginError.of(ApiError.noSuchUserHere);
+    // Blocking ends every session (login/blocking.ts): those live now are the ones it ends.
+    const sessions = (await store.listUserSessions(user.id)).length;
+    if (!(await service.blockUser(user.id, { by: adminOf(ctx) }))) throw LoginError.of(ApiError.noSuchUserHere);
     audited(ctx, 'block', user.id);
-    const answer: AdminActionResponse = { sessions: blocked.sessions };
+    const answer: AdminActionResponse = { sessions };
     ctx.body = answer;
   });
 
   router.post(AdminPath.unblock, ...access, ...body, async (ctx) => {
     noFields(ctx);
     const user = await target(ctx);
-    if (!(await blocking.unblock(user.id, adminOf(ctx)))) throw LoginError.of(ApiError.noSuchUserHere);
+    if (!(await service.unblockUser(user.id, { by: adminOf(ctx) }))) throw LoginError.of(ApiError.noSuchUserHere);
     audited(ctx, 'unblock', user.id);
     const answer: AdminActionResponse = {};
     ctx.body = answer;

@@ -146,7 +146,7 @@ for (const subject of stores()) {
       boss = await signIn(h, 'boss@example.com');
     });
 
-    it('lists users a page at a time, with search and sort, and refuses a bad query with 400', async () => {
+    it('lists users a page at a time, with search and sort, and refuses a bad query with 400 invalid_user_list_query', async () => {
       const tag = `list${process.pid}`;
       const people = [];
       for (let i = 0; i < 3; i++) {
@@ -164,7 +164,7 @@ for (const subject of stores()) {
       const bySignIn = await call(h, 'GET', `${AdminPath.users}?search=${tag.toUpperCase()}&sort=last_sign_in`, { token: boss.token });
       assert.equal(bySignIn.body.users.length, 3, 'the search ignores case');
       for (const query of ['limit=0', 'limit=101', 'limit=ten', 'sort=name', 'after=not-a-cursor', `after=${first.body.next}&sort=last_sign_in`, 'bogus=1', 'search=a&search=b', `search=${'a'.repeat(255)}`]) {
-        assertError(await call(h, 'GET', `${AdminPath.users}?${query}`, { token: boss.token }), 400, 'invalid_request');
+        assertError(await call(h, 'GET', `${AdminPath.users}?${query}`, { token: boss.token }), 400, 'invalid_user_list_query');
       }
     });
 

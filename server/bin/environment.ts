@@ -58,6 +58,8 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   passkeys: 'onOff',
   approvals: 'onOff',
   adminEmails: 'list',
+  accountEmailChange: 'onOff',
+  accountDeletion: 'onOff',
   passkeyRpId: 'string',
   passkeyRpName: 'string',
   auditRetentionDays: 'number',

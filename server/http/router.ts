@@ -23,6 +23,8 @@ import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { describeDevice } from './user-agent.ts';
 import { APPROVAL_PATHS, mountApprovalRoutes } from './approval-routes.ts';
+import type { AccountService } from '../account/account-service.ts';
+import { accountPaths, mountAccountRoutes, type AccountFeatures } from './account-routes.ts';
 import { clientKey } from './client-ip.ts';
 import { limitByIp, memoryIpLimiters, type IpLimiters } from './ip-limits.ts';
 import { jsonIfAny, jsonOnly } from './json-only.ts';
@@ -77,6 +79,12 @@ export interface PasswordlessRouterOptions {
   production?: boolean;
   /** Cross-device approval's waits (approval/approval-waits.ts); absent: no approval routes, and `approvalKey` is ignored. */
   approvals?: ApprovalWaits;
+  /**
+   * A signed-in person's account changes (account/account-service.ts) and which are served
+   * (ACCOUNT_EMAIL_CHANGE, ACCOUNT_DELETION); absent, or both off: no account route (404), and
+   * `/config` says `account: false`.
+   */
+  account?: { service: AccountService; features: AccountFeatures };
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -110,7 +118,9 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   // so CORS (above) answers them.
   const passkeyPaths = options.passkeys ? Object.values(PasskeyPath) : [];
   const approvalPaths = options.approvals ? APPROVAL_PATHS : [];
-  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths, ...approvalPaths]) {
+  const accountFeatures: AccountFeatures | false = options.account && (options.account.features.emailChange || options.account.features.deletion) ? options.account.features : false;
+  const accountRoutes = accountFeatures ? accountPaths(accountFeatures) : [];
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths, ...approvalPaths, ...accountRoutes]) {
     router.options(path, (ctx) => {
       ctx.status = 204;
     });
@@ -135,6 +145,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       sessionCookie: cookieMode,
       passkeys: options.passkeys !== undefined,
       approvals: options.approvals !== undefined,
+      account: accountFeatures && { emailChange: accountFeatures.emailChange, deletion: accountFeatures.deletion },
     };
     ctx.body = body;
   });
@@ -230,6 +241,21 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
 
   if (options.passkeys) {
     mountPasskeyRoutes(router, options.passkeys, { guard, json, optionalJson: [jsonIfAny, parseJson], limit: limit('verifies'), sessionToken: (ctx) => sessionToken(ctx, cookieMode), liveSession, signedIn });
+  }
+
+  if (options.account && accountFeatures) {
+    mountAccountRoutes(router, {
+      account: options.account.service,
+      features: accountFeatures,
+      guard,
+      json,
+      optionalJson: [jsonIfAny, parseJson],
+      limitRequests: limit('requests'),
+      limitVerifies: limit('verifies'),
+      liveSession,
+      cookieMode,
+      page: { apiBase: basePath, stylesheetUrl: `${basePath}${DocumentPath.pageStyles}` },
+    });
   }
 
   const { accessTokens } = options;

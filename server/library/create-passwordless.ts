@@ -19,6 +19,7 @@ import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
 import { wellKnownWebauthn } from '../http/passkey-routes.ts';
 import type { PasskeyInfo } from '../../contract/passkeys.ts';
+import type { User } from '../../contract/index.ts';
 import type { LoginHooks } from '../login/hooks.ts';
 import { checkSmtp, type SmtpCheck } from '../mail/smtp-probe.ts';
 import type { OutgoingMail } from '../mail/types.ts';
@@ -99,14 +100,25 @@ export interface Passwordless {
   /** Users, live sessions, and the last 30 UTC days (oldest first) of sign-ins by method and mail sent and failed. */
   overview(): Promise<AdminOverview>;
   /** Waits for mail in flight, writes the audit entries still waiting, stops the sweeper, closes the store. */
+  /** The user with this id, or null (`service.findUser` also finds one by address). */
+  getUser(userId: string): Promise<User | null>;
+  /**
+   * Blocks a user (an abuser): every session ends, the address gets the same 202 as anyone and
+   * no mail, and no code, link, approval or passkey signs in, not even one issued before.
+   * Audited `user_blocked` (with `by`, who blocked). The user, or null when there is none.
+   */
+  blockUser(userId: string, options?: { by?: string }): Promise<User | null>;
+  /** Lifts a block (audited `user_unblocked`); the user, or null when there is none. */
+  unblockUser(userId: string, options?: { by?: string }): Promise<User | null>;
+  /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
 
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
   const { settings, nameOf } = settingsFrom(options);
   const config = resolveConfig(settings, nameOf);
-  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted } = options;
-  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted };
+  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged } = options;
+  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged };
   const backend = await createBackend(config, { logger, clock, sendMail, hooks });
   const { router, service } = backend;
   const errors = errorsMiddleware(backend.logger);
@@ -141,6 +153,9 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
       await backend.auditTrail?.flush();
       return overview(backend.store, clock ?? systemClock);
     },
+    getUser: (userId) => service.findUser({ id: userId }),
+    blockUser: (userId, blockOptions) => service.blockUser(userId, blockOptions),
+    unblockUser: (userId, blockOptions) => service.unblockUser(userId, blockOptions),
     close: () => backend.close(),
   };
 }

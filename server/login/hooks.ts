@@ -31,6 +31,8 @@ export interface LoginHooks {
   onLogout?(event: { userId: string }): void | Promise<void>;
   /** After `deleteUser` erased a user, with the user as they were (the store holds nothing of them now). */
   onUserDeleted?(user: User): void | Promise<void>;
+  /** After a user's address changed (confirmed by a code to the new one), with the user as now stored and the address before. */
+  onEmailChanged?(event: { user: User; previousEmail: string }): void | Promise<void>;
 }
 
 /** Whether a new user may be created for `email`; every failure is a refusal. */

@@ -26,10 +26,11 @@ export interface LoginServiceOptions {
   /** Counted where decided: codes issued, verify outcomes, per-email limits, revoked sessions, approvals. */
   metrics?: Pick<Metrics, 'codesRequested' | 'verifies' | 'rateLimited' | 'mailBusy' | 'sessionsRevoked' | 'approvals'>;
   /**
-   * Where a new user, a revoke of all of a user's sessions and an erased user are recorded;
+   * Where a new user, a revoke of all of a user's sessions, an erased, blocked or unblocked user and
+   * a change of address are recorded;
    * sign-ins and single sign-outs are audited by the router, which knows the client.
    */
-  audit?: Pick<AuditLog, 'userCreated' | 'signOut' | 'userDeleted'>;
+  audit?: Pick<AuditLog, 'userCreated' | 'signOut' | 'userDeleted' | 'userBlocked' | 'userUnblocked' | 'emailChanged' | 'emailChangeUndone'>;
   /** The host's hooks (hooks.ts); none by default. */
   hooks?: LoginHooks;
   /** Where failing hooks are logged; default silent. */

@@ -16,7 +16,8 @@ import type { LoginRequest, LoginTarget, LoginTokenOptions, SendLoginTokenEmailI
 import type { LoginRules } from './rules.ts';
 import * as sessions from './sessions.ts';
 import { eraseUser, type ErasedUser } from './erase-user.ts';
-import { findUser, listUsers } from './users.ts';
+import { blockUser, unblockUser, type BlockOptions } from './blocking.ts';
+import { findUser, listUsers, toPublicUser } from './users.ts';
 import type { UserListQuery } from '../store/user-list.ts';
 import * as verify from './verify-login.ts';
 
@@ -24,6 +25,7 @@ export type { LoginServiceOptions } from './login-context.ts';
 export type { ApprovalCheck } from './approve-login.ts';
 export type { SealedTicket } from './approval-ticket.ts';
 export type { ErasedUser } from './erase-user.ts';
+export type { BlockOptions } from './blocking.ts';
 export type { UserListQuery, UserSort } from '../store/user-list.ts';
 export type { LoginRequest, LoginTarget, LoginTokenOptions, SendLoginTokenEmailInput } from './request-login.ts';
 
@@ -117,6 +119,22 @@ export class LoginService {
    */
   deleteUser(userId: string): Promise<ErasedUser | null> {
     return eraseUser(this.#context, userId);
+  }
+
+  /**
+   * Blocks a user (blocking.ts): every session ends, the address is answered like any other and
+   * mailed nothing, and no code, link, approval or passkey signs in. Audited `user_blocked`.
+   * The user as stored, or null when there is no such user.
+   */
+  async blockUser(userId: string, options?: BlockOptions): Promise<User | null> {
+    const user = await blockUser(this.#context, userId, options);
+    return user && toPublicUser(user);
+  }
+
+  /** Lifts a block (audited `user_unblocked`); the user as stored, or null when there is no such user. */
+  async unblockUser(userId: string, options?: BlockOptions): Promise<User | null> {
+    const user = await unblockUser(this.#context, userId, options);
+    return user && toPublicUser(user);
   }
 
   /** A page of users, newest first (store/user-list.ts); a bad query throws `InvalidUserListQuery`. */

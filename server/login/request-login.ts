@@ -7,6 +7,8 @@
  * - Enumeration: known and unknown emails take the same path (a user lookup, one state write,
  *   the same answer); the mailer renders and sends only after the answer is written
  *   (`Mailer.dispatch` defers to setImmediate), and it is never awaited.
+ * - A blocked user's address (an operator's block) is counted and answered like any other and
+ *   gets no code and so no mail, exactly as a locked one.
  * - A locked address (100 wrong codes in a row, verify-login.ts) gets no code and so no mail: the
  *   lock cannot be turned into a way to flood the owner's mailbox. The answer stays the same.
  * - No promise that is not kept: the mail's place in the queue is taken first, before the store
@@ -88,7 +90,8 @@ async function requestWithPlace(context: LoginContext, request: LoginRequest, se
   const now = clock.now();
   const { key, address } = request.email;
   const user = await store.findUserByEmailKey(key);
-  const mayLogIn = user !== null || (rules.userCreation && (await mayCreateUser(context.hooks, context.logger, address, request.userData ?? {})));
+  // A blocked user's address is answered as any other and mailed nothing (docs/security.md#blocking).
+  const mayLogIn = user !== null ? !user.blockedAt : (rules.userCreation && (await mayCreateUser(context.hooks, context.logger, address, request.userData ?? {})));
   const code = randomCode(rules.codeLength);
   const token = randomToken();
   const id = randomId();

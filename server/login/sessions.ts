@@ -24,6 +24,7 @@ export function newSession(context: LoginContext, userId: string, method: Verify
  * login noted, `onLogin` run, and the answer of `POST /verify`, as an email sign-in gives them.
  */
 export async function signInUser(context: LoginContext, user: UserRecord, method: VerifyMethod): Promise<VerifyResponse> {
+  if (user.blockedAt) throw new Error('signInUser: the user is blocked (the caller refuses blocked users first)');
   const { store, clock } = context;
   const { token, record } = newSession(context, user.id, method);
   const lastLoginAt = new Date(clock.now()).toISOString();
@@ -47,7 +48,8 @@ export async function findSessionRecord(context: LoginContext, token: string): P
     return null;
   }
   const user = await store.findUserById(session.userId);
-  return user && { session, user };
+  // A block ends every session; one made in the same moment is refused here all the same.
+  return user && !user.blockedAt ? { session, user } : null;
 }
 
 /** The session's user and expiry, or null when the token is unknown or expired. */

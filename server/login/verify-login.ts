@@ -55,7 +55,9 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     const state = prune(current ?? emptyLoginState(email.key, email.address), now, rules);
     // With no sequence (an unknown address under USER_CREATION=false) one hash is still
     // computed, so such a guess costs what a guess against a known address does.
-    const candidates = state.sequences.length > 0 ? state.sequences : [DECOY_SEQUENCE];
+    // A code that confirms an account change (its `purpose`) is no sign-in code: not a candidate.
+    const signIns = state.sequences.filter((sequence) => !sequence.purpose);
+    const candidates = signIns.length > 0 ? signIns : [DECOY_SEQUENCE];
     const match = findSequence(candidates, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)) && s !== DECOY_SEQUENCE);
     // A right code that can no longer sign in is not a guess: it costs no attempt.
     if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
@@ -100,7 +102,7 @@ export async function verifyLink(context: LoginContext, token: string): Promise<
     if (!current) return { next: null, result: { kind: 'invalid_link' } };
     const state = prune(current, now, rules);
     const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
-    if (!match || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { kind: 'invalid_link' } };
+    if (!match || match.purpose || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { kind: 'invalid_link' } };
     if (match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
     consumeAll(state, now);
     return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
@@ -144,11 +146,19 @@ export async function finishLogin(context: LoginContext, method: 'code' | 'link'
   // in one round. The session needs the user's id before the user is written: the existing
   // user's (a read, no commit), or the id a new user will get, drawn here.
   const known = await store.findUserByEmailKey(emailKey);
+  // Blocked since the code or link was mailed: refused as one that names nothing (the code or
+  // link is spent all the same), so the answer does not tell a blocked address from another.
+  if (known?.blockedAt) {
+    metrics?.verifies.inc({ method, outcome: method === 'link' ? 'invalid_link' : 'invalid' });
+    throw method === 'link' ? LoginError.of(ApiError.invalidLink) : LoginError.of(ApiError.wrongCode, { attemptsLeft: rules.maxAttempts });
+  }
   const sessionUserId = known ? known.id : randomId();
   const { token, record } = newSession(context, sessionUserId, method);
   const [user] = await Promise.all([
     store.updateUser<UserRecord | null>(emailKey, (existing) => {
       if (existing) {
+        // Blocked in the moment between the read above and this write: no sign-in.
+        if (existing.blockedAt) return { next: existing, result: null };
         const next = { ...existing, emailVerified: true, lastLoginAt: nowIso };
         return { next, result: next };
       }

@@ -30,7 +30,7 @@ import { LINK_TOKEN_PARAM } from '../../contract/index.ts';
 import { mailTemplates, renderMail } from './render.ts';
 import { createQueueRoom, DEFAULT_MAX_QUEUED } from './queue-room.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, waitOrWake, type Backoff } from './retry-policy.ts';
-import type { Mail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';
+import type { LoginMail, Mail, Mailer, MailTransport, OutgoingMail, RenderedMail } from './types.ts';
 
 export interface MailerOptions {
   transport: MailTransport;
@@ -92,10 +92,11 @@ export function recipientDomain(to: unknown): string {
  */
 function failure(error: unknown, mail: Mail): Record<string, unknown> {
   let message = error instanceof Error ? error.message : String(error);
-  const login = 'kind' in mail ? null : mail;
-  const token = login && new RegExp(`[#&?]${LINK_TOKEN_PARAM}=([^&]+)`).exec(String(login.link))?.[1];
+  // Every secret a mail may carry: a link (the login's, the undo's), its token, a code.
+  const { link, code: mailCode } = mail as Partial<LoginMail>;
+  const token = typeof link === 'string' ? new RegExp(`[#&?](?:${LINK_TOKEN_PARAM}|token)=([^&]+)`).exec(link)?.[1] : undefined;
   // The link first, so it is replaced whole before its token or a code inside it.
-  for (const secret of [login?.link, token, mail.to, login?.code]) {
+  for (const secret of [link, token, mail.to, mailCode]) {
     if (typeof secret !== 'string' || secret === '') continue;
     message = message.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
   }
@@ -165,7 +166,7 @@ export function createMailer(options: MailerOptions): Mailer {
       return { sent: false, attempts: 0, reason: 'permanent', error };
     }
     // A notice carries no code: it is worth sending for as long as the retries last.
-    const expiresAt = 'kind' in mail ? Infinity : started + mail.expiresInMinutes * 60_000;
+    const expiresAt = 'expiresInMinutes' in mail ? started + mail.expiresInMinutes * 60_000 : Infinity;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await transport.send(message);

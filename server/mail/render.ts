@@ -19,8 +19,8 @@
 import { join, resolve } from 'node:path';
 import { LOCALES, RTL_LOCALES, type Locale } from '../../contract/index.ts';
 import { parseMailExtra } from './mail-extra.ts';
-import { DEFAULT_TEMPLATES_DIR, templateFiles, TemplateError } from './template-files.ts';
-import type { LoginMail, Mail, PasskeyAddedMail, RenderedMail } from './types.ts';
+import { ACCOUNT_MAIL_FAMILIES, DEFAULT_TEMPLATES_DIR, templateFiles, TemplateError, type AccountMailFamily } from './template-files.ts';
+import type { AccountMail, LoginMail, Mail, PasskeyAddedMail, RenderedMail } from './types.ts';
 
 export { DEFAULT_TEMPLATES_DIR, TemplateError } from './template-files.ts';
 
@@ -35,6 +35,8 @@ export interface LocaleTemplates {
   passkeyAdded: { subject: Template; html: Template; text: Template };
   /** "7 December 2026 at 06:45 UTC" in the locale's words, for the notice. */
   dateTime: Intl.DateTimeFormat;
+  /** The account mails (`<family>.<locale>.*`): the change and deletion codes and the two notices. */
+  account: Record<AccountMailFamily, { subject: Template; html: Template; text: Template }>;
 }
 
 export interface MailTemplates {
@@ -58,6 +60,25 @@ export interface Template {
 const LOGIN_NAMES = ['code', 'link', 'email', 'duration'] as const;
 /** The values the passkey notice may use: the device (the passkey's name) and the time must appear. */
 const PASSKEY_ADDED_NAMES = ['device', 'time', 'email'] as const;
+/**
+ * The values each account mail may use and must show: a code mail its code; the "address
+ * changed" notice the undo link and the new address (so the owner sees where their account went).
+ */
+const ACCOUNT_NAMES: Record<AccountMailFamily, { allowed: readonly string[]; required: readonly string[] }> = {
+  'email-change-code': { allowed: ['code', 'email', 'duration'], required: ['code'] },
+  'deletion-code': { allowed: ['code', 'email', 'duration'], required: ['code'] },
+  'email-taken': { allowed: ['email'], required: [] },
+  'email-changed': { allowed: ['email', 'newEmail', 'link', 'time'], required: ['link', 'newEmail'] },
+};
+
+/** The mail kind of each account family. */
+const ACCOUNT_FAMILY: Record<AccountMail['kind'], AccountMailFamily> = {
+  email_change_code: 'email-change-code',
+  deletion_code: 'deletion-code',
+  email_taken: 'email-taken',
+  email_changed: 'email-changed',
+};
+
 /** The layout gets the rendered body (already escaped, so inserted as is), the subject, `lang` and `dir`. */
 const LAYOUT_NAMES = ['content', 'subject', 'lang', 'dir'] as const;
 
@@ -145,6 +166,7 @@ export function loadMailTemplates(templatesDir?: string, locales: readonly strin
       passkeyAdded: passkeyAddedTemplates(files, locale, load),
       // UTC, said so: the server does not know the reader's time zone.
       dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
+      account: accountTemplates(files, locale, load),
     });
   }
   return {
@@ -163,6 +185,16 @@ function passkeyAddedTemplates(files: ReturnType<typeof templateFiles>, locale: 
     html: load(`passkey-added.${locale}.html`, PASSKEY_ADDED_NAMES, ['device', 'time']),
     text: load(`passkey-added.${locale}.txt`, PASSKEY_ADDED_NAMES, ['device', 'time']),
   };
+}
+
+function accountTemplates(files: ReturnType<typeof templateFiles>, locale: string, load: (name: string, allowed: readonly string[], required: readonly string[]) => Template): LocaleTemplates['account'] {
+  const entries = ACCOUNT_MAIL_FAMILIES.map((family) => {
+    const subject = files.accountSubject(family, locale);
+    if (!subject) throw new TemplateError(`${join(DEFAULT_TEMPLATES_DIR, `${family}.subjects.json`)} ["${locale}"]: subject is missing`);
+    const { allowed, required } = ACCOUNT_NAMES[family];
+    return [family, { subject: parseTemplate(subject.text, subject.file, asIs, allowed, []), html: load(`${family}.${locale}.html`, allowed, required), text: load(`${family}.${locale}.txt`, allowed, required) }] as const;
+  });
+  return Object.fromEntries(entries) as LocaleTemplates['account'];
 }
 
 const cache = new Map<string, MailTemplates>();
@@ -226,7 +258,35 @@ export function renderLoginMail(mail: LoginMail, options: { templatesDir?: strin
 /** Renders any mail the mailer sends: the login mail, or a notice. */
 export function renderMail(mail: Mail, options: { templatesDir?: string } = {}): RenderedMail {
   const templates = mailTemplates(options.templatesDir);
-  return 'kind' in mail ? renderPasskeyAddedMail(templates, mail) : renderWithTemplates(templates, mail);
+  if (!('kind' in mail)) return renderWithTemplates(templates, mail);
+  return mail.kind === 'passkey_added' ? renderPasskeyAddedMail(templates, mail) : renderAccountMail(templates, mail);
+}
+
+/** An account mail in `mail.locale`; throws `TypeError` for a value that must not go into a mail. */
+export function renderAccountMail(templates: MailTemplates, mail: AccountMail): RenderedMail {
+  const forLocale = templates.locales.get(mail.locale);
+  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
+  if (WHITESPACE_OR_CONTROL.test(mail.to) || !mail.to.includes('@')) throw new TypeError('mail recipient is not a single address');
+  const values: Record<string, string> = { email: mail.to };
+  if (mail.kind === 'email_change_code' || mail.kind === 'deletion_code') {
+    if (!CODE.test(mail.code)) throw new TypeError('mail code must be 4 to 12 digits');
+    if (!Number.isInteger(mail.expiresInMinutes) || mail.expiresInMinutes < 1) throw new TypeError('mail expiresInMinutes must be a positive integer');
+    Object.assign(values, { code: mail.code, duration: forLocale.duration.format(mail.expiresInMinutes) });
+  } else if (mail.kind === 'email_changed') {
+    assertSafeLink(mail.link);
+    if (WHITESPACE_OR_CONTROL.test(mail.newEmail) || !mail.newEmail.includes('@')) throw new TypeError('the new address is not a single address');
+    if (!Number.isFinite(mail.changedAt)) throw new TypeError('changedAt must be a time');
+    Object.assign(values, { newEmail: mail.newEmail, link: mail.link, time: `${forLocale.dateTime.format(mail.changedAt)} UTC` });
+  }
+  const { subject: subjectTemplate, html, text } = forLocale.account[ACCOUNT_FAMILY[mail.kind]];
+  const subject = fill(subjectTemplate, values);
+  const layoutValues = { subject, lang: mail.locale, dir: textDirection(mail.locale) };
+  const raw = new Set(['content']);
+  return {
+    subject,
+    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(html, values).trimEnd() }, raw),
+    text: fill(templates.layoutText, { ...layoutValues, content: fill(text, values).trimEnd() }, raw),
+  };
 }
 
 /** A passkey's name is the owner's text (64 characters at most); one line, so safe in a subject and a text body. */

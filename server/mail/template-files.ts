@@ -1,8 +1,8 @@
 /**
  * Where each mail template file comes from: an operator's directory (`TEMPLATES_DIR`) replaces
  * the built-in `templates/` file by file, and every file it does not have is the built-in one, so
- * changing the English wording takes one file, not a copy of all 27 that goes stale on upgrade.
- * `subjects.json` is merged the same way, locale by locale.
+ * changing the English wording takes one file, not a copy of all of them that goes stale on upgrade.
+ * Each `*.subjects.json` is merged the same way, locale by locale.
  *
  * The directory is checked whole: it must exist, and every file in it must be one the mailer
  * reads (dot files aside). A misspelt `login.EN.html` or `subject.json` would otherwise be ignored
@@ -16,8 +16,15 @@ import { packagePath } from '../assets/package-files.ts';
 // (dist/server/mail/, `passwordless-login/server`) sit at different depths (package-files.ts).
 export const DEFAULT_TEMPLATES_DIR = packagePath('templates/');
 
-/** The subjects of the login mail and of the passkey notice, each locale → subject. */
-const SUBJECT_FILES = ['subjects.json', 'passkey-added.subjects.json'] as const;
+/**
+ * The account mails (account/account-service.ts), each a family of files like the passkey
+ * notice's: `<family>.<locale>.html`, `<family>.<locale>.txt` and `<family>.subjects.json`.
+ */
+export const ACCOUNT_MAIL_FAMILIES = ['email-change-code', 'email-taken', 'email-changed', 'deletion-code'] as const;
+export type AccountMailFamily = (typeof ACCOUNT_MAIL_FAMILIES)[number];
+
+/** The subjects of the login mail, of the passkey notice and of the account mails, each locale → subject. */
+const SUBJECT_FILES = ['subjects.json', 'passkey-added.subjects.json', ...ACCOUNT_MAIL_FAMILIES.map((family) => `${family}.subjects.json` as const)] as const;
 
 /** A template directory that cannot be used; the message names the file and what is wrong. */
 export class TemplateError extends Error {
@@ -37,6 +44,8 @@ export interface TemplateFiles {
   subject(locale: string): TemplateSource | null;
   /** The same for the "a passkey was added" notice, from `passkey-added.subjects.json`. */
   passkeyAddedSubject(locale: string): TemplateSource | null;
+  /** The same for an account mail, from `<family>.subjects.json`. */
+  accountSubject(family: AccountMailFamily, locale: string): TemplateSource | null;
   /** The file names taken from the override directory. */
   overridden: readonly string[];
 }
@@ -84,7 +93,7 @@ function overrideFileNames(dir: string, expected: ReadonlySet<string>): Set<stri
   for (const name of names) {
     if (name.startsWith('.')) continue;
     if (!expected.has(name)) {
-      throw new TemplateError(`${join(dir, name)}: not a mail template (expected layout.html, layout.txt, subjects.json, login.<locale>.html, login.<locale>.txt, passkey-added.subjects.json, passkey-added.<locale>.html or passkey-added.<locale>.txt)`);
+      throw new TemplateError(`${join(dir, name)}: not a mail template (expected layout.html, layout.txt, subjects.json, login.<locale>.html, login.<locale>.txt, or <family>.subjects.json, <family>.<locale>.html or <family>.<locale>.txt for the families ${['passkey-added', ...ACCOUNT_MAIL_FAMILIES].join(', ')})`);
     }
     found.add(name);
   }
@@ -99,7 +108,8 @@ function overrideFileNames(dir: string, expected: ReadonlySet<string>): Set<stri
 export function templateFiles(overrideDir: string | undefined, locales: readonly string[]): TemplateFiles {
   const builtIn = resolve(DEFAULT_TEMPLATES_DIR);
   const dir = overrideDir === undefined || resolve(overrideDir) === builtIn ? null : resolve(overrideDir);
-  const expected = new Set(['layout.html', 'layout.txt', ...SUBJECT_FILES, ...locales.flatMap((l) => [`login.${l}.html`, `login.${l}.txt`, `passkey-added.${l}.html`, `passkey-added.${l}.txt`])]);
+  const families = ['login', 'passkey-added', ...ACCOUNT_MAIL_FAMILIES];
+  const expected = new Set(['layout.html', 'layout.txt', ...SUBJECT_FILES, ...locales.flatMap((l) => families.flatMap((family) => [`${family}.${l}.html`, `${family}.${l}.txt`]))]);
   const present = dir === null ? new Set<string>() : overrideFileNames(dir, expected);
   const subjectsOf = (name: string) => {
     const builtInSubjects = readSubjects(builtIn, name, locales, false);
@@ -115,14 +125,15 @@ export function templateFiles(overrideDir: string | undefined, locales: readonly
       return builtInSubjects.has(locale) ? subject(builtIn, builtInSubjects, locale) : null;
     };
   };
-  const [loginSubject, passkeyAddedSubject] = SUBJECT_FILES.map(subjectsOf) as [ReturnType<typeof subjectsOf>, ReturnType<typeof subjectsOf>];
+  const [loginSubject, passkeyAddedSubject, ...accountSubjects] = SUBJECT_FILES.map(subjectsOf) as [ReturnType<typeof subjectsOf>, ...ReturnType<typeof subjectsOf>[]];
   return {
     read(name) {
       const from = dir !== null && present.has(name) ? dir : builtIn;
       return { text: readTemplateFile(from, name), file: join(from, name) };
     },
     subject: loginSubject,
-    passkeyAddedSubject,
+    passkeyAddedSubject: passkeyAddedSubject!,
+    accountSubject: (family, locale) => accountSubjects[ACCOUNT_MAIL_FAMILIES.indexOf(family)]!(locale),
     overridden: [...present].sort(),
   };
 }

@@ -29,8 +29,43 @@ export interface PasskeyAddedMail {
   addedAt: number;
 }
 
+/**
+ * A code that confirms an account change (account/account-service.ts): moving the account to the
+ * address it goes to (`email_change_code`), or erasing the account (`deletion_code`). No link:
+ * it is typed where the change was asked for, by the signed-in person.
+ */
+export interface AccountCodeMail {
+  kind: 'email_change_code' | 'deletion_code';
+  to: string;
+  locale: Locale;
+  code: string;
+  expiresInMinutes: number;
+}
+
+/** To an address that already has an account, when someone asked to move another account to it: no code. */
+export interface EmailTakenMail {
+  kind: 'email_taken';
+  to: string;
+  locale: Locale;
+}
+
+/** To the old address after a change of address: what it changed to, when, and the link that undoes it (7 days). */
+export interface EmailChangedMail {
+  kind: 'email_changed';
+  to: string;
+  locale: Locale;
+  newEmail: string;
+  /** `<PUBLIC_URL><base>/account/email/undo#token=…`. */
+  link: string;
+  /** Ms since the epoch; written in the locale's words, in UTC. */
+  changedAt: number;
+}
+
+/** The account mails, by `kind`. */
+export type AccountMail = AccountCodeMail | EmailTakenMail | EmailChangedMail;
+
 /** Every mail the mailer sends: the login mail, or a notice. */
-export type Mail = LoginMail | PasskeyAddedMail;
+export type Mail = LoginMail | PasskeyAddedMail | AccountMail;
 
 /** A rendered email, ready for a transport. */
 export interface RenderedMail {

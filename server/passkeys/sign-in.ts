@@ -44,7 +44,8 @@ export async function signIn(context: PasskeyContext, credential: PasskeyCredent
   const passkey = await store.findPasskey(credential.id);
   if (!passkey) throw LoginError.of(ApiError.unknownPasskey);
   const user = await store.findUserById(passkey.userId);
-  if (!user) throw LoginError.of(ApiError.unknownPasskey);
+  // A blocked user's passkey answers as an unknown one: it names no one who may sign in.
+  if (!user || user.blockedAt) throw LoginError.of(ApiError.unknownPasskey);
   const userHandle = credential.response.userHandle;
   if (typeof userHandle !== 'string' || userHandle !== Buffer.from(userHandleOf(user)).toString('base64url')) throw LoginError.of(ApiError.passkeyUserMismatch);
   let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;

@@ -20,7 +20,15 @@ export interface SequenceRecord {
   userData: Record<string, unknown>;
   /** Present when the asking browser may be approved from another device (login/approval-state.ts). */
   approval?: ApprovalRecord;
+  /**
+   * Present on a code that confirms an account change rather than signs in (account/account-codes.ts):
+   * such a sequence never signs anyone in, and a sign-in sequence never confirms a change.
+   */
+  purpose?: SequencePurpose;
 }
+
+/** What a code of a signed-in user confirms: moving the account to this (new) address, or erasing it. */
+export type SequencePurpose = { kind: 'email_change'; userId: string; email: string } | { kind: 'deletion'; userId: string };
 
 /** A cross-device approval of one sequence: who asked, the number to pick, and what became of it. */
 export interface ApprovalRecord {

@@ -46,6 +46,11 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
       else delete data.claims[entry.key];
     } else if (entry.op === 'revoke') {
       for (const tokenHash of entry.value) delete data.sessions[tokenHash];
+    } else if (entry.op === 'move') {
+      // A change of address: the user leaves `key` for the key its record now names.
+      if (data.userIdsByEmailKey[entry.key] === value.id) delete data.userIdsByEmailKey[entry.key];
+      data.users[value.id] = value;
+      data.userIdsByEmailKey[value.emailKey] = value.id;
     } else {
       const id = data.userIdsByEmailKey[entry.key];
       if (id) delete data.users[id];

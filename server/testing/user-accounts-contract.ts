@@ -310,8 +310,9 @@ function userAccountCases(subject: () => { store: Store; now: number; under: Sto
       const answers = await Promise.all([store.changeUserEmail(ann.id, to), store.changeUserEmail(bob.id, to)]);
       assert.equal(answers.filter((answer) => answer === 'taken').length, 1, JSON.stringify(answers));
       const holder = await store.findUserByEmailKey(to.emailKey);
-      const winner = answers.find((answer) => answer !== 'taken');
-      assert.equal(holder?.id, winner !== 'taken' ? winner?.id : undefined);
+      const winner = answers.find((answer): answer is UserRecord => answer !== 'taken' && answer !== null);
+      assert.ok(winner);
+      assert.equal(holder?.id, winner.id);
       assert.equal(await store.countUsers(), 2);
     });
   });

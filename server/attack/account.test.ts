@@ -1,0 +1,257 @@
+/**
+ * Attack: the account routes (change my email, its undo link, delete my account). Without a
+ * session, from another origin, with a code of the other purpose or a sign-in code, by brute
+ * force, with a replayed, forged or expired undo token, an undo after the old address was taken.
+ * Every refusal is read back from the store: nothing changed. And the answers that must not tell
+ * whether an address has an account, or is blocked, are compared byte for byte.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { AccountPath } from '../../contract/account.ts';
+import { postJson, type JsonAnswer } from '../testing/api-client.ts';
+import { assertError, assertRefusedSafely, freshEmail, requestCode, settle, signIn, storeOnDisk, wrongCode } from '../testing/attack-kit.ts';
+import { startHarness, type Harness } from '../testing/harness.ts';
+import { codeIn, linkIn, type ReceivedMail } from '../testing/smtp-sink.ts';
+
+const DAY_MS = 86_400_000;
+
+/** POST to an account path with the session's bearer token (or none). */
+function call(h: Harness, path: string, body: unknown, token?: string, headers: Record<string, string> = {}): Promise<JsonAnswer> {
+  return postJson(h.api(path), body, { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers });
+}
+
+/** The mails sent since `before`, once the queue is idle. */
+async function mailsSince(h: Harness, before: number): Promise<ReceivedMail[]> {
+  await settle(h);
+  return h.smtp.received.slice(before);
+}
+
+/** Starts a change to `to` and returns the code from the one mail it sent there. */
+async function startChange(h: Harness, token: string, to: string): Promise<string> {
+  const before = h.smtp.received.length;
+  const answer = await call(h, AccountPath.emailChangeStart, { email: to }, token);
+  assert.equal(answer.status, 202, JSON.stringify(answer.body));
+  const mails = await mailsSince(h, before);
+  assert.equal(mails.length, 1);
+  assert.deepEqual(mails[0]!.envelopeTo, [to]);
+  return codeIn(mails[0]!);
+}
+
+/** A full change from `from` to `to`; returns the session, the user and the undo token from the old address's notice. */
+async function changed(h: Harness, from: string, to: string) {
+  const { token, user } = await signIn(h, from);
+  const code = await startChange(h, token, to);
+  const before = h.smtp.received.length;
+  const confirm = await call(h, AccountPath.emailChangeConfirm, { code }, token);
+  assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+  const [notice] = await mailsSince(h, before);
+  assert.deepEqual(notice!.envelopeTo, [from]);
+  const undoToken = new URLSearchParams(new URL(linkIn(notice!)).hash.slice(1)).get('token')!;
+  return { token, user, undoToken };
+}
+
+async function userOnDisk(h: Harness, id: string) {
+  return (await storeOnDisk(h)).users[id];
+}
+
+describe('attack: the account routes', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('refuses every account call without a session, or with a made-up one, with 401, changing nothing and mailing nothing', async () => {
+    const email = freshEmail('nosession');
+    const { user } = await signIn(h, email);
+    for (const token of [undefined, 'A'.repeat(43)]) {
+      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: freshEmail('target') }, token), 401, 'unauthenticated');
+      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeConfirm, { code: '123456' }, token), 401, 'unauthenticated');
+      await assertRefusedSafely(h, () => call(h, AccountPath.deletionStart, {}, token), 401, 'unauthenticated');
+      await assertRefusedSafely(h, () => call(h, AccountPath.deletionConfirm, { code: '123456' }, token), 401, 'unauthenticated');
+    }
+    assert.equal((await userOnDisk(h, user.id)).email, email);
+  });
+
+  it('refuses a foreign origin with 403 before the session is looked at, changing nothing', async () => {
+    const email = freshEmail('origin');
+    const { token, user } = await signIn(h, email);
+    const foreign = { Origin: 'https://evil.example' };
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: freshEmail('target') }, token, foreign), 403, 'forbidden_origin');
+    await assertRefusedSafely(h, () => call(h, AccountPath.deletionStart, {}, token, foreign), 403, 'forbidden_origin');
+    await assertRefusedSafely(h, () => call(h, AccountPath.deletionConfirm, { code: '123456' }, token, foreign), 403, 'forbidden_origin');
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: `${'a'.repeat(40)}.${'b'.repeat(43)}` }, undefined, foreign), 403, 'forbidden_origin');
+    assert.equal((await userOnDisk(h, user.id)).email, email);
+  });
+
+  it('refuses the same address (same_email, whatever its case) and a bad one, mailing nothing', async () => {
+    const email = freshEmail('same');
+    const { token } = await signIn(h, email);
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: email.toUpperCase() }, token), 400, 'same_email');
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: 'not an address' }, token), 400, 'invalid_email');
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: freshEmail('x'), extra: 1 }, token), 400, 'invalid_request');
+  });
+
+  it('does not sign in with a change code, nor change or delete with a sign-in code or a code of the other purpose', async () => {
+    const email = freshEmail('purpose');
+    const target = freshEmail('purpose-target');
+    const { token, user } = await signIn(h, email);
+    const changeCode = await startChange(h, token, target);
+    // The change code, typed at sign-in for the new address: no sign-in, and no user there.
+    assertError(await h.verify({ email: target, code: changeCode }), 401, 'invalid_code');
+    // A sign-in code of the current address, typed at the deletion's confirm.
+    h.server.clock.advance(61_000);
+    const { code: signInCode } = await requestCode(h, email);
+    assertError(await call(h, AccountPath.deletionConfirm, { code: signInCode }, token), 401, 'invalid_code');
+    // A deletion code typed at the change's confirm, and the change code at the deletion's.
+    h.server.clock.advance(61_000);
+    const before = h.smtp.received.length;
+    assert.equal((await call(h, AccountPath.deletionStart, {}, token)).status, 202);
+    const deletionCode = codeIn((await mailsSince(h, before))[0]!);
+    assertError(await call(h, AccountPath.emailChangeConfirm, { code: deletionCode }, token), 401, 'invalid_code');
+    assertError(await call(h, AccountPath.deletionConfirm, { code: changeCode }, token), 401, 'invalid_code');
+    const stored = await userOnDisk(h, user.id);
+    assert.equal(stored.email, email, 'nothing changed');
+    assert.equal((await storeOnDisk(h)).userIdsByEmailKey[target], undefined, 'no user at the new address');
+    // Each code still does its own job: the sign-in code signs in, the change code changes.
+    assert.equal((await h.verify({ email, code: signInCode })).status, 200);
+    assert.equal((await call(h, AccountPath.emailChangeConfirm, { code: changeCode }, token)).status, 200);
+    assert.equal((await userOnDisk(h, user.id)).email, target);
+  });
+
+  it('caps guesses at the change confirm as at sign-in: the 5th wrong code burns the code, and the right one no longer works', async () => {
+    const email = freshEmail('brute');
+    const target = freshEmail('brute-target');
+    const { token, user } = await signIn(h, email);
+    const code = await startChange(h, token, target);
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const answer = await call(h, AccountPath.emailChangeConfirm, { code: wrongCode(code, attempt) }, token);
+      assertError(answer, 401, 'invalid_code');
+      assert.equal(answer.body.error.attemptsLeft, 5 - attempt);
+    }
+    assertError(await call(h, AccountPath.emailChangeConfirm, { code: wrongCode(code, 5) }, token), 429, 'too_many_attempts');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { code }, token), 429, 'too_many_attempts');
+    assert.equal((await userOnDisk(h, user.id)).email, email, 'nothing changed');
+    // The same cap at the deletion confirm.
+    h.server.clock.advance(61_000);
+    const before = h.smtp.received.length;
+    await call(h, AccountPath.deletionStart, {}, token);
+    const deletionCode = codeIn((await mailsSince(h, before))[0]!);
+    for (let attempt = 1; attempt <= 4; attempt++) assertError(await call(h, AccountPath.deletionConfirm, { code: wrongCode(deletionCode, attempt) }, token), 401, 'invalid_code');
+    assertError(await call(h, AccountPath.deletionConfirm, { code: wrongCode(deletionCode, 5) }, token), 429, 'too_many_attempts');
+    assertError(await call(h, AccountPath.deletionConfirm, { code: deletionCode }, token), 429, 'too_many_attempts');
+    assert.ok(await userOnDisk(h, user.id), 'not deleted');
+  });
+
+  it('holds the resend wait: a second start within 60 s is 429, and mails nothing', async () => {
+    const { token } = await signIn(h, freshEmail('resend'));
+    const target = freshEmail('resend-target');
+    await startChange(h, token, target);
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: target }, token), 429, 'rate_limited');
+  });
+
+  it('answers a change to an address that has an account exactly as to one that has none, and mails that address a notice, no code', async () => {
+    const taken = freshEmail('taken');
+    await signIn(h, taken);
+    const { token, user } = await signIn(h, freshEmail('mover'));
+    // Past the resend wait of the sign-in above: the notice is under the taken address's limits, as a code would be.
+    h.server.clock.advance(61_000);
+    const before = h.smtp.received.length;
+    const toTaken = await call(h, AccountPath.emailChangeStart, { email: taken }, token);
+    h.server.clock.advance(61_000);
+    const free = freshEmail('free');
+    const toFree = await call(h, AccountPath.emailChangeStart, { email: free }, token);
+    assert.equal(toTaken.status, 202);
+    assert.equal(JSON.stringify(toTaken.body), JSON.stringify(toFree.body), 'the same answer, byte for byte');
+    const mails = await mailsSince(h, before);
+    assert.equal(mails.length, 2);
+    const notice = mails.find((mail) => mail.envelopeTo[0] === taken)!;
+    assert.match(notice.text, /already has an account/);
+    assert.doesNotMatch(notice.text, /^\s*[0-9]{6}\s*$/m, 'no code in the notice');
+    assert.equal((await userOnDisk(h, user.id)).email !== taken, true);
+  });
+
+  it('refuses a replayed undo token, a forged one, and an expired one (7 days + 1 s), changing nothing', async () => {
+    const old = freshEmail('undo-old');
+    const to = freshEmail('undo-new');
+    const { user, undoToken } = await changed(h, old, to);
+    // Forged: the body changed (another user id), or the MAC changed, or made up.
+    const [body, mac] = undoToken.split('.') as [string, string];
+    const forgedBody = Buffer.from(Buffer.from(body, 'base64url').toString('utf8').replace(user.id, 'someone-else')).toString('base64url');
+    for (const forged of [`${forgedBody}.${mac}`, `${body}.${mac.slice(0, -2)}AA`, `${body}.${'A'.repeat(43)}`, `${'e30'}.${mac}`]) {
+      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: forged }), 401, 'invalid_undo_link');
+    }
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: 'not a token' }), 400, 'invalid_request');
+    assert.equal((await userOnDisk(h, user.id)).email, to);
+    // Used once, then replayed.
+    const undone = await call(h, AccountPath.emailChangeUndo, { token: undoToken });
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.deepEqual(undone.body, { email: old });
+    assert.equal((await userOnDisk(h, user.id)).email, old);
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: undoToken }), 401, 'invalid_undo_link');
+    // Expired: a second change, and the clock moved 7 days and 1 s.
+    const later = await changed(h, freshEmail('expiry-old'), freshEmail('expiry-new'));
+    h.server.clock.advance(7 * DAY_MS + 1000);
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: later.undoToken }), 401, 'invalid_undo_link');
+    assert.notEqual((await userOnDisk(h, later.user.id)).email, later.user.email, 'still at the new address');
+  });
+
+  it('refuses an undo after the old address became another user’s (409 email_taken), leaving both users as they are', async () => {
+    const old = freshEmail('taken-old');
+    const to = freshEmail('taken-new');
+    const { user, undoToken } = await changed(h, old, to);
+    h.server.clock.advance(61_000);
+    const { user: newcomer } = await signIn(h, old);
+    assert.notEqual(newcomer.id, user.id);
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: undoToken }), 409, 'email_taken');
+    const disk = await storeOnDisk(h);
+    assert.equal(disk.users[user.id].email, to);
+    assert.equal(disk.users[newcomer.id].email, old);
+  });
+
+  it('ends every session on undo: whoever changed the address is signed out', async () => {
+    const { token, undoToken } = await changed(h, freshEmail('signout-old'), freshEmail('signout-new'));
+    assert.equal((await fetch(h.api('/session'), { headers: { Authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal((await call(h, AccountPath.emailChangeUndo, { token: undoToken })).status, 200);
+    assert.equal((await fetch(h.api('/session'), { headers: { Authorization: `Bearer ${token}` } })).status, 401);
+  });
+
+  it('answers a blocked address’s sign-in request byte for byte as an unknown address’s, and mails it nothing', async () => {
+    const blocked = freshEmail('blocked');
+    const { user } = await signIn(h, blocked);
+    await h.server.backend.service.blockUser(user.id, { by: 'test' });
+    h.server.clock.advance(61_000);
+    await settle(h);
+    const before = h.smtp.received.length;
+    const blockedAnswer = await h.request({ email: blocked });
+    const unknownAnswer = await h.request({ email: freshEmail('unknown') });
+    assert.equal(blockedAnswer.status, 202);
+    assert.equal(JSON.stringify(blockedAnswer.body), JSON.stringify(unknownAnswer.body));
+    assert.deepEqual([...blockedAnswer.headers.keys()].sort(), [...unknownAnswer.headers.keys()].sort());
+    const mails = await mailsSince(h, before);
+    assert.deepEqual(mails.map((mail) => mail.envelopeTo[0]).filter((to) => to === blocked), [], 'no mail to the blocked address');
+    // A change of another account to the blocked address: the same 202, and no notice either.
+    const { token } = await signIn(h, freshEmail('to-blocked'));
+    h.server.clock.advance(61_000);
+    const mark = h.smtp.received.length;
+    assert.equal((await call(h, AccountPath.emailChangeStart, { email: blocked }, token)).status, 202);
+    assert.equal((await mailsSince(h, mark)).length, 0);
+  });
+
+  it('refuses a code and a link issued before the block, as unknown ones, and ends the sessions', async () => {
+    const email = freshEmail('block-late');
+    const { token, user } = await signIn(h, email);
+    h.server.clock.advance(61_000);
+    const { code, link } = await requestCode(h, email);
+    await h.server.backend.service.blockUser(user.id);
+    assert.equal((await fetch(h.api('/session'), { headers: { Authorization: `Bearer ${token}` } })).status, 401, 'sessions ended');
+    assertError(await h.verify({ email, code }), 401, 'invalid_code');
+    assertError(await h.verify({ token: new URLSearchParams(new URL(link).hash.slice(1)).get('pl_token') }), 401, 'invalid_link');
+    assert.equal(Object.values((await storeOnDisk(h)).sessions).filter((s: any) => s.userId === user.id).length, 0, 'no session made');
+    await h.server.backend.service.unblockUser(user.id);
+    h.server.clock.advance(61_000);
+    assert.equal((await signIn(h, email)).user.id, user.id, 'unblocked: signs in again');
+  });
+});

@@ -1,0 +1,23 @@
+/** The account routes' request schemas (contract/account.ts), strict like the others (schemas.ts). */
+import { z } from 'zod';
+import { LOCALES } from '../../contract/index.ts';
+import { EmailSchema, VerifyCodeSchema } from './schemas.ts';
+
+/** The new address, validated and normalised like a sign-in address; the mail's language. */
+export const EmailChangeStartSchema = z.strictObject({
+  email: EmailSchema,
+  locale: z.enum(LOCALES).optional(),
+});
+
+/** A deletion's start takes `{}` or a language for its mail. */
+export const DeletionStartSchema = z.strictObject({
+  locale: z.enum(LOCALES).optional(),
+});
+
+/** The code as a sign-in code is typed (spaces and dashes dropped, digits only). */
+export const AccountCodeSchema = VerifyCodeSchema.pick({ code: true });
+
+export const EmailChangeUndoSchema = z.strictObject({
+  // The undo token (account/undo-token.ts): base64url body, a dot, a base64url HMAC; 1,024 bounds any address pair.
+  token: z.string().regex(/^[A-Za-z0-9_-]{1,960}\.[A-Za-z0-9_-]{43}$/, 'must be the token from the link'),
+});
