@@ -210,6 +210,18 @@ for (const subject of stores()) {
       const listed = await call(h, 'GET', at(AdminPath.user, ann.user.id), { token: boss.token });
       assert.match(listed.body.user.blockedAt, /^\d{4}-\d{2}-\d{2}T/);
       assert.deepEqual(adminActions().at(-1), { action: 'block', userId: ann.user.id, by: boss.user.id });
+      // The trail kept in the store, as the user's page shows it, newest first.
+      assert.deepEqual(listed.body.audit.slice(0, 2).map((entry: { event: string; action?: string; by?: string }) => [entry.event, entry.action, entry.by]), [
+        ['admin_action', 'block', boss.user.id],
+        ['user_blocked', undefined, boss.user.id],
+      ]);
+      // A blocked address is answered like any other, and mailed nothing.
+      await settle(h);
+      const mails = h.smtp.received.length;
+      h.server.clock.advance(61_000); // past the resend wait of the sign-in above
+      assert.equal((await h.request({ email: ann.user.email })).status, 202);
+      await settle(h);
+      assert.equal(h.smtp.received.length, mails, 'no mail to a blocked address');
 
       const unblocked = await call(h, 'POST', at(AdminPath.unblock, ann.user.id), { token: boss.token });
       assert.equal(unblocked.status, 200, JSON.stringify(unblocked.body));
