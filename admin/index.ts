@@ -29,8 +29,12 @@ let adminId: string | null = null;
 /** Each draw gets a number: an answer that arrives after a newer draw started is dropped. */
 let drawing = 0;
 
+let quiet: ReturnType<typeof setTimeout> | undefined;
+/** The status line: read out once by screen readers, and gone after 10 s so it covers nothing for long. */
 function announce(message: string): void {
   status.textContent = message;
+  clearTimeout(quiet);
+  quiet = setTimeout(() => (status.textContent = ''), 10_000);
 }
 
 function showSignIn(note?: string): void {

@@ -124,7 +124,7 @@ export async function userPage(context: PageContext, id: string, redraw: () => v
   });
   const deleteButton = h('button', { type: 'button', class: 'button danger', onclick: () => dialog.showModal() }, 'Delete…');
 
-  const state = user.blockedAt ? h('span', { class: 'badge blocked' }, `Blocked since ${when(user.blockedAt)}`) : h('span', { class: 'badge' }, 'Active');
+  const state = user.blockedAt ? h('span', {}, h('span', { class: 'badge blocked' }, 'Blocked'), ` since ${when(user.blockedAt)}`) : h('span', { class: 'badge' }, 'Active');
   return h(
     'div',
     { class: 'page user' },
