@@ -77,6 +77,8 @@ async function draw(moveFocus: boolean): Promise<void> {
         : await overviewPage(context);
     if (mine !== drawing) return;
     view.replaceChildren(page);
+    // A chart wider than a phone starts scrolled to today, the day people look for first.
+    for (const box of page.querySelectorAll('.chart-box')) box.scrollLeft = box.scrollWidth;
     document.title = `${page.querySelector('h1')?.textContent ?? 'Console'} · Admin`;
     if (moveFocus) page.querySelector<HTMLElement>('h1')?.focus();
   } catch (error) {

@@ -11,7 +11,8 @@ function figure(spec: ChartSpec, caption: string): HTMLElement {
     { class: 'panel', 'aria-labelledby': `${spec.id}-heading` },
     h('h2', { id: `${spec.id}-heading` }, spec.title),
     legend(spec),
-    stackedBars(spec),
+    // On a phone the chart keeps a readable size and scrolls sideways: a region the keyboard reaches.
+    h('div', { class: 'chart-box', tabindex: '0', role: 'region', 'aria-label': `${spec.title}, chart` }, stackedBars(spec)),
     h('details', { class: 'as-table' }, h('summary', {}, 'Show the numbers as a table'), dataTable(spec, caption)),
   );
 }

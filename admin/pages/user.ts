@@ -25,18 +25,21 @@ const EVENT_NAMES: Record<string, string> = {
 };
 const ACTION_NAMES: Record<string, string> = { end_sessions: 'ended sessions', block: 'blocked', unblock: 'unblocked', delete: 'deleted', export: 'exported' };
 
-function auditText(entry: AuditEntry): string {
+/** One entry in words; `by` is an admin's user id (or `cli`): the signed-in admin's own reads "you". */
+function auditText(entry: AuditEntry, adminId: string): string {
   const name = EVENT_NAMES[entry.event] ?? entry.event;
+  const by = entry.by === undefined ? '' : entry.by === adminId ? ' by you' : entry.by === 'cli' ? ' from the command line' : ` by admin ${entry.by}`;
   if (entry.event === 'sign_in' && entry.method) return `${name} (${entry.method})`;
-  if (entry.event === 'admin_action' && entry.action) return `${name}: ${ACTION_NAMES[entry.action] ?? entry.action}${entry.by ? ` by ${entry.by}` : ''}`;
-  return name;
+  if (entry.event === 'admin_action' && entry.action) return `${name}: ${ACTION_NAMES[entry.action] ?? entry.action}${by}`;
+  return `${name}${by}`;
 }
 
 function table(caption: string, headings: string[], rows: (string | Node)[][], empty: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
+  // A box that may scroll sideways (a phone) is a region the keyboard can reach and scroll.
   return h(
     'div',
-    { class: 'table-scroll' },
+    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
       { class: 'data' },
@@ -147,7 +150,7 @@ export async function userPage(context: PageContext, id: string, redraw: () => v
     ),
     h('section', { class: 'panel', 'aria-labelledby': 'sessions-heading' }, h('h2', { id: 'sessions-heading' }, `Sessions (${detail.sessions.length})`), table('Sessions', ['Signed in', 'Ends', 'By'], detail.sessions.map((s) => [when(s.createdAt), when(s.expiresAt), s.method ?? 'unknown']), 'No live session.')),
     h('section', { class: 'panel', 'aria-labelledby': 'passkeys-heading' }, h('h2', { id: 'passkeys-heading' }, `Passkeys (${detail.passkeys.length})`), table('Passkeys', ['Name', 'Added', 'Last used', 'Synced'], detail.passkeys.map((p) => [p.name, when(p.createdAt), when(p.lastUsedAt), p.backedUp ? 'yes' : 'no']), 'No passkey.')),
-    h('section', { class: 'panel', 'aria-labelledby': 'audit-heading' }, h('h2', { id: 'audit-heading' }, 'Recent activity'), table('Recent activity, newest first', ['When', 'What'], detail.audit.map((entry) => [when(entry.at), auditText(entry)]), 'Nothing recorded yet.')),
+    h('section', { class: 'panel', 'aria-labelledby': 'audit-heading' }, h('h2', { id: 'audit-heading' }, 'Recent activity'), table('Recent activity, newest first', ['When', 'What'], detail.audit.map((entry) => [when(entry.at), auditText(entry, context.adminId)]), 'Nothing recorded yet.')),
     dialog,
   );
 }

@@ -76,7 +76,7 @@ export async function usersPage(context: PageContext, query: UsersQuery): Promis
     { class: 'page users' },
     h('h1', { tabindex: '-1' }, 'Users'),
     form,
-    page.users.length > 0 ? h('div', { class: 'table-scroll' }, table) : h('p', { class: 'empty' }, query.search ? `No address contains “${query.search}”.` : 'No users yet.'),
+    page.users.length > 0 ? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Users' }, table) : h('p', { class: 'empty' }, query.search ? `No address contains “${query.search}”.` : 'No users yet.'),
     paging.childElementCount > 0 ? paging : null,
   );
 }

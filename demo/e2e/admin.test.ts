@@ -7,6 +7,7 @@
  * and checked as every screenshot is (looks.ts: no overflow, the right scheme, no CSP violation).
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { postJson } from '../../server/testing/api-client.ts';
@@ -76,6 +77,7 @@ describe('the admin console', () => {
 
     const light = LOOKS.find((look) => look.name === 'light')!;
     const dark = LOOKS.find((look) => look.name === 'dark')!;
+    const mobile = LOOKS.find((look) => look.name === 'mobile')!;
     const context = await newContext(browser, light.options);
     const errors = collectPageErrors(context);
     const page = await context.newPage();
@@ -127,6 +129,14 @@ describe('the admin console', () => {
     await part(theirPage, 'email-input').waitFor();
     assert.equal(await elementSessionToken(theirPage), null, 'their tab shows them signed out');
 
+    // Export: a JSON file of what is stored about them, saved by the browser.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export as JSON' }).click();
+    const saved = await download;
+    const exported = JSON.parse(await readFile((await saved.path())!, 'utf8'));
+    assert.equal(exported.user.email, target);
+    assert.match(saved.suggestedFilename(), /^user-[A-Za-z0-9_-]+\.json$/);
+
     // Block: the state says so, and the store keeps it.
     const { store } = server.testServer.backend;
     const targetId = (await store.listUsers({ limit: 1, sort: 'created', search: target })).users[0]!.id;
@@ -136,18 +146,20 @@ describe('the admin console', () => {
     assert.equal(typeof (await store.findUserById(targetId))?.blockedAt, 'number');
     await assertAxeClean(page, 'the user page, blocked');
 
-    // The dark look, in a second context with the same session (the element's storage).
-    const darkContext = await newContext(browser, { ...dark.options, storageState: await context.storageState() });
-    const darkErrors = collectPageErrors(darkContext);
-    const darkPage = await darkContext.newPage();
-    for (const [hash, name, heading] of [['#/', 'overview', 'Overview'], ['#/users', 'users', 'Users'], [`#/users/${targetId}`, 'user', target]] as const) {
-      await darkPage.goto(`${server.url}/admin${hash}`);
-      await darkPage.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await captureInLook(darkPage, dark, `admin-dark-${name}`, undefined, { element: false });
-      await assertAxeClean(darkPage, `the ${name} page in the dark look`);
+    // The dark look and a 375 px phone, each in a context with the same session (the element's storage).
+    for (const look of [dark, mobile]) {
+      const lookContext = await newContext(browser, { ...look.options, storageState: await context.storageState() });
+      const lookErrors = collectPageErrors(lookContext);
+      const lookPage = await lookContext.newPage();
+      for (const [hash, name, heading] of [['#/', 'overview', 'Overview'], ['#/users', 'users', 'Users'], [`#/users/${targetId}`, 'user', target]] as const) {
+        await lookPage.goto(`${server.url}/admin${hash}`);
+        await lookPage.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await captureInLook(lookPage, look, `admin-${look.name}-${name}`, undefined, { element: false });
+        await assertAxeClean(lookPage, `the ${name} page in the ${look.name} look`);
+      }
+      assert.deepEqual(lookErrors, []);
+      await lookContext.close();
     }
-    assert.deepEqual(darkErrors, []);
-    await darkContext.close();
 
     // Delete, after a confirmation that names the address.
     await page.getByRole('button', { name: 'Delete…' }).click();
