@@ -18,6 +18,7 @@ import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openRedisStore } from '../store/redis/redis-store.ts';
 import type { PasskeyRecord, SessionRecord, Store } from '../store/types.ts';
 import { passkeyRecord } from '../testing/store-contract.ts';
+import { dayOf } from '../store/audit-records.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
 import { ensureCompiledCli } from '../testing/cli-process.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
@@ -123,6 +124,18 @@ async function assertPasskeysMoved(store: Store, userId: string, expected: { pas
   }
 }
 
+/** The target holds the deployment's audit trail (ada created and signed in by code) and its day's counts (two codes mailed). */
+async function assertAuditMoved(store: Store, userId: string) {
+  try {
+    const trail = await store.listAudit({ userId, limit: 10 });
+    assert.deepEqual(trail.map((r) => [r.event, r.method]), [['sign_in', 'code'], ['user_created', undefined]]);
+    const day = dayOf(trail[0]!.at);
+    assert.deepEqual(await store.listDailyCounts(day, day), { [day]: { 'sign_in:code': 1, 'mail:sent': 2 } });
+  } finally {
+    await store.close();
+  }
+}
+
 describe('migrate into PostgreSQL', () => {
   it('moves a running JSON deployment: prints the counts, and a session and a pending code work on the PostgreSQL backend', async () => {
     const moved = await deploymentOn({}, { dataFile: file });
@@ -132,10 +145,11 @@ describe('migrate into PostgreSQL', () => {
     assert.match(stdout, /users: 1\n  passkeys: 2\n  spent passkey challenges: 1\n/);
     assert.match(stdout, /sessions: 2 \(0 expired, left behind\)/);
     assert.match(stdout, /login states: 2 \(0 no longer needed, left behind\)/);
-    assert.match(stdout, /link tokens: 2\n/);
+    assert.match(stdout, /link tokens: 2\n  audit entries: 2 \(and 1 days of counts\)\n/);
     assert.match(stdout, /Start every instance with DATABASE_URL and the SECRET the source used \(if SECRET was not set: the content of .*passwordless\.secret\)/);
     assert.deepEqual([await count(databaseUrl, 'users'), await count(databaseUrl, 'passkeys'), await count(databaseUrl, 'sessions'), await count(databaseUrl, 'login_states'), await count(databaseUrl, 'login_links')], [1, 2, 2, 2, 2]);
     await assertPasskeysMoved(await openPostgresStore(databaseUrl, { retention }), moved.userId, withPasskeys);
+    await assertAuditMoved(await openPostgresStore(databaseUrl, { retention }), moved.userId);
     const secret = (await readFile(secretFileFor(file), 'utf8')).trim();
     await assertMoved({ DATABASE_URL: databaseUrl, SECRET: secret }, moved, 2);
   });
@@ -147,6 +161,7 @@ describe('migrate into PostgreSQL', () => {
     const { stdout } = await migrateCli('--from', redis.url, '--to', databaseUrl);
     assert.match(stdout, /users: 1\n  passkeys: 2\n  spent passkey challenges: 1\n.*sessions: 2 .*login states: 2 /s);
     await assertPasskeysMoved(await openPostgresStore(databaseUrl, { retention }), moved.userId, withPasskeys);
+    await assertAuditMoved(await openPostgresStore(databaseUrl, { retention }), moved.userId);
     await assertMoved({ DATABASE_URL: databaseUrl, SECRET }, moved, 2);
   });
 
@@ -188,7 +203,9 @@ describe('migrate out of PostgreSQL', () => {
     const out = join(dir, 'out', 'passwordless.json');
     const counts = await migrateStore({ from: databaseUrl, to: out, retention });
     assert.deepEqual([counts.users, counts.passkeys, counts.claims, counts.sessions, counts.logins, counts.links], [1, 2, 1, 2, 2, 2]);
+    assert.deepEqual([counts.audit, counts.countedDays], [2, 1]);
     await assertPasskeysMoved(await openJsonStore(out), moved.userId, withPasskeys);
+    await assertAuditMoved(await openJsonStore(out), moved.userId);
     await assertMoved({ DATA_FILE: out, SECRET }, moved, 2);
   });
 });

@@ -61,6 +61,7 @@ export async function migrate(argv: string[], { command = 'migrate' }: { command
       `  sessions: ${counts.sessions} (${counts.expiredSessions} expired, left behind)`,
       `  login states: ${counts.logins} (${counts.expiredLogins} no longer needed, left behind)`,
       `  link tokens: ${counts.links}`,
+      `  audit entries: ${counts.audit} (and ${counts.countedDays} days of counts)`,
       `Start every instance with ${NAMES[storeKindOf(target)]}${storeKindOf(target) === 'json' ? ` as DATA_FILE (${target})` : ''} and the SECRET the source used${secretSource}.`,
       '',
     ].join('\n'),

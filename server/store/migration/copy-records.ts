@@ -4,9 +4,10 @@
  * passkeys, live sessions (with how they were signed in), and login states that still matter
  * (login/retention.ts), and the live one-time claims (spent passkey challenges: without them a
  * challenge spent just before the move could be spent again after it). What stopped mattering is
- * counted and left behind.
+ * counted and left behind. The audit trail and the daily counts are copied whole (the target's
+ * sweep applies its retention): appended, oldest first, so a second copy with --force adds them again.
  */
-import type { LoginState, PasskeyRecord, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
+import type { AuditRecord, DailyCounts, LoginState, PasskeyRecord, Retention, SessionRecord, Store, UserRecord } from '../types.ts';
 
 /** Everything a store holds, as plain records. */
 export interface StoreRecords {
@@ -16,6 +17,9 @@ export interface StoreRecords {
   passkeys: PasskeyRecord[];
   /** Claimed keys and until when they count. */
   claims: ClaimRecord[];
+  /** The audit trail, oldest first. */
+  audit: AuditRecord[];
+  dailyCounts: DailyCounts;
 }
 
 export interface ClaimRecord {
@@ -33,6 +37,9 @@ export interface MigrationCounts {
   /** Expired sessions and login states past their retention: nothing to copy. */
   expiredSessions: number;
   expiredLogins: number;
+  /** Audit entries, and days of daily counts. */
+  audit: number;
+  countedDays: number;
 }
 
 /** An operator's mistake in a migration (no source, a target that holds data): one line, exit 1. */
@@ -41,7 +48,7 @@ export class MigrationError extends Error {
 }
 
 export async function copyRecords(records: StoreRecords, target: Store, retention: Retention, now: number): Promise<MigrationCounts> {
-  const counts: MigrationCounts = { users: 0, passkeys: 0, claims: 0, sessions: 0, logins: 0, links: 0, expiredSessions: 0, expiredLogins: 0 };
+  const counts: MigrationCounts = { users: 0, passkeys: 0, claims: 0, sessions: 0, logins: 0, links: 0, expiredSessions: 0, expiredLogins: 0, audit: 0, countedDays: 0 };
   await inBatches(records.users, async (user) => {
     await target.updateUser(user.emailKey, () => ({ next: user, result: null }));
     counts.users += 1;
@@ -69,6 +76,16 @@ export async function copyRecords(records: StoreRecords, target: Store, retentio
     counts.logins += 1;
     counts.links += state.sequences.filter((s) => retention.link(s) > now).length;
   });
+  // 1,000 entries a write, one after another: the order of entries of one millisecond is kept.
+  for (let i = 0; i < records.audit.length; i += 1000) {
+    const batch = records.audit.slice(i, i + 1000);
+    await target.appendAudit(batch);
+    counts.audit += batch.length;
+  }
+  for (const [day, ofDay] of Object.entries(records.dailyCounts)) {
+    await target.addDailyCounts(day, ofDay);
+    counts.countedDays += 1;
+  }
   return counts;
 }
 

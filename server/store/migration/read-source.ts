@@ -10,7 +10,9 @@ import { PASSKEY_COLUMNS } from '../postgres/sql.ts';
 import { toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from '../postgres/rows.ts';
 import { connectRedis, keysStartingWith } from '../redis/connection.ts';
 import { MigrationError, type ClaimRecord, type StoreRecords } from './copy-records.ts';
-import type { LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
+import type { AuditRecord, DailyCounts, LoginState, PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
+import { MEMBER_PREFIX } from '../redis/audit-scripts.ts';
+import { toAuditRecord, type AuditRow } from '../postgres/audit-sql.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 
 export type StoreKind = 'json' | 'redis' | 'postgres';
@@ -49,7 +51,9 @@ async function readJsonFile(file: string): Promise<StoreRecords> {
   // replays its journal: the snapshot() is what a restart would see.
   const store = await openJsonStore(file);
   try {
-    return await store.snapshot();
+    const audit: AuditRecord[] = [];
+    for await (const day of store.auditTrail()) audit.push(...day);
+    return { ...(await store.snapshot()), audit, dailyCounts: store.dailyCounts() };
   } finally {
     await store.close();
   }
@@ -64,6 +68,8 @@ async function readRedis(url: string, keyPrefix: string): Promise<StoreRecords> 
       sessions: await valuesUnder<SessionRecord>(client, `${keyPrefix}session:`),
       passkeys: await valuesUnder<PasskeyRecord>(client, `${keyPrefix}passkey:`),
       claims: await claimsUnder(client, `${keyPrefix}claim:`),
+      audit: await auditUnder(client, keyPrefix),
+      dailyCounts: await dailyCountsUnder(client, keyPrefix),
     };
   } finally {
     client.disconnect();
@@ -107,6 +113,25 @@ async function claimsUnder(client: Redis, prefix: string): Promise<ClaimRecord[]
   return claims;
 }
 
+/** The `audit` set, oldest first, 10,000 members a round trip. */
+async function auditUnder(client: Redis, keyPrefix: string): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  for (let start = 0; ; start += 10_000) {
+    const members = await client.zrange(`${keyPrefix}audit`, String(start), String(start + 9_999));
+    records.push(...members.map((member) => JSON.parse(member.slice(MEMBER_PREFIX)) as AuditRecord));
+    if (members.length < 10_000) return records;
+  }
+}
+
+async function dailyCountsUnder(client: Redis, keyPrefix: string): Promise<DailyCounts> {
+  const counts: DailyCounts = {};
+  for (const day of await client.zrange(`${keyPrefix}daily-days`, '0', '-1')) {
+    const hash = await client.hgetall(`${keyPrefix}daily:${day}`);
+    if (Object.keys(hash).length > 0) counts[day] = Object.fromEntries(Object.entries(hash).map(([key, n]) => [key, Number(n)]));
+  }
+  return counts;
+}
+
 async function readPostgres(url: string, schema: string): Promise<StoreRecords> {
   const pool = createPool(url, { poolSize: 1 });
   const s = quotedSchema(schema);
@@ -116,12 +141,20 @@ async function readPostgres(url: string, schema: string): Promise<StoreRecords> 
     // A schema an older version left at version 1 has no passkeys and no session methods yet.
     const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_migrations`);
     const withPasskeys = (rows[0]!.version ?? 0) >= 2;
+    const withAudit = (rows[0]!.version ?? 0) >= 4;
+    const dailyCounts: DailyCounts = {};
+    if (withAudit) {
+      const counted = await pool.query<{ day: string; key: string; count: number }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, key, count::float8 AS count FROM ${s}.daily_counts`);
+      for (const { day, key, count } of counted.rows) (dailyCounts[day] ??= {})[key] = count;
+    }
     return {
       users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data FROM ${s}.users`)).rows.map(toUser),
       logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),
       sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at, ${withPasskeys ? 'method' : 'null AS method'} FROM ${s}.sessions`)).rows.map(toSession),
       passkeys: withPasskeys ? (await pool.query<PasskeyRow>(`SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys`)).rows.map(toPasskey) : [],
       claims: withPasskeys ? (await pool.query<{ key: string; expires_at: Date }>(`SELECT key, expires_at FROM ${s}.one_time_claims`)).rows.map((r) => ({ key: r.key, expiresAt: r.expires_at.getTime() })) : [],
+      audit: withAudit ? (await pool.query<AuditRow>(`SELECT at, event, user_id, method, action, actor, client_key FROM ${s}.audit ORDER BY at, id`)).rows.map(toAuditRecord) : [],
+      dailyCounts,
     };
   } finally {
     await pool.end();

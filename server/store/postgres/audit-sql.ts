@@ -57,9 +57,9 @@ export function auditStatementsFor(s: string) {
       `INSERT INTO ${s}.audit (${AUDIT_COLUMNS})
        SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
     ),
-    /** $1 before, $2 how many: a backward scan of audit_at. The serial id settles a tie (the later appended first). */
+    /** $1 before, $2 how many: a backward scan of audit_at (at, id). The serial id settles a tie (the later appended first). */
     listAudit: statement('list-audit', `SELECT ${AUDIT_COLUMNS} FROM ${s}.audit WHERE at < $1 ORDER BY at DESC, id DESC LIMIT $2`),
-    /** $1 user id, $2 before, $3 how many: a backward scan of audit_user_id_at, never everyone's entries. */
+    /** $1 user id, $2 before, $3 how many: a backward scan of audit_user_id_at (user_id, at, id), never everyone's entries. */
     listUserAudit: statement('list-user-audit', `SELECT ${AUDIT_COLUMNS} FROM ${s}.audit WHERE user_id = $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT $3`),
     /** $1 before, $2 batch size: one batch of the sweep, as sql.ts's sweeps. */
     sweepAudit: statement(

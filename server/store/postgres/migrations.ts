@@ -105,8 +105,9 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'the audit trail and the daily counts of the overview',
     // No foreign key to users: an entry outlives its user (user_deleted keeps the id, and only it).
-    // (user_id, at) serves one user's page, (at) everyone's and the sweep. `actor` is the record's
-    // `by` (a keyword in SQL). A counter is bigint: a busy site's sign-ins of a day never overflow it.
+    // (user_id, at, id) serves one user's page, (at, id) everyone's and the sweep: the id settles a
+    // tie of `at`, so a page is a backward index scan that stops at LIMIT, with no sort. `actor` is
+    // the record's `by` (a keyword in SQL). A counter is bigint: a busy site's day never overflows it.
     sql: (s) => `
       CREATE TABLE ${s}.audit (
         id         bigserial PRIMARY KEY,
@@ -118,8 +119,8 @@ export const MIGRATIONS: readonly Migration[] = [
         actor      text,
         client_key text
       );
-      CREATE INDEX audit_user_id_at ON ${s}.audit (user_id, at);
-      CREATE INDEX audit_at ON ${s}.audit (at);
+      CREATE INDEX audit_user_id_at ON ${s}.audit (user_id, at, id);
+      CREATE INDEX audit_at ON ${s}.audit (at, id);
       CREATE TABLE ${s}.daily_counts (
         day   date NOT NULL,
         key   text NOT NULL,

@@ -9,6 +9,7 @@ import { ManualClock } from '../../time/clock.ts';
 import { StoreError } from '../types.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { statementsFor } from './sql.ts';
+import { auditStatementsFor } from './audit-sql.ts';
 import { quotedSchema } from './connection.ts';
 import { openPostgresStore, type PostgresStore } from './postgres-store.ts';
 
@@ -225,6 +226,36 @@ describe('PostgreSQL store: listing users', () => {
       await client.query('RESET ALL');
       client.release();
     }
+  });
+});
+
+describe('PostgreSQL store: the audit trail', () => {
+  it('reads a page of everyone’s entries or one user’s by a backward scan of a migration-4 index, never a sort or a scan of everyone’s', async () => {
+    const sql = auditStatementsFor(quotedSchema('passwordless'));
+    const client = await store.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off; SET enable_sort = off; SET enable_incremental_sort = off');
+      for (const [statement, values, index] of [[sql.listAudit, ['infinity', 50], 'audit_at'], [sql.listUserAudit, ['user-a', 'infinity', 50], 'audit_user_id_at']] as const) {
+        const { rows: plan } = await client.query(`EXPLAIN ${statement.text}`, [...values]);
+        const text = plan.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+        assert.match(text, new RegExp(`Index Scan Backward using ${index}`), text);
+        assert.doesNotMatch(text, /Sort/, text);
+      }
+    } finally {
+      await client.query('RESET ALL');
+      client.release();
+    }
+  });
+
+  it('keeps entries as rows with the user id and no address, and daily counts as one row per day and counter', async () => {
+    await store.appendAudit([{ at: now, event: 'admin_action', userId: 'user-a', action: 'block', by: 'admin-1' }]);
+    await store.addDailyCounts('2026-12-07', { 'sign_in:code': 2 });
+    await store.addDailyCounts('2026-12-07', { 'sign_in:code': 3, 'mail:sent': 1 });
+    assert.deepEqual(await rows('SELECT at, event, user_id, method, action, actor, client_key FROM passwordless.audit'), [{ at: new Date(now), event: 'admin_action', user_id: 'user-a', method: null, action: 'block', actor: 'admin-1', client_key: null }]);
+    assert.deepEqual(await rows("SELECT to_char(day, 'YYYY-MM-DD') AS day, key, count::int AS count FROM passwordless.daily_counts ORDER BY key"), [
+      { day: '2026-12-07', key: 'mail:sent', count: 1 },
+      { day: '2026-12-07', key: 'sign_in:code', count: 5 },
+    ]);
   });
 });
 

@@ -297,3 +297,36 @@ describe('Redis store: the user list sets', () => {
     assert.deepEqual((await restarted.listUsers({ limit: 10, sort: 'last_sign_in' })).users.map((u) => u.lastLoginAt), ['2026-03-01T00:00:00.000Z']);
   });
 });
+
+describe('Redis store: the audit trail, daily counts and live sessions', () => {
+  const withRetention = async (days: number) => {
+    const s = await openRedisStore(redis.url, { retention, clock, keyPrefix: 'pl:', auditRetentionMs: days * DAY });
+    opened.push(s);
+    return s;
+  };
+
+  it('expires a user’s audit set with the retention after their newest entry (never earlier for an older one), and a day’s counts after the day', async () => {
+    const kept = await withRetention(90);
+    await kept.appendAudit([{ at: now, event: 'sign_in', userId: 'u', method: 'code' }, { at: now - DAY, event: 'user_created', userId: 'u' }]);
+    assert.equal(await expireTime('pl:audit-user:u'), now + 90 * DAY);
+    await kept.appendAudit([{ at: now - 5 * DAY, event: 'sign_out', userId: 'u' }]);
+    assert.equal(await expireTime('pl:audit-user:u'), now + 90 * DAY, 'an older entry copied in later does not cut it short');
+    assert.equal(await expireTime('pl:audit'), -1, 'everyone’s set is swept, not expired');
+    const day = new Date(now).toISOString().slice(0, 10);
+    await kept.addDailyCounts(day, { 'sign_in:code': 1 });
+    assert.equal(await expireTime(`pl:daily:${day}`), Date.parse(`${day}T00:00:00.000Z`) + DAY + 90 * DAY);
+    assert.deepEqual(await store.client.hgetall(`pl:daily:${day}`), { 'sign_in:code': '1' });
+  });
+
+  it('counts live sessions from one sorted set, and fills it at the start with sessions stored before it', async () => {
+    await store.createSession({ tokenHash: 'h1', userId: 'u', createdAt: now, expiresAt: now + DAY });
+    await store.createSession({ tokenHash: 'h2', userId: 'v', createdAt: now, expiresAt: now + 2 * DAY });
+    assert.deepEqual(await store.client.zrange('pl:sessions-by-expiry', '0', '-1', 'WITHSCORES'), ['h1', String(now + DAY), 'h2', String(now + 2 * DAY)]);
+    // As an older version left them: sessions, and no set.
+    await store.client.del('pl:sessions-by-expiry');
+    assert.equal(await store.countSessions(now), 0);
+    const restarted = await open();
+    assert.equal(await restarted.countSessions(now), 2);
+    assert.equal(await restarted.countSessions(now + DAY), 1);
+  });
+});

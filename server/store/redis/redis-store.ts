@@ -382,12 +382,12 @@ class RedisStoreImpl implements RedisStore {
 
   /**
    * Adds the sessions stored before `sessions-by-expiry` existed: a SCAN of `session:*`, 1,000
-   * keys a page, each page one script; skipped once done (the `sessions-counted` mark). Two
-   * instances starting together add the same members twice: nothing changes.
+   * keys a page, each page one script; skipped once the set exists (a store with no live session
+   * has none, so its start scans: nothing to read). Two instances starting together add the same
+   * members twice: nothing changes.
    */
   async fillSessionCount(): Promise<void> {
-    const mark = `${this.keyPrefix}sessions-counted`;
-    if ((await this.client.exists(mark)) === 1) return;
+    if ((await this.client.exists(this.#sessionsByExpiry)) === 1) return;
     const prefix = this.#key('session', '');
     let cursor = '0';
     do {
@@ -395,7 +395,6 @@ class RedisStoreImpl implements RedisStore {
       if (keys.length > 0) await this.#auditScripts.plFillSessionCount(1 + keys.length, this.#sessionsByExpiry, ...keys, prefix.length);
       cursor = next;
     } while (cursor !== '0');
-    await this.client.set(mark, '1');
   }
 
   /** One ZCOUNT of the sessions that end after `now`. */
