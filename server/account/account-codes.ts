@@ -36,8 +36,8 @@ export type IssueOutcome =
 
 /**
  * Counts a request against `email`'s limits and, unless `countOnly` or the address is locked,
- * stores a fresh code for `purpose`. Throws `rate_limited` (the resend wait or the hourly cap),
- * exactly as a sign-in request does.
+ * stores a fresh code for `purpose`. Throws `rate_limited` (the resend wait of this purpose, or
+ * the address's hourly cap).
  */
 export async function issueAccountCode(context: LoginContext, email: EmailAddress, purpose: SequencePurpose, locale: Locale, countOnly = false): Promise<IssueOutcome> {
   const { store, clock, hash, rules } = context;
@@ -46,13 +46,20 @@ export async function issueAccountCode(context: LoginContext, email: EmailAddres
   const id = randomId();
   const outcome = await store.updateLogin<{ retryAfter: number; issued: boolean }>(email.key, (current) => {
     const state = prune(current ?? emptyLoginState(email.key, email.address), now, rules);
-    const waitMs = requestWaitMs(state, now, rules);
+    const own = state.sequences.filter((sequence) => samePurpose(sequence, purpose));
+    // The resend wait runs from this user's last code of this purpose, not from the address's
+    // last sign-in code: a person who signed in a moment ago may ask at once. The hourly cap
+    // counts every code of the address alike, so the address still gets at most CODES_PER_HOUR.
+    const lastOwn = own.reduce<number | null>((last, sequence) => Math.max(last ?? 0, sequence.createdAt), null);
+    const waitMs = requestWaitMs({ ...state, lastRequestAt: lastOwn }, now, rules);
     if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, issued: false } };
-    state.lastRequestAt = now;
     state.requestTimes.push(now);
-    if (countOnly || isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000)) return { next: state, result: { retryAfter: 0, issued: false } };
+    const issued = !countOnly && !isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000);
     // The code confirms one thing: an older one of the same purpose and user is void.
-    for (const sequence of state.sequences) if (samePurpose(sequence, purpose) && isLive(sequence, now)) sequence.usedAt = now;
+    for (const sequence of own) if (isLive(sequence, now)) sequence.usedAt = now;
+    // Stored even when nothing is mailed (an address with an account, a locked one), spent at
+    // once: the next start waits as it would after a code, and a confirm is checked against it
+    // and counted as wrong, so neither answer tells a mailed code from a notice or from nothing.
     state.sequences.push({
       id,
       codeHash: hash(`code:${id}:${code}`),
@@ -60,13 +67,13 @@ export async function issueAccountCode(context: LoginContext, email: EmailAddres
       tokenHash: purpose.kind === 'email_change' ? emailChangeIndexHash(context, purpose.userId) : hash(`link:${randomToken()}`),
       createdAt: now,
       expiresAt: now + rules.codeTtlSeconds * 1000,
-      usedAt: null,
+      usedAt: issued ? null : now,
       burntAt: null,
       locale,
       userData: {},
       purpose,
     });
-    return { next: state, result: { retryAfter: 0, issued: true } };
+    return { next: state, result: { retryAfter: 0, issued } };
   });
   if (outcome.retryAfter > 0) {
     context.metrics?.rateLimited.inc({ scope: 'email' });

@@ -156,6 +156,31 @@ describe('users on a JSON store', () => {
     assert.equal(JSON.parse((await usersCli(env, 'list', '--json')).stdout).count, 1);
   });
 
+  it('blocks and unblocks: every session ended, show says since when, list marks them, audited by cli without the address', async () => {
+    const blocked = await usersCli(env, 'block', 'ada@example.com');
+    assert.equal(blocked.code, 0, blocked.stderr);
+    assert.match(blocked.stdout, new RegExp(`^Blocked user ${ada.id} since \\d{4}-\\d\\d-\\d\\dT[^:]+:\\d\\d:\\d\\d\\.\\d{3}Z: every session ended;`));
+    const audit = blocked.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    assert.ok(audit.some((entry) => entry.event === 'user_blocked' && entry.userId === ada.id && entry.by === 'cli'));
+    assert.ok(audit.some((entry) => entry.event === 'sign_out' && entry.userId === ada.id), 'her session ended');
+    assert.ok(!blocked.stderr.includes('ada@'), 'no address in the audit');
+    const shown = await usersCli(env, 'show', ada.id);
+    assert.match(shown.stdout, /^sessions +0$/m);
+    assert.match(shown.stdout, /^blocked since \d{4}-/m);
+    const lines = (await usersCli(env, 'list')).stdout.trim().split('\n');
+    assert.match(lines.find((line) => line.startsWith(ada.id))!, / blocked$/);
+    assert.doesNotMatch(lines.find((line) => line.startsWith(bob.id))!, /blocked/);
+    assert.equal(JSON.parse((await usersCli(env, 'export', ada.id)).stdout).user.blockedAt > 0, true);
+
+    const unblocked = await usersCli(env, 'unblock', ada.id);
+    assert.equal(unblocked.code, 0, unblocked.stderr);
+    assert.equal(unblocked.stdout, `Unblocked user ${ada.id}.\n`);
+    assert.doesNotMatch((await usersCli(env, 'show', ada.id)).stdout, /blocked/);
+    assert.equal((await usersCli(env, 'unblock', ada.id)).stdout, `Unblocked user ${ada.id} (was not blocked).\n`);
+    assert.equal((await usersCli(env, 'block', 'nobody@example.com')).code, 1);
+    assert.equal((await usersCli(env, 'block')).code, 2);
+  });
+
   it('asks on a terminal: anything but yes keeps the user, yes erases them', async () => {
     const kept = await usersOnTerminal(env, 'no', 'delete', ada.id);
     assert.equal(kept.code, 1, kept.output);

@@ -1,5 +1,5 @@
 /**
- * `passwordless-login users <list|show|delete|export>` (`npm run users -- …` in this repository):
+ * `passwordless-login users <list|show|block|unblock|delete|export>` (`npm run users -- …` in this repository):
  * the users of the store `serve` would open (DATA_FILE, REDIS_URL or DATABASE_URL), for an
  * operator's scripts and erasure or data-access requests. Exit 0 done, 1 no such user or a store
  * that cannot be opened, 2 a wrong command line (with the usage line).
@@ -7,6 +7,9 @@
  * `delete` erases through the library's own path (login/erase-user.ts): sessions ended, then the
  * store's atomic erasure, audited `user_deleted` with `by: "cli"` and the id alone. A JSON store is
  * held by the running server (its lock): the command says so and touches nothing.
+ *
+ * `block` and `unblock` go through the library's path too (login/blocking.ts): a block ends every
+ * session at once, audited `user_blocked` / `user_unblocked` with `by: "cli"`.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +17,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { exportUser } from '../admin/admin-views.ts';
 import { parseEmailAddress } from '../login/email-address.ts';
+import { blockUser, unblockUser } from '../login/blocking.ts';
 import { eraseUser } from '../login/erase-user.ts';
 import { retentionFor } from '../login/retention.ts';
 import { toPublicUser } from '../login/users.ts';
@@ -26,7 +30,7 @@ import { systemClock } from '../time/clock.ts';
 import { loadConfig } from './environment.ts';
 import { USERS_USAGE } from './usage.ts';
 
-const SUBCOMMANDS = ['list', 'show', 'delete', 'export'] as const;
+const SUBCOMMANDS = ['list', 'show', 'block', 'unblock', 'delete', 'export'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 /** A page of a readable table: one screen. */
 const DEFAULT_LIMIT = 20;
@@ -87,6 +91,7 @@ export async function users(argv: string[], options: UsersOptions = {}): Promise
       return 1;
     }
     if (subcommand === 'show') return await showUser(store, user);
+    if (subcommand === 'block' || subcommand === 'unblock') return await changeBlock(store, user, subcommand, logger);
     if (subcommand === 'export') {
       process.stdout.write(`${JSON.stringify(await exportUser(store, user), null, 2)}\n`);
       return 0;
@@ -152,7 +157,8 @@ async function listUsers(store: Store, query: { limit: number; sort: 'created' |
     process.stdout.write(`${JSON.stringify({ count, users, next: page.next })}\n`);
     return 0;
   }
-  const rows = [['ID', 'ADDRESS', 'CREATED', 'LAST SIGN-IN'], ...users.map((user) => [user.id, user.email, user.createdAt, user.lastLoginAt ?? 'never'])];
+  // A blocked user's row says so after the last sign-in, so a scan of the list shows them.
+  const rows = [['ID', 'ADDRESS', 'CREATED', 'LAST SIGN-IN', ''], ...page.users.map((user) => [user.id, user.email, user.createdAt, user.lastLoginAt ?? 'never', user.blockedAt ? 'blocked' : ''])];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = [`${count} ${count === 1 ? 'user' : 'users'} in the store${query.search !== undefined ? `; this page: matching "${query.search}"` : ''}`];
   for (const row of rows) lines.push(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
@@ -172,9 +178,22 @@ async function showUser(store: Store, record: UserRecord): Promise<number> {
     `last sign-in  ${user.lastLoginAt ?? 'never'}`,
     `sessions      ${sessions.length}${newest ? ` (the newest expires ${newest})` : ''}`,
     `passkeys      ${passkeys.length}`,
+    ...(record.blockedAt ? [`blocked since ${new Date(record.blockedAt).toISOString()}`] : []),
     ...passkeys.map((passkey) => `  ${passkey.name}: created ${passkey.createdAt}, last used ${passkey.lastUsedAt ?? 'never'}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function changeBlock(store: Store, user: UserRecord, action: 'block' | 'unblock', logger: ReturnType<typeof createJsonLogger>): Promise<number> {
+  const context = { store, logger, hooks: {}, clock: systemClock, audit: createAuditLog(logger, systemClock) };
+  const changed = action === 'block' ? await blockUser(context, user.id, { by: 'cli' }) : await unblockUser(context, user.id, { by: 'cli' });
+  if (!changed) {
+    // Erased or moved by someone else between the lookup and now.
+    process.stderr.write(`No such user: ${user.id}\n`);
+    return 1;
+  }
+  process.stdout.write(action === 'block' ? `Blocked user ${user.id} since ${new Date(changed.blockedAt!).toISOString()}: every session ended; their address gets no mail and nothing signs them in.\n` : `Unblocked user ${user.id}${user.blockedAt ? '' : ' (was not blocked)'}.\n`);
   return 0;
 }
 

@@ -2,10 +2,13 @@ import type { Middleware } from 'koa';
 import { ApiError } from '../../contract/index.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { Logger } from '../observability/logger.ts';
+import { InvalidUserListQuery } from '../store/user-list.ts';
 
 /**
  * The one place errors become responses: a LoginError keeps its status and code; a body-parser
- * error (bad JSON, too large) becomes its 4xx; anything else is a bug, logged and answered with a
+ * error (bad JSON, too large) becomes its 4xx; a bad listing of users (the store's
+ * `InvalidUserListQuery`, from any route that lists users) `400 invalid_user_list_query` with its
+ * reason; anything else is a bug, logged and answered with a
  * generic 500 that leaks nothing.
  */
 export function errorsMiddleware(logger: Logger): Middleware {
@@ -29,6 +32,7 @@ export function errorsMiddleware(logger: Logger): Middleware {
 
 function toLoginError(error: unknown): LoginError | null {
   if (error instanceof LoginError) return error;
+  if (error instanceof InvalidUserListQuery) return LoginError.of(ApiError.invalidUserListQuery(error.message));
   const status = (error as { status?: number; type?: string })?.status;
   const type = (error as { type?: string })?.type;
   if (status === 413 || type === 'entity.too.large') return LoginError.of(ApiError.payloadTooLarge);

@@ -119,6 +119,7 @@ describe('routes', () => {
       sessionCookie: false,
       passkeys: true,
       approvals: true,
+      account: { emailChange: true, deletion: true },
     });
   });
 
