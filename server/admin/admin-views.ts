@@ -21,7 +21,7 @@ export function passkeyView(passkey: PasskeyRecord): AdminPasskey {
   return { name: passkey.name, createdAt: iso(passkey.createdAt), lastUsedAt: passkey.lastUsedAt === null ? null : iso(passkey.lastUsedAt), backedUp: passkey.backedUp };
 }
 
-/** Everything stored about one user (GDPR art. 15): the console's export and `users export`. */
+/** Everything stored about one user (GDPR art. 15): the console's export, every time in ISO 8601. */
 export async function exportUser(store: Store, record: UserRecord, audit: AuditEntry[] = []): Promise<AdminUserExport> {
   const [sessions, passkeys] = await Promise.all([store.listUserSessions(record.id), store.listPasskeys(record.id)]);
   return {

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { exportUser } from '../admin/admin-views.ts';
+import type { User } from '../../contract/index.ts';
 import { parseEmailAddress } from '../login/email-address.ts';
 import { blockUser, unblockUser } from '../login/blocking.ts';
 import { eraseUser } from '../login/erase-user.ts';
@@ -93,7 +93,7 @@ export async function users(argv: string[], options: UsersOptions = {}): Promise
     if (subcommand === 'show') return await showUser(store, user);
     if (subcommand === 'block' || subcommand === 'unblock') return await changeBlock(store, user, subcommand, logger);
     if (subcommand === 'export') {
-      process.stdout.write(`${JSON.stringify(await exportUser(store, user), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(await exportOf(store, user), null, 2)}\n`);
       return 0;
     }
     return await deleteUser(store, user, { yes: values.yes, interactive: options.interactive ?? process.stdin.isTTY === true, logger });
@@ -168,8 +168,19 @@ async function listUsers(store: Store, query: { limit: number; sort: 'created' |
   return 0;
 }
 
+/** What `show` and `export` tell of a user: never a token, a hash, a public key or a counter. */
+async function exportOf(store: Store, record: UserRecord): Promise<{ user: User; sessions: { createdAt: string; expiresAt: string; method: string | null }[]; passkeys: { name: string; createdAt: string; lastUsedAt: string | null; backedUp: boolean }[] }> {
+  const [sessions, passkeys] = await Promise.all([store.listUserSessions(record.id), store.listPasskeys(record.id)]);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    user: toPublicUser(record),
+    sessions: sessions.map((session) => ({ createdAt: iso(session.createdAt), expiresAt: iso(session.expiresAt), method: session.method ?? null })),
+    passkeys: passkeys.map((passkey) => ({ name: passkey.name, createdAt: iso(passkey.createdAt), lastUsedAt: passkey.lastUsedAt === null ? null : iso(passkey.lastUsedAt), backedUp: passkey.backedUp })),
+  };
+}
+
 async function showUser(store: Store, record: UserRecord): Promise<number> {
-  const { user, sessions, passkeys } = await exportUser(store, record);
+  const { user, sessions, passkeys } = await exportOf(store, record);
   const newest = sessions.map((session) => session.expiresAt).sort().at(-1);
   const lines = [
     `id            ${user.id}`,
