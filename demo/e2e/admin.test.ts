@@ -195,3 +195,38 @@ describe('the admin console', () => {
     await context.close();
   });
 });
+
+describe('the admin console in cookie mode (SESSION_COOKIE=on)', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  before(async () => {
+    server = await startDemoServer({ ADMIN_EMAILS: ADMIN, SESSION_COOKIE: 'on' });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('calls the API with the HttpOnly cookie the element\'s sign-in set: no token in the page', async () => {
+    const context = await newContext(browser);
+    const errors = collectPageErrors(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin`);
+    await part(page, 'email-input').fill(ADMIN);
+    const mail = server.nextMailTo(ADMIN);
+    await part(page, 'email-input').press('Enter');
+    await part(page, 'code-input').fill((await mail).code!);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    assert.equal(await elementSessionToken(page), null, 'the token is in the cookie, where no script reads it');
+    assert.ok((await context.cookies()).some((cookie) => cookie.name === '__Host-pl_session' && cookie.httpOnly));
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: ADMIN }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+    assert.equal((await context.cookies()).some((cookie) => cookie.name === '__Host-pl_session'), false, 'signed out: the cookie is gone');
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
