@@ -83,7 +83,9 @@ describe('the admin console', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/admin`);
     await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+    await part(page, 'email-input').waitFor();
     await assertAxeClean(page, 'the sign-in page');
+    await captureInLook(page, light, 'admin-light-sign-in');
     await signInWithElement(page, ADMIN);
 
     // The overview: the counts and the two charts, each with its table.

@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AdminPath } from '../../contract/admin.ts';
+import { loadConfig } from '../bin/environment.ts';
+import { ConfigError } from '../config.ts';
 import type { JsonAnswer } from '../testing/api-client.ts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -296,6 +298,15 @@ for (const subject of stores()) {
     });
   });
 }
+
+describe('ADMIN_EMAILS', () => {
+  it('is read as sign-in addresses are (case, IDN, spaces, repeats), and a bad one stops the start naming the variable', () => {
+    const config = loadConfig({ ADMIN_EMAILS: ' Ops@Example.com, ops@example.COM ,ana@bücher.example' });
+    assert.deepEqual(config.adminEmails, ['ops@example.com', 'ana@xn--bcher-kva.example']);
+    assert.deepEqual(loadConfig({}).adminEmails, []);
+    assert.throws(() => loadConfig({ ADMIN_EMAILS: 'ops@example.com,Ops <ops@example.com>' }), (error: Error) => error instanceof ConfigError && /^ADMIN_EMAILS must list email addresses like ops@example.com, comma-separated, got "Ops <ops@example.com>"/.test(error.message));
+  });
+});
 
 describe('the admin console with ADMIN_EMAILS unset', () => {
   let h: Harness;
