@@ -45,7 +45,7 @@ const UsersQuery = z.strictObject({
   after: z.string().max(1_000).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
 });
-/** `POST {}` or no body: the actions take nothing but the id in the path. */
+/** `POST {}` or no body, and the overview's empty query: nothing but the id in the path is taken. */
 const NoFields = z.strictObject({});
 
 export function createAdminApi(options: AdminApiOptions): Router {
@@ -74,7 +74,7 @@ export function createAdminApi(options: AdminApiOptions): Router {
   const noFields = (ctx: Context) => parseBody(NoFields, ctx.request.body ?? {});
 
   router.get(AdminPath.overview, ...access, async (ctx) => {
-    parseBody(z.strictObject({}), { ...ctx.query });
+    parseBody(NoFields, { ...ctx.query });
     ctx.body = await records.overview();
   });
 
