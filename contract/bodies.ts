@@ -61,6 +61,11 @@ export interface User {
   /** ISO 8601. */
   lastLoginAt: string | null;
   data: Record<string, unknown>;
+  /**
+   * When an operator blocked the user (ms since the epoch); absent when not blocked. Only the
+   * host's and the operator's calls ever see it: a blocked user has no session to be answered.
+   */
+  blockedAt?: number | null;
 }
 
 export interface SessionInfo {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { LOCALES, type Locale } from '../../contract/index.ts';
 import { pickCodeAndLink } from './dev-mailbox.ts';
 import { loadMailTemplates, renderAccountMail, renderMail, TemplateError } from './render.ts';
-import type { AccountMail } from './types.ts';
+import type { AccountCodeMail, AccountMail } from './types.ts';
 
 const CHANGED_AT = Date.UTC(2026, 11, 7, 6, 45);
 const UNDO = 'https://auth.example.com/auth/account/email/undo#token=eyJhIjoxfQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -31,7 +31,7 @@ describe('the account mails', () => {
         subjects.add(rendered.subject);
         assert.ok(rendered.text.includes(mail.to) && rendered.html.includes(mail.to), `${kind} ${locale}: the address`);
         const picked = pickCodeAndLink(rendered.text);
-        if (kind === 'email_change_code' || kind === 'deletion_code') {
+        if (mail.kind === 'email_change_code' || mail.kind === 'deletion_code') {
           assert.equal(picked.code, mail.code, `${kind} ${locale}: the code on a line of its own`);
           assert.ok(rendered.subject.includes(mail.code), `${kind} ${locale}: the code in the subject`);
           assert.equal(picked.link, null, `${kind} ${locale}: no link`);
@@ -61,7 +61,8 @@ describe('the account mails', () => {
     assert.ok(html.includes('&quot;&lt;b&gt;x&lt;/b&gt;&quot;@example.com'));
     assert.throws(() => renderMail({ ...changed, link: 'javascript:alert(1)' }), TypeError);
     assert.throws(() => renderMail({ ...changed, newEmail: 'a@example.com\nBcc: b@example.com' }), TypeError);
-    assert.throws(() => renderMail({ ...(mails('en')[0] as Extract<AccountMail, { kind: 'email_change_code' }>), code: '12ab56' }), TypeError);
+    const codeMail = mails('en')[0]! as AccountCodeMail;
+    assert.throws(() => renderMail({ ...codeMail, code: '12ab56' }), TypeError);
     assert.throws(() => renderMail({ kind: 'email_taken', to: 'a@example.com, b@example.com', locale: 'en' }), TypeError);
   });
 
