@@ -117,6 +117,14 @@ describe('the audit trail writer', () => {
     assert.equal(await stored(), 1, 'nothing is taken after close');
   });
 
+  it('at close, tries a failed write once more at once, then drops it with an error log (close never hangs on a store that is down)', async () => {
+    failing = true;
+    trail.add(signIn('user-a'));
+    await trail.close();
+    assert.deepEqual(calls.append, [1, 1], 'two tries, no wait between');
+    assert.deepEqual(log.entries.filter((e) => e.level !== 'info').map((e) => e.level), ['warn', 'error']);
+  });
+
   it('tries a failed write again 1 s later, new entries waiting behind it, and loses nothing', async () => {
     failing = true;
     trail.add(signIn('user-a'));

@@ -28,7 +28,7 @@ export interface AuditTrail {
   count(counter: DailyCounter, amount?: number): void;
   /** Writes what is due now: the timer calls it every 200 ms; tests call it after moving the clock. */
   tick(): Promise<void>;
-  /** Writes everything waiting now, due or not: a read of the trail in this process sees what this process did. */
+  /** Writes everything waiting now, due or not (a failed batch still waits its second): a read of the trail in this process sees what this process did. */
   flush(): Promise<void>;
   /** Writes everything pending (a failure is tried once more at once, then dropped) and stops the timer. */
   close(): Promise<void>;
@@ -98,10 +98,11 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     }
   };
 
-  const flush = async (force: boolean): Promise<void> => {
+  /** `force`: write what waits, due or not; `retryNow`: a failed batch too, without waiting its second (close only). */
+  const flush = async (force: boolean, retryNow = false): Promise<void> => {
     // While a failed batch waits for its second try, new entries wait behind it (bounded by maxPending).
     if (retry) {
-      if (!force && clock.now() < retry.notBefore) return;
+      if (!retryNow && clock.now() < retry.notBefore) return;
       const { batch } = retry;
       retry = null;
       if (!(await write(batch)) && batch.failures < 2) {
@@ -125,8 +126,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 
   /** One flush at a time; one asked for meanwhile runs after it. `write` catches, so none rejects. */
   let chain: Promise<void> = Promise.resolve();
-  const run = (force: boolean): Promise<void> => {
-    const next = chain.then(() => flush(force));
+  const run = (force: boolean, retryNow = false): Promise<void> => {
+    const next = chain.then(() => flush(force, retryNow));
     chain = next.catch(() => {});
     return next;
   };
@@ -154,10 +155,10 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     flush: () => run(true),
     async close() {
       if (timer) clearInterval(timer);
-      await run(true);
+      await run(true, true);
       closed = true;
       // What failed at close is tried once more at once: nothing comes after.
-      if (retry) await run(true);
+      if (retry) await run(true, true);
     },
   };
 }

@@ -65,12 +65,18 @@ export function daysBetween(fromDay: string, toDay: string): string[] {
   return Array.from({ length: count }, (_, i) => dayOf(from + i * DAY_MS));
 }
 
-/** Counts to add: counter names of at most 100 characters, whole non-negative amounts. */
+/**
+ * A counter's name: `<group>:<name>` in lower-case letters, digits and _ (`sign_in:code`), at most
+ * 100 characters; so never `__proto__` or another name special to the JSON store's plain objects.
+ */
+const COUNTER = /^[a-z0-9_]+:[a-z0-9_]+$/;
+
+/** Counts to add: counter names as COUNTER, whole non-negative amounts. */
 export function checkCounts(day: string, counts: Record<string, number>): [string, number][] {
   dayStart(day);
   const entries = Object.entries(counts);
   for (const [key, amount] of entries) {
-    if (key.length === 0 || key.length > 100 || !Number.isSafeInteger(amount) || amount < 0) throw new InvalidAuditQuery(`bad daily count ${JSON.stringify(key.slice(0, 100))}: ${amount}`);
+    if (key.length > 100 || !COUNTER.test(key) || !Number.isSafeInteger(amount) || amount < 0) throw new InvalidAuditQuery(`bad daily count ${JSON.stringify(key.slice(0, 100))}: ${amount} (a name like sign_in:code, a whole number from 0)`);
   }
   return entries.filter(([, amount]) => amount > 0);
 }

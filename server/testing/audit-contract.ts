@@ -161,6 +161,8 @@ export function describeAuditContract(name: string, open: OpenStoreUnderTest): v
         await assert.rejects(store.addDailyCounts('yesterday', { 'sign_in:code': 1 }), InvalidAuditQuery);
         await assert.rejects(store.addDailyCounts(today(), { 'sign_in:code': -1 }), InvalidAuditQuery);
         await assert.rejects(store.addDailyCounts(today(), { 'sign_in:code': 0.5 }), InvalidAuditQuery);
+        await assert.rejects(store.addDailyCounts(today(), JSON.parse('{"__proto__": 1}') as Record<string, number>), InvalidAuditQuery, 'a name special to objects');
+        await assert.rejects(store.addDailyCounts(today(), { 'Sign In': 1 }), InvalidAuditQuery);
         await assert.rejects(store.listDailyCounts(today(), daysAgo(1)), InvalidAuditQuery, 'backwards');
         await assert.rejects(store.listDailyCounts(daysAgo(400), today()), InvalidAuditQuery, 'over 400 days');
         assert.deepEqual(await store.listDailyCounts(daysAgo(399), today()), {});

@@ -69,7 +69,9 @@ export class AuditFiles {
     const byDay = new Map<string, string[]>();
     for (const record of records.map(auditRecord)) {
       const day = dayOf(record.at);
-      byDay.set(day, [...(byDay.get(day) ?? []), JSON.stringify(record)]);
+      const lines = byDay.get(day) ?? [];
+      lines.push(JSON.stringify(record));
+      byDay.set(day, lines);
     }
     const queued = this.#serially(async () => {
       const written: Promise<void>[] = [];
@@ -112,9 +114,16 @@ export class AuditFiles {
     let removed = 0;
     for (const day of await this.#days()) {
       if (day >= cutoff) break;
-      if (this.#open?.day === day) await this.#serially(() => this.#closeOpen());
-      await this.#readDay(day, () => void (removed += 1));
-      await rm(this.#dayPath(day), { force: true });
+      // In turn with the appends: an old entry appended meanwhile (a migration) goes with its file or after it.
+      await this.#serially(async () => {
+        if (this.#open?.day === day) await this.#closeOpen();
+        const path = this.#dayPath(day);
+        // Counted, not parsed: whole lines only (a torn one was never an entry).
+        await readLines(path, () => void (removed += 1)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+        await rm(path, { force: true });
+      });
     }
     const oldDays = Object.keys(this.#counts).filter((day) => day < cutoff);
     if (oldDays.length > 0) {
