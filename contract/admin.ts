@@ -95,7 +95,8 @@ export interface AdminUserDetail {
 
 /** Everything stored about one user, for an access request (GDPR art. 15): no hash, token or key. */
 export interface AdminUserExport {
-  user: User & { blockedAt: string | null };
+  /** The user, every time in ISO 8601: `blockedAt` too (where `User` has it in ms). */
+  user: Omit<User, 'blockedAt'> & { blockedAt: string | null };
   sessions: AdminSession[];
   passkeys: AdminPasskey[];
   audit: AuditEntry[];
