@@ -46,7 +46,10 @@ describe('attack: the admin console (bearer sessions)', () => {
   };
 
   it('refuses a made-up token, a session hash and a malformed Authorization header with 401', async () => {
-    for (const auth of [`Bearer ${'A'.repeat(43)}`, 'Bearer', `bearer ${admin.token}`, `Basic ${admin.token}`, `Bearer ${admin.token}x`, `Bearer ${'x'.repeat(5000)}`]) {
+    // What a stolen copy of the store holds: the session's keyed hash, never the token.
+    const [stored] = await h.server.backend.store.listUserSessions(admin.user.id);
+    assert.ok(stored);
+    for (const auth of [`Bearer ${stored.tokenHash}`, `Bearer ${'A'.repeat(43)}`, 'Bearer', `bearer ${admin.token}`, `Basic ${admin.token}`, `Bearer ${admin.token}x`, `Bearer ${'x'.repeat(5000)}`]) {
       await assertRefusedSafely(h, () => send(h, 'POST', at(AdminPath.block, victim.user.id), { ...own(), Authorization: auth, 'Content-Type': 'application/json' }, '{}'), 401, 'unauthenticated');
     }
     await victimIntact();
