@@ -109,16 +109,16 @@ export interface Settings {
   passkeyRpName?: string;
   /** Cross-device approval (the phone approves the browser that asked): default true. */
   approvals?: boolean;
-  // The operators' console (server/admin/).
-  /** Addresses whose sessions may use the console at `/admin`; absent or empty: no console (404). Compared as sign-in addresses are (case, IDN). */
-  adminEmails?: string[];
-  // --- The audit trail kept in the store (issue 15) ---
-  /** Days the audit trail and the overview's daily counts are kept in the store: 0 to 3650, default 90; 0 keeps none (the log only). */
-  auditRetentionDays?: number;
   /** A signed-in person may change their address, confirmed by a code to the new one: default true. */
   accountEmailChange?: boolean;
   /** A signed-in person may delete their account, confirmed by a code: default true. */
   accountDeletion?: boolean;
+  // --- The audit trail kept in the store (issue 15) ---
+  /** Days the audit trail and the overview's daily counts are kept in the store: 0 to 3650, default 90; 0 keeps none (the log only). */
+  auditRetentionDays?: number;
+  // The operators' console (server/admin/).
+  /** Addresses whose sessions may use the console at `/admin`; absent or empty: no console (404). Compared as sign-in addresses are (case, IDN). */
+  adminEmails?: string[];
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -168,17 +168,17 @@ export interface Config extends LoginRules {
   passkeys: PasskeyConfig | null;
   /** Cross-device approval's routes are mounted and `approvalKey` is heard (APPROVALS). */
   approvals: boolean;
+  /** The change-of-address routes and their undo page are mounted (ACCOUNT_EMAIL_CHANGE). */
+  accountEmailChange: boolean;
+  /** The delete-my-account routes are mounted (ACCOUNT_DELETION). */
+  accountDeletion: boolean;
+  /** Days the audit trail and daily counts are kept in the store; 0: none (AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
   // The operators' console (server/admin/).
   /** The identity keys (login/email-address.ts) of ADMIN_EMAILS; empty: `/admin` and its API are 404. */
   adminEmails: string[];
   /** The backend's own origins (`publicUrl`, and its 127.0.0.1 twin in development): the only ones the console's API answers. */
   ownOrigins: string[];
-  /** Days the audit trail and daily counts are kept in the store; 0: none (AUDIT_RETENTION_DAYS). */
-  auditRetentionDays: number;
-  /** The change-of-address routes and their undo page are mounted (ACCOUNT_EMAIL_CHANGE). */
-  accountEmailChange: boolean;
-  /** The delete-my-account routes are mounted (ACCOUNT_DELETION). */
-  accountDeletion: boolean;
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -300,15 +300,15 @@ const SettingsSchema = z.object({
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
   passkeys: bool.default(true),
   approvals: bool.default(true),
-  // Ten years at most: a trail is kept for an investigation or a regulator, not for ever.
-  auditRetentionDays: int(0, 3650).default(90),
   accountEmailChange: bool.default(true),
   accountDeletion: bool.default(true),
+  // Ten years at most: a trail is kept for an investigation or a regulator, not for ever.
+  auditRetentionDays: int(0, 3650).default(90),
+  // The operators' console: each item an address the sign-in policy accepts, kept as its identity key.
+  adminEmails: z.array(z.string({ error: ADMIN_LIST }).transform((value, ctx) => parseEmailAddress(value)?.key ?? (ctx.addIssue({ code: 'custom', message: ADMIN_LIST }), z.NEVER)), { error: ADMIN_LIST }).optional(),
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
-  // The operators' console: each item an address the sign-in policy accepts, kept as its identity key.
-  adminEmails: z.array(z.string({ error: ADMIN_LIST }).transform((value, ctx) => parseEmailAddress(value)?.key ?? (ctx.addIssue({ code: 'custom', message: ADMIN_LIST }), z.NEVER)), { error: ADMIN_LIST }).optional(),
 });
 
 /** Settings whose value a message never repeats: it says how long it was instead. */
@@ -482,10 +482,10 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
     passkeys: s.passkeys ? { rpId, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
     approvals: s.approvals,
-    adminEmails: [...new Set(s.adminEmails ?? [])],
-    ownOrigins,
-    auditRetentionDays: s.auditRetentionDays,
     accountEmailChange: s.accountEmailChange,
     accountDeletion: s.accountDeletion,
+    auditRetentionDays: s.auditRetentionDays,
+    adminEmails: [...new Set(s.adminEmails ?? [])],
+    ownOrigins,
   };
 }

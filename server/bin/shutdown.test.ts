@@ -1,7 +1,7 @@
 /**
  * Graceful shutdown of the real CLI (SIGTERM): it stops accepting, answers the requests in flight,
- * sends the mail already handed over (here to an SMTP server that takes 500 ms per message), and
- * exits 0 with its data file whole.
+ * sends the mail already handed over (here to an SMTP server that takes 500 ms per message), writes
+ * the audit entries still waiting, and exits 0 with its data file whole.
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -14,6 +14,8 @@ import { postJson } from '../testing/api-client.ts';
 import { startCli } from '../testing/cli-process.ts';
 import { codeIn, startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { readStoreOnDisk } from '../testing/store-on-disk.ts';
+import { openJsonStore } from '../store/json/json-store.ts';
+import { dayOf } from '../store/audit-records.ts';
 
 /** The CLI's grace for in-flight requests is 10 s; a clean stop takes far less. */
 const STOP_BOUND_MS = 8000;
@@ -49,6 +51,26 @@ describe('SIGTERM', () => {
     assert.equal(logins.length, 1);
     assert.equal(logins[0].sequences.length, 1);
     assert.ok(!disk.text.includes(codeIn(mail)), 'the code is stored only as a hash');
+  });
+
+  it('writes the audit entries and counts still waiting before it exits: a sign-in just before the signal is in the store', async () => {
+    const dataFile = join(dir, 'audit.json');
+    const cli = await startCli({ dataFile, env: { SMTP_URL: smtp.url } });
+    const email = 'shutdown.audit@example.org';
+    assert.equal((await postJson(`${cli.url}/auth/request`, { email })).status, 202);
+    const verified = await postJson(`${cli.url}/auth/verify`, { email, code: codeIn(await smtp.nextMail()) });
+    assert.equal(verified.status, 200);
+    const exit = await cli.stop();
+    assert.equal(exit.code, 0, exit.stderr);
+    const store = await openJsonStore(dataFile);
+    try {
+      const trail = await store.listAudit({ userId: verified.body.user.id, limit: 10 });
+      assert.deepEqual(trail.map((r) => r.event), ['sign_in', 'user_created']);
+      const day = dayOf(trail[0]!.at);
+      assert.deepEqual(await store.listDailyCounts(day, day), { [day]: { 'sign_in:code': 1, 'mail:sent': 1 } });
+    } finally {
+      await store.close();
+    }
   });
 
   it('starts and mails when node itself is given V8 options (the usual way to size its heap)', async () => {

@@ -89,6 +89,16 @@ export interface Passwordless {
   describeApproval(token: string): Promise<ApprovalDescription>;
   /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
   approveLogin(token: string, number: number): Promise<void>;
+  /** The user with this id, or null (`service.findUser` also finds one by address). */
+  getUser(userId: string): Promise<User | null>;
+  /**
+   * Blocks a user (an abuser): every session ends, the address gets the same 202 as anyone and
+   * no mail, and no code, link, approval or passkey signs in, not even one issued before.
+   * Audited `user_blocked` (with `by`, who blocked). The user, or null when there is none.
+   */
+  blockUser(userId: string, options?: { by?: string }): Promise<User | null>;
+  /** Lifts a block (audited `user_unblocked`); the user, or null when there is none. */
+  unblockUser(userId: string, options?: { by?: string }): Promise<User | null>;
   // --- The audit trail kept in the store and the overview (issue 15) ---
   /**
    * The audit trail as the store keeps it (AUDIT_RETENTION_DAYS), newest first: one user's with
@@ -100,17 +110,6 @@ export interface Passwordless {
   /** Users, live sessions, and the last 30 UTC days (oldest first) of sign-ins by method and mail sent and failed. */
   overview(): Promise<AdminOverview>;
   /** Waits for mail in flight, writes the audit entries still waiting, stops the sweeper, closes the store. */
-  /** The user with this id, or null (`service.findUser` also finds one by address). */
-  getUser(userId: string): Promise<User | null>;
-  /**
-   * Blocks a user (an abuser): every session ends, the address gets the same 202 as anyone and
-   * no mail, and no code, link, approval or passkey signs in, not even one issued before.
-   * Audited `user_blocked` (with `by`, who blocked). The user, or null when there is none.
-   */
-  blockUser(userId: string, options?: { by?: string }): Promise<User | null>;
-  /** Lifts a block (audited `user_unblocked`); the user, or null when there is none. */
-  unblockUser(userId: string, options?: { by?: string }): Promise<User | null>;
-  /** Waits for mail in flight, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
 
@@ -144,6 +143,9 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
     describeApproval: (token) => service.describeApproval(token),
     approveLogin: (token, number) => backend.approvals.approve(token, number),
+    getUser: (userId) => service.findUser({ id: userId }),
+    blockUser: (userId, blockOptions) => service.blockUser(userId, blockOptions),
+    unblockUser: (userId, blockOptions) => service.unblockUser(userId, blockOptions),
     // What this process did is written first: an operator sees their own action at once (other instances' within about a second).
     listAudit: async (query) => {
       await backend.auditTrail?.flush();
@@ -153,9 +155,6 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
       await backend.auditTrail?.flush();
       return overview(backend.store, clock ?? systemClock);
     },
-    getUser: (userId) => service.findUser({ id: userId }),
-    blockUser: (userId, blockOptions) => service.blockUser(userId, blockOptions),
-    unblockUser: (userId, blockOptions) => service.unblockUser(userId, blockOptions),
     close: () => backend.close(),
   };
 }

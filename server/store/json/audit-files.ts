@@ -16,7 +16,7 @@
  * - Cost: listing reads day files newest first until the page is full (the newest 50: 5 to 8 ms).
  *   One user's entries are found by reading every day file back to the page's last match (lines
  *   matched by their text, only those parsed): a user with few entries costs a read of the whole
- *   trail, 250 ms for 100,000 entries (15 MB) over 90 days, in 1 MB pieces that each hold the
+ *   trail, 60 to 250 ms for 100,000 entries (15 MB) over 90 days (bench/audit-trail.ts), in 1 MB pieces that each hold the
  *   event loop a few ms; an operator's page, rare. Nothing of it stays in memory.
  * - Erasure: `deleteUser` leaves the entries, which name the user by id only.
  */

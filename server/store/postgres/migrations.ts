@@ -133,7 +133,6 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'blocked users',
     // Null for every user not blocked. No index: it is read with the row, never searched by.
-    // (Version 4 is the audit trail's, added beside this one.)
     sql: (s) => `
       ALTER TABLE ${s}.users ADD COLUMN blocked_at timestamptz;
     `,
