@@ -12,6 +12,9 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
  *   `widget/features/<name>/index.ts`, imported on demand the same way. One build each, so two
  *   features never share a chunk the backend would not serve.
  * - `esm`: `dist/esm/`, for bundlers: Lit left as a dependency, languages and features as chunks.
+ * - `admin`: `dist/admin/admin.js` and `admin.css`, the operators' console (admin/), which the
+ *   backend serves at /admin/ when ADMIN_EMAILS is set. Its own script and stylesheet files, so
+ *   the console's page runs under the strict CSP (no inline script or style).
  */
 const LOCALE_DIR = 'widget/i18n/locales';
 
@@ -33,6 +36,11 @@ const builds: Record<string, UserConfig['build']> = {
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
+    rolldownOptions: { output: { minify: true } },
+  },
+  admin: {
+    outDir: 'dist/admin',
+    lib: { entry: 'admin/index.ts', formats: ['es'], fileName: () => 'admin.js', cssFileName: 'admin' },
     rolldownOptions: { output: { minify: true } },
   },
   esm: {

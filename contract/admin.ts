@@ -32,6 +32,9 @@ export const AdminPath = {
   export: '/admin/api/users/:id/export',
 } as const;
 
+/** The error only the console's API answers with (403): the element never calls it, so its catalogs need no sentence. */
+export type AdminErrorCode = 'not_admin';
+
 export type AdminAction = 'end_sessions' | 'block' | 'unblock' | 'delete' | 'export';
 
 /** One user in the list. */
@@ -92,7 +95,8 @@ export interface AdminUserDetail {
 
 /** Everything stored about one user, for an access request (GDPR art. 15): no hash, token or key. */
 export interface AdminUserExport {
-  user: User & { blockedAt: string | null };
+  /** The user, every time in ISO 8601: `blockedAt` too (where `User` has it in ms). */
+  user: Omit<User, 'blockedAt'> & { blockedAt: string | null };
   sessions: AdminSession[];
   passkeys: AdminPasskey[];
   audit: AuditEntry[];

@@ -64,6 +64,8 @@ export const ErrorCode = {
   approval_refused: 'approval_refused',
   /** The device that asked is no longer waiting (tab closed, or it never asked for an approval): sign in on this device instead (409). */
   approval_not_waiting: 'approval_not_waiting',
+  /** The admin console's API (contract/admin.ts): the session's address is not in ADMIN_EMAILS (403). */
+  not_admin: 'not_admin',
   /** Changing the address to the one the account already has (400): nothing to confirm, no code sent. */
   same_email: 'same_email',
   /**
@@ -122,6 +124,7 @@ export const ErrorStatus = {
   invalid_approval: 401,
   approval_refused: 403,
   approval_not_waiting: 409,
+  not_admin: 403,
   same_email: 400,
   email_taken: 409,
   invalid_undo_link: 401,
@@ -193,6 +196,10 @@ export const ApiError = {
   unknownPasskey: { code: 'unknown_passkey', message: 'No such passkey is registered here.' },
   staleSession: { code: 'stale_session', message: 'To add a passkey, sign in with an email code or link first (within the last 10 minutes).' },
   tooManyPasskeys: (max: number) => ({ code: 'too_many_passkeys', message: `You have ${max} passkeys, the most allowed. Remove one to add another.` }),
+  // The admin console (contract/admin.ts)
+  notAdmin: { code: 'not_admin', message: 'This account is not an administrator of this server (ADMIN_EMAILS).' },
+  noSuchUserHere: { code: 'not_found', message: 'There is no user with this id (erased, or never here).' },
+  adminSelf: (action: string) => ({ code: 'invalid_request', message: `An administrator may not ${action} their own account here: another administrator, or the command line, can.` }),
   // Changing the address, deleting the account (contract/account.ts)
   sameEmail: { code: 'same_email', message: 'That is already the address of this account.' },
   newEmailTaken: { code: 'email_taken', message: 'That address belongs to another account now. Nothing was changed.' },
@@ -203,4 +210,5 @@ export const ApiError = {
   // Ours
   internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
   widgetNotBuilt: { code: 'internal_error', status: 503, message: 'The widget has not been built on this server.' },
+  adminNotBuilt: { code: 'internal_error', status: 503, message: 'The admin console has not been built on this server.' },
 } as const satisfies Record<string, ApiErrorEntry | ((...values: never[]) => ApiErrorEntry)>;

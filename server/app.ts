@@ -31,9 +31,11 @@ export interface AppOptions {
   jwks?: Middleware;
   /** `GET /.well-known/webauthn` (http/passkey-routes.ts `wellKnownWebauthn`); absent (PASSKEYS=off): 404 there. */
   webauthn?: Middleware;
+  /** The operators' console, `/admin` and `/admin/api/*` (admin/admin-console.ts); absent (no ADMIN_EMAILS): 404 there. */
+  admin?: Middleware[];
 }
 
-export function createApp({ router, logger, widget, trustProxy = 0, metrics, metricsToken = null, jwks, webauthn, mailPreview }: AppOptions): Koa {
+export function createApp({ router, logger, widget, trustProxy = 0, metrics, metricsToken = null, jwks, webauthn, mailPreview, admin = [] }: AppOptions): Koa {
   // With N trusted proxies Koa takes the client IP N entries from the right of X-Forwarded-For,
   // so a client cannot pick its own IP by sending the header: the leftmost entries are its own.
   const app = new Koa({ proxy: trustProxy > 0, maxIpsCount: trustProxy });
@@ -55,6 +57,7 @@ export function createApp({ router, logger, widget, trustProxy = 0, metrics, met
     await next();
   });
   app.use(widgetAssets(widget, logger));
+  for (const middleware of admin) app.use(middleware);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -9,6 +9,9 @@ import { AccessTokens } from './access/access-tokens.ts';
 import { ApprovalWaits } from './approval/approval-waits.ts';
 import { inProcessWakeUp, type WakeUp } from './approval/wake-up.ts';
 import { createApp } from './app.ts';
+import { createAdminConsole } from './admin/admin-console.ts';
+import { adminRecords } from './admin/admin-records.ts';
+import { readAdminFiles } from './assets/admin-files.ts';
 import { readWidgetFiles } from './assets/widget-files.ts';
 import { createAuditLog } from './observability/audit.ts';
 import { createAuditTrail, type AuditTrail } from './observability/audit-trail.ts';
@@ -202,7 +205,22 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     });
     const widget = await readWidgetFiles(options.widgetFile);
     if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
-    const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview });
+    // The console only when ADMIN_EMAILS names someone: otherwise /admin is any unknown path's 404.
+    const admin = config.adminEmails.length === 0 ? undefined : createAdminConsole({
+      service,
+      store,
+      audit,
+      records: adminRecords(store, clock, trail),
+      adminEmails: config.adminEmails,
+      ownOrigins: config.ownOrigins,
+      cookieMode: config.sessionCookie,
+      files: await readAdminFiles(),
+      apiBase: config.basePath,
+      widgetUrl: WIDGET_PATH,
+      siteName: config.siteName,
+      logger,
+    });
+    const app = createApp({ router, logger, widget, trustProxy: config.trustProxy, metrics, metricsToken: config.metricsToken, jwks: wellKnownJwks(accessTokens), webauthn: passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : undefined, mailPreview: preview, admin });
     // The audit trail past its retention goes too (all of it with a retention of 0: the store keeps none).
     const sweepAudit = () => store.sweepAudit(clock.now() - config.auditRetentionDays * DAY_MS);
     const sweep = () =>
@@ -245,3 +263,4 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
     throw error;
   }
 }
+

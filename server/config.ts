@@ -11,6 +11,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEmailAddress } from './login/email-address.ts';
 import type { LoginRules } from './login/rules.ts';
 import type { DkimConfig } from './mail/types.ts';
 import { withoutPassword } from './secrets/without-password.ts';
@@ -115,6 +116,9 @@ export interface Settings {
   // --- The audit trail kept in the store (issue 15) ---
   /** Days the audit trail and the overview's daily counts are kept in the store: 0 to 3650, default 90; 0 keeps none (the log only). */
   auditRetentionDays?: number;
+  // The operators' console (server/admin/).
+  /** Addresses whose sessions may use the console at `/admin`; absent or empty: no console (404). Compared as sign-in addresses are (case, IDN). */
+  adminEmails?: string[];
 }
 
 /** The settings resolved: every default filled in, every rule checked. What the backend is built from. */
@@ -170,6 +174,11 @@ export interface Config extends LoginRules {
   accountDeletion: boolean;
   /** Days the audit trail and daily counts are kept in the store; 0: none (AUDIT_RETENTION_DAYS). */
   auditRetentionDays: number;
+  // The operators' console (server/admin/).
+  /** The identity keys (login/email-address.ts) of ADMIN_EMAILS; empty: `/admin` and its API are 404. */
+  adminEmails: string[];
+  /** The backend's own origins (`publicUrl`, and its 127.0.0.1 twin in development): the only ones the console's API answers. */
+  ownOrigins: string[];
 }
 
 /** The WebAuthn relying party the passkey ceremonies check answers against. */
@@ -230,6 +239,7 @@ const ORIGIN_LIST = 'must list bare origins like https://app.example.com (http o
 const SCHEMA_NAME = 'must be a schema name of lower-case letters, digits and _ (at most 63), like passwordless';
 const RP_ID = 'must be a lower-case domain name like example.com (no scheme, no port)';
 const DOMAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const ADMIN_LIST = 'must list email addresses like ops@example.com, comma-separated';
 const urlPrefix = z.url({ protocol: /^https?$/, error: 'must list URL prefixes like https://app.example.com/welcome' }).transform((value) => new URL(value).href);
 
 const SettingsSchema = z.object({
@@ -294,6 +304,8 @@ const SettingsSchema = z.object({
   accountDeletion: bool.default(true),
   // Ten years at most: a trail is kept for an investigation or a regulator, not for ever.
   auditRetentionDays: int(0, 3650).default(90),
+  // The operators' console: each item an address the sign-in policy accepts, kept as its identity key.
+  adminEmails: z.array(z.string({ error: ADMIN_LIST }).transform((value, ctx) => parseEmailAddress(value)?.key ?? (ctx.addIssue({ code: 'custom', message: ADMIN_LIST }), z.NEVER)), { error: ADMIN_LIST }).optional(),
   passkeyRpId: z.string({ error: RP_ID }).regex(DOMAIN_NAME, { error: RP_ID }).max(253, { error: RP_ID }).optional(),
   // 80 characters, as SITE_NAME: a name the browser shows in its passkey dialog.
   passkeyRpName: z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }).optional(),
@@ -473,5 +485,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     accountEmailChange: s.accountEmailChange,
     accountDeletion: s.accountDeletion,
     auditRetentionDays: s.auditRetentionDays,
+    adminEmails: [...new Set(s.adminEmails ?? [])],
+    ownOrigins,
   };
 }

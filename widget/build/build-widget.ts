@@ -1,7 +1,7 @@
 /**
  * `npm run build` (the widget part): every build of vite.config.ts into `outDir` (default `dist`),
  * the script-tag file, the languages, one build per feature module (each folder of
- * widget/features with an index.ts), and the ES module build. Also used by the browser tests'
+ * widget/features with an index.ts), the ES module build and the admin console (admin/). Also used by the browser tests'
  * backend and by the NODE_ENV check of `npm run size`.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -24,6 +24,7 @@ const MODES: Array<[mode: string, dir: string]> = [
   ['locales', 'passwordless-login/locales'],
   ...FEATURES.map((name): [string, string] => [`feature-${name}`, 'passwordless-login/features']),
   ['esm', 'esm'],
+  ['admin', 'admin'],
 ];
 
 export interface BuildOptions {
@@ -35,7 +36,7 @@ export interface BuildOptions {
 
 export async function buildWidget({ outDir = join(ROOT, 'dist'), esm = true }: BuildOptions = {}): Promise<void> {
   // Each mode adds to the folders: empty them once here, so a removed language or feature goes.
-  await Promise.all(['passwordless-login.js', 'passwordless-login', 'esm'].map((path) => rm(join(outDir, path), { recursive: true, force: true })));
+  await Promise.all(['passwordless-login.js', 'passwordless-login', 'esm', 'admin'].map((path) => rm(join(outDir, path), { recursive: true, force: true })));
   for (const [mode, dir] of MODES) {
     if (mode === 'esm' && !esm) continue;
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode, logLevel: 'warn', build: { outDir: join(outDir, dir) } });
@@ -44,5 +45,5 @@ export async function buildWidget({ outDir = join(ROOT, 'dist'), esm = true }: B
 
 if (process.argv[1] && relative(process.argv[1], import.meta.filename) === '') {
   await buildWidget({ outDir: process.argv[2] });
-  process.stdout.write(`Built the script-tag file, the languages, the features (${FEATURES.join(', ')}) and the ES module build.\n`);
+  process.stdout.write(`Built the script-tag file, the languages, the features (${FEATURES.join(', ')}), the ES module build and the admin console.\n`);
 }

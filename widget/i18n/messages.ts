@@ -7,6 +7,7 @@
  * and each feature's in its module.
  */
 import type { ErrorCode } from '../../contract/index.ts';
+import type { AdminErrorCode } from '../../contract/admin.ts';
 import type { AccountErrorCode } from '../../contract/account.ts';
 import type { ApprovalErrorCode } from '../../contract/approval.ts';
 import type { PasskeyErrorCode } from '../../contract/passkeys.ts';
@@ -26,8 +27,8 @@ export type UnavailableErrorCode = 'invalid_request' | 'unsupported_media_type' 
 /** Every feature's sentences; its error sentences are under `errors`. */
 type FeatureMessages = LinkMessages;
 
-/** Codes a catalog may leave out: the modules' own (they bring their sentences), and the ones that fall back to `internal_error`. */
-type Optional = PasskeyErrorCode | ApprovalErrorCode | AccountErrorCode | UnavailableErrorCode | 'invalid_user_list_query';
+/** Codes a catalog may leave out: the modules' own (they bring their sentences), the admin console's (the element never meets them), and the ones that fall back to `internal_error`. */
+type Optional = PasskeyErrorCode | ApprovalErrorCode | AccountErrorCode | UnavailableErrorCode | AdminErrorCode | 'invalid_user_list_query';
 
 export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
   /** Passkey and approval errors come with their modules' own sentences, so a catalog may leave them out. */

@@ -1,0 +1,40 @@
+/**
+ * What the console reads of the audit trail and the daily counts, through the trail's read side
+ * (observability/audit-query.ts), after writing what this process has waiting: an admin sees
+ * their own action at once (another instance's within about a second, its batch).
+ */
+import type { AdminOverview, AuditEntry } from '../../contract/admin.ts';
+import { listAuditEntries, overview } from '../observability/audit-query.ts';
+import type { AuditTrail } from '../observability/audit-trail.ts';
+import { MAX_AUDIT_PAGE } from '../store/audit-records.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../time/clock.ts';
+
+export interface AdminRecords {
+  overview(): Promise<AdminOverview>;
+  /** The user's newest audit entries, newest first, at most `limit` (any number: read a page of 200 at a time). */
+  userAudit(userId: string, limit: number): Promise<AuditEntry[]>;
+}
+
+export function adminRecords(store: Pick<Store, 'countUsers' | 'countSessions' | 'listDailyCounts' | 'listAudit'>, clock: Clock, trail: Pick<AuditTrail, 'flush'> | undefined): AdminRecords {
+  return {
+    async overview() {
+      await trail?.flush();
+      return overview(store, clock);
+    },
+    async userAudit(userId, limit) {
+      await trail?.flush();
+      const entries: AuditEntry[] = [];
+      let before: number | undefined;
+      while (entries.length < limit) {
+        const want = Math.min(MAX_AUDIT_PAGE, limit - entries.length);
+        const page = await listAuditEntries(store, { userId, before, limit: want });
+        entries.push(...page);
+        if (page.length < want) break;
+        // Pages go back by time (store/audit-records.ts): the next is older than this one's oldest.
+        before = Date.parse(page.at(-1)!.at);
+      }
+      return entries;
+    },
+  };
+}
