@@ -22,7 +22,7 @@
 export const AccountPath = {
   /** Session. `EmailChangeStartBody` → `202 AccountCodeSent`: a code to the new address. */
   emailChangeStart: '/account/email',
-  /** Session. `AccountCodeBody` → `200 EmailChangeResponse`: the address is changed; a notice goes to the old one. */
+  /** Session. `EmailChangeConfirmBody` → `200 EmailChangeResponse`: the address is changed; a notice goes to the old one. */
   emailChangeConfirm: '/account/email/confirm',
   /** No session. `EmailChangeUndoBody` (the token of the old address's link) → `200 EmailChangeUndoResponse`. */
   emailChangeUndo: '/account/email/undo',
@@ -63,8 +63,18 @@ export interface AccountCodeSent {
   retryAfter: number;
 }
 
-/** `POST /auth/account/email/confirm` and `/auth/account/delete/confirm`. */
+/** `POST /auth/account/delete/confirm`. */
 export interface AccountCodeBody {
+  code: string;
+}
+
+/**
+ * `POST /auth/account/email/confirm`: the new address, as given to the start, and the code
+ * mailed there. The code is looked up in that address's login state, among this user's change
+ * codes: the server keeps no pointer from the user to a change in flight.
+ */
+export interface EmailChangeConfirmBody {
+  email: string;
   code: string;
 }
 

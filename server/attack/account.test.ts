@@ -42,7 +42,7 @@ async function changed(h: Harness, from: string, to: string) {
   const { token, user } = await signIn(h, from);
   const code = await startChange(h, token, to);
   const before = h.smtp.received.length;
-  const confirm = await call(h, AccountPath.emailChangeConfirm, { code }, token);
+  const confirm = await call(h, AccountPath.emailChangeConfirm, { email: to, code }, token);
   assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
   const [notice] = await mailsSince(h, before);
   assert.deepEqual(notice!.envelopeTo, [from]);
@@ -70,7 +70,7 @@ describe('attack: the account routes', () => {
     const { user } = await signIn(h, email);
     for (const token of [undefined, 'A'.repeat(43)]) {
       await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: freshEmail('target') }, token), 401, 'unauthenticated');
-      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeConfirm, { code: '123456' }, token), 401, 'unauthenticated');
+      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeConfirm, { email: freshEmail('target'), code: '123456' }, token), 401, 'unauthenticated');
       await assertRefusedSafely(h, () => call(h, AccountPath.deletionStart, {}, token), 401, 'unauthenticated');
       await assertRefusedSafely(h, () => call(h, AccountPath.deletionConfirm, { code: '123456' }, token), 401, 'unauthenticated');
     }
@@ -112,14 +112,14 @@ describe('attack: the account routes', () => {
     const before = h.smtp.received.length;
     assert.equal((await call(h, AccountPath.deletionStart, {}, token)).status, 202);
     const deletionCode = codeIn((await mailsSince(h, before))[0]!);
-    assertError(await call(h, AccountPath.emailChangeConfirm, { code: deletionCode }, token), 401, 'invalid_code');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { email: target, code: deletionCode }, token), 401, 'invalid_code');
     assertError(await call(h, AccountPath.deletionConfirm, { code: changeCode }, token), 401, 'invalid_code');
     const stored = await userOnDisk(h, user.id);
     assert.equal(stored.email, email, 'nothing changed');
     assert.equal((await storeOnDisk(h)).userIdsByEmailKey[target], undefined, 'no user at the new address');
     // Each code still does its own job: the sign-in code signs in, the change code changes.
     assert.equal((await h.verify({ email, code: signInCode })).status, 200);
-    assert.equal((await call(h, AccountPath.emailChangeConfirm, { code: changeCode }, token)).status, 200);
+    assert.equal((await call(h, AccountPath.emailChangeConfirm, { email: target, code: changeCode }, token)).status, 200);
     assert.equal((await userOnDisk(h, user.id)).email, target);
   });
 
@@ -129,12 +129,12 @@ describe('attack: the account routes', () => {
     const { token, user } = await signIn(h, email);
     const code = await startChange(h, token, target);
     for (let attempt = 1; attempt <= 4; attempt++) {
-      const answer = await call(h, AccountPath.emailChangeConfirm, { code: wrongCode(code, attempt) }, token);
+      const answer = await call(h, AccountPath.emailChangeConfirm, { email: target, code: wrongCode(code, attempt) }, token);
       assertError(answer, 401, 'invalid_code');
       assert.equal(answer.body.error.attemptsLeft, 5 - attempt);
     }
-    assertError(await call(h, AccountPath.emailChangeConfirm, { code: wrongCode(code, 5) }, token), 429, 'too_many_attempts');
-    assertError(await call(h, AccountPath.emailChangeConfirm, { code }, token), 429, 'too_many_attempts');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { email: target, code: wrongCode(code, 5) }, token), 429, 'too_many_attempts');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { email: target, code }, token), 429, 'too_many_attempts');
     assert.equal((await userOnDisk(h, user.id)).email, email, 'nothing changed');
     // The same cap at the deletion confirm.
     h.server.clock.advance(61_000);
