@@ -12,11 +12,11 @@
  * enough for a holiday).
  *
  * Only what cannot be derived is in it: the old address's key is its normalised form, the expiry
- * the change's time + 7 days. For two addresses of 254 characters (the most RFC 5321 allows) the
- * body is at most 2 + 24 (a user id, quoted) + 1 + 2 + 254 × 6 (an address, every character
- * escaped as \uXXXX at worst: 1,524) + 1 + 15 (ms) + 1 + 10 (the epoch) + 1 = 1,581 bytes of JSON,
- * 2,108 in base64url: the schema bounds the body at 2,200 (account-schemas.ts). Real addresses
- * are ASCII and escape nothing: about 420 characters.
+ * the change's time + 7 days, and the new address is not needed at all. For an address of 254
+ * characters (the most RFC 5321 allows) the JSON is at most 1 + 26 (a user id of up to 24,
+ * quoted) + 1 + 2 + 254 × 6 (every character escaped as \uXXXX at worst: 1,524) + 1 + 16 (ms)
+ * + 1 + 10 (the epoch) + 1 = 1,583 bytes, 2,111 characters of base64url: the schema bounds the
+ * body at 2,200 (account-schemas.ts). A plain ASCII address of 254 characters: about 400.
  */
 import { EMAIL_CHANGE_UNDO_SECONDS } from '../../contract/account.ts';
 import { sameHash, type Hasher } from '../secrets/hasher.ts';

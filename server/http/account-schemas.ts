@@ -22,6 +22,6 @@ export const EmailChangeConfirmSchema = VerifyCodeSchema.pick({ email: true, cod
 
 export const EmailChangeUndoSchema = z.strictObject({
   // The undo token (account/undo-token.ts): base64url body, a dot, a base64url HMAC. A body is
-  // at most 2,108 characters (an address of 254 characters, each escaped; the sum is there).
+  // at most 2,111 characters (an address of 254 characters, each escaped; the sum is there).
   token: z.string().regex(/^[A-Za-z0-9_-]{1,2200}\.[A-Za-z0-9_-]{43}$/, 'must be the token from the link'),
 });
