@@ -139,6 +139,31 @@ describe('attack: the account routes', () => {
     assert.equal((await userOnDisk(h, user.id)).email, target);
   });
 
+  it('confirms a change at the address the confirm names, whatever else that address’s login state saw meanwhile', async () => {
+    const { token, user } = await signIn(h, freshEmail('named'));
+    const target = freshEmail('named-target');
+    const code = await startChange(h, token, target);
+    // A sign-in request for the new address writes its login state (and its link index) again.
+    h.server.clock.advance(61_000);
+    await requestCode(h, target);
+    assert.equal((await call(h, AccountPath.emailChangeConfirm, { email: target, code }, token)).status, 200);
+    assert.equal((await userOnDisk(h, user.id)).email, target);
+  });
+
+  it('counts nothing at an address where this user started no change: a session cannot run up a stranger’s wrong-code count', async () => {
+    const stranger = freshEmail('stranger');
+    await signIn(h, stranger);
+    const before = (await storeOnDisk(h)).logins?.[stranger]?.attempts;
+    const { token } = await signIn(h, freshEmail('guesser'));
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const answer = await call(h, AccountPath.emailChangeConfirm, { email: stranger, code: '123456' }, token);
+      assertError(answer, 401, 'invalid_code');
+      assert.equal(answer.body.error.attemptsLeft, 0);
+    }
+    const stored = await h.server.backend.store.updateLogin(stranger, (state) => ({ next: state, result: state?.attempts }));
+    assert.equal(stored, before ?? 0, 'the stranger\'s count as it was');
+  });
+
   it('caps guesses at the change confirm as at sign-in: the 5th wrong code burns the code, and the right one no longer works', async () => {
     const email = freshEmail('brute');
     const target = freshEmail('brute-target');
