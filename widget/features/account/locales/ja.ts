@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'これは現在のメールアドレスです。',
     email_taken: 'このアドレスは別のアカウントで使われています。何も変更されていません。',
+    stale_session: 'アドレスの変更には10分以内のログインが必要です。ログアウトしてメールアドレスで再度ログインしてから変更してください。',
   },
 };
 
