@@ -41,7 +41,8 @@ export const EMAIL_CHANGE_UNDO_SECONDS = 7 * 24 * 3600;
 /**
  * The error codes only these routes answer with (contract/errors.ts): `same_email` (400, from the
  * change's start), `email_taken` (409, from its confirm and from the undo), `invalid_undo_link`
- * (401, from the undo). Beside them the login's own: `unauthenticated`, `forbidden_origin`,
+ * (401, from the undo). Beside them the login's own: `unauthenticated`, `stale_session` (403, from
+ * the change's start: it needs a sign-in by email within 10 minutes), `forbidden_origin`,
  * `invalid_email`, `rate_limited`, `mail_busy`, `invalid_code`, `expired_code`, `too_many_attempts`.
  */
 export type AccountErrorCode = 'same_email' | 'email_taken' | 'invalid_undo_link';

@@ -14,8 +14,12 @@
  *   mail at all) and a locked one.
  * - Every mail has its place in the queue before anything is written (mail/queue-room.ts): with
  *   the queue full the answer is `503 mail_busy` and nothing changed, as for a sign-in request.
- * - The old address hears of a change at once, with a link that undoes it for 7 days
- *   (undo-token.ts); the undo ends every session, so whoever changed it is signed out.
+ * - A change starts only from a fresh session (signed in by email within 10 minutes), so a
+ *   stolen or forgotten session cannot move the account.
+ * - The old address hears of a change at once, with a link that undoes it for 7 days, wherever
+ *   the account went since (undo-token.ts, undo-epoch.ts); the undo removes the passkeys added
+ *   since, voids the account codes in flight and ends every session, so whoever changed it is
+ *   signed out with no way back in.
  */
 import { EMAIL_CHANGE_UNDO_PAGE, type AccountCodeSent } from '../../contract/account.ts';
 import { ApiError, type Locale, type User } from '../../contract/index.ts';

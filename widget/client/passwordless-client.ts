@@ -228,7 +228,7 @@ export class PasswordlessClient {
    */
   async changeEmail(newEmail: string, { locale }: { locale?: Locale } = {}): Promise<ApiResult<AccountCodeSent>> {
     const result = await (await account()).changeEmail(this.#keeper, { email: newEmail, ...(locale && { locale }) });
-    if (result.ok) this.#pendingEmail = newEmail;
+    if (result.ok) this.#pendingEmail = newEmail.trim();
     return result;
   }
 

@@ -36,7 +36,7 @@ export const changeEmail = (keeper: SessionKeeper, body: EmailChangeStartBody) =
  * looked up at the address named here.
  */
 export async function confirmEmailChange(keeper: SessionKeeper, email: string, code: string): Promise<ApiResult<EmailChangeResponse>> {
-  const body: EmailChangeConfirmBody = { email: email.trim(), code: digitsOf(code) };
+  const body: EmailChangeConfirmBody = { email, code: digitsOf(code) };
   const result = await call<EmailChangeResponse>(keeper, AccountPath.emailChangeConfirm, body);
   const stored = keeper.stored;
   if (result.ok && stored) keeper.keep({ ...stored, user: result.data.user });

@@ -16,7 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'Das ist bereits Ihre Adresse.',
     email_taken: 'Diese Adresse gehört inzwischen zu einem anderen Konto. Es wurde nichts geändert.',
-    stale_session: 'Für eine neue Adresse ist eine Anmeldung in den letzten 10 Minuten nötig. Melden Sie sich ab, mit Ihrer E-Mail wieder an und ändern Sie sie dann.',
+    stale_session: 'Um Ihre Adresse zu ändern, melden Sie sich zuerst ab und mit Ihrer E-Mail wieder an.',
   },
 };
 

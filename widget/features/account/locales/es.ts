@@ -16,7 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'Esta ya es tu dirección.',
     email_taken: 'Esa dirección ya pertenece a otra cuenta. No se ha cambiado nada.',
-    stale_session: 'Para cambiar tu dirección debes haber iniciado sesión en los últimos 10 minutos. Cierra sesión, inicia sesión con tu correo y cámbiala.',
+    stale_session: 'Para cambiar tu dirección, cierra sesión y vuelve a iniciarla con tu correo.',
   },
 };
 

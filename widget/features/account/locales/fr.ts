@@ -16,7 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'C’est déjà votre adresse.',
     email_taken: 'Cette adresse appartient désormais à un autre compte. Rien n’a été modifié.',
-    stale_session: 'Pour changer d’adresse, il faut vous être connecté dans les 10 dernières minutes. Déconnectez-vous, reconnectez-vous avec votre e-mail, puis changez-la.',
+    stale_session: 'Pour changer d’adresse, déconnectez-vous puis reconnectez-vous avec votre e-mail.',
   },
 };
 
