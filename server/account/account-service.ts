@@ -160,10 +160,12 @@ export class AccountService {
     if (!undo || undoExpiresAt(undo) <= now) throw LoginError.of(ApiError.invalidUndoLink);
     const old = parseEmailAddress(undo.oldEmail);
     const user = await store.findUserById(undo.userId);
-    if (!old || !user) throw LoginError.of(ApiError.invalidUndoLink);
+    if (!old || !user || (await epochSpent(this.#context, user.id, undo.epoch))) throw LoginError.of(ApiError.invalidUndoLink);
     // One undo of a user at a time (5 s, on every instance): two links of one epoch racing could
     // otherwise both move the account, the later move winning while the other claimed the epoch.
-    if (!(await store.claimOnce(`email-change-undo-lock:${hash(`email-change-undo-lock:${user.id}`)}`, now + UNDO_LOCK_MS))) throw LoginError.of(ApiError.invalidUndoLink);
+    // A claim cannot be released, so a retry within the 5 s (after a 409) is told to wait.
+    if (!(await store.claimOnce(`email-change-undo-lock:${hash(`email-change-undo-lock:${user.id}`)}`, now + UNDO_LOCK_MS))) throw rateLimited(UNDO_LOCK_MS / 1000, ApiError.undoInProgress);
+    // Read again under the lock: an undo that held it a moment ago may have spent the epoch.
     if (await epochSpent(this.#context, user.id, undo.epoch)) throw LoginError.of(ApiError.invalidUndoLink);
     const holder = await store.findUserByEmailKey(old.key);
     if (holder && holder.id !== user.id) throw LoginError.of(ApiError.oldEmailTaken);

@@ -254,6 +254,24 @@ describe('attack: the account routes', () => {
     assert.equal(disk.users[newcomer.id].email, old);
   });
 
+  it('leaves the undo link working when the move back fails (the old address taken in the instant between): spent only once the account is back', async () => {
+    const old = freshEmail('failed-old');
+    const { user, undoToken } = await changed(h, old, freshEmail('failed-new'));
+    const store = h.server.backend.store;
+    // Another request takes the old address between the undo's check and its move.
+    store.changeUserEmail = async () => {
+      delete (store as Partial<typeof store>).changeUserEmail;
+      return 'taken';
+    };
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: undoToken }), 409, 'email_taken');
+    // One undo of a user at a time: within 5 s the next is told to wait.
+    assertError(await call(h, AccountPath.emailChangeUndo, { token: undoToken }), 429, 'rate_limited');
+    h.server.clock.advance(5_000);
+    const undone = await call(h, AccountPath.emailChangeUndo, { token: undoToken });
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.equal((await userOnDisk(h, user.id)).email, old);
+  });
+
   it('ends every session on undo: whoever changed the address is signed out', async () => {
     const { token, undoToken } = await changed(h, freshEmail('signout-old'), freshEmail('signout-new'));
     assert.equal((await fetch(h.api('/session'), { headers: { Authorization: `Bearer ${token}` } })).status, 200);
