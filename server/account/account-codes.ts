@@ -10,8 +10,9 @@
  * A change's confirm names the new address (`{email, code}`): the code is looked up in that
  * address's state, among this user's change codes. Nothing else points at a pending change, so
  * an erasure cannot find one: its sequence (the user id and the new address) stays in that
- * state until the state is pruned, at most two code lifetimes after it was made (prune keeps a
- * sequence a code lifetime past its expiry; 20 minutes by default), or swept.
+ * state until the state's first write two code lifetimes after it was made (prune keeps a
+ * sequence a code lifetime past its expiry; 20 minutes by default), or until the state expires
+ * (retention.ts: an hour after its last request, 30 days after a wrong code).
  */
 import { ApiError, type Locale } from '../../contract/index.ts';
 import { sameHash } from '../secrets/hasher.ts';
