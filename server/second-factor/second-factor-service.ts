@@ -126,11 +126,14 @@ export class SecondFactorService {
     const step = input.code !== undefined ? matchingStep(this.#secretOf(totp), input.code, now) : null;
     const looksRight = input.code !== undefined ? step !== null : withoutRecoveryCode(this.#context.hash, user.id, totp.recoveryCodes, input.recoveryCode) !== null;
     if (!looksRight) return this.#refuse(user, secondFactor, ticket);
-    // Then the ticket is spent (two completions of one ticket: one wins), then the proof.
+    // An app code: its step is claimed first, so a replay (the same step, or the same code a step
+    // later) is a wrong code that leaves the ticket for the right one. Then the ticket is spent:
+    // of two completions of one ticket, one wins.
+    if (step !== null && !(await this.#claimStep(user, step))) return this.#refuse(user, secondFactor, ticket);
     if (!(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
-    const spent = input.code !== undefined ? await this.#claimStep(user, step!) : await this.#spendRecoveryCode(user, input.recoveryCode, (t) => t);
-    // Used meanwhile (a replay of the same code, a step later too): counted, and the ticket is gone.
-    if (!spent) return this.#refuse(user, secondFactor, null);
+    // A recovery code is removed only once the ticket is spent (a removal is not undone); used
+    // meanwhile by a concurrent request: counted, and this ticket is gone.
+    if (input.recoveryCode !== undefined && !(await this.#spendRecoveryCode(user, input.recoveryCode, (t) => t))) return this.#refuse(user, secondFactor, null);
     await store.updateLogin(user.emailKey, (state) => (state ? { next: { ...state, attempts: 0, lastFailureAt: null }, result: null } : { next: null, result: null }));
     const answer = await signInUser(this.#context, user, ticket.method);
     return { answer, method: ticket.method, secondFactor };
