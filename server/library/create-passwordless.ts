@@ -87,7 +87,7 @@ export interface Passwordless {
    * made exactly once), `refused`, or `waiting` (call again). `signal` ends it early. No per-IP
    * cap here: your code is the caller.
    */
-  waitForApproval(approval: { id: string; secret: string }, signal?: AbortSignal): Promise<ApprovalWaitOutcome>;
+  waitForApproval(approval: { id: string; secret: string; secondFactorKey?: string }, signal?: AbortSignal): Promise<ApprovalWaitOutcome>;
   /** What is asking, for the device holding the link token (spends nothing). */
   describeApproval(token: string): Promise<ApprovalDescription>;
   /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
@@ -166,7 +166,7 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     checkSmtp: async () => (config.smtpUrl && !sendMail ? checkSmtp(config.smtpUrl, { settingName: nameOf(['smtpUrl']) }) : null),
     listPasskeys: async (userId) => (passkeys ? passkeys.listPasskeys(userId) : []),
     removePasskey: async (userId, id) => (passkeys ? passkeys.removePasskey(userId, id) : false),
-    waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
+    waitForApproval: ({ id, secret, secondFactorKey }, signal) => backend.approvals.wait(id, secret, null, signal, secondFactorKey),
     describeApproval: (token) => service.describeApproval(token),
     approveLogin: (token, number) => backend.approvals.approve(token, number),
     getUser: (userId) => service.findUser({ id: userId }),

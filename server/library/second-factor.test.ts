@@ -13,6 +13,9 @@ import { ManualClock } from '../time/clock.ts';
 import { parseEmailAddress } from '../login/email-address.ts';
 import type { LoginError } from '../login/login-error.ts';
 import { totpCodeAt } from '../second-factor/totp-codes.ts';
+import { pickCodeAndLink } from '../mail/dev-mailbox.ts';
+import { tokenOf } from '../testing/api-client.ts';
+import { approvalSecret } from '../testing/approval-kit.ts';
 import { createPasswordless, type OutgoingMail, type Passwordless, type PasswordlessOptions } from '../index.ts';
 
 const CODE = /\b(\d{6,10})\b/;
@@ -76,6 +79,26 @@ describe('createPasswordless: authenticator-app codes', () => {
     const answer = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email), key);
     assert.ok('secondFactor' in answer && answer.secondFactor.expiresIn === 300);
     assert.ok(!('session' in answer));
+    await pl.close();
+  });
+
+  it('hands an approval of an account with a second factor its ticket, not a session', async () => {
+    const { pl, mails, clock, mailedCode } = await start({ publicUrl: 'http://127.0.0.1:9' });
+    const email = 'lib-approval@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    const setup = await pl.setupTotp(user.id);
+    await pl.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    clock.advance(61_000);
+    const { secret, key } = approvalSecret();
+    const asked = await pl.service.requestLogin({ email: parseEmailAddress(email)!, locale: 'en', approval: { key, device: 'Firefox on Linux' } });
+    await pl.service.idle();
+    const token = tokenOf(pickCodeAndLink(mails.findLast((mail) => mail.to === email)!.text).link!);
+    const secondFactorKey = createHash('sha256').update(randomBytes(32)).digest('base64url');
+    const waiting = pl.waitForApproval({ id: asked.approval!.id, secret, secondFactorKey });
+    await pl.approveLogin(token, asked.approval!.number);
+    const outcome = await waiting;
+    assert.equal(outcome.status, 'second_factor');
+    assert.ok(outcome.status === 'second_factor' && outcome.challenge.secondFactor.expiresIn === 300);
     await pl.close();
   });
 
