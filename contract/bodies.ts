@@ -21,6 +21,8 @@ export interface ConfigResponse {
   approvals: boolean;
   /** Which account changes a signed-in person may make (contract/account.ts); `false` when neither is served. */
   account: import('./account.ts').AccountOptions | false;
+  /** Two-step verification (authenticator-app codes, contract/second-factor.ts) is served: the element fetches its `totp` module. */
+  totp?: boolean;
 }
 
 /** `POST /auth/request`. */

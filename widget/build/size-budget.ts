@@ -38,7 +38,7 @@ const BUDGETS = {
    * to say a used link apart from a signed-in session: 1,300. Handing its step and heading to the
    * approval module while an approval is offered: 1,203 B (December 2026).
    */
-  features: { link: 1_300, 'access-token': 500, passkey: 5_000, approval: 3_300, account: 4_000 } as Record<string, number>,
+  features: { link: 1_300, 'access-token': 500, passkey: 5_000, approval: 3_300, account: 4_000, totp: 4_500 } as Record<string, number>,
   /**
    * Each language of a feature that brings its own (`<feature>-<tag>.js`, fetched with it where
    * the element speaks that language). The passkey module's: 640–840 B, Russian the largest: 1,000.
@@ -49,7 +49,7 @@ const BUDGETS = {
    * the largest: 650. The account module itself (the disclosure, its two forms and code step,
    * their calls, the resend countdown, its English): 3,946 B (December 2026), budget 4,000.
    */
-  featureLanguages: { passkey: 1_000, approval: 700, account: 650 } as Record<string, number>,
+  featureLanguages: { passkey: 1_000, approval: 700, account: 650, totp: 1_000 } as Record<string, number>,
   /**
    * The operators' console (admin/, served at /admin): fetched by a few operators, never by a
    * site's visitors, so it is not on anyone's first visit; its budget keeps it small anyway. Its

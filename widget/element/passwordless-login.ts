@@ -436,7 +436,7 @@ export class PasswordlessLogin extends LitElement {
     const config = (this.#configured = api.call(ApiPath.config).then(async (r) => {
       if (r.ok) api.cookie = (this.#config = r.data).sessionCookie;
       const c = this.#config;
-      const on = { passkey: c?.passkeys && window.PublicKeyCredential, approval: c?.approvals, account: c?.account };
+      const on = { passkey: c?.passkeys && window.PublicKeyCredential, approval: c?.approvals, account: c?.account, totp: c?.totp };
       for (const name in on) if (on[name as ConfigFeatureName]) await (await this.#feature(name as ConfigFeatureName))?.attach(host, link, c!);
     }));
     if (link) {

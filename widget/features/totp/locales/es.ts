@@ -1,0 +1,35 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: 'Verificación en dos pasos',
+  enterCode: 'Introduce el código de tu aplicación de autenticación.',
+  appCodeLabel: 'Código de 6 dígitos',
+  verify: 'Verificar',
+  useRecoveryCode: 'Usar un código de recuperación',
+  useApp: 'Usar la aplicación de autenticación',
+  recoveryLabel: 'Código de recuperación',
+  expired: 'Ha pasado demasiado tiempo. Vuelve a iniciar sesión.',
+  twoStep: 'Verificación en dos pasos',
+  offWhy: 'Pedir un código de una aplicación de autenticación tras cada inicio de sesión por correo.',
+  turnOn: 'Activar',
+  scan: 'Escanea este código QR con tu aplicación de autenticación o introduce la clave.',
+  qrLabel: 'Código QR para tu aplicación de autenticación',
+  secretLabel: 'Clave',
+  copy: 'Copiar la clave',
+  copied: 'Clave copiada.',
+  confirmCode: 'Después introduce el código que muestra la aplicación.',
+  cancel: 'Cancelar',
+  codesTitle: 'Tus códigos de recuperación',
+  codesWhy: 'Cada uno inicia sesión una vez sin la aplicación. Guárdalos en un lugar seguro: solo se muestran ahora.',
+  download: 'Descargar como archivo de texto',
+  saved: 'Ya los he guardado',
+  onSince: (date) => `Activada desde el ${date}.`,
+  codesLeft: (count) => `Códigos de recuperación restantes: ${count}.`,
+  turnOff: 'Desactivar',
+  newCodes: 'Nuevos códigos de recuperación',
+  proveIt: 'Introduce un código de tu aplicación o un código de recuperación.',
+  stale: 'Por seguridad, cierra sesión y vuelve a entrar primero: hace falta un inicio de sesión de los últimos 10 minutos.',
+  turnedOff: 'La verificación en dos pasos está desactivada.',
+};
+
+export default messages;
