@@ -16,7 +16,7 @@ import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import type { FlowError, FlowState } from '../../flow/flow.ts';
 import { errorMessage, type Messages } from '../../i18n/index.ts';
 import type { FeatureHost } from '../feature.ts';
-import type { TotpMessages } from './messages.ts';
+import type { TotpErrorCode, TotpMessages } from './messages.ts';
 import { sentences, sentencesIn } from './sentences.ts';
 import {
   completeSecondFactor,
@@ -70,6 +70,7 @@ export class ElementTotp {
     session.verify = async (body, method, path) => {
       if (path) return own(body, method, path);
       const result = await verifyFirstFactor(session, body as VerifyBody, method as 'code' | 'link', element.clock.now());
+      if (!result.ok) return this.#said(result);
       if (!result.pending) return result as ApiResult<VerifyResponse>;
       await this.#showStep(result.pending);
       // Never shown: the element sees its flow moved on (the second step) and leaves it there.
@@ -89,9 +90,21 @@ export class ElementTotp {
     this.host.element.requestUpdate();
   }
 
-  /** The sentence for a failure of the disclosure: the module's for a stale session, the element's for the others. */
+  /** The sentence for a failure of the disclosure: the module's for its own codes, the element's for the others. */
   sentenceOf(error: FlowError): string {
-    return error.code === 'stale_session' ? this.sentences!.stale : errorMessage(this.messages!, error);
+    return this.sentences!.errors[error.code as TotpErrorCode] ?? errorMessage(this.messages!, error);
+  }
+
+  /**
+   * A first factor refused for the second factor's sake (`second_factor_required`,
+   * `second_factor_setup_required`): the element shows the error where it shows its own, in the
+   * module's sentence (`hint`, which the element shows instead of its catalog's).
+   */
+  async #said(result: Extract<ApiResult<unknown>, { ok: false }>): Promise<ApiResult<VerifyResponse>> {
+    const { error } = result;
+    if (!/^second_factor/.test(error.code)) return result;
+    await sentencesIn(this.host);
+    return { ...result, error: { ...error, hint: this.sentenceOf(error) } };
   }
 
   /** The second step's form: the app's code, or a recovery code. */
@@ -100,7 +113,7 @@ export class ElementTotp {
     const pending = this.pending;
     if (!pending || flowOf(element).busy) return;
     // Its 5 minutes are over: no need to ask the server.
-    if (element.clock.now() >= pending.expiresAt) return this.#backToStart({ code: 'unauthenticated' });
+    if (element.clock.now() >= pending.expiresAt) return this.#backToStart({ code: 'invalid_second_factor' as FlowError['code'] });
     setFlow(element, { ...flowOf(element), busy: true, error: null });
     const result = await completeSecondFactor(session, pending, this.recovery ? { recoveryCode: value } : { code: value });
     if (this.pending !== pending) return;
@@ -109,12 +122,11 @@ export class ElementTotp {
       return this.host.enter();
     }
     const { error } = result;
-    // A wrong code (attempts left), a recovery code not known, the network: try again here.
-    if (error.code === 'invalid_code' || error.code === 'network_error' || error.code === 'rate_limited' || error.code === 'invalid_request') {
-      await this.host.fail(error);
-      return this.focus('#code');
-    }
-    await this.#backToStart(error);
+    // The ticket is spent: too many wrong codes (across both factors), or it is over. Anything
+    // else (a wrong code and the attempts left, the network) is tried again here.
+    if (error.code === 'too_many_attempts' || (error.code as string) === 'invalid_second_factor') return this.#backToStart(error);
+    await this.host.fail(error);
+    await this.focus('#code');
   }
 
   /** "Use a recovery code" and back: the other field, empty, with the focus. */
@@ -213,11 +225,10 @@ export class ElementTotp {
 
   /** The ticket is spent or over: back to the email step, saying why (too many wrong codes, or the 5 minutes). */
   async #backToStart(error: FlowError): Promise<void> {
-    const { element } = this.host;
     this.pending = null;
-    await element.reset();
-    const sentence = error.code === 'too_many_attempts' ? undefined : this.sentences?.expired;
-    await this.host.fail(sentence ? { code: error.code, hint: sentence } : error);
+    await this.host.element.reset();
+    const own = this.sentences?.errors[error.code as TotpErrorCode];
+    await this.host.fail(own ? { ...error, hint: own } : error);
   }
 
   #showCodes(codes: string[]): void {

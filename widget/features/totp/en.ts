@@ -8,7 +8,6 @@ export const en: TotpMessages = {
   useRecoveryCode: 'Use a recovery code',
   useApp: 'Use the authenticator app',
   recoveryLabel: 'Recovery code',
-  expired: 'That took too long. Please sign in again.',
   twoStep: 'Two-step verification',
   offWhy: 'Ask for a code from an authenticator app after each sign-in by email.',
   turnOn: 'Turn on',
@@ -28,6 +27,14 @@ export const en: TotpMessages = {
   turnOff: 'Turn off',
   newCodes: 'New recovery codes',
   proveIt: 'Enter a code from your app, or a recovery code.',
-  stale: 'For your safety, sign out and in again first: this needs a sign-in from the last 10 minutes.',
   turnedOff: 'Two-step verification is off.',
+  errors: {
+    second_factor_required: 'This account asks for a code from an authenticator app, which this page cannot ask for (it needs https).',
+    second_factor_setup_required: 'This site asks this account for two-step verification, which is not set up yet.',
+    invalid_second_factor: 'That took too long. Please sign in again.',
+    totp_already_enabled: 'Two-step verification is on already.',
+    totp_not_enabled: 'Two-step verification is off already.',
+    invalid_totp_setup: 'This setup has expired. Please start again.',
+    stale_session: 'For your safety, sign out and in again first: this needs a sign-in from the last 10 minutes.',
+  },
 };

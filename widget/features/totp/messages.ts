@@ -20,8 +20,6 @@ export interface TotpMessages {
   useRecoveryCode: string;
   useApp: string;
   recoveryLabel: string;
-  /** Back at the start: the 5 minutes of the second step are over (or its ticket was refused). */
-  expired: string;
   /** The disclosure on the signed-in step. */
   twoStep: string;
   /** In it, before it is on: what it does. */
@@ -49,8 +47,24 @@ export interface TotpMessages {
   newCodes: string;
   /** Over the proof's field of a change: an app code or a recovery code. */
   proveIt: string;
-  /** Turning it on needs a session signed in within 10 minutes (`stale_session`). */
-  stale: string;
   /** The polite status line once it is turned off. */
   turnedOff: string;
+  /**
+   * The second factor's own errors (the server's, contract/errors.ts): `invalid_second_factor`
+   * (the 5 minutes of the second step are over, or its ticket was refused) is said back at the
+   * start; `second_factor_required` and `second_factor_setup_required` where the first factor
+   * ends; the others under the disclosure's form. `stale_session`: turning it on needs a sign-in
+   * from the last 10 minutes (the passkey module says it its own way).
+   */
+  errors: Record<TotpErrorCode, string>;
 }
+
+/** The codes the module speaks itself; the others speak the element's sentences. */
+export type TotpErrorCode =
+  | 'second_factor_required'
+  | 'second_factor_setup_required'
+  | 'invalid_second_factor'
+  | 'totp_already_enabled'
+  | 'totp_not_enabled'
+  | 'invalid_totp_setup'
+  | 'stale_session';

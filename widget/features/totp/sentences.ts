@@ -13,13 +13,13 @@ const sentencesFor = languageFiles<TotpMessages>(en, (lang) => import(`./locales
 
 /**
  * The sentences for `host`'s element, under the page's own wording: the element's `strings` may
- * set totp sentences by the same keys. Null while the language's file is on its way (the element
+ * set totp sentences by the same keys (`{enterCode: '…', errors: {invalid_second_factor: '…'}}`). Null while the language's file is on its way (the element
  * draws again once it is in).
  */
 export function sentences(host: FeatureHost): TotpMessages | null {
   const own = sentencesFor(host.lang(), () => host.element.requestUpdate());
   const strings = host.element.strings as Partial<TotpMessages> | null;
-  return own && strings ? { ...own, ...strings } : own;
+  return own && strings ? { ...own, ...strings, errors: { ...own.errors, ...strings.errors } } : own;
 }
 
 /** Resolves once the sentences of the element's language are in (at once for English, or once fetched). */

@@ -9,7 +9,6 @@ import type { VerifyBody, VerifyResponse } from '../../../contract/index.ts';
 import {
   SecondFactorPath,
   type FirstFactorResponse,
-  type SecondFactorChallenge,
   type TotpRecoveryCodes,
   type TotpSetup,
   type TotpStatus,
@@ -19,6 +18,7 @@ import { digitsOf } from '../../flow/code-digits.ts';
 import { forgetSecrets } from '../../magic-link/request-secret.ts';
 import type { SessionKeeper } from '../../session/session-keeper.ts';
 import { newApprovalKey } from '../approval/approval-calls.ts';
+import { isChallenge } from './challenge.ts';
 
 /** The first factor's `POST /verify`, which the module sends in place of the keeper's own. */
 const VERIFY = '/verify';
@@ -41,8 +41,6 @@ export interface PendingSecondFactor {
 
 /** What a first factor came to: the session (kept), the second step (`pending`), or the server's error. */
 export type FirstFactorResult = ApiResult<FirstFactorResponse> & { pending?: PendingSecondFactor };
-
-export const isChallenge = (data: FirstFactorResponse): data is SecondFactorChallenge => 'secondFactor' in data;
 
 /**
  * `POST /verify` with `secondFactorKey`: the SHA-256 of 32 fresh random bytes (the same pair as an

@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: 'Wiederherstellungscode verwenden',
   useApp: 'Authentifizierungs-App verwenden',
   recoveryLabel: 'Wiederherstellungscode',
-  expired: 'Das hat zu lange gedauert. Bitte melde dich erneut an.',
   twoStep: 'Bestätigung in zwei Schritten',
   offWhy: 'Nach jeder Anmeldung per E-Mail einen Code aus einer Authentifizierungs-App verlangen.',
   turnOn: 'Einschalten',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: 'Ausschalten',
   newCodes: 'Neue Wiederherstellungscodes',
   proveIt: 'Gib einen Code aus deiner App oder einen Wiederherstellungscode ein.',
-  stale: 'Zu deiner Sicherheit melde dich zuerst ab und wieder an: Dafür ist eine Anmeldung der letzten 10 Minuten nötig.',
   turnedOff: 'Die Bestätigung in zwei Schritten ist ausgeschaltet.',
+  errors: {
+    second_factor_required: 'Dieses Konto verlangt einen Code aus einer Authentifizierungs-App, den diese Seite nicht abfragen kann (sie braucht https).',
+    second_factor_setup_required: 'Diese Website verlangt für dieses Konto die Bestätigung in zwei Schritten, die noch nicht eingerichtet ist.',
+    invalid_second_factor: 'Das hat zu lange gedauert. Bitte melde dich erneut an.',
+    totp_already_enabled: 'Die Bestätigung in zwei Schritten ist bereits eingeschaltet.',
+    totp_not_enabled: 'Die Bestätigung in zwei Schritten ist bereits ausgeschaltet.',
+    invalid_totp_setup: 'Diese Einrichtung ist abgelaufen. Bitte beginne von vorn.',
+    stale_session: 'Zu deiner Sicherheit melde dich zuerst ab und wieder an: Dafür ist eine Anmeldung der letzten 10 Minuten nötig.',
+  },
 };
 
 export default messages;

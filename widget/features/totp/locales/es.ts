@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: 'Usar un código de recuperación',
   useApp: 'Usar la aplicación de autenticación',
   recoveryLabel: 'Código de recuperación',
-  expired: 'Ha pasado demasiado tiempo. Vuelve a iniciar sesión.',
   twoStep: 'Verificación en dos pasos',
   offWhy: 'Pedir un código de una aplicación de autenticación tras cada inicio de sesión por correo.',
   turnOn: 'Activar',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: 'Desactivar',
   newCodes: 'Nuevos códigos de recuperación',
   proveIt: 'Introduce un código de tu aplicación o un código de recuperación.',
-  stale: 'Por seguridad, cierra sesión y vuelve a entrar primero: hace falta un inicio de sesión de los últimos 10 minutos.',
   turnedOff: 'La verificación en dos pasos está desactivada.',
+  errors: {
+    second_factor_required: 'Esta cuenta pide un código de una aplicación de autenticación, que esta página no puede pedir (necesita https).',
+    second_factor_setup_required: 'Este sitio exige la verificación en dos pasos para esta cuenta, que aún no está configurada.',
+    invalid_second_factor: 'Ha pasado demasiado tiempo. Vuelve a iniciar sesión.',
+    totp_already_enabled: 'La verificación en dos pasos ya está activada.',
+    totp_not_enabled: 'La verificación en dos pasos ya está desactivada.',
+    invalid_totp_setup: 'Esta configuración ha caducado. Vuelve a empezar.',
+    stale_session: 'Por seguridad, cierra sesión y vuelve a entrar primero: hace falta un inicio de sesión de los últimos 10 minutos.',
+  },
 };
 
 export default messages;

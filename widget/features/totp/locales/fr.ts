@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: 'Utiliser un code de secours',
   useApp: 'Utiliser l’application d’authentification',
   recoveryLabel: 'Code de secours',
-  expired: 'Le délai est dépassé. Veuillez vous reconnecter.',
   twoStep: 'Validation en deux étapes',
   offWhy: 'Demander un code d’une application d’authentification après chaque connexion par e-mail.',
   turnOn: 'Activer',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: 'Désactiver',
   newCodes: 'Nouveaux codes de secours',
   proveIt: 'Saisissez un code de votre application, ou un code de secours.',
-  stale: 'Par sécurité, déconnectez-vous puis reconnectez-vous d’abord : il faut une connexion de moins de 10 minutes.',
   turnedOff: 'La validation en deux étapes est désactivée.',
+  errors: {
+    second_factor_required: 'Ce compte demande un code d’application d’authentification, que cette page ne peut pas demander (il faut https).',
+    second_factor_setup_required: 'Ce site exige la validation en deux étapes pour ce compte, qui n’est pas encore configurée.',
+    invalid_second_factor: 'Le délai est dépassé. Veuillez vous reconnecter.',
+    totp_already_enabled: 'La validation en deux étapes est déjà activée.',
+    totp_not_enabled: 'La validation en deux étapes est déjà désactivée.',
+    invalid_totp_setup: 'Cette configuration a expiré. Veuillez recommencer.',
+    stale_session: 'Par sécurité, déconnectez-vous puis reconnectez-vous d’abord : il faut une connexion de moins de 10 minutes.',
+  },
 };
 
 export default messages;

@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: 'Usa un codice di recupero',
   useApp: 'Usa l’app di autenticazione',
   recoveryLabel: 'Codice di recupero',
-  expired: 'È passato troppo tempo. Accedi di nuovo.',
   twoStep: 'Verifica in due passaggi',
   offWhy: 'Chiedi un codice da un’app di autenticazione dopo ogni accesso via email.',
   turnOn: 'Attiva',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: 'Disattiva',
   newCodes: 'Nuovi codici di recupero',
   proveIt: 'Inserisci un codice della tua app o un codice di recupero.',
-  stale: 'Per sicurezza, esci e accedi di nuovo prima: serve un accesso degli ultimi 10 minuti.',
   turnedOff: 'La verifica in due passaggi è disattivata.',
+  errors: {
+    second_factor_required: 'Questo account chiede un codice da un’app di autenticazione, che questa pagina non può chiedere (serve https).',
+    second_factor_setup_required: 'Questo sito richiede la verifica in due passaggi per questo account, che non è ancora configurata.',
+    invalid_second_factor: 'È passato troppo tempo. Accedi di nuovo.',
+    totp_already_enabled: 'La verifica in due passaggi è già attiva.',
+    totp_not_enabled: 'La verifica in due passaggi è già disattivata.',
+    invalid_totp_setup: 'Questa configurazione è scaduta. Ricomincia.',
+    stale_session: 'Per sicurezza, esci e accedi di nuovo prima: serve un accesso degli ultimi 10 minuti.',
+  },
 };
 
 export default messages;

@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: 'リカバリーコードを使う',
   useApp: '認証アプリを使う',
   recoveryLabel: 'リカバリーコード',
-  expired: '時間切れになりました。もう一度ログインしてください。',
   twoStep: '2 段階認証',
   offWhy: 'メールでログインするたびに、認証アプリのコードを求めます。',
   turnOn: '有効にする',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: '無効にする',
   newCodes: '新しいリカバリーコード',
   proveIt: 'アプリのコードかリカバリーコードを入力してください。',
-  stale: '安全のため、先にログアウトして再度ログインしてください。過去 10 分以内のログインが必要です。',
   turnedOff: '2 段階認証を無効にしました。',
+  errors: {
+    second_factor_required: 'このアカウントには認証アプリのコードが必要ですが、このページでは入力を求められません（https が必要です）。',
+    second_factor_setup_required: 'このサイトはこのアカウントに 2 段階認証を求めていますが、まだ設定されていません。',
+    invalid_second_factor: '時間切れになりました。もう一度ログインしてください。',
+    totp_already_enabled: '2 段階認証はすでに有効です。',
+    totp_not_enabled: '2 段階認証はすでに無効です。',
+    invalid_totp_setup: 'この設定は期限切れです。最初からやり直してください。',
+    stale_session: '安全のため、先にログアウトして再度ログインしてください。過去 10 分以内のログインが必要です。',
+  },
 };
 
 export default messages;

@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: 'Usar um código de recuperação',
   useApp: 'Usar o aplicativo autenticador',
   recoveryLabel: 'Código de recuperação',
-  expired: 'Demorou demais. Entre novamente.',
   twoStep: 'Verificação em duas etapas',
   offWhy: 'Pedir um código de um aplicativo autenticador após cada login por e-mail.',
   turnOn: 'Ativar',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: 'Desativar',
   newCodes: 'Novos códigos de recuperação',
   proveIt: 'Digite um código do seu aplicativo ou um código de recuperação.',
-  stale: 'Por segurança, saia e entre novamente primeiro: é preciso um login dos últimos 10 minutos.',
   turnedOff: 'A verificação em duas etapas está desativada.',
+  errors: {
+    second_factor_required: 'Esta conta pede um código de um aplicativo autenticador, que esta página não pode pedir (precisa de https).',
+    second_factor_setup_required: 'Este site exige a verificação em duas etapas para esta conta, que ainda não foi configurada.',
+    invalid_second_factor: 'Demorou demais. Entre novamente.',
+    totp_already_enabled: 'A verificação em duas etapas já está ativada.',
+    totp_not_enabled: 'A verificação em duas etapas já está desativada.',
+    invalid_totp_setup: 'Esta configuração expirou. Comece de novo.',
+    stale_session: 'Por segurança, saia e entre novamente primeiro: é preciso um login dos últimos 10 minutos.',
+  },
 };
 
 export default messages;

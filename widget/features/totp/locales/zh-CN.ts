@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: '使用恢复码',
   useApp: '使用身份验证器应用',
   recoveryLabel: '恢复码',
-  expired: '用时过长，请重新登录。',
   twoStep: '两步验证',
   offWhy: '每次通过邮件登录后，要求输入身份验证器应用中的验证码。',
   turnOn: '开启',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: '关闭',
   newCodes: '新的恢复码',
   proveIt: '请输入应用中的验证码或一个恢复码。',
-  stale: '为了安全，请先退出并重新登录：此操作需要最近 10 分钟内的登录。',
   turnedOff: '两步验证已关闭。',
+  errors: {
+    second_factor_required: '此账户需要身份验证器应用中的验证码，但此页面无法请求（需要 https）。',
+    second_factor_setup_required: '本网站要求此账户开启两步验证，但尚未设置。',
+    invalid_second_factor: '用时过长，请重新登录。',
+    totp_already_enabled: '两步验证已经开启。',
+    totp_not_enabled: '两步验证已经关闭。',
+    invalid_totp_setup: '此设置已过期，请重新开始。',
+    stale_session: '为了安全，请先退出并重新登录：此操作需要最近 10 分钟内的登录。',
+  },
 };
 
 export default messages;

@@ -8,7 +8,6 @@ const messages: TotpMessages = {
   useRecoveryCode: '使用復原碼',
   useApp: '使用驗證器應用程式',
   recoveryLabel: '復原碼',
-  expired: '花費時間過長，請重新登入。',
   twoStep: '兩步驟驗證',
   offWhy: '每次透過電子郵件登入後，要求輸入驗證器應用程式中的驗證碼。',
   turnOn: '開啟',
@@ -28,8 +27,16 @@ const messages: TotpMessages = {
   turnOff: '關閉',
   newCodes: '新的復原碼',
   proveIt: '請輸入應用程式中的驗證碼或一組復原碼。',
-  stale: '為了安全，請先登出再重新登入：此操作需要最近 10 分鐘內的登入。',
   turnedOff: '兩步驟驗證已關閉。',
+  errors: {
+    second_factor_required: '此帳戶需要驗證器應用程式中的驗證碼，但此頁面無法要求（需要 https）。',
+    second_factor_setup_required: '本網站要求此帳戶開啟兩步驟驗證，但尚未設定。',
+    invalid_second_factor: '花費時間過長，請重新登入。',
+    totp_already_enabled: '兩步驟驗證已經開啟。',
+    totp_not_enabled: '兩步驟驗證已經關閉。',
+    invalid_totp_setup: '此設定已過期，請重新開始。',
+    stale_session: '為了安全，請先登出再重新登入：此操作需要最近 10 分鐘內的登入。',
+  },
 };
 
 export default messages;
