@@ -82,6 +82,17 @@ export class ElementTotp {
     });
   }
 
+  /**
+   * Resolves once the module's last call (a view's click or submit) is answered and shown: the
+   * element's `settled` does not see the module's own work.
+   */
+  settled: Promise<void> = Promise.resolve();
+
+  /** Keeps `work` for {@link settled}; an exception in it is the element's `internal_error`, never silence. */
+  track(work: Promise<void>): void {
+    this.settled = work.catch(() => this.host.fail({ code: 'internal_error' }));
+  }
+
   get sentences(): TotpMessages | null {
     return sentences(this.host);
   }

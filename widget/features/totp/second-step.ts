@@ -28,14 +28,14 @@ export const secondStep: StepView<'second-factor'> = {
     const submit = (event: SubmitEvent) => {
       event.preventDefault();
       const input = (event.target as HTMLFormElement).querySelector('input')!;
-      if (recovery ? input.value.trim() : digitsOf(input.value)) void totp.complete(input.value);
+      if (recovery ? input.value.trim() : digitsOf(input.value)) totp.track(totp.complete(input.value));
       else input.focus();
     };
     const typed = (event: InputEvent) => {
       const input = event.target as HTMLInputElement;
       const digits = digitsOf(input.value);
       if (digits !== input.value) input.value = digits;
-      if (digits.length === DIGITS && !flowOf(element).busy) void totp.complete(digits);
+      if (digits.length === DIGITS && !flowOf(element).busy) totp.track(totp.complete(digits));
     };
     return html`
       <p part="text" id="note">${tm.enterCode}</p>
@@ -50,7 +50,7 @@ export const secondStep: StepView<'second-factor'> = {
         <button part="button primary submit" ?disabled=${flow.busy}>${tm.verify}</button>
       </form>
       <div part="actions">
-        <button part="button use-recovery-code" type="button" ?disabled=${flow.busy} @click=${() => totp.switchField()}>
+        <button part="button use-recovery-code" type="button" ?disabled=${flow.busy} @click=${() => totp.track(totp.switchField())}>
           ${recovery ? tm.useApp : tm.useRecoveryCode}
         </button>
         <button part="button cancel" type="button" @click=${() => element.reset()}>${tm.cancel}</button>

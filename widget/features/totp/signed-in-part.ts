@@ -28,7 +28,7 @@ export const signedInPart: StepExtra<'signed-in'> = (host, _flow, m) => {
   adoptStyles(host.element);
   const { html } = host;
   return html`
-    <details part="totp" ?open=${totp.open} @toggle=${(event: Event) => totp.toggled((event.target as HTMLDetailsElement).open)}>
+    <details part="totp" ?open=${totp.open} @toggle=${(event: Event) => totp.track(totp.toggled((event.target as HTMLDetailsElement).open))}>
       <summary part="totp-summary">${tm.twoStep}</summary>
       ${totp.status ? stage(host, totp, tm) : errorOf(host, totp)}
     </details>
@@ -52,7 +52,7 @@ function stage(host: FeatureHost, totp: ElementTotp, tm: TotpMessages): Template
         return html`<p part="text" id="totp-why">${tm.offWhy}</p>
           ${errorOf(host, totp)}
           <div part="actions">
-            <button part="button totp-turn-on" type="button" aria-describedby="totp-why" ?disabled=${totp.busy} @click=${() => totp.turnOn()}>${tm.turnOn}</button>
+            <button part="button totp-turn-on" type="button" aria-describedby="totp-why" ?disabled=${totp.busy} @click=${() => totp.track(totp.turnOn())}>${tm.turnOn}</button>
           </div>`;
       }
       return html`<p part="text totp-on">
@@ -60,8 +60,8 @@ function stage(host: FeatureHost, totp: ElementTotp, tm: TotpMessages): Template
           ${tm.codesLeft(status.recoveryCodesLeft)}
         </p>
         <div part="actions">
-          <button part="button totp-new-codes" type="button" @click=${() => totp.go('renew', '#totp-code')}>${tm.newCodes}</button>
-          <button part="button totp-turn-off" type="button" @click=${() => totp.go('disable', '#totp-code')}>${tm.turnOff}</button>
+          <button part="button totp-new-codes" type="button" @click=${() => totp.track(totp.go('renew', '#totp-code'))}>${tm.newCodes}</button>
+          <button part="button totp-turn-off" type="button" @click=${() => totp.track(totp.go('disable', '#totp-code'))}>${tm.turnOff}</button>
         </div>`;
   }
 }
@@ -76,7 +76,7 @@ function setupPart(host: FeatureHost, totp: ElementTotp, tm: TotpMessages): Temp
       <code part="totp-secret" aria-labelledby="totp-key-label">${setup.secret.match(/.{1,4}/g)!.join(' ')}</code>
     </p>
     <div part="actions">
-      <button part="button totp-copy" type="button" @click=${() => totp.copy()}>${tm.copy}</button>
+      <button part="button totp-copy" type="button" @click=${() => totp.track(totp.copy())}>${tm.copy}</button>
     </div>
     ${codeForm(host, totp, tm, tm.confirmCode, tm.verify, 18, (value) => totp.confirm(value), 'numeric')}`;
 }
@@ -90,7 +90,7 @@ function codesPart(host: FeatureHost, totp: ElementTotp, tm: TotpMessages): Temp
     </ul>
     <div part="actions">
       <a part="button totp-download" href=${totp.download} download="recovery-codes.txt">${tm.download}</a>
-      <button part="button primary totp-saved" type="button" @click=${() => totp.go('start', '[part~=totp-summary]')}>${tm.saved}</button>
+      <button part="button primary totp-saved" type="button" @click=${() => totp.track(totp.go('start', '[part~=totp-summary]'))}>${tm.saved}</button>
     </div>`;
 }
 
@@ -117,7 +117,7 @@ function codeForm(
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const input = (event.target as HTMLFormElement).querySelector('input')!;
-    if (input.value.trim()) void send(input.value);
+    if (input.value.trim()) totp.track(send(input.value));
     else input.focus();
   };
   return html`<form part="form totp-form" novalidate @submit=${submit}>
@@ -128,7 +128,7 @@ function codeForm(
       <button part="button primary submit totp-submit" ?disabled=${totp.busy}>${action}</button>
     </form>
     <div part="actions">
-      <button part="button cancel" type="button" @click=${() => totp.go('start', '[part~=totp-summary]')}>${tm.cancel}</button>
+      <button part="button cancel" type="button" @click=${() => totp.track(totp.go('start', '[part~=totp-summary]'))}>${tm.cancel}</button>
     </div>`;
 }
 
