@@ -276,7 +276,7 @@ export class PasswordlessClient {
    */
   async completeSecondFactor(proof: SecondFactorProof): Promise<ApiResult<VerifyResponse>> {
     const pending = this.#secondFactor;
-    if (!pending) return { ok: false, status: 0, error: { code: 'invalid_second_factor' as never } };
+    if (!pending) return { ok: false, status: 0, error: { code: 'invalid_second_factor' } };
     const result = await (await totp()).completeSecondFactor(this.#keeper, pending, proof);
     // A wrong code may be tried again; anything else ends this second step.
     if (result.ok || result.error.code !== 'invalid_code') this.#secondFactor = null;

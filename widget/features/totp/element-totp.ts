@@ -124,7 +124,7 @@ export class ElementTotp {
     const pending = this.pending;
     if (!pending || flowOf(element).busy) return;
     // Its 5 minutes are over: no need to ask the server.
-    if (element.clock.now() >= pending.expiresAt) return this.#backToStart({ code: 'invalid_second_factor' as FlowError['code'] });
+    if (element.clock.now() >= pending.expiresAt) return this.#backToStart({ code: 'invalid_second_factor' });
     setFlow(element, { ...flowOf(element), busy: true, error: null });
     const result = await completeSecondFactor(session, pending, this.recovery ? { recoveryCode: value } : { code: value });
     if (this.pending !== pending) return;
@@ -135,7 +135,7 @@ export class ElementTotp {
     const { error } = result;
     // The ticket is spent: too many wrong codes (across both factors), or it is over. Anything
     // else (a wrong code and the attempts left, the network) is tried again here.
-    if (error.code === 'too_many_attempts' || (error.code as string) === 'invalid_second_factor') return this.#backToStart(error);
+    if (error.code === 'too_many_attempts' || error.code === 'invalid_second_factor') return this.#backToStart(error);
     await this.host.fail(error);
     await this.focus('#code');
   }
@@ -154,6 +154,7 @@ export class ElementTotp {
     if (!open) return this.#reset();
     const result = await this.#run(() => totpStatus(this.host.session));
     if (result.ok) this.status = result.data;
+    this.update();
   }
 
   /** "Turn on": a new secret and its QR code (nothing is on until the app's first code confirms it). */

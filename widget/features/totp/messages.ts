@@ -1,3 +1,5 @@
+import type { SecondFactorErrorCode } from '../../../contract/second-factor.ts';
+
 /**
  * The totp module's sentences. Like the passkey and account modules', they are not in the
  * languages' catalogs: English is in the module, every other language a file of the module's own
@@ -60,11 +62,4 @@ export interface TotpMessages {
 }
 
 /** The codes the module speaks itself; the others speak the element's sentences. */
-export type TotpErrorCode =
-  | 'second_factor_required'
-  | 'second_factor_setup_required'
-  | 'invalid_second_factor'
-  | 'totp_already_enabled'
-  | 'totp_not_enabled'
-  | 'invalid_totp_setup'
-  | 'stale_session';
+export type TotpErrorCode = SecondFactorErrorCode | 'stale_session';

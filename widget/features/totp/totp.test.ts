@@ -44,9 +44,9 @@ async function mount(lang = 'en'): Promise<PasswordlessLogin> {
 
 /** The element's work and the module's (its own calls, which the element's `settled` does not see) done, and drawn. */
 async function settle(el: PasswordlessLogin): Promise<void> {
-  await settle(el);
+  await el.settled;
   await attached.get(el)?.settled;
-  await settle(el);
+  await el.settled;
 }
 
 const focused = (el: PasswordlessLogin) => el.shadowRoot!.activeElement;
