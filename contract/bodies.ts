@@ -21,6 +21,8 @@ export interface ConfigResponse {
   approvals: boolean;
   /** Which account changes a signed-in person may make (contract/account.ts); `false` when neither is served. */
   account: import('./account.ts').AccountOptions | false;
+  /** Authenticator-app codes (TOTP=on, contract/second-factor.ts): the routes are served and a sign-in may ask for the second step. */
+  totp: boolean;
 }
 
 /** `POST /auth/request`. */

@@ -77,6 +77,27 @@ export const ErrorCode = {
   invalid_undo_link: 'invalid_undo_link',
   /** An operator's listing of users (the admin console) with a bad limit, sort, search or cursor (400). */
   invalid_user_list_query: 'invalid_user_list_query',
+  /**
+   * The account has a second factor (contract/second-factor.ts) and the first factor's body
+   * carried no `secondFactorKey`: no session and no ticket (403). An old client is never half signed in.
+   */
+  second_factor_required: 'second_factor_required',
+  /**
+   * The site demands a second factor of this account (`requireSecondFactor`) and it has none yet:
+   * no session (403). The site enrols the person while they are signed in by other means.
+   */
+  second_factor_setup_required: 'second_factor_setup_required',
+  /**
+   * A second step's ticket (`POST /second-factor`) is not one of ours, has expired (5 minutes),
+   * was used, died at the attempt cap, or its secret is not the browser's that did the first factor (401).
+   */
+  invalid_second_factor: 'invalid_second_factor',
+  /** Setting up authenticator-app codes that are on already: turn them off first (409). */
+  totp_already_enabled: 'totp_already_enabled',
+  /** Turning off (or renewing the recovery codes of) authenticator-app codes that are off (409). */
+  totp_not_enabled: 'totp_not_enabled',
+  /** The `setupToken` of `POST /totp/enable` is not one of ours, is another user's, or has expired (10 minutes): start again (400). */
+  invalid_totp_setup: 'invalid_totp_setup',
   /** A bug or an outage on the server (5xx); never an answer to bad input. */
   internal_error: 'internal_error',
 } as const;
@@ -129,6 +150,12 @@ export const ErrorStatus = {
   email_taken: 409,
   invalid_undo_link: 401,
   invalid_user_list_query: 400,
+  second_factor_required: 403,
+  second_factor_setup_required: 403,
+  invalid_second_factor: 401,
+  totp_already_enabled: 409,
+  totp_not_enabled: 409,
+  invalid_totp_setup: 400,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -209,6 +236,16 @@ export const ApiError = {
   invalidUndoLink: { code: 'invalid_undo_link', message: 'This link is not valid, has expired or was already used.' },
   // An operator's calls (the admin console)
   invalidUserListQuery: (problem: string) => ({ code: 'invalid_user_list_query', message: `Invalid user listing: ${problem}.` }),
+  // The second factor (contract/second-factor.ts)
+  secondFactorRequired: { code: 'second_factor_required', message: 'This account asks for a code from an authenticator app after the email code, and this client cannot ask for one.' },
+  secondFactorSetupRequired: { code: 'second_factor_setup_required', message: 'This site asks this account for two-step verification, which is not set up yet.' },
+  invalidSecondFactor: { code: 'invalid_second_factor', message: 'This second sign-in step has expired, was used, or belongs to another browser. Sign in again.' },
+  wrongTotpCode: { code: 'invalid_code', message: 'That code from the authenticator app is not right, or was used already.' },
+  wrongRecoveryCode: { code: 'invalid_code', message: 'That recovery code is not right, or was used already.' },
+  totpAlreadyEnabled: { code: 'totp_already_enabled', message: 'Two-step verification is on already. Turn it off first to set it up again.' },
+  totpNotEnabled: { code: 'totp_not_enabled', message: 'Two-step verification is not on for this account.' },
+  invalidTotpSetup: { code: 'invalid_totp_setup', message: 'This setup has expired or is not yours. Start again.' },
+  staleSessionForTotp: { code: 'stale_session', message: 'To set up two-step verification, sign in again first (within the last 10 minutes).' },
   // Ours
   internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
   widgetNotBuilt: { code: 'internal_error', status: 503, message: 'The widget has not been built on this server.' },

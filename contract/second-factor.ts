@@ -101,3 +101,9 @@ export interface TotpRecoveryCodes {
   /** Ten codes, `xxxxx-xxxxx` (base32 lower case). */
   recoveryCodes: string[];
 }
+
+/**
+ * The error codes only the second factor's calls (and a first factor of an account with one)
+ * answer with. The core's catalogs need no sentence for them: the `totp` module brings its own.
+ */
+export type SecondFactorErrorCode = 'second_factor_required' | 'second_factor_setup_required' | 'invalid_second_factor' | 'totp_already_enabled' | 'totp_not_enabled' | 'invalid_totp_setup';

@@ -25,10 +25,11 @@ import { wellKnownWebauthn } from './http/passkey-routes.ts';
 import { createChallenges } from './passkeys/challenge.ts';
 import { PasskeyService } from './passkeys/passkey-service.ts';
 import { AccountService } from './account/account-service.ts';
+import { SecondFactorService } from './second-factor/second-factor-service.ts';
 import { DocumentPath } from '../contract/index.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
 import type { LoginHooks } from './login/hooks.ts';
-import { LoginService } from './login/login-service.ts';
+import { LoginService, type LoginServiceOptions } from './login/login-service.ts';
 import { retentionFor } from './login/retention.ts';
 import { expiresInMinutes } from './login/rules.ts';
 import { createDevMailbox, type DevMailbox } from './mail/dev-mailbox.ts';
@@ -80,6 +81,8 @@ export interface Backend {
   passkeys: PasskeyService | null;
   /** Cross-device approval: the asking browsers' waits and the phone's approve, woken across instances. */
   approvals: ApprovalWaits;
+  /** Authenticator-app codes (the routes, the library's enableTotp…); null when TOTP is off. */
+  secondFactor: SecondFactorService | null;
   /** The batched writer of the audit trail kept in the store; null with AUDIT_RETENTION_DAYS=0. */
   auditTrail: AuditTrail | null;
   /** Ends every approval wait now (each answers `waiting`), so a shutdown is not held by long polls. */
@@ -161,7 +164,10 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   // The preview shows the mails this mailer would send; production does not serve it (404).
   const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config), stylesheetUrl: `${config.basePath}${DocumentPath.pageStyles}` });
-  const loginOptions = { store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger };
+  const baseLoginOptions = { store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger };
+  // TOTP=on: every first factor passes the second factor's gate (login/second-factor-gate.ts).
+  const secondFactor = config.totp ? new SecondFactorService({ login: baseLoginOptions, secret, issuer: config.siteName, audit }) : null;
+  const loginOptions: LoginServiceOptions = { ...baseLoginOptions, ...(secondFactor && { secondFactor: secondFactor.gate }) };
   const service = new LoginService(loginOptions);
   // Challenges live as long as a code: an answer to one is as fresh as a code typed in time.
   const account = new AccountService({ login: loginOptions, publicBase: `${config.publicUrl}${config.basePath}` });
@@ -202,6 +208,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       logger, clock, production: config.production,
       approvals: config.approvals ? approvals : undefined,
       account: { service: account, features: { emailChange: config.accountEmailChange, deletion: config.accountDeletion } },
+      secondFactor: secondFactor || undefined,
     });
     const widget = await readWidgetFiles(options.widgetFile);
     if (widget.script === null) logger.warn({ msg: 'widget bundle not found: run `npm run build` to serve /passwordless-login.js' });
@@ -242,6 +249,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       metrics,
       accessTokens,
       passkeys: passkeys || null,
+      secondFactor,
       approvals,
       auditTrail: trail ?? null,
       endWaits: () => approvals.close(),

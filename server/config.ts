@@ -109,6 +109,8 @@ export interface Settings {
   passkeyRpName?: string;
   /** Cross-device approval (the phone approves the browser that asked): default true. */
   approvals?: boolean;
+  /** Authenticator-app codes as a second factor for the accounts that turn them on: default true. */
+  totp?: boolean;
   /** A signed-in person may change their address, confirmed by a code to the new one: default true. */
   accountEmailChange?: boolean;
   /** A signed-in person may delete their account, confirmed by a code: default true. */
@@ -168,6 +170,8 @@ export interface Config extends LoginRules {
   passkeys: PasskeyConfig | null;
   /** Cross-device approval's routes are mounted and `approvalKey` is heard (APPROVALS). */
   approvals: boolean;
+  /** The second factor's routes are mounted and a first factor may ask for the second step (TOTP). */
+  totp: boolean;
   /** The change-of-address routes and their undo page are mounted (ACCOUNT_EMAIL_CHANGE). */
   accountEmailChange: boolean;
   /** The delete-my-account routes are mounted (ACCOUNT_DELETION). */
@@ -300,6 +304,7 @@ const SettingsSchema = z.object({
   signingKeyRotationSeconds: int(86_400, 31_536_000).default(7 * 86_400),
   passkeys: bool.default(true),
   approvals: bool.default(true),
+  totp: bool.default(true),
   accountEmailChange: bool.default(true),
   accountDeletion: bool.default(true),
   // Ten years at most: a trail is kept for an investigation or a regulator, not for ever.
@@ -482,6 +487,7 @@ export function resolveConfig(settings: Settings, nameOf: SettingName = dottedNa
     signingKeyRotationSeconds: s.signingKeyRotationSeconds,
     passkeys: s.passkeys ? { rpId, rpName: s.passkeyRpName ?? siteName, origins: allowedOrigins } : null,
     approvals: s.approvals,
+    totp: s.totp,
     accountEmailChange: s.accountEmailChange,
     accountDeletion: s.accountDeletion,
     auditRetentionDays: s.auditRetentionDays,

@@ -9,7 +9,7 @@ import { setModuleLoader } from './on-demand/on-demand.ts';
 setModuleLoader((folder, name) => (folder === 'locales' ? import(`./i18n/locales/${name}.ts`) : import(`./features/${name}/index.ts`)));
 
 export { PasswordlessLogin };
-export { PasswordlessClient } from './client/passwordless-client.ts';
+export { PasswordlessClient, isChallenge } from './client/passwordless-client.ts';
 export type {
   ApiResult,
   MagicLink,
@@ -19,9 +19,11 @@ export type {
   PasswordlessClientOptions,
   PromptErrorCode,
   RequestCodeOptions,
+  SecondFactorProof,
   StoredSession,
 } from './client/passwordless-client.ts';
 export type { PasskeyInfo } from '../contract/passkeys.ts';
+export type { FirstFactorResponse, SecondFactorChallenge, TotpRecoveryCodes, TotpSetup, TotpStatus } from '../contract/second-factor.ts';
 export type { FlowError } from './flow/flow.ts';
 export type * from './element/events.ts';
 export type { Messages } from './i18n/messages.ts';

@@ -14,7 +14,7 @@
  * as fast as it can connect (one browser begins 2.4 a minute: one per 25 s poll).
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { ApiError, type VerifyResponse } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
 import { rateLimited } from '../login/login-error.ts';
 import type { ApprovalCheck, LoginService } from '../login/login-service.ts';
 import type { WakeUp } from './wake-up.ts';
@@ -37,7 +37,7 @@ export interface ApprovalWaitsOptions {
   onRateLimited?: () => void;
 }
 
-export type ApprovalWaitOutcome = { status: 'waiting' | 'refused' } | { status: 'approved'; answer: VerifyResponse };
+export type ApprovalWaitOutcome = ApprovalCheck;
 
 export class ApprovalWaits {
   readonly #service: LoginService;
@@ -85,7 +85,7 @@ export class ApprovalWaits {
    * from the host's server code); `signal` aborted ends it at once without looking again (the
    * client hung up, so a session made now would be lost; it collects on its next poll).
    */
-  async wait(id: string, secret: string, clientKey: string | null, signal?: AbortSignal): Promise<ApprovalWaitOutcome> {
+  async wait(id: string, secret: string, clientKey: string | null, signal?: AbortSignal, secondFactorKey?: string): Promise<ApprovalWaitOutcome> {
     const ticket = this.#service.openApproval(id, secret);
     await this.#countBegun(clientKey);
     // After the await: an abort while the count was taken would otherwise be missed (the listener
@@ -110,7 +110,7 @@ export class ApprovalWaits {
     try {
       for (;;) {
         woken = false;
-        const check: ApprovalCheck = await this.#service.checkApproval(ticket);
+        const check: ApprovalCheck = await this.#service.checkApproval(ticket, secondFactorKey);
         if (check.status !== 'waiting') return check;
         const left = until - Date.now();
         if (ended || left <= 0) return check;

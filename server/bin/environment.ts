@@ -57,6 +57,7 @@ const SETTINGS: Record<Exclude<keyof Settings, 'dkim'>, Kind> = {
   signingKeyRotationSeconds: 'number',
   passkeys: 'onOff',
   approvals: 'onOff',
+  totp: 'onOff',
   adminEmails: 'list',
   accountEmailChange: 'onOff',
   accountDeletion: 'onOff',

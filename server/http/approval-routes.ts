@@ -10,6 +10,7 @@ import type { Context, Middleware } from 'koa';
 import type { ApprovalApproveResponse, ApprovalDescription, ApprovalWaitResponse } from '../../contract/approval.ts';
 import { ApprovalPath } from '../../contract/approval.ts';
 import type { VerifyResponse } from '../../contract/index.ts';
+import type { SecondFactorChallenge } from '../../contract/second-factor.ts';
 import type { ApprovalWaits } from '../approval/approval-waits.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
@@ -28,6 +29,8 @@ export interface ApprovalRoutesOptions {
   capWaits: boolean;
   /** The router's answer to every sign-in (audit entry, cookie mode), here with `approved`. */
   signedIn: (ctx: Context, answer: VerifyResponse, method: VerifyMethod, approved?: true) => void;
+  /** TOTP=on: a wait's `secondFactorKey` is read, and an account with a second factor collects its ticket. */
+  secondFactor: boolean;
 }
 
 export const APPROVAL_PATHS = Object.values(ApprovalPath);
@@ -48,7 +51,7 @@ export function mountApprovalRoutes(router: Router, options: ApprovalRoutesOptio
   });
 
   router.post(ApprovalPath.wait, guard, ...json, async (ctx) => {
-    const { id, secret } = parseBody(ApprovalWaitSchema, ctx.request.body);
+    const { id, secret, secondFactorKey } = parseBody(ApprovalWaitSchema, ctx.request.body);
     // A client that hangs up ends its wait at once: a session collected for it now would be lost.
     const hungUp = new AbortController();
     const onClose = () => {
@@ -56,7 +59,14 @@ export function mountApprovalRoutes(router: Router, options: ApprovalRoutesOptio
     };
     ctx.res.once('close', onClose);
     try {
-      const outcome = await waits.wait(id, secret, options.capWaits ? clientKey(ctx) : null, hungUp.signal);
+      const outcome = await waits.wait(id, secret, options.capWaits ? clientKey(ctx) : null, hungUp.signal, options.secondFactor ? secondFactorKey : undefined);
+      // Approved, for an account with a second factor: the ticket of its second step, no session yet.
+      if (outcome.status === 'second_factor') {
+        // Not in `ApprovalWaitResponse` (the approval module's type): a client that sent `secondFactorKey` expects it.
+        const body: SecondFactorChallenge & { status: 'approved' } = { status: 'approved', ...outcome.challenge };
+        ctx.body = body;
+        return;
+      }
       if (outcome.status !== 'approved') {
         const body: ApprovalWaitResponse = { status: outcome.status };
         ctx.body = body;

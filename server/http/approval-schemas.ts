@@ -13,4 +13,6 @@ export const ApprovalWaitSchema = z.strictObject({
   // A sealed ticket (login/approval-ticket.ts) is about 200 characters for a long address; 1,024 bounds any.
   id: z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/, 'must be the id from the request answer'),
   secret: Base64Url32,
+  /** contract/second-factor.ts: the SHA-256 of the browser's second-step secret, for an account with a second factor. */
+  secondFactorKey: Base64Url32.optional(),
 });

@@ -34,7 +34,9 @@ import { pageStyles } from './page-styles.ts';
 import { originGuard } from './origin-guard.ts';
 import { checkRedirect } from './redirect-policy.ts';
 import { originAdvice, refusedOriginLog } from './refused-origins.ts';
-import { RequestSchema, VerifyCodeSchema, VerifyLinkSchema } from './schemas.ts';
+import { RequestSchema, VerifyCodeSchema, VerifyLinkBodySchema, VerifyLinkSchema } from './schemas.ts';
+import type { SecondFactorService } from '../second-factor/second-factor-service.ts';
+import { mountSecondFactorRoutes, SECOND_FACTOR_PATHS } from './second-factor-routes.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-token.ts';
 import { parseBody } from './validate.ts';
 
@@ -85,6 +87,8 @@ export interface PasswordlessRouterOptions {
    * `/config` says `account: false`.
    */
   account?: { service: AccountService; features: AccountFeatures };
+  /** Authenticator-app codes (TOTP=on, contract/second-factor.ts); absent: no such route (404), and `/config` says `totp: false`. */
+  secondFactor?: SecondFactorService;
 }
 
 const pass: Middleware = (_ctx, next) => next();
@@ -120,7 +124,8 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   const approvalPaths = options.approvals ? APPROVAL_PATHS : [];
   const accountFeatures: AccountFeatures | false = options.account && (options.account.features.emailChange || options.account.features.deletion) ? options.account.features : false;
   const accountRoutes = accountFeatures ? accountPaths(accountFeatures) : [];
-  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths, ...approvalPaths, ...accountRoutes]) {
+  const secondFactorPaths = options.secondFactor ? SECOND_FACTOR_PATHS : [];
+  for (const path of [ApiPath.config, ApiPath.request, ApiPath.verify, ApiPath.session, ApiPath.logout, ApiPath.token, ApiPath.linkAddress, ...passkeyPaths, ...approvalPaths, ...accountRoutes, ...secondFactorPaths]) {
     router.options(path, (ctx) => {
       ctx.status = 204;
     });
@@ -146,6 +151,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       passkeys: options.passkeys !== undefined,
       approvals: options.approvals !== undefined,
       account: accountFeatures && { emailChange: accountFeatures.emailChange, deletion: accountFeatures.deletion },
+      totp: options.secondFactor !== undefined,
     };
     ctx.body = body;
   });
@@ -183,10 +189,11 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   /**
    * A sign-in's answer, whatever its method: the audit entry, and the session in a cookie in
    * cookie mode. `approved`: collected by the asking browser after an approval on another device
-   * (its audit entry says so, and its answer carries `status: 'approved'`).
+   * (its audit entry says so, and its answer carries `status: 'approved'`). `secondFactor`: completed
+   * by `POST /second-factor` with an app code or a recovery code (`method` is the first factor's).
    */
-  const signedIn = (ctx: Context, answer: VerifyResponse, method: VerifyMethod, approved?: true) => {
-    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx), ...(approved && { approved }) });
+  const signedIn = (ctx: Context, answer: VerifyResponse, method: VerifyMethod, approved?: true, secondFactor?: 'totp' | 'recovery') => {
+    options.audit?.signIn({ userId: answer.user.id, method, clientKey: clientKey(ctx), ...(approved && { approved }), ...(secondFactor && { secondFactor }) });
     if (cookieMode) {
       setSessionCookie(ctx, answer.session.token!, service.rules.sessionTtlSeconds);
       delete answer.session.token;
@@ -197,14 +204,21 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   router.post(ApiPath.verify, guard, limit('verifies'), ...json, async (ctx) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const method = body && typeof body === 'object' && 'token' in body ? 'link' : 'code';
+    // `secondFactorKey` is read only where a second step can follow (TOTP=on), as `approvalKey` is.
+    const keyed = (key: string | undefined) => (options.secondFactor ? key : undefined);
     const answer =
       method === 'link'
-        ? await service.verifyLink(parseBody(VerifyLinkSchema, body).token)
+        ? await (async () => {
+            const input = parseBody(VerifyLinkBodySchema, body);
+            return service.verifyLink(input.token, keyed(input.secondFactorKey));
+          })()
         : await (async () => {
             const input = parseBody(VerifyCodeSchema, body);
-            return service.verifyCode(input.email, input.code);
+            return service.verifyCode(input.email, input.code, keyed(input.secondFactorKey));
           })();
-    signedIn(ctx, answer, method);
+    // The second step's ticket: no session yet, so no sign-in to audit and no cookie.
+    if ('secondFactor' in answer) ctx.body = answer;
+    else signedIn(ctx, answer, method);
   });
 
   // The address a magic link signs in, for the "Continue" page of another browser. It changes
@@ -216,7 +230,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
   });
 
   if (options.approvals) {
-    mountApprovalRoutes(router, { service, waits: options.approvals, guard, limitVerifies: limit('verifies'), json, capWaits: limiters !== false, signedIn });
+    mountApprovalRoutes(router, { service, waits: options.approvals, guard, limitVerifies: limit('verifies'), json, capWaits: limiters !== false, signedIn, secondFactor: options.secondFactor !== undefined });
   }
 
   /** The session the request carries (bearer or cookie), or a 401. */
@@ -241,6 +255,10 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
 
   if (options.passkeys) {
     mountPasskeyRoutes(router, options.passkeys, { guard, json, optionalJson: [jsonIfAny, parseJson], limit: limit('verifies'), sessionToken: (ctx) => sessionToken(ctx, cookieMode), liveSession, signedIn });
+  }
+
+  if (options.secondFactor) {
+    mountSecondFactorRoutes(router, options.secondFactor, { guard, json, optionalJson: [jsonIfAny, parseJson], limitVerifies: limit('verifies'), sessionToken: (ctx) => sessionToken(ctx, cookieMode), signedIn });
   }
 
   if (options.account && accountFeatures) {

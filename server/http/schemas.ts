@@ -54,11 +54,16 @@ export const VerifyCodeSchema = z.strictObject({
     .max(32)
     .transform((v) => v.replace(/[\s-]/g, ''))
     .pipe(z.string().regex(/^[0-9]{1,16}$/, 'must be the digits of the code')),
+  /** contract/second-factor.ts: SHA-256 of the secret the browser keeps for the second step. */
+  secondFactorKey: Base64Url32.optional(),
 });
 
 export const VerifyLinkSchema = z.strictObject({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/, 'must be the token from the link'),
 });
+
+/** `POST /verify` with a link token: the token, and the second step's key (contract/second-factor.ts). */
+export const VerifyLinkBodySchema = VerifyLinkSchema.extend({ secondFactorKey: Base64Url32.optional() });
 
 // Passkeys. Bytes travel as base64url (`PublicKeyCredential.toJSON()`); the bounds are far above
 // what an authenticator sends (a credential ID is at most 1023 bytes, WebAuthn §5.8.3; an

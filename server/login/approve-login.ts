@@ -29,10 +29,12 @@ import { openTicket, secretMatches, type SealedTicket } from './approval-ticket.
 import type { LoginContext } from './login-context.ts';
 import { LoginError } from './login-error.ts';
 import { consumeAll, countFailure, findSequence, prune } from './login-state.ts';
+import type { SecondFactorChallenge } from '../../contract/second-factor.ts';
 import { finishLogin } from './verify-login.ts';
 
 /** What a wait's check found: still waiting, refused, or signed in (the session made now, once). */
-export type ApprovalCheck = { status: 'waiting' | 'refused' } | { status: 'approved'; answer: VerifyResponse };
+/** `second_factor`: approved, for an account with a second factor: its ticket instead of the session. */
+export type ApprovalCheck = { status: 'waiting' | 'refused' } | { status: 'approved'; answer: VerifyResponse } | { status: 'second_factor'; challenge: SecondFactorChallenge };
 
 /** A refusal; `wake`: the sequence whose waiting browser should hear of it now (a wrong number). */
 type Refusal = { refuse: ApiErrorEntry; details?: { attemptsLeft: number }; wake?: string };
@@ -132,7 +134,7 @@ type CheckOutcome = { status: 'waiting' | 'refused' } | { status: 'collect'; seq
  * One look by the waiting browser: marks it seen (so the phone knows it still waits), and
  * collects the session once the sequence is approved, exactly once.
  */
-export async function checkApproval(context: LoginContext, ticket: SealedTicket): Promise<ApprovalCheck> {
+export async function checkApproval(context: LoginContext, ticket: SealedTicket, secondFactorKey?: string): Promise<ApprovalCheck> {
   const { store, clock, rules, metrics } = context;
   const now = clock.now();
   const outcome = await store.updateLogin<CheckOutcome>(ticket.emailKey, (current) => {
@@ -160,7 +162,7 @@ export async function checkApproval(context: LoginContext, ticket: SealedTicket)
   });
   if ('refuse' in outcome) throw LoginError.of(outcome.refuse);
   if (outcome.status !== 'collect') return outcome;
-  const answer = await finishLogin(context, 'link', ticket.emailKey, { kind: 'ok', sequence: outcome.sequence, address: outcome.address });
+  const answer = await finishLogin(context, 'link', ticket.emailKey, { kind: 'ok', sequence: outcome.sequence, address: outcome.address }, secondFactorKey);
   metrics?.approvals.inc({ outcome: 'collected' });
-  return { status: 'approved', answer };
+  return 'secondFactor' in answer ? { status: 'second_factor', challenge: answer } : { status: 'approved', answer };
 }

@@ -33,6 +33,13 @@ export interface LoginHooks {
   onUserDeleted?(user: User): void | Promise<void>;
   /** After a user's address changed (confirmed by a code to the new one), with the user as now stored and the address before. */
   onEmailChanged?(event: { user: User; previousEmail: string }): void | Promise<void>;
+  /**
+   * Whether this existing user must pass a second factor (authenticator-app codes) to sign in by
+   * email code, link or approval, even with none set up: `true` for one without it answers
+   * `403 second_factor_setup_required` (the site enrols them while signed in by other means). A
+   * throw counts as `true` (fail closed). Not asked of a passkey sign-in, nor with TOTP=off.
+   */
+  requireSecondFactor?(user: User): boolean | Promise<boolean>;
 }
 
 /** Whether a new user may be created for `email`; every failure is a refusal. */
@@ -61,6 +68,7 @@ export async function notify<E>(logger: Logger, name: string, hook: ((event: E) 
   }
 }
 
-function errorMessage(error: unknown): string {
+/** A thrown value's message, for a log line (never its stack: hooks are the host's code). */
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../time/clock.ts';
 import type { Mailer } from '../mail/types.ts';
 import type { LoginHooks } from './hooks.ts';
 import type { LoginRules } from './rules.ts';
+import type { SecondFactorGate } from './second-factor-gate.ts';
 
 export interface LoginServiceOptions {
   store: Store;
@@ -35,6 +36,8 @@ export interface LoginServiceOptions {
   hooks?: LoginHooks;
   /** Where failing hooks are logged; default silent. */
   logger?: Logger;
+  /** The second step after a first factor (TOTP=on, second-factor/); absent: none is ever asked. */
+  secondFactor?: SecondFactorGate;
 }
 
 /** The options with the defaults filled in, as the request, verify and sessions modules see them. */

@@ -6,6 +6,7 @@
  */
 import type { RequestResponse, SessionResponse, User, VerifyResponse } from '../../contract/index.ts';
 import type { ApprovalDescription, ApprovalRequestResponse } from '../../contract/approval.ts';
+import type { FirstFactorResponse } from '../../contract/second-factor.ts';
 import * as approvals from './approve-login.ts';
 import type { ApprovalCheck } from './approve-login.ts';
 import type { SealedTicket } from './approval-ticket.ts';
@@ -55,12 +56,20 @@ export class LoginService {
     return requests.sendLoginTokenEmail(this.#context, input);
   }
 
-  verifyCode(email: EmailAddress, code: string): Promise<VerifyResponse> {
-    return verify.verifyCode(this.#context, email, code);
+  /**
+   * A session; for an account with a second factor its ticket when `secondFactorKey` is given,
+   * else `403 second_factor_required` (so without a key the answer is always a session).
+   */
+  verifyCode(email: EmailAddress, code: string): Promise<VerifyResponse>;
+  verifyCode(email: EmailAddress, code: string, secondFactorKey: string | undefined): Promise<FirstFactorResponse>;
+  verifyCode(email: EmailAddress, code: string, secondFactorKey?: string): Promise<FirstFactorResponse> {
+    return verify.verifyCode(this.#context, email, code, secondFactorKey);
   }
 
-  verifyLink(token: string): Promise<VerifyResponse> {
-    return verify.verifyLink(this.#context, token);
+  verifyLink(token: string): Promise<VerifyResponse>;
+  verifyLink(token: string, secondFactorKey: string | undefined): Promise<FirstFactorResponse>;
+  verifyLink(token: string, secondFactorKey?: string): Promise<FirstFactorResponse> {
+    return verify.verifyLink(this.#context, token, secondFactorKey);
   }
 
   /** The address a magic link signs in, without using it; `invalid_link` for an unknown token. */
@@ -84,8 +93,8 @@ export class LoginService {
   }
 
   /** One look by the waiting browser: still waiting, refused, or its session (made once). */
-  checkApproval(ticket: SealedTicket): Promise<ApprovalCheck> {
-    return approvals.checkApproval(this.#context, ticket);
+  checkApproval(ticket: SealedTicket, secondFactorKey?: string): Promise<ApprovalCheck> {
+    return approvals.checkApproval(this.#context, ticket, secondFactorKey);
   }
 
   findUser(by: { id: string } | { email: string }): Promise<User | null> {

@@ -6,7 +6,9 @@ import { parseEmailAddress } from './email-address.ts';
 import type { LoginContext } from './login-context.ts';
 
 export function toPublicUser(user: UserRecord): User {
-  const { emailKey: _key, ...rest } = user;
+  // The second factor (a sealed secret, recovery-code hashes) never leaves the server: /session,
+  // the hooks and the library's answers carry none of it.
+  const { emailKey: _key, totp: _totp, ...rest } = user;
   return rest;
 }
 

@@ -15,7 +15,8 @@
  *   the 5th wrong code is told to ask for a new one, and may at once. None of these rules looks
  *   at whether the user exists, so they answer alike for unknown emails.
  */
-import { ApiError, type VerifyResponse } from '../../contract/index.ts';
+import { ApiError } from '../../contract/index.ts';
+import type { FirstFactorResponse } from '../../contract/second-factor.ts';
 import { sameHash } from '../secrets/hasher.ts';
 import { randomId } from '../secrets/random.ts';
 import type { LoginState, SequenceRecord, UserRecord } from '../store/types.ts';
@@ -29,7 +30,8 @@ import { newSession } from './sessions.ts';
 import { toPublicUser } from './users.ts';
 
 export type VerifyOutcome =
-  | { kind: 'ok'; sequence: SequenceRecord; address: string }
+  /** `priorAttempts`: the wrong codes counted before this right one, kept when a second step follows (one cap across both factors). */
+  | { kind: 'ok'; sequence: SequenceRecord; address: string; priorAttempts?: number }
   | { kind: 'invalid'; attemptsLeft: number }
   | { kind: 'expired' }
   | { kind: 'too_many'; attemptsLeft: 0 | 1; retryAfter: number }
@@ -48,7 +50,7 @@ const DECOY_SEQUENCE: SequenceRecord = {
   userData: {},
 };
 
-export async function verifyCode(context: LoginContext, email: EmailAddress, code: string): Promise<VerifyResponse> {
+export async function verifyCode(context: LoginContext, email: EmailAddress, code: string, secondFactorKey?: string): Promise<FirstFactorResponse> {
   const { store, clock, hash, rules } = context;
   const now = clock.now();
   const outcome = await store.updateLogin<VerifyOutcome>(email.key, (current) => {
@@ -64,8 +66,9 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     if (match?.burntAt != null) return { next: state, result: tooMany(state, now, rules) };
     if (match && match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
     if (match) {
+      const priorAttempts = state.attempts;
       consumeAll(state, now);
-      return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
+      return { next: state, result: { kind: 'ok', sequence: match, address: state.address, priorAttempts } };
     }
     // Past the cap every wrong code burns what is live, so a fresh code gets exactly one try
     // until a login resets the count (NIST 800-63B: a new code must not reset it).
@@ -78,7 +81,7 @@ export async function verifyCode(context: LoginContext, email: EmailAddress, cod
     if (countFailure(state, now, rules)) return { next: state, result: tooMany(state, now, rules) };
     return { next: state, result: { kind: 'invalid', attemptsLeft: rules.maxAttempts - state.attempts } };
   });
-  return finishLogin(context, 'code', email.key, outcome);
+  return finishLogin(context, 'code', email.key, outcome, secondFactorKey);
 }
 
 /**
@@ -92,7 +95,7 @@ function tooMany(state: LoginState, now: number, rules: LoginRules): VerifyOutco
   return { kind: 'too_many', attemptsLeft: live ? 1 : 0, retryAfter: Math.ceil(requestWaitMs(state, now, rules) / 1000) };
 }
 
-export async function verifyLink(context: LoginContext, token: string): Promise<VerifyResponse> {
+export async function verifyLink(context: LoginContext, token: string, secondFactorKey?: string): Promise<FirstFactorResponse> {
   const { store, clock, hash, rules } = context;
   const now = clock.now();
   const tokenHash = hash(`link:${token}`);
@@ -107,7 +110,7 @@ export async function verifyLink(context: LoginContext, token: string): Promise<
     consumeAll(state, now);
     return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
   });
-  return finishLogin(context, 'link', key, outcome);
+  return finishLogin(context, 'link', key, outcome, secondFactorKey);
 }
 
 /**
@@ -131,8 +134,12 @@ const REFUSAL = {
   invalid_link: ApiError.invalidLink,
 } as const;
 
-/** After a right code, link or approval: the user (created on a first login) and the session. */
-export async function finishLogin(context: LoginContext, method: 'code' | 'link', emailKey: string, outcome: VerifyOutcome): Promise<VerifyResponse> {
+/**
+ * After a right code, link or approval: the user (created on a first login) and the session, or,
+ * for a user with a second factor (or of whom the site demands one), the second step's ticket and
+ * no session (login/second-factor-gate.ts).
+ */
+export async function finishLogin(context: LoginContext, method: 'code' | 'link', emailKey: string, outcome: VerifyOutcome, secondFactorKey?: string): Promise<FirstFactorResponse> {
   const { store, clock, rules, metrics } = context;
   if (outcome.kind !== 'ok') {
     metrics?.verifies.inc({ method, outcome: outcome.kind });
@@ -151,6 +158,16 @@ export async function finishLogin(context: LoginContext, method: 'code' | 'link'
   if (known?.blockedAt) {
     metrics?.verifies.inc({ method, outcome: method === 'link' ? 'invalid_link' : 'invalid' });
     throw method === 'link' ? LoginError.of(ApiError.invalidLink) : LoginError.of(ApiError.wrongCode, { attemptsLeft: rules.maxAttempts });
+  }
+  // A new user has no second factor yet: the first sign-in creates them, and they may turn one on.
+  const challenge = known && context.secondFactor ? await context.secondFactor.challenge(known, method, secondFactorKey) : null;
+  if (challenge) {
+    // The right code reset the count (consumeAll); with a second step still to come the wrong
+    // codes before it stay counted, so email and app codes share one cap of maxAttempts.
+    const prior = outcome.priorAttempts ?? 0;
+    if (prior > 0) await context.store.updateLogin(emailKey, (state) => (state ? { next: { ...state, attempts: Math.max(state.attempts, prior), lastFailureAt: state.lastFailureAt ?? now }, result: null } : { next: null, result: null }));
+    metrics?.verifies.inc({ method, outcome: 'second_factor' });
+    return challenge;
   }
   const sessionUserId = known ? known.id : randomId();
   const { token, record } = newSession(context, sessionUserId, method);

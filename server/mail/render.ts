@@ -69,6 +69,8 @@ const ACCOUNT_NAMES: Record<AccountMailFamily, { allowed: readonly string[]; req
   'deletion-code': { allowed: ['code', 'email', 'duration'], required: ['code'] },
   'email-taken': { allowed: ['email'], required: [] },
   'email-changed': { allowed: ['email', 'newEmail', 'link', 'time'], required: ['link', 'newEmail'] },
+  'totp-enabled': { allowed: ['email', 'time'], required: ['time'] },
+  'totp-disabled': { allowed: ['email', 'time'], required: ['time'] },
 };
 
 /** The mail kind of each account family. */
@@ -77,6 +79,8 @@ const ACCOUNT_FAMILY: Record<AccountMail['kind'], AccountMailFamily> = {
   deletion_code: 'deletion-code',
   email_taken: 'email-taken',
   email_changed: 'email-changed',
+  totp_enabled: 'totp-enabled',
+  totp_disabled: 'totp-disabled',
 };
 
 /** The layout gets the rendered body (already escaped, so inserted as is), the subject, `lang` and `dir`. */
@@ -277,6 +281,9 @@ export function renderAccountMail(templates: MailTemplates, mail: AccountMail): 
     if (WHITESPACE_OR_CONTROL.test(mail.newEmail) || !mail.newEmail.includes('@')) throw new TypeError('the new address is not a single address');
     if (!Number.isFinite(mail.changedAt)) throw new TypeError('changedAt must be a time');
     Object.assign(values, { newEmail: mail.newEmail, link: mail.link, time: `${forLocale.dateTime.format(mail.changedAt)} UTC` });
+  } else if (mail.kind === 'totp_enabled' || mail.kind === 'totp_disabled') {
+    if (!Number.isFinite(mail.at)) throw new TypeError('at must be a time');
+    values.time = `${forLocale.dateTime.format(mail.at)} UTC`;
   }
   const { subject: subjectTemplate, html, text } = forLocale.account[ACCOUNT_FAMILY[mail.kind]];
   const subject = fill(subjectTemplate, values);

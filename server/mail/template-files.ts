@@ -20,7 +20,7 @@ export const DEFAULT_TEMPLATES_DIR = packagePath('templates/');
  * The account mails (account/account-service.ts), each a family of files like the passkey
  * notice's: `<family>.<locale>.html`, `<family>.<locale>.txt` and `<family>.subjects.json`.
  */
-export const ACCOUNT_MAIL_FAMILIES = ['email-change-code', 'email-taken', 'email-changed', 'deletion-code'] as const;
+export const ACCOUNT_MAIL_FAMILIES = ['email-change-code', 'email-taken', 'email-changed', 'deletion-code', 'totp-enabled', 'totp-disabled'] as const;
 export type AccountMailFamily = (typeof ACCOUNT_MAIL_FAMILIES)[number];
 
 /** The subjects of the login mail, of the passkey notice and of the account mails, each locale → subject. */

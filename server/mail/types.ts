@@ -61,8 +61,20 @@ export interface EmailChangedMail {
   changedAt: number;
 }
 
+/**
+ * To the user when two-step verification (authenticator-app codes) was turned on or off: whoever
+ * held a fresh session (on) or a current app code (off) could do it, so the owner hears of it at once.
+ */
+export interface TotpNoticeMail {
+  kind: 'totp_enabled' | 'totp_disabled';
+  to: string;
+  locale: Locale;
+  /** Ms since the epoch; written in the locale's words, in UTC. */
+  at: number;
+}
+
 /** The account mails, by `kind`. */
-export type AccountMail = AccountCodeMail | EmailTakenMail | EmailChangedMail;
+export type AccountMail = AccountCodeMail | EmailTakenMail | EmailChangedMail | TotpNoticeMail;
 
 /** Every mail the mailer sends: the login mail, or a notice. */
 export type Mail = LoginMail | PasskeyAddedMail | AccountMail;

@@ -16,7 +16,7 @@ import type { VerifyMethod } from './metrics.ts';
 
 export interface AuditLog {
   /** `approved`: a link sign-in collected by the asking browser after the right number was picked on another device. */
-  signIn(entry: { userId: string; method: VerifyMethod; clientKey: string; approved?: true }): void;
+  signIn(entry: { userId: string; method: VerifyMethod; clientKey: string; approved?: true; secondFactor?: 'totp' | 'recovery' }): void;
   signOut(entry: { userId: string }): void;
   userCreated(entry: { userId: string }): void;
   /** A passkey enrolled: the credential ID is public (the authenticator shows it to any site asking), so it may be logged. */
@@ -36,6 +36,9 @@ export interface AuditLog {
   userUnblocked(entry: { userId: string; by?: string }): void;
   /** An operator's call in the admin console: the action, its target user, and the admin's user id. */
   adminAction(entry: { action: string; userId: string; by: string }): void;
+  /** Authenticator-app codes turned on or off by their user (second-factor/). */
+  totpEnabled(entry: { userId: string }): void;
+  totpDisabled(entry: { userId: string }): void;
 }
 
 /** The fields a store keeps of an entry (AuditRecord); the log line keeps them all. */
@@ -49,7 +52,7 @@ export function createAuditLog(logger: Logger, clock: Clock, trail?: AuditTrail)
     if (trail) trail.add({ at, event, ...Object.fromEntries(KEPT.filter((key) => typeof fields[key] === 'string').map((key) => [key, fields[key]])) });
   };
   return {
-    signIn: ({ userId, method, clientKey, approved }) => write('sign_in', { userId, method, clientKey, ...(approved ? { approved } : {}) }),
+    signIn: ({ userId, method, clientKey, approved, secondFactor }) => write('sign_in', { userId, method, clientKey, ...(approved ? { approved } : {}), ...(secondFactor ? { secondFactor } : {}) }),
     signOut: ({ userId }) => write('sign_out', { userId }),
     userCreated: ({ userId }) => write('user_created', { userId }),
     passkeyAdded: ({ userId, credentialId }) => write('passkey_added', { userId, credentialId }),
@@ -60,5 +63,7 @@ export function createAuditLog(logger: Logger, clock: Clock, trail?: AuditTrail)
     userBlocked: ({ userId, by }) => write('user_blocked', { userId, ...(by ? { by } : {}) }),
     userUnblocked: ({ userId, by }) => write('user_unblocked', { userId, ...(by ? { by } : {}) }),
     adminAction: ({ action, userId, by }) => write('admin_action', { action, userId, by }),
+    totpEnabled: ({ userId }) => write('totp_enabled', { userId }),
+    totpDisabled: ({ userId }) => write('totp_disabled', { userId }),
   };
 }

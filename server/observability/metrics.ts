@@ -92,7 +92,8 @@ export class MetricsRegistry {
 
 /** How a session was signed in: an email code or link, or a passkey. */
 export type VerifyMethod = 'code' | 'link' | 'passkey';
-export type VerifyOutcome = 'ok' | 'invalid' | 'expired' | 'too_many' | 'invalid_link';
+/** `second_factor`: a right first factor of an account with a second step, answered with its ticket (no session yet). */
+export type VerifyOutcome = 'ok' | 'invalid' | 'expired' | 'too_many' | 'invalid_link' | 'second_factor';
 export type MailOutcome = 'sent' | 'failed' | 'dropped';
 export type PasskeyCeremony = 'register' | 'sign_in';
 /**

@@ -79,6 +79,22 @@ export interface UserRecord extends User {
    * (or null) when not blocked, as on every user stored before blocking existed.
    */
   blockedAt?: number | null;
+  /**
+   * Authenticator-app codes (second-factor/): absent or null when off. The secret is sealed with
+   * AES-256-GCM under a key derived from SECRET (never the base32 a person typed), and the
+   * recovery codes are keyed hashes; a used one is removed.
+   */
+  totp?: TotpRecord | null;
+}
+
+/** A user's second factor, as stored. */
+export interface TotpRecord {
+  /** `v1.<iv>.<ciphertext>.<tag>` (base64url): the 20-byte secret under AES-256-GCM, key HKDF(SECRET, 'totp'). */
+  secret: string;
+  /** When it was turned on, ms since the epoch. */
+  enabledAt: number;
+  /** Keyed hashes (`recovery:<userId>:<code>`) of the recovery codes not yet used. */
+  recoveryCodes: string[];
 }
 
 export interface SessionRecord {

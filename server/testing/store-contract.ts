@@ -248,6 +248,22 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         assert.equal((await store.findUserById('id-u@example.com'))!.data.n, 200);
       });
 
+      it('keeps a second factor with the user, across a reopen, turns it off with null, and erases it with the user', async () => {
+        const totp = { secret: 'v1.aXY.Y2lwaGVy.dGFn', enabledAt: now, recoveryCodes: ['hash-1', 'hash-2'] };
+        await store.updateUser('u@example.com', () => ({ next: { ...userRecord('u@example.com'), totp }, result: null }));
+        assert.deepEqual((await store.findUserById('id-u@example.com'))!.totp, totp);
+        store = await subject.reopen();
+        assert.deepEqual((await store.findUserByEmailKey('u@example.com'))!.totp, totp);
+        // A used recovery code leaves the list; the rest stays as it was.
+        await store.updateUser('u@example.com', (current) => ({ next: { ...current!, totp: { ...current!.totp!, recoveryCodes: ['hash-2'] } }, result: null }));
+        assert.deepEqual((await store.findUserById('id-u@example.com'))!.totp!.recoveryCodes, ['hash-2']);
+        await store.updateUser('u@example.com', (current) => ({ next: { ...current!, totp: null }, result: null }));
+        assert.equal((await store.findUserById('id-u@example.com'))!.totp ?? null, null);
+        await store.updateUser('u@example.com', (current) => ({ next: { ...current!, totp }, result: null }));
+        await store.deleteUser('id-u@example.com');
+        assert.doesNotMatch(await subject.rawText(), /Y2lwaGVy|hash-1/);
+      });
+
       it('deletes a user from both lookups when the change returns null', async () => {
         await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com'), result: null }));
         await store.updateUser('u@example.com', () => ({ next: null, result: null }));

@@ -13,8 +13,10 @@ import type { AccountCodeSent, AccountDeletedResponse, EmailChangeResponse } fro
 import type { ApprovalRequestResponse } from '../../contract/approval.ts';
 import { ApiPath, type ConfigResponse, type Locale, type SessionResponse, type VerifyBody, type VerifyResponse } from '../../contract/index.ts';
 import type { PasskeyInfo, PasskeyListResponse } from '../../contract/passkeys.ts';
+import type { FirstFactorResponse, TotpRecoveryCodes, TotpSetup, TotpStatus } from '../../contract/second-factor.ts';
 import type { ApprovalOutcome, PendingApproval } from '../features/approval/approval-calls.ts';
 import type { PasskeyResult, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
+import type { PendingSecondFactor, SecondFactorProof } from '../features/totp/totp-calls.ts';
 import { ApiClient, apiBase, type ApiResult } from '../api/api-client.ts';
 import { requestCode } from '../api/request-code.ts';
 import { digitsOf } from '../flow/code-digits.ts';
@@ -28,6 +30,8 @@ export type { ApiResult } from '../api/api-client.ts';
 export type { StoredSession } from '../session/stored-session.ts';
 export type { PasskeyResult, PromptErrorCode, SignInOptions as PasskeySignInOptions } from '../features/passkey/ceremonies.ts';
 export type { ApprovalOutcome } from '../features/approval/approval-calls.ts';
+export type { SecondFactorProof } from '../features/totp/totp-calls.ts';
+export { isChallenge } from '../features/totp/challenge.ts';
 
 /**
  * The passkey code (WebAuthn JSON, the ceremonies, the routes: 1.3 KB gzip) is fetched at the first
@@ -41,6 +45,9 @@ const approvals = () => import('../features/approval/approval-calls.ts');
 
 /** The account calls (change email, delete account), a chunk of their own too: fetched at the first one. */
 const account = () => import('../features/account/account-calls.ts');
+
+/** The second factor's calls (the first factor's key, the second step, turning it on and off): fetched where the server has it on, or at the first such call. */
+const totp = () => import('../features/totp/totp-calls.ts');
 
 export interface PasswordlessClientOptions {
   /** The API base, as the element's `api` attribute: default this page's origin + `/auth`. */
@@ -83,6 +90,8 @@ export class PasswordlessClient {
   #config: Promise<ApiResult<ConfigResponse>> | null = null;
   /** The last request's approval: its ticket and the secret behind its key, in memory only. */
   #approval: PendingApproval | null = null;
+  /** The second step a first factor asked for: its ticket and the secret behind its key, in memory only. */
+  #secondFactor: PendingSecondFactor | null = null;
 
   constructor(options: PasswordlessClientOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -144,8 +153,13 @@ export class PasswordlessClient {
     return result;
   }
 
-  /** Signs in with the code from the mail (spaces, dashes and full-width digits are fine); keeps the session. */
-  verifyCode(email: string, code: string): Promise<ApiResult<VerifyResponse>> {
+  /**
+   * Signs in with the code from the mail (spaces, dashes and full-width digits are fine); keeps the
+   * session. For an account with two-step verification on (where the server has it, `totp` in
+   * {@link config}), the answer is instead `{secondFactor: {ticket, expiresIn}}` (tell it apart with
+   * `isChallenge(result.data)`): ask for the app's code, then {@link completeSecondFactor}.
+   */
+  verifyCode(email: string, code: string): Promise<ApiResult<FirstFactorResponse>> {
     return this.#verify({ email: email.trim(), code: digitsOf(code) }, 'code');
   }
 
@@ -158,8 +172,8 @@ export class PasswordlessClient {
     return link && { token: link.token, fromThisBrowser: isOwnRequest(this.base, link.client, this.#now()) };
   }
 
-  /** Signs in with a magic link's token (from {@link readMagicLink}); keeps the session. */
-  verifyLink(token: string): Promise<ApiResult<VerifyResponse>> {
+  /** Signs in with a magic link's token (from {@link readMagicLink}); keeps the session, or asks for the second step as {@link verifyCode} does. */
+  verifyLink(token: string): Promise<ApiResult<FirstFactorResponse>> {
     return this.#verify({ token }, 'link');
   }
 
@@ -261,10 +275,66 @@ export class PasswordlessClient {
     return result;
   }
 
-  async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<ApiResult<VerifyResponse>> {
+  /**
+   * The second step, after a first factor answered `{secondFactor}`: the app's current code
+   * (`{code}`) or one of the recovery codes (`{recoveryCode}`). Keeps the session (its `method` is
+   * the first factor's). Errors: `invalid_code` (`attemptsLeft`: try again), `too_many_attempts`
+   * (wrong codes of both factors reached the cap: sign in again), `invalid_second_factor` (its 5
+   * minutes are over, or it was used: sign in again); `invalid_second_factor` too without a first
+   * factor that asked for it.
+   */
+  async completeSecondFactor(proof: SecondFactorProof): Promise<ApiResult<VerifyResponse>> {
+    const pending = this.#secondFactor;
+    if (!pending) return { ok: false, status: 0, error: { code: 'invalid_second_factor' } };
+    const result = await (await totp()).completeSecondFactor(this.#keeper, pending, proof);
+    // A wrong code may be tried again; anything else ends this second step.
+    if (result.ok || result.error.code !== 'invalid_code') this.#secondFactor = null;
+    return result;
+  }
+
+  /** Whether the signed-in person has two-step verification on, since when, and how many recovery codes are left. */
+  async totpStatus(): Promise<ApiResult<TotpStatus>> {
+    return (await totp()).totpStatus(this.#keeper);
+  }
+
+  /**
+   * Starts turning on two-step verification: a new secret (`secret`, base32, to type in), its
+   * `otpauth://` URI and the URI's QR code as an SVG document (`qrSvg`, drawn by the server: parse
+   * it, do not put it in as HTML), and `setupToken`, for {@link enableTotp}. Nothing is on yet.
+   * Needs a sign-in from the last 10 minutes (else `stale_session`); `totp_already_enabled` when on.
+   */
+  async setupTotp(): Promise<ApiResult<TotpSetup>> {
+    return (await totp()).setupTotp(this.#keeper);
+  }
+
+  /**
+   * The app's first code: two-step verification is on, and the answer carries the ten recovery
+   * codes, which the server never shows again (offer them as a download). Errors: `invalid_code`,
+   * `invalid_totp_setup` (the setup's 10 minutes are over: start again), `stale_session`.
+   */
+  async enableTotp(setupToken: string, code: string): Promise<ApiResult<TotpRecoveryCodes>> {
+    return (await totp()).enableTotp(this.#keeper, setupToken, code);
+  }
+
+  /** Turns it off, with the app's current code or a recovery code. Errors: `invalid_code`, `too_many_attempts`, `totp_not_enabled`. */
+  async disableTotp(proof: SecondFactorProof): Promise<ApiResult<null>> {
+    return (await totp()).disableTotp(this.#keeper, proof);
+  }
+
+  /** Ten new recovery codes (the old ones stop working), with the app's current code or a recovery code. Errors as {@link disableTotp}'s. */
+  async newRecoveryCodes(proof: SecondFactorProof): Promise<ApiResult<TotpRecoveryCodes>> {
+    return (await totp()).newRecoveryCodes(this.#keeper, proof);
+  }
+
+  async #verify(body: VerifyBody, method: 'code' | 'link'): Promise<ApiResult<FirstFactorResponse>> {
     // Cookie mode must be known before the answer that sets the cookie.
-    await this.config();
-    return this.#keeper.verify(body, method);
+    const config = await this.config();
+    // A server without the second factor keeps the old way: no key, no chunk to fetch.
+    if (!(config.ok && config.data.totp)) return this.#keeper.verify(body, method);
+    const result = await (await totp()).verifyFirstFactor(this.#keeper, body, method, this.#now());
+    this.#secondFactor = result.pending ?? null;
+    const { pending: _, ...answer } = result;
+    return answer as ApiResult<FirstFactorResponse>;
   }
 }
 

@@ -12,6 +12,7 @@ import type { ApprovalFeature } from './approval/index.ts';
 import type { StepExtra, StepView } from './feature.ts';
 import type { LinkFeature } from './link/index.ts';
 import type { PasskeyFeature } from './passkey/index.ts';
+import type { TotpFeature } from './totp/index.ts';
 
 export interface Features {
   /** The magic link: the landing step and "Continue", and the record of this browser's requests. */
@@ -24,12 +25,14 @@ export interface Features {
   approval: ApprovalFeature;
   /** Account management: change my email, delete my account, in an "Account" disclosure on the signed-in step. */
   account: AccountFeature;
+  /** Two-step verification: the authenticator app's code after the first factor, and turning it on or off on the signed-in step. */
+  totp: TotpFeature;
 }
 
 export type FeatureName = keyof Features;
 
 /** The modules `/auth/config` turns on, which the element attaches to itself (features/feature.ts `ConfigFeature`). */
-export type ConfigFeatureName = 'passkey' | 'approval' | 'account';
+export type ConfigFeatureName = 'passkey' | 'approval' | 'account' | 'totp';
 
 /** The steps of the feature modules fetched on this page, for every element of it. */
 export const views: { [S in Step]?: StepView<S> } = {};

@@ -35,7 +35,12 @@ export type FlowState =
   | (Common & { step: 'code'; email: string; codeLength: number; recent?: true })
   /** The page was opened from a magic link; `token` waits for a verify (automatic or a click). */
   | (Common & { step: 'link'; token: string })
-  | (Common & { step: 'signed-in'; user: User });
+  | (Common & { step: 'signed-in'; user: User })
+  /**
+   * The totp module's second step (features/totp): the first factor is done, the account asks for
+   * an authenticator app's code; no session yet. Only the module enters and leaves it.
+   */
+  | (Common & { step: 'second-factor' });
 
 export type Step = FlowState['step'];
 

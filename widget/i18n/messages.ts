@@ -11,6 +11,7 @@ import type { AdminErrorCode } from '../../contract/admin.ts';
 import type { AccountErrorCode } from '../../contract/account.ts';
 import type { ApprovalErrorCode } from '../../contract/approval.ts';
 import type { PasskeyErrorCode } from '../../contract/passkeys.ts';
+import type { SecondFactorErrorCode } from '../../contract/second-factor.ts';
 import type { LinkMessages } from '../features/link/messages.ts';
 import type { FlowError } from '../flow/flow.ts';
 
@@ -28,7 +29,7 @@ export type UnavailableErrorCode = 'invalid_request' | 'unsupported_media_type' 
 type FeatureMessages = LinkMessages;
 
 /** Codes a catalog may leave out: the modules' own (they bring their sentences), the admin console's (the element never meets them), and the ones that fall back to `internal_error`. */
-type Optional = PasskeyErrorCode | ApprovalErrorCode | AccountErrorCode | UnavailableErrorCode | AdminErrorCode | 'invalid_user_list_query';
+type Optional = PasskeyErrorCode | ApprovalErrorCode | AccountErrorCode | SecondFactorErrorCode | UnavailableErrorCode | AdminErrorCode | 'invalid_user_list_query';
 
 export interface Messages extends CoreMessages, Omit<FeatureMessages, 'errors'> {
   /** Passkey and approval errors come with their modules' own sentences, so a catalog may leave them out. */

@@ -40,6 +40,13 @@ export async function advanceServerClock(ms: number): Promise<void> {
   if (!response.ok) throw new Error('could not move the server clock');
 }
 
+/** The `/totp-auth` backend's time (ms): moved with the others by {@link advanceServerClock}, so an app's code is computed for it. */
+export async function serverNow(): Promise<number> {
+  const response = await fetch('/__test/clock');
+  if (!response.ok) throw new Error('could not read the server clock');
+  return ((await response.json()) as { now: number }).now;
+}
+
 /**
  * The `/busy-auth` backend's mail queue holds one mail: `holdBusyMail()` stalls its sending and
  * fills the queue with one request, so its next code request is `503 mail_busy`;

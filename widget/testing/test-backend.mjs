@@ -21,6 +21,8 @@
  * - proxies `/no-account-auth/*` to a backend with both account changes off
  *   (`ACCOUNT_EMAIL_CHANGE=off`, `ACCOUNT_DELETION=off`: its config says `account: false`), where the
  *   element must not fetch its account module;
+ * - proxies `/totp-auth/*` to a backend with authenticator-app codes on (`TOTP=on`): a sign-in of
+ *   an account that turned them on asks for the second step there;
  * - proxies `/busy-auth/*` to a fourth backend whose mail queue holds one mail
  *   (`MAIL_QUEUE_SIZE=1`), sent by a `sendMail` that waits while a test holds it: with one mail
  *   waiting, its next code request is `503 mail_busy`;
@@ -31,9 +33,9 @@
  *   `GET /__test/refused-page-origin` says where it is;
  * - answers a few test-only routes that reach into the test servers directly:
  *   `GET /__test/mail?to=EMAIL[&all=1]` (the newest mail to EMAIL, or all of them, newest
- *   first, once mail in flight is sent; from the default, cookie-mode, passkey, approval or no-account backend,
+ *   first, once mail in flight is sent; from the default, cookie-mode, passkey, approval, totp or no-account backend,
  *   or what the busy backend has sent),
- *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey, approval and no-account backends' clocks),
+ *   `POST /__test/clock/advance?ms=N` (moves the default, cookie-mode, passkey, approval, totp and no-account backends' clocks),
  *   `POST /__test/busy/hold` and `POST /__test/busy/release` (the busy backend's `sendMail` waits
  *   from the first until the second, which answers once its mail has gone),
  *   `GET /__test/session-cookie` (`{value}`: the last session cookie the cookie-mode backend set,
@@ -66,6 +68,8 @@ export function testBackend() {
   let approvalServer;
   /** The backend with account changes off (its config says `account: false`). */
   let noAccountServer;
+  /** The backend with authenticator-app codes on (`TOTP=on`). */
+  let totpServer;
   /** The backend with a one-mail queue, and what its `sendMail` waits for. */
   let busyServer;
   let busyHold = Promise.resolve();
@@ -93,7 +97,7 @@ export function testBackend() {
     async serverStop() {
       pageServer?.closeAllConnections();
       busyRelease();
-      await Promise.all([server?.close(), cookieServer?.close(), noAccountServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
+      await Promise.all([server?.close(), cookieServer?.close(), noAccountServer?.close(), totpServer?.close(), passkeyServer?.close(), approvalServer?.close(), productionServer?.close(), busyServer?.close(), new Promise((done) => (pageServer ? pageServer.close(done) : done()))]);
       await smtpSink?.close();
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
@@ -128,6 +132,7 @@ export function testBackend() {
       },
     });
     noAccountServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', ACCOUNT_EMAIL_CHANGE: 'off', ACCOUNT_DELETION: 'off' } });
+    totpServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', TOTP: 'on' } });
     productionServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url, PASSKEYS: 'off' },
     });
@@ -141,6 +146,7 @@ export function testBackend() {
     { prefix: '/production-auth', backend: productionServer },
     { prefix: '/busy-auth', backend: busyServer },
     { prefix: '/no-account-auth', backend: noAccountServer },
+    { prefix: '/totp-auth', backend: totpServer },
     { prefix: '/passkey-auth', backend: passkeyServer },
     { prefix: '/approval-auth', backend: approvalServer },
   ];
@@ -197,15 +203,18 @@ export function testBackend() {
 
   async function testRoute(ctx) {
     if (ctx.method === 'GET' && ctx.path === '/__test/mail') {
-      const backends = [server, cookieServer, passkeyServer, approvalServer, noAccountServer];
+      const backends = [server, cookieServer, passkeyServer, approvalServer, noAccountServer, totpServer];
       await Promise.all(backends.map((b) => b.backend.service.idle()));
       // Every test uses its own email with one backend: one list per backend is newest first enough.
       const mails = [...backends.flatMap((b) => b.mailbox.messages()), ...busyMails].filter((m) => m.to === ctx.query.to);
       ctx.status = ctx.query.all || mails.length ? 200 : 404;
       ctx.body = ctx.query.all ? mails : (mails[0] ?? { error: `no mail to ${ctx.query.to}` });
     } else if (ctx.method === 'POST' && ctx.path === '/__test/clock/advance') {
-      for (const b of [server, cookieServer, passkeyServer, approvalServer, noAccountServer]) b.clock.advance(Number(ctx.query.ms));
+      for (const b of [server, cookieServer, passkeyServer, approvalServer, noAccountServer, totpServer]) b.clock.advance(Number(ctx.query.ms));
       ctx.status = 204;
+    } else if (ctx.method === 'GET' && ctx.path === '/__test/clock') {
+      // The totp backend's time: an authenticator app's code is of the server's 30-second step.
+      ctx.body = { now: totpServer.clock.now() };
     } else if (ctx.method === 'POST' && ctx.path === '/__test/busy/hold') {
       busyHold = new Promise((resolve) => (busyRelease = resolve));
       ctx.status = 204;

@@ -143,14 +143,15 @@ async function readPostgres(url: string, schema: string): Promise<StoreRecords> 
     const withPasskeys = (rows[0]!.version ?? 0) >= 2;
     const withAudit = (rows[0]!.version ?? 0) >= 4;
     const withBlocking = (rows[0]!.version ?? 0) >= 5;
+    const withTotp = (rows[0]!.version ?? 0) >= 6;
     const dailyCounts: DailyCounts = {};
     if (withAudit) {
       const counted = await pool.query<{ day: string; key: string; count: number }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, key, count::float8 AS count FROM ${s}.daily_counts`);
       for (const { day, key, count } of counted.rows) (dailyCounts[day] ??= {})[key] = count;
     }
     return {
-      // blocked_at came with version 5: a schema before it has no blocked user.
-      users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data, ${withBlocking ? 'blocked_at' : 'null AS blocked_at'} FROM ${s}.users`)).rows.map(toUser),
+      // blocked_at came with version 5, totp with 6: a schema before has no blocked user, no second factor.
+      users: (await pool.query<UserRow>(`SELECT id, email_key, email, email_verified, created_at, last_login_at, data, ${withBlocking ? 'blocked_at' : 'null AS blocked_at'}, ${withTotp ? 'totp' : 'null AS totp'} FROM ${s}.users`)).rows.map(toUser),
       logins: (await pool.query<{ state: LoginState }>(`SELECT state FROM ${s}.login_states`)).rows.map((r) => r.state),
       sessions: (await pool.query<SessionRow>(`SELECT token_hash, user_id, created_at, expires_at, ${withPasskeys ? 'method' : 'null AS method'} FROM ${s}.sessions`)).rows.map(toSession),
       passkeys: withPasskeys ? (await pool.query<PasskeyRow>(`SELECT ${PASSKEY_COLUMNS} FROM ${s}.passkeys`)).rows.map(toPasskey) : [],

@@ -137,6 +137,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ${s}.users ADD COLUMN blocked_at timestamptz;
     `,
   },
+  {
+    version: 6,
+    name: 'authenticator-app codes',
+    // The user's TotpRecord as JSON (sealed secret, hashed recovery codes), null when off: read
+    // with the row, never searched by, so no index.
+    sql: (s) => `
+      ALTER TABLE ${s}.users ADD COLUMN totp jsonb;
+    `,
+  },
 ];
 
 /** The newest version this code knows. */

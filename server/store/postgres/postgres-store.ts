@@ -166,7 +166,7 @@ class PostgresStoreImpl implements PostgresStore {
         if (next === null) {
           written = !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1;
         } else {
-          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt)];
+          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt), next.totp == null ? null : JSON.stringify(next.totp)];
           const outcome = row
             ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
             : await this.pool.query({ ...this.#sql.insertUser, values: columns });

@@ -1,5 +1,5 @@
 /** Rows of the PostgreSQL tables as the store's records (timestamps back to ISO strings and epoch milliseconds). */
-import type { PasskeyRecord, SessionRecord, UserRecord } from '../types.ts';
+import type { PasskeyRecord, SessionRecord, TotpRecord, UserRecord } from '../types.ts';
 
 export interface UserRow {
   id: string;
@@ -10,6 +10,7 @@ export interface UserRow {
   last_login_at: Date | null;
   data: Record<string, unknown>;
   blocked_at: Date | null;
+  totp: TotpRecord | null;
 }
 
 export interface SessionRow {
@@ -45,6 +46,7 @@ export function toUser(row: UserRow): UserRecord {
   };
   // Absent, not null, on a user never blocked (or unblocked): as the other stores give it back.
   if (row.blocked_at != null) user.blockedAt = row.blocked_at.getTime();
+  if (row.totp != null) user.totp = row.totp;
   return user;
 }
 

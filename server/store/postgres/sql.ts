@@ -10,7 +10,7 @@ type Statement = Pick<QueryConfig, 'name' | 'text'>;
 
 export type Statements = ReturnType<typeof statementsFor>;
 
-const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data, blocked_at';
+const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data, blocked_at, totp';
 export const PASSKEY_COLUMNS = 'id, user_id, public_key, counter, transports, backed_up, name, created_at, last_used_at';
 
 /** `s` is the quoted schema. Names are per connection, and a pool serves one store: one schema. */
@@ -64,15 +64,15 @@ export function statementsFor(s: string) {
     findUserById: statement('user-by-id', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE id = $1`),
     /** $1 email key: the user and the version a conditional write compares. */
     readUser: statement('read-user', `SELECT ${USER_COLUMNS}, version FROM ${s}.users WHERE email_key = $1`),
-    /** $1 id, $2 email key, $3 email, $4 verified, $5 created, $6 last login, $7 data, $8 blocked; no row when the address was taken first. */
+    /** $1 id, $2 email key, $3 email, $4 verified, $5 created, $6 last login, $7 data, $8 blocked, $9 totp; no row when the address was taken first. */
     insertUser: statement(
       'insert-user',
-      `INSERT INTO ${s}.users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (email_key) DO NOTHING`,
+      `INSERT INTO ${s}.users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (email_key) DO NOTHING`,
     ),
-    /** $1 the id read, $2 the version read, then the columns as insertUser's $1…$8 shifted by two; no row when another change came first. */
+    /** $1 the id read, $2 the version read, then the columns as insertUser's $1…$9 shifted by two; no row when another change came first. */
     updateUser: statement(
       'update-user',
-      `UPDATE ${s}.users SET id = $3, email_key = $4, email = $5, email_verified = $6, created_at = $7, last_login_at = $8, data = $9, blocked_at = $10, version = version + 1 WHERE id = $1 AND version = $2`,
+      `UPDATE ${s}.users SET id = $3, email_key = $4, email = $5, email_verified = $6, created_at = $7, last_login_at = $8, data = $9, blocked_at = $10, totp = $11, version = version + 1 WHERE id = $1 AND version = $2`,
     ),
     /** $1 id, $2 new email, $3 new email key: the user moved (changeUserEmail); the unique email key refuses a taken one. */
     moveUser: statement(

@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: 'Bestätigung in zwei Schritten',
+  enterCode: 'Gib den Code aus deiner Authentifizierungs-App ein.',
+  appCodeLabel: '6-stelliger Code',
+  verify: 'Bestätigen',
+  useRecoveryCode: 'Wiederherstellungscode verwenden',
+  useApp: 'Authentifizierungs-App verwenden',
+  recoveryLabel: 'Wiederherstellungscode',
+  twoStep: 'Bestätigung in zwei Schritten',
+  offWhy: 'Nach jeder Anmeldung per E-Mail einen Code aus einer Authentifizierungs-App verlangen.',
+  turnOn: 'Einschalten',
+  scan: 'Scanne diesen QR-Code mit deiner Authentifizierungs-App oder gib den Schlüssel ein.',
+  qrLabel: 'QR-Code für deine Authentifizierungs-App',
+  secretLabel: 'Schlüssel',
+  copy: 'Schlüssel kopieren',
+  copied: 'Schlüssel kopiert.',
+  confirmCode: 'Gib dann den Code ein, den die App anzeigt.',
+  cancel: 'Abbrechen',
+  codesTitle: 'Deine Wiederherstellungscodes',
+  codesWhy: 'Jeder meldet dich einmal ohne die App an. Bewahre sie sicher auf: Sie werden nur jetzt angezeigt.',
+  download: 'Als Textdatei herunterladen',
+  saved: 'Ich habe sie gespeichert',
+  onSince: (date) => `Eingeschaltet seit ${date}.`,
+  codesLeft: (count) => `Verbleibende Wiederherstellungscodes: ${count}.`,
+  turnOff: 'Ausschalten',
+  newCodes: 'Neue Wiederherstellungscodes',
+  proveIt: 'Gib einen Code aus deiner App oder einen Wiederherstellungscode ein.',
+  turnedOff: 'Die Bestätigung in zwei Schritten ist ausgeschaltet.',
+  errors: {
+    second_factor_required: 'Dieses Konto verlangt einen Code aus einer Authentifizierungs-App, den diese Seite nicht abfragen kann (sie braucht https).',
+    second_factor_setup_required: 'Diese Website verlangt für dieses Konto die Bestätigung in zwei Schritten, die noch nicht eingerichtet ist.',
+    invalid_second_factor: 'Das hat zu lange gedauert. Bitte melde dich erneut an.',
+    totp_already_enabled: 'Die Bestätigung in zwei Schritten ist bereits eingeschaltet.',
+    totp_not_enabled: 'Die Bestätigung in zwei Schritten ist bereits ausgeschaltet.',
+    invalid_totp_setup: 'Diese Einrichtung ist abgelaufen. Bitte beginne von vorn.',
+    stale_session: 'Zu deiner Sicherheit melde dich zuerst ab und wieder an: Dafür ist eine Anmeldung der letzten 10 Minuten nötig.',
+  },
+};
+
+export default messages;

@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: 'Verificación en dos pasos',
+  enterCode: 'Introduce el código de tu aplicación de autenticación.',
+  appCodeLabel: 'Código de 6 dígitos',
+  verify: 'Verificar',
+  useRecoveryCode: 'Usar un código de recuperación',
+  useApp: 'Usar la aplicación de autenticación',
+  recoveryLabel: 'Código de recuperación',
+  twoStep: 'Verificación en dos pasos',
+  offWhy: 'Pedir un código de una aplicación de autenticación tras cada inicio de sesión por correo.',
+  turnOn: 'Activar',
+  scan: 'Escanea este código QR con tu aplicación de autenticación o introduce la clave.',
+  qrLabel: 'Código QR para tu aplicación de autenticación',
+  secretLabel: 'Clave',
+  copy: 'Copiar la clave',
+  copied: 'Clave copiada.',
+  confirmCode: 'Después introduce el código que muestra la aplicación.',
+  cancel: 'Cancelar',
+  codesTitle: 'Tus códigos de recuperación',
+  codesWhy: 'Cada uno inicia sesión una vez sin la aplicación. Guárdalos en un lugar seguro: solo se muestran ahora.',
+  download: 'Descargar como archivo de texto',
+  saved: 'Ya los he guardado',
+  onSince: (date) => `Activada desde el ${date}.`,
+  codesLeft: (count) => `Códigos de recuperación restantes: ${count}.`,
+  turnOff: 'Desactivar',
+  newCodes: 'Nuevos códigos de recuperación',
+  proveIt: 'Introduce un código de tu aplicación o un código de recuperación.',
+  turnedOff: 'La verificación en dos pasos está desactivada.',
+  errors: {
+    second_factor_required: 'Esta cuenta pide un código de una aplicación de autenticación, que esta página no puede pedir (necesita https).',
+    second_factor_setup_required: 'Este sitio exige la verificación en dos pasos para esta cuenta, que aún no está configurada.',
+    invalid_second_factor: 'Ha pasado demasiado tiempo. Vuelve a iniciar sesión.',
+    totp_already_enabled: 'La verificación en dos pasos ya está activada.',
+    totp_not_enabled: 'La verificación en dos pasos ya está desactivada.',
+    invalid_totp_setup: 'Esta configuración ha caducado. Vuelve a empezar.',
+    stale_session: 'Por seguridad, cierra sesión y vuelve a entrar primero: hace falta un inicio de sesión de los últimos 10 minutos.',
+  },
+};
+
+export default messages;

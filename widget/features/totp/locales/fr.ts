@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: 'Validation en deux étapes',
+  enterCode: 'Saisissez le code de votre application d’authentification.',
+  appCodeLabel: 'Code à 6 chiffres',
+  verify: 'Valider',
+  useRecoveryCode: 'Utiliser un code de secours',
+  useApp: 'Utiliser l’application d’authentification',
+  recoveryLabel: 'Code de secours',
+  twoStep: 'Validation en deux étapes',
+  offWhy: 'Demander un code d’une application d’authentification après chaque connexion par e-mail.',
+  turnOn: 'Activer',
+  scan: 'Scannez ce QR code avec votre application d’authentification, ou saisissez la clé.',
+  qrLabel: 'QR code pour votre application d’authentification',
+  secretLabel: 'Clé',
+  copy: 'Copier la clé',
+  copied: 'Clé copiée.',
+  confirmCode: 'Puis saisissez le code affiché par l’application.',
+  cancel: 'Annuler',
+  codesTitle: 'Vos codes de secours',
+  codesWhy: 'Chacun permet une connexion sans l’application. Conservez-les en lieu sûr : ils ne s’affichent que maintenant.',
+  download: 'Télécharger en fichier texte',
+  saved: 'Je les ai enregistrés',
+  onSince: (date) => `Activée depuis le ${date}.`,
+  codesLeft: (count) => `Codes de secours restants : ${count}.`,
+  turnOff: 'Désactiver',
+  newCodes: 'Nouveaux codes de secours',
+  proveIt: 'Saisissez un code de votre application, ou un code de secours.',
+  turnedOff: 'La validation en deux étapes est désactivée.',
+  errors: {
+    second_factor_required: 'Ce compte demande un code d’application d’authentification, que cette page ne peut pas demander (il faut https).',
+    second_factor_setup_required: 'Ce site exige la validation en deux étapes pour ce compte, qui n’est pas encore configurée.',
+    invalid_second_factor: 'Le délai est dépassé. Veuillez vous reconnecter.',
+    totp_already_enabled: 'La validation en deux étapes est déjà activée.',
+    totp_not_enabled: 'La validation en deux étapes est déjà désactivée.',
+    invalid_totp_setup: 'Cette configuration a expiré. Veuillez recommencer.',
+    stale_session: 'Par sécurité, déconnectez-vous puis reconnectez-vous d’abord : il faut une connexion de moins de 10 minutes.',
+  },
+};
+
+export default messages;

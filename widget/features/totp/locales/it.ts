@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: 'Verifica in due passaggi',
+  enterCode: 'Inserisci il codice della tua app di autenticazione.',
+  appCodeLabel: 'Codice di 6 cifre',
+  verify: 'Verifica',
+  useRecoveryCode: 'Usa un codice di recupero',
+  useApp: 'Usa l’app di autenticazione',
+  recoveryLabel: 'Codice di recupero',
+  twoStep: 'Verifica in due passaggi',
+  offWhy: 'Chiedi un codice da un’app di autenticazione dopo ogni accesso via email.',
+  turnOn: 'Attiva',
+  scan: 'Scansiona questo codice QR con la tua app di autenticazione, oppure inserisci la chiave.',
+  qrLabel: 'Codice QR per la tua app di autenticazione',
+  secretLabel: 'Chiave',
+  copy: 'Copia la chiave',
+  copied: 'Chiave copiata.',
+  confirmCode: 'Poi inserisci il codice mostrato dall’app.',
+  cancel: 'Annulla',
+  codesTitle: 'I tuoi codici di recupero',
+  codesWhy: 'Ognuno consente un accesso senza l’app. Conservali in un posto sicuro: vengono mostrati solo ora.',
+  download: 'Scarica come file di testo',
+  saved: 'Li ho salvati',
+  onSince: (date) => `Attiva dal ${date}.`,
+  codesLeft: (count) => `Codici di recupero rimasti: ${count}.`,
+  turnOff: 'Disattiva',
+  newCodes: 'Nuovi codici di recupero',
+  proveIt: 'Inserisci un codice della tua app o un codice di recupero.',
+  turnedOff: 'La verifica in due passaggi è disattivata.',
+  errors: {
+    second_factor_required: 'Questo account chiede un codice da un’app di autenticazione, che questa pagina non può chiedere (serve https).',
+    second_factor_setup_required: 'Questo sito richiede la verifica in due passaggi per questo account, che non è ancora configurata.',
+    invalid_second_factor: 'È passato troppo tempo. Accedi di nuovo.',
+    totp_already_enabled: 'La verifica in due passaggi è già attiva.',
+    totp_not_enabled: 'La verifica in due passaggi è già disattivata.',
+    invalid_totp_setup: 'Questa configurazione è scaduta. Ricomincia.',
+    stale_session: 'Per sicurezza, esci e accedi di nuovo prima: serve un accesso degli ultimi 10 minuti.',
+  },
+};
+
+export default messages;

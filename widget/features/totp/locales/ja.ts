@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: '2 段階認証',
+  enterCode: '認証アプリに表示されたコードを入力してください。',
+  appCodeLabel: '6 桁のコード',
+  verify: '確認',
+  useRecoveryCode: 'リカバリーコードを使う',
+  useApp: '認証アプリを使う',
+  recoveryLabel: 'リカバリーコード',
+  twoStep: '2 段階認証',
+  offWhy: 'メールでログインするたびに、認証アプリのコードを求めます。',
+  turnOn: '有効にする',
+  scan: 'この QR コードを認証アプリでスキャンするか、キーを入力してください。',
+  qrLabel: '認証アプリ用の QR コード',
+  secretLabel: 'キー',
+  copy: 'キーをコピー',
+  copied: 'キーをコピーしました。',
+  confirmCode: '次に、アプリに表示されたコードを入力してください。',
+  cancel: 'キャンセル',
+  codesTitle: 'リカバリーコード',
+  codesWhy: 'それぞれアプリなしで 1 回ログインできます。安全な場所に保管してください。表示されるのは今だけです。',
+  download: 'テキストファイルでダウンロード',
+  saved: '保存しました',
+  onSince: (date) => `${date} から有効です。`,
+  codesLeft: (count) => `残りのリカバリーコード: ${count} 個。`,
+  turnOff: '無効にする',
+  newCodes: '新しいリカバリーコード',
+  proveIt: 'アプリのコードかリカバリーコードを入力してください。',
+  turnedOff: '2 段階認証を無効にしました。',
+  errors: {
+    second_factor_required: 'このアカウントには認証アプリのコードが必要ですが、このページでは入力を求められません（https が必要です）。',
+    second_factor_setup_required: 'このサイトはこのアカウントに 2 段階認証を求めていますが、まだ設定されていません。',
+    invalid_second_factor: '時間切れになりました。もう一度ログインしてください。',
+    totp_already_enabled: '2 段階認証はすでに有効です。',
+    totp_not_enabled: '2 段階認証はすでに無効です。',
+    invalid_totp_setup: 'この設定は期限切れです。最初からやり直してください。',
+    stale_session: '安全のため、先にログアウトして再度ログインしてください。過去 10 分以内のログインが必要です。',
+  },
+};
+
+export default messages;

@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: '2단계 인증',
+  enterCode: '인증 앱에 표시된 코드를 입력하세요.',
+  appCodeLabel: '6자리 코드',
+  verify: '확인',
+  useRecoveryCode: '복구 코드 사용',
+  useApp: '인증 앱 사용',
+  recoveryLabel: '복구 코드',
+  twoStep: '2단계 인증',
+  offWhy: '이메일로 로그인할 때마다 인증 앱의 코드를 요구합니다.',
+  turnOn: '사용',
+  scan: '인증 앱으로 이 QR 코드를 스캔하거나 키를 입력하세요.',
+  qrLabel: '인증 앱용 QR 코드',
+  secretLabel: '키',
+  copy: '키 복사',
+  copied: '키를 복사했습니다.',
+  confirmCode: '그런 다음 앱에 표시된 코드를 입력하세요.',
+  cancel: '취소',
+  codesTitle: '복구 코드',
+  codesWhy: '각 코드로 앱 없이 한 번 로그인할 수 있습니다. 안전한 곳에 보관하세요. 지금만 표시됩니다.',
+  download: '텍스트 파일로 다운로드',
+  saved: '저장했습니다',
+  onSince: (date) => `${date}부터 사용 중입니다.`,
+  codesLeft: (count) => `남은 복구 코드: ${count}개.`,
+  turnOff: '사용 중지',
+  newCodes: '새 복구 코드',
+  proveIt: '앱의 코드나 복구 코드를 입력하세요.',
+  turnedOff: '2단계 인증을 사용 중지했습니다.',
+  errors: {
+    second_factor_required: '이 계정은 인증 앱의 코드가 필요하지만 이 페이지에서는 요청할 수 없습니다(https 필요).',
+    second_factor_setup_required: '이 사이트는 이 계정에 2단계 인증을 요구하지만 아직 설정되지 않았습니다.',
+    invalid_second_factor: '시간이 너무 오래 지났습니다. 다시 로그인하세요.',
+    totp_already_enabled: '2단계 인증이 이미 사용 중입니다.',
+    totp_not_enabled: '2단계 인증이 이미 사용 중지되어 있습니다.',
+    invalid_totp_setup: '이 설정은 만료되었습니다. 처음부터 다시 시작하세요.',
+    stale_session: '보안을 위해 먼저 로그아웃한 뒤 다시 로그인하세요. 최근 10분 이내의 로그인이 필요합니다.',
+  },
+};
+
+export default messages;

@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: 'Verificação em duas etapas',
+  enterCode: 'Digite o código do seu aplicativo autenticador.',
+  appCodeLabel: 'Código de 6 dígitos',
+  verify: 'Verificar',
+  useRecoveryCode: 'Usar um código de recuperação',
+  useApp: 'Usar o aplicativo autenticador',
+  recoveryLabel: 'Código de recuperação',
+  twoStep: 'Verificação em duas etapas',
+  offWhy: 'Pedir um código de um aplicativo autenticador após cada login por e-mail.',
+  turnOn: 'Ativar',
+  scan: 'Leia este QR code com seu aplicativo autenticador ou digite a chave.',
+  qrLabel: 'QR code para o seu aplicativo autenticador',
+  secretLabel: 'Chave',
+  copy: 'Copiar chave',
+  copied: 'Chave copiada.',
+  confirmCode: 'Depois digite o código que o aplicativo mostra.',
+  cancel: 'Cancelar',
+  codesTitle: 'Seus códigos de recuperação',
+  codesWhy: 'Cada um permite entrar uma vez sem o aplicativo. Guarde-os em local seguro: eles só aparecem agora.',
+  download: 'Baixar como arquivo de texto',
+  saved: 'Já os guardei',
+  onSince: (date) => `Ativada desde ${date}.`,
+  codesLeft: (count) => `Códigos de recuperação restantes: ${count}.`,
+  turnOff: 'Desativar',
+  newCodes: 'Novos códigos de recuperação',
+  proveIt: 'Digite um código do seu aplicativo ou um código de recuperação.',
+  turnedOff: 'A verificação em duas etapas está desativada.',
+  errors: {
+    second_factor_required: 'Esta conta pede um código de um aplicativo autenticador, que esta página não pode pedir (precisa de https).',
+    second_factor_setup_required: 'Este site exige a verificação em duas etapas para esta conta, que ainda não foi configurada.',
+    invalid_second_factor: 'Demorou demais. Entre novamente.',
+    totp_already_enabled: 'A verificação em duas etapas já está ativada.',
+    totp_not_enabled: 'A verificação em duas etapas já está desativada.',
+    invalid_totp_setup: 'Esta configuração expirou. Comece de novo.',
+    stale_session: 'Por segurança, saia e entre novamente primeiro: é preciso um login dos últimos 10 minutos.',
+  },
+};
+
+export default messages;

@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: '两步验证',
+  enterCode: '请输入身份验证器应用中的验证码。',
+  appCodeLabel: '6 位验证码',
+  verify: '验证',
+  useRecoveryCode: '使用恢复码',
+  useApp: '使用身份验证器应用',
+  recoveryLabel: '恢复码',
+  twoStep: '两步验证',
+  offWhy: '每次通过邮件登录后，要求输入身份验证器应用中的验证码。',
+  turnOn: '开启',
+  scan: '用身份验证器应用扫描此二维码，或手动输入密钥。',
+  qrLabel: '身份验证器应用的二维码',
+  secretLabel: '密钥',
+  copy: '复制密钥',
+  copied: '密钥已复制。',
+  confirmCode: '然后输入应用显示的验证码。',
+  cancel: '取消',
+  codesTitle: '你的恢复码',
+  codesWhy: '每个恢复码可在没有应用时登录一次。请妥善保存：它们只显示这一次。',
+  download: '下载为文本文件',
+  saved: '我已保存',
+  onSince: (date) => `自 ${date} 起已开启。`,
+  codesLeft: (count) => `剩余恢复码：${count} 个。`,
+  turnOff: '关闭',
+  newCodes: '新的恢复码',
+  proveIt: '请输入应用中的验证码或一个恢复码。',
+  turnedOff: '两步验证已关闭。',
+  errors: {
+    second_factor_required: '此账户需要身份验证器应用中的验证码，但此页面无法请求（需要 https）。',
+    second_factor_setup_required: '本网站要求此账户开启两步验证，但尚未设置。',
+    invalid_second_factor: '用时过长，请重新登录。',
+    totp_already_enabled: '两步验证已经开启。',
+    totp_not_enabled: '两步验证已经关闭。',
+    invalid_totp_setup: '此设置已过期，请重新开始。',
+    stale_session: '为了安全，请先退出并重新登录：此操作需要最近 10 分钟内的登录。',
+  },
+};
+
+export default messages;

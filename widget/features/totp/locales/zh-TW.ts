@@ -1,0 +1,42 @@
+import type { TotpMessages } from '../messages.ts';
+
+const messages: TotpMessages = {
+  secondStepTitle: '兩步驟驗證',
+  enterCode: '請輸入驗證器應用程式中的驗證碼。',
+  appCodeLabel: '6 位數驗證碼',
+  verify: '驗證',
+  useRecoveryCode: '使用復原碼',
+  useApp: '使用驗證器應用程式',
+  recoveryLabel: '復原碼',
+  twoStep: '兩步驟驗證',
+  offWhy: '每次透過電子郵件登入後，要求輸入驗證器應用程式中的驗證碼。',
+  turnOn: '開啟',
+  scan: '用驗證器應用程式掃描此 QR 圖碼，或手動輸入金鑰。',
+  qrLabel: '驗證器應用程式的 QR 圖碼',
+  secretLabel: '金鑰',
+  copy: '複製金鑰',
+  copied: '已複製金鑰。',
+  confirmCode: '接著輸入應用程式顯示的驗證碼。',
+  cancel: '取消',
+  codesTitle: '你的復原碼',
+  codesWhy: '每組復原碼可在沒有應用程式時登入一次。請妥善保存：只會顯示這一次。',
+  download: '下載為文字檔',
+  saved: '我已儲存',
+  onSince: (date) => `自 ${date} 起已開啟。`,
+  codesLeft: (count) => `剩餘復原碼：${count} 組。`,
+  turnOff: '關閉',
+  newCodes: '新的復原碼',
+  proveIt: '請輸入應用程式中的驗證碼或一組復原碼。',
+  turnedOff: '兩步驟驗證已關閉。',
+  errors: {
+    second_factor_required: '此帳戶需要驗證器應用程式中的驗證碼，但此頁面無法要求（需要 https）。',
+    second_factor_setup_required: '本網站要求此帳戶開啟兩步驟驗證，但尚未設定。',
+    invalid_second_factor: '花費時間過長，請重新登入。',
+    totp_already_enabled: '兩步驟驗證已經開啟。',
+    totp_not_enabled: '兩步驟驗證已經關閉。',
+    invalid_totp_setup: '此設定已過期，請重新開始。',
+    stale_session: '為了安全，請先登出再重新登入：此操作需要最近 10 分鐘內的登入。',
+  },
+};
+
+export default messages;
