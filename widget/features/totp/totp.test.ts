@@ -322,6 +322,32 @@ describe('the totp module', () => {
     await signInWithoutSecondFactor(el, email);
   });
 
+  it('shows the second step when the other device approves the sign-in (the wait carries the key)', async () => {
+    const el = await mount();
+    const email = uniqueEmail('totp-approval');
+    await signInWithoutSecondFactor(el, email);
+    const { secret } = await turnOn(el);
+    await signOut(el);
+
+    await advanceServerClock(61_000);
+    await el.requestCode(email);
+    await waitUntil(() => /\d\d/.test(text(el, '[part~="approval-number"]') ?? ''), 'the number beside the code');
+    const number = Number(/\d\d/.exec(text(el, '[part~="approval-number"]')!)![0]);
+    const token = new URLSearchParams(new URL((await mailTo(email)).link).hash.slice(1)).get('pl_token')!;
+    const approved = await fetch(`${API}/approval/approve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token, number }),
+    });
+    expect(approved.status).to.equal(200);
+    await waitUntil(() => step(el) === 'second-factor', 'the second step');
+    expect(el.user, 'no session before the app code').to.equal(null);
+    await type(el, '#code', await appCode(secret));
+    expect(el.user?.email).to.equal(email);
+    const success = events.filter((e) => e.type === 'passwordless-success').at(-1)!.detail as { method: string };
+    expect(success.method).to.equal('link');
+  });
+
   for (const [lang, sentences, dir] of [
     ['fr', fr, 'ltr'],
     ['ar', ar, 'rtl'],
