@@ -127,6 +127,7 @@ describe('the totp module', () => {
     await signInWithoutSecondFactor(el, email);
     await openDisclosure(el);
     expect(text(el, '#totp-why')).to.equal(en.offWhy);
+    await expect(el).to.be.accessible();
     click(el, '[part~="totp-turn-on"]');
     await waitUntil(() => $(el, '[part~="totp-secret"]'), 'the key');
     await settle(el);
@@ -168,6 +169,7 @@ describe('the totp module', () => {
     expect($(el, '[part~="totp-codes"]'), 'shown once').to.equal(null);
     expect(link.isConnected).to.equal(false);
     expect(text(el, '[part~="totp-on"]')).to.contain(en.codesLeft(10));
+    await expect(el).to.be.accessible();
     expect(focused(el)?.getAttribute('part')).to.equal('totp-summary');
   });
 
