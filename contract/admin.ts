@@ -86,7 +86,8 @@ export interface AdminPasskey {
 }
 
 export interface AdminUserDetail {
-  user: AdminUserSummary;
+  /** `secondFactor`: authenticator-app codes are on (contract/second-factor.ts); never the secret. */
+  user: AdminUserSummary & { secondFactor: boolean };
   sessions: AdminSession[];
   passkeys: AdminPasskey[];
   /** The newest audit entries of this user, newest first (at most 50). */

@@ -12,6 +12,8 @@ export type { DkimConfig, OutgoingMail } from './mail/types.ts';
 export type { SmtpCheck, SmtpFailureCause } from './mail/smtp-probe.ts';
 export type { AccessTokenResponse, Locale, RequestResponse, SessionResponse, User, VerifyResponse } from '../contract/index.ts';
 export type { PasskeyInfo } from '../contract/passkeys.ts';
+export type { TotpRecoveryCodes, TotpSetup, TotpStatus } from '../contract/second-factor.ts';
+export type { SecondFactorProof } from './second-factor/second-factor-service.ts';
 export type { AccessTokenClaims } from './access/access-tokens.ts';
 export type { Logger } from './observability/logger.ts';
 export type { Clock } from './time/clock.ts';

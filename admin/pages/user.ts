@@ -139,6 +139,7 @@ export async function userPage(context: PageContext, id: string, redraw: () => v
       h('div', {}, h('dt', {}, 'Status'), h('dd', {}, state)),
       h('div', {}, h('dt', {}, 'Created'), h('dd', {}, when(user.createdAt))),
       h('div', {}, h('dt', {}, 'Last sign-in'), h('dd', {}, when(user.lastLoginAt))),
+      h('div', {}, h('dt', {}, 'Two-step verification'), h('dd', {}, user.secondFactor ? 'On (authenticator app)' : 'Off')),
       h('div', {}, h('dt', {}, 'User id'), h('dd', {}, h('code', {}, user.id))),
     ),
     h(

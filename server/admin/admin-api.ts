@@ -99,7 +99,7 @@ export function createAdminApi(options: AdminApiOptions): Router {
   router.get(AdminPath.user, ...access, async (ctx) => {
     const user = await target(ctx);
     const [sessions, passkeys, entries] = await Promise.all([store.listUserSessions(user.id), store.listPasskeys(user.id), records.userAudit(user.id, USER_AUDIT_ENTRIES)]);
-    const answer: AdminUserDetail = { user: userSummary(user), sessions: sessions.map(sessionView), passkeys: passkeys.map(passkeyView), audit: entries };
+    const answer: AdminUserDetail = { user: { ...userSummary(user), secondFactor: Boolean(user.totp) }, sessions: sessions.map(sessionView), passkeys: passkeys.map(passkeyView), audit: entries };
     ctx.body = answer;
   });
 

@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { AdminPath } from '../../contract/admin.ts';
 import { loadConfig } from '../bin/environment.ts';
 import { ConfigError } from '../config.ts';
-import type { JsonAnswer } from '../testing/api-client.ts';
+import { postJson, type JsonAnswer } from '../testing/api-client.ts';
+import { SecondFactorPath } from '../../contract/second-factor.ts';
+import { totpCodeAt } from '../second-factor/totp-codes.ts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { assertError, freshEmail, requestCode, settle, signIn } from '../testing/attack-kit.ts';
@@ -181,6 +183,14 @@ for (const subject of stores()) {
       assert.deepEqual(detail.body.passkeys, []);
       assert.ok(Array.isArray(detail.body.audit));
       assert.ok(!JSON.stringify(detail.body).includes(ann.token), 'no session token');
+      // Whether the user has a second factor, and never its secret.
+      assert.equal(detail.body.user.secondFactor, false);
+      const setup = await postJson(h.api(SecondFactorPath.setup), {}, { Authorization: `Bearer ${ann.token}` });
+      const enabled = await postJson(h.api(SecondFactorPath.enable), { setupToken: setup.body.setupToken, code: totpCodeAt(setup.body.secret, h.server.clock.now()) }, { Authorization: `Bearer ${ann.token}` });
+      assert.equal(enabled.status, 200, JSON.stringify(enabled.body));
+      const turnedOn = await call(h, 'GET', at(AdminPath.user, ann.user.id), { token: boss.token });
+      assert.equal(turnedOn.body.user.secondFactor, true);
+      assert.ok(!JSON.stringify(turnedOn.body).includes(setup.body.secret) && !JSON.stringify(turnedOn.body).includes('recoveryCodes'), 'no secret, no recovery code');
       assertError(await call(h, 'GET', at(AdminPath.user, 'no-such-user-id'), { token: boss.token }), 404, 'not_found');
       for (const bad of ['a b', 'x'.repeat(201), '..%2F..', '%00']) assertError(await call(h, 'GET', `/admin/api/users/${bad}`, { token: boss.token }), 400, 'invalid_request');
     });

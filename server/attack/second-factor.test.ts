@@ -246,3 +246,27 @@ describe('attack: the second factor', () => {
   });
 });
 
+
+describe('the second factor with TOTP=off', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ TOTP: 'off' });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('serves none of its routes (404), says totp: false, and signs in with a key as without one', async () => {
+    assert.equal((await getJson(h.api('/config'))).body.totp, false);
+    const email = freshEmail('off');
+    const { token } = await signIn(h, email);
+    for (const path of [SecondFactorPath.setup, SecondFactorPath.enable, SecondFactorPath.disable, SecondFactorPath.complete]) {
+      await assertRefusedSafely(h, () => call(h, path, {}, token), 404, 'not_found');
+    }
+    h.server.clock.advance(60_000);
+    const { code } = await requestCode(h, email);
+    const answer = await h.verify({ email, code, secondFactorKey: browserKey().key });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(typeof answer.body.session.token, 'string');
+  });
+});

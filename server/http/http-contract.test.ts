@@ -120,6 +120,7 @@ describe('routes', () => {
       passkeys: true,
       approvals: true,
       account: { emailChange: true, deletion: true },
+      totp: true,
     });
   });
 

@@ -19,7 +19,10 @@ import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
 import { wellKnownWebauthn } from '../http/passkey-routes.ts';
 import type { PasskeyInfo } from '../../contract/passkeys.ts';
-import type { User } from '../../contract/index.ts';
+import { ApiError, type Locale, type User } from '../../contract/index.ts';
+import type { TotpRecoveryCodes, TotpSetup } from '../../contract/second-factor.ts';
+import { LoginError } from '../login/login-error.ts';
+import type { SecondFactorProof } from '../second-factor/second-factor-service.ts';
 import type { LoginHooks } from '../login/hooks.ts';
 import { checkSmtp, type SmtpCheck } from '../mail/smtp-probe.ts';
 import type { OutgoingMail } from '../mail/types.ts';
@@ -84,7 +87,7 @@ export interface Passwordless {
    * made exactly once), `refused`, or `waiting` (call again). `signal` ends it early. No per-IP
    * cap here: your code is the caller.
    */
-  waitForApproval(approval: { id: string; secret: string }, signal?: AbortSignal): Promise<ApprovalWaitOutcome>;
+  waitForApproval(approval: { id: string; secret: string; secondFactorKey?: string }, signal?: AbortSignal): Promise<ApprovalWaitOutcome>;
   /** What is asking, for the device holding the link token (spends nothing). */
   describeApproval(token: string): Promise<ApprovalDescription>;
   /** The number picked on the device holding the link: right, the asking side is woken on every instance; wrong, a LoginError. */
@@ -109,6 +112,25 @@ export interface Passwordless {
   listAudit(query: AuditQuery): Promise<AuditEntry[]>;
   /** Users, live sessions, and the last 30 UTC days (oldest first) of sign-ins by method and mail sent and failed. */
   overview(): Promise<AdminOverview>;
+  // --- Authenticator-app codes, a second factor (issue 16); each throws when TOTP is off ---
+  /**
+   * A new secret for the user, not on until `enableTotp` confirms it (nothing is written):
+   * `{secret (base32), uri (otpauth://), qrSvg, setupToken}`. `409 totp_already_enabled` when on.
+   */
+  setupTotp(userId: string): Promise<TotpSetup>;
+  /**
+   * Turns it on with the secret the host showed (`setupTotp`'s, or its own base32) and the app's
+   * current code: `{recoveryCodes}` (ten, shown once), a notice mailed, audited `totp_enabled`.
+   * `401 invalid_code`, `409 totp_already_enabled`, `invalid_request` for an unknown user.
+   */
+  enableTotp(userId: string, input: { secret: string; code: string; locale?: Locale }): Promise<TotpRecoveryCodes>;
+  /**
+   * Whether the code is the user's current app code (or `recoveryCode` one of theirs), spending it
+   * (each once); a wrong one counts against the address's cap. False when off.
+   */
+  verifyTotp(userId: string, proof: SecondFactorProof): Promise<boolean>;
+  /** Turns it off by the host's decision (no proof asked); notice mailed, audited `totp_disabled`. False when it was off. */
+  disableTotp(userId: string, options?: { locale?: Locale }): Promise<boolean>;
   /** Waits for mail in flight, writes the audit entries still waiting, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -116,8 +138,8 @@ export interface Passwordless {
 export async function createPasswordless(options: PasswordlessOptions = {}): Promise<Passwordless> {
   const { settings, nameOf } = settingsFrom(options);
   const config = resolveConfig(settings, nameOf);
-  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged } = options;
-  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged };
+  const { logger, clock, sendMail, allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged, requireSecondFactor } = options;
+  const hooks: LoginHooks = { allowedEmailDomains, validateNewUser, onUserCreated, onLogin, onLogout, onPasskeyAdded, onUserDeleted, onEmailChanged, requireSecondFactor };
   const backend = await createBackend(config, { logger, clock, sendMail, hooks });
   const { router, service } = backend;
   const errors = errorsMiddleware(backend.logger);
@@ -126,6 +148,10 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
   const jwks = wellKnownJwks(backend.accessTokens);
   const { passkeys } = backend;
   const webauthn = passkeys ? wellKnownWebauthn(passkeys.relyingParty.origins) : null;
+  const totp = () => {
+    if (!backend.secondFactor) throw new Error('authenticator-app codes are off (TOTP=off, or the option totp: false)');
+    return backend.secondFactor;
+  };
   return {
     // Error answers wrap only the API's own paths: a host's other routes keep their own handling.
     middleware: (ctx, next) => {
@@ -140,7 +166,7 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     checkSmtp: async () => (config.smtpUrl && !sendMail ? checkSmtp(config.smtpUrl, { settingName: nameOf(['smtpUrl']) }) : null),
     listPasskeys: async (userId) => (passkeys ? passkeys.listPasskeys(userId) : []),
     removePasskey: async (userId, id) => (passkeys ? passkeys.removePasskey(userId, id) : false),
-    waitForApproval: ({ id, secret }, signal) => backend.approvals.wait(id, secret, null, signal),
+    waitForApproval: ({ id, secret, secondFactorKey }, signal) => backend.approvals.wait(id, secret, null, signal, secondFactorKey),
     describeApproval: (token) => service.describeApproval(token),
     approveLogin: (token, number) => backend.approvals.approve(token, number),
     getUser: (userId) => service.findUser({ id: userId }),
@@ -155,6 +181,16 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
       await backend.auditTrail?.flush();
       return overview(backend.store, clock ?? systemClock);
     },
+    setupTotp: async (userId) => {
+      const service = totp();
+      const user = await backend.store.findUserById(userId);
+      if (!user) throw LoginError.of(ApiError.noSuchUser);
+      return service.setupFor(user);
+    },
+    // async: with TOTP off each call rejects, as every other failure of these calls does.
+    enableTotp: async (userId, input) => totp().enableFor(userId, input),
+    verifyTotp: async (userId, proof) => totp().verifyFor(userId, proof),
+    disableTotp: async (userId, disableOptions) => totp().disableFor(userId, disableOptions?.locale),
     close: () => backend.close(),
   };
 }

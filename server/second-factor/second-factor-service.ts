@@ -259,7 +259,7 @@ export class SecondFactorService {
    * (null turns it off) and mails `notice` if given. Wrong proofs count against the address's cap;
    * past the cap nothing is checked until a sign-in resets it.
    */
-  async #withProof(user: UserRecord, proof: SecondFactorProof, change: (totp: TotpRecord) => TotpRecord | null, notice: Mail['kind' & keyof Mail] | 'totp_disabled' | null, locale: Locale | null): Promise<void> {
+  async #withProof(user: UserRecord, proof: SecondFactorProof, change: (totp: TotpRecord) => TotpRecord | null, notice: 'totp_disabled' | null, locale: Locale | null): Promise<void> {
     const { store, clock, rules } = this.#context;
     if (!user.totp) throw LoginError.of(ApiError.totpNotEnabled);
     const kind = proof.code !== undefined ? 'totp' : 'recovery';
@@ -276,9 +276,9 @@ export class SecondFactorService {
         spent = await this.#spendRecoveryCode(user, proof.recoveryCode, change);
       }
       if (!spent) return await this.#refuse(user, kind, null);
-      if (notice && place && !place.busy) await this.#notice(user, notice === 'totp_disabled' ? 'totp_disabled' : 'totp_enabled', locale ?? 'en', place.send);
+      if (notice && place) await this.#notice(user, notice, locale ?? 'en', place.send);
     } finally {
-      if (place && !place.busy) place.release();
+      place?.release();
     }
   }
 

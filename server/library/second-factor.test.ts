@@ -1,0 +1,134 @@
+/**
+ * The library's second factor (createPasswordless): setupTotp, enableTotp, verifyTotp and
+ * disableTotp for a host's server code, the `requireSecondFactor` hook, the approval's second
+ * step, and the notices, all with the clock moved.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../time/clock.ts';
+import { parseEmailAddress } from '../login/email-address.ts';
+import type { LoginError } from '../login/login-error.ts';
+import { totpCodeAt } from '../second-factor/totp-codes.ts';
+import { pickCodeAndLink } from '../mail/dev-mailbox.ts';
+import { tokenOf } from '../testing/api-client.ts';
+import { approvalSecret } from '../testing/approval-kit.ts';
+import { createPasswordless, type OutgoingMail, type Passwordless, type PasswordlessOptions } from '../index.ts';
+
+const CODE = /\b(\d{6,10})\b/;
+
+describe('createPasswordless: authenticator-app codes', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'passwordless-totp-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function start(options: PasswordlessOptions = {}) {
+    const mails: OutgoingMail[] = [];
+    const clock = new ManualClock(Date.now());
+    const pl: Passwordless = await createPasswordless({ dataFile: join(dir, `${Math.random()}.json`), sendMail: (m) => void mails.push(m), clock, ...options });
+    const mailedCode = async (email: string) => {
+      clock.advance(61_000);
+      await pl.service.requestLoginToken({ email });
+      await pl.service.idle();
+      return CODE.exec(mails.at(-1)!.text)![1]!;
+    };
+    return { pl, mails, clock, mailedCode };
+  }
+
+  it('sets up, enables with the app code, verifies each code once, and disables, mailing the owner both ways', async () => {
+    const { pl, mails, clock, mailedCode } = await start();
+    const email = 'lib-totp@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    const setup = await pl.setupTotp(user.id);
+    assert.match(setup.uri, /^otpauth:\/\/totp\/.+secret=/);
+    assert.match(setup.qrSvg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.doesNotMatch(setup.qrSvg, /<script|\sstyle=/i);
+    await assert.rejects(pl.enableTotp(user.id, { secret: setup.secret, code: '000000' === totpCodeAt(setup.secret, clock.now()) ? '111111' : '000000' }), (error: LoginError) => error.code === 'invalid_code');
+    const { recoveryCodes } = await pl.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    await pl.service.idle();
+    assert.equal(recoveryCodes.length, 10);
+    assert.match(mails.at(-1)!.subject, /turned on/);
+    await assert.rejects(pl.setupTotp(user.id), (error: LoginError) => error.code === 'totp_already_enabled');
+    clock.advance(30_000);
+    const code = totpCodeAt(setup.secret, clock.now());
+    assert.equal(await pl.verifyTotp(user.id, { code }), true);
+    assert.equal(await pl.verifyTotp(user.id, { code }), false, 'each code once');
+    assert.equal(await pl.verifyTotp(user.id, { recoveryCode: recoveryCodes[3]!.toUpperCase() }), true, 'any case');
+    assert.equal(await pl.verifyTotp(user.id, { recoveryCode: recoveryCodes[3]! }), false, 'each recovery code once');
+    assert.equal((await pl.getUser(user.id)) !== null && !('totp' in (await pl.getUser(user.id))!), true, 'the library never hands out the secret');
+    assert.equal(await pl.disableTotp(user.id), true);
+    await pl.service.idle();
+    assert.match(mails.at(-1)!.subject, /turned off/);
+    assert.equal(await pl.disableTotp(user.id), false);
+    await pl.close();
+  });
+
+  it('answers second_factor_required to a sign-in with no key, and a ticket to one with a key, after an approval too', async () => {
+    const { pl, clock, mailedCode } = await start();
+    const email = 'lib-ticket@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    const setup = await pl.setupTotp(user.id);
+    await pl.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    await assert.rejects(pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email)), (error: LoginError) => error.code === 'second_factor_required' && error.status === 403);
+    const key = createHash('sha256').update(randomBytes(32)).digest('base64url');
+    const answer = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email), key);
+    assert.ok('secondFactor' in answer && answer.secondFactor.expiresIn === 300);
+    assert.ok(!('session' in answer));
+    await pl.close();
+  });
+
+  it('hands an approval of an account with a second factor its ticket, not a session', async () => {
+    const { pl, mails, clock, mailedCode } = await start({ publicUrl: 'http://127.0.0.1:9' });
+    const email = 'lib-approval@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    const setup = await pl.setupTotp(user.id);
+    await pl.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    clock.advance(61_000);
+    const { secret, key } = approvalSecret();
+    const asked = await pl.service.requestLogin({ email: parseEmailAddress(email)!, locale: 'en', approval: { key, device: 'Firefox on Linux' } });
+    await pl.service.idle();
+    const token = tokenOf(pickCodeAndLink(mails.findLast((mail) => mail.to === email)!.text).link!);
+    const secondFactorKey = createHash('sha256').update(randomBytes(32)).digest('base64url');
+    const waiting = pl.waitForApproval({ id: asked.approval!.id, secret, secondFactorKey });
+    await pl.approveLogin(token, asked.approval!.number);
+    const outcome = await waiting;
+    assert.equal(outcome.status, 'second_factor');
+    assert.ok(outcome.status === 'second_factor' && outcome.challenge.secondFactor.expiresIn === 300);
+    await pl.close();
+  });
+
+  it('refuses a sign-in the hook demands a second factor of, with none set up (403 second_factor_setup_required), and a throwing hook fails closed', async () => {
+    let verdict: boolean | 'throw' = true;
+    const { pl, mailedCode } = await start({
+      requireSecondFactor: (user) => {
+        if (verdict === 'throw') throw new Error('directory down');
+        return verdict && user.email.startsWith('staff');
+      },
+    });
+    const staff = 'staff@example.com';
+    verdict = false;
+    await pl.service.verifyCode(parseEmailAddress(staff)!, await mailedCode(staff));
+    verdict = true;
+    await assert.rejects(pl.service.verifyCode(parseEmailAddress(staff)!, await mailedCode(staff)), (error: LoginError) => error.code === 'second_factor_setup_required');
+    verdict = 'throw';
+    await assert.rejects(pl.service.verifyCode(parseEmailAddress(staff)!, await mailedCode(staff)), (error: LoginError) => error.code === 'second_factor_setup_required');
+    // A new user is not asked: the first sign-in creates them.
+    verdict = true;
+    const created = await pl.service.verifyCode(parseEmailAddress('staff-new@example.com')!, await mailedCode('staff-new@example.com'));
+    assert.equal(typeof created.session.token, 'string');
+    await pl.close();
+  });
+
+  it('rejects every TOTP call with totp: false', async () => {
+    const { pl } = await start({ totp: false });
+    for (const call of [pl.setupTotp('u'), pl.enableTotp('u', { secret: 'A', code: '123456' }), pl.verifyTotp('u', { code: '123456' }), pl.disableTotp('u')]) {
+      await assert.rejects(call, /authenticator-app codes are off/);
+    }
+    await pl.close();
+  });
+});
