@@ -4,6 +4,7 @@ import '../../module.ts';
 import type { PasswordlessEventMap } from '../../element/events.ts';
 import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import { en as core } from '../../i18n/en.ts';
+import { setModuleLoader, type ModuleLoader } from '../../on-demand/on-demand.ts';
 import { advanceServerClock, mailTo, serverNow, uniqueEmail } from '../../testing/backend.ts';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { $, $$, click, text } from '../../testing/shadow-dom.ts';
@@ -18,6 +19,14 @@ import fr from './locales/fr.ts';
 // the key the page shows (testing/totp.ts), the server's clock moved rather than waited for.
 
 const API = '/totp-auth';
+
+/** The ES module build's loader (module.ts), recording which feature modules the page fetched. */
+const fetched: string[] = [];
+setModuleLoader(((folder: string, name: string) => {
+  if (folder === 'locales') return import(`../../i18n/locales/${name}.ts`);
+  fetched.push(name);
+  return import(`../${name}/index.ts`);
+}) as ModuleLoader);
 
 type EventName = keyof PasswordlessEventMap;
 let events: Array<{ type: EventName; detail: unknown }> = [];
@@ -113,6 +122,18 @@ async function signOut(el: PasswordlessLogin): Promise<void> {
 }
 
 describe('the totp module', () => {
+  it('is not fetched where the config has no totp, and is where it says totp: true', async () => {
+    const off = await fixture<PasswordlessLogin>(html`<passwordless-login api="/no-account-auth"></passwordless-login>`);
+    await off.settled;
+    await signInWithoutSecondFactor(off, uniqueEmail('totp-off-server'));
+    expect(fetched).to.not.include('totp');
+    expect($(off, '[part~="totp"]')).to.equal(null);
+    off.remove();
+    const on = await mount();
+    expect(fetched).to.include('totp');
+    expect(on.user).to.equal(null);
+  });
+
   it('computes RFC 6238 codes (its SHA-1 test vector at 59 s and at 1111111109 s)', async () => {
     // RFC 6238 appendix B: the key "12345678901234567890"; 8-digit codes 94287082 and 07081804.
     const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
