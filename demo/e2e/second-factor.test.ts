@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { SuccessDetail } from '../../widget/element/events.ts';
 import { totpCode } from '../../widget/testing/totp.ts';
-import { collectPageErrors, launchBrowser, newContext, startDemoServer, uniqueEmail, waitForElementEvent, type DemoServer } from './harness.ts';
+import { STRICT_CSP, STRICT_CSP_PAGE } from '../demo-routes.ts';
+import { collectPageErrors, cspViolations, launchBrowser, newContext, startDemoServer, uniqueEmail, waitForElementEvent, type DemoServer } from './harness.ts';
 import { captureInLook, LOOKS, part } from './looks.ts';
 
 const LIGHT_AND_DARK = LOOKS.filter((look) => look.name === 'light' || look.name === 'dark');
@@ -115,6 +116,31 @@ describe('two-step verification on the demo page', () => {
     await linkPage.getByText(`You are signed in as ${email}.`).waitFor();
     const success = (await waitForElementEvent(linkPage, 'passwordless-success')) as SuccessDetail;
     assert.equal(success.method, 'link');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('draws the QR code under the strict CSP (no data: image, nothing blocked)', async () => {
+    const context = await newContext(browser);
+    const errors = collectPageErrors(context);
+    const page = await context.newPage();
+    const response = await page.goto(server.url + STRICT_CSP_PAGE);
+    assert.equal(response?.headers()['content-security-policy'], STRICT_CSP);
+    // The page speaks Chinese: the element's parts, not its words.
+    const email = uniqueEmail('totp-e2e-csp');
+    await part(page, 'email-input').fill(email);
+    const sent = server.nextMailTo(email);
+    await part(page, 'submit').click();
+    await part(page, 'code-input').fill((await sent).code!);
+    await part(page, 'sign-out').waitFor();
+    await part(page, 'totp-summary').click();
+    await part(page, 'totp-turn-on').click();
+    await part(page, 'totp-secret').waitFor();
+    const svg = part(page, 'totp-qr').locator('svg');
+    assert.ok((await svg.locator('path').count()) > 0);
+    assert.ok(((await svg.boundingBox())?.width ?? 0) > 100, 'the QR code has its size');
+    assert.equal(await part(page, 'totp-qr').locator('img').count(), 0);
+    assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(errors, []);
     await context.close();
   });
