@@ -22,7 +22,7 @@
 export const AccountPath = {
   /** Session. `EmailChangeStartBody` → `202 AccountCodeSent`: a code to the new address. */
   emailChangeStart: '/account/email',
-  /** Session. `AccountCodeBody` → `200 EmailChangeResponse`: the address is changed; a notice goes to the old one. */
+  /** Session. `EmailChangeConfirmBody` → `200 EmailChangeResponse`: the address is changed; a notice goes to the old one. */
   emailChangeConfirm: '/account/email/confirm',
   /** No session. `EmailChangeUndoBody` (the token of the old address's link) → `200 EmailChangeUndoResponse`. */
   emailChangeUndo: '/account/email/undo',
@@ -41,7 +41,8 @@ export const EMAIL_CHANGE_UNDO_SECONDS = 7 * 24 * 3600;
 /**
  * The error codes only these routes answer with (contract/errors.ts): `same_email` (400, from the
  * change's start), `email_taken` (409, from its confirm and from the undo), `invalid_undo_link`
- * (401, from the undo). Beside them the login's own: `unauthenticated`, `forbidden_origin`,
+ * (401, from the undo). Beside them the login's own: `unauthenticated`, `stale_session` (403, from
+ * the change's start: it needs a sign-in by email within 10 minutes), `forbidden_origin`,
  * `invalid_email`, `rate_limited`, `mail_busy`, `invalid_code`, `expired_code`, `too_many_attempts`.
  */
 export type AccountErrorCode = 'same_email' | 'email_taken' | 'invalid_undo_link';
@@ -63,8 +64,18 @@ export interface AccountCodeSent {
   retryAfter: number;
 }
 
-/** `POST /auth/account/email/confirm` and `/auth/account/delete/confirm`. */
+/** `POST /auth/account/delete/confirm`. */
 export interface AccountCodeBody {
+  code: string;
+}
+
+/**
+ * `POST /auth/account/email/confirm`: the new address, as given to the start, and the code
+ * mailed there. The code is looked up in that address's login state, among this user's change
+ * codes: the server keeps no pointer from the user to a change in flight.
+ */
+export interface EmailChangeConfirmBody {
+  email: string;
   code: string;
 }
 

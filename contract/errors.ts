@@ -228,9 +228,11 @@ export const ApiError = {
   noSuchUserHere: { code: 'not_found', message: 'There is no user with this id (erased, or never here).' },
   adminSelf: (action: string) => ({ code: 'invalid_request', message: `An administrator may not ${action} their own account here: another administrator, or the command line, can.` }),
   // Changing the address, deleting the account (contract/account.ts)
+  staleSessionForEmailChange: { code: 'stale_session', message: 'To change your address, sign in with an email code or link first (within the last 10 minutes).' },
   sameEmail: { code: 'same_email', message: 'That is already the address of this account.' },
   newEmailTaken: { code: 'email_taken', message: 'That address belongs to another account now. Nothing was changed.' },
   oldEmailTaken: { code: 'email_taken', message: 'The old address belongs to another account now, so the change cannot be undone. Nothing was changed.' },
+  undoInProgress: { code: 'rate_limited', message: 'This account is being restored already. Try again in a few seconds.' },
   invalidUndoLink: { code: 'invalid_undo_link', message: 'This link is not valid, has expired or was already used.' },
   // An operator's calls (the admin console)
   invalidUserListQuery: (problem: string) => ({ code: 'invalid_user_list_query', message: `Invalid user listing: ${problem}.` }),

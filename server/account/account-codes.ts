@@ -7,11 +7,12 @@
  * and a locked address is mailed nothing. Being marked, it never signs in (verify-login.ts skips
  * it), and only a code of the same purpose and user confirms: a sign-in code never does.
  *
- * A change of email has one more need: its confirm names no address (`{code}`), so the sequence
- * carries a link-token hash derived from the user's id (`email-change-index:<userId>`: no link
- * token hashes to it, since those are hashed as `link:<token>`),
- * and the store's link index finds the new address's state from it. A new start points the index
- * at the newer address, so one change is in flight per user: the latest.
+ * A change's confirm names the new address (`{email, code}`): the code is looked up in that
+ * address's state, among this user's change codes. Nothing else points at a pending change, so
+ * an erasure cannot find one: its sequence (the user id and the new address) stays in that
+ * state until the state's first write two code lifetimes after it was made (prune keeps a
+ * sequence a code lifetime past its expiry; 20 minutes by default), or until the state expires
+ * (retention.ts: an hour after its last request, 30 days after a wrong code).
  */
 import { ApiError, type Locale } from '../../contract/index.ts';
 import { sameHash } from '../secrets/hasher.ts';
@@ -23,16 +24,13 @@ import { countFailure, emptyLoginState, findSequence, isLive, isLocked, prune, r
 import type { LoginRules } from '../login/rules.ts';
 import type { LoginState, SequencePurpose, SequenceRecord } from '../store/types.ts';
 
-/** The link-token hash that finds a user's pending change of email through the store's link index. */
-export function emailChangeIndexHash(context: Pick<LoginContext, 'hash'>, userId: string): string {
-  return context.hash(`email-change-index:${userId}`);
-}
-
 export type IssueOutcome =
   /** A code was stored: mail it. */
   | { kind: 'issued'; code: string }
-  /** Counted as a request, but no code (a locked address, or `countOnly`): mail nothing or a notice. */
-  | { kind: 'counted' };
+  /** Counted as a request, but no code (`countOnly`): mail nothing or a notice. */
+  | { kind: 'counted' }
+  /** Counted, and the address is locked (too many wrong codes): mail nothing at all. */
+  | { kind: 'locked' };
 
 /**
  * Counts a request against `email`'s limits and, unless `countOnly` or the address is locked,
@@ -44,7 +42,7 @@ export async function issueAccountCode(context: LoginContext, email: EmailAddres
   const now = clock.now();
   const code = randomCode(rules.codeLength);
   const id = randomId();
-  const outcome = await store.updateLogin<{ retryAfter: number; issued: boolean }>(email.key, (current) => {
+  const outcome = await store.updateLogin<{ retryAfter: number; issued: boolean; locked: boolean }>(email.key, (current) => {
     const state = prune(current ?? emptyLoginState(email.key, email.address), now, rules);
     const own = state.sequences.filter((sequence) => samePurpose(sequence, purpose));
     // The resend wait runs from this user's last code of this purpose, not from the address's
@@ -52,9 +50,10 @@ export async function issueAccountCode(context: LoginContext, email: EmailAddres
     // counts every code of the address alike, so the address still gets at most CODES_PER_HOUR.
     const lastOwn = own.reduce<number | null>((last, sequence) => Math.max(last ?? 0, sequence.createdAt), null);
     const waitMs = requestWaitMs({ ...state, lastRequestAt: lastOwn }, now, rules);
-    if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, issued: false } };
+    if (waitMs > 0) return { next: state, result: { retryAfter: waitMs / 1000, issued: false, locked: false } };
     state.requestTimes.push(now);
-    const issued = !countOnly && !isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000);
+    const locked = isLocked(state, now, rules.maxConsecutiveFailures, rules.lockoutSeconds * 1000);
+    const issued = !countOnly && !locked;
     // The code confirms one thing: an older one of the same purpose and user is void.
     for (const sequence of own) if (isLive(sequence, now)) sequence.usedAt = now;
     // Stored even when nothing is mailed (an address with an account, a locked one), spent at
@@ -63,8 +62,8 @@ export async function issueAccountCode(context: LoginContext, email: EmailAddres
     state.sequences.push({
       id,
       codeHash: hash(`code:${id}:${code}`),
-      // Never mailed: a deletion's is random (nothing looks it up), a change's finds this state.
-      tokenHash: purpose.kind === 'email_change' ? emailChangeIndexHash(context, purpose.userId) : hash(`link:${randomToken()}`),
+      // Never mailed and never looked up: random, so no link token ever matches it.
+      tokenHash: hash(`link:${randomToken()}`),
       createdAt: now,
       expiresAt: now + rules.codeTtlSeconds * 1000,
       usedAt: issued ? null : now,
@@ -73,13 +72,14 @@ export async function issueAccountCode(context: LoginContext, email: EmailAddres
       userData: {},
       purpose,
     });
-    return { next: state, result: { retryAfter: 0, issued } };
+    return { next: state, result: { retryAfter: 0, issued, locked } };
   });
   if (outcome.retryAfter > 0) {
     context.metrics?.rateLimited.inc({ scope: 'email' });
     throw rateLimited(outcome.retryAfter, ApiError.codeSentMomentsAgo);
   }
-  return outcome.issued ? { kind: 'issued', code } : { kind: 'counted' };
+  if (outcome.issued) return { kind: 'issued', code };
+  return outcome.locked ? { kind: 'locked' } : { kind: 'counted' };
 }
 
 function samePurpose(sequence: SequenceRecord, purpose: SequencePurpose): boolean {
@@ -103,6 +103,9 @@ export async function checkAccountCode(context: LoginContext, emailKey: string, 
     if (!current) return { next: null, result: { kind: 'invalid', attemptsLeft: 0 } };
     const state = prune(current, now, rules);
     const own = state.sequences.filter((sequence) => samePurpose(sequence, purpose as SequencePurpose));
+    // A change's confirm names the address: one where this user started no change has nothing
+    // to guess against, and counts nothing (a session must not run up a stranger's count).
+    if (purpose.kind === 'email_change' && own.length === 0) return { next: current, result: { kind: 'invalid', attemptsLeft: 0 } };
     const candidates = own.length > 0 ? own : [DECOY];
     const match = findSequence(candidates, (s) => sameHash(s.codeHash, hash(`code:${s.id}:${code}`)) && s !== DECOY);
     if (match?.usedAt != null) return { next: state, result: { kind: 'invalid', attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) } };
@@ -120,6 +123,19 @@ export async function checkAccountCode(context: LoginContext, emailKey: string, 
   if (outcome.kind === 'expired') throw LoginError.of(ApiError.expiredCode);
   const { kind, ...details } = outcome;
   throw LoginError.of(kind === 'invalid' ? ApiError.wrongCode : ApiError.tooManyAttempts, details);
+}
+
+/**
+ * Marks used every live account code of `userId` in `emailKey`'s state (an undo of a change of
+ * address: whatever the account's codes were about to confirm is void).
+ */
+export async function voidAccountCodes(context: LoginContext, emailKey: string, userId: string): Promise<void> {
+  const now = context.clock.now();
+  await context.store.updateLogin(emailKey, (current) => {
+    if (!current) return { next: null, result: undefined };
+    for (const sequence of current.sequences) if (sequence.purpose?.userId === userId && isLive(sequence, now)) sequence.usedAt = now;
+    return { next: current, result: undefined };
+  });
 }
 
 /** As verify-login.ts answers it: `attemptsLeft` 1 when a newer code is live, `retryAfter` until a new one may be asked for. */

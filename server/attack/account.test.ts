@@ -11,6 +11,7 @@ import { AccountPath } from '../../contract/account.ts';
 import { postJson, type JsonAnswer } from '../testing/api-client.ts';
 import { assertError, assertRefusedSafely, freshEmail, requestCode, settle, signIn, storeOnDisk, wrongCode } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { addPasskey, authenticatorFor, listPasskeys, passkeySignIn } from '../testing/passkey-kit.ts';
 import { codeIn, linkIn, type ReceivedMail } from '../testing/smtp-sink.ts';
 
 const DAY_MS = 86_400_000;
@@ -37,12 +38,27 @@ async function startChange(h: Harness, token: string, to: string): Promise<strin
   return codeIn(mails[0]!);
 }
 
+/** The undo token in the link of an old address's notice. */
+function undoTokenIn(notice: ReceivedMail): string {
+  return new URLSearchParams(new URL(linkIn(notice)).hash.slice(1)).get('token')!;
+}
+
+/** Changes the session's account to `to` (start and confirm); returns the undo token mailed to the address it left. */
+async function moveTo(h: Harness, token: string, to: string): Promise<string> {
+  const code = await startChange(h, token, to);
+  const before = h.smtp.received.length;
+  const confirm = await call(h, AccountPath.emailChangeConfirm, { email: to, code }, token);
+  assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+  const [notice] = await mailsSince(h, before);
+  return undoTokenIn(notice!);
+}
+
 /** A full change from `from` to `to`; returns the session, the user and the undo token from the old address's notice. */
 async function changed(h: Harness, from: string, to: string) {
   const { token, user } = await signIn(h, from);
   const code = await startChange(h, token, to);
   const before = h.smtp.received.length;
-  const confirm = await call(h, AccountPath.emailChangeConfirm, { code }, token);
+  const confirm = await call(h, AccountPath.emailChangeConfirm, { email: to, code }, token);
   assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
   const [notice] = await mailsSince(h, before);
   assert.deepEqual(notice!.envelopeTo, [from]);
@@ -70,7 +86,7 @@ describe('attack: the account routes', () => {
     const { user } = await signIn(h, email);
     for (const token of [undefined, 'A'.repeat(43)]) {
       await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: freshEmail('target') }, token), 401, 'unauthenticated');
-      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeConfirm, { code: '123456' }, token), 401, 'unauthenticated');
+      await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeConfirm, { email: freshEmail('target'), code: '123456' }, token), 401, 'unauthenticated');
       await assertRefusedSafely(h, () => call(h, AccountPath.deletionStart, {}, token), 401, 'unauthenticated');
       await assertRefusedSafely(h, () => call(h, AccountPath.deletionConfirm, { code: '123456' }, token), 401, 'unauthenticated');
     }
@@ -112,15 +128,40 @@ describe('attack: the account routes', () => {
     const before = h.smtp.received.length;
     assert.equal((await call(h, AccountPath.deletionStart, {}, token)).status, 202);
     const deletionCode = codeIn((await mailsSince(h, before))[0]!);
-    assertError(await call(h, AccountPath.emailChangeConfirm, { code: deletionCode }, token), 401, 'invalid_code');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { email: target, code: deletionCode }, token), 401, 'invalid_code');
     assertError(await call(h, AccountPath.deletionConfirm, { code: changeCode }, token), 401, 'invalid_code');
     const stored = await userOnDisk(h, user.id);
     assert.equal(stored.email, email, 'nothing changed');
     assert.equal((await storeOnDisk(h)).userIdsByEmailKey[target], undefined, 'no user at the new address');
     // Each code still does its own job: the sign-in code signs in, the change code changes.
     assert.equal((await h.verify({ email, code: signInCode })).status, 200);
-    assert.equal((await call(h, AccountPath.emailChangeConfirm, { code: changeCode }, token)).status, 200);
+    assert.equal((await call(h, AccountPath.emailChangeConfirm, { email: target, code: changeCode }, token)).status, 200);
     assert.equal((await userOnDisk(h, user.id)).email, target);
+  });
+
+  it('confirms a change at the address the confirm names, whatever else that address’s login state saw meanwhile', async () => {
+    const { token, user } = await signIn(h, freshEmail('named'));
+    const target = freshEmail('named-target');
+    const code = await startChange(h, token, target);
+    // A sign-in request for the new address writes its login state (and its link index) again.
+    h.server.clock.advance(61_000);
+    await requestCode(h, target);
+    assert.equal((await call(h, AccountPath.emailChangeConfirm, { email: target, code }, token)).status, 200);
+    assert.equal((await userOnDisk(h, user.id)).email, target);
+  });
+
+  it('counts nothing at an address where this user started no change: a session cannot run up a stranger’s wrong-code count', async () => {
+    const stranger = freshEmail('stranger');
+    await signIn(h, stranger);
+    const before = (await storeOnDisk(h)).logins?.[stranger]?.attempts;
+    const { token } = await signIn(h, freshEmail('guesser'));
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const answer = await call(h, AccountPath.emailChangeConfirm, { email: stranger, code: '123456' }, token);
+      assertError(answer, 401, 'invalid_code');
+      assert.equal(answer.body.error.attemptsLeft, 0);
+    }
+    const stored = await h.server.backend.store.updateLogin(stranger, (state) => ({ next: state, result: state?.attempts }));
+    assert.equal(stored, before ?? 0, 'the stranger\'s count as it was');
   });
 
   it('caps guesses at the change confirm as at sign-in: the 5th wrong code burns the code, and the right one no longer works', async () => {
@@ -129,12 +170,12 @@ describe('attack: the account routes', () => {
     const { token, user } = await signIn(h, email);
     const code = await startChange(h, token, target);
     for (let attempt = 1; attempt <= 4; attempt++) {
-      const answer = await call(h, AccountPath.emailChangeConfirm, { code: wrongCode(code, attempt) }, token);
+      const answer = await call(h, AccountPath.emailChangeConfirm, { email: target, code: wrongCode(code, attempt) }, token);
       assertError(answer, 401, 'invalid_code');
       assert.equal(answer.body.error.attemptsLeft, 5 - attempt);
     }
-    assertError(await call(h, AccountPath.emailChangeConfirm, { code: wrongCode(code, 5) }, token), 429, 'too_many_attempts');
-    assertError(await call(h, AccountPath.emailChangeConfirm, { code }, token), 429, 'too_many_attempts');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { email: target, code: wrongCode(code, 5) }, token), 429, 'too_many_attempts');
+    assertError(await call(h, AccountPath.emailChangeConfirm, { email: target, code }, token), 429, 'too_many_attempts');
     assert.equal((await userOnDisk(h, user.id)).email, email, 'nothing changed');
     // The same cap at the deletion confirm.
     h.server.clock.advance(61_000);
@@ -213,11 +254,106 @@ describe('attack: the account routes', () => {
     assert.equal(disk.users[newcomer.id].email, old);
   });
 
+  it('leaves the undo link working when the move back fails (the old address taken in the instant between): spent only once the account is back', async () => {
+    const old = freshEmail('failed-old');
+    const { user, undoToken } = await changed(h, old, freshEmail('failed-new'));
+    const store = h.server.backend.store;
+    // Another request takes the old address between the undo's check and its move.
+    store.changeUserEmail = async () => {
+      delete (store as Partial<typeof store>).changeUserEmail;
+      return 'taken';
+    };
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: undoToken }), 409, 'email_taken');
+    // One undo of a user at a time: within 5 s the next is told to wait.
+    assertError(await call(h, AccountPath.emailChangeUndo, { token: undoToken }), 429, 'rate_limited');
+    h.server.clock.advance(5_000);
+    const undone = await call(h, AccountPath.emailChangeUndo, { token: undoToken });
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.equal((await userOnDisk(h, user.id)).email, old);
+  });
+
   it('ends every session on undo: whoever changed the address is signed out', async () => {
     const { token, undoToken } = await changed(h, freshEmail('signout-old'), freshEmail('signout-new'));
     assert.equal((await fetch(h.api('/session'), { headers: { Authorization: `Bearer ${token}` } })).status, 200);
     assert.equal((await call(h, AccountPath.emailChangeUndo, { token: undoToken })).status, 200);
     assert.equal((await fetch(h.api('/session'), { headers: { Authorization: `Bearer ${token}` } })).status, 401);
+  });
+
+  it('refuses to start a change from a session signed in 11 minutes ago (403 stale_session), mailing nothing', async () => {
+    const email = freshEmail('stale');
+    const { token, user } = await signIn(h, email);
+    h.server.clock.advance(11 * 60_000);
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeStart, { email: freshEmail('stale-target') }, token), 403, 'stale_session');
+    assert.equal((await userOnDisk(h, user.id)).email, email);
+    // Signed in again by email: fresh, and the change starts.
+    h.server.clock.advance(61_000);
+    const again = await signIn(h, email);
+    await startChange(h, again.token, freshEmail('fresh-target'));
+  });
+
+  it('brings the old address back with its link after A→B→C, and B’s link is dead from then on', async () => {
+    const a = freshEmail('chain-a');
+    const b = freshEmail('chain-b');
+    const c = freshEmail('chain-c');
+    const { token, user } = await signIn(h, a);
+    const linkOfA = await moveTo(h, token, b);
+    h.server.clock.advance(61_000);
+    const linkOfB = await moveTo(h, token, c);
+    assert.equal((await userOnDisk(h, user.id)).email, c);
+    const undone = await call(h, AccountPath.emailChangeUndo, { token: linkOfA });
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.deepEqual(undone.body, { email: a });
+    assert.equal((await userOnDisk(h, user.id)).email, a);
+    // The thief's own link (in B's mailbox) no longer moves the account, nor does A's again.
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: linkOfB }), 401, 'invalid_undo_link');
+    await assertRefusedSafely(h, () => call(h, AccountPath.emailChangeUndo, { token: linkOfA }), 401, 'invalid_undo_link');
+    assert.equal((await userOnDisk(h, user.id)).email, a);
+    // A change made after the undo has a link that works.
+    h.server.clock.advance(61_000);
+    const owner = await signIn(h, a);
+    const later = await moveTo(h, owner.token, freshEmail('chain-d'));
+    assert.equal((await call(h, AccountPath.emailChangeUndo, { token: later })).status, 200);
+    assert.equal((await userOnDisk(h, user.id)).email, a);
+  });
+
+  it('removes on undo the passkeys added since the change (audited), keeps the older ones, and voids the pending deletion code', async () => {
+    const a = freshEmail('pk-a');
+    const b = freshEmail('pk-b');
+    const { token, user } = await signIn(h, a);
+    const owners = authenticatorFor(h);
+    const older = await addPasskey(h, token, owners);
+    h.server.clock.advance(1000);
+    const undoToken = await moveTo(h, token, b);
+    const thiefs = authenticatorFor(h);
+    const planted = await addPasskey(h, token, thiefs);
+    h.server.clock.advance(61_000);
+    const before = h.smtp.received.length;
+    assert.equal((await call(h, AccountPath.deletionStart, {}, token)).status, 202);
+    const deletionCode = codeIn((await mailsSince(h, before))[0]!);
+    assert.deepEqual((await listPasskeys(h, token)).body.passkeys.map((p: { id: string }) => p.id).sort(), [older.id, planted.id].sort());
+    const mark = h.smtp.received.length;
+    assert.equal((await call(h, AccountPath.emailChangeUndo, { token: undoToken })).status, 200);
+    assert.equal((await mailsSince(h, mark)).length, 0, 'nothing more is mailed');
+    assert.deepEqual((await h.server.backend.store.listPasskeys(user.id)).map((p) => p.id), [older.id], 'the one added since is gone');
+    assertError(await passkeySignIn(h, thiefs, planted.id), 400, ['invalid_passkey', 'unknown_passkey']);
+    assert.equal((await passkeySignIn(h, owners, older.id)).status, 200);
+    // The deletion code mailed to B before the undo, with a fresh session at A: void.
+    h.server.clock.advance(61_000);
+    const owner = await signIn(h, a);
+    assertError(await call(h, AccountPath.deletionConfirm, { code: deletionCode }, owner.token), 401, 'invalid_code');
+    assert.ok(await userOnDisk(h, user.id), 'not deleted');
+  });
+
+  it('mails a locked address nothing, not even the notice that someone tried to move an account there', async () => {
+    const locked = freshEmail('locked');
+    const { user: holder } = await signIn(h, locked);
+    await h.server.backend.store.updateLogin(locked, (state) => ({ next: { ...state!, attempts: 100, lastFailureAt: h.server.clock.now() }, result: undefined }));
+    const { token } = await signIn(h, freshEmail('to-locked'));
+    h.server.clock.advance(61_000);
+    const mark = h.smtp.received.length;
+    assert.equal((await call(h, AccountPath.emailChangeStart, { email: locked }, token)).status, 202);
+    assert.deepEqual((await mailsSince(h, mark)).map((mail) => mail.envelopeTo[0]), [], 'no notice to the locked address');
+    assert.equal((await userOnDisk(h, holder.id)).email, locked);
   });
 
   it('answers a blocked address’s sign-in request byte for byte as an unknown address’s, and mails it nothing', async () => {

@@ -130,7 +130,7 @@ describe('attack: the admin console (bearer sessions)', () => {
     assert.equal(started.status, 202, JSON.stringify(started.body));
     await h.server.backend.service.idle();
     const code = codeIn(h.smtp.received.findLast((mail) => mail.envelopeTo.includes(moved))!);
-    const confirmed = await send(h, 'POST', `/auth${AccountPath.emailChangeConfirm}`, { ...own(), Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' }, JSON.stringify({ code }));
+    const confirmed = await send(h, 'POST', `/auth${AccountPath.emailChangeConfirm}`, { ...own(), Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' }, JSON.stringify({ email: moved, code }));
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
     assertError(await send(h, 'GET', AdminPath.overview, { ...own(), Authorization: `Bearer ${admin.token}` }), 403, 'not_admin');
     assertError(await send(h, 'POST', at(AdminPath.delete, victim.user.id), { ...own(), Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' }, '{}'), 403, 'not_admin');

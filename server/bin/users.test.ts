@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, afterEach, describe, it } from 'node:test';
 import { openJsonStore } from '../store/json/json-store.ts';
-import { passkeyRecord } from '../testing/store-contract.ts';
+import { passkeyRecord, userRecord } from '../testing/store-contract.ts';
 import { postJson } from '../testing/api-client.ts';
 import { CLI_FILE, ensureCompiledCli } from '../testing/cli-process.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres-server.ts';
@@ -94,6 +94,19 @@ describe('users on a JSON store', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
+  it('takes a user id that begins with a dash (1 id in 64 does) as the user, not as options', async () => {
+    const store = await openJsonStore(file);
+    const dashed = { ...userRecord('dash@example.com', '-Sdash-id'), email: 'dash@example.com' };
+    await store.updateUser(dashed.emailKey, () => ({ next: dashed, result: null }));
+    await store.close();
+    const shown = await usersCli(env, 'show', dashed.id);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^address +dash@example\.com$/m);
+    const blocked = await usersCli(env, 'block', dashed.id);
+    assert.equal(blocked.code, 0, blocked.stderr);
+    assert.equal((await usersCli(env, 'show', '--bogus', dashed.id)).code, 2, 'a double-dash word is still an option');
+  });
+
   it('lists a page at a time, newest first, with the count and the next cursor', async () => {
     const first = await usersCli(env, 'list', '--limit', '1', '--json');
     assert.equal(first.code, 0, first.stderr);
@@ -170,7 +183,10 @@ describe('users on a JSON store', () => {
     const lines = (await usersCli(env, 'list')).stdout.trim().split('\n');
     assert.match(lines.find((line) => line.startsWith(ada.id))!, / blocked$/);
     assert.doesNotMatch(lines.find((line) => line.startsWith(bob.id))!, /blocked/);
-    assert.equal(JSON.parse((await usersCli(env, 'export', ada.id)).stdout).user.blockedAt > 0, true);
+    const exported = JSON.parse((await usersCli(env, 'export', ada.id)).stdout);
+    assert.match(exported.user.blockedAt, /^\d{4}-\d\d-\d\dT/, 'blocked since, in ISO 8601 as every time of the export');
+    // The block went into the store's audit trail too, written before the command exited.
+    assert.ok(exported.audit.some((entry: { event: string; by?: string }) => entry.event === 'user_blocked' && entry.by === 'cli'), JSON.stringify(exported.audit));
 
     const unblocked = await usersCli(env, 'unblock', ada.id);
     assert.equal(unblocked.code, 0, unblocked.stderr);

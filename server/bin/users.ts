@@ -15,14 +15,16 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import type { User } from '../../contract/index.ts';
+import { adminRecords } from '../admin/admin-records.ts';
+import { exportUser } from '../admin/admin-views.ts';
 import { parseEmailAddress } from '../login/email-address.ts';
 import { blockUser, unblockUser } from '../login/blocking.ts';
 import { eraseUser } from '../login/erase-user.ts';
 import { retentionFor } from '../login/retention.ts';
 import { toPublicUser } from '../login/users.ts';
-import { createAuditLog } from '../observability/audit.ts';
-import { createJsonLogger } from '../observability/logger.ts';
+import { createAuditLog, type AuditLog } from '../observability/audit.ts';
+import { createAuditTrail } from '../observability/audit-trail.ts';
+import { createJsonLogger, type Logger } from '../observability/logger.ts';
 import { openStore } from '../store/open-store.ts';
 import { InvalidUserListQuery, MAX_PAGE } from '../store/user-list.ts';
 import { StoreError, type Store, type UserRecord } from '../store/types.ts';
@@ -45,10 +47,14 @@ export interface UsersOptions {
 export async function users(argv: string[], options: UsersOptions = {}): Promise<number> {
   const [subcommand, ...rest] = argv;
   if (!SUBCOMMANDS.includes(subcommand as Subcommand)) return usageError(subcommand === undefined ? 'users needs a subcommand.' : `Unknown users subcommand "${subcommand}".`);
+  // A user id may begin with a dash (ids are base64url: about 1 in 64 does): parseArgs would read
+  // `-S…` as short options, and this command has none, so every single-dash word is a positional.
+  const ids = rest.filter((arg) => /^-[^-]/.test(arg));
+  const args = ids.length ? [...rest.filter((arg) => !ids.includes(arg)), '--', ...ids] : rest;
   let parsed;
   try {
     parsed = parseArgs({
-      args: rest,
+      args,
       allowPositionals: true,
       options: {
         search: { type: 'string' },
@@ -83,6 +89,10 @@ export async function users(argv: string[], options: UsersOptions = {}): Promise
   const config = loadConfig(options.env ?? process.env);
   const logger = createJsonLogger();
   const store = await openOperatorStore(config);
+  // A block or a delete goes into the store's audit trail as a server's would (AUDIT_RETENTION_DAYS),
+  // written before the store closes: the console's user page and `export` show it.
+  const trail = config.auditRetentionDays > 0 ? createAuditTrail({ store, clock: systemClock, logger, timer: false }) : undefined;
+  const audit = createAuditLog(logger, systemClock, trail);
   try {
     if (list) return await listUsers(store, list, values.json);
     const user = await findUser(store, positionals[0]!);
@@ -91,13 +101,16 @@ export async function users(argv: string[], options: UsersOptions = {}): Promise
       return 1;
     }
     if (subcommand === 'show') return await showUser(store, user);
-    if (subcommand === 'block' || subcommand === 'unblock') return await changeBlock(store, user, subcommand, logger);
+    if (subcommand === 'block' || subcommand === 'unblock') return await changeBlock(store, user, subcommand, { logger, audit });
     if (subcommand === 'export') {
-      process.stdout.write(`${JSON.stringify(await exportOf(store, user), null, 2)}\n`);
+      // The console's export (admin-views.ts), with every entry of the user's audit trail kept.
+      const entries = await adminRecords(store, systemClock, trail).userAudit(user.id, Number.MAX_SAFE_INTEGER);
+      process.stdout.write(`${JSON.stringify(await exportUser(store, user, entries), null, 2)}\n`);
       return 0;
     }
-    return await deleteUser(store, user, { yes: values.yes, interactive: options.interactive ?? process.stdin.isTTY === true, logger });
+    return await deleteUser(store, user, { yes: values.yes, interactive: options.interactive ?? process.stdin.isTTY === true, logger, audit });
   } finally {
+    await trail?.close();
     await store.close();
   }
 }
@@ -168,19 +181,9 @@ async function listUsers(store: Store, query: { limit: number; sort: 'created' |
   return 0;
 }
 
-/** What `show` and `export` tell of a user: never a token, a hash, a public key or a counter. */
-async function exportOf(store: Store, record: UserRecord): Promise<{ user: User; sessions: { createdAt: string; expiresAt: string; method: string | null }[]; passkeys: { name: string; createdAt: string; lastUsedAt: string | null; backedUp: boolean }[] }> {
-  const [sessions, passkeys] = await Promise.all([store.listUserSessions(record.id), store.listPasskeys(record.id)]);
-  const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    user: toPublicUser(record),
-    sessions: sessions.map((session) => ({ createdAt: iso(session.createdAt), expiresAt: iso(session.expiresAt), method: session.method ?? null })),
-    passkeys: passkeys.map((passkey) => ({ name: passkey.name, createdAt: iso(passkey.createdAt), lastUsedAt: passkey.lastUsedAt === null ? null : iso(passkey.lastUsedAt), backedUp: passkey.backedUp })),
-  };
-}
-
 async function showUser(store: Store, record: UserRecord): Promise<number> {
-  const { user, sessions, passkeys } = await exportOf(store, record);
+  // What the console shows and exports (admin-views.ts): never a token, a hash, a public key or a counter.
+  const { user, sessions, passkeys } = await exportUser(store, record);
   const newest = sessions.map((session) => session.expiresAt).sort().at(-1);
   const lines = [
     `id            ${user.id}`,
@@ -189,15 +192,15 @@ async function showUser(store: Store, record: UserRecord): Promise<number> {
     `last sign-in  ${user.lastLoginAt ?? 'never'}`,
     `sessions      ${sessions.length}${newest ? ` (the newest expires ${newest})` : ''}`,
     `passkeys      ${passkeys.length}`,
-    ...(record.blockedAt ? [`blocked since ${new Date(record.blockedAt).toISOString()}`] : []),
+    ...(user.blockedAt ? [`blocked since ${user.blockedAt}`] : []),
     ...passkeys.map((passkey) => `  ${passkey.name}: created ${passkey.createdAt}, last used ${passkey.lastUsedAt ?? 'never'}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
-async function changeBlock(store: Store, user: UserRecord, action: 'block' | 'unblock', logger: ReturnType<typeof createJsonLogger>): Promise<number> {
-  const context = { store, logger, hooks: {}, clock: systemClock, audit: createAuditLog(logger, systemClock) };
+async function changeBlock(store: Store, user: UserRecord, action: 'block' | 'unblock', { logger, audit }: { logger: Logger; audit: AuditLog }): Promise<number> {
+  const context = { store, logger, hooks: {}, clock: systemClock, audit };
   const changed = action === 'block' ? await blockUser(context, user.id, { by: 'cli' }) : await unblockUser(context, user.id, { by: 'cli' });
   if (!changed) {
     // Erased or moved by someone else between the lookup and now.
@@ -208,7 +211,7 @@ async function changeBlock(store: Store, user: UserRecord, action: 'block' | 'un
   return 0;
 }
 
-async function deleteUser(store: Store, user: UserRecord, { yes, interactive, logger }: { yes: boolean; interactive: boolean; logger: ReturnType<typeof createJsonLogger> }): Promise<number> {
+async function deleteUser(store: Store, user: UserRecord, { yes, interactive, logger, audit }: { yes: boolean; interactive: boolean; logger: Logger; audit: AuditLog }): Promise<number> {
   if (!yes) {
     // A script must say it: nobody is there to read the question.
     if (!interactive) return usageError(`Not deleting ${user.id}: stdin is not a terminal, so nobody can confirm; pass --yes to delete from a script.`);
@@ -220,7 +223,6 @@ async function deleteUser(store: Store, user: UserRecord, { yes, interactive, lo
       return 1;
     }
   }
-  const audit = createAuditLog(logger, systemClock);
   const erased = await eraseUser({ store, logger, hooks: {}, audit: { ...audit, userDeleted: (entry) => audit.userDeleted({ ...entry, by: 'cli' }) } }, user.id);
   if (!erased) {
     // Erased by someone else between the lookup and now.

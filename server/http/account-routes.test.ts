@@ -45,7 +45,7 @@ describe('the account routes', () => {
     assert.equal(h.smtp.received.length, before + 1, 'one mail, to the new address');
     assert.deepEqual(codeMail!.envelopeTo, [typed]);
     assert.match(codeMail!.subject, /Code zur Bestätigung Ihrer neuen Adresse/);
-    const confirm = await call(h, AccountPath.emailChangeConfirm, { code: codeIn(codeMail!) }, bearer(token));
+    const confirm = await call(h, AccountPath.emailChangeConfirm, { email: typed, code: codeIn(codeMail!) }, bearer(token));
     assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
     assert.equal(confirm.body.user.id, user.id);
     assert.equal(confirm.body.user.email, typed);
@@ -73,9 +73,10 @@ describe('the account routes', () => {
     const old = freshEmail('undo-old');
     const { token, user } = await signIn(h, old);
     const before = h.smtp.received.length;
-    await call(h, AccountPath.emailChangeStart, { email: freshEmail('undo-new') }, bearer(token));
+    const to = freshEmail('undo-new');
+    await call(h, AccountPath.emailChangeStart, { email: to }, bearer(token));
     await settle(h);
-    await call(h, AccountPath.emailChangeConfirm, { code: codeIn(h.smtp.received[before]!) }, bearer(token));
+    await call(h, AccountPath.emailChangeConfirm, { email: to, code: codeIn(h.smtp.received[before]!) }, bearer(token));
     await settle(h);
     const link = linkIn(h.smtp.received[before + 1]!);
     const undoToken = new URLSearchParams(new URL(link).hash.slice(1)).get('token');

@@ -3,7 +3,9 @@
  * beside the others when ACCOUNT_EMAIL_CHANGE or ACCOUNT_DELETION is on, behind the same guards:
  * the origin guard on every call (each changes something), the per-IP limit (the starts count as
  * code requests, the confirms and the undo as verifies: each is a guess), JSON only, then zod.
- * Every call but the undo needs a live session; the undo's token is its own proof (it goes to
+ * Every call but the undo needs a live session, and starting a change of address a fresh one
+ * (signed in by an email code or link within 10 minutes: a stolen session may not move the
+ * account); the undo's token is its own proof (it goes to
  * the old address, whose owner may have no session left).
  *
  * And the undo page (`GET <base>/account/email/undo`): the old address's link lands there. A GET
@@ -15,7 +17,7 @@ import type { Context, Middleware } from 'koa';
 import { AccountPath, EMAIL_CHANGE_UNDO_PAGE, type AccountDeletedResponse, type EmailChangeResponse, type EmailChangeUndoResponse } from '../../contract/account.ts';
 import type { Locale, SessionResponse } from '../../contract/index.ts';
 import type { AccountService } from '../account/account-service.ts';
-import { AccountCodeSchema, DeletionStartSchema, EmailChangeStartSchema, EmailChangeUndoSchema } from './account-schemas.ts';
+import { AccountCodeSchema, DeletionStartSchema, EmailChangeConfirmSchema, EmailChangeStartSchema, EmailChangeUndoSchema } from './account-schemas.ts';
 import { clearSessionCookie } from './session-token.ts';
 import { UNDO_SCRIPT_PATH, undoPage, undoScript, type UndoPageOptions } from './undo-page.ts';
 import { parseBody } from './validate.ts';
@@ -39,6 +41,8 @@ export interface AccountRouteParts {
   limitVerifies: Middleware;
   /** The session the request carries, or a 401. */
   liveSession(ctx: Context): Promise<SessionResponse>;
+  /** The session token the request carries (bearer or cookie): a change of address checks it is fresh. */
+  sessionToken(ctx: Context): string | null;
   cookieMode: boolean;
   /** The undo page's stylesheet, script and language. */
   page: UndoPageOptions;
@@ -57,16 +61,16 @@ export function mountAccountRoutes(router: Router, parts: AccountRouteParts): vo
 
   if (features.emailChange) {
     router.post(AccountPath.emailChangeStart, guard, limitRequests, ...json, async (ctx) => {
-      const { user } = await liveSession(ctx);
+      await liveSession(ctx);
       const input = parseBody(EmailChangeStartSchema, ctx.request.body);
-      ctx.body = await account.startEmailChange(user.id, input.email, input.locale as Locale | undefined);
+      ctx.body = await account.startEmailChange(parts.sessionToken(ctx), input.email, input.locale as Locale | undefined);
       ctx.status = 202;
     });
 
     router.post(AccountPath.emailChangeConfirm, guard, limitVerifies, ...json, async (ctx) => {
       const { user } = await liveSession(ctx);
-      const { code } = parseBody(AccountCodeSchema, ctx.request.body);
-      const body: EmailChangeResponse = { user: await account.confirmEmailChange(user.id, code) };
+      const { email, code } = parseBody(EmailChangeConfirmSchema, ctx.request.body);
+      const body: EmailChangeResponse = { user: await account.confirmEmailChange(user.id, email, code) };
       ctx.body = body;
     });
 

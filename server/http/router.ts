@@ -271,6 +271,7 @@ export function createPasswordlessRouter(options: PasswordlessRouterOptions): Ro
       limitRequests: limit('requests'),
       limitVerifies: limit('verifies'),
       liveSession,
+      sessionToken: (ctx) => sessionToken(ctx, cookieMode),
       cookieMode,
       page: { apiBase: basePath, stylesheetUrl: `${basePath}${DocumentPath.pageStyles}` },
     });

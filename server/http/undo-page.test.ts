@@ -30,9 +30,10 @@ describe('the undo page in Chromium', () => {
     const { token, user } = await signIn(h, old);
     const auth = { Authorization: `Bearer ${token}` };
     const before = h.smtp.received.length;
-    assert.equal((await postJson(h.api(AccountPath.emailChangeStart), { email: freshEmail('page-new'), locale: 'es' }, auth)).status, 202);
+    const to = freshEmail('page-new');
+    assert.equal((await postJson(h.api(AccountPath.emailChangeStart), { email: to, locale: 'es' }, auth)).status, 202);
     await settle(h);
-    assert.equal((await postJson(h.api(AccountPath.emailChangeConfirm), { code: codeIn(h.smtp.received[before]!) }, auth)).status, 200);
+    assert.equal((await postJson(h.api(AccountPath.emailChangeConfirm), { email: to, code: codeIn(h.smtp.received[before]!) }, auth)).status, 200);
     await settle(h);
     const link = linkIn(h.smtp.received[before + 1]!);
 

@@ -49,7 +49,7 @@ it('tells onEmailChanged of a confirmed change and of its undo, with the address
     const auth = { Authorization: `Bearer ${token}` };
     assert.equal((await postJson(`${url}/auth${AccountPath.emailChangeStart}`, { email: 'ada@new.example' }, auth)).status, 202);
     await passwordless.service.idle();
-    assert.equal((await postJson(`${url}/auth${AccountPath.emailChangeConfirm}`, { code: codeIn(await smtp.nextMail()) }, auth)).status, 200);
+    assert.equal((await postJson(`${url}/auth${AccountPath.emailChangeConfirm}`, { email: 'ada@new.example', code: codeIn(await smtp.nextMail()) }, auth)).status, 200);
     assert.deepEqual(events, [{ id: userId, email: 'ada@new.example', previousEmail: 'ada@example.com' }]);
     await passwordless.service.idle();
     const undoToken = new URLSearchParams(new URL(linkIn(await smtp.nextMail())).hash.slice(1)).get('token');

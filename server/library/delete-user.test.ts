@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { AccountPath } from '../../contract/account.ts';
 import { ManualClock } from '../time/clock.ts';
 import { createPasswordless, InvalidUserListQuery, type User } from '../index.ts';
 import { getJson, postJson } from '../testing/api-client.ts';
@@ -93,6 +94,44 @@ it('erases a user: sessions end, the pending code fails, the files forget the ad
     const page = await passwordless.service.listUsers({ limit: 1, sort: 'last_sign_in' });
     assert.deepEqual(page.users.map((u) => u.id), [again.userId]);
     await assert.rejects(passwordless.service.listUsers({ limit: 1, sort: 'created', after: page.next! }), InvalidUserListQuery);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await passwordless.close();
+    await smtp.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it('erases a user who changed their address: neither the old address nor the new one is left in any file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'passwordless-delete-moved-'));
+  const smtp = await startSmtpSink();
+  const clock = new ManualClock(Date.now());
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const passwordless = await createPasswordless({ publicUrl: url, dataFile: join(dir, 'data.json'), smtpUrl: smtp.url, clock });
+  server.on('request', passwordless.handler);
+  const storedText = async () => {
+    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+    return (await Promise.all(files.map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')))).join('\n');
+  };
+  try {
+    assert.equal((await postJson(`${url}/auth/request`, { email: 'ada@old.example' })).status, 202);
+    await passwordless.service.idle();
+    const verified = await postJson(`${url}/auth/verify`, { email: 'ada@old.example', code: codeIn(await smtp.nextMail()) });
+    assert.equal(verified.status, 200);
+    const auth = { Authorization: `Bearer ${verified.body.session.token}` };
+    assert.equal((await postJson(`${url}/auth${AccountPath.emailChangeStart}`, { email: 'ada@new.example' }, auth)).status, 202);
+    await passwordless.service.idle();
+    const confirm = await postJson(`${url}/auth${AccountPath.emailChangeConfirm}`, { email: 'ada@new.example', code: codeIn(await smtp.nextMail()) }, auth);
+    assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+    await passwordless.service.idle();
+    assert.ok((await storedText()).includes('ada@old.example'), 'the files held the old address (its sign-in)');
+    assert.ok(await passwordless.service.deleteUser(verified.body.user.id as string));
+    const stored = await storedText();
+    assert.ok(!stored.includes('ada@old.example'), 'the old address appears nowhere');
+    assert.ok(!stored.includes('ada@new.example'), 'nor the new one');
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

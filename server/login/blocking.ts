@@ -38,14 +38,22 @@ export async function unblockUser(context: BlockingContext, userId: string, opti
   return unblocked;
 }
 
-/** One atomic change of the user found by id; null when there is none (or it was erased meanwhile). */
+/**
+ * One atomic change of the user found by id; null when there is none (or it was erased meanwhile).
+ * A confirmed change of address between the read and the write moves the record: it is read
+ * again by id and the change retried (3 tries: each needs another move in the same instant).
+ */
 async function changeBlock(context: BlockingContext, userId: string, change: (user: UserRecord) => UserRecord): Promise<UserRecord | null> {
-  const found = await context.store.findUserById(userId);
-  if (!found) return null;
-  return context.store.updateUser<UserRecord | null>(found.emailKey, (current) => {
-    // Moved to another address or erased between the read and the write: not this user any more.
-    if (!current || current.id !== userId) return { next: current, result: null };
-    const next = change(current);
-    return { next, result: next };
-  });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await context.store.findUserById(userId);
+    if (!found) return null;
+    const outcome = await context.store.updateUser<UserRecord | 'moved'>(found.emailKey, (current) => {
+      // Moved to another address (or erased) between the read and the write: not here any more.
+      if (!current || current.id !== userId) return { next: current, result: 'moved' };
+      const next = change(current);
+      return { next, result: next };
+    });
+    if (outcome !== 'moved') return outcome;
+  }
+  return null;
 }

@@ -13,7 +13,44 @@ afterEach(async () => {
 });
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/**
+ * Wraps the store's next `updateUser` (the instance's own, shadowing the class's): `before` runs
+ * first, as another request would between a read and the write.
+ */
+function beforeNextUserWrite(h: Harness, before: () => Promise<unknown>): void {
+  const store = h.server.backend.store;
+  store.updateUser = async (...args) => {
+    delete (store as Partial<typeof store>).updateUser;
+    await before();
+    return store.updateUser(...args);
+  };
+}
+
 describe('users', () => {
+  it('refuses a sign-in at the old address when the user moved between the read and the write: no second record with the moved user\'s id', async () => {
+    const first = await h.signIn('old@example.com');
+    h.server.clock.advance(61_000);
+    const { code } = await h.requestCode('old@example.com');
+    const store = h.server.backend.store;
+    beforeNextUserWrite(h, () => store.changeUserEmail(first.user.id, { email: 'new@example.com', emailKey: 'new@example.com' }));
+    const answer = await h.verify({ email: 'old@example.com', code });
+    assert.equal(answer.status, 401, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, 'invalid_code');
+    assert.equal(answer.body.error.attemptsLeft, 0);
+    assert.equal(await store.findUserByEmailKey('old@example.com'), null, 'no user made at the old address');
+    assert.equal((await store.findUserById(first.user.id))?.email, 'new@example.com', 'the user is where it moved');
+    assert.equal((await store.listUserSessions(first.user.id)).length, 1, 'no session made: only the first sign-in\'s');
+  });
+
+  it('blocks a user who moved between the read and the write (read again by id)', async () => {
+    const { user } = await h.signIn('mover@example.com');
+    const store = h.server.backend.store;
+    beforeNextUserWrite(h, () => store.changeUserEmail(user.id, { email: 'moved@example.com', emailKey: 'moved@example.com' }));
+    const blocked = await h.server.backend.service.blockUser(user.id);
+    assert.equal(typeof blocked?.blockedAt, 'number');
+    assert.equal(typeof (await store.findUserByEmailKey('moved@example.com'))?.blockedAt, 'number');
+  });
+
   it('creates the user at the first successful login, verified, with its userData', async () => {
     const { code } = await h.requestCode('ana@example.com', { userData: { name: 'Ana' } });
     assert.equal(await h.server.backend.store.findUserByEmailKey('ana@example.com'), null, 'no user before the login');

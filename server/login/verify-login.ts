@@ -179,7 +179,10 @@ export async function finishLogin(context: LoginContext, method: 'code' | 'link'
         const next = { ...existing, emailVerified: true, lastLoginAt: nowIso };
         return { next, result: next };
       }
-      if (!rules.userCreation) return { next: null, result: null };
+      // The user read above is gone from this address (moved by a confirmed change of address,
+      // or erased) in the moment between: the code or link named a user that is not here now.
+      // Never created with that user's id (that would make a second record of one user); refused.
+      if (known || !rules.userCreation) return { next: null, result: null };
       const created: UserRecord = {
         id: sessionUserId,
         email: outcome.address,
@@ -195,7 +198,8 @@ export async function finishLogin(context: LoginContext, method: 'code' | 'link'
   ]);
   // The session's token is handed out only below, once it names the user really stored. These
   // two branches are rare races (the user created by a concurrent login between the read and
-  // the write; user creation switched off while a sequence for a new user was live): the
+  // the write; the user moved away or erased; user creation switched off while a sequence for
+  // a new user was live): the
   // session written beside is removed, and replaced when there is a user.
   if (!user || user.id !== sessionUserId) {
     await store.deleteSession(record.tokenHash);

@@ -146,6 +146,34 @@ describe('the audit trail writer', () => {
     assert.equal(log.entries.filter((e) => e.level === 'error').length, 0);
   });
 
+  it('retries only the slices of a batch that were not stored: no entry twice', async () => {
+    // 250 entries waiting make one batch of three appendAudit calls (100, 100, 50); the second fails once.
+    let call = 0;
+    const written: string[] = [];
+    const flaky = createAuditTrail({
+      store: {
+        ...wrapped,
+        appendAudit: async (records) => {
+          if (++call === 2) throw new Error('store down');
+          await wrapped.appendAudit(records);
+          written.push(...records.map((r) => r.userId!));
+        },
+      },
+      clock,
+      logger: log.logger,
+      timer: false,
+      maxPending: 1_000,
+    });
+    for (let i = 0; i < 250; i++) flaky.add(signIn(`user-${i}`));
+    await flaky.tick();
+    assert.equal(written.length, 100, 'the first slice stored, the second failed');
+    clock.advance(1000);
+    await flaky.tick();
+    await flaky.close();
+    assert.equal(written.length, 250, 'every entry stored');
+    assert.equal(new Set(written).size, 250, 'none twice');
+  });
+
   it('drops a batch that failed twice with an error log, and goes on with the next', async () => {
     failing = true;
     trail.add(signIn('user-a'));

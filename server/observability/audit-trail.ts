@@ -80,9 +80,11 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   /** Writes what is left of one batch; true when all of it is in the store. */
   const write = async (batch: Batch): Promise<boolean> => {
     try {
-      if (batch.records) {
-        for (let i = 0; i < batch.records.length; i += batchSize) await store.appendAudit(batch.records.slice(i, i + batchSize));
-        batch.records = null;
+      // Each slice leaves the batch once stored, so a retry after a later slice failed writes only
+      // what is not in the store yet (no entry twice).
+      while (batch.records) {
+        await store.appendAudit(batch.records.slice(0, batchSize));
+        batch.records = batch.records.length > batchSize ? batch.records.slice(batchSize) : null;
       }
       for (const [day, ofDay] of batch.counts) {
         await store.addDailyCounts(day, ofDay);

@@ -6,6 +6,7 @@
 import { ApiError } from '../../contract/index.ts';
 import type { PasskeyInfo } from '../../contract/passkeys.ts';
 import { LoginError } from '../login/login-error.ts';
+import type { AuditLog } from '../observability/audit.ts';
 import { toPasskeyInfo, type PasskeyContext } from './passkey-context.ts';
 
 export async function listPasskeys(context: PasskeyContext, userId: string): Promise<PasskeyInfo[]> {
@@ -23,7 +24,7 @@ export async function renamePasskey(context: PasskeyContext, userId: string, id:
 }
 
 /** Removes the user's passkey; false when it is not theirs (or already gone). */
-export async function removePasskey(context: PasskeyContext, userId: string, id: string): Promise<boolean> {
+export async function removePasskey(context: { login: PasskeyContext['login']; audit?: Pick<AuditLog, 'passkeyRemoved'> | undefined }, userId: string, id: string): Promise<boolean> {
   const { store } = context.login;
   if ((await store.findPasskey(id))?.userId !== userId) return false;
   const removed = await store.updatePasskey(id, (current) => (current?.userId === userId ? { next: null, result: true } : { next: current, result: false }));

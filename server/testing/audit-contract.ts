@@ -53,6 +53,20 @@ export function describeAuditContract(name: string, open: OpenStoreUnderTest): v
         assert.deepEqual((await store.listAudit({ limit: 10 })).map((r) => r.event), ['sign_out', 'sign_in', 'sign_in']);
       });
 
+      it('answers the newest few of a long day in order, ties of one millisecond later appended first', async () => {
+        // 450 entries in one day, out of time order, several per millisecond: the JSON store keeps
+        // only twice the limit while it reads the day, and must still answer exactly the newest.
+        const records: AuditRecord[] = Array.from({ length: 450 }, (_, i) => ({ at: now - ((i * 37) % 150) * 1000, event: 'sign_in', userId: `user-${i}`, method: 'code' }));
+        await store.appendAudit(records.slice(0, 200));
+        await store.appendAudit(records.slice(200));
+        const expected = records
+          .map((record, index) => ({ record, index }))
+          .sort((a, b) => b.record.at - a.record.at || b.index - a.index)
+          .map(({ record }) => record.userId);
+        assert.deepEqual((await store.listAudit({ limit: 7 })).map((r) => r.userId), expected.slice(0, 7));
+        assert.deepEqual((await store.listAudit({ userId: 'user-449', limit: 3 })).map((r) => r.userId), ['user-449']);
+      });
+
       it('stores only the known fields: nothing a caller added by mistake', async () => {
         await store.appendAudit([{ ...signIn('user-a', now), email: 'leak@example.com' } as AuditRecord]);
         assert.deepEqual(await store.listAudit({ limit: 1 }), [signIn('user-a', now)]);

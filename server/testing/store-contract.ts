@@ -482,6 +482,13 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         assert.equal(await store.claimOnce('gone', now + MINUTE), false, 'and the new claim does');
       });
 
+      it('answers a claim with an expiry already past as a read: whether the key is held, holding nothing (the undo epoch\'s probe)', async () => {
+        assert.equal(await store.claimOnce('epoch-probe', 1), true, 'not held');
+        assert.equal(await store.claimOnce('epoch-probe', now + MINUTE), true, 'the probe held nothing');
+        assert.equal(await store.claimOnce('epoch-probe', 1), false, 'held');
+        assert.equal(await store.claimOnce('epoch-probe', now + MINUTE), false, 'and the probe did not release it');
+      });
+
       it('claims keys that are special in JavaScript like any other', async () => {
         for (const name of ['__proto__', 'constructor', 'toString']) {
           assert.equal(await store.claimOnce(name, now + MINUTE), true, name);

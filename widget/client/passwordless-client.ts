@@ -84,6 +84,8 @@ export interface MagicLink {
 
 export class PasswordlessClient {
   readonly #keeper: SessionKeeper;
+  /** The address the last successful `changeEmail` was given: where `confirmEmailChange` checks its code. */
+  #pendingEmail = '';
   readonly #now: () => number;
   #config: Promise<ApiResult<ConfigResponse>> | null = null;
   /** The last request's approval: its ticket and the secret behind its key, in memory only. */
@@ -246,16 +248,23 @@ export class PasswordlessClient {
    * already), `rate_limited` and `mail_busy` (with `retryAfter`), `unauthenticated`.
    */
   async changeEmail(newEmail: string, { locale }: { locale?: Locale } = {}): Promise<ApiResult<AccountCodeSent>> {
-    return (await account()).changeEmail(this.#keeper, { email: newEmail, ...(locale && { locale }) });
+    const result = await (await account()).changeEmail(this.#keeper, { email: newEmail, ...(locale && { locale }) });
+    if (result.ok) this.#pendingEmail = newEmail.trim();
+    return result;
   }
 
   /**
    * The code from the new address's mail: the address is changed, the kept session's `user` is
    * the new one, and the old address gets a notice with a link that undoes the change for 7 days.
-   * Errors: `invalid_code` (with `attemptsLeft`), `too_many_attempts`, `expired_code`, `unauthenticated`.
+   * The code is checked at the address the last successful {@link changeEmail} was given (this
+   * client remembers it); after a reload, pass that address as `newEmail`. Errors: `invalid_code`
+   * (with `attemptsLeft`; also when no change to that address is in flight), `too_many_attempts`,
+   * `expired_code`, `invalid_email` (no address given nor remembered), `unauthenticated`.
    */
-  async confirmEmailChange(code: string): Promise<ApiResult<EmailChangeResponse>> {
-    return (await account()).confirmEmailChange(this.#keeper, code);
+  async confirmEmailChange(code: string, newEmail: string = this.#pendingEmail): Promise<ApiResult<EmailChangeResponse>> {
+    const result = await (await account()).confirmEmailChange(this.#keeper, newEmail, code);
+    if (result.ok) this.#pendingEmail = '';
+    return result;
   }
 
   /** Starts the deletion of the signed-in person's account: a code goes to their address. Errors as {@link changeEmail}'s. */

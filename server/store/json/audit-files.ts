@@ -96,13 +96,19 @@ export class AuditFiles {
     const found: AuditRecord[] = [];
     for (const day of (await this.#days()).reverse()) {
       if (lastDay !== null && day > lastDay) continue;
-      const ofDay: AuditRecord[] = [];
+      let ofDay: AuditRecord[] = [];
+      // Later lines first, then by time: the same millisecond keeps "the later appended first".
+      const newestFirst = (records: AuditRecord[]) => records.reverse().sort((a, b) => b.at - a.at);
+      const need = limit - found.length;
       // A user's lines are found by their text first, and only those parsed (as the sessions' scan does).
       await this.#readDay(day, (record) => {
-        if (record.at < before && (userId === null || record.userId === userId)) ofDay.push(record);
+        if (!(record.at < before && (userId === null || record.userId === userId))) return;
+        ofDay.push(record);
+        // Only the newest `need` of the day can be answered: at twice that, the rest go, so a day
+        // of a busy site (100,000 lines) is held `2 × limit` (at most 400) entries at a time.
+        if (ofDay.length >= 2 * need) ofDay = newestFirst(ofDay).slice(0, need).reverse();
       }, userId === null ? null : `"userId":${JSON.stringify(userId)}`);
-      // Later lines first, then by time: the same millisecond keeps "the later appended first".
-      found.push(...ofDay.reverse().sort((a, b) => b.at - a.at));
+      found.push(...newestFirst(ofDay));
       if (found.length >= limit) break;
     }
     return found.slice(0, limit);

@@ -13,6 +13,7 @@ import {
   AccountPath,
   type AccountCodeSent,
   type AccountDeletedResponse,
+  type EmailChangeConfirmBody,
   type EmailChangeResponse,
   type EmailChangeStartBody,
 } from '../../../contract/account.ts';
@@ -29,9 +30,14 @@ function call<T>(keeper: SessionKeeper, path: string, body: object): Promise<Api
 export const changeEmail = (keeper: SessionKeeper, body: EmailChangeStartBody) =>
   call<AccountCodeSent>(keeper, AccountPath.emailChangeStart, { ...body, email: body.email.trim() });
 
-/** The new address's code: the address is changed, and the kept session's user is the new one. */
-export async function confirmEmailChange(keeper: SessionKeeper, code: string): Promise<ApiResult<EmailChangeResponse>> {
-  const result = await call<EmailChangeResponse>(keeper, AccountPath.emailChangeConfirm, { code: digitsOf(code) });
+/**
+ * The new address (as given to the start) and its code: the address is changed, and the kept
+ * session's user is the new one. The server keeps no pointer to the change in flight: the code is
+ * looked up at the address named here.
+ */
+export async function confirmEmailChange(keeper: SessionKeeper, email: string, code: string): Promise<ApiResult<EmailChangeResponse>> {
+  const body: EmailChangeConfirmBody = { email, code: digitsOf(code) };
+  const result = await call<EmailChangeResponse>(keeper, AccountPath.emailChangeConfirm, body);
   const stored = keeper.stored;
   if (result.ok && stored) keeper.keep({ ...stored, user: result.data.user });
   return result;

@@ -193,6 +193,20 @@ describe('the account module', () => {
     expect($(reloaded, '#email')).to.not.equal(null);
   });
 
+  it('says to sign in again when the session is older than 10 minutes (stale_session), and sends no code', async () => {
+    const el = await mount();
+    const email = uniqueEmail('acct-stale');
+    await signIn(el, email);
+    await advanceServerClock(11 * 60_000);
+    await openAccount(el);
+    const next = uniqueEmail('acct-stale-new');
+    await askForEmailCode(el, next);
+    expect(errors().map((e) => e.code)).to.deep.equal(['stale_session']);
+    expect(text(el, '#account-error')).to.equal(en.errors.stale_session);
+    expect($(el, '#account-code')).to.equal(null);
+    expect(await mailsTo(next)).to.deep.equal([]);
+  });
+
   it('refuses the address the account has already, with its own sentence, the focus back on the field', async () => {
     const el = await mount();
     const email = uniqueEmail('acct-same');

@@ -95,7 +95,7 @@ export class ElementAccount {
   async confirmEmail(code: string): Promise<void> {
     const { element, session } = this.host;
     const previousEmail = element.user!.email;
-    const result = await this.#run(() => confirmEmailChange(session, code));
+    const result = await this.#run(() => confirmEmailChange(session, this.newEmail, code));
     if (!result.ok) return this.#fail(result.error);
     this.#toStart();
     this.newEmail = '';

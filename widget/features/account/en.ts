@@ -16,5 +16,6 @@ export const en: AccountMessages = {
   errors: {
     same_email: 'This is already your address.',
     email_taken: 'That address belongs to another account now. Nothing was changed.',
+    stale_session: 'To change your address, sign out and sign in again with your email first.',
   },
 };

@@ -35,8 +35,9 @@ export interface AccountMessages {
   /**
    * The account routes' own errors the element can meet (`same_email`: the new address is the
    * account's already; `email_taken`: it became another account's between the code and its
-   * confirmation); the others speak the element's sentences. `invalid_undo_link` is the undo
-   * page's, which the backend draws.
+   * confirmation; `stale_session`: a change of address needs a sign-in by email within 10
+   * minutes); the others speak the element's sentences. `invalid_undo_link` is the undo page's,
+   * which the backend draws.
    */
-  errors: Record<Exclude<AccountErrorCode, 'invalid_undo_link'>, string>;
+  errors: Record<Exclude<AccountErrorCode, 'invalid_undo_link'> | 'stale_session', string>;
 }

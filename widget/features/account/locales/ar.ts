@@ -19,6 +19,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'هذا هو عنوانك بالفعل.',
     email_taken: 'أصبح هذا العنوان تابعًا لحساب آخر. لم يتغيّر شيء.',
+    stale_session: 'لتغيير عنوانك، سجّل الخروج ثم سجّل الدخول ببريدك الإلكتروني.',
   },
 };
 

@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'Das ist bereits Ihre Adresse.',
     email_taken: 'Diese Adresse gehört inzwischen zu einem anderen Konto. Es wurde nichts geändert.',
+    stale_session: 'Um Ihre Adresse zu ändern, melden Sie sich zuerst ab und mit Ihrer E-Mail wieder an.',
   },
 };
 

@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'Esta ya es tu dirección.',
     email_taken: 'Esa dirección ya pertenece a otra cuenta. No se ha cambiado nada.',
+    stale_session: 'Para cambiar tu dirección, cierra sesión y vuelve a iniciarla con tu correo.',
   },
 };
 

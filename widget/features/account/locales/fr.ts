@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'C’est déjà votre adresse.',
     email_taken: 'Cette adresse appartient désormais à un autre compte. Rien n’a été modifié.',
+    stale_session: 'Pour changer d’adresse, déconnectez-vous puis reconnectez-vous avec votre e-mail.',
   },
 };
 

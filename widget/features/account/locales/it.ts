@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'Questo è già il tuo indirizzo.',
     email_taken: 'Questo indirizzo ora appartiene a un altro account. Non è stato modificato nulla.',
+    stale_session: 'Per cambiare indirizzo, esci e accedi di nuovo con la tua email.',
   },
 };
 

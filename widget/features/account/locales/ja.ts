@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'これは現在のメールアドレスです。',
     email_taken: 'このアドレスは別のアカウントで使われています。何も変更されていません。',
+    stale_session: 'アドレスを変更するには、ログアウトしてメールアドレスで再度ログインしてください。',
   },
 };
 

@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: '현재 사용 중인 주소와 같습니다.',
     email_taken: '이 주소는 이제 다른 계정에서 사용 중입니다. 변경된 내용은 없습니다.',
+    stale_session: '주소를 변경하려면 로그아웃한 뒤 이메일로 다시 로그인하세요.',
   },
 };
 

@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: 'Este já é o seu endereço.',
     email_taken: 'Esse endereço agora pertence a outra conta. Nada foi alterado.',
+    stale_session: 'Para mudar o seu endereço, saia e entre de novo com o seu e-mail.',
   },
 };
 

@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: '这已经是您的邮箱。',
     email_taken: '该邮箱现已属于另一个账户。未做任何更改。',
+    stale_session: '要更改地址，请先退出，再用电子邮件登录。',
   },
 };
 

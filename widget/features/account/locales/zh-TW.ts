@@ -16,6 +16,7 @@ const messages: AccountMessages = {
   errors: {
     same_email: '這已經是你的電子郵件地址。',
     email_taken: '這個地址現在屬於另一個帳戶。沒有任何變更。',
+    stale_session: '要變更地址，請先登出，再用電子郵件登入。',
   },
 };
 
