@@ -136,7 +136,8 @@ export class PasswordlessClient {
    * After `requestCode(email, {approval: true})`: waits until the person picks the right number on
    * the device where they opened the link, then keeps the session (`method: 'link'`) and resolves
    * with `{status: 'approved', user, session}`; or with `{status: 'refused'}` when a wrong number was
-   * picked there (the code still works). Keep the code field meanwhile: the code signs in too. Errors:
+   * picked there (the code still works); or, for an account with two-step verification, with
+   * `{status: 'second-factor', secondFactor}`: then {@link completeSecondFactor}. Keep the code field meanwhile: the code signs in too. Errors:
    * `expired_code` (the code's time is over), `invalid_link` (the code or the link signed in already),
    * `invalid_approval` (no approval was asked for, or its session was collected), `rate_limited`.
    * A network error is retried by itself after 2 s. `signal` ends the wait (hanging up the request
@@ -146,10 +147,16 @@ export class PasswordlessClient {
     const pending = this.#approval;
     if (!pending) return { ok: false, status: 0, error: { code: 'invalid_approval' } };
     // Cookie mode must be known before the answer that sets the cookie.
-    await this.config();
-    const result = await (await approvals()).waitForApproval(this.#keeper, pending, signal);
+    const config = await this.config();
+    // Where the server has a second factor, the wait is a first factor with its key (as verifyCode's).
+    const pair = config.ok && config.data.totp ? await (await approvals()).newApprovalKey() : null;
+    const result = await (await approvals()).waitForApproval(this.#keeper, pending, signal, undefined, pair?.key);
     // An answer is the end of this approval (a network error was retried); a call called off may wait again.
     if (result && this.#approval === pending) this.#approval = null;
+    if (result?.ok && result.data.status === 'second-factor') {
+      const { ticket, expiresIn } = result.data.secondFactor;
+      this.#secondFactor = { ticket, secret: pair!.secret, method: 'link', expiresAt: this.#now() + expiresIn * 1000 };
+    }
     return result;
   }
 

@@ -40,7 +40,7 @@ import { styles } from './passwordless-login.styles.ts';
  *   then how that tab did it.
  * @event {CustomEvent<ErrorDetail>} passwordless-error - `{code, message}`: a request failed; `message` is the sentence shown.
  * @event {CustomEvent<null>} passwordless-signed-out - The session was revoked and forgotten, here or in another tab.
- * @event {CustomEvent<StepChangeDetail>} passwordless-step-change - `{step}`: `email`, `code`, `link` or `signed-in` is now shown.
+ * @event {CustomEvent<StepChangeDetail>} passwordless-step-change - `{step}`: `email`, `code`, `link`, `second-factor` (the totp module's) or `signed-in` is now shown.
  * @event {CustomEvent<EmailChangedDetail>} passwordless-email-changed - `{user, previousEmail}`: the account module changed the
  *   address (`user` has the new one, as `element.user` has).
  * @event {CustomEvent<AccountDeletedDetail>} passwordless-account-deleted - `{user}`: the account module deleted the account;
@@ -87,6 +87,10 @@ import { styles } from './passwordless-login.styles.ts';
  * @csspart account-deletion - The deletion's warning and `send-delete-code`.
  * @csspart account-code - The code step of either: `account-code-form`, `account-code-input`, `confirm-email-change` or `confirm-delete`, `account-resend`, `cancel`.
  * @csspart account-done - "Your address is now …" (also `text`); `account-error` says why an account call failed (also `error`).
+ * @csspart second-factor-form - The second step's form (where the server has authenticator-app codes on): `totp-code-input` or `recovery-code-input`, and `use-recovery-code`.
+ * @csspart totp - The "Two-step verification" disclosure (a `details`) on the signed-in step; its `summary` is `totp-summary`.
+ * @csspart totp-qr - The setup's QR code (`role="img"`), with `totp-secret` (the key by 4), `totp-copy`, and the code form `totp-form` (`totp-input`, `totp-submit`, `totp-error`).
+ * @csspart totp-codes - The recovery codes shown once, under `totp-heading`, with `totp-download` and `totp-saved`; `totp-turn-on`, `totp-turn-off`, `totp-new-codes`, `totp-on` the status's.
  *
  * @cssproperty [--pl-color-background=light-dark(#ffffff, #1c1c21)] - Box background (light, dark).
  * @cssproperty [--pl-color-text=light-dark(#1b1b1f, #ececf1)] - Main text.

@@ -21,6 +21,7 @@
  */
 import type { html, nothing, TemplateResult } from 'lit';
 import type { ConfigResponse, Locale, RequestResponse, VerifyBody } from '../../contract/index.ts';
+import type { SecondFactorChallenge } from '../../contract/second-factor.ts';
 import type { ApiResult } from '../api/api-client.ts';
 import type { PasswordlessLogin } from '../element/passwordless-login.ts';
 import type { LinkFragment } from '../magic-link/link-fragment.ts';
@@ -97,4 +98,15 @@ export interface FeatureHost {
   approval?: (host: FeatureHost, flow: Extract<FlowState, { step: 'link' }>, m: Messages, error: unknown, address?: string) => TemplateResult | undefined;
   /** Set by the approval module beside `approval`: the link step's heading once the approval is given, else undefined. */
   approvalTitle?: (flow: Extract<FlowState, { step: 'link' }>) => string | undefined;
+  /**
+   * Set by the totp module where the server has a second factor, for a first factor that does
+   * not go through `verify` (the approval the asking browser collects, features/approval):
+   * `key()` is the `secondFactorKey` to add to its body and the secret behind it (null without
+   * `crypto.subtle`); `challenged` shows the second step when the answer is a
+   * `SecondFactorChallenge` instead of a session.
+   */
+  secondFactor?: {
+    key(): Promise<{ key: string; secret: string } | null>;
+    challenged(challenge: SecondFactorChallenge['secondFactor'], secret: string, method: 'code' | 'link'): Promise<void>;
+  };
 }

@@ -19,10 +19,10 @@
  *   party ID must be the page's host (`localhost`; browsers refuse an IP address), so this one's
  *   public URL is the test page's own origin, which it answers at through this proxy;
  * - proxies `/no-account-auth/*` to a backend with both account changes off
- *   (`ACCOUNT_EMAIL_CHANGE=off`, `ACCOUNT_DELETION=off`: its config says `account: false`), where the
- *   element must not fetch its account module;
- * - proxies `/totp-auth/*` to a backend with authenticator-app codes on (`TOTP=on`): a sign-in of
- *   an account that turned them on asks for the second step there;
+ *   (`ACCOUNT_EMAIL_CHANGE=off`, `ACCOUNT_DELETION=off`: its config says `account: false`) and the
+ *   second factor off (`TOTP=off`: `totp: false`), where the element must fetch neither module;
+ * - proxies `/totp-auth/*` to a backend with authenticator-app codes on (`TOTP=on`, as by default on
+ *   the others but `/no-account-auth`): the totp tests' own, whose clock `/__test/clock` reads;
  * - proxies `/busy-auth/*` to a fourth backend whose mail queue holds one mail
  *   (`MAIL_QUEUE_SIZE=1`), sent by a `sendMail` that waits while a test holds it: with one mail
  *   waiting, its next code request is `503 mail_busy`;
@@ -66,7 +66,7 @@ export function testBackend() {
    * (60 a minute), which the whole run would reach.
    */
   let approvalServer;
-  /** The backend with account changes off (its config says `account: false`). */
+  /** The backend with account changes and the second factor off (its config says `account: false`, `totp: false`). */
   let noAccountServer;
   /** The backend with authenticator-app codes on (`TOTP=on`). */
   let totpServer;
@@ -131,7 +131,7 @@ export function testBackend() {
         busyMails.unshift({ ...mail, ...pickCodeAndLink(mail.text), id: String(busyMails.length + 1), receivedAt: new Date().toISOString() });
       },
     });
-    noAccountServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', ACCOUNT_EMAIL_CHANGE: 'off', ACCOUNT_DELETION: 'off' } });
+    noAccountServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', ACCOUNT_EMAIL_CHANGE: 'off', ACCOUNT_DELETION: 'off', TOTP: 'off' } });
     totpServer = await startTestServer({ env: { ALLOWED_ORIGINS: origin, PASSKEYS: 'off', TOTP: 'on' } });
     productionServer = await startTestServer({
       env: { ALLOWED_ORIGINS: origin, NODE_ENV: 'production', SECRET: 'widget-tests-production-secret-0123456789', SMTP_URL: smtpSink.url, PASSKEYS: 'off' },

@@ -12,6 +12,7 @@ import {
   type ApprovalWaitResponse,
 } from '../../../contract/approval.ts';
 import type { User, VerifyResponse } from '../../../contract/index.ts';
+import type { SecondFactorChallenge } from '../../../contract/second-factor.ts';
 import type { ApiResult } from '../../api/api-client.ts';
 import { systemClock, type Clock } from '../../countdown/countdown-controller.ts';
 import { base64url32, forgetSecrets } from '../../magic-link/request-secret.ts';
@@ -38,8 +39,15 @@ export async function newApprovalKey(): Promise<{ secret: string; key: string } 
   return { secret: base64url32(bytes), key: base64url32(hash) };
 }
 
-/** How a wait ended: signed in here (the session is kept), or a wrong number was picked on the other device. */
-export type ApprovalOutcome = { status: 'approved'; user: User; session: VerifyResponse['session'] } | { status: 'refused' };
+/**
+ * How a wait ended: signed in here (the session is kept), a wrong number was picked on the other
+ * device, or, for an account with a second factor (where the wait carried `secondFactorKey`),
+ * approved but no session yet: the second step's ticket.
+ */
+export type ApprovalOutcome =
+  | { status: 'approved'; user: User; session: VerifyResponse['session'] }
+  | { status: 'refused' }
+  | ({ status: 'second-factor' } & SecondFactorChallenge);
 
 /** After a network error, the next wait goes after this pause: long enough not to hammer a server that is down, short against the server's 20 s "stopped waiting". */
 const RETRY_MS = 2_000;
@@ -59,9 +67,16 @@ export async function waitForApproval(
   signal?: AbortSignal,
   /** Times the pause after a network error: the element's own clock, which tests move. */
   clock: Clock = systemClock,
+  /** Where the server has a second factor: the SHA-256 the browser keeps the bytes of (features/totp). */
+  secondFactorKey?: string,
 ): Promise<ApiResult<ApprovalOutcome> | null> {
   while (!signal?.aborted) {
-    const result = await call<ApprovalWaitResponse>(keeper, ApprovalPath.wait, { id, secret }, signal);
+    const result = await call<ApprovalWaitResponse | (SecondFactorChallenge & { status: 'approved' })>(
+      keeper,
+      ApprovalPath.wait,
+      { id, secret, ...(secondFactorKey && { secondFactorKey }) },
+      signal,
+    );
     if (signal?.aborted) break;
     if (!result.ok) {
       if (result.error.code !== 'network_error') return result;
@@ -70,6 +85,7 @@ export async function waitForApproval(
     }
     const answer = result.data;
     if (answer.status === 'waiting') continue;
+    if ('secondFactor' in answer) return { ok: true, data: { status: 'second-factor', secondFactor: answer.secondFactor } };
     if (answer.status === 'approved') {
       const { user, session } = answer;
       keeper.keep({ ...session, user, method: 'link' });

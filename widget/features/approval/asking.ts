@@ -45,8 +45,15 @@ export function attachAsking(host: FeatureHost): void {
 async function wait(host: FeatureHost, ticket: PendingApproval): Promise<void> {
   const state: Asking = { ticket, stop: new AbortController() };
   asking.set(host, state);
-  const result = await waitForApproval(host.session, ticket, state.stop.signal, host.element.clock);
+  // Where the server has a second factor (the totp module is in): the wait carries its key.
+  const pair = await host.secondFactor?.key();
+  const result = await waitForApproval(host.session, ticket, state.stop.signal, host.element.clock, pair?.key);
   if (!result || asking.get(host) !== state) return;
+  if (result.ok && result.data.status === 'second-factor') {
+    asking.delete(host);
+    // Approved, and the account asks for its app's code: the second step, as after a link.
+    return host.secondFactor!.challenged(result.data.secondFactor, pair!.secret, 'link');
+  }
   if (result.ok && result.data.status === 'approved') {
     asking.delete(host);
     // Signed in exactly as after a code: the signed-in step, and `passwordless-success` with `method: 'link'`.

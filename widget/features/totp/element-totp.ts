@@ -15,6 +15,7 @@ import { emit } from '../../element/events.ts';
 import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import type { FlowError, FlowState } from '../../flow/flow.ts';
 import { errorMessage, type Messages } from '../../i18n/index.ts';
+import { newApprovalKey } from '../approval/approval-calls.ts';
 import type { FeatureHost } from '../feature.ts';
 import type { TotpErrorCode, TotpMessages } from './messages.ts';
 import { sentences, sentencesIn } from './sentences.ts';
@@ -75,6 +76,12 @@ export class ElementTotp {
       await this.#showStep(result.pending);
       // Never shown: the element sees its flow moved on (the second step) and leaves it there.
       return { ok: false, status: 200, error: { code: 'unauthenticated' } };
+    };
+    // The approval module's wait is a first factor too (features/feature.ts `secondFactor`).
+    host.secondFactor = {
+      key: newApprovalKey,
+      challenged: ({ ticket, expiresIn }, secret, method) =>
+        this.#showStep({ ticket, secret, method, expiresAt: element.clock.now() + expiresIn * 1000 }),
     };
     element.addEventListener('passwordless-step-change', ({ detail }) => {
       if (detail.step !== 'second-factor') this.pending = null;

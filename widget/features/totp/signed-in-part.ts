@@ -30,7 +30,7 @@ export const signedInPart: StepExtra<'signed-in'> = (host, _flow, m) => {
   return html`
     <details part="totp" ?open=${totp.open} @toggle=${(event: Event) => totp.track(totp.toggled((event.target as HTMLDetailsElement).open))}>
       <summary part="totp-summary">${tm.twoStep}</summary>
-      ${totp.status ? stage(host, totp, tm) : errorOf(host, totp)}
+      <div part="totp-body">${totp.status ? stage(host, totp, tm) : errorOf(host, totp)}</div>
     </details>
     <div class="visually-hidden" role="status">${totp.said}</div>
   `;

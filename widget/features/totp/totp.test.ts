@@ -4,6 +4,7 @@ import '../../module.ts';
 import type { PasswordlessEventMap } from '../../element/events.ts';
 import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
 import { en as core } from '../../i18n/en.ts';
+import { setModuleLoader, type ModuleLoader } from '../../on-demand/on-demand.ts';
 import { advanceServerClock, mailTo, serverNow, uniqueEmail } from '../../testing/backend.ts';
 import { FakeClock } from '../../testing/fake-clock.ts';
 import { $, $$, click, text } from '../../testing/shadow-dom.ts';
@@ -18,6 +19,14 @@ import fr from './locales/fr.ts';
 // the key the page shows (testing/totp.ts), the server's clock moved rather than waited for.
 
 const API = '/totp-auth';
+
+/** The ES module build's loader (module.ts), recording which feature modules the page fetched. */
+const fetched: string[] = [];
+setModuleLoader(((folder: string, name: string) => {
+  if (folder === 'locales') return import(`../../i18n/locales/${name}.ts`);
+  fetched.push(name);
+  return import(`../${name}/index.ts`);
+}) as ModuleLoader);
 
 type EventName = keyof PasswordlessEventMap;
 let events: Array<{ type: EventName; detail: unknown }> = [];
@@ -113,6 +122,18 @@ async function signOut(el: PasswordlessLogin): Promise<void> {
 }
 
 describe('the totp module', () => {
+  it('is not fetched where the config has no totp, and is where it says totp: true', async () => {
+    const off = await fixture<PasswordlessLogin>(html`<passwordless-login api="/no-account-auth"></passwordless-login>`);
+    await off.settled;
+    await signInWithoutSecondFactor(off, uniqueEmail('totp-off-server'));
+    expect(fetched).to.not.include('totp');
+    expect($(off, '[part~="totp"]')).to.equal(null);
+    off.remove();
+    const on = await mount();
+    expect(fetched).to.include('totp');
+    expect(on.user).to.equal(null);
+  });
+
   it('computes RFC 6238 codes (its SHA-1 test vector at 59 s and at 1111111109 s)', async () => {
     // RFC 6238 appendix B: the key "12345678901234567890"; 8-digit codes 94287082 and 07081804.
     const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -127,6 +148,7 @@ describe('the totp module', () => {
     await signInWithoutSecondFactor(el, email);
     await openDisclosure(el);
     expect(text(el, '#totp-why')).to.equal(en.offWhy);
+    await expect(el).to.be.accessible();
     click(el, '[part~="totp-turn-on"]');
     await waitUntil(() => $(el, '[part~="totp-secret"]'), 'the key');
     await settle(el);
@@ -168,6 +190,7 @@ describe('the totp module', () => {
     expect($(el, '[part~="totp-codes"]'), 'shown once').to.equal(null);
     expect(link.isConnected).to.equal(false);
     expect(text(el, '[part~="totp-on"]')).to.contain(en.codesLeft(10));
+    await expect(el).to.be.accessible();
     expect(focused(el)?.getAttribute('part')).to.equal('totp-summary');
   });
 
@@ -320,6 +343,32 @@ describe('the totp module', () => {
     expect(text(el, '[role="status"]:not(:empty)')).to.equal(en.turnedOff);
     await signOut(el);
     await signInWithoutSecondFactor(el, email);
+  });
+
+  it('shows the second step when the other device approves the sign-in (the wait carries the key)', async () => {
+    const el = await mount();
+    const email = uniqueEmail('totp-approval');
+    await signInWithoutSecondFactor(el, email);
+    const { secret } = await turnOn(el);
+    await signOut(el);
+
+    await advanceServerClock(61_000);
+    await el.requestCode(email);
+    await waitUntil(() => /\d\d/.test(text(el, '[part~="approval-number"]') ?? ''), 'the number beside the code');
+    const number = Number(/\d\d/.exec(text(el, '[part~="approval-number"]')!)![0]);
+    const token = new URLSearchParams(new URL((await mailTo(email)).link).hash.slice(1)).get('pl_token')!;
+    const approved = await fetch(`${API}/approval/approve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token, number }),
+    });
+    expect(approved.status).to.equal(200);
+    await waitUntil(() => step(el) === 'second-factor', 'the second step');
+    expect(el.user, 'no session before the app code').to.equal(null);
+    await type(el, '#code', await appCode(secret));
+    expect(el.user?.email).to.equal(email);
+    const success = events.filter((e) => e.type === 'passwordless-success').at(-1)!.detail as { method: string };
+    expect(success.method).to.equal('link');
   });
 
   for (const [lang, sentences, dir] of [

@@ -29,7 +29,7 @@ const messages: TotpMessages = {
   proveIt: 'アプリのコードかリカバリーコードを入力してください。',
   turnedOff: '2 段階認証を無効にしました。',
   errors: {
-    second_factor_required: 'このアカウントには認証アプリのコードが必要ですが、このページでは入力を求められません（https が必要です）。',
+    second_factor_required: 'このアカウントには認証アプリのコードが必要ですが、このページでは求められません（https が必要）。',
     second_factor_setup_required: 'このサイトはこのアカウントに 2 段階認証を求めていますが、まだ設定されていません。',
     invalid_second_factor: '時間切れになりました。もう一度ログインしてください。',
     totp_already_enabled: '2 段階認証はすでに有効です。',
