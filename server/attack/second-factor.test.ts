@@ -142,6 +142,42 @@ describe('attack: the second factor', () => {
     });
   }
 
+  it('checks at most 5 of 20 parallel wrong app codes and the right one on one ticket: each attempt is reserved before its check', async () => {
+    const email = freshEmail('parallel');
+    const { secret, user } = await withTotp(h, email);
+    h.server.clock.advance(60_000);
+    const browser = browserKey();
+    const ticket = await firstFactor(h, email, browser.key);
+    const right = appCode(h, secret);
+    const guesses = Array.from({ length: 20 }, (_, i) => wrongCode(right, i));
+    const answers = await Promise.all([...guesses, right].map((code) => complete(h, { ticket, secret: browser.secret, code })));
+    const signedIn = answers.filter((a) => a.status === 200).length;
+    const wrong = answers.filter((a) => a.body?.error?.code === 'invalid_code').length;
+    for (const answer of answers) if (answer.status !== 200) assertError(answer, answer.status, ['invalid_code', 'too_many_attempts', 'invalid_second_factor']);
+    // Each check took one of the 5 places: a right code checked counts as one of them.
+    assert.ok(wrong + signedIn <= 5, `${wrong} wrong codes checked and ${signedIn} sessions`);
+    assert.ok(signedIn <= 1);
+    if (signedIn === 0) {
+      // Only the 5 reservations were counted (before the fix every one of the 21 was checked and counted).
+      assert.equal((await storeOnDisk(h)).logins[user.email.toLowerCase()].attempts, 5);
+      await assertRefusedSafely(h, () => complete(h, { ticket, secret: browser.secret, code: right }), 401, 'invalid_second_factor');
+    }
+  });
+
+  it('checks at most 5 of 20 parallel wrong disables with a stolen session, and the right code after them is refused', async () => {
+    const email = freshEmail('parallel-off');
+    const { secret, token, user } = await withTotp(h, email);
+    const right = appCode(h, secret);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => call(h, SecondFactorPath.disable, { code: wrongCode(right, i) }, token)));
+    const wrong = answers.filter((a) => a.body?.error?.code === 'invalid_code').length;
+    for (const answer of answers) assertError(answer, answer.status, ['invalid_code', 'too_many_attempts']);
+    assert.ok(wrong <= 5, `${wrong} wrong codes checked`);
+    assert.equal((await storeOnDisk(h)).logins[user.email.toLowerCase()].attempts, 5, 'only the 5 reservations counted');
+    // Past the cap nothing is checked: the right code does not turn it off.
+    assertError(await call(h, SecondFactorPath.disable, { code: right }, token), 429, 'too_many_attempts');
+    assert.ok((await storeOnDisk(h)).users[user.id].totp, 'still on');
+  });
+
   it('grants nothing to a half-signed-in browser: the session routes answer 401 with nothing, or with the ticket as a bearer token', async () => {
     const email = freshEmail('skip');
     await withTotp(h, email);
