@@ -13,7 +13,8 @@ import { AccountPath } from '../../contract/account.ts';
 import { PasskeyPath } from '../../contract/passkeys.ts';
 import { SecondFactorPath } from '../../contract/second-factor.ts';
 import { totpCodeAt } from '../second-factor/totp-codes.ts';
-import { getJson, postJson, type JsonAnswer } from '../testing/api-client.ts';
+import { getJson, postJson, tokenOf, type JsonAnswer } from '../testing/api-client.ts';
+import { approve, askWithApproval } from '../testing/approval-kit.ts';
 import { assertError, assertRefusedSafely, dataFileText, freshEmail, requestCode, settle, signIn, storeOnDisk, wrongCode } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import type { ReceivedMail } from '../testing/smtp-sink.ts';
@@ -68,6 +69,12 @@ async function firstFactor(h: Harness, email: string, key: string, code?: string
   assert.equal(answer.body.session, undefined, 'no session before the second step');
   assert.equal(answer.body.secondFactor.expiresIn, 300);
   return answer.body.secondFactor.ticket;
+}
+
+/** The address's count of wrong attempts, read from the store (the files may be mid-write under parallel requests). */
+async function attemptsOf(h: Harness, email: string): Promise<number> {
+  const state = await h.server.backend.store.updateLogin(email.toLowerCase(), (current) => ({ next: current, result: current }));
+  return state?.attempts ?? 0;
 }
 
 function complete(h: Harness, body: Record<string, unknown>): Promise<JsonAnswer> {
@@ -159,7 +166,7 @@ describe('attack: the second factor', () => {
     assert.ok(signedIn <= 1);
     if (signedIn === 0) {
       // Only the 5 reservations were counted (before the fix every one of the 21 was checked and counted).
-      assert.equal((await storeOnDisk(h)).logins[user.email.toLowerCase()].attempts, 5);
+      assert.equal(await attemptsOf(h, user.email), 5);
       await assertRefusedSafely(h, () => complete(h, { ticket, secret: browser.secret, code: right }), 401, 'invalid_second_factor');
     }
   });
@@ -172,10 +179,67 @@ describe('attack: the second factor', () => {
     const wrong = answers.filter((a) => a.body?.error?.code === 'invalid_code').length;
     for (const answer of answers) assertError(answer, answer.status, ['invalid_code', 'too_many_attempts']);
     assert.ok(wrong <= 5, `${wrong} wrong codes checked`);
-    assert.equal((await storeOnDisk(h)).logins[user.email.toLowerCase()].attempts, 5, 'only the 5 reservations counted');
+    assert.equal(await attemptsOf(h, user.email), 5, 'only the 5 reservations counted');
     // Past the cap nothing is checked: the right code does not turn it off.
     assertError(await call(h, SecondFactorPath.disable, { code: right }, token), 429, 'too_many_attempts');
-    assert.ok((await storeOnDisk(h)).users[user.id].totp, 'still on');
+    assert.ok((await h.server.backend.store.findUserById(user.id))?.totp, 'still on');
+  });
+
+  it('keeps counting across mailed links: 3 wrong app codes after one link, 2 after the next reach the cap, then one try a link until the 100-failure lock', async () => {
+    const email = freshEmail('links');
+    const { secret } = await withTotp(h, email);
+    const browser = browserKey();
+    const linkTicket = async (): Promise<string> => {
+      const { link } = await requestCode(h, email);
+      const answer = await h.verify({ token: tokenOf(link), secondFactorKey: browser.key });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body.secondFactor.ticket;
+    };
+    const guess = (ticket: string, i: number) => complete(h, { ticket, secret: browser.secret, code: wrongCode(appCode(h, secret), i) });
+    h.server.clock.advance(60_000);
+    const first = await linkTicket();
+    for (let i = 0; i < 3; i++) assert.equal((await guess(first, i)).body.error.attemptsLeft, 4 - i);
+    // A new link does not give 5 fresh guesses: the count goes on (before the fix: 4 left again).
+    h.server.clock.advance(60_000);
+    const second = await linkTicket();
+    assert.equal((await guess(second, 0)).body.error.attemptsLeft, 1);
+    assertError(await guess(second, 1), 429, 'too_many_attempts');
+    // Past the cap each link's ticket gets one try, counted; 15 minutes apart stays under 5 mails an hour.
+    h.server.clock.advance(60 * 60_000);
+    for (let failures = 5; failures < 100; failures++) {
+      h.server.clock.advance(15 * 60_000);
+      assertError(await guess(await linkTicket(), failures), 429, 'too_many_attempts');
+    }
+    // 100 wrong in a row: the address is locked, so no link is mailed to it.
+    h.server.clock.advance(15 * 60_000);
+    const before = h.smtp.received.length;
+    assert.equal((await h.request({ email })).status, 202);
+    assert.equal((await mailsSince(h, before)).length, 0, 'no mail while locked');
+  });
+
+  it('keeps counting across approvals: wrong app codes after one approval collected, and the next approval goes on from there', async () => {
+    const email = freshEmail('approvals');
+    const { secret } = await withTotp(h, email);
+    const browser = browserKey();
+    const approvedTicket = async (): Promise<string> => {
+      const asked = await askWithApproval(h, email);
+      assert.equal((await approve(h, asked.token, asked.number)).status, 200);
+      const waited = await postJson(h.api('/approval/wait'), { id: asked.id, secret: asked.secret, secondFactorKey: browser.key });
+      assert.equal(waited.status, 200, JSON.stringify(waited.body));
+      return waited.body.secondFactor.ticket;
+    };
+    const guess = (ticket: string, i: number) => complete(h, { ticket, secret: browser.secret, code: wrongCode(appCode(h, secret), i) });
+    h.server.clock.advance(60_000);
+    const first = await approvedTicket();
+    for (let i = 0; i < 3; i++) assert.equal((await guess(first, i)).body.error.attemptsLeft, 4 - i);
+    h.server.clock.advance(60_000);
+    const second = await approvedTicket();
+    assert.equal((await guess(second, 0)).body.error.attemptsLeft, 1, 'the approval did not reset the count');
+    assertError(await guess(second, 1), 429, 'too_many_attempts');
+    // The owner still gets in: a new approval's ticket has one try past the cap, and the right code resets the count.
+    h.server.clock.advance(60_000);
+    const third = await approvedTicket();
+    assert.equal((await complete(h, { ticket: third, secret: browser.secret, code: appCode(h, secret) })).status, 200);
   });
 
   it('grants nothing to a half-signed-in browser: the session routes answer 401 with nothing, or with the ticket as a bearer token', async () => {
