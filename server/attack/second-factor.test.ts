@@ -17,6 +17,7 @@ import { getJson, postJson, tokenOf, type JsonAnswer } from '../testing/api-clie
 import { approve, askWithApproval } from '../testing/approval-kit.ts';
 import { assertError, assertRefusedSafely, dataFileText, freshEmail, requestCode, settle, signIn, storeOnDisk, wrongCode } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { addPasskey, authenticatorFor, passkeySignIn } from '../testing/passkey-kit.ts';
 import type { ReceivedMail } from '../testing/smtp-sink.ts';
 
 const STEP_MS = 30_000;
@@ -306,6 +307,24 @@ describe('attack: the second factor', () => {
     h.server.clock.advance(10 * 60_000 + 1000);
     await assertRefusedSafely(h, () => call(h, SecondFactorPath.setup, {}, token), 403, 'stale_session');
     assert.equal((await storeOnDisk(h)).users[user.id].totp ?? null, null);
+  });
+
+  it('refuses setup and enable from a session a passkey made (stale_session), as for adding a passkey: one passkey cannot plant an app', async () => {
+    const email = freshEmail('passkey-session');
+    const { token, user } = await signIn(h, email);
+    // The setup token is taken from the fresh email session; the passkey's session may not use it either.
+    const setup = await call(h, SecondFactorPath.setup, {}, token);
+    assert.equal(setup.status, 200, JSON.stringify(setup.body));
+    const authenticator = authenticatorFor(h);
+    await addPasskey(h, token, authenticator);
+    const session = await passkeySignIn(h, authenticator);
+    assert.equal(session.status, 200, JSON.stringify(session.body));
+    const byPasskey = session.body.session.token;
+    await assertRefusedSafely(h, () => call(h, SecondFactorPath.setup, {}, byPasskey), 403, 'stale_session');
+    const refused = await call(h, SecondFactorPath.enable, { setupToken: setup.body.setupToken, code: appCode(h, setup.body.secret) }, byPasskey);
+    assertError(refused, 403, 'stale_session');
+    assert.match(refused.body.error.message, /email code or link/);
+    assert.equal((await h.server.backend.store.findUserById(user.id))?.totp ?? null, null, 'still off');
   });
 
   it('refuses disable with a wrong code (still on), then turns off with a right one and mails the owner', async () => {

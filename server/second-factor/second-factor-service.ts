@@ -21,6 +21,7 @@ import QRCode from 'qrcode';
 import { ApiError, type Locale, type VerifyResponse } from '../../contract/index.ts';
 import type { SecondFactorChallenge, TotpRecoveryCodes, TotpSetup, TotpStatus } from '../../contract/second-factor.ts';
 import { secretMatches } from '../login/approval-ticket.ts';
+import { freshSessionUser } from '../login/fresh-session.ts';
 import { errorMessage } from '../login/hooks.ts';
 import { loginContext, type LoginContext, type LoginServiceOptions } from '../login/login-context.ts';
 import { LoginError, rateLimited } from '../login/login-error.ts';
@@ -37,8 +38,6 @@ import { sealedBox, type SealedBox } from './sealed-box.ts';
 import { secondFactorTokens, TICKET_TTL_MS, type SecondFactorTokens } from './second-factor-tokens.ts';
 import { matchingStep, newTotpSecret, TOTP_PERIOD_SECONDS, totpUri } from './totp-codes.ts';
 
-/** 10 minutes, as for adding a passkey: "I just signed in" covers the whole setup. */
-export const FRESH_SESSION_MS = 10 * 60_000;
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
 
 export interface SecondFactorServiceOptions {
@@ -224,10 +223,15 @@ export class SecondFactorService {
     }
   }
 
+  /**
+   * `fresh`: as for adding a passkey or changing the address (login/fresh-session.ts), a session
+   * made by an email code or link in the last 10 minutes; a passkey's is not, or one passkey (or
+   * a stolen session) could put an attacker's authenticator app between the owner and their account.
+   */
   async #sessionUser(token: string | null, fresh: boolean): Promise<UserRecord> {
+    if (fresh) return freshSessionUser(this.#context, token, ApiError.staleSessionForTotp);
     const found = token ? await findSessionRecord(this.#context, token) : null;
     if (!found) throw LoginError.of(ApiError.unauthenticated);
-    if (fresh && this.#context.clock.now() - found.session.createdAt > FRESH_SESSION_MS) throw LoginError.of(ApiError.staleSessionForTotp);
     return found.user;
   }
 
