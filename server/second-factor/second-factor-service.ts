@@ -39,6 +39,8 @@ import { secondFactorTokens, TICKET_TTL_MS, type SecondFactorTokens } from './se
 import { matchingStep, newTotpSecret, TOTP_PERIOD_SECONDS, totpUri } from './totp-codes.ts';
 
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
+/** 26 to 205 base32 characters: 128 bits (RFC 4226 4) to 1,024, far beyond any app's. */
+const BASE32_SECRET = /^[A-Z2-7]{26,205}$/;
 
 export interface SecondFactorServiceOptions {
   login: LoginServiceOptions;
@@ -127,13 +129,14 @@ export class SecondFactorService {
     // check at most maxAttempts codes. The one whose reservation reaches the cap spends the
     // ticket itself (it dies there); past the cap each ticket gets one try, claimed first, so a
     // new first factor still lets the owner in while the count goes on toward the lockout.
+    const appSecret = input.code !== undefined ? this.#secretOf(user, totp) : null;
     const seat = await this.#reserveAttempt(user, now);
     const ownsTicket = seat !== 'open';
     if (seat === 'past' && !(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
     if (seat === 'past') await this.#countPastCap(user, now);
     if (seat === 'last' && !(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
     // A check that spends nothing, so a wrong code (below the cap) leaves the ticket for the next try.
-    const step = input.code !== undefined ? matchingStep(this.#secretOf(totp), input.code, now) : null;
+    const step = input.code !== undefined && appSecret !== null ? matchingStep(appSecret, input.code, now) : null;
     const looksRight = input.code !== undefined ? step !== null : withoutRecoveryCode(this.#context.hash, user.id, totp.recoveryCodes, input.recoveryCode) !== null;
     if (!looksRight) return this.#refuse(user, secondFactor);
     // An app code: its step is claimed first, so a replay (the same step, or the same code a step
@@ -165,7 +168,11 @@ export class SecondFactorService {
 
   /** `enableTotp`: turns it on for `userId` with the secret the host showed and a code from the app. */
   async enableFor(userId: string, input: { secret: string; code: string; locale?: Locale }): Promise<TotpRecoveryCodes> {
-    return this.#turnOn(await this.#userById(userId), input.secret.toUpperCase().replace(/\s/g, ''), input.code, input.locale ?? 'en');
+    const secret = typeof input.secret === 'string' ? input.secret.toUpperCase().replace(/\s/g, '').replace(/=+$/, '') : '';
+    // Base32 of 128 bits at least (RFC 4226 4): 26 characters of 5 bits; anything else would reach
+    // the TOTP library as a TypeError (a 500), or enrol a secret too short to resist guessing.
+    if (!BASE32_SECRET.test(secret)) throw LoginError.of(ApiError.invalidTotpSecret);
+    return this.#turnOn(await this.#userById(userId), secret, typeof input.code === 'string' ? input.code : '', input.locale ?? 'en');
   }
 
   /**
@@ -211,12 +218,12 @@ export class SecondFactorService {
     return { secondFactor: { ticket, expiresIn: TICKET_TTL_MS / 1000 } };
   }
 
-  /** The host's `requireSecondFactor`; a throw counts as true (fail closed). */
+  /** The host's `requireSecondFactor`: anything but `false` (a throw, `1`, `'yes'`, undefined) demands it (fail closed). */
   async #required(user: UserRecord): Promise<boolean> {
     const hook = this.#context.hooks.requireSecondFactor;
     if (!hook) return false;
     try {
-      return (await hook(toPublicUser(user))) === true;
+      return (await hook(toPublicUser(user))) !== false;
     } catch (error) {
       this.#context.logger.error({ msg: 'hook failed', hook: 'requireSecondFactor', err: errorMessage(error) });
       return true;
@@ -241,10 +248,18 @@ export class SecondFactorService {
     return user;
   }
 
-  #secretOf(totp: TotpRecord): string {
+  /**
+   * The base32 secret of `user`. Sealed under another SECRET (rotated since it was turned on) it
+   * does not open and no code can match: a typed refusal (503, logged for the operator, who turns
+   * it off with `disableTotp` or `users totp-off`), never a 500, and opened before an attempt is
+   * reserved, so it costs none.
+   */
+  #secretOf(user: UserRecord, totp: TotpRecord): string {
     const secret = this.#atRest.open(totp.secret);
-    // Sealed under another SECRET (rotated without re-enrolling): no code can match.
-    if (secret === null) throw new Error('the TOTP secret does not open with this SECRET');
+    if (secret === null) {
+      this.#context.logger.error({ msg: 'the TOTP secret does not open with this SECRET: turn it off for this user (disableTotp, or users totp-off)', userId: user.id });
+      throw LoginError.of(ApiError.totpUnreadable);
+    }
     return secret;
   }
 
@@ -281,23 +296,29 @@ export class SecondFactorService {
     if (!user.totp) throw LoginError.of(ApiError.totpNotEnabled);
     const kind = proof.code !== undefined ? 'totp' : 'recovery';
     const now = clock.now();
-    if ((await this.#reserveAttempt(user, now)) === 'past') throw await this.#tooManyNow(user, now);
+    const appSecret = proof.code !== undefined ? this.#secretOf(user, user.totp) : null;
+    // The notice's place is taken before the attempt: a full mail queue costs no attempt.
     const place = notice ? this.#reserveMail() : null;
+    let reserved = false;
     try {
+      if ((await this.#reserveAttempt(user, now)) === 'past') throw await this.#tooManyNow(user, now);
+      reserved = true;
       let spent: boolean;
-      if (proof.code !== undefined) {
-        const step = matchingStep(this.#secretOf(user.totp), proof.code, now);
+      if (appSecret !== null && proof.code !== undefined) {
+        const step = matchingStep(appSecret, proof.code, now);
         spent = step !== null && (await this.#claimStep(user, step));
         if (spent) spent = await store.updateUser(user.emailKey, (current) => (current?.totp && current.id === user.id ? { next: { ...current, totp: change(current.totp) }, result: true } : { next: current, result: false }));
       } else {
-        spent = await this.#spendRecoveryCode(user, proof.recoveryCode, change);
+        spent = await this.#spendRecoveryCode(user, proof.recoveryCode ?? '', change);
       }
       if (!spent) return await this.#refuse(user, kind);
-      await store.updateLogin(user.emailKey, (state) => (state ? { next: { ...state, attempts: Math.max(0, state.attempts - 1) }, result: null } : { next: null, result: null }));
+      // A right proof is no wrong try: its reservation is given back.
+      reserved = false;
+      await this.#giveBack(user);
       if (notice && place) await this.#notice(user, notice, locale ?? 'en', place.send);
     } catch (error) {
       // A refusal of the proof keeps the reservation (it was a wrong try); anything else gives it back.
-      if (!(error instanceof LoginError && (error.code === 'invalid_code' || error.code === 'too_many_attempts'))) await this.#giveBack(user);
+      if (reserved && !(error instanceof LoginError && (error.code === 'invalid_code' || error.code === 'too_many_attempts'))) await this.#giveBack(user);
       throw error;
     } finally {
       place?.release();

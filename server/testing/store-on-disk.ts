@@ -64,7 +64,9 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
   for (const [emailKey, state] of Object.entries(data.logins)) for (const s of state.sequences) data.linkTokens[s.tokenHash] = emailKey;
   // Every file of the store, the audit directory's day files and daily counts too.
   const onDisk = await readdir(dirname(dataFile), { recursive: true, withFileTypes: true });
-  const paths = onDisk.filter((entry) => entry.isFile() && relative(dirname(dataFile), join(entry.parentPath, entry.name)).startsWith(basename(dataFile))).map((entry) => join(entry.parentPath, entry.name));
+  // A `.tmp` file is a write in flight (the audit's daily counts, renamed over the real one a
+  // moment later): it may be gone before it is read, and what it holds reaches the real file.
+  const paths = onDisk.filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp') && relative(dirname(dataFile), join(entry.parentPath, entry.name)).startsWith(basename(dataFile))).map((entry) => join(entry.parentPath, entry.name));
   data.text = (await Promise.all(paths.map((path) => readFile(path, 'utf8')))).join('\n');
   return data;
 }
