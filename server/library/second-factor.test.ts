@@ -82,6 +82,31 @@ describe('createPasswordless: authenticator-app codes', () => {
     await pl.close();
   });
 
+  it('completes the second step in the host code (completeSecondFactor): a bad input is a 400, a wrong code counts, the right one signs in once', async () => {
+    const { pl, clock, mailedCode } = await start();
+    const email = 'lib-complete@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    const setup = await pl.setupTotp(user.id);
+    await pl.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    const bytes = randomBytes(32);
+    const secret = bytes.toString('base64url');
+    const answer = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email), createHash('sha256').update(bytes).digest('base64url'));
+    assert.ok('secondFactor' in answer);
+    const { ticket } = answer.secondFactor;
+    for (const bad of [{ ticket, secret }, { ticket, secret, code: 123456 }, { ticket: 7, secret, code: '123456' }, { ticket, secret, code: '123456', recoveryCode: 'aaaaa-aaaaa' }]) {
+      await assert.rejects(pl.completeSecondFactor(bad as never), (error: LoginError) => error.code === 'invalid_request' && error.status === 400, JSON.stringify(bad));
+    }
+    const right = totpCodeAt(setup.secret, clock.now());
+    await assert.rejects(pl.completeSecondFactor({ ticket, secret, code: right === '000000' ? '111111' : '000000' }), (error: LoginError) => error.code === 'invalid_code' && error.details?.attemptsLeft === 4);
+    await assert.rejects(pl.completeSecondFactor({ ticket, secret: randomBytes(32).toString('base64url'), code: right }), (error: LoginError) => error.code === 'invalid_second_factor');
+    const done = await pl.completeSecondFactor({ ticket, secret, code: right });
+    assert.equal(done.user.id, user.id);
+    assert.equal(typeof done.session.token, 'string');
+    assert.equal((await pl.service.findSession(done.session.token!))?.user.id, user.id);
+    await assert.rejects(pl.completeSecondFactor({ ticket, secret, code: right }), (error: LoginError) => error.code === 'invalid_second_factor', 'once');
+    await pl.close();
+  });
+
   it('hands an approval of an account with a second factor its ticket, not a session', async () => {
     const { pl, mails, clock, mailedCode } = await start({ publicUrl: 'http://127.0.0.1:9' });
     const email = 'lib-approval@example.com';

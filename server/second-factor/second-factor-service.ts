@@ -39,6 +39,8 @@ import { secondFactorTokens, TICKET_TTL_MS, type SecondFactorTokens } from './se
 import { matchingStep, newTotpSecret, TOTP_PERIOD_SECONDS, totpUri } from './totp-codes.ts';
 
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
+/** A claim's expiry already past: `claimOnce` then answers whether the key is held, holding nothing. */
+const PROBE_EXPIRY = 1;
 /** 26 to 205 base32 characters: 128 bits (RFC 4226 4) to 1,024, far beyond any app's. */
 const BASE32_SECRET = /^[A-Z2-7]{26,205}$/;
 
@@ -125,6 +127,10 @@ export class SecondFactorService {
     if (!user || user.blockedAt || !user.totp) throw LoginError.of(ApiError.invalidSecondFactor);
     const totp = user.totp;
     const secondFactor = input.code !== undefined ? 'totp' : 'recovery';
+    // A ticket spent (signed in, or dead at the cap) checks nothing more: a probe of its claim
+    // (an expiry already past is a read on every store, account/undo-epoch.ts), so guesses sent
+    // with it after its sign-in reset the count are not counted against the owner, nor checked.
+    if (!(await store.claimOnce(ticket.claimKey, PROBE_EXPIRY))) throw LoginError.of(ApiError.invalidSecondFactor);
     // The attempt is reserved before anything is checked, so N parallel guesses on one ticket
     // check at most maxAttempts codes. The one whose reservation reaches the cap spends the
     // ticket itself (it dies there); past the cap each ticket gets one try, claimed first, so a
