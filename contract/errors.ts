@@ -245,7 +245,11 @@ export const ApiError = {
   totpAlreadyEnabled: { code: 'totp_already_enabled', message: 'Two-step verification is on already. Turn it off first to set it up again.' },
   totpNotEnabled: { code: 'totp_not_enabled', message: 'Two-step verification is not on for this account.' },
   invalidTotpSetup: { code: 'invalid_totp_setup', message: 'This setup has expired or is not yours. Start again.' },
-  staleSessionForTotp: { code: 'stale_session', message: 'To set up two-step verification, sign in again first (within the last 10 minutes).' },
+  // The library's enableTotp with a host's own secret: it never reaches the element.
+  invalidTotpSecret: { code: 'invalid_request', message: 'The authenticator-app secret must be base32 (A–Z, 2–7) of at least 128 bits: 26 characters or more.' },
+  // The stored secret does not open with this SECRET (rotated since it was turned on): no code can be checked.
+  totpUnreadable: { code: 'internal_error', status: 503, message: "Two-step verification of this account cannot be checked here since the server's key changed. Ask the site to turn it off for you." },
+  staleSessionForTotp: { code: 'stale_session', message: 'To set up two-step verification, sign in with an email code or link first (within the last 10 minutes).' },
   // Ours
   internal: { code: 'internal_error', message: 'Something went wrong on our side. Try again in a moment.' },
   widgetNotBuilt: { code: 'internal_error', status: 503, message: 'The widget has not been built on this server.' },

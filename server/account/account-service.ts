@@ -18,7 +18,7 @@
  *   stolen or forgotten session cannot move the account.
  * - The old address hears of a change at once, with a link that undoes it for 7 days, wherever
  *   the account went since (undo-token.ts, undo-epoch.ts); the undo removes the passkeys added
- *   since, voids the account codes in flight and ends every session, so whoever changed it is
+ *   since and authenticator-app codes turned on since (totp-since.ts), voids the account codes in flight and ends every session, so whoever changed it is
  *   signed out with no way back in.
  */
 import { EMAIL_CHANGE_UNDO_PAGE, type AccountCodeSent } from '../../contract/account.ts';
@@ -36,6 +36,7 @@ import { toPublicUser } from '../login/users.ts';
 import type { UserRecord } from '../store/types.ts';
 import { checkAccountCode, issueAccountCode, voidAccountCodes } from './account-codes.ts';
 import { removePasskeysSince } from './passkeys-since.ts';
+import { removeTotpSince } from './totp-since.ts';
 import { currentUndoEpoch, epochSpent, spendEpoch } from './undo-epoch.ts';
 import { openUndoToken, sealUndoToken, undoExpiresAt } from './undo-token.ts';
 
@@ -146,7 +147,8 @@ export class AccountService {
 
   /**
    * The old address's link: the account back at the old address, wherever it moved since; the
-   * passkeys added since the change removed (audited `passkey_removed`), the user's account codes
+   * passkeys added since the change removed (audited `passkey_removed`), authenticator-app codes
+   * turned on since turned off (audited `totp_disabled`, `by: 'undo'`), the user's account codes
    * in flight voided, every session ended; audited `email_change_undone`. `invalid_undo_link` for a
    * token not made here, expired, after an undo of that user since its change (undo-epoch.ts; the
    * link's own use is one), or of an erased user; `email_taken` when the old address is another
@@ -175,6 +177,7 @@ export class AccountService {
     // The link is spent only now that the account is back: a failed move leaves it working.
     if (!(await spendEpoch(this.#context, user.id, undo.epoch, now))) throw LoginError.of(ApiError.invalidUndoLink);
     await removePasskeysSince(this.#context, user.id, undo.changedAt);
+    await removeTotpSince(this.#context, user.id, restored.emailKey, undo.changedAt);
     // The account codes in flight: a deletion's is in the login state of the address the account
     // had; every change needs a session, and every session ends below.
     await voidAccountCodes(this.#context, user.emailKey, user.id);

@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { AccountPath } from '../../contract/account.ts';
+import { SecondFactorPath } from '../../contract/second-factor.ts';
+import { totpCodeAt } from '../second-factor/totp-codes.ts';
 import { postJson, type JsonAnswer } from '../testing/api-client.ts';
 import { assertError, assertRefusedSafely, freshEmail, requestCode, settle, signIn, storeOnDisk, wrongCode } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
@@ -342,6 +344,46 @@ describe('attack: the account routes', () => {
     const owner = await signIn(h, a);
     assertError(await call(h, AccountPath.deletionConfirm, { code: deletionCode }, owner.token), 401, 'invalid_code');
     assert.ok(await userOnDisk(h, user.id), 'not deleted');
+  });
+
+  it('turns off on undo authenticator-app codes turned on since the change (audited by undo), mailing nobody, and keeps ones turned on before', async () => {
+    const turnOn = async (token: string): Promise<void> => {
+      const setup = await call(h, SecondFactorPath.setup, {}, token);
+      assert.equal(setup.status, 200, JSON.stringify(setup.body));
+      const before = h.smtp.received.length;
+      const on = await call(h, SecondFactorPath.enable, { setupToken: setup.body.setupToken, code: totpCodeAt(setup.body.secret, h.server.clock.now()) }, token);
+      assert.equal(on.status, 200, JSON.stringify(on.body));
+      await mailsSince(h, before);
+    };
+    const auditOf = async (userId: string) => {
+      await h.server.backend.auditTrail!.flush();
+      return (await h.server.backend.store.listAudit({ userId, limit: 50 })).filter((r) => r.event === 'totp_disabled');
+    };
+    // The thief's: turned on with the stolen session after the move; the undo takes it.
+    const a = freshEmail('totp-a');
+    const { token, user } = await signIn(h, a);
+    h.server.clock.advance(1000);
+    const undoToken = await moveTo(h, token, freshEmail('totp-b'));
+    await turnOn(token);
+    assert.ok((await h.server.backend.store.findUserById(user.id))?.totp);
+    const mark = h.smtp.received.length;
+    assert.equal((await call(h, AccountPath.emailChangeUndo, { token: undoToken })).status, 200);
+    assert.equal((await mailsSince(h, mark)).length, 0, 'nothing is mailed (the address it was turned on from is the thief’s)');
+    assert.equal((await h.server.backend.store.findUserById(user.id))?.totp ?? null, null, 'the one turned on since is off');
+    assert.deepEqual((await auditOf(user.id)).map((r) => r.by), ['undo']);
+    // The owner signs in at A with the email code alone.
+    h.server.clock.advance(61_000);
+    const { code } = await requestCode(h, a);
+    assert.equal((await h.verify({ email: a, code })).status, 200);
+    // The owner's own, turned on before the change: it stays.
+    const c = freshEmail('totp-c');
+    const owner = await signIn(h, c);
+    await turnOn(owner.token);
+    h.server.clock.advance(1000);
+    const ownersUndo = await moveTo(h, owner.token, freshEmail('totp-d'));
+    assert.equal((await call(h, AccountPath.emailChangeUndo, { token: ownersUndo })).status, 200);
+    assert.ok((await h.server.backend.store.findUserById(owner.user.id))?.totp, 'turned on before the change: kept');
+    assert.deepEqual(await auditOf(owner.user.id), []);
   });
 
   it('mails a locked address nothing, not even the notice that someone tried to move an account there', async () => {

@@ -13,9 +13,11 @@ import { AccountPath } from '../../contract/account.ts';
 import { PasskeyPath } from '../../contract/passkeys.ts';
 import { SecondFactorPath } from '../../contract/second-factor.ts';
 import { totpCodeAt } from '../second-factor/totp-codes.ts';
-import { getJson, postJson, type JsonAnswer } from '../testing/api-client.ts';
+import { getJson, postJson, tokenOf, type JsonAnswer } from '../testing/api-client.ts';
+import { approve, askWithApproval } from '../testing/approval-kit.ts';
 import { assertError, assertRefusedSafely, dataFileText, freshEmail, requestCode, settle, signIn, storeOnDisk, wrongCode } from '../testing/attack-kit.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { addPasskey, authenticatorFor, passkeySignIn } from '../testing/passkey-kit.ts';
 import type { ReceivedMail } from '../testing/smtp-sink.ts';
 
 const STEP_MS = 30_000;
@@ -68,6 +70,12 @@ async function firstFactor(h: Harness, email: string, key: string, code?: string
   assert.equal(answer.body.session, undefined, 'no session before the second step');
   assert.equal(answer.body.secondFactor.expiresIn, 300);
   return answer.body.secondFactor.ticket;
+}
+
+/** The address's count of wrong attempts, read from the store (the files may be mid-write under parallel requests). */
+async function attemptsOf(h: Harness, email: string): Promise<number> {
+  const state = await h.server.backend.store.updateLogin(email.toLowerCase(), (current) => ({ next: current, result: current }));
+  return state?.attempts ?? 0;
 }
 
 function complete(h: Harness, body: Record<string, unknown>): Promise<JsonAnswer> {
@@ -142,6 +150,99 @@ describe('attack: the second factor', () => {
     });
   }
 
+  it('checks at most 5 of 20 parallel wrong app codes and the right one on one ticket: each attempt is reserved before its check', async () => {
+    const email = freshEmail('parallel');
+    const { secret, user } = await withTotp(h, email);
+    h.server.clock.advance(60_000);
+    const browser = browserKey();
+    const ticket = await firstFactor(h, email, browser.key);
+    const right = appCode(h, secret);
+    const guesses = Array.from({ length: 20 }, (_, i) => wrongCode(right, i));
+    const answers = await Promise.all([...guesses, right].map((code) => complete(h, { ticket, secret: browser.secret, code })));
+    const signedIn = answers.filter((a) => a.status === 200).length;
+    const wrong = answers.filter((a) => a.body?.error?.code === 'invalid_code').length;
+    for (const answer of answers) if (answer.status !== 200) assertError(answer, answer.status, ['invalid_code', 'too_many_attempts', 'invalid_second_factor']);
+    // Each check took one of the 5 places: a right code checked counts as one of them.
+    assert.ok(wrong + signedIn <= 5, `${wrong} wrong codes checked and ${signedIn} sessions`);
+    assert.ok(signedIn <= 1);
+    if (signedIn === 0) {
+      // Only the 5 reservations were counted (before the fix every one of the 21 was checked and counted).
+      assert.equal(await attemptsOf(h, user.email), 5);
+      await assertRefusedSafely(h, () => complete(h, { ticket, secret: browser.secret, code: right }), 401, 'invalid_second_factor');
+    }
+  });
+
+  it('checks at most 5 of 20 parallel wrong disables with a stolen session, and the right code after them is refused', async () => {
+    const email = freshEmail('parallel-off');
+    const { secret, token, user } = await withTotp(h, email);
+    const right = appCode(h, secret);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => call(h, SecondFactorPath.disable, { code: wrongCode(right, i) }, token)));
+    const wrong = answers.filter((a) => a.body?.error?.code === 'invalid_code').length;
+    for (const answer of answers) assertError(answer, answer.status, ['invalid_code', 'too_many_attempts']);
+    assert.ok(wrong <= 5, `${wrong} wrong codes checked`);
+    assert.equal(await attemptsOf(h, user.email), 5, 'only the 5 reservations counted');
+    // Past the cap nothing is checked: the right code does not turn it off.
+    assertError(await call(h, SecondFactorPath.disable, { code: right }, token), 429, 'too_many_attempts');
+    assert.ok((await h.server.backend.store.findUserById(user.id))?.totp, 'still on');
+  });
+
+  it('keeps counting across mailed links: 3 wrong app codes after one link, 2 after the next reach the cap, then one try a link until the 100-failure lock', async () => {
+    const email = freshEmail('links');
+    const { secret } = await withTotp(h, email);
+    const browser = browserKey();
+    const linkTicket = async (): Promise<string> => {
+      const { link } = await requestCode(h, email);
+      const answer = await h.verify({ token: tokenOf(link), secondFactorKey: browser.key });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body.secondFactor.ticket;
+    };
+    const guess = (ticket: string, i: number) => complete(h, { ticket, secret: browser.secret, code: wrongCode(appCode(h, secret), i) });
+    h.server.clock.advance(60_000);
+    const first = await linkTicket();
+    for (let i = 0; i < 3; i++) assert.equal((await guess(first, i)).body.error.attemptsLeft, 4 - i);
+    // A new link does not give 5 fresh guesses: the count goes on (before the fix: 4 left again).
+    h.server.clock.advance(60_000);
+    const second = await linkTicket();
+    assert.equal((await guess(second, 0)).body.error.attemptsLeft, 1);
+    assertError(await guess(second, 1), 429, 'too_many_attempts');
+    // Past the cap each link's ticket gets one try, counted; 15 minutes apart stays under 5 mails an hour.
+    h.server.clock.advance(60 * 60_000);
+    for (let failures = 5; failures < 100; failures++) {
+      h.server.clock.advance(15 * 60_000);
+      assertError(await guess(await linkTicket(), failures), 429, 'too_many_attempts');
+    }
+    // 100 wrong in a row: the address is locked, so no link is mailed to it.
+    h.server.clock.advance(15 * 60_000);
+    const before = h.smtp.received.length;
+    assert.equal((await h.request({ email })).status, 202);
+    assert.equal((await mailsSince(h, before)).length, 0, 'no mail while locked');
+  });
+
+  it('keeps counting across approvals: wrong app codes after one approval collected, and the next approval goes on from there', async () => {
+    const email = freshEmail('approvals');
+    const { secret } = await withTotp(h, email);
+    const browser = browserKey();
+    const approvedTicket = async (): Promise<string> => {
+      const asked = await askWithApproval(h, email);
+      assert.equal((await approve(h, asked.token, asked.number)).status, 200);
+      const waited = await postJson(h.api('/approval/wait'), { id: asked.id, secret: asked.secret, secondFactorKey: browser.key });
+      assert.equal(waited.status, 200, JSON.stringify(waited.body));
+      return waited.body.secondFactor.ticket;
+    };
+    const guess = (ticket: string, i: number) => complete(h, { ticket, secret: browser.secret, code: wrongCode(appCode(h, secret), i) });
+    h.server.clock.advance(60_000);
+    const first = await approvedTicket();
+    for (let i = 0; i < 3; i++) assert.equal((await guess(first, i)).body.error.attemptsLeft, 4 - i);
+    h.server.clock.advance(60_000);
+    const second = await approvedTicket();
+    assert.equal((await guess(second, 0)).body.error.attemptsLeft, 1, 'the approval did not reset the count');
+    assertError(await guess(second, 1), 429, 'too_many_attempts');
+    // The owner still gets in: a new approval's ticket has one try past the cap, and the right code resets the count.
+    h.server.clock.advance(60_000);
+    const third = await approvedTicket();
+    assert.equal((await complete(h, { ticket: third, secret: browser.secret, code: appCode(h, secret) })).status, 200);
+  });
+
   it('grants nothing to a half-signed-in browser: the session routes answer 401 with nothing, or with the ticket as a bearer token', async () => {
     const email = freshEmail('skip');
     await withTotp(h, email);
@@ -206,6 +307,24 @@ describe('attack: the second factor', () => {
     h.server.clock.advance(10 * 60_000 + 1000);
     await assertRefusedSafely(h, () => call(h, SecondFactorPath.setup, {}, token), 403, 'stale_session');
     assert.equal((await storeOnDisk(h)).users[user.id].totp ?? null, null);
+  });
+
+  it('refuses setup and enable from a session a passkey made (stale_session), as for adding a passkey: one passkey cannot plant an app', async () => {
+    const email = freshEmail('passkey-session');
+    const { token, user } = await signIn(h, email);
+    // The setup token is taken from the fresh email session; the passkey's session may not use it either.
+    const setup = await call(h, SecondFactorPath.setup, {}, token);
+    assert.equal(setup.status, 200, JSON.stringify(setup.body));
+    const authenticator = authenticatorFor(h);
+    await addPasskey(h, token, authenticator);
+    const session = await passkeySignIn(h, authenticator);
+    assert.equal(session.status, 200, JSON.stringify(session.body));
+    const byPasskey = session.body.session.token;
+    await assertRefusedSafely(h, () => call(h, SecondFactorPath.setup, {}, byPasskey), 403, 'stale_session');
+    const refused = await call(h, SecondFactorPath.enable, { setupToken: setup.body.setupToken, code: appCode(h, setup.body.secret) }, byPasskey);
+    assertError(refused, 403, 'stale_session');
+    assert.match(refused.body.error.message, /email code or link/);
+    assert.equal((await h.server.backend.store.findUserById(user.id))?.totp ?? null, null, 'still off');
   });
 
   it('refuses disable with a wrong code (still on), then turns off with a right one and mails the owner', async () => {

@@ -169,6 +169,26 @@ describe('users on a JSON store', () => {
     assert.equal(JSON.parse((await usersCli(env, 'list', '--json')).stdout).count, 1);
   });
 
+  it('turns off two-step verification (after a SECRET rotation nothing else can), audited by cli without the address, and says when it was not on', async () => {
+    const store = await openJsonStore(file);
+    // Sealed under another SECRET: this server could not open it.
+    await store.updateUser('ada@example.com', (current) => ({ next: { ...current!, totp: { secret: 'v1.sealed-under-an-old-secret', enabledAt: Date.now(), recoveryCodes: ['a', 'b'] } }, result: null }));
+    await store.close();
+    const off = await usersCli(env, 'totp-off', 'ada@example.com');
+    assert.equal(off.code, 0, off.stderr);
+    assert.equal(off.stdout, `Turned off two-step verification for user ${ada.id}: they sign in by email alone until they turn it on again.\n`);
+    const audit = off.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    assert.ok(audit.some((entry) => entry.event === 'totp_disabled' && entry.userId === ada.id && entry.by === 'cli'), off.stderr);
+    assert.ok(!off.stderr.includes('ada@'), 'no address in the audit');
+    const after = await openJsonStore(file);
+    assert.equal((await after.findUserById(ada.id))?.totp ?? null, null);
+    await after.close();
+    const again = await usersCli(env, 'totp-off', ada.id);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, `Two-step verification was not on for user ${ada.id}.\n`);
+    assert.equal((await usersCli(env, 'totp-off', 'nobody@example.com')).code, 1);
+  });
+
   it('blocks and unblocks: every session ended, show says since when, list marks them, audited by cli without the address', async () => {
     const blocked = await usersCli(env, 'block', 'ada@example.com');
     assert.equal(blocked.code, 0, blocked.stderr);

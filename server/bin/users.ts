@@ -1,5 +1,5 @@
 /**
- * `passwordless-login users <list|show|block|unblock|delete|export>` (`npm run users -- …` in this repository):
+ * `passwordless-login users <list|show|block|unblock|delete|export|totp-off>` (`npm run users -- …` in this repository):
  * the users of the store `serve` would open (DATA_FILE, REDIS_URL or DATABASE_URL), for an
  * operator's scripts and erasure or data-access requests. Exit 0 done, 1 no such user or a store
  * that cannot be opened, 2 a wrong command line (with the usage line).
@@ -10,6 +10,12 @@
  *
  * `block` and `unblock` go through the library's path too (login/blocking.ts): a block ends every
  * session at once, audited `user_blocked` / `user_unblocked` with `by: "cli"`.
+ *
+ * `totp-off` turns a user's authenticator-app codes off (second-factor/turn-off.ts), audited
+ * `totp_disabled` with `by: "cli"`: after a SECRET rotation no code of theirs can be checked (the
+ * secret does not open, the recovery codes are keyed under SECRET too), and this lets them sign
+ * in by email again. Nothing is mailed: the command has no mailer, and the operator acts at the
+ * user's request.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,6 +31,7 @@ import { toPublicUser } from '../login/users.ts';
 import { createAuditLog, type AuditLog } from '../observability/audit.ts';
 import { createAuditTrail } from '../observability/audit-trail.ts';
 import { createJsonLogger, type Logger } from '../observability/logger.ts';
+import { turnOffTotp } from '../second-factor/turn-off.ts';
 import { openStore } from '../store/open-store.ts';
 import { InvalidUserListQuery, MAX_PAGE } from '../store/user-list.ts';
 import { StoreError, type Store, type UserRecord } from '../store/types.ts';
@@ -32,7 +39,7 @@ import { systemClock } from '../time/clock.ts';
 import { loadConfig } from './environment.ts';
 import { USERS_USAGE } from './usage.ts';
 
-const SUBCOMMANDS = ['list', 'show', 'block', 'unblock', 'delete', 'export'] as const;
+const SUBCOMMANDS = ['list', 'show', 'block', 'unblock', 'delete', 'export', 'totp-off'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 /** A page of a readable table: one screen. */
 const DEFAULT_LIMIT = 20;
@@ -102,6 +109,7 @@ export async function users(argv: string[], options: UsersOptions = {}): Promise
     }
     if (subcommand === 'show') return await showUser(store, user);
     if (subcommand === 'block' || subcommand === 'unblock') return await changeBlock(store, user, subcommand, { logger, audit });
+    if (subcommand === 'totp-off') return await totpOff(store, user, audit);
     if (subcommand === 'export') {
       // The console's export (admin-views.ts), with every entry of the user's audit trail kept.
       const entries = await adminRecords(store, systemClock, trail).userAudit(user.id, Number.MAX_SAFE_INTEGER);
@@ -208,6 +216,13 @@ async function changeBlock(store: Store, user: UserRecord, action: 'block' | 'un
     return 1;
   }
   process.stdout.write(action === 'block' ? `Blocked user ${user.id} since ${new Date(changed.blockedAt!).toISOString()}: every session ended; their address gets no mail and nothing signs them in.\n` : `Unblocked user ${user.id}${user.blockedAt ? '' : ' (was not blocked)'}.\n`);
+  return 0;
+}
+
+async function totpOff(store: Store, user: UserRecord, audit: AuditLog): Promise<number> {
+  const was = await turnOffTotp(store, user.id, user.emailKey);
+  if (was) audit.totpDisabled({ userId: user.id, by: 'cli' });
+  process.stdout.write(was ? `Turned off two-step verification for user ${user.id}: they sign in by email alone until they turn it on again.\n` : `Two-step verification was not on for user ${user.id}.\n`);
   return 0;
 }
 

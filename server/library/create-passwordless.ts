@@ -18,8 +18,10 @@ import { ConfigError, dottedName, resolveConfig, type Config, type SettingName, 
 import { errorsMiddleware } from '../http/errors-middleware.ts';
 import { wellKnownJwks } from '../http/router.ts';
 import { wellKnownWebauthn } from '../http/passkey-routes.ts';
+import { SecondFactorSchema } from '../http/second-factor-schemas.ts';
+import { parseBody } from '../http/validate.ts';
 import type { PasskeyInfo } from '../../contract/passkeys.ts';
-import { ApiError, type Locale, type User } from '../../contract/index.ts';
+import { ApiError, type Locale, type User, type VerifyResponse } from '../../contract/index.ts';
 import type { TotpRecoveryCodes, TotpSetup } from '../../contract/second-factor.ts';
 import { LoginError } from '../login/login-error.ts';
 import type { SecondFactorProof } from '../second-factor/second-factor-service.ts';
@@ -131,6 +133,15 @@ export interface Passwordless {
   verifyTotp(userId: string, proof: SecondFactorProof): Promise<boolean>;
   /** Turns it off by the host's decision (no proof asked); notice mailed, audited `totp_disabled`. False when it was off. */
   disableTotp(userId: string, options?: { locale?: Locale }): Promise<boolean>;
+  /**
+   * The second step in the host's own server code, as `POST /auth/second-factor`: the ticket a
+   * first factor answered (`service.verifyCode`, `verifyLink`, `waitForApproval` with a
+   * `secondFactorKey`), the 32 bytes whose SHA-256 was that key (base64url), and the app's `code`
+   * or one `recoveryCode` → the session. Checked as over HTTP (one cap with the email codes, each
+   * try counted before its check): `400 invalid_request`, `401 invalid_second_factor`,
+   * `401 invalid_code` (+ `attemptsLeft`), `429 too_many_attempts`.
+   */
+  completeSecondFactor(input: { ticket: string; secret: string; code?: string; recoveryCode?: string }): Promise<VerifyResponse>;
   /** Waits for mail in flight, writes the audit entries still waiting, stops the sweeper, closes the store. */
   close(): Promise<void>;
 }
@@ -191,6 +202,11 @@ export async function createPasswordless(options: PasswordlessOptions = {}): Pro
     enableTotp: async (userId, input) => totp().enableFor(userId, input),
     verifyTotp: async (userId, proof) => totp().verifyFor(userId, proof),
     disableTotp: async (userId, disableOptions) => totp().disableFor(userId, disableOptions?.locale),
+    completeSecondFactor: async (input) => {
+      // The route's schema: a host's input is checked as a browser's is (never a TypeError).
+      const { ticket, secret, code, recoveryCode } = parseBody(SecondFactorSchema, input);
+      return (await totp().complete(code !== undefined ? { ticket, secret, code } : { ticket, secret, recoveryCode: recoveryCode! })).answer;
+    },
     close: () => backend.close(),
   };
 }

@@ -82,6 +82,31 @@ describe('createPasswordless: authenticator-app codes', () => {
     await pl.close();
   });
 
+  it('completes the second step in the host code (completeSecondFactor): a bad input is a 400, a wrong code counts, the right one signs in once', async () => {
+    const { pl, clock, mailedCode } = await start();
+    const email = 'lib-complete@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    const setup = await pl.setupTotp(user.id);
+    await pl.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    const bytes = randomBytes(32);
+    const secret = bytes.toString('base64url');
+    const answer = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email), createHash('sha256').update(bytes).digest('base64url'));
+    assert.ok('secondFactor' in answer);
+    const { ticket } = answer.secondFactor;
+    for (const bad of [{ ticket, secret }, { ticket, secret, code: 123456 }, { ticket: 7, secret, code: '123456' }, { ticket, secret, code: '123456', recoveryCode: 'aaaaa-aaaaa' }]) {
+      await assert.rejects(pl.completeSecondFactor(bad as never), (error: LoginError) => error.code === 'invalid_request' && error.status === 400, JSON.stringify(bad));
+    }
+    const right = totpCodeAt(setup.secret, clock.now());
+    await assert.rejects(pl.completeSecondFactor({ ticket, secret, code: right === '000000' ? '111111' : '000000' }), (error: LoginError) => error.code === 'invalid_code' && error.details?.attemptsLeft === 4);
+    await assert.rejects(pl.completeSecondFactor({ ticket, secret: randomBytes(32).toString('base64url'), code: right }), (error: LoginError) => error.code === 'invalid_second_factor');
+    const done = await pl.completeSecondFactor({ ticket, secret, code: right });
+    assert.equal(done.user.id, user.id);
+    assert.equal(typeof done.session.token, 'string');
+    assert.equal((await pl.service.findSession(done.session.token!))?.user.id, user.id);
+    await assert.rejects(pl.completeSecondFactor({ ticket, secret, code: right }), (error: LoginError) => error.code === 'invalid_second_factor', 'once');
+    await pl.close();
+  });
+
   it('hands an approval of an account with a second factor its ticket, not a session', async () => {
     const { pl, mails, clock, mailedCode } = await start({ publicUrl: 'http://127.0.0.1:9' });
     const email = 'lib-approval@example.com';
@@ -103,11 +128,12 @@ describe('createPasswordless: authenticator-app codes', () => {
   });
 
   it('refuses a sign-in the hook demands a second factor of, with none set up (403 second_factor_setup_required), and a throwing hook fails closed', async () => {
-    let verdict: boolean | 'throw' = true;
+    let verdict: boolean | 'throw' | 1 | 'yes' = true;
     const { pl, mailedCode } = await start({
       requireSecondFactor: (user) => {
         if (verdict === 'throw') throw new Error('directory down');
-        return verdict && user.email.startsWith('staff');
+        // A JavaScript host may answer anything: only `false` lets the sign-in through.
+        return (user.email.startsWith('staff') ? verdict : false) as boolean;
       },
     });
     const staff = 'staff@example.com';
@@ -117,11 +143,60 @@ describe('createPasswordless: authenticator-app codes', () => {
     await assert.rejects(pl.service.verifyCode(parseEmailAddress(staff)!, await mailedCode(staff)), (error: LoginError) => error.code === 'second_factor_setup_required');
     verdict = 'throw';
     await assert.rejects(pl.service.verifyCode(parseEmailAddress(staff)!, await mailedCode(staff)), (error: LoginError) => error.code === 'second_factor_setup_required');
+    // Truthy answers that are not `true` demand it too (fail closed); before, only `=== true` did.
+    for (const truthy of [1, 'yes'] as const) {
+      verdict = truthy;
+      await assert.rejects(pl.service.verifyCode(parseEmailAddress(staff)!, await mailedCode(staff)), (error: LoginError) => error.code === 'second_factor_setup_required', String(truthy));
+    }
     // A new user is not asked: the first sign-in creates them.
     verdict = true;
     const created = await pl.service.verifyCode(parseEmailAddress('staff-new@example.com')!, await mailedCode('staff-new@example.com'));
     assert.equal(typeof created.session.token, 'string');
     await pl.close();
+  });
+
+  it('refuses to enable a secret that is not base32 of 128 bits or more with a LoginError (400 invalid_request), never a TypeError', async () => {
+    const { pl, clock, mailedCode } = await start();
+    const email = 'lib-bad-secret@example.com';
+    const { user } = await pl.service.verifyCode(parseEmailAddress(email)!, await mailedCode(email));
+    // 25 characters are 125 bits; 1, 8, 0 and 9 are not base32; a number is not a string.
+    for (const secret of ['', 'A'.repeat(25), `${'A'.repeat(30)}1`, `${'A'.repeat(30)}!`, 'Ä'.repeat(32), 12345 as unknown as string]) {
+      await assert.rejects(pl.enableTotp(user.id, { secret, code: '123456' }), (error: LoginError) => error.code === 'invalid_request' && error.status === 400 && /base32/.test(error.message), String(secret));
+    }
+    assert.equal(await pl.verifyTotp(user.id, { code: '123456' }), false, 'nothing written: still off');
+    // 26 characters (130 bits), lower case with spaces and padding, as apps show them: accepted.
+    const own = 'jbsw y3dp ehpk 3pxp jbsw y3dp eh==';
+    const clean = own.toUpperCase().replace(/[\s=]/g, '');
+    const { recoveryCodes } = await pl.enableTotp(user.id, { secret: own, code: totpCodeAt(clean, clock.now()) });
+    assert.equal(recoveryCodes.length, 10);
+    await pl.close();
+  });
+
+  it('answers a secret sealed under another SECRET with a typed refusal (503), costing no attempt, and disableTotp still turns it off', async () => {
+    const dataFile = join(dir, `${Math.random()}.json`);
+    const clock = new ManualClock(Date.now());
+    const mails: OutgoingMail[] = [];
+    const options = { dataFile, clock, sendMail: (m: OutgoingMail) => void mails.push(m) };
+    const email = 'lib-rotated@example.com';
+    const before = await createPasswordless({ ...options, secret: 'a'.repeat(40) });
+    await before.service.requestLoginToken({ email });
+    await before.service.idle();
+    const { user } = await before.service.verifyCode(parseEmailAddress(email)!, CODE.exec(mails.at(-1)!.text)![1]!);
+    const setup = await before.setupTotp(user.id);
+    await before.enableTotp(user.id, { secret: setup.secret, code: totpCodeAt(setup.secret, clock.now()) });
+    await before.close();
+    clock.advance(60_000);
+    const after = await createPasswordless({ ...options, secret: 'b'.repeat(40) });
+    for (let i = 0; i < 6; i++) {
+      await assert.rejects(after.verifyTotp(user.id, { code: totpCodeAt(setup.secret, clock.now()) }), (error: LoginError) => error.code === 'internal_error' && error.status === 503 && /turn it off/.test(error.message));
+    }
+    assert.equal(await after.disableTotp(user.id), true);
+    // On again under the new SECRET: the six refusals counted nothing (past the cap a right code would be refused).
+    const again = await after.setupTotp(user.id);
+    await after.enableTotp(user.id, { secret: again.secret, code: totpCodeAt(again.secret, clock.now()) });
+    clock.advance(30_000);
+    assert.equal(await after.verifyTotp(user.id, { code: totpCodeAt(again.secret, clock.now()) }), true);
+    await after.close();
   });
 
   it('rejects every TOTP call with totp: false', async () => {

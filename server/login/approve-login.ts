@@ -40,19 +40,26 @@ export type ApprovalCheck = { status: 'waiting' | 'refused' } | { status: 'appro
 type Refusal = { refuse: ApiErrorEntry; details?: { attemptsLeft: number }; wake?: string };
 
 /** Runs `decide` on the live sequence of the link `token` inside one `updateLogin`; the refusals of a link are decided here. */
-async function onLinkSequence<T extends object>(context: LoginContext, token: string, decide: (state: LoginState, sequence: SequenceRecord, now: number) => T | Refusal): Promise<T> {
+/** `key` is handed to `before`, whose answer `decide` gets: what must be read before the atomic change. */
+async function onLinkSequence<T extends object, B = undefined>(
+  context: LoginContext,
+  token: string,
+  decide: (state: LoginState, sequence: SequenceRecord, now: number, read: B) => T | Refusal,
+  before?: (key: string) => Promise<B>,
+): Promise<T> {
   const { store, clock, hash, rules } = context;
   const now = clock.now();
   const tokenHash = hash(`link:${token}`);
   const key = await store.findLoginKeyByTokenHash(tokenHash);
   if (!key) throw LoginError.of(ApiError.invalidLink);
+  const read = (before ? await before(key) : undefined) as B;
   const outcome = await store.updateLogin<T | Refusal>(key, (current) => {
     if (!current) return { next: null, result: { refuse: ApiError.invalidLink } };
     const state = prune(current, now, rules);
     const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
     if (!match || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { refuse: ApiError.invalidLink } };
     if (match.expiresAt <= now) return { next: state, result: { refuse: ApiError.expiredCode } };
-    return { next: state, result: decide(state, match, now) };
+    return { next: state, result: decide(state, match, now, read) };
   });
   if ('refuse' in outcome) throw Object.assign(LoginError.of(outcome.refuse, outcome.details), { wake: outcome.wake });
   return outcome;
@@ -90,7 +97,7 @@ export async function describeApproval(context: LoginContext, token: string): Pr
 export async function approveLogin(context: LoginContext, token: string, number: number, wake?: (sequenceId: string) => Promise<void>): Promise<string> {
   const { rules, metrics } = context;
   try {
-    const { sequenceId } = await onLinkSequence<{ sequenceId: string }>(context, token, (state, sequence, now) => {
+    const { sequenceId } = await onLinkSequence<{ sequenceId: string }, boolean>(context, token, (state, sequence, now, secondStep) => {
       const refusal = notApprovable(state, sequence, now);
       if (refusal) return refusal;
       const approval = sequence.approval!;
@@ -103,9 +110,11 @@ export async function approveLogin(context: LoginContext, token: string, number:
         return { refuse: ApiError.approvalRefused, details: { attemptsLeft: Math.max(0, rules.maxAttempts - state.attempts) }, wake: sequence.id };
       }
       approval.approvedAt = now;
-      consumeAll(state, now);
+      // With a second step to come (the collect asks for it), the wrong attempts before stay
+      // counted; reset here, every approval would give 5 fresh app-code guesses (one cap across both factors).
+      consumeAll(state, now, secondStep);
       return { sequenceId: sequence.id };
-    });
+    }, (key) => secondStepFollows(context, key));
     metrics?.approvals.inc({ outcome: 'approved' });
     return sequenceId;
   } catch (error) {
@@ -114,6 +123,12 @@ export async function approveLogin(context: LoginContext, token: string, number:
     if (refused && wake) await wake(refused);
     throw error;
   }
+}
+
+/** Whether a sign-in of `emailKey` would be asked for a second factor: a stored user with one on (TOTP=on). */
+async function secondStepFollows(context: LoginContext, emailKey: string): Promise<boolean> {
+  if (!context.secondFactor) return false;
+  return Boolean((await context.store.findUserByEmailKey(emailKey))?.totp);
 }
 
 /** `not_waiting` when the phone tried to approve a browser that had gone (describe alone counts nothing). */

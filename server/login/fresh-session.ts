@@ -1,8 +1,8 @@
 /**
  * A fresh session: one signed in by an email code or link within the last 10 minutes. What may
  * outlive every session, or move the account where the owner no longer hears of it, asks for
- * one: adding a passkey (passkeys/fresh-session.ts) and starting a change of address
- * (account/account-service.ts). A stolen session token, an old session left open on a shared
+ * one: adding a passkey (passkeys/fresh-session.ts), starting a change of address
+ * (account/account-service.ts) and turning on authenticator-app codes (second-factor/). A stolen session token, an old session left open on a shared
  * computer, or a session made by a passkey (which would let one passkey beget others with no
  * email step) is refused with `403 stale_session`.
  */

@@ -31,7 +31,7 @@ export interface LoginServiceOptions {
    * a change of address are recorded;
    * sign-ins and single sign-outs are audited by the router, which knows the client.
    */
-  audit?: Pick<AuditLog, 'userCreated' | 'signOut' | 'userDeleted' | 'userBlocked' | 'userUnblocked' | 'emailChanged' | 'emailChangeUndone' | 'passkeyRemoved'>;
+  audit?: Pick<AuditLog, 'userCreated' | 'signOut' | 'userDeleted' | 'userBlocked' | 'userUnblocked' | 'emailChanged' | 'emailChangeUndone' | 'passkeyRemoved' | 'totpDisabled'>;
   /** The host's hooks (hooks.ts); none by default. */
   hooks?: LoginHooks;
   /** Where failing hooks are logged; default silent. */

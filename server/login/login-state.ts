@@ -59,10 +59,14 @@ export function prune(state: LoginState, now: number, { codeTtlSeconds, codesPer
   return state;
 }
 
-/** Marks every live sequence used: after a login, the other codes and links in flight are done. */
-export function consumeAll(state: LoginState, now: number): void {
+/**
+ * Marks every live sequence used: after a login, the other codes and links in flight are done.
+ * `keepAttempts`: a second step follows (an approval of an account with a second factor), so the
+ * wrong attempts stay counted until it is passed (one cap across both factors).
+ */
+export function consumeAll(state: LoginState, now: number, keepAttempts = false): void {
   for (const sequence of state.sequences) if (isLive(sequence, now)) sequence.usedAt = now;
-  state.attempts = 0;
+  if (!keepAttempts) state.attempts = 0;
   // A sign-in by the owner ends the pause a wrong number on a phone began (approve-login.ts).
   delete state.approvalsPausedAt;
 }

@@ -107,8 +107,11 @@ export async function verifyLink(context: LoginContext, token: string, secondFac
     const match = findSequence(state.sequences, (s) => sameHash(s.tokenHash, tokenHash));
     if (!match || match.purpose || match.usedAt !== null || match.burntAt !== null) return { next: state, result: { kind: 'invalid_link' } };
     if (match.expiresAt <= now) return { next: state, result: { kind: 'expired' } };
+    // As for a code: the wrong attempts before the link stay counted if a second step follows,
+    // or each mailed link would give 5 fresh app-code guesses and the 100-failure lock never come.
+    const priorAttempts = state.attempts;
     consumeAll(state, now);
-    return { next: state, result: { kind: 'ok', sequence: match, address: state.address } };
+    return { next: state, result: { kind: 'ok', sequence: match, address: state.address, priorAttempts } };
   });
   return finishLogin(context, 'link', key, outcome, secondFactorKey);
 }
@@ -162,8 +165,9 @@ export async function finishLogin(context: LoginContext, method: 'code' | 'link'
   // A new user has no second factor yet: the first sign-in creates them, and they may turn one on.
   const challenge = known && context.secondFactor ? await context.secondFactor.challenge(known, method, secondFactorKey) : null;
   if (challenge) {
-    // The right code reset the count (consumeAll); with a second step still to come the wrong
-    // codes before it stay counted, so email and app codes share one cap of maxAttempts.
+    // The right code or link reset the count (consumeAll); with a second step still to come the
+    // wrong codes before it stay counted, so email and app codes share one cap of maxAttempts.
+    // (An approval kept them at the approve itself: approve-login.ts.)
     const prior = outcome.priorAttempts ?? 0;
     if (prior > 0) await context.store.updateLogin(emailKey, (state) => (state ? { next: { ...state, attempts: Math.max(state.attempts, prior), lastFailureAt: state.lastFailureAt ?? now }, result: null } : { next: null, result: null }));
     metrics?.verifies.inc({ method, outcome: 'second_factor' });

@@ -36,9 +36,12 @@ export interface AuditLog {
   userUnblocked(entry: { userId: string; by?: string }): void;
   /** An operator's call in the admin console: the action, its target user, and the admin's user id. */
   adminAction(entry: { action: string; userId: string; by: string }): void;
-  /** Authenticator-app codes turned on or off by their user (second-factor/). */
+  /**
+   * Authenticator-app codes turned on or off by their user (second-factor/). `by` names who else
+   * turned them off: `undo` (an undone change of address, account/totp-since.ts), `cli`.
+   */
   totpEnabled(entry: { userId: string }): void;
-  totpDisabled(entry: { userId: string }): void;
+  totpDisabled(entry: { userId: string; by?: string }): void;
 }
 
 /** The fields a store keeps of an entry (AuditRecord); the log line keeps them all. */
@@ -64,6 +67,6 @@ export function createAuditLog(logger: Logger, clock: Clock, trail?: AuditTrail)
     userUnblocked: ({ userId, by }) => write('user_unblocked', { userId, ...(by ? { by } : {}) }),
     adminAction: ({ action, userId, by }) => write('admin_action', { action, userId, by }),
     totpEnabled: ({ userId }) => write('totp_enabled', { userId }),
-    totpDisabled: ({ userId }) => write('totp_disabled', { userId }),
+    totpDisabled: ({ userId, by }) => write('totp_disabled', { userId, ...(by ? { by } : {}) }),
   };
 }

@@ -8,10 +8,12 @@
  * - Each code at most once: a right code claims `totp:<userId>:<step>` (`Store.claimOnce`) of the
  *   step it matched, so the same code typed a step later (±1 step accepted) claims the same key
  *   and is refused, on every instance sharing the store.
- * - One cap across both factors: a wrong app or recovery code counts in the address's
- *   `LoginState.attempts` like a wrong email code (`countFailure`), and the right email code
- *   that opened the second step kept the wrong ones before it (verify-login.ts). At the cap the
- *   ticket dies (its claim is spent), so past it each ticket, like each mailed code, gets one try.
+ * - One cap across both factors: an app or recovery code reserves its attempt in the address's
+ *   `LoginState.attempts` before it is checked (one `updateLogin`), so 20 parallel guesses check
+ *   at most maxAttempts; a right one gives it back, or resets the count when it signs in. The
+ *   first factor that opened the second step kept the wrong ones before it (verify-login.ts,
+ *   approve-login.ts). At the cap the ticket dies (its claim is spent by the reservation that
+ *   reached it), so past it each ticket, like each mailed code, gets one try.
  * - The secret at rest is AES-256-GCM under a key derived from SECRET (sealed-box.ts); recovery
  *   codes are keyed hashes; a used one leaves the list in the same `updateUser` that checks it.
  */
@@ -19,10 +21,11 @@ import QRCode from 'qrcode';
 import { ApiError, type Locale, type VerifyResponse } from '../../contract/index.ts';
 import type { SecondFactorChallenge, TotpRecoveryCodes, TotpSetup, TotpStatus } from '../../contract/second-factor.ts';
 import { secretMatches } from '../login/approval-ticket.ts';
+import { freshSessionUser } from '../login/fresh-session.ts';
 import { errorMessage } from '../login/hooks.ts';
 import { loginContext, type LoginContext, type LoginServiceOptions } from '../login/login-context.ts';
 import { LoginError, rateLimited } from '../login/login-error.ts';
-import { countFailure, emptyLoginState, prune, requestWaitMs } from '../login/login-state.ts';
+import { burnAll, countFailure, emptyLoginState, prune, requestWaitMs } from '../login/login-state.ts';
 import type { FirstFactorMethod, SecondFactorGate } from '../login/second-factor-gate.ts';
 import { findSessionRecord, signInUser } from '../login/sessions.ts';
 import { lastSignInLocale } from '../login/user-locale.ts';
@@ -35,9 +38,11 @@ import { sealedBox, type SealedBox } from './sealed-box.ts';
 import { secondFactorTokens, TICKET_TTL_MS, type SecondFactorTokens } from './second-factor-tokens.ts';
 import { matchingStep, newTotpSecret, TOTP_PERIOD_SECONDS, totpUri } from './totp-codes.ts';
 
-/** 10 minutes, as for adding a passkey: "I just signed in" covers the whole setup. */
-export const FRESH_SESSION_MS = 10 * 60_000;
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
+/** A claim's expiry already past: `claimOnce` then answers whether the key is held, holding nothing. */
+const PROBE_EXPIRY = 1;
+/** 26 to 205 base32 characters: 128 bits (RFC 4226 4) to 1,024, far beyond any app's. */
+const BASE32_SECRET = /^[A-Z2-7]{26,205}$/;
 
 export interface SecondFactorServiceOptions {
   login: LoginServiceOptions;
@@ -122,18 +127,33 @@ export class SecondFactorService {
     if (!user || user.blockedAt || !user.totp) throw LoginError.of(ApiError.invalidSecondFactor);
     const totp = user.totp;
     const secondFactor = input.code !== undefined ? 'totp' : 'recovery';
-    // First a check that spends nothing, so a wrong code leaves the ticket for the next try.
-    const step = input.code !== undefined ? matchingStep(this.#secretOf(totp), input.code, now) : null;
+    // A ticket spent (signed in, or dead at the cap) checks nothing more: a probe of its claim
+    // (an expiry already past is a read on every store, account/undo-epoch.ts), so guesses sent
+    // with it after its sign-in reset the count are not counted against the owner, nor checked.
+    if (!(await store.claimOnce(ticket.claimKey, PROBE_EXPIRY))) throw LoginError.of(ApiError.invalidSecondFactor);
+    // The attempt is reserved before anything is checked, so N parallel guesses on one ticket
+    // check at most maxAttempts codes. The one whose reservation reaches the cap spends the
+    // ticket itself (it dies there); past the cap each ticket gets one try, claimed first, so a
+    // new first factor still lets the owner in while the count goes on toward the lockout.
+    const appSecret = input.code !== undefined ? this.#secretOf(user, totp) : null;
+    const seat = await this.#reserveAttempt(user, now);
+    const ownsTicket = seat !== 'open';
+    if (seat === 'past' && !(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
+    if (seat === 'past') await this.#countPastCap(user, now);
+    if (seat === 'last' && !(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
+    // A check that spends nothing, so a wrong code (below the cap) leaves the ticket for the next try.
+    const step = input.code !== undefined && appSecret !== null ? matchingStep(appSecret, input.code, now) : null;
     const looksRight = input.code !== undefined ? step !== null : withoutRecoveryCode(this.#context.hash, user.id, totp.recoveryCodes, input.recoveryCode) !== null;
-    if (!looksRight) return this.#refuse(user, secondFactor, ticket);
+    if (!looksRight) return this.#refuse(user, secondFactor);
     // An app code: its step is claimed first, so a replay (the same step, or the same code a step
     // later) is a wrong code that leaves the ticket for the right one. Then the ticket is spent:
     // of two completions of one ticket, one wins.
-    if (step !== null && !(await this.#claimStep(user, step))) return this.#refuse(user, secondFactor, ticket);
-    if (!(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
+    if (step !== null && !(await this.#claimStep(user, step))) return this.#refuse(user, secondFactor);
+    if (!ownsTicket && !(await store.claimOnce(ticket.claimKey, ticket.expiresAt))) throw LoginError.of(ApiError.invalidSecondFactor);
     // A recovery code is removed only once the ticket is spent (a removal is not undone); used
     // meanwhile by a concurrent request: counted, and this ticket is gone.
-    if (input.recoveryCode !== undefined && !(await this.#spendRecoveryCode(user, input.recoveryCode, (t) => t))) return this.#refuse(user, secondFactor, null);
+    if (input.recoveryCode !== undefined && !(await this.#spendRecoveryCode(user, input.recoveryCode, (t) => t))) return this.#refuse(user, secondFactor);
+    // A sign-in: the reserved attempt and the ones before it are forgotten, as after a right email code.
     await store.updateLogin(user.emailKey, (state) => (state ? { next: { ...state, attempts: 0, lastFailureAt: null }, result: null } : { next: null, result: null }));
     const answer = await signInUser(this.#context, user, ticket.method);
     return { answer, method: ticket.method, secondFactor };
@@ -154,7 +174,11 @@ export class SecondFactorService {
 
   /** `enableTotp`: turns it on for `userId` with the secret the host showed and a code from the app. */
   async enableFor(userId: string, input: { secret: string; code: string; locale?: Locale }): Promise<TotpRecoveryCodes> {
-    return this.#turnOn(await this.#userById(userId), input.secret.toUpperCase().replace(/\s/g, ''), input.code, input.locale ?? 'en');
+    const secret = typeof input.secret === 'string' ? input.secret.toUpperCase().replace(/\s/g, '').replace(/=+$/, '') : '';
+    // Base32 of 128 bits at least (RFC 4226 4): 26 characters of 5 bits; anything else would reach
+    // the TOTP library as a TypeError (a 500), or enrol a secret too short to resist guessing.
+    if (!BASE32_SECRET.test(secret)) throw LoginError.of(ApiError.invalidTotpSecret);
+    return this.#turnOn(await this.#userById(userId), secret, typeof input.code === 'string' ? input.code : '', input.locale ?? 'en');
   }
 
   /**
@@ -200,22 +224,27 @@ export class SecondFactorService {
     return { secondFactor: { ticket, expiresIn: TICKET_TTL_MS / 1000 } };
   }
 
-  /** The host's `requireSecondFactor`; a throw counts as true (fail closed). */
+  /** The host's `requireSecondFactor`: anything but `false` (a throw, `1`, `'yes'`, undefined) demands it (fail closed). */
   async #required(user: UserRecord): Promise<boolean> {
     const hook = this.#context.hooks.requireSecondFactor;
     if (!hook) return false;
     try {
-      return (await hook(toPublicUser(user))) === true;
+      return (await hook(toPublicUser(user))) !== false;
     } catch (error) {
       this.#context.logger.error({ msg: 'hook failed', hook: 'requireSecondFactor', err: errorMessage(error) });
       return true;
     }
   }
 
+  /**
+   * `fresh`: as for adding a passkey or changing the address (login/fresh-session.ts), a session
+   * made by an email code or link in the last 10 minutes; a passkey's is not, or one passkey (or
+   * a stolen session) could put an attacker's authenticator app between the owner and their account.
+   */
   async #sessionUser(token: string | null, fresh: boolean): Promise<UserRecord> {
+    if (fresh) return freshSessionUser(this.#context, token, ApiError.staleSessionForTotp);
     const found = token ? await findSessionRecord(this.#context, token) : null;
     if (!found) throw LoginError.of(ApiError.unauthenticated);
-    if (fresh && this.#context.clock.now() - found.session.createdAt > FRESH_SESSION_MS) throw LoginError.of(ApiError.staleSessionForTotp);
     return found.user;
   }
 
@@ -225,10 +254,18 @@ export class SecondFactorService {
     return user;
   }
 
-  #secretOf(totp: TotpRecord): string {
+  /**
+   * The base32 secret of `user`. Sealed under another SECRET (rotated since it was turned on) it
+   * does not open and no code can match: a typed refusal (503, logged for the operator, who turns
+   * it off with `disableTotp` or `users totp-off`), never a 500, and opened before an attempt is
+   * reserved, so it costs none.
+   */
+  #secretOf(user: UserRecord, totp: TotpRecord): string {
     const secret = this.#atRest.open(totp.secret);
-    // Sealed under another SECRET (rotated without re-enrolling): no code can match.
-    if (secret === null) throw new Error('the TOTP secret does not open with this SECRET');
+    if (secret === null) {
+      this.#context.logger.error({ msg: 'the TOTP secret does not open with this SECRET: turn it off for this user (disableTotp, or users totp-off)', userId: user.id });
+      throw LoginError.of(ApiError.totpUnreadable);
+    }
     return secret;
   }
 
@@ -256,30 +293,78 @@ export class SecondFactorService {
 
   /**
    * Checks and spends a proof of a signed-in user, then applies `change` to their second factor
-   * (null turns it off) and mails `notice` if given. Wrong proofs count against the address's cap;
-   * past the cap nothing is checked until a sign-in resets it.
+   * (null turns it off) and mails `notice` if given. The attempt is reserved first (as in
+   * `complete`), so parallel wrong proofs check at most maxAttempts; a right one gives its
+   * reservation back. Past the cap nothing is checked until a sign-in resets it.
    */
   async #withProof(user: UserRecord, proof: SecondFactorProof, change: (totp: TotpRecord) => TotpRecord | null, notice: 'totp_disabled' | null, locale: Locale | null): Promise<void> {
-    const { store, clock, rules } = this.#context;
+    const { store, clock } = this.#context;
     if (!user.totp) throw LoginError.of(ApiError.totpNotEnabled);
     const kind = proof.code !== undefined ? 'totp' : 'recovery';
-    const state = await store.updateLogin(user.emailKey, (current) => ({ next: current, result: current }));
-    if (state && state.attempts >= rules.maxAttempts) throw this.#tooMany(state, clock.now());
+    const now = clock.now();
+    const appSecret = proof.code !== undefined ? this.#secretOf(user, user.totp) : null;
+    // The notice's place is taken before the attempt: a full mail queue costs no attempt.
     const place = notice ? this.#reserveMail() : null;
+    let reserved = false;
     try {
+      if ((await this.#reserveAttempt(user, now)) === 'past') throw await this.#tooManyNow(user, now);
+      reserved = true;
       let spent: boolean;
-      if (proof.code !== undefined) {
-        const step = matchingStep(this.#secretOf(user.totp), proof.code, clock.now());
+      if (appSecret !== null && proof.code !== undefined) {
+        const step = matchingStep(appSecret, proof.code, now);
         spent = step !== null && (await this.#claimStep(user, step));
         if (spent) spent = await store.updateUser(user.emailKey, (current) => (current?.totp && current.id === user.id ? { next: { ...current, totp: change(current.totp) }, result: true } : { next: current, result: false }));
       } else {
-        spent = await this.#spendRecoveryCode(user, proof.recoveryCode, change);
+        spent = await this.#spendRecoveryCode(user, proof.recoveryCode ?? '', change);
       }
-      if (!spent) return await this.#refuse(user, kind, null);
+      if (!spent) return await this.#refuse(user, kind);
+      // A right proof is no wrong try: its reservation is given back.
+      reserved = false;
+      await this.#giveBack(user);
       if (notice && place) await this.#notice(user, notice, locale ?? 'en', place.send);
+    } catch (error) {
+      // A refusal of the proof keeps the reservation (it was a wrong try); anything else gives it back.
+      if (reserved && !(error instanceof LoginError && (error.code === 'invalid_code' || error.code === 'too_many_attempts'))) await this.#giveBack(user);
+      throw error;
     } finally {
       place?.release();
     }
+  }
+
+  /**
+   * Reserves one attempt on the address's count, atomically: `open` (counted, below the cap
+   * still), `last` (this reservation reached the cap) or `past` (the cap was reached before:
+   * nothing counted here). Counted as a wrong try until a right proof gives it back or signs in.
+   */
+  #reserveAttempt(user: UserRecord, now: number): Promise<'open' | 'last' | 'past'> {
+    const { store, rules } = this.#context;
+    return store.updateLogin(user.emailKey, (current) => {
+      const state = prune(current ?? emptyLoginState(user.emailKey, user.email), now, rules);
+      if (state.attempts >= rules.maxAttempts) return { next: state, result: 'past' as const };
+      state.attempts += 1;
+      state.lastFailureAt = now;
+      return { next: state, result: state.attempts >= rules.maxAttempts ? ('last' as const) : ('open' as const) };
+    });
+  }
+
+  /** The one try a ticket gets past the cap: counted like a wrong email code there (every live code burns). */
+  async #countPastCap(user: UserRecord, now: number): Promise<void> {
+    const { store, rules } = this.#context;
+    await store.updateLogin(user.emailKey, (current) => {
+      const state = prune(current ?? emptyLoginState(user.emailKey, user.email), now, rules);
+      countFailure(state, now, rules);
+      return { next: state, result: null };
+    });
+  }
+
+  /** A reservation not used for a check (the proof could not be looked at): given back. */
+  async #giveBack(user: UserRecord): Promise<void> {
+    await this.#context.store.updateLogin(user.emailKey, (state) => (state ? { next: { ...state, attempts: Math.max(0, state.attempts - 1) }, result: null } : { next: null, result: null }));
+  }
+
+  async #tooManyNow(user: UserRecord, now: number): Promise<LoginError> {
+    const state = await this.#context.store.updateLogin(user.emailKey, (current) => ({ next: current, result: current }));
+    return this.#tooMany(state ?? emptyLoginState(user.emailKey, user.email), now);
   }
 
   /** Claims the step a right code matched: false when that code (at that step or the next) was used. */
@@ -299,16 +384,19 @@ export class SecondFactorService {
     });
   }
 
-  /** A wrong proof: counted with the address's wrong codes; at the cap `ticket` dies. Always throws. */
-  async #refuse(user: UserRecord, kind: 'totp' | 'recovery', ticket: { claimKey: string; expiresAt: number } | null): Promise<never> {
+  /**
+   * A wrong proof, its attempt reserved already: at the cap every live email code burns (as
+   * after a fifth wrong email code, countFailure) and the answer is `too_many_attempts`. Always throws.
+   */
+  async #refuse(user: UserRecord, kind: 'totp' | 'recovery'): Promise<never> {
     const { store, clock, rules } = this.#context;
     const now = clock.now();
     const outcome = await store.updateLogin(user.emailKey, (current) => {
       const state = prune(current ?? emptyLoginState(user.emailKey, user.email), now, rules);
-      const capped = countFailure(state, now, rules);
-      return { next: state, result: capped ? this.#tooMany(state, now) : LoginError.of(kind === 'totp' ? ApiError.wrongTotpCode : ApiError.wrongRecoveryCode, { attemptsLeft: rules.maxAttempts - state.attempts }) };
+      if (state.attempts < rules.maxAttempts) return { next: state, result: LoginError.of(kind === 'totp' ? ApiError.wrongTotpCode : ApiError.wrongRecoveryCode, { attemptsLeft: rules.maxAttempts - state.attempts }) };
+      if (burnAll(state, now) > 0 && state.attempts === rules.maxAttempts) state.lastRequestAt = null;
+      return { next: state, result: this.#tooMany(state, now) };
     });
-    if (outcome.code === 'too_many_attempts' && ticket) await store.claimOnce(ticket.claimKey, ticket.expiresAt);
     throw outcome;
   }
 

@@ -87,6 +87,9 @@ export class ElementTotp {
       if (detail.step !== 'second-factor') this.pending = null;
       this.#reset();
     });
+    // Off the page (a route change of a single-page app), nobody sees the recovery codes or the
+    // key: both are dropped, and the codes' Blob URL revoked, rather than kept for the page's life.
+    element.addController({ hostDisconnected: () => this.#reset() });
   }
 
   /**

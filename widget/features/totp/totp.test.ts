@@ -194,6 +194,22 @@ describe('the totp module', () => {
     expect(focused(el)?.getAttribute('part')).to.equal('totp-summary');
   });
 
+  it('drops the recovery codes and revokes their Blob URL when the element leaves the page', async () => {
+    const el = await mount();
+    await signInWithoutSecondFactor(el, uniqueEmail('totp-leave'));
+    const { codes } = await turnOn(el);
+    const href = ($(el, '[part~="totp-download"]') as HTMLAnchorElement).href;
+    expect(await (await fetch(href)).text(), 'the file while they show').to.equal(`${codes.join('\n')}\n`);
+    el.remove();
+    const kept = attached.get(el)!;
+    expect(kept.codes).to.equal(null);
+    expect(kept.download).to.equal('');
+    expect(kept.setup, 'the key dropped too').to.equal(null);
+    let revoked = false;
+    await fetch(href).catch(() => (revoked = true));
+    expect(revoked, 'a revoked Blob URL no longer loads').to.equal(true);
+  });
+
   it('asks for the app code after the email code; a wrong one says the attempts left; a replayed one is refused', async () => {
     const el = await mount();
     const email = uniqueEmail('totp-sign-in');
