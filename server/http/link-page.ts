@@ -9,9 +9,10 @@
  * to English would show the element in English to a person whose mail came in Arabic. Nothing
  * else from the request reaches the page (docs/security.md).
  */
-import type { Context, Middleware } from 'koa';
-import { Locale, LOCALES, RTL_LOCALES } from '../../contract/index.ts';
+import type { Middleware } from 'koa';
+import { Locale, RTL_LOCALES } from '../../contract/index.ts';
 import { escapeHtml } from '../mail/render.ts';
+import { servePerLocale } from './page-locale.ts';
 
 export interface LinkPageOptions {
   /** The API's base path, for the element's `api` and the stylesheet. */
@@ -43,20 +44,7 @@ const BACK_TO: Record<Locale, (site: string) => string> = {
 
 /** The page for each locale, rendered once: it depends on nothing but the configuration and the language. */
 export function linkPage(options: LinkPageOptions): Middleware {
-  const pages = new Map(LOCALES.map((locale) => [locale, renderLinkPage(options, locale)]));
-  return (ctx) => {
-    // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.vary('Accept-Language');
-    ctx.type = 'html';
-    ctx.body = pages.get(pageLocale(ctx))!;
-  };
-}
-
-/** The best of the 12 locales for the request's Accept-Language (negotiator: `ar-EG` → `ar`), else English. */
-export function pageLocale(ctx: Pick<Context, 'acceptsLanguages'>): Locale {
-  const best = ctx.acceptsLanguages([...LOCALES]);
-  return LOCALES.find((locale) => locale === best) ?? Locale.en;
+  return servePerLocale((locale) => renderLinkPage(options, locale));
 }
 
 export function renderLinkPage({ apiBase, widgetUrl, stylesheetUrl, siteName, siteUrl }: LinkPageOptions, locale: Locale = Locale.en): string {

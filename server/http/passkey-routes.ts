@@ -17,7 +17,7 @@ import { LoginError } from '../login/login-error.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
 import { describeDevice } from './user-agent.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
-import { pageLocale } from './link-page.ts';
+import { pageLocale } from './page-locale.ts';
 import { PasskeyIdSchema, PasskeyRegisterSchema, PasskeyRenameSchema, PasskeySignInSchema } from './schemas.ts';
 import { parseBody } from './validate.ts';
 

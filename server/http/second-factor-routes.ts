@@ -11,7 +11,7 @@ import type { VerifyResponse } from '../../contract/index.ts';
 import { SecondFactorPath } from '../../contract/second-factor.ts';
 import type { VerifyMethod } from '../observability/metrics.ts';
 import type { SecondFactorService } from '../second-factor/second-factor-service.ts';
-import { pageLocale } from './link-page.ts';
+import { pageLocale } from './page-locale.ts';
 import { SecondFactorSchema, TotpEnableSchema, TotpProofSchema, TotpSetupSchema } from './second-factor-schemas.ts';
 import { parseBody } from './validate.ts';
 

@@ -10,9 +10,9 @@
  */
 import type { Middleware } from 'koa';
 import { AccountPath } from '../../contract/account.ts';
-import { LOCALES, RTL_LOCALES, type Locale } from '../../contract/index.ts';
+import { RTL_LOCALES, type Locale } from '../../contract/index.ts';
 import { escapeHtml } from '../mail/render.ts';
-import { pageLocale } from './link-page.ts';
+import { servePerLocale } from './page-locale.ts';
 
 export interface UndoPageOptions {
   /** The API's base path: the script POSTs to `<base>/account/email/undo`. */
@@ -101,14 +101,7 @@ export function renderUndoPage({ apiBase, stylesheetUrl }: UndoPageOptions, loca
 
 /** The page for each locale, rendered once; and its script. */
 export function undoPage(options: UndoPageOptions): Middleware {
-  const pages = new Map(LOCALES.map((locale) => [locale, renderUndoPage(options, locale)]));
-  return (ctx) => {
-    // The token is in the fragment, which browsers never send; still, no referrer leaves this page.
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.vary('Accept-Language');
-    ctx.type = 'html';
-    ctx.body = pages.get(pageLocale(ctx))!;
-  };
+  return servePerLocale((locale) => renderUndoPage(options, locale));
 }
 
 export const undoScript: Middleware = (ctx) => {
