@@ -34,7 +34,7 @@ function waitFor(child: ChildProcess, type: string): Promise<any> {
 }
 
 /** `profile`: run with --cpu-prof, writing `<dir>/<name>.cpuprofile`. */
-export async function startChild(role: 'server' | 'echo' | 'sink', start: object = {}, profile?: { dir: string; name: string }): Promise<Child> {
+export async function startChild(role: 'echo' | 'sink', start: object = {}, profile?: { dir: string; name: string }): Promise<Child> {
   const execArgv = ['--import', 'tsx'];
   if (profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}.cpuprofile`);
   const child = fork(fileURLToPath(new URL('./throughput-child.ts', import.meta.url)), [role], {
@@ -99,4 +99,11 @@ export async function seed(store: Store, users: number): Promise<void> {
     }
     await Promise.all(batch);
   }
+}
+
+/** `--env A=1,B=2`: more environment for the server under test (e.g. NODE_OPTIONS=--no-optimize-for-size). */
+export function envOption(argv: readonly string[]): Record<string, string> {
+  const i = argv.indexOf('--env');
+  const text = i < 0 ? '' : (argv[i + 1] ?? '');
+  return Object.fromEntries(text.split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 }

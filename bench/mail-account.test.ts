@@ -1,7 +1,8 @@
 /** The benchmark's mail arithmetic: every figure from one window, and a figure that cannot be is named. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeMailAccount, mailAccount } from './mail-account.ts';
+import { createMetrics } from '../server/observability/metrics.ts';
+import { describeMailAccount, mailAccount, mailCountsFromMetrics } from './mail-account.ts';
 
 const zero = { handed: 0, sent: 0, failed: 0, dropped: 0, refused: 0 };
 
@@ -29,5 +30,16 @@ describe('the benchmark\'s mail account', () => {
     const account = mailAccount(zero, { handed: 900, sent: 910, failed: 0, dropped: 0, refused: 0 }, { before: 0, after: 905 }, 927);
     assert.deepEqual(account.problems, ['unanswered is -27', 'queued is -10', 'the sink received 905 but the server counted 910 sent']);
     assert.match(describeMailAccount(account), /DOES NOT ADD UP: unanswered is -27/);
+  });
+
+  it('reads the server\'s counters from the text GET /metrics answers with', () => {
+    const metrics = createMetrics();
+    for (let i = 0; i < 7; i++) metrics.codesRequested.inc();
+    for (let i = 0; i < 5; i++) metrics.mail.inc({ outcome: 'sent' });
+    metrics.mail.inc({ outcome: 'failed' });
+    metrics.mailBusy.inc();
+    metrics.mailBusy.inc();
+    assert.deepEqual(mailCountsFromMetrics(metrics.registry.render()), { handed: 7, sent: 5, failed: 1, dropped: 0, refused: 2 });
+    assert.ok(Number.isNaN(mailCountsFromMetrics('').sent), 'a counter the text does not show is NaN, never 0');
   });
 });

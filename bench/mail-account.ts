@@ -17,6 +17,18 @@ export interface ServerMailCounts {
   refused: number;
 }
 
+/** The counters in the text of GET /metrics (NaN for one it does not show). */
+export function mailCountsFromMetrics(text: string): ServerMailCounts {
+  const read = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    handed: read('passwordless_codes_requested_total'),
+    sent: read('passwordless_mail_total{outcome="sent"}'),
+    failed: read('passwordless_mail_total{outcome="failed"}'),
+    dropped: read('passwordless_mail_total{outcome="dropped"}'),
+    refused: read('passwordless_mail_busy_total'),
+  };
+}
+
 export interface MailAccount {
   /** Codes the server created and handed to the mailer: one mail each. */
   handed: number;

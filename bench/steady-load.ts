@@ -14,22 +14,24 @@
  *            --window 30     seconds per row of the table
  *            --users 100000  users written to the JSON store before the server starts
  *            --addresses 3000 (steady)
- *            --env A=1,B=2   more environment for the server (e.g. NODE_OPTIONS=--max-semi-space-size=1)
+ *            --env A=1,B=2   more environment for the server (e.g. NODE_OPTIONS=--no-optimize-for-size)
  *            --cli <file>    another build's dist/server/bin/passwordless-login.js (to measure a version before a change)
+ *            --profile       the server runs with --cpu-prof (bench/profiles/steady-<mode>.cpuprofile, its main thread;
+ *                            read it with bench/cpuprofile-summary.ts)
  *
  * Each mailed code (read from a real SMTP server in its own process, bench/throughput-child.ts)
  * is verified at once, so a request is a sign-in: 250/s is 500 calls a second, plus the sign-outs.
  * RATE_LIMITS=off. Needs `npm run build:server` first. The machine is 2 shared cores: compare the
  * first window with the last in one run (docs/contributing.md#ratios-not-absolutes).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openJsonStore } from '../server/store/json/json-store.ts';
 import { startCli } from '../server/testing/cli-process.ts';
-import { memoryMb, seed, startChild } from './bench-kit.ts';
+import { cpuSeconds, envOption, memoryMb, seed, startChild } from './bench-kit.ts';
 import { percentile } from './stats.ts';
 
 const argv = process.argv.slice(2);
@@ -45,8 +47,11 @@ const WINDOW_S = Number(value('window', '30'));
 const USERS = Number(value('users', '0'));
 const ADDRESSES = Number(value('addresses', '3000'));
 const CLI = value('cli', '');
-const EXTRA_ENV = Object.fromEntries(value('env', '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+const PROFILE_DIR = argv.includes('--profile') ? fileURLToPath(new URL('./profiles/', import.meta.url)) : null;
+const EXTRA_ENV = envOption(argv);
 const SIGN_OUT_AFTER_MS = 30_000;
+/** GET /metrics answers only with this token. */
+const METRICS_TOKEN = 'steady-load-benchmark-metrics-token';
 /** How often the sink is asked for the codes it received. */
 const CODES_POLL_MS = 100;
 const RUN = randomBytes(3).toString('hex');
@@ -56,6 +61,8 @@ interface Window {
   statuses: Map<number, number>;
   errors: number;
   rssMb: number;
+  /** CPU seconds of the server and of this process (the load), at the first and last sample of the window, with the time. */
+  cpu?: { first: [number, number, number]; last: [number, number, number] };
 }
 
 const windows: Window[] = [];
@@ -86,8 +93,30 @@ async function call(url: string, body: object | null, token?: string): Promise<a
   }
 }
 
+/**
+ * The share of each route's answers the server itself timed at 100 ms or less, from its latency
+ * histogram: beside the client's p99, it says whether a slow answer was slow inside the server or
+ * on its way (the machine's two cores are shared with this process and the SMTP sink).
+ */
+async function serverLatencies(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const count = (route: string, le: string) => {
+    let n = 0;
+    const pattern = new RegExp(`^passwordless_http_request_duration_seconds_bucket\\{route="${route.replaceAll('/', '\\/')}",status="\\d+",le="${le.replace(/[+.]/g, '\\$&')}"\\} (\\d+)$`, 'gm');
+    for (const match of text.matchAll(pattern)) n += Number(match[1]);
+    return n;
+  };
+  return ['/auth/request', '/auth/verify', '/auth/logout']
+    .map((route) => {
+      const all = count(route, '+Inf');
+      return `${route} ${all.toLocaleString('en')}, ${((100 * count(route, '0.1')) / all).toFixed(2)} % within 100 ms, ${((100 * count(route, '0.25')) / all).toFixed(2)} % within 250 ms`;
+    })
+    .join('; ');
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'passwordless-steady-'));
+  if (PROFILE_DIR) await mkdir(PROFILE_DIR, { recursive: true });
   const dataFile = join(dir, 'data', 'passwordless.json');
   const sink = await startChild('sink');
   const timers = new Set<NodeJS.Timeout>();
@@ -99,7 +128,9 @@ async function main(): Promise<void> {
       await seed(store, USERS);
       await store.close();
     }
-    const server = await startCli({ dataFile, env: { ...EXTRA_ENV, SMTP_URL: sink.url, RATE_LIMITS: 'off' }, readyTimeoutMs: 120_000, ...(CLI ? { file: CLI } : {}) });
+    const server = await startCli({ dataFile, env: { ...EXTRA_ENV, SMTP_URL: sink.url, RATE_LIMITS: 'off', METRICS_TOKEN }, readyTimeoutMs: 120_000, ...(CLI ? { file: CLI } : {}),
+      nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=steady-${MODE}.cpuprofile`] : [],
+    });
     const rssAtStart = memoryMb(server.pid, 'VmRSS');
     console.log(`steady load: mode ${MODE}, ${RATE} requests/s for ${MINUTES} min, ${USERS.toLocaleString('en')} users seeded${CLI ? `, server ${CLI}` : ''}${value('env', '') ? `, env ${value('env', '')}` : ''}; server RSS after start ${rssAtStart.toFixed(0)} MB`);
     const api = (path: string) => `${server.url}/auth${path}`;
@@ -127,7 +158,10 @@ async function main(): Promise<void> {
       }
     }, CODES_POLL_MS);
     const sampling = setInterval(() => {
-      windowNow().rssMb = memoryMb(server.pid, 'VmRSS');
+      const window = windowNow();
+      window.rssMb = memoryMb(server.pid, 'VmRSS');
+      const sample: [number, number, number] = [performance.now() / 1000, cpuSeconds(server.pid), cpuSeconds(process.pid)];
+      window.cpu = { first: window.cpu?.first ?? sample, last: sample };
     }, 1000);
     await new Promise((resolve) => setTimeout(resolve, end - performance.now()));
     clearInterval(sending);
@@ -136,14 +170,16 @@ async function main(): Promise<void> {
     // Answers still in flight land in their windows.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const peak = memoryMb(server.pid, 'VmHWM');
+    const serverView = await serverLatencies(server.url);
     for (const timer of timers) clearTimeout(timer);
     await server.stop();
 
-    const rows = [['window', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'RSS MB']];
+    const rows = [['window', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'RSS MB', 'srv CPU', 'load CPU']];
     windows.forEach((w, i) => {
       const sorted = [...w.latencies].sort((a, b) => a - b);
       const non2xx = [...w.statuses].filter(([status]) => status >= 300).map(([status, n]) => `${status}×${n}`).join(' ') || '0';
-      rows.push([`${i * WINDOW_S}–${(i + 1) * WINDOW_S} s`, String(sorted.length), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1), (sorted.at(-1) ?? NaN).toFixed(0), non2xx, String(w.errors), w.rssMb.toFixed(0)]);
+      const share = (k: 1 | 2) => (w.cpu && w.cpu.last[0] > w.cpu.first[0] ? `${Math.round((100 * (w.cpu.last[k] - w.cpu.first[k])) / (w.cpu.last[0] - w.cpu.first[0]))} %` : '–');
+      rows.push([`${i * WINDOW_S}–${(i + 1) * WINDOW_S} s`, String(sorted.length), percentile(sorted, 50).toFixed(1), percentile(sorted, 99).toFixed(1), (sorted.at(-1) ?? NaN).toFixed(0), non2xx, String(w.errors), w.rssMb.toFixed(0), share(1), share(2)]);
     });
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     console.log(rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n'));
@@ -151,8 +187,12 @@ async function main(): Promise<void> {
     const first = full[0];
     // The last window of the run (after it, only the answers still in flight land).
     const last = windows[Math.max(0, Math.ceil((MINUTES * 60) / WINDOW_S) - 1)];
+    // A loop, not Math.max(...all): ten minutes at 250/s is 300,000 latencies, past the stack's room for arguments.
+    let longest = 0;
+    for (const w of full) for (const latency of w.latencies) longest = Math.max(longest, latency);
     const p99 = (w: Window | undefined) => (w ? percentile([...w.latencies].sort((a, b) => a - b), 99) : NaN);
-    console.log(`\n${sent.toLocaleString('en')} requests sent; server RSS after start ${rssAtStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; first window p99 ${p99(first).toFixed(1)} ms and RSS ${first?.rssMb.toFixed(0)} MB, last full window p99 ${p99(last).toFixed(1)} ms and RSS ${last?.rssMb.toFixed(0)} MB; longest answer ${Math.max(...full.flatMap((w) => w.latencies)).toFixed(0)} ms`);
+    console.log(`\nthe server's own timing of the whole run (GET /metrics, from the moment Koa took each request): ${serverView}`);
+    console.log(`\n${sent.toLocaleString('en')} requests sent; server RSS after start ${rssAtStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; first window p99 ${p99(first).toFixed(1)} ms and RSS ${first?.rssMb.toFixed(0)} MB, last full window p99 ${p99(last).toFixed(1)} ms and RSS ${last?.rssMb.toFixed(0)} MB; longest answer ${longest.toFixed(0)} ms`);
   } finally {
     await sink.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,18 +1,15 @@
 /**
- * The processes forked by bench/throughput.ts, one role each, so the load generator (autocannon),
- * the SMTP sink and the server under test never share an event loop (the approach of
- * bench/server-process.ts, without its per-call timing wrappers: at thousands of calls a second
- * those would add their own cost and memory to what is measured).
+ * The processes forked by bench/throughput.ts and bench/steady-load.ts, one role each, so the load
+ * generator (autocannon), the SMTP sink and the server under test (the compiled command, started
+ * by server/testing/cli-process.ts) never share an event loop.
  *
- *   node --import tsx bench/throughput-child.ts server   the real backend (startTestServer)
  *   node --import tsx bench/throughput-child.ts echo     a bare Koa app + @koa/bodyparser echoing the JSON body
  *   node --import tsx bench/throughput-child.ts sink     a real SMTP server (bench/lean-smtp-sink.ts)
  *
  * Messages (IPC):
- *   parent → { type: 'start', env?, dataFile?, acceptDelayMs? (sink) }   child → { type: 'ready', url }
+ *   parent → { type: 'start', acceptDelayMs? (sink) }   child → { type: 'ready', url }
  *   parent → { type: 'codes' }  (sink)            child → { type: 'codes', received, codes: [to, code][] }  (codes since the last ask)
  *   parent → { type: 'count' }  (sink)            child → { type: 'count', received }
- *   parent → { type: 'mail' }   (server)          child → { type: 'mail', handed, sent, failed, dropped, refused }  (its counters so far)
  *   parent → { type: 'close' }                    child → { type: 'closed' }, then exits (so --cpu-prof is written)
  */
 import { createServer, type Server } from 'node:http';
@@ -20,8 +17,6 @@ import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { startLeanSink } from './lean-smtp-sink.ts';
-import { startTestServer, type TestServer } from '../server/testing/test-server.ts';
-import type { ServerMailCounts } from './mail-account.ts';
 
 const role = process.argv[2];
 
@@ -61,20 +56,6 @@ async function startSink(acceptDelayMs: number): Promise<{ url: string; close():
   return sink;
 }
 
-// The server's own mail counters, read from its metrics as GET /metrics would show them.
-
-function mailCounts(server: TestServer): ServerMailCounts {
-  const text = server.backend.metrics.registry.render();
-  const read = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return {
-    handed: read('passwordless_codes_requested_total'),
-    sent: read('passwordless_mail_total{outcome="sent"}'),
-    failed: read('passwordless_mail_total{outcome="failed"}'),
-    dropped: read('passwordless_mail_total{outcome="dropped"}'),
-    refused: read('passwordless_mail_busy_total'),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 let running: { close(): Promise<void> } | null = null;
@@ -82,14 +63,7 @@ let running: { close(): Promise<void> } | null = null;
 process.on('message', async (message: any) => {
   try {
     if (message.type === 'start') {
-      if (role === 'server') {
-        const server: TestServer = await startTestServer({ env: message.env, dataFile: message.dataFile });
-        running = server;
-        process.on('message', (ask: any) => {
-          if (ask.type === 'mail') send({ type: 'mail', ...mailCounts(server) });
-        });
-        send({ type: 'ready', url: server.url });
-      } else if (role === 'echo') {
+      if (role === 'echo') {
         const echo = await startEcho();
         running = echo;
         send({ type: 'ready', url: echo.url });

@@ -8,18 +8,20 @@
  *   npm run bench -- --quick              200 and 2,000 users, 1 s per measurement, one echo run (a smoke run)
  *   options: --store json|redis|postgres   one store only
  *            --users 100000       the large size only (with --quick: its large size)
- *            --profile            the server children run with --cpu-prof (files in bench/profiles/, with
+ *            --profile            the servers run with --cpu-prof (files in bench/profiles/, with
  *                                 the phase boundaries: read them with bench/cpuprofile-summary.ts)
  *            --sink-here          the SMTP sink in this process instead of a third one
  *            --mail-delay-ms N    the sink holds each message N ms before accepting it: a slow relay (8
  *                                 pooled connections, so at most 8000/N mails a second), the overload run
  *            --mail-queue N       the server's MAIL_QUEUE_SIZE (default 10,000): with a slow sink, a queue
  *                                 that fills within the run, and 503 mail_busy beyond it
+ *            --env A=1,B=2        more environment for the server (e.g. NODE_OPTIONS=--no-optimize-for-size)
  *
  * Set-up, per store and size: N users are written through the store API before the server starts
- * (timed, printed); then the real backend runs in a child process (bench/throughput-child.ts,
- * startTestServer) with RATE_LIMITS=off and SMTP_URL pointing at a real SMTP server in a third
- * process, so every request renders and sends its mail over SMTP on the server's event loop.
+ * (timed, printed); then the compiled server runs as operators run it (`passwordless-login serve`,
+ * server/testing/cli-process.ts; `npm run build:server` first) with RATE_LIMITS=off and SMTP_URL
+ * pointing at a real SMTP server in another process (bench/throughput-child.ts), so every request
+ * renders and sends its mail over SMTP. Its mail counters are read from GET /metrics.
  * autocannon runs here: 50 connections, pipelining 1, a fresh email in every request body.
  *
  * - request: a warm-up, then D seconds of requests, each for an email never seen before.
@@ -52,9 +54,10 @@ import { openJsonStore } from '../server/store/json/json-store.ts';
 import { openPostgresStore } from '../server/store/postgres/postgres-store.ts';
 import type { Store } from '../server/store/types.ts';
 import { startTestPostgres } from '../server/testing/postgres-server.ts';
-import { cpuSeconds, memoryMb, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
+import { cpuSeconds, envOption, memoryMb, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
-import { describeMailAccount, mailAccount, type MailAccount, type ServerMailCounts } from './mail-account.ts';
+import { describeMailAccount, mailAccount, mailCountsFromMetrics, type MailAccount, type ServerMailCounts } from './mail-account.ts';
+import { startCli } from '../server/testing/cli-process.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -70,6 +73,7 @@ const PROFILE = flag('profile');
 const SINK_HERE = flag('sink-here');
 const MAIL_DELAY_MS = Number(value('mail-delay-ms') ?? 0);
 const MAIL_QUEUE = value('mail-queue');
+const EXTRA_ENV = envOption(argv);
 const ONLY_STORE = value('store');
 const SIZES = value('users') ? [Number(value('users'))] : QUICK ? [200, 2_000] : [1_000, 100_000];
 const DURATION_S = QUICK ? 1 : 10;
@@ -83,7 +87,7 @@ const RUN = randomBytes(3).toString('hex');
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 
 /** A child of bench/throughput-child.ts, with a CPU profile under --profile. */
-function startChild(role: 'server' | 'echo' | 'sink', start: object = {}, profileName?: string): Promise<Child> {
+function startChild(role: 'echo' | 'sink', start: object = {}, profileName?: string): Promise<Child> {
   return startBenchChild(role, start, PROFILE && profileName ? { dir: PROFILE_DIR, name: profileName } : undefined);
 }
 
@@ -232,6 +236,8 @@ const jsonStore: StoreKind = {
 const REDIS_FILES = ['../server/store/redis/redis-store.ts', '../server/testing/redis-server.ts', '../server/store/open-store.ts'].map((file) => new URL(file, import.meta.url));
 /** A fixed SECRET: with REDIS_URL the server refuses to start without one. */
 const BENCH_SECRET = 'throughput-benchmark-secret-0123456789abcdef';
+/** The server's counters are read from GET /metrics, which answers only with this token. */
+const METRICS_TOKEN = 'throughput-benchmark-metrics-token';
 
 const redisStore: StoreKind = {
   name: 'Redis',
@@ -326,7 +332,15 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
   console.log(`  ${label}: seeded in ${prepared.seedSeconds.toFixed(1)} s`);
   try {
     const t0 = performance.now();
-    const server = await startChild('server', { env: { ...prepared.env, SMTP_URL: sink.url, RATE_LIMITS: 'off', ...(MAIL_QUEUE ? { MAIL_QUEUE_SIZE: MAIL_QUEUE } : {}) }, dataFile: prepared.dataFile }, `${kind.name.toLowerCase()}-${users}`);
+    // The compiled command as operators run it (`passwordless-login serve`), not the sources
+    // through tsx, whose loader alone adds about 40 MB to the RSS.
+    const profileName = `${kind.name.toLowerCase()}-${users}`;
+    const server = await startCli({
+      dataFile: prepared.dataFile,
+      env: { ...EXTRA_ENV, ...prepared.env, SMTP_URL: sink.url, RATE_LIMITS: 'off', METRICS_TOKEN, ...(MAIL_QUEUE ? { MAIL_QUEUE_SIZE: MAIL_QUEUE } : {}) },
+      readyTimeoutMs: 120_000,
+      nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${profileName}.cpuprofile`] : [],
+    });
     const startSeconds = (performance.now() - t0) / 1000;
     const rssAfterStartMb = memoryMb(server.pid, 'VmRSS');
     const pids: Pids = { server: server.pid, sink: sink.pid, redis: [...redisPids][0] ?? NaN };
@@ -334,8 +348,8 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     // Every mail figure is read from the server's counters and the sink's at the same two moments:
     // before the warm-up and at the end of the drain (bench/mail-account.ts).
     const serverMail = async (): Promise<ServerMailCounts> => {
-      const { type: _, ...counts } = await server.ask({ type: 'mail' }, 'mail');
-      return counts;
+      const answer = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      return mailCountsFromMetrics(await answer.text());
     };
     const [mailBefore, sinkBefore] = [await serverMail(), await sink.received()];
 
@@ -384,11 +398,12 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     mark('verify');
     const verify = await load(server.url, '/auth/verify', verifyBody, { durationS: DURATION_S, amount: poolLeft }, pids);
     mark('verify-end');
-    if (PROFILE) await writeFile(join(PROFILE_DIR, `${kind.name.toLowerCase()}-${users}.marks.json`), JSON.stringify(marks));
+    if (PROFILE) await writeFile(join(PROFILE_DIR, `${profileName}.marks.json`), JSON.stringify(marks));
     console.log(`  ${label}: verify ${verify.reqPerSec.toFixed(0)}/s on a pool of ${poolLeft.toLocaleString('en')} live codes (${verify.ok + verify.non2xx} used in ${verify.seconds.toFixed(1)} s)`);
 
     const peakRssMb = memoryMb(server.pid, 'VmHWM');
-    await server.close();
+    // SIGTERM: a graceful stop, so a --cpu-prof profile is written.
+    await server.stop();
     return {
       store: kind.name,
       users,
