@@ -68,47 +68,19 @@ export class Journal {
   #synced: number;
   #queue: Waiting[] = [];
   #flushing: Promise<void> | null = null;
-  /** Synced lines whose acknowledgement waits for `release()` (see `open`). */
-  #held: Waiting[] | null;
 
-  private constructor(path: string, file: FileHandle, bytes: number, hold: boolean) {
+  private constructor(path: string, file: FileHandle, bytes: number) {
     this.path = path;
     this.#file = file;
     this.#bytes = bytes;
     this.#synced = bytes;
-    this.#held = hold ? [] : null;
   }
 
-  /**
-   * `hold`: lines are written and synced but not acknowledged until `release()`. A compaction
-   * opens the next journal this way: its lines only count once the snapshot that names this
-   * journal is on disk, or a crash in between would replay the old journal and lose them.
-   */
-  static async open(path: string, { hold = false, fresh = false } = {}): Promise<Journal> {
+  static async open(path: string, { fresh = false } = {}): Promise<Journal> {
     // `fresh`: a compaction's next journal starts empty, even if a failed earlier try left one.
     const file = await open(path, fresh ? 'w' : 'a', 0o600);
     const { size } = await file.stat();
-    return new Journal(path, file, size, hold);
-  }
-
-  /**
-   * For a compaction that failed: the snapshot naming this journal never reached the disk, so
-   * nothing written here is durable. Fails every line held or still queued, and closes the file;
-   * the caller deletes it and goes back to the previous journal.
-   */
-  async abandon(error: Error): Promise<void> {
-    await this.drain();
-    const held = this.#held ?? [];
-    this.#held = [];
-    for (const waiting of held) waiting.reject(error);
-    await this.#file.close();
-  }
-
-  /** Acknowledges what was held, and everything from now on as soon as it is synced. */
-  release(): void {
-    const held = this.#held ?? [];
-    this.#held = null;
-    for (const waiting of held) waiting.resolve();
+    return new Journal(path, file, size);
   }
 
   /** Bytes in the journal, including what is queued. */
@@ -125,7 +97,7 @@ export class Journal {
     return done;
   }
 
-  /** Resolves once everything appended so far is on disk (held lines included). */
+  /** Resolves once everything appended so far is on disk. */
   async drain(): Promise<void> {
     while (this.#flushing) await this.#flushing;
   }
@@ -145,8 +117,7 @@ export class Journal {
         await this.#file.writeFile(text);
         await this.#file.datasync();
         this.#synced += Buffer.byteLength(text);
-        if (this.#held) this.#held.push(...batch);
-        else for (const waiting of batch) waiting.resolve();
+        for (const waiting of batch) waiting.resolve();
       } catch (error) {
         // A disk that filled up may have taken part of the batch: cut it off, so no fragment
         // sits in the middle of the journal once later writes succeed.
