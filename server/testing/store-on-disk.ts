@@ -1,5 +1,5 @@
 /**
- * What the JSON store has on disk, read the way a restart would: the snapshot with its journal
+ * What the JSON store has on disk, read the way a restart would: the snapshot with its journals
  * replayed, and the link-token index derived. Tests use it to check what is durable, and
  * `text` (every file, raw) to check what a stolen copy of the data directory would reveal.
  */
@@ -24,8 +24,15 @@ export interface StoreOnDisk {
 export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
   const snapshotText = await readFile(dataFile, 'utf8');
   const snapshot = JSON.parse(snapshotText);
-  const journalFile = `${dataFile}.journal-${snapshot.journal ?? 0}.jsonl`;
-  const { entries } = await readJournal(journalFile);
+  // The snapshot's journal, then every later generation (a compaction that failed or was cut short), as a start replays them.
+  const first = snapshot.journal ?? 0;
+  const prefix = `${basename(dataFile)}.journal-`;
+  const later = (await readdir(dirname(dataFile)))
+    .flatMap((name) => (name.startsWith(prefix) ? [Number(/^(\d+)\.jsonl$/.exec(name.slice(prefix.length))?.[1] ?? NaN)] : []))
+    .filter((generation) => generation > first)
+    .sort((a, b) => a - b);
+  const entries: JournalEntry[] = [];
+  for (const generation of [first, ...later]) entries.push(...(await readJournal(`${dataFile}.journal-${generation}.jsonl`)).entries);
   // Versions 3 and 4 list their records as journal entries; versions 1 and 2 held the maps themselves.
   const data: StoreOnDisk = snapshot.records
     ? { users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {}, linkTokens: {}, passkeys: {}, claims: {}, text: '' }

@@ -68,19 +68,27 @@ export class Journal {
   #synced: number;
   #queue: Waiting[] = [];
   #flushing: Promise<void> | null = null;
+  /** Settles once the journal before this one is on disk (see `open`); null once it has. */
+  #previousOnDisk: Promise<void> | null;
 
-  private constructor(path: string, file: FileHandle, bytes: number) {
+  private constructor(path: string, file: FileHandle, bytes: number, previousOnDisk: Promise<void> | null) {
     this.path = path;
     this.#file = file;
     this.#bytes = bytes;
     this.#synced = bytes;
+    this.#previousOnDisk = previousOnDisk;
   }
 
-  static async open(path: string, { fresh = false } = {}): Promise<Journal> {
-    // `fresh`: a compaction's next journal starts empty, even if a failed earlier try left one.
-    const file = await open(path, fresh ? 'w' : 'a', 0o600);
+  /**
+   * `next`: a compaction's next journal, created (never an existing file: one left on disk holds
+   * lines a start replays) and written at once, but whose lines are acknowledged only once
+   * `previousOnDisk` settles: a line here is never acknowledged before an earlier change still on
+   * its way to the previous journal (a sign-out there, then "every session ended" here).
+   */
+  static async open(path: string, next?: { previousOnDisk: Promise<void> }): Promise<Journal> {
+    const file = await open(path, next ? 'wx' : 'a', 0o600);
     const { size } = await file.stat();
-    return new Journal(path, file, size);
+    return new Journal(path, file, size, next?.previousOnDisk ?? null);
   }
 
   /** Bytes in the journal, including what is queued. */
@@ -117,6 +125,10 @@ export class Journal {
         await this.#file.writeFile(text);
         await this.#file.datasync();
         this.#synced += Buffer.byteLength(text);
+        if (this.#previousOnDisk) {
+          await this.#previousOnDisk;
+          this.#previousOnDisk = null;
+        }
         for (const waiting of batch) waiting.resolve();
       } catch (error) {
         // A disk that filled up may have taken part of the batch: cut it off, so no fragment

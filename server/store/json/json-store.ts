@@ -28,7 +28,7 @@ import { access, constants, mkdir, readdir, rm, stat, truncate } from 'node:fs/p
 import { basename, dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
-import { ReplacedButNotSynced } from './durable-file.ts';
+import { ReplacedButNotSynced, syncDirectory } from './durable-file.ts';
 import { entryLine, Journal, JournalCorruptError, replayJournal, type JournalEntry } from './journal.ts';
 import { AuditFiles } from './audit-files.ts';
 import { acquireLock } from './lock.ts';
@@ -84,7 +84,8 @@ export async function openJsonStore(file: string, options: JsonStoreOptions = {}
     const db = new Low<StoreData>(adapter, existing ?? emptyStoreData());
     // The journal the snapshot names, then any later one: a compaction the crash interrupted had
     // already acknowledged what it wrote there.
-    const generations = await journalsFrom(file, db.data.journal);
+    // Without a data file (deleted to start afresh) a journal left beside it is not replayed.
+    const generations = existing ? await journalsFrom(file, db.data.journal) : [db.data.journal];
     for (const generation of generations) await replay(file, generation, db.data, options.onWarning);
     const live = generations.at(-1)!;
     const store = new JsonStore(file, db, await openJournal(journalPath(file, live)), release, await AuditFiles.open(file), options);
@@ -101,8 +102,8 @@ export async function openJsonStore(file: string, options: JsonStoreOptions = {}
   }
 }
 
-async function openJournal(path: string, options: { fresh?: boolean } = {}): Promise<Journal> {
-  return Journal.open(path, options).catch((error: Error) => {
+async function openJournal(path: string, next?: { previousOnDisk: Promise<void> }): Promise<Journal> {
+  return Journal.open(path, next).catch((error: Error) => {
     throw new StoreError(`Cannot write the journal ${path}: ${error.message}`);
   });
 }
@@ -137,9 +138,12 @@ async function replay(file: string, generation: number, data: StoreData, onWarni
   }
 }
 
-/** Journals older than the snapshot's: their lines are in it (a crash came before they were deleted). */
+/**
+ * Every journal but `current`: older ones are in the snapshot that names it (a crash came before
+ * they were deleted); a newer one exists only beside a data file that is gone.
+ */
 async function removeStaleJournals(file: string, current: number): Promise<void> {
-  const stale = (await journalGenerations(file)).filter((generation) => generation < current);
+  const stale = (await journalGenerations(file)).filter((generation) => generation !== current);
   await Promise.all(stale.map((generation) => rm(journalPath(file, generation), { force: true })));
 }
 
@@ -151,7 +155,7 @@ class JsonStore implements Store {
   readonly #compactAfter: number;
   readonly #onWarning: ((message: string) => void) | undefined;
   readonly #clock: Clock;
-  #compacting: Promise<void> | null = null;
+  #compacting: Promise<boolean> | null = null;
   #snapshotBytes: number;
   readonly #audit: AuditFiles;
 
@@ -273,7 +277,11 @@ class JsonStore implements Store {
     await this.#commit({ op: 'erase', key: userId, value: erased });
     // A compaction already running may have written the user before the erasure: the next one cannot.
     await this.#compacting?.catch(() => {});
-    await this.#compact().catch((error: Error) => this.#onWarning?.(`the snapshot after erasing a user failed (${error.message}); the next compaction removes the erased records from the files`));
+    const removed = await this.#compact().catch((error: Error) => {
+      this.#onWarning?.(`the snapshot after erasing a user failed (${error.message}); the next compaction removes the erased records from the files`);
+      return null;
+    });
+    if (removed === false) this.#onWarning?.('the snapshot after erasing a user is written but its directory could not be synced, so the older journals, which hold the erased records, stay until the next compaction');
     return { sessions: erased.sessions.length, passkeys: erased.passkeys.length };
   }
 
@@ -473,7 +481,7 @@ class JsonStore implements Store {
     const written = this.#journal.append(entry);
     // Twice the snapshot: a restart replays at most two snapshots' worth of journal, and the
     // snapshot's write costs disk time, not event-loop time (snapshot-file.ts).
-    // A failed compaction is tried again after the next write.
+    // A failed compaction is tried again once the new journal passes the same size.
     if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes)) this.#compact().catch(() => {});
     await written;
   }
@@ -491,14 +499,27 @@ class JsonStore implements Store {
    * once the snapshot naming the new one is on disk; after a failed snapshot they stay, to be
    * replayed, and the next compaction tries again.
    */
-  #compact(): Promise<void> {
+  /** Resolves with whether the older journals were removed (false: kept after a directory sync failed). */
+  #compact(): Promise<boolean> {
     this.#compacting ??= (async () => {
       const generation = this.#data.journal + 1;
-      const next = await openJournal(journalPath(this.#file, generation), { fresh: true });
       const previous = this.#journal;
+      // Settles (never rejects) once every line handed to the previous journal has its outcome.
+      let previousOnDisk!: () => void;
+      const next = await openJournal(journalPath(this.#file, generation), { previousOnDisk: new Promise<void>((resolve) => (previousOnDisk = resolve)) });
+      // The new file's name must be on disk before a line in it is acknowledged, or a power cut
+      // could forget the file (the snapshot's own directory sync comes seconds later).
+      try {
+        await syncDirectory(dirname(this.#file));
+      } catch (error) {
+        previousOnDisk();
+        await next.close();
+        await rm(next.path, { force: true });
+        throw error;
+      }
       this.#journal = next;
       this.#data.journal = generation;
-      await previous.close();
+      await previous.close().finally(previousOnDisk);
       try {
         await this.#db.write();
       } catch (error) {
@@ -508,10 +529,11 @@ class JsonStore implements Store {
         // next compaction succeeds.
         this.#onWarning?.(error.message);
         this.#snapshotBytes = this.#adapter.bytesWritten;
-        return;
+        return false;
       }
       this.#snapshotBytes = this.#adapter.bytesWritten;
       await removeStaleJournals(this.#file, generation);
+      return true;
     })().finally(() => {
       this.#compacting = null;
     });
