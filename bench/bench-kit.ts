@@ -33,10 +33,22 @@ function waitFor(child: ChildProcess, type: string): Promise<any> {
   });
 }
 
+/** Node's options that write a CPU profile of the main thread to `<dir>/<name>.cpuprofile` when the process exits. */
+export function cpuProfileArgs(dir: string, name: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
+}
+
+/** The server under test gets it as METRICS_TOKEN: GET /metrics answers only with it. */
+export const METRICS_TOKEN = 'benchmark-metrics-token-0123456789';
+
+/** The text of the server's GET /metrics. */
+export async function readMetrics(serverUrl: string): Promise<string> {
+  return (await fetch(`${serverUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+}
+
 /** `profile`: run with --cpu-prof, writing `<dir>/<name>.cpuprofile`. */
 export async function startChild(role: 'echo' | 'sink', start: object = {}, profile?: { dir: string; name: string }): Promise<Child> {
-  const execArgv = ['--import', 'tsx'];
-  if (profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}.cpuprofile`);
+  const execArgv = ['--import', 'tsx', ...(profile ? cpuProfileArgs(profile.dir, profile.name) : [])];
   const child = fork(fileURLToPath(new URL('./throughput-child.ts', import.meta.url)), [role], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -101,7 +113,7 @@ export async function seed(store: Store, users: number): Promise<void> {
   }
 }
 
-/** `--env A=1,B=2`: more environment for the server under test (e.g. NODE_OPTIONS=--no-optimize-for-size). */
+/** `--env A=1,B=2`: more environment for the server under test (e.g. NODE_OPTIONS=--max-semi-space-size=2). */
 export function envOption(argv: readonly string[]): Record<string, string> {
   const i = argv.indexOf('--env');
   const text = i < 0 ? '' : (argv[i + 1] ?? '');

@@ -14,7 +14,7 @@
  *            --window 30     seconds per row of the table
  *            --users 100000  users written to the JSON store before the server starts
  *            --addresses 3000 (steady)
- *            --env A=1,B=2   more environment for the server (e.g. NODE_OPTIONS=--no-optimize-for-size)
+ *            --env A=1,B=2   more environment for the server (e.g. NODE_OPTIONS=--max-semi-space-size=2)
  *            --cli <file>    another build's dist/server/bin/passwordless-login.js (to measure a version before a change)
  *            --profile       the server runs with --cpu-prof (bench/profiles/steady-<mode>.cpuprofile, its main thread;
  *                            read it with bench/cpuprofile-summary.ts)
@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openJsonStore } from '../server/store/json/json-store.ts';
 import { startCli } from '../server/testing/cli-process.ts';
-import { cpuSeconds, envOption, memoryMb, seed, startChild } from './bench-kit.ts';
+import { cpuProfileArgs, cpuSeconds, envOption, memoryMb, METRICS_TOKEN, readMetrics, seed, startChild } from './bench-kit.ts';
 import { percentile } from './stats.ts';
 
 const argv = process.argv.slice(2);
@@ -50,8 +50,6 @@ const CLI = value('cli', '');
 const PROFILE_DIR = argv.includes('--profile') ? fileURLToPath(new URL('./profiles/', import.meta.url)) : null;
 const EXTRA_ENV = envOption(argv);
 const SIGN_OUT_AFTER_MS = 30_000;
-/** GET /metrics answers only with this token. */
-const METRICS_TOKEN = 'steady-load-benchmark-metrics-token';
 /** How often the sink is asked for the codes it received. */
 const CODES_POLL_MS = 100;
 const RUN = randomBytes(3).toString('hex');
@@ -99,7 +97,7 @@ async function call(url: string, body: object | null, token?: string): Promise<a
  * on its way (the machine's two cores are shared with this process and the SMTP sink).
  */
 async function serverLatencies(url: string): Promise<string> {
-  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const text = await readMetrics(url);
   const count = (route: string, le: string) => {
     let n = 0;
     const pattern = new RegExp(`^passwordless_http_request_duration_seconds_bucket\\{route="${route.replaceAll('/', '\\/')}",status="\\d+",le="${le.replace(/[+.]/g, '\\$&')}"\\} (\\d+)$`, 'gm');
@@ -129,7 +127,7 @@ async function main(): Promise<void> {
       await store.close();
     }
     const server = await startCli({ dataFile, env: { ...EXTRA_ENV, SMTP_URL: sink.url, RATE_LIMITS: 'off', METRICS_TOKEN }, readyTimeoutMs: 120_000, ...(CLI ? { file: CLI } : {}),
-      nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=steady-${MODE}.cpuprofile`] : [],
+      nodeArgs: PROFILE_DIR ? cpuProfileArgs(PROFILE_DIR, `steady-${MODE}`) : [],
     });
     const rssAtStart = memoryMb(server.pid, 'VmRSS');
     console.log(`steady load: mode ${MODE}, ${RATE} requests/s for ${MINUTES} min, ${USERS.toLocaleString('en')} users seeded${CLI ? `, server ${CLI}` : ''}${value('env', '') ? `, env ${value('env', '')}` : ''}; server RSS after start ${rssAtStart.toFixed(0)} MB`);

@@ -15,7 +15,7 @@
  *                                 pooled connections, so at most 8000/N mails a second), the overload run
  *            --mail-queue N       the server's MAIL_QUEUE_SIZE (default 10,000): with a slow sink, a queue
  *                                 that fills within the run, and 503 mail_busy beyond it
- *            --env A=1,B=2        more environment for the server (e.g. NODE_OPTIONS=--no-optimize-for-size)
+ *            --env A=1,B=2        more environment for the server (e.g. NODE_OPTIONS=--max-semi-space-size=2)
  *
  * Set-up, per store and size: N users are written through the store API before the server starts
  * (timed, printed); then the compiled server runs as operators run it (`passwordless-login serve`,
@@ -54,7 +54,7 @@ import { openJsonStore } from '../server/store/json/json-store.ts';
 import { openPostgresStore } from '../server/store/postgres/postgres-store.ts';
 import type { Store } from '../server/store/types.ts';
 import { startTestPostgres } from '../server/testing/postgres-server.ts';
-import { cpuSeconds, envOption, memoryMb, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
+import { cpuProfileArgs, cpuSeconds, envOption, memoryMb, METRICS_TOKEN, readMetrics, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
 import { describeMailAccount, mailAccount, mailCountsFromMetrics, type MailAccount, type ServerMailCounts } from './mail-account.ts';
 import { startCli } from '../server/testing/cli-process.ts';
@@ -236,8 +236,6 @@ const jsonStore: StoreKind = {
 const REDIS_FILES = ['../server/store/redis/redis-store.ts', '../server/testing/redis-server.ts', '../server/store/open-store.ts'].map((file) => new URL(file, import.meta.url));
 /** A fixed SECRET: with REDIS_URL the server refuses to start without one. */
 const BENCH_SECRET = 'throughput-benchmark-secret-0123456789abcdef';
-/** The server's counters are read from GET /metrics, which answers only with this token. */
-const METRICS_TOKEN = 'throughput-benchmark-metrics-token';
 
 const redisStore: StoreKind = {
   name: 'Redis',
@@ -339,7 +337,7 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
       dataFile: prepared.dataFile,
       env: { ...EXTRA_ENV, ...prepared.env, SMTP_URL: sink.url, RATE_LIMITS: 'off', METRICS_TOKEN, ...(MAIL_QUEUE ? { MAIL_QUEUE_SIZE: MAIL_QUEUE } : {}) },
       readyTimeoutMs: 120_000,
-      nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${profileName}.cpuprofile`] : [],
+      nodeArgs: PROFILE ? cpuProfileArgs(PROFILE_DIR, profileName) : [],
     });
     const startSeconds = (performance.now() - t0) / 1000;
     const rssAfterStartMb = memoryMb(server.pid, 'VmRSS');
@@ -348,8 +346,7 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     // Every mail figure is read from the server's counters and the sink's at the same two moments:
     // before the warm-up and at the end of the drain (bench/mail-account.ts).
     const serverMail = async (): Promise<ServerMailCounts> => {
-      const answer = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-      return mailCountsFromMetrics(await answer.text());
+      return mailCountsFromMetrics(await readMetrics(server.url));
     };
     const [mailBefore, sinkBefore] = [await serverMail(), await sink.received()];
 

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { readJournal, type JournalEntry } from '../store/json/journal.ts';
+import { journalPath, journalsFrom, readJournal, type JournalEntry } from '../store/json/journal.ts';
 
 export interface StoreOnDisk {
   users: Record<string, any>;
@@ -24,15 +24,8 @@ export interface StoreOnDisk {
 export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
   const snapshotText = await readFile(dataFile, 'utf8');
   const snapshot = JSON.parse(snapshotText);
-  // The snapshot's journal, then every later generation (a compaction that failed or was cut short), as a start replays them.
-  const first = snapshot.journal ?? 0;
-  const prefix = `${basename(dataFile)}.journal-`;
-  const later = (await readdir(dirname(dataFile)))
-    .flatMap((name) => (name.startsWith(prefix) ? [Number(/^(\d+)\.jsonl$/.exec(name.slice(prefix.length))?.[1] ?? NaN)] : []))
-    .filter((generation) => generation > first)
-    .sort((a, b) => a - b);
   const entries: JournalEntry[] = [];
-  for (const generation of [first, ...later]) entries.push(...(await readJournal(`${dataFile}.journal-${generation}.jsonl`)).entries);
+  for (const generation of await journalsFrom(dataFile, snapshot.journal ?? 0)) entries.push(...(await readJournal(journalPath(dataFile, generation))).entries);
   // Versions 3 and 4 list their records as journal entries; versions 1 and 2 held the maps themselves.
   const data: StoreOnDisk = snapshot.records
     ? { users: {}, userIdsByEmailKey: {}, logins: {}, sessions: {}, linkTokens: {}, passkeys: {}, claims: {}, text: '' }

@@ -5,8 +5,31 @@
  * synced, so what a request was told survives `kill -9`; the cost of a write does not depend on
  * how many records the store holds.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { readLines } from './line-reader.ts';
+
+/** The journal of one generation, beside the snapshot `file` that names it. */
+export const journalPath = (file: string, generation: number) => `${file}.journal-${generation}.jsonl`;
+
+/** The generation of each journal beside `file`, from its name. */
+export async function journalGenerations(file: string): Promise<number[]> {
+  const prefix = `${basename(file)}.journal-`;
+  const names = await readdir(dirname(file));
+  return names.flatMap((name) => {
+    const match = name.startsWith(prefix) ? /^(\d+)\.jsonl$/.exec(name.slice(prefix.length)) : null;
+    return match ? [Number(match[1])] : [];
+  });
+}
+
+/**
+ * What a start replays, in order: `first` (the snapshot's journal, read even when absent) and every
+ * later generation on disk (what a compaction that failed or was cut short had already acknowledged).
+ */
+export async function journalsFrom(file: string, first: number): Promise<number[]> {
+  const later = (await journalGenerations(file)).filter((generation) => generation > first).sort((a, b) => a - b);
+  return [first, ...later];
+}
 
 export type JournalEntry =
   | { op: 'login'; key: string; value: unknown }

@@ -24,12 +24,12 @@
  *   message naming the file, which is left untouched. The one repair made is cutting a journal's
  *   torn last line: a write the crash interrupted, which was never acknowledged.
  */
-import { access, constants, mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { access, constants, mkdir, rm, stat, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { ReplacedButNotSynced, syncDirectory } from './durable-file.ts';
-import { entryLine, Journal, JournalCorruptError, replayJournal, type JournalEntry } from './journal.ts';
+import { entryLine, Journal, JournalCorruptError, journalGenerations, journalPath, journalsFrom, replayJournal, type JournalEntry } from './journal.ts';
 import { AuditFiles } from './audit-files.ts';
 import { acquireLock } from './lock.ts';
 import { SnapshotFile } from './snapshot-file.ts';
@@ -69,7 +69,6 @@ export type JsonStoreHandle = Store & {
   dailyCounts(): DailyCounts;
 };
 
-const journalPath = (file: string, generation: number) => `${file}.journal-${generation}.jsonl`;
 
 export async function openJsonStore(file: string, options: JsonStoreOptions = {}): Promise<JsonStoreHandle> {
   // The file holds addresses and userData: a directory we create is readable by us only.
@@ -106,22 +105,6 @@ async function openJournal(path: string, next?: { previousOnDisk: Promise<void> 
   return Journal.open(path, next).catch((error: Error) => {
     throw new StoreError(`Cannot write the journal ${path}: ${error.message}`);
   });
-}
-
-/** The generation of each journal beside `file`, from its name. */
-async function journalGenerations(file: string): Promise<number[]> {
-  const prefix = `${basename(file)}.journal-`;
-  const names = await readdir(dirname(file));
-  return names.flatMap((name) => {
-    const match = name.startsWith(prefix) ? /^(\d+)\.jsonl$/.exec(name.slice(prefix.length)) : null;
-    return match ? [Number(match[1])] : [];
-  });
-}
-
-/** `first` (the snapshot's journal, read even when absent) and every later generation on disk, in order. */
-async function journalsFrom(file: string, first: number): Promise<number[]> {
-  const later = (await journalGenerations(file)).filter((generation) => generation > first).sort((a, b) => a - b);
-  return [first, ...later];
 }
 
 /** Applies one journal's lines; cuts its torn last line (a write a crash interrupted, never acknowledged). */
