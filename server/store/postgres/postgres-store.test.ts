@@ -309,6 +309,88 @@ describe('PostgreSQL store: atomic across instances', () => {
   });
 });
 
+describe('PostgreSQL store: the read kept for the next write', () => {
+  /** The names of the statements `s` sends from now on. */
+  const statementsOf = (s: PostgresStore): string[] => {
+    const names: string[] = [];
+    const query = s.pool.query.bind(s.pool) as (...args: unknown[]) => unknown;
+    (s.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
+      names.push((config as { name?: string }).name ?? String(config));
+      return query(config, ...rest);
+    };
+    return names;
+  };
+  const attemptsOf = async (emailKey: string) => (await rows('SELECT state FROM passwordless.login_states WHERE email_key = $1', [emailKey]))[0].state.attempts;
+
+  it('writes a login state or a user read just before in one statement, not a read and a write', async () => {
+    const sent = statementsOf(store);
+    assert.equal(await store.findUserByEmailKey('a@example.com'), null);
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now), result: null }));
+    assert.deepEqual(sent.splice(0), ['pl-user-and-login-by-email', 'pl-insert-login'], 'a first request');
+    await store.findUserByEmailKey('a@example.com');
+    await store.updateLogin('a@example.com', (current) => ({ next: { ...current!, attempts: current!.attempts + 1 }, result: null }));
+    assert.deepEqual(sent.splice(0), ['pl-user-and-login-by-email', 'pl-update-login'], 'a second request');
+    await store.updateUser('u@example.com', () => ({ next: userRecord('u@example.com'), result: null }));
+    await store.findUserByEmailKey('u@example.com');
+    await store.updateUser('u@example.com', (user) => ({ next: { ...user!, data: { seen: 2 } }, result: null }));
+    assert.deepEqual(sent.splice(0), ['pl-read-user', 'pl-insert-user', 'pl-user-and-login-by-email', 'pl-update-user'], 'a write without a read before it reads first');
+    assert.equal(await attemptsOf('a@example.com'), 1);
+    assert.deepEqual((await store.findUserByEmailKey('u@example.com'))?.data, { seen: 2 });
+  });
+
+  it('runs the change again on a fresh read when another instance changed the row after the read kept', async () => {
+    const second = await open();
+    await store.updateLogin('a@example.com', () => ({ next: loginState('a@example.com', now), result: null }));
+    await store.updateUser('a@example.com', () => ({ next: userRecord('a@example.com'), result: null }));
+    await store.findUserByEmailKey('a@example.com');
+    await second.updateLogin('a@example.com', (current) => ({ next: { ...current!, attempts: 5 }, result: null }));
+    await second.updateUser('a@example.com', (user) => ({ next: { ...user!, data: { by: 'second' } }, result: null }));
+    const seen: number[] = [];
+    await store.updateLogin('a@example.com', (current) => {
+      seen.push(current!.attempts);
+      return { next: { ...current!, attempts: current!.attempts + 1 }, result: null };
+    });
+    assert.deepEqual(seen, [0, 5], 'tried on the kept read, then on the row as it is');
+    assert.equal(await attemptsOf('a@example.com'), 6);
+    await store.updateUser('a@example.com', (user) => ({ next: { ...user!, data: { ...user!.data, and: 'first' } }, result: null }));
+    assert.deepEqual((await second.findUserByEmailKey('a@example.com'))?.data, { by: 'second', and: 'first' });
+  });
+
+  it('never answers from a kept read that found no row: a change that would write nothing reads first', async () => {
+    const second = await open();
+    assert.equal(await store.findUserByEmailKey('b@example.com'), null);
+    await second.updateLogin('b@example.com', () => ({ next: loginState('b@example.com', now), result: null }));
+    await second.updateUser('b@example.com', () => ({ next: userRecord('b@example.com', 'id-second'), result: null }));
+    assert.equal(await store.updateLogin('b@example.com', (current) => ({ next: current, result: current?.address ?? 'none' })), 'b@example.com');
+    assert.equal(await store.updateUser('b@example.com', (user) => ({ next: user, result: user?.id ?? 'none' })), 'id-second');
+  });
+
+  it('does not take a login state deleted and inserted again for the one it read', async () => {
+    const second = await open();
+    await store.updateLogin('c@example.com', () => ({ next: loginState('c@example.com', now), result: null }));
+    await store.findUserByEmailKey('c@example.com');
+    await second.updateLogin('c@example.com', () => ({ next: null, result: null }));
+    await second.updateLogin('c@example.com', () => ({ next: { ...loginState('c@example.com', now), attempts: 7 }, result: null }));
+    const before = await store.updateLogin('c@example.com', (current) => ({ next: { ...current!, attempts: current!.attempts + 1 }, result: current!.attempts }));
+    assert.equal(before, 7, 'the change ran on the state inserted again, not on the one deleted');
+    assert.equal(await attemptsOf('c@example.com'), 8);
+  });
+
+  it('loses none of 200 concurrent read-then-change pairs on one address through two pools', async () => {
+    const second = await open();
+    const bump = async (s: PostgresStore) => {
+      await s.findUserByEmailKey('race@example.com');
+      await s.updateLogin('race@example.com', (current) => {
+        const next = current ?? loginState('race@example.com', now);
+        next.attempts += 1;
+        return { next, result: null };
+      });
+    };
+    await Promise.all(Array.from({ length: 200 }, (_, i) => bump(i % 2 ? store : second)));
+    assert.equal(await attemptsOf('race@example.com'), 200);
+  });
+});
+
 describe('PostgreSQL store: migrations', () => {
   it('migrates once when ten instances start at the same moment on a fresh database', async () => {
     const fresh = await postgres.createDatabase();

@@ -11,7 +11,12 @@
  * $read). A change committed in between, by another instance, makes it write nothing, and the
  * change runs again on the new row. Changes to one address within this process queue behind
  * each other (key-queue.ts), so only another instance can cause a retry. Two round trips and
- * one commit per change, where a transaction with SELECT … FOR UPDATE takes four.
+ * one commit per change, where a transaction with SELECT … FOR UPDATE takes four; one when the
+ * change follows a `findUserByEmailKey` of the same address (a sign-in request, the user written
+ * at a verify), which reads the login state with the user and keeps both for it (last-reads.ts).
+ * A kept read is a first guess only: it is written over only if its version still holds, and a
+ * change that would write nothing on its word reads first. Inserted login states get a random
+ * version (sql.ts), so a state deleted and inserted again cannot pass for the one read.
  *
  * Passkeys are rows of `passkeys` (updatePasskey is compare-and-set like updateUser); a spent
  * challenge is a row of `one_time_claims`, claimed by one INSERT … ON CONFLICT (sql.ts).
@@ -34,6 +39,7 @@ import { backOff, KeyQueue } from '../key-queue.ts';
 import { createPool, inTransaction, quotedSchema } from './connection.ts';
 import { checkUserListQuery, cursorAfter, type UserListQuery, type UserPage } from '../user-list.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
+import { LastReads } from './last-reads.ts';
 import { migrate } from './migrations.ts';
 import { passkeyValues, toPasskey, toSession, toUser, type PasskeyRow, type SessionRow, type UserRow } from './rows.ts';
 import { statementsFor, type Statements } from './sql.ts';
@@ -58,6 +64,15 @@ export interface PostgresStore extends Store {
   readonly pool: pg.Pool;
   readonly schema: string;
 }
+
+/** A login state as read, with the version its compare-and-set names. */
+interface LoginRow {
+  state: LoginState;
+  version: string;
+}
+type VersionedUserRow = UserRow & { version: string };
+/** findUserAndLogin's row: the user's columns (all null without a user) and both versions. */
+type UserAndLoginRow = UserRow & { user_version: string | null; login_state: LoginState | null; login_version: string | null };
 
 /** Rows per statement of the sweep: each batch locks at most this many rows, for a few milliseconds. */
 const SWEEP_BATCH = 1000;
@@ -97,6 +112,9 @@ class PostgresStoreImpl implements PostgresStore {
   readonly #clock: Clock;
   /** Changes to one address in this process run one after another. */
   readonly #queue = new KeyQueue();
+  /** What findUserByEmailKey saw, per email key, for the write that usually follows it. */
+  readonly #loginReads = new LastReads<LoginRow>();
+  readonly #userReads = new LastReads<VersionedUserRow>();
 
   constructor(pool: pg.Pool, schema: string, options: PostgresStoreOptions) {
     this.pool = pool;
@@ -109,9 +127,12 @@ class PostgresStoreImpl implements PostgresStore {
 
   updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
     return this.#queue.run(`login:${emailKey}`, async () => {
+      // The state the read of the user just saw (findUserByEmailKey), tried first: no read of its own.
+      let kept = this.#loginReads.take(emailKey);
       for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        const found = await this.pool.query<{ state: LoginState; version: string }>({ ...this.#sql.readLogin, values: [emailKey] });
-        const row = found.rows[0];
+        const guessed = kept !== undefined;
+        const row = guessed ? (kept ?? undefined) : (await this.pool.query<LoginRow>({ ...this.#sql.readLogin, values: [emailKey] })).rows[0];
+        kept = undefined;
         const current = row?.state ?? null;
         // Read before the change runs: it may change `current` in place.
         const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
@@ -121,6 +142,8 @@ class PostgresStoreImpl implements PostgresStore {
         let written: boolean;
         // A state already past its retention is deleted at once rather than written.
         if (next === null || until <= now) {
+          // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
+          if (!row && guessed) continue;
           written = !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1;
         } else {
           // Only the links that come or go are written: a link's expiry never changes (its
@@ -135,7 +158,8 @@ class PostgresStoreImpl implements PostgresStore {
           written = rows[0]!.n === 1;
         }
         if (written) return result;
-        await backOff(attempt);
+        // A kept read that had gone stale lost to no one now: read again at once.
+        if (!guessed) await backOff(attempt);
       }
       throw new Error(`PostgreSQL store: the login state of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
     });
@@ -146,9 +170,15 @@ class PostgresStoreImpl implements PostgresStore {
     return rows[0]?.email_key ?? null;
   }
 
+  /** Reads the address's login state in the same statement, and keeps both reads for the next write (last-reads.ts). */
   async findUserByEmailKey(emailKey: string): Promise<UserRecord | null> {
-    const { rows } = await this.pool.query<UserRow>({ ...this.#sql.findUserByEmailKey, values: [emailKey] });
-    return rows[0] ? toUser(rows[0]) : null;
+    const { rows } = await this.pool.query<UserAndLoginRow>({ ...this.#sql.findUserAndLogin, values: [emailKey] });
+    const { user_version, login_state, login_version, ...found } = rows[0]!;
+    if (user_version === null) this.#userReads.keep(emailKey, null);
+    // A copy of what can be changed in place: the user handed out is the caller's to change.
+    else this.#userReads.keep(emailKey, { ...found, data: structuredClone(found.data), totp: structuredClone(found.totp), version: user_version });
+    this.#loginReads.keep(emailKey, login_version === null ? null : { state: login_state!, version: login_version });
+    return user_version === null ? null : toUser(found);
   }
 
   async findUserById(id: string): Promise<UserRecord | null> {
@@ -158,12 +188,17 @@ class PostgresStoreImpl implements PostgresStore {
 
   updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
     return this.#queue.run(`user:${emailKey}`, async () => {
+      // The user the last findUserByEmailKey saw, tried first: no read of its own.
+      let kept = this.#userReads.take(emailKey);
       for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        const found = await this.pool.query<UserRow & { version: string }>({ ...this.#sql.readUser, values: [emailKey] });
-        const row = found.rows[0];
+        const guessed = kept !== undefined;
+        const row = guessed ? (kept ?? undefined) : (await this.pool.query<VersionedUserRow>({ ...this.#sql.readUser, values: [emailKey] })).rows[0];
+        kept = undefined;
         const { next, result } = change(row ? toUser(row) : null);
         let written: boolean;
         if (next === null) {
+          // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
+          if (!row && guessed) continue;
           written = !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1;
         } else {
           const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt), next.totp == null ? null : JSON.stringify(next.totp)];
@@ -173,7 +208,7 @@ class PostgresStoreImpl implements PostgresStore {
           written = outcome.rowCount === 1;
         }
         if (written) return result;
-        await backOff(attempt);
+        if (!guessed) await backOff(attempt);
       }
       throw new Error(`PostgreSQL store: the user of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
     });

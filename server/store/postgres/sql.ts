@@ -11,6 +11,16 @@ type Statement = Pick<QueryConfig, 'name' | 'text'>;
 export type Statements = ReturnType<typeof statementsFor>;
 
 const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data, blocked_at, totp';
+const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ');
+/**
+ * The version of a login state inserted for an address: random, not 0. A state deleted and
+ * inserted again by another instance between a read and a write would otherwise be back at the
+ * version that read saw, and the write would pass over a state it never read (postgres-store.ts
+ * keeps reads for the next write, so that gap is one statement wide, not only one instant). 62
+ * random bits: random() has 52, so `floor(random() * 2^62)` leaves about one chance in 2^52 that
+ * two insertions of one address meet.
+ */
+const FRESH_VERSION = 'floor(random() * 4611686018427387904)::bigint';
 export const PASSKEY_COLUMNS = 'id, user_id, public_key, counter, transports, backed_up, name, created_at, last_used_at';
 
 /** `s` is the quoted schema. Names are per connection, and a pool serves one store: one schema. */
@@ -29,7 +39,7 @@ export function statementsFor(s: string) {
     insertLogin: statement(
       'insert-login',
       `WITH login AS (
-         INSERT INTO ${s}.login_states (email_key, state, expires_at) VALUES ($1, $2, $3)
+         INSERT INTO ${s}.login_states (email_key, state, expires_at, version) VALUES ($1, $2, $3, ${FRESH_VERSION})
          ON CONFLICT (email_key) DO NOTHING RETURNING email_key
        ), linked AS (
          INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
@@ -60,7 +70,18 @@ export function statementsFor(s: string) {
     /** $1 token hash, $2 now. */
     findLink: statement('find-link', `SELECT email_key FROM ${s}.login_links WHERE token_hash = $1 AND expires_at > $2`),
 
-    findUserByEmailKey: statement('user-by-email', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE email_key = $1`),
+    /**
+     * $1 email key: the user (all columns null when there is none) with its version, and the
+     * address's login state with its version (null when none), in one round trip. The store keeps
+     * both versions for the compare-and-set that usually follows (last-reads.ts).
+     */
+    findUserAndLogin: statement(
+      'user-and-login-by-email',
+      `SELECT ${USER_COLUMNS_OF_U}, u.version AS user_version, l.state AS login_state, l.version AS login_version
+       FROM (SELECT $1::text AS email_key) AS k
+       LEFT JOIN ${s}.users AS u ON u.email_key = k.email_key
+       LEFT JOIN ${s}.login_states AS l ON l.email_key = k.email_key`,
+    ),
     findUserById: statement('user-by-id', `SELECT ${USER_COLUMNS} FROM ${s}.users WHERE id = $1`),
     /** $1 email key: the user and the version a conditional write compares. */
     readUser: statement('read-user', `SELECT ${USER_COLUMNS}, version FROM ${s}.users WHERE email_key = $1`),
