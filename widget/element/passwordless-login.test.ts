@@ -727,6 +727,43 @@ describe('<passwordless-login>', () => {
       el.style.width = '';
     });
 
+    it('keeps an address left to right inside an Arabic sentence, on every line, though it starts with digits', async () => {
+      // Digits after Arabic words take the Arabic side of the sentence (Unicode's bidi rules, W2),
+      // which drew `1984-ana…@example.com` as `ana…@example.com-1984` unless the address is isolated.
+      const email = uniqueEmail('1984-ana-maria');
+      const { el } = await mount(html`<passwordless-login lang="ar"></passwordless-login>`);
+      await sendCode(el, email);
+      const address = $(el, '.address')!;
+      // Each character's box, in the address's order.
+      const boxes = () => {
+        const walker = document.createTreeWalker(address, NodeFilter.SHOW_TEXT);
+        const found: { top: number; left: number }[] = [];
+        const range = document.createRange();
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < node.textContent!.length; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const box = range.getBoundingClientRect();
+            found.push({ top: Math.round(box.top), left: box.left });
+          }
+        }
+        return found;
+      };
+      const at = email.indexOf('@');
+      let brokenAfterAt = 0;
+      for (let width = 120; width <= 420; width += 3) {
+        el.style.width = `${width}px`;
+        const chars = boxes();
+        if (chars[at]!.top !== chars[at + 1]!.top) brokenAfterAt++;
+        for (let i = 1; i < chars.length; i++) {
+          if (chars[i]!.top !== chars[i - 1]!.top) continue;
+          expect(chars[i]!.left > chars[i - 1]!.left, `width ${width}: "${email[i]}" is left of "${email[i - 1]}" in "${email}"`).to.equal(true);
+        }
+      }
+      expect(brokenAfterAt, 'some widths break the line after the @').to.be.greaterThan(0);
+      el.style.width = '';
+    });
+
     it('follows the theme attribute', async () => {
       const light = (await mount(html`<passwordless-login theme="light"></passwordless-login>`)).el;
       const dark = (await mount(html`<passwordless-login theme="dark"></passwordless-login>`)).el;

@@ -626,14 +626,17 @@ export class PasswordlessLogin extends LitElement {
  * (after a `-`): the address moves to the next line whole, with the full stop after it, and one
  * longer than a line breaks after its `@` (a `<wbr>`: `jane-doe@` above `example.com`, not
  * `jane-doe@exa` above `mple.com`) or, longer still, anywhere else (`overflow-wrap: anywhere`),
- * never leaving `my-` at the end of a line, which reads as a word broken in two.
+ * never leaving `my-` at the end of a line, which reads as a word broken in two. The address is
+ * a `<bdi>`, isolated from the sentence's direction: in a right-to-left one, digits at its start
+ * would otherwise join the sentence's side (`1984-ana@example.com` drawn as
+ * `ana@example.com-1984`), in every message and language, without each catalog marking it.
  */
 function withAddress(sentence: (email: string) => string, email: string): TemplateResult {
   const [before, after] = sentence('\0').split('\0');
   const parts = email
     .split(/(.?-+.?)/)
     .map((part, i) => (i % 2 ? html`<span>${part}</span>` : part.split('@').map((piece, j) => (j ? html`@<wbr>${piece}` : piece))));
-  return html`${before}<span class="address">${parts}</span>${after}`;
+  return html`${before}<bdi class="address">${parts}</bdi>${after}`;
 }
 
 /** The steps this file draws; a feature module draws the others (features/feature.ts). */

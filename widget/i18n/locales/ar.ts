@@ -12,16 +12,14 @@ const attemptsLeft = (n: number) =>
     { zero: 'لم تتبقَّ أي محاولات', one: 'تبقّت محاولة واحدة', two: 'تبقّت محاولتان', few: `تبقّت ${n} محاولات` },
     `تبقّت ${n} محاولة`,
   );
-/** An address is left to right: isolate it so its "@" and "." keep their place in a right-to-left sentence. */
-const isolate = (text: string) => `\u2068${text}\u2069`;
 const unavailable = 'تعذّر على خدمة تسجيل الدخول معالجة هذا الطلب. يُرجى المحاولة لاحقًا.';
 
 const messages: Messages = {
   title: 'تسجيل الدخول',
   emailLabel: 'البريد الإلكتروني',
   sendCode: 'إرسال رمز إلى بريدي',
-  codeSentTo: (email) => `أرسلنا رمزًا ورابط تسجيل دخول إلى ${isolate(email)}.`,
-  codeSentRecently: (email) => `أُرسل رمز إلى ${isolate(email)} قبل لحظات. أدخله، أو اطلب رمزًا جديدًا عند انتهاء العدّ التنازلي.`,
+  codeSentTo: (email) => `أرسلنا رمزًا ورابط تسجيل دخول إلى ${email}.`,
+  codeSentRecently: (email) => `أُرسل رمز إلى ${email} قبل لحظات. أدخله، أو اطلب رمزًا جديدًا عند انتهاء العدّ التنازلي.`,
   codeLabel: 'الرمز الوارد في الرسالة',
   verifyCode: 'تسجيل الدخول',
   resend: 'إعادة إرسال الرمز',
@@ -30,13 +28,13 @@ const messages: Messages = {
   changeEmail: 'استخدام بريد إلكتروني آخر',
   linkTitle: 'متابعة تسجيل الدخول',
   linkExplain: 'لقد فتحت رابط تسجيل الدخول. تابِع لتسجيل الدخول على هذا الجهاز.',
-  linkExplainFor: (email) => `لقد فتحت رابط تسجيل الدخول لـ ${isolate(email)}. تابِع لتسجيل الدخول على هذا الجهاز.`,
-  linkUsedSignedIn: (email) => `لم يعد بالإمكان استخدام رابط تسجيل الدخول هذا. ما زلت مسجّل الدخول باسم ${isolate(email)}.`,
+  linkExplainFor: (email) => `لقد فتحت رابط تسجيل الدخول لـ ${email}. تابِع لتسجيل الدخول على هذا الجهاز.`,
+  linkUsedSignedIn: (email) => `لم يعد بالإمكان استخدام رابط تسجيل الدخول هذا. ما زلت مسجّل الدخول باسم ${email}.`,
   linkContinue: 'متابعة تسجيل الدخول',
   linkFailed: 'أدخل بريدك الإلكتروني للحصول على رمز ورابط تسجيل دخول جديدين.',
   signingIn: 'جارٍ تسجيل الدخول…',
   signedInTitle: 'تم تسجيل الدخول',
-  signedInAs: (email) => `تم تسجيل دخولك باسم ${isolate(email)}.`,
+  signedInAs: (email) => `تم تسجيل دخولك باسم ${email}.`,
   signOut: 'تسجيل الخروج',
   backToEmail: 'تسجيل الدخول بالبريد الإلكتروني',
   back: 'رجوع',

@@ -1,19 +1,16 @@
 import type { AccountMessages } from '../messages.ts';
 
-/** An address is left to right: isolate it so its "@" and "." keep their place in a right-to-left sentence. */
-const isolate = (text: string) => `\u2068${text}\u2069`;
-
 const messages: AccountMessages = {
   account: 'الحساب',
   changeEmail: 'تغيير البريد الإلكتروني',
   newEmailLabel: 'عنوان البريد الإلكتروني الجديد',
   sendCode: 'إرسال رمز إلى بريدي',
-  codeSentTo: (email) => `أرسلنا رمزًا إلى ${isolate(email)}. أدخله لتأكيد عنوانك الجديد.`,
-  emailChanged: (email) => `عنوانك الآن ${isolate(email)}.`,
+  codeSentTo: (email) => `أرسلنا رمزًا إلى ${email}. أدخله لتأكيد عنوانك الجديد.`,
+  emailChanged: (email) => `عنوانك الآن ${email}.`,
   deleteAccount: 'حذف الحساب',
   deleteWarning: 'سيؤدي هذا إلى محو حسابك ومفاتيح المرور الخاصة به، وتسجيل خروجك من كل الأجهزة. لا يمكن التراجع عن ذلك.',
   sendDeleteCode: 'أرسل إليّ رمزًا',
-  deleteCodeSentTo: (email) => `أرسلنا رمزًا إلى ${isolate(email)}. أدخله لحذف حسابك نهائيًا.`,
+  deleteCodeSentTo: (email) => `أرسلنا رمزًا إلى ${email}. أدخله لحذف حسابك نهائيًا.`,
   confirmDelete: 'حذف حسابي',
   cancel: 'إلغاء',
   errors: {
