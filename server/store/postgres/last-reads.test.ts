@@ -24,4 +24,16 @@ describe('LastReads', () => {
     assert.equal(reads.take('first'), 2, 'kept again: now among the newest');
     assert.equal(reads.take('k1'), 1);
   });
+
+  it('gives back nothing kept more than 2 s ago', () => {
+    let now = 1000;
+    const reads = new LastReads<number>(() => now);
+    reads.keep('a', 1);
+    reads.keep('b', 2);
+    now += 2000;
+    assert.equal(reads.take('a'), 1, 'at 2 s: still given');
+    now += 1;
+    assert.equal(reads.take('b'), undefined, 'past 2 s: dropped');
+    assert.equal(reads.size, 0);
+  });
 });

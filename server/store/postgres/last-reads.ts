@@ -6,28 +6,37 @@
  *
  * A kept read is only ever a first guess. The write it leads to names the version it saw, so a
  * row that changed since (another instance, or this one) writes nothing and the change runs again
- * on a fresh read; the store never answers from it alone (postgres-store.ts). So how old an entry
- * is does not matter for correctness, and the map is bounded by count only: at most 512 entries,
- * the oldest going first (a read that no write follows, such as an admin's lookup, is simply
- * dropped). Each entry is taken once.
+ * on a fresh read; the store never answers from it alone (postgres-store.ts). Each entry is taken
+ * once, and kept at most 2 s (a request's read and its write are milliseconds apart): the version
+ * check relies on every writer bumping `version`, and a host application's write that forgot to
+ * should not meet a read hours old; an erased address's rows should not stay in memory either. At
+ * most 512 entries, the oldest going first: a read that no write follows (an admin's lookup) is
+ * simply dropped.
  */
 const MAX_ENTRIES = 512;
+const MAX_AGE_MS = 2000;
 
 /** `null`: the read found no row. */
 export class LastReads<T> {
-  readonly #entries = new Map<string, T | null>();
+  readonly #entries = new Map<string, { seen: T | null; at: number }>();
+  readonly #now: () => number;
+
+  /** `now`: a monotonic clock in milliseconds (tests move their own). */
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
 
   keep(key: string, seen: T | null): void {
     this.#entries.delete(key);
-    this.#entries.set(key, seen);
+    this.#entries.set(key, { seen, at: this.#now() });
     if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
-  /** The read kept for `key`, removed; `undefined` when there is none. */
+  /** The read kept for `key` in the last 2 s, removed; `undefined` when there is none. */
   take(key: string): T | null | undefined {
-    const seen = this.#entries.get(key);
+    const entry = this.#entries.get(key);
     this.#entries.delete(key);
-    return seen;
+    return entry && this.#now() - entry.at <= MAX_AGE_MS ? entry.seen : undefined;
   }
 
   get size(): number {

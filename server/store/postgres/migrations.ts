@@ -146,6 +146,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ${s}.users ADD COLUMN totp jsonb;
     `,
   },
+  {
+    version: 7,
+    name: 'random versions of new login states',
+    // A login state inserted for an address starts at a random version, not 0: a state deleted
+    // and inserted again by another instance between a read and a write would otherwise be back
+    // at the version that read saw, and the compare-and-set would pass over a state it never read
+    // (the store keeps reads for the next write: postgres-store.ts, last-reads.ts). A default,
+    // not a value in the INSERT, so an instance of the previous version inserts the same way
+    // during a rolling upgrade. 62 random bits: random() has 52, so about one chance in 2^52 that
+    // two insertions of one address meet. Changes only the default: instant, rewrites no row.
+    sql: (s) => `
+      ALTER TABLE ${s}.login_states ALTER COLUMN version SET DEFAULT floor(random() * 4611686018427387904)::bigint;
+    `,
+  },
 ];
 
 /** The newest version this code knows. */

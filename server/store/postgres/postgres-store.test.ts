@@ -376,6 +376,28 @@ describe('PostgreSQL store: the read kept for the next write', () => {
     assert.equal(await attemptsOf('c@example.com'), 8);
   });
 
+  it('writes the user now at an address, not the one read there before it moved away', async () => {
+    const second = await open();
+    await store.updateUser('k@example.com', () => ({ next: userRecord('k@example.com', 'id-first'), result: null }));
+    await store.findUserByEmailKey('k@example.com');
+    assert.notEqual(await second.changeUserEmail('id-first', { email: 'moved@example.com', emailKey: 'moved@example.com' }), 'taken');
+    await second.updateUser('k@example.com', () => ({ next: userRecord('k@example.com', 'id-second'), result: null }));
+    const written = await store.updateUser('k@example.com', (user) => ({ next: { ...user!, data: { touched: true } }, result: user!.id }));
+    assert.equal(written, 'id-second');
+    assert.deepEqual((await store.findUserById('id-first'))?.data, {}, 'the user who moved is untouched');
+    assert.equal((await store.findUserById('id-first'))?.emailKey, 'moved@example.com');
+  });
+
+  it('keeps its own copy of a user read: a change the caller makes in place is never written', async () => {
+    await store.updateUser('m@example.com', () => ({ next: userRecord('m@example.com'), result: null }));
+    const user = (await store.findUserByEmailKey('m@example.com'))!;
+    user.data.changedInPlace = true;
+    await store.updateUser('m@example.com', (current) => ({ next: { ...current!, lastLoginAt: '2026-12-07T00:00:00.000Z' }, result: null }));
+    const stored = (await store.findUserByEmailKey('m@example.com'))!;
+    assert.deepEqual(stored.data, {});
+    assert.equal(stored.lastLoginAt, '2026-12-07T00:00:00.000Z');
+  });
+
   it('loses none of 200 concurrent read-then-change pairs on one address through two pools', async () => {
     const second = await open();
     const bump = async (s: PostgresStore) => {

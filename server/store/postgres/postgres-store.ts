@@ -245,6 +245,9 @@ class PostgresStoreImpl implements PostgresStore {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ email_key: string }>({ ...this.#sql.lockUser, values: [userId] });
       if (!rows[0]) return null;
+      // Nothing read of an erased address stays in memory.
+      this.#userReads.take(rows[0].email_key);
+      this.#loginReads.take(rows[0].email_key);
       const sessions = (await client.query({ ...this.#sql.deleteUserSessions, values: [userId] })).rowCount ?? 0;
       const passkeys = (await client.query({ ...this.#sql.erasePasskeys, values: [userId] })).rowCount ?? 0;
       await client.query({ ...this.#sql.eraseLogin, values: [rows[0].email_key] });

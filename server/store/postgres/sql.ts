@@ -12,15 +12,6 @@ export type Statements = ReturnType<typeof statementsFor>;
 
 const USER_COLUMNS = 'id, email_key, email, email_verified, created_at, last_login_at, data, blocked_at, totp';
 const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ');
-/**
- * The version of a login state inserted for an address: random, not 0. A state deleted and
- * inserted again by another instance between a read and a write would otherwise be back at the
- * version that read saw, and the write would pass over a state it never read (postgres-store.ts
- * keeps reads for the next write, so that gap is one statement wide, not only one instant). 62
- * random bits: random() has 52, so `floor(random() * 2^62)` leaves about one chance in 2^52 that
- * two insertions of one address meet.
- */
-const FRESH_VERSION = 'floor(random() * 4611686018427387904)::bigint';
 export const PASSKEY_COLUMNS = 'id, user_id, public_key, counter, transports, backed_up, name, created_at, last_used_at';
 
 /** `s` is the quoted schema. Names are per connection, and a pool serves one store: one schema. */
@@ -39,7 +30,7 @@ export function statementsFor(s: string) {
     insertLogin: statement(
       'insert-login',
       `WITH login AS (
-         INSERT INTO ${s}.login_states (email_key, state, expires_at, version) VALUES ($1, $2, $3, ${FRESH_VERSION})
+         INSERT INTO ${s}.login_states (email_key, state, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (email_key) DO NOTHING RETURNING email_key
        ), linked AS (
          INSERT INTO ${s}.login_links (token_hash, email_key, expires_at)
