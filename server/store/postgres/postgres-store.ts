@@ -16,7 +16,8 @@
  * at a verify), which reads the login state with the user and keeps both for it (last-reads.ts).
  * A kept read is a first guess only: it is written over only if its version still holds, and a
  * change that would write nothing on its word reads first. Inserted login states get a random
- * version (sql.ts), so a state deleted and inserted again cannot pass for the one read.
+ * version (the column's default, migration 7 in migrations.ts), so a state deleted and inserted
+ * again cannot pass for the one read.
  *
  * Passkeys are rows of `passkeys` (updatePasskey is compare-and-set like updateUser); a spent
  * challenge is a row of `one_time_claims`, claimed by one INSERT … ON CONFLICT (sql.ts).
