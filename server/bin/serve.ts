@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import { checkSmtp } from '../mail/smtp-probe.ts';
 import { createJsonLogger, type Logger } from '../observability/logger.ts';
 import { effectiveConfiguration } from './effective-config.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 
 /** A client that stalls mid-request gets 10 s at a stop, not Node's 5-minute request timeout. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -36,6 +37,8 @@ async function checkSmtpAtStart(config: Config, logger: Logger): Promise<void> {
 
 /** Resolves once the server listens; from then on a signal ends the process (0, or 1 if closing failed). */
 export async function serve(config: Config, options: ServeOptions = {}): Promise<Backend> {
+  // Before the store loads and the mail worker starts, so neither grows under V8's default.
+  const heapGrowingPercent = limitHeapGrowth();
   const logger = createJsonLogger();
   await checkSmtpAtStart(config, logger);
   const backend = await createBackend(config, { logger });
@@ -60,7 +63,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     await backend.close().catch(() => {});
     throw error;
   }
-  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, ...effectiveConfiguration(config) });
+  backend.logger.info({ msg: 'listening', url: `http://${config.host}:${config.port}`, ...effectiveConfiguration(config), heapGrowingPercent });
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -2,7 +2,8 @@
  * What `passwordless-login serve` says at start, run as the compiled bin: an SMTP server that
  * cannot take our mail stops a production start in one line (or warns, with SMTP_CHECK=warn, and
  * outside production); several bad settings come in one error; and the `listening` entry names
- * the effective configuration, the backend's own origin included, no password.
+ * the effective configuration, the backend's own origin included, no password, and the heap growth
+ * it set (heap-growth.ts) or was given.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -97,7 +98,14 @@ describe('serve at start', () => {
       mail: `smtp 127.0.0.1:${sink.port} as ops`,
       mailFrom: 'Sign-in <no-reply@localhost>',
       passkeys: `on, RP ID localhost ("localhost:${cli.port}")`,
+      heapGrowingPercent: 30,
     });
     assert.ok(!exit.stderr.includes('hunter2'));
+  });
+
+  it("keeps a heap growth given on node's command line, and names it in its listening entry", async () => {
+    const cli = await startCli({ dataFile: join(dir, 'heap-growth.json'), nodeArgs: ['--heap-growing-percent=0'] });
+    const exit = await cli.stop();
+    assert.equal(entries(exit.stderr).find((entry) => entry.msg === 'listening')?.heapGrowingPercent, 0);
   });
 });
