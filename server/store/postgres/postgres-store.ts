@@ -80,6 +80,18 @@ const SWEEP_BATCH = 1000;
 
 /** Attempts of one compare-and-set before giving up (only other instances can cause a retry). */
 const MAX_CAS_ATTEMPTS = 50;
+/** What a compare-and-set's write answers when it needs the row read before it decides. */
+const READ_AGAIN = Symbol('read again');
+
+/** One compare-and-set (`#compareAndSet`): what it updates, for the error when it gives up. */
+interface CompareAndSet<Row, T> {
+  what: string;
+  /** A row a read just kept (null: it saw none), tried before reading; undefined: read first. */
+  kept: Row | null | undefined;
+  read: () => Promise<Row | undefined>;
+  /** Runs the change on `row` and writes it if its version still holds; `guessed`: `row` is a kept one. */
+  write: (row: Row | undefined, guessed: boolean) => Promise<{ result: T; written: boolean } | typeof READ_AGAIN>;
+}
 
 /**
  * Connects, brings the schema up to date and returns the store. A database that cannot be
@@ -127,26 +139,25 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
-    return this.#queue.run(`login:${emailKey}`, async () => {
-      // The state the read of the user just saw (findUserByEmailKey), tried first: no read of its own.
-      let kept = this.#loginReads.take(emailKey);
-      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        const guessed = kept !== undefined;
-        const row = guessed ? (kept ?? undefined) : (await this.pool.query<LoginRow>({ ...this.#sql.readLogin, values: [emailKey] })).rows[0];
-        kept = undefined;
-        const current = row?.state ?? null;
-        // Read before the change runs: it may change `current` in place.
-        const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
-        const { next, result } = change(current);
-        const now = this.#clock.now();
-        const until = next ? this.#retention.loginState(next) : 0;
-        let written: boolean;
-        // A state already past its retention is deleted at once rather than written.
-        if (next === null || until <= now) {
-          // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
-          if (!row && guessed) continue;
-          written = !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1;
-        } else {
+    return this.#queue.run(`login:${emailKey}`, () =>
+      this.#compareAndSet({
+        what: 'the login state of one address',
+        // The state the read of the user just saw (findUserByEmailKey) is tried first: no read of its own.
+        kept: this.#loginReads.take(emailKey),
+        read: async () => (await this.pool.query<LoginRow>({ ...this.#sql.readLogin, values: [emailKey] })).rows[0],
+        write: async (row, guessed) => {
+          const current = row?.state ?? null;
+          // Read before the change runs: it may change `current` in place.
+          const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
+          const { next, result } = change(current);
+          const now = this.#clock.now();
+          const until = next ? this.#retention.loginState(next) : 0;
+          // A state already past its retention is deleted at once rather than written.
+          if (next === null || until <= now) {
+            // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
+            if (!row && guessed) return READ_AGAIN;
+            return { result, written: !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1 };
+          }
           // Only the links that come or go are written: a link's expiry never changes (its
           // sequence's), so most changes (a wrong code, a sign-in) touch no link row at all.
           const linkedAfter = new Set(next.sequences.map((s) => s.tokenHash));
@@ -156,14 +167,30 @@ class PostgresStoreImpl implements PostgresStore {
           const { rows } = row
             ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version, dropped] })
             : await this.pool.query<{ n: number }>({ ...this.#sql.insertLogin, values });
-          written = rows[0]!.n === 1;
-        }
-        if (written) return result;
-        // A kept read that had gone stale lost to no one now: read again at once.
-        if (!guessed) await backOff(attempt);
-      }
-      throw new Error(`PostgreSQL store: the login state of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
-    });
+          return { result, written: rows[0]!.n === 1 };
+        },
+      }),
+    );
+  }
+
+  /**
+   * The loop of every update: read the row (or take the one a read kept: a first guess), let
+   * `write` change it and write it against the version read, and start again from a fresh read
+   * when the row had changed since: at once after a guess that went stale, after a back-off when
+   * another writer won (key-queue.ts). `write` answers READ_AGAIN for a change it does not trust
+   * to a kept row.
+   */
+  async #compareAndSet<Row, T>({ what, kept, read, write }: CompareAndSet<Row, T>): Promise<T> {
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const guessed = kept !== undefined;
+      const row = guessed ? (kept ?? undefined) : await read();
+      kept = undefined;
+      const outcome = await write(row, guessed);
+      if (outcome === READ_AGAIN) continue;
+      if (outcome.written) return outcome.result;
+      if (!guessed) await backOff(attempt);
+    }
+    throw new Error(`PostgreSQL store: ${what} kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
   }
 
   async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
@@ -188,31 +215,27 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
-    return this.#queue.run(`user:${emailKey}`, async () => {
-      // The user the last findUserByEmailKey saw, tried first: no read of its own.
-      let kept = this.#userReads.take(emailKey);
-      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        const guessed = kept !== undefined;
-        const row = guessed ? (kept ?? undefined) : (await this.pool.query<VersionedUserRow>({ ...this.#sql.readUser, values: [emailKey] })).rows[0];
-        kept = undefined;
-        const { next, result } = change(row ? toUser(row) : null);
-        let written: boolean;
-        if (next === null) {
-          // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
-          if (!row && guessed) continue;
-          written = !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1;
-        } else {
+    return this.#queue.run(`user:${emailKey}`, () =>
+      this.#compareAndSet({
+        what: 'the user of one address',
+        // The user the last findUserByEmailKey saw is tried first: no read of its own.
+        kept: this.#userReads.take(emailKey),
+        read: async () => (await this.pool.query<VersionedUserRow>({ ...this.#sql.readUser, values: [emailKey] })).rows[0],
+        write: async (row, guessed) => {
+          const { next, result } = change(row ? toUser(row) : null);
+          if (next === null) {
+            // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
+            if (!row && guessed) return READ_AGAIN;
+            return { result, written: !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1 };
+          }
           const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt), next.totp == null ? null : JSON.stringify(next.totp)];
           const outcome = row
             ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
             : await this.pool.query({ ...this.#sql.insertUser, values: columns });
-          written = outcome.rowCount === 1;
-        }
-        if (written) return result;
-        if (!guessed) await backOff(attempt);
-      }
-      throw new Error(`PostgreSQL store: the user of one address kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
-    });
+          return { result, written: outcome.rowCount === 1 };
+        },
+      }),
+    );
   }
 
   async createSession(session: SessionRecord): Promise<void> {
@@ -302,29 +325,25 @@ class PostgresStoreImpl implements PostgresStore {
     return rows.map(toPasskey);
   }
 
-  /** Compare-and-set on the row's version, as `updateUser`. */
+  /** Compare-and-set on the row's version, as `updateUser`; no read is kept for it. */
   updatePasskey<T>(id: string, change: Change<PasskeyRecord, T>): Promise<T> {
-    return this.#queue.run(`passkey:${id}`, async () => {
-      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        const found = await this.pool.query<PasskeyRow & { version: string }>({ ...this.#sql.readPasskey, values: [id] });
-        const row = found.rows[0];
-        const { next, result } = change(row ? toPasskey(row) : null);
-        let written: boolean;
-        if (next === null) {
-          written = !row || (await this.pool.query({ ...this.#sql.deletePasskey, values: [id, row.version] })).rowCount === 1;
-        } else {
+    return this.#queue.run(`passkey:${id}`, () =>
+      this.#compareAndSet({
+        what: 'one passkey',
+        kept: undefined,
+        read: async () => (await this.pool.query<PasskeyRow & { version: string }>({ ...this.#sql.readPasskey, values: [id] })).rows[0],
+        write: async (row) => {
+          const { next, result } = change(row ? toPasskey(row) : null);
+          if (next === null) return { result, written: !row || (await this.pool.query({ ...this.#sql.deletePasskey, values: [id, row.version] })).rowCount === 1 };
           // Kept under the ID it was asked for: a change cannot move it to another.
           const columns = passkeyValues({ ...next, id });
           const outcome = row
             ? await this.pool.query({ ...this.#sql.updatePasskey, values: [id, row.version, ...columns] })
             : await this.pool.query({ ...this.#sql.insertPasskey, values: columns });
-          written = outcome.rowCount === 1;
-        }
-        if (written) return result;
-        await backOff(attempt);
-      }
-      throw new Error(`PostgreSQL store: one passkey kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
-    });
+          return { result, written: outcome.rowCount === 1 };
+        },
+      }),
+    );
   }
 
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
