@@ -73,14 +73,20 @@ describe('two-step verification on the demo page', () => {
     return secret;
   }
 
+  /** A new browser context on the demo page, signed up with the second factor on for a new address (photographed in `look`, if any). */
+  async function withSecondFactor(name: string, look?: (typeof SHOT_LOOKS)[number]) {
+    const context = await newContext(browser, look?.options);
+    const errors = collectPageErrors(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const email = uniqueEmail(`totp-e2e-${name}`);
+    const secret = await turnOn(page, email, look?.name);
+    return { context, errors, page, email, secret };
+  }
+
   for (const look of SHOT_LOOKS) {
     it(`email code, then the app's code: signed in (${look.name})`, async () => {
-      const context = await newContext(browser, look.options);
-      const errors = collectPageErrors(context);
-      const page = await context.newPage();
-      await page.goto(server.url);
-      const email = uniqueEmail(`totp-e2e-${look.name}`);
-      const secret = await turnOn(page, email, look.name);
+      const { context, errors, page, email, secret } = await withSecondFactor(look.name, look);
 
       await emailCode(page, email);
       await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
@@ -98,12 +104,7 @@ describe('two-step verification on the demo page', () => {
   }
 
   it("the second step in Arabic, right to left: the app's code signs in", async () => {
-    const context = await newContext(browser);
-    const errors = collectPageErrors(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    const email = uniqueEmail('totp-e2e-arabic');
-    const secret = await turnOn(page, email);
+    const { context, errors, page, email, secret } = await withSecondFactor('arabic');
 
     await emailCode(page, email);
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
@@ -121,12 +122,7 @@ describe('two-step verification on the demo page', () => {
   });
 
   it("a magic link, then the app's code: signed in", async () => {
-    const context = await newContext(browser);
-    const errors = collectPageErrors(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    const email = uniqueEmail('totp-e2e-link');
-    const secret = await turnOn(page, email);
+    const { context, errors, page, email, secret } = await withSecondFactor('link');
 
     server.testServer.clock.advance(61_000);
     await page.getByLabel('Email address').fill(email);
