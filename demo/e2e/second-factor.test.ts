@@ -13,7 +13,7 @@ import type { SuccessDetail } from '../../widget/element/events.ts';
 import { totpCode } from '../../widget/testing/totp.ts';
 import { STRICT_CSP, STRICT_CSP_PAGE } from '../demo-routes.ts';
 import { collectPageErrors, cspViolations, launchBrowser, newContext, startDemoServer, uniqueEmail, waitForElementEvent, type DemoServer } from './harness.ts';
-import { captureInLook, LOOKS, part } from './looks.ts';
+import { captureInLook, LOOKS, part, type Look } from './looks.ts';
 
 /** The looks the whole flow runs in; Arabic is photographed on the second step (below). */
 const SHOT_LOOKS = LOOKS.filter((look) => look.name !== 'arabic');
@@ -46,8 +46,8 @@ describe('two-step verification on the demo page', () => {
     await page.getByLabel('Code from the email').fill((await sent).code!);
   }
 
-  /** Turns it on for `email` (signed in by code on `page`); the key as the page shows it. */
-  async function turnOn(page: Page, email: string, shoot?: string): Promise<string> {
+  /** Turns it on for `email` (signed in by code on `page`, then out); the key as the page shows it. */
+  async function turnOn(page: Page, email: string, shoot?: Look): Promise<string> {
     await emailCode(page, email);
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
     await part(page, 'totp-summary').click();
@@ -58,35 +58,43 @@ describe('two-step verification on the demo page', () => {
     assert.match(secret, /^[A-Z2-7]{16,}$/);
     const qr = part(page, 'totp-qr');
     assert.ok((await qr.locator('svg path').count()) > 0, 'the QR code is drawn');
-    if (shoot) await captureInLook(page, SHOT_LOOKS.find((l) => l.name === shoot)!, `second-factor-setup-${shoot}`, part(page, 'base'));
+    if (shoot) await captureInLook(page, shoot, `second-factor-setup-${shoot.name}`, part(page, 'base'));
     await page.getByLabel('Then enter the code the app shows.').fill(await appCode(secret));
     await page.getByRole('button', { name: 'Verify' }).click();
     await part(page, 'totp-codes').waitFor();
     assert.equal(await part(page, 'totp-codes').locator('li').count(), 10);
-    if (shoot) await captureInLook(page, SHOT_LOOKS.find((l) => l.name === shoot)!, `second-factor-recovery-codes-${shoot}`, part(page, 'base'));
+    if (shoot) await captureInLook(page, shoot, `second-factor-recovery-codes-${shoot.name}`, part(page, 'base'));
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download as a text file' }).click();
     assert.equal((await download).suggestedFilename(), 'recovery-codes.txt');
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email address').waitFor();
+    // Forget this sign-in's events, so the test's waitForElementEvent finds the next sign-in's.
+    await page.evaluate(() => {
+      window.__e2e.events.length = 0;
+    });
     return secret;
   }
 
-  /** A new browser context on the demo page, signed up with the second factor on for a new address (photographed in `look`, if any). */
-  async function withSecondFactor(name: string, look?: (typeof SHOT_LOOKS)[number]) {
+  /**
+   * A new browser context in `look` (Playwright's defaults without one) on the demo page, with
+   * the second factor turned on for a new address and signed out again; its setup photographed in
+   * `shoot`.
+   */
+  async function pageWithSecondFactorOn(name: string, look?: Look, shoot?: Look) {
     const context = await newContext(browser, look?.options);
     const errors = collectPageErrors(context);
     const page = await context.newPage();
     await page.goto(server.url);
     const email = uniqueEmail(`totp-e2e-${name}`);
-    const secret = await turnOn(page, email, look?.name);
+    const secret = await turnOn(page, email, shoot);
     return { context, errors, page, email, secret };
   }
 
   for (const look of SHOT_LOOKS) {
     it(`email code, then the app's code: signed in (${look.name})`, async () => {
-      const { context, errors, page, email, secret } = await withSecondFactor(look.name, look);
+      const { context, errors, page, email, secret } = await pageWithSecondFactorOn(look.name, look, look);
 
       await emailCode(page, email);
       await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
@@ -104,7 +112,7 @@ describe('two-step verification on the demo page', () => {
   }
 
   it("the second step in Arabic, right to left: the app's code signs in", async () => {
-    const { context, errors, page, email, secret } = await withSecondFactor('arabic');
+    const { context, errors, page, email, secret } = await pageWithSecondFactorOn('arabic', ARABIC);
 
     await emailCode(page, email);
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
@@ -115,6 +123,7 @@ describe('two-step verification on the demo page', () => {
     await page.getByRole('heading', { name: 'التحقق بخطوتين' }).waitFor();
     await captureInLook(page, ARABIC, 'second-factor-step-arabic', part(page, 'base'));
     await field.fill(await appCode(secret));
+    await part(page, 'sign-out').waitFor();
     const success = (await waitForElementEvent(page, 'passwordless-success')) as SuccessDetail;
     assert.equal(success.method, 'code');
     assert.deepEqual(errors, []);
@@ -122,7 +131,7 @@ describe('two-step verification on the demo page', () => {
   });
 
   it("a magic link, then the app's code: signed in", async () => {
-    const { context, errors, page, email, secret } = await withSecondFactor('link');
+    const { context, errors, page, email, secret } = await pageWithSecondFactorOn('link');
 
     server.testServer.clock.advance(61_000);
     await page.getByLabel('Email address').fill(email);

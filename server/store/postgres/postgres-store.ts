@@ -83,14 +83,15 @@ const MAX_CAS_ATTEMPTS = 50;
 /** What a compare-and-set's write answers when it needs the row read before it decides. */
 const READ_AGAIN = Symbol('read again');
 
-/** One compare-and-set (`#compareAndSet`): what it updates, for the error when it gives up. */
+/** One compare-and-set (`#compareAndSet`). */
 interface CompareAndSet<Row, T> {
+  /** What it updates, for the error when it gives up: `the user of one address`. */
   what: string;
-  /** A row a read just kept (null: it saw none), tried before reading; undefined: read first. */
-  kept: Row | null | undefined;
+  /** A row a read just kept (null: it saw none), tried before reading; absent: read first. */
+  kept?: Row | null;
   read: () => Promise<Row | undefined>;
   /** Runs the change on `row` and writes it if its version still holds; `guessed`: `row` is a kept one. */
-  write: (row: Row | undefined, guessed: boolean) => Promise<{ result: T; written: boolean } | typeof READ_AGAIN>;
+  changeAndWrite: (row: Row | undefined, guessed: boolean) => Promise<{ result: T; written: boolean } | typeof READ_AGAIN>;
 }
 
 /**
@@ -145,7 +146,7 @@ class PostgresStoreImpl implements PostgresStore {
         // The state the read of the user just saw (findUserByEmailKey) is tried first: no read of its own.
         kept: this.#loginReads.take(emailKey),
         read: async () => (await this.pool.query<LoginRow>({ ...this.#sql.readLogin, values: [emailKey] })).rows[0],
-        write: async (row, guessed) => {
+        changeAndWrite: async (row, guessed) => {
           const current = row?.state ?? null;
           // Read before the change runs: it may change `current` in place.
           const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
@@ -175,17 +176,17 @@ class PostgresStoreImpl implements PostgresStore {
 
   /**
    * The loop of every update: read the row (or take the one a read kept: a first guess), let
-   * `write` change it and write it against the version read, and start again from a fresh read
-   * when the row had changed since: at once after a guess that went stale, after a back-off when
-   * another writer won (key-queue.ts). `write` answers READ_AGAIN for a change it does not trust
-   * to a kept row.
+   * `changeAndWrite` change it and write it against the version read, and start again from a
+   * fresh read when the row had changed since: at once after a guess that went stale, after a
+   * back-off when another writer won (key-queue.ts). `changeAndWrite` answers READ_AGAIN for a
+   * change it does not trust to a kept row.
    */
-  async #compareAndSet<Row, T>({ what, kept, read, write }: CompareAndSet<Row, T>): Promise<T> {
+  async #compareAndSet<Row, T>({ what, kept, read, changeAndWrite }: CompareAndSet<Row, T>): Promise<T> {
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const guessed = kept !== undefined;
       const row = guessed ? (kept ?? undefined) : await read();
       kept = undefined;
-      const outcome = await write(row, guessed);
+      const outcome = await changeAndWrite(row, guessed);
       if (outcome === READ_AGAIN) continue;
       if (outcome.written) return outcome.result;
       if (!guessed) await backOff(attempt);
@@ -221,7 +222,7 @@ class PostgresStoreImpl implements PostgresStore {
         // The user the last findUserByEmailKey saw is tried first: no read of its own.
         kept: this.#userReads.take(emailKey),
         read: async () => (await this.pool.query<VersionedUserRow>({ ...this.#sql.readUser, values: [emailKey] })).rows[0],
-        write: async (row, guessed) => {
+        changeAndWrite: async (row, guessed) => {
           const { next, result } = change(row ? toUser(row) : null);
           if (next === null) {
             // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
@@ -330,9 +331,8 @@ class PostgresStoreImpl implements PostgresStore {
     return this.#queue.run(`passkey:${id}`, () =>
       this.#compareAndSet({
         what: 'one passkey',
-        kept: undefined,
         read: async () => (await this.pool.query<PasskeyRow & { version: string }>({ ...this.#sql.readPasskey, values: [id] })).rows[0],
-        write: async (row) => {
+        changeAndWrite: async (row) => {
           const { next, result } = change(row ? toPasskey(row) : null);
           if (next === null) return { result, written: !row || (await this.pool.query({ ...this.#sql.deletePasskey, values: [id, row.version] })).rowCount === 1 };
           // Kept under the ID it was asked for: a change cannot move it to another.
