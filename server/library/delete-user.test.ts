@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { it } from 'node:test';
 import { AccountPath } from '../../contract/account.ts';
 import { ManualClock } from '../time/clock.ts';
@@ -16,6 +16,7 @@ import { createPasswordless, InvalidUserListQuery, type User } from '../index.ts
 import { getJson, postJson } from '../testing/api-client.ts';
 import { recordingLogger } from '../testing/recording-logger.ts';
 import { codeIn, startSmtpSink } from '../testing/smtp-sink.ts';
+import { textOfFiles } from '../testing/store-on-disk.ts';
 
 it('erases a user: sessions end, the pending code fails, the files forget the address, one audit entry and one onUserDeleted; the address signs up anew', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'passwordless-delete-user-'));
@@ -50,13 +51,7 @@ it('erases a user: sessions end, the pending code fails, the files forget the ad
   };
   const sessionStatus = async (token: string) => (await getJson(`${url}/auth/session`, { Authorization: `Bearer ${token}` })).status;
   // Every file; `audit: false` leaves out the audit directory (the one place the erased id may stay).
-  const storedText = async ({ audit = true } = {}) => {
-    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && (audit || !entry.parentPath.endsWith('.audit')));
-    // A temporary file listed a moment before its rename (the audit's daily counts are written
-    // beside, then renamed) is gone when read: a file that is gone holds nothing.
-    const read = (path: string) => readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
-    return (await Promise.all(files.map((entry) => read(join(entry.parentPath, entry.name))))).join('\n');
-  };
+  const storedText = ({ audit = true } = {}) => textOfFiles(dir, (path) => audit || !dirname(path).endsWith('.audit'));
   try {
     const laptop = await signIn('ada@example.com');
     const phone = await signIn('ada@example.com');
@@ -115,13 +110,7 @@ it('erases a user who changed their address: neither the old address nor the new
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const passwordless = await createPasswordless({ publicUrl: url, dataFile: join(dir, 'data.json'), smtpUrl: smtp.url, clock });
   server.on('request', passwordless.handler);
-  const storedText = async () => {
-    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-    // A temporary file listed a moment before its rename (the audit's daily counts are written
-    // beside, then renamed) is gone when read: a file that is gone holds nothing.
-    const read = (path: string) => readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
-    return (await Promise.all(files.map((entry) => read(join(entry.parentPath, entry.name))))).join('\n');
-  };
+  const storedText = () => textOfFiles(dir);
   try {
     assert.equal((await postJson(`${url}/auth/request`, { email: 'ada@old.example' })).status, 202);
     await passwordless.service.idle();

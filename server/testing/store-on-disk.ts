@@ -63,11 +63,20 @@ export async function readStoreOnDisk(dataFile: string): Promise<StoreOnDisk> {
   }
   for (const [emailKey, state] of Object.entries(data.logins)) for (const s of state.sequences) data.linkTokens[s.tokenHash] = emailKey;
   // Every file of the store, the audit directory's day files and daily counts too.
-  const onDisk = await readdir(dirname(dataFile), { recursive: true, withFileTypes: true });
-  const paths = onDisk.filter((entry) => entry.isFile() && relative(dirname(dataFile), join(entry.parentPath, entry.name)).startsWith(basename(dataFile))).map((entry) => join(entry.parentPath, entry.name));
+  data.text = await textOfFiles(dirname(dataFile), (path) => relative(dirname(dataFile), path).startsWith(basename(dataFile)));
+  return data;
+}
+
+/**
+ * Every file under `dir` that `keep` takes (by its full path), concatenated as written: what a
+ * stolen copy of the directory would reveal.
+ */
+export async function textOfFiles(dir: string, keep: (path: string) => boolean = () => true): Promise<string> {
+  const onDisk = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = onDisk.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).filter(keep);
   // A file may go between the listing and the read: the daily counts' `.tmp` twin, renamed over
   // the counts by a write of the audit trail running meanwhile (the fresh-clone CI met it once).
+  // A file that is gone holds nothing.
   const read = (path: string) => readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
-  data.text = (await Promise.all(paths.map(read))).join('\n');
-  return data;
+  return (await Promise.all(paths.map(read))).join('\n');
 }

@@ -85,10 +85,12 @@ const READ_AGAIN = Symbol('read again');
 
 /** One compare-and-set (`#compareAndSet`). */
 interface CompareAndSet<Row, T> {
+  /** The key of the process's queue it waits in: `user:<email key>`. */
+  queue: string;
   /** What it updates, for the error when it gives up: `the user of one address`. */
   what: string;
-  /** A row a read just kept (null: it saw none), tried before reading; absent: read first. */
-  kept?: Row | null;
+  /** Takes the row a read just kept (null: it saw none), tried before reading; undefined or absent: read first. */
+  kept?: () => Row | null | undefined;
   read: () => Promise<Row | undefined>;
   /** Runs the change on `row` and writes it if its version still holds; `guessed`: `row` is a kept one. */
   changeAndWrite: (row: Row | undefined, guessed: boolean) => Promise<{ result: T; written: boolean } | typeof READ_AGAIN>;
@@ -140,58 +142,62 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   updateLogin<T>(emailKey: string, change: Change<LoginState, T>): Promise<T> {
-    return this.#queue.run(`login:${emailKey}`, () =>
-      this.#compareAndSet({
-        what: 'the login state of one address',
-        // The state the read of the user just saw (findUserByEmailKey) is tried first: no read of its own.
-        kept: this.#loginReads.take(emailKey),
-        read: async () => (await this.pool.query<LoginRow>({ ...this.#sql.readLogin, values: [emailKey] })).rows[0],
-        changeAndWrite: async (row, guessed) => {
-          const current = row?.state ?? null;
-          // Read before the change runs: it may change `current` in place.
-          const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
-          const { next, result } = change(current);
-          const now = this.#clock.now();
-          const until = next ? this.#retention.loginState(next) : 0;
-          // A state already past its retention is deleted at once rather than written.
-          if (next === null || until <= now) {
-            // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
-            if (!row && guessed) return READ_AGAIN;
-            return { result, written: !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1 };
-          }
-          // Only the links that come or go are written: a link's expiry never changes (its
-          // sequence's), so most changes (a wrong code, a sign-in) touch no link row at all.
-          const linkedAfter = new Set(next.sequences.map((s) => s.tokenHash));
-          const added = next.sequences.filter((s) => !linkedBefore.has(s.tokenHash)).map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
-          const dropped = [...linkedBefore].filter((hash) => !linkedAfter.has(hash));
-          const values = [emailKey, JSON.stringify(next), new Date(until), added.map((l) => l.hash), added.map((l) => new Date(l.at))];
-          const { rows } = row
-            ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version, dropped] })
-            : await this.pool.query<{ n: number }>({ ...this.#sql.insertLogin, values });
-          return { result, written: rows[0]!.n === 1 };
-        },
-      }),
-    );
+    return this.#compareAndSet({
+      queue: `login:${emailKey}`,
+      what: 'the login state of one address',
+      // The state the read of the user just saw (findUserByEmailKey) is tried first: no read of its own.
+      kept: () => this.#loginReads.take(emailKey),
+      read: async () => (await this.pool.query<LoginRow>({ ...this.#sql.readLogin, values: [emailKey] })).rows[0],
+      changeAndWrite: async (row, guessed) => {
+        const current = row?.state ?? null;
+        // Read before the change runs: it may change `current` in place.
+        const linkedBefore = new Set(current?.sequences.map((s) => s.tokenHash));
+        const { next, result } = change(current);
+        const now = this.#clock.now();
+        const until = next ? this.#retention.loginState(next) : 0;
+        // A state already past its retention is deleted at once rather than written.
+        if (next === null || until <= now) {
+          // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
+          if (!row && guessed) return READ_AGAIN;
+          return { result, written: !row || (await this.pool.query({ ...this.#sql.deleteLogin, values: [emailKey, row.version] })).rowCount === 1 };
+        }
+        // Only the links that come or go are written: a link's expiry never changes (its
+        // sequence's), so most changes (a wrong code, a sign-in) touch no link row at all.
+        const linkedAfter = new Set(next.sequences.map((s) => s.tokenHash));
+        const added = next.sequences.filter((s) => !linkedBefore.has(s.tokenHash)).map((s) => ({ hash: s.tokenHash, at: this.#retention.link(s) })).filter((l) => l.at > now);
+        const dropped = [...linkedBefore].filter((hash) => !linkedAfter.has(hash));
+        const values = [emailKey, JSON.stringify(next), new Date(until), added.map((l) => l.hash), added.map((l) => new Date(l.at))];
+        const { rows } = row
+          ? await this.pool.query<{ n: number }>({ ...this.#sql.updateLogin, values: [...values, row.version, dropped] })
+          : await this.pool.query<{ n: number }>({ ...this.#sql.insertLogin, values });
+        return { result, written: rows[0]!.n === 1 };
+      },
+    });
   }
 
   /**
-   * The loop of every update: read the row (or take the one a read kept: a first guess), let
-   * `changeAndWrite` change it and write it against the version read, and start again from a
-   * fresh read when the row had changed since: at once after a guess that went stale, after a
-   * back-off when another writer won (key-queue.ts). `changeAndWrite` answers READ_AGAIN for a
-   * change it does not trust to a kept row.
+   * The loop of every update, in this process's queue for its key (one change to a row at a time
+   * here; the version check handles other instances): read the row (or take the one a read kept:
+   * a first guess), let `changeAndWrite` change it and write it against the version read, and
+   * start again from a fresh read when the row had changed since: at once after a guess that went
+   * stale, after a back-off when another writer won (key-queue.ts). `changeAndWrite` answers
+   * READ_AGAIN for a change it does not trust to a kept row.
    */
-  async #compareAndSet<Row, T>({ what, kept, read, changeAndWrite }: CompareAndSet<Row, T>): Promise<T> {
-    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-      const guessed = kept !== undefined;
-      const row = guessed ? (kept ?? undefined) : await read();
-      kept = undefined;
-      const outcome = await changeAndWrite(row, guessed);
-      if (outcome === READ_AGAIN) continue;
-      if (outcome.written) return outcome.result;
-      if (!guessed) await backOff(attempt);
-    }
-    throw new Error(`PostgreSQL store: ${what} kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+  #compareAndSet<Row, T>({ queue, what, kept, read, changeAndWrite }: CompareAndSet<Row, T>): Promise<T> {
+    return this.#queue.run(queue, async () => {
+      // Taken when this change's turn comes, not when it was queued: a read kept meanwhile is newer.
+      let guess = kept?.();
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const guessed = guess !== undefined;
+        const row = guessed ? (guess ?? undefined) : await read();
+        guess = undefined;
+        const outcome = await changeAndWrite(row, guessed);
+        if (outcome === READ_AGAIN) continue;
+        if (outcome.written) return outcome.result;
+        if (!guessed) await backOff(attempt);
+      }
+      throw new Error(`PostgreSQL store: ${what} kept changing under ${MAX_CAS_ATTEMPTS} attempts to update it`);
+    });
   }
 
   async findLoginKeyByTokenHash(tokenHash: string): Promise<string | null> {
@@ -216,27 +222,26 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   updateUser<T>(emailKey: string, change: Change<UserRecord, T>): Promise<T> {
-    return this.#queue.run(`user:${emailKey}`, () =>
-      this.#compareAndSet({
-        what: 'the user of one address',
-        // The user the last findUserByEmailKey saw is tried first: no read of its own.
-        kept: this.#userReads.take(emailKey),
-        read: async () => (await this.pool.query<VersionedUserRow>({ ...this.#sql.readUser, values: [emailKey] })).rows[0],
-        changeAndWrite: async (row, guessed) => {
-          const { next, result } = change(row ? toUser(row) : null);
-          if (next === null) {
-            // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
-            if (!row && guessed) return READ_AGAIN;
-            return { result, written: !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1 };
-          }
-          const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt), next.totp == null ? null : JSON.stringify(next.totp)];
-          const outcome = row
-            ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
-            : await this.pool.query({ ...this.#sql.insertUser, values: columns });
-          return { result, written: outcome.rowCount === 1 };
-        },
-      }),
-    );
+    return this.#compareAndSet({
+      queue: `user:${emailKey}`,
+      what: 'the user of one address',
+      // The user the last findUserByEmailKey saw is tried first: no read of its own.
+      kept: () => this.#userReads.take(emailKey),
+      read: async () => (await this.pool.query<VersionedUserRow>({ ...this.#sql.readUser, values: [emailKey] })).rows[0],
+      changeAndWrite: async (row, guessed) => {
+        const { next, result } = change(row ? toUser(row) : null);
+        if (next === null) {
+          // Nothing to delete, by a kept read: not trusted without a statement that checks it, so read.
+          if (!row && guessed) return READ_AGAIN;
+          return { result, written: !row || (await this.pool.query({ ...this.#sql.deleteUser, values: [row.id, row.version] })).rowCount === 1 };
+        }
+        const columns = [next.id, emailKey, next.email, next.emailVerified, next.createdAt, next.lastLoginAt, JSON.stringify(next.data), next.blockedAt == null ? null : new Date(next.blockedAt), next.totp == null ? null : JSON.stringify(next.totp)];
+        const outcome = row
+          ? await this.pool.query({ ...this.#sql.updateUser, values: [row.id, row.version, ...columns] })
+          : await this.pool.query({ ...this.#sql.insertUser, values: columns });
+        return { result, written: outcome.rowCount === 1 };
+      },
+    });
   }
 
   async createSession(session: SessionRecord): Promise<void> {
@@ -328,22 +333,21 @@ class PostgresStoreImpl implements PostgresStore {
 
   /** Compare-and-set on the row's version, as `updateUser`; no read is kept for it. */
   updatePasskey<T>(id: string, change: Change<PasskeyRecord, T>): Promise<T> {
-    return this.#queue.run(`passkey:${id}`, () =>
-      this.#compareAndSet({
-        what: 'one passkey',
-        read: async () => (await this.pool.query<PasskeyRow & { version: string }>({ ...this.#sql.readPasskey, values: [id] })).rows[0],
-        changeAndWrite: async (row) => {
-          const { next, result } = change(row ? toPasskey(row) : null);
-          if (next === null) return { result, written: !row || (await this.pool.query({ ...this.#sql.deletePasskey, values: [id, row.version] })).rowCount === 1 };
-          // Kept under the ID it was asked for: a change cannot move it to another.
-          const columns = passkeyValues({ ...next, id });
-          const outcome = row
-            ? await this.pool.query({ ...this.#sql.updatePasskey, values: [id, row.version, ...columns] })
-            : await this.pool.query({ ...this.#sql.insertPasskey, values: columns });
-          return { result, written: outcome.rowCount === 1 };
-        },
-      }),
-    );
+    return this.#compareAndSet({
+      queue: `passkey:${id}`,
+      what: 'one passkey',
+      read: async () => (await this.pool.query<PasskeyRow & { version: string }>({ ...this.#sql.readPasskey, values: [id] })).rows[0],
+      changeAndWrite: async (row) => {
+        const { next, result } = change(row ? toPasskey(row) : null);
+        if (next === null) return { result, written: !row || (await this.pool.query({ ...this.#sql.deletePasskey, values: [id, row.version] })).rowCount === 1 };
+        // Kept under the ID it was asked for: a change cannot move it to another.
+        const columns = passkeyValues({ ...next, id });
+        const outcome = row
+          ? await this.pool.query({ ...this.#sql.updatePasskey, values: [id, row.version, ...columns] })
+          : await this.pool.query({ ...this.#sql.insertPasskey, values: columns });
+        return { result, written: outcome.rowCount === 1 };
+      },
+    });
   }
 
   async claimOnce(key: string, expiresAt: number): Promise<boolean> {
