@@ -49,7 +49,7 @@ const asRoot = process.getuid?.() === 0;
 
 /**
  * pg_ctl leaves the server running on its own, so a test process that ends without `stop()` (a
- * failed `before`, --test-force-exit) would leave clusters behind: stopped here, synchronously,
+ * failed `before`, a file stopped by its timeout) would leave clusters behind: stopped here, synchronously,
  * as the process exits.
  */
 const running = new Map<string, () => void>();

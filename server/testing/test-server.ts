@@ -50,9 +50,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
   // Per-IP limits are lifted unless a test sets them: every test client is 127.0.0.1, and a
   // suite's hundreds of calls would otherwise trip them. Everything else is as `npm start` runs.
-  const config = loadConfig({ PUBLIC_URL: url, PORT: String(port), DATA_FILE: dataFile, REQUESTS_PER_IP: '1000000', VERIFIES_PER_IP: '1000000', ...options.env });
   const clock = new ManualClock(Date.now());
-  const backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger, sendMail: options.sendMail });
+  let config: Config;
+  let backend: Backend;
+  try {
+    config = loadConfig({ PUBLIC_URL: url, PORT: String(port), DATA_FILE: dataFile, REQUESTS_PER_IP: '1000000', VERIFIES_PER_IP: '1000000', ...options.env });
+    backend = await createBackend(config, { clock, logger: options.logger ?? silentLogger, sendMail: options.sendMail });
+  } catch (error) {
+    // A configuration the backend refuses (a test of that refusal): the port listened on above
+    // would keep the test's process alive once its tests are done.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (dir) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   options.mount?.(backend.app, backend, { url, clock, config });
   server.on('request', backend.app.callback());
   return {
