@@ -4,9 +4,8 @@
  * their own action at once (another instance's within about a second, its batch).
  */
 import type { AdminOverview, AuditEntry } from '../../contract/admin.ts';
-import { listAuditEntries, overview } from '../observability/audit-query.ts';
+import { overview, readAudit } from '../observability/audit-query.ts';
 import type { AuditTrail } from '../observability/audit-trail.ts';
-import { MAX_AUDIT_PAGE } from '../store/audit-records.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../time/clock.ts';
 
@@ -24,17 +23,7 @@ export function adminRecords(store: Pick<Store, 'countUsers' | 'countSessions' |
     },
     async userAudit(userId, limit) {
       await trail?.flush();
-      const entries: AuditEntry[] = [];
-      let before: number | undefined;
-      while (entries.length < limit) {
-        const want = Math.min(MAX_AUDIT_PAGE, limit - entries.length);
-        const page = await listAuditEntries(store, { userId, before, limit: want });
-        entries.push(...page);
-        if (page.length < want) break;
-        // Pages go back by time (store/audit-records.ts): the next is older than this one's oldest.
-        before = Date.parse(page.at(-1)!.at);
-      }
-      return entries;
+      return readAudit(store, userId, limit);
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { AdminAction, AdminDay, AdminOverview, AuditEntry } from '../../contract/admin.ts';
 import type { Clock } from '../time/clock.ts';
-import { dayOf } from '../store/audit-records.ts';
+import { dayOf, MAX_AUDIT_PAGE } from '../store/audit-records.ts';
 import type { AuditQuery, AuditRecord, Store } from '../store/types.ts';
 
 /** Days the overview covers, today (UTC) last. */
@@ -26,6 +26,36 @@ export function auditEntry(record: AuditRecord): AuditEntry {
 /** A page of the trail, newest first (`Store.listAudit`: a bad query throws `InvalidAuditQuery`). */
 export async function listAuditEntries(store: Pick<Store, 'listAudit'>, query: AuditQuery): Promise<AuditEntry[]> {
   return (await store.listAudit(query)).map(auditEntry);
+}
+
+/**
+ * The newest `limit` entries (any number), newest first, one user's when `userId` is given, read
+ * a page of 200 at a time. Stores page back by time (`before`, exclusive), and entries share a
+ * millisecond often: a first sign-in writes `user_created` and `sign_in` at one `now`. With
+ * `before` at a page's oldest entry, the rest of that entry's millisecond would never be read
+ * (a user's export lost one of the pair when a page of 200 ended between them). So the next page
+ * starts at that millisecond again (`before` one later) and drops the entries of it already read:
+ * every store lists one millisecond's entries in the same order, the later appended first (the
+ * audit contract, testing/audit-contract.ts).
+ */
+export async function readAudit(store: Pick<Store, 'listAudit'>, userId: string | undefined, limit: number): Promise<AuditEntry[]> {
+  const records: AuditRecord[] = [];
+  let before: number | undefined;
+  /** Entries of the millisecond `before - 1` already read: the next page starts with them. */
+  let seen = 0;
+  while (records.length < limit) {
+    const want = Math.min(MAX_AUDIT_PAGE, limit - records.length + seen);
+    const page = await store.listAudit({ userId, before, limit: want });
+    records.push(...page.slice(seen));
+    if (page.length < want) break;
+    const oldest = page.at(-1)!.at;
+    const ofOldest = page.length - page.findIndex((record) => record.at === oldest);
+    // A page of 200 entries all of one millisecond cannot step inside it: the rest of that
+    // millisecond is skipped rather than read for ever. One user's actions come nowhere near 200 a millisecond.
+    if (ofOldest >= MAX_AUDIT_PAGE) [before, seen] = [oldest, 0];
+    else [before, seen] = [oldest + 1, ofOldest];
+  }
+  return records.map(auditEntry);
 }
 
 /** The newest `limit` (1 to 200) entries of one user, newest first. */
