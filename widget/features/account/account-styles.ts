@@ -4,7 +4,7 @@
  * sections' gap is their margin. "Your address is now …" takes the focus as the title does, so a
  * screen reader reads it; it is no control (tabindex -1), so it shows no ring either.
  */
-import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
+import { styleAdopter } from '../adopt-styles.ts';
 
 const styles = `[part~=account][open]{display:flex;flex-direction:column;gap:var(--_space)}
 [part~=account-summary]{cursor:pointer;color:var(--_accent)}
@@ -13,19 +13,5 @@ const styles = `[part~=account][open]{display:flex;flex-direction:column;gap:var
 [part~=account-code],[part~=email-change],[part~=account-deletion]{display:flex;flex-direction:column;gap:var(--_space)}
 [part~=account-done]:focus-visible{outline:none}`;
 
-let sheet: CSSStyleSheet | undefined;
-const styled = new WeakSet<PasswordlessLogin>();
-
-/**
- * Adds the sheet to `element`'s shadow root the first time the account part is drawn there (an
- * adopted sheet, so a strict CSP needs nothing): an element nobody signs in to keeps the one sheet
- * of its own.
- */
-export function adoptStyles(element: PasswordlessLogin): void {
-  const root = element.shadowRoot;
-  if (!root || styled.has(element)) return;
-  styled.add(element);
-  sheet ??= new CSSStyleSheet();
-  sheet.replaceSync(styles);
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-}
+/** Adds the sheet to `element`'s shadow root the first time the part is drawn there. */
+export const adoptStyles = styleAdopter(styles);

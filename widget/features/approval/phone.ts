@@ -8,6 +8,7 @@
 import type { ApprovalDescription, ApprovalErrorCode } from '../../../contract/approval.ts';
 import { wellFormed, type LinkFragment } from '../../magic-link/link-fragment.ts';
 import { isOwnRequest } from '../../magic-link/request-secret.ts';
+import { styleAdopter } from '../adopt-styles.ts';
 import type { FeatureHost } from '../feature.ts';
 import { approve, describeApproval } from './approval-calls.ts';
 import { sentences, sentencesIn } from './sentences.ts';
@@ -32,15 +33,7 @@ const offers = new WeakMap<FeatureHost, Offer>();
 const styles = `[part~=approval-choices]{display:flex;gap:var(--_space)}
 [part~=approval-choice]{flex:1;min-block-size:3.5rem;font-size:1.5em;font-variant-numeric:tabular-nums}`;
 
-let sheet: CSSStyleSheet | undefined;
-
-function adoptStyles(host: FeatureHost): void {
-  const root = host.element.shadowRoot;
-  if (!root) return;
-  sheet ??= new CSSStyleSheet();
-  sheet.replaceSync(styles);
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-}
+const adoptStyles = styleAdopter(styles);
 
 /** Asks the server whether the link may approve a device that asked; while it may, the link step is drawn here. */
 export async function attachPhone(host: FeatureHost, link: LinkFragment | null): Promise<void> {
@@ -59,7 +52,7 @@ export async function attachPhone(host: FeatureHost, link: LinkFragment | null):
   // The link step shows once the choices can be drawn in the element's language, not "Continue" first.
   await sentencesIn(host);
   offers.set(host, { token: link.token, description: answer.data, phase: 'offer' });
-  adoptStyles(host);
+  adoptStyles(host.element);
   host.element.requestUpdate();
 }
 

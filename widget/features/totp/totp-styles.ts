@@ -5,7 +5,7 @@
  * the flex gap of <details> would not reach its parts: they sit in one `totp-body` box whose gap does.
  * The key wraps in balanced lines (four groups and four, not seven and one alone at 384 px).
  */
-import type { PasswordlessLogin } from '../../element/passwordless-login.ts';
+import { styleAdopter } from '../adopt-styles.ts';
 
 const styles = `[part~=totp-body]{display:flex;flex-direction:column;gap:var(--_space);margin-top:var(--_space)}
 [part~=totp-summary]{cursor:pointer;color:var(--_accent)}
@@ -18,15 +18,5 @@ const styles = `[part~=totp-body]{display:flex;flex-direction:column;gap:var(--_
 [part~=totp-codes]{margin:0;padding:0;list-style:none;display:grid;grid-template-columns:repeat(2,auto);gap:.25rem 1rem;direction:ltr}
 a[part~=totp-download]{text-decoration:none;display:inline-flex;align-items:center;justify-content:center}`;
 
-let sheet: CSSStyleSheet | undefined;
-const styled = new WeakSet<PasswordlessLogin>();
-
-/** Adds the sheet to `element`'s shadow root the first time the part is drawn there (an adopted sheet, so a strict CSP needs nothing). */
-export function adoptStyles(element: PasswordlessLogin): void {
-  const root = element.shadowRoot;
-  if (!root || styled.has(element)) return;
-  styled.add(element);
-  sheet ??= new CSSStyleSheet();
-  sheet.replaceSync(styles);
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-}
+/** Adds the sheet to `element`'s shadow root the first time the part is drawn there. */
+export const adoptStyles = styleAdopter(styles);
