@@ -163,7 +163,7 @@ async function assembleBackend(config: Config, options: BackendOptions, logger: 
       : createMailer({ ...mailOptions, transport: mailbox! });
   const landingPage = `${config.publicUrl}${config.basePath}${DocumentPath.link}`;
   // The preview shows the mails this mailer would send; production does not serve it (404).
-  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config), stylesheetUrl: `${config.basePath}${DocumentPath.pageStyles}` });
+  const preview = config.production ? undefined : mailPreview({ templatesDir: mailOptions.templatesDir, landingPage, publicBase: `${config.publicUrl}${config.basePath}`, codeLength: config.codeLength, expiresInMinutes: expiresInMinutes(config), stylesheetUrl: `${config.basePath}${DocumentPath.pageStyles}` });
   const baseLoginOptions = { store, mailer, clock, hash: createHasher(secret), rules: config, retention, defaultLanding: landingPage, metrics, audit, hooks: options.hooks, logger };
   // TOTP=on: every first factor passes the second factor's gate (login/second-factor-gate.ts).
   const secondFactor = config.totp ? new SecondFactorService({ login: baseLoginOptions, secret, issuer: config.siteName, audit }) : null;

@@ -191,6 +191,15 @@ describe('screenshots of every step and page, checked', () => {
           assert.ok(await page.locator('[dir="rtl"]').count(), 'the Arabic mail is marked right to left');
           await capture(page, 'mail-preview-arabic-mail', undefined, { element: false, pageScheme: false });
         }
+        // Every other mail has its list and views too: the address-changed notice, with its undo link.
+        await page.goto(`${demo.server.url}/dev/mail-preview`);
+        await page.getByRole('navigation', { name: 'Mails' }).getByRole('link', { name: 'Address changed' }).click();
+        await page.waitForURL(/\/dev\/mail-preview\/email-changed$/);
+        assert.equal(await page.locator('[aria-current="page"]').textContent(), 'Address changed');
+        await capture(page, 'mail-preview-email-changed', undefined, { element: false });
+        await page.goto(`${demo.server.url}/dev/mail-preview/email-changed/${look.rtl ? 'ar' : 'en'}.html`);
+        assert.ok(await page.locator('a[href*="/account/email/undo#token=SAMPLE-not-a-real-token"]').count(), 'the sample undo link');
+        await capture(page, 'mail-preview-email-changed-mail', undefined, { element: false, pageScheme: false });
         await page.close();
       });
 

@@ -179,6 +179,33 @@ td:first-child {
 td a {
   font-weight: 600;
 }
+/* Which mail the preview shows: links that wrap, the one shown filled. */
+.mail-choice {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.5rem;
+  margin: 0 0 1.25rem;
+  padding: 0;
+  list-style: none;
+}
+.mail-choice a {
+  display: inline-block;
+  padding: 0.3rem 0.8rem;
+  border: 1px solid var(--line);
+  border-radius: 999px;
+  background: var(--surface);
+  font-size: 0.9rem;
+  font-weight: 600;
+  text-decoration: none;
+}
+.mail-choice a:hover {
+  border-color: var(--accent);
+}
+.mail-choice a[aria-current='page'] {
+  background: var(--accent);
+  border-color: var(--accent);
+  color: var(--on-accent);
+}
 @media (max-width: 30rem) {
   th,
   td {

@@ -261,7 +261,11 @@ export function renderLoginMail(mail: LoginMail, options: { templatesDir?: strin
 
 /** Renders any mail the mailer sends: the login mail, or a notice. */
 export function renderMail(mail: Mail, options: { templatesDir?: string } = {}): RenderedMail {
-  const templates = mailTemplates(options.templatesDir);
+  return renderAnyWithTemplates(mailTemplates(options.templatesDir), mail);
+}
+
+/** `renderMail` with templates already loaded: the preview page loads them fresh on each view. */
+export function renderAnyWithTemplates(templates: MailTemplates, mail: Mail): RenderedMail {
   if (!('kind' in mail)) return renderWithTemplates(templates, mail);
   return mail.kind === 'passkey_added' ? renderPasskeyAddedMail(templates, mail) : renderAccountMail(templates, mail);
 }
