@@ -24,19 +24,23 @@ import type { AccountMail, LoginMail, Mail, PasskeyAddedMail, RenderedMail } fro
 
 export { DEFAULT_TEMPLATES_DIR, TemplateError } from './template-files.ts';
 
-/** One locale's parsed templates. */
-export interface LocaleTemplates {
+/** One mail's parsed templates in one locale. */
+export interface TemplateSet {
   subject: Template;
   html: Template;
   text: Template;
+}
+
+/** One locale's parsed templates: the login mail's, and the notices'. */
+export interface LocaleTemplates extends TemplateSet {
   /** "10 minutes", "10分钟": the locale's own words and plural rules, from ICU. */
   duration: Intl.NumberFormat;
   /** The "a passkey was added" notice (`passkey-added.<locale>.*`). */
-  passkeyAdded: { subject: Template; html: Template; text: Template };
+  passkeyAdded: TemplateSet;
   /** "7 December 2026 at 06:45 UTC" in the locale's words, for the notice. */
   dateTime: Intl.DateTimeFormat;
   /** The account mails (`<family>.<locale>.*`): the change and deletion codes and the two notices. */
-  account: Record<AccountMailFamily, { subject: Template; html: Template; text: Template }>;
+  account: Record<AccountMailFamily, TemplateSet>;
 }
 
 export interface MailTemplates {
@@ -272,8 +276,7 @@ export function renderAnyWithTemplates(templates: MailTemplates, mail: Mail): Re
 
 /** An account mail in `mail.locale`; throws `TypeError` for a value that must not go into a mail. */
 export function renderAccountMail(templates: MailTemplates, mail: AccountMail): RenderedMail {
-  const forLocale = templates.locales.get(mail.locale);
-  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
+  const forLocale = localeTemplates(templates, mail.locale);
   if (WHITESPACE_OR_CONTROL.test(mail.to) || !mail.to.includes('@')) throw new TypeError('mail recipient is not a single address');
   const values: Record<string, string> = { email: mail.to };
   if (mail.kind === 'email_change_code' || mail.kind === 'deletion_code') {
@@ -289,15 +292,7 @@ export function renderAccountMail(templates: MailTemplates, mail: AccountMail): 
     if (!Number.isFinite(mail.at)) throw new TypeError('at must be a time');
     values.time = `${forLocale.dateTime.format(mail.at)} UTC`;
   }
-  const { subject: subjectTemplate, html, text } = forLocale.account[ACCOUNT_FAMILY[mail.kind]];
-  const subject = fill(subjectTemplate, values);
-  const layoutValues = { subject, lang: mail.locale, dir: textDirection(mail.locale) };
-  const raw = new Set(['content']);
-  return {
-    subject,
-    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(html, values).trimEnd() }, raw),
-    text: fill(templates.layoutText, { ...layoutValues, content: fill(text, values).trimEnd() }, raw),
-  };
+  return inLayout(templates, mail.locale, forLocale.account[ACCOUNT_FAMILY[mail.kind]], values);
 }
 
 /** A passkey's name is the owner's text (64 characters at most); one line, so safe in a subject and a text body. */
@@ -305,27 +300,17 @@ const DEVICE_NAME = /^[^\u0000-\u001f\u007f-\u009f]{1,64}$/;
 
 /** The "a passkey was added" notice in `mail.locale`; throws `TypeError` for a value that must not go into a mail. */
 export function renderPasskeyAddedMail(templates: MailTemplates, mail: PasskeyAddedMail): RenderedMail {
-  const forLocale = templates.locales.get(mail.locale);
-  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
+  const forLocale = localeTemplates(templates, mail.locale);
   if (WHITESPACE_OR_CONTROL.test(mail.to) || !mail.to.includes('@')) throw new TypeError('mail recipient is not a single address');
   if (!DEVICE_NAME.test(mail.deviceName)) throw new TypeError('passkey name must be 1 to 64 characters without control characters');
   if (!Number.isFinite(mail.addedAt)) throw new TypeError('passkey addedAt must be a time');
   const values = { device: mail.deviceName, time: `${forLocale.dateTime.format(mail.addedAt)} UTC`, email: mail.to };
-  const { subject: subjectTemplate, html, text } = forLocale.passkeyAdded;
-  const subject = fill(subjectTemplate, values);
-  const layoutValues = { subject, lang: mail.locale, dir: textDirection(mail.locale) };
-  const raw = new Set(['content']);
-  return {
-    subject,
-    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(html, values).trimEnd() }, raw),
-    text: fill(templates.layoutText, { ...layoutValues, content: fill(text, values).trimEnd() }, raw),
-  };
+  return inLayout(templates, mail.locale, forLocale.passkeyAdded, values);
 }
 
 /** `renderLoginMail` with templates already loaded: the preview page loads them fresh on each view. */
 export function renderWithTemplates(templates: MailTemplates, mail: LoginMail): RenderedMail {
-  const forLocale = templates.locales.get(mail.locale);
-  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(mail.locale).slice(0, 20)}"`);
+  const forLocale = localeTemplates(templates, mail.locale);
   checkMail(mail);
   const extras = Object.fromEntries(Object.entries(mail.extra ?? {}).map(([key, value]) => [EXTRA_PREFIX + key, value]));
   const values = {
@@ -335,12 +320,28 @@ export function renderWithTemplates(templates: MailTemplates, mail: LoginMail): 
     email: mail.to,
     duration: forLocale.duration.format(mail.expiresInMinutes),
   };
-  const subject = fill(forLocale.subject, values);
-  const layoutValues = { ...extras, subject, lang: mail.locale, dir: textDirection(mail.locale) };
+  // The layout sees the extras too: an operator's layout may carry {{extra.<key>}}.
+  return inLayout(templates, mail.locale, forLocale, values, extras);
+}
+
+/** A locale's templates, or the TemplateError of a locale that has none. */
+function localeTemplates(templates: MailTemplates, locale: Locale): LocaleTemplates {
+  const forLocale = templates.locales.get(locale);
+  if (!forLocale) throw new TemplateError(`no mail templates for locale "${String(locale).slice(0, 20)}"`);
+  return forLocale;
+}
+
+/**
+ * A mail from its templates: the subject filled, the body filled and set in the layout, HTML and
+ * text. `content` goes in raw: it is the body already filled (and escaped where HTML).
+ */
+function inLayout(templates: MailTemplates, locale: Locale, template: TemplateSet, values: Record<string, string>, layoutExtras: Record<string, string> = {}): RenderedMail {
+  const subject = fill(template.subject, values);
+  const layoutValues = { ...layoutExtras, subject, lang: locale, dir: textDirection(locale) };
   const raw = new Set(['content']);
   return {
     subject,
-    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(forLocale.html, values).trimEnd() }, raw),
-    text: fill(templates.layoutText, { ...layoutValues, content: fill(forLocale.text, values).trimEnd() }, raw),
+    html: fill(templates.layoutHtml, { ...layoutValues, content: fill(template.html, values).trimEnd() }, raw),
+    text: fill(templates.layoutText, { ...layoutValues, content: fill(template.text, values).trimEnd() }, raw),
   };
 }
