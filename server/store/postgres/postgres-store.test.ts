@@ -1,9 +1,10 @@
-/** What only the PostgreSQL store does: tables and expiries, the sweep, atomicity across instances, migrations. */
+/** What only the PostgreSQL store does: tables and expiries, the sweep, migrations, faults; and atomicity across instances, by the tests it shares with Redis (testing/atomic-across-instances.ts). */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { retentionFor } from '../../login/retention.ts';
 import { startTestPostgres, type TestPostgres } from '../../testing/postgres-server.ts';
+import { describeAtomicAcrossInstances } from '../../testing/atomic-across-instances.ts';
 import { loginState, passkeyRecord, sequence, userRecord } from '../../testing/store-contract.ts';
 import { ManualClock } from '../../time/clock.ts';
 import { StoreError } from '../types.ts';
@@ -259,55 +260,7 @@ describe('PostgreSQL store: the audit trail', () => {
   });
 });
 
-describe('PostgreSQL store: atomic across instances', () => {
-  it('loses none of 200 concurrent changes to one address made through two pools', async () => {
-    const second = await open();
-    const bump = (s: PostgresStore) =>
-      s.updateLogin('race@example.com', (current) => {
-        const next = current ?? loginState('race@example.com', now);
-        next.attempts += 1;
-        return { next, result: null };
-      });
-    await Promise.all(Array.from({ length: 200 }, (_, i) => bump(i % 2 ? store : second)));
-    assert.equal((await rows('SELECT state FROM passwordless.login_states'))[0].state.attempts, 200);
-  });
-
-  it('lets exactly one of 20 concurrent consumers on two pools use a sequence', async () => {
-    const second = await open();
-    await store.updateLogin('once@example.com', () => ({ next: loginState('once@example.com', now, [sequence('s1', 't1', now)]), result: null }));
-    const wins = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? store : second).updateLogin('once@example.com', (current) => {
-          const s = current!.sequences[0]!;
-          if (s.usedAt !== null) return { next: current, result: false };
-          s.usedAt = now;
-          return { next: current, result: true };
-        }),
-      ),
-    );
-    assert.equal(wins.filter(Boolean).length, 1);
-  });
-
-  it('creates one user when 50 first sign-ins of one address race on two pools, and loses none of 100 changes', async () => {
-    const second = await open();
-    const ids = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? store : second).updateUser('u@example.com', (current) => {
-          if (current) return { next: current, result: current.id };
-          return { next: { ...userRecord('u@example.com', `id-${i}`), data: { n: 0 } }, result: `id-${i}` };
-        }),
-      ),
-    );
-    assert.equal(new Set(ids).size, 1);
-    await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        (i % 2 ? store : second).updateUser('u@example.com', (current) => ({ next: { ...current!, data: { n: (current!.data.n as number) + 1 } }, result: null })),
-      ),
-    );
-    assert.equal((await store.findUserById(ids[0]!))!.data.n, 100);
-    assert.equal((await rows('SELECT count(*)::int AS n FROM passwordless.users'))[0].n, 1);
-  });
-});
+describeAtomicAcrossInstances('PostgreSQL', async () => ({ first: store, second: await open(), now }));
 
 describe('PostgreSQL store: the read kept for the next write', () => {
   /** The names of the statements `s` sends from now on. */

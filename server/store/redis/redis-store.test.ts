@@ -1,4 +1,4 @@
-/** What only the Redis store does: key layout, expiries, atomicity across connections, failures. */
+/** What only the Redis store does: key layout, expiries, connections, failures; and atomicity across connections, by the tests it shares with PostgreSQL (testing/atomic-across-instances.ts). */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../../time/clock.ts';
@@ -6,6 +6,7 @@ import { retentionFor } from '../../login/retention.ts';
 import { startTestRedis, type TestRedis } from '../../testing/redis-server.ts';
 import { withoutPassword } from '../../secrets/without-password.ts';
 import { openRedisStore, type RedisStore } from './redis-store.ts';
+import { describeAtomicAcrossInstances } from '../../testing/atomic-across-instances.ts';
 import { loginState, passkeyRecord, sequence, userRecord } from '../../testing/store-contract.ts';
 import { StoreError } from '../types.ts';
 
@@ -162,46 +163,7 @@ describe('Redis store: key layout and expiries', () => {
   });
 });
 
-describe('Redis store: atomic across instances', () => {
-  it('loses none of 200 concurrent changes to one key made through two connections', async () => {
-    const second = await open();
-    const bump = (s: RedisStore) =>
-      s.updateLogin('race@example.com', (current) => {
-        const next = current ?? loginState('race@example.com', now);
-        next.attempts += 1;
-        return { next, result: null };
-      });
-    await Promise.all(Array.from({ length: 200 }, (_, i) => bump(i % 2 ? store : second)));
-    assert.equal(JSON.parse((await store.client.get('pl:login:race@example.com'))!).attempts, 200);
-  });
-
-  it('lets exactly one of 20 concurrent consumers on two connections use a sequence', async () => {
-    const second = await open();
-    await store.updateLogin('once@example.com', () => ({ next: loginState('once@example.com', now, [sequence('s1', 't1', now)]), result: null }));
-    const wins = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? store : second).updateLogin('once@example.com', (current) => {
-          const s = current!.sequences[0]!;
-          if (s.usedAt !== null) return { next: current, result: false };
-          s.usedAt = now;
-          return { next: current, result: true };
-        }),
-      ),
-    );
-    assert.equal(wins.filter(Boolean).length, 1);
-  });
-
-  it('loses none of 100 concurrent user changes through two connections', async () => {
-    const second = await open();
-    await store.updateUser('u@example.com', () => ({ next: { ...userRecord('u@example.com'), data: { n: 0 } }, result: null }));
-    await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        (i % 2 ? store : second).updateUser('u@example.com', (current) => ({ next: { ...current!, data: { n: (current!.data.n as number) + 1 } }, result: null })),
-      ),
-    );
-    assert.equal((await store.findUserById('id-u@example.com'))!.data.n, 100);
-  });
-});
+describeAtomicAcrossInstances('Redis', async () => ({ first: store, second: await open(), now }));
 
 describe('Redis store: connections', () => {
   it('refuses to open when Redis cannot be reached, naming the URL without its password', async () => {
