@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Store, UserRecord } from '../server/store/types.ts';
 
@@ -94,6 +94,32 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the whole line; CLK_TCK is 100 on Linux.
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds a process and its children have used so far: its own, its direct children's alive
+ * now, and those of the children it has waited for (cutime, cstime). A database server that runs
+ * one process per connection (PostgreSQL) is counted whole, a backend that ended meanwhile too.
+ */
+export function treeCpuSeconds(rootPid: number): number {
+  if (!Number.isFinite(rootPid)) return NaN;
+  let seconds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // After the command's closing parenthesis: state, ppid, … utime and stime (fields 14 and 15 of
+    // the line), cutime and cstime (16 and 17); CLK_TCK is 100 on Linux.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(entry);
+    if (pid === rootPid) seconds += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+    else if (Number(fields[1]) === rootPid) seconds += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return seconds;
 }
 
 /** Resident memory in MB: the peak (VmHWM) or the current one (VmRSS). */

@@ -54,7 +54,7 @@ import { openJsonStore } from '../server/store/json/json-store.ts';
 import { openPostgresStore } from '../server/store/postgres/postgres-store.ts';
 import type { Store } from '../server/store/types.ts';
 import { startTestPostgres } from '../server/testing/postgres-server.ts';
-import { cpuProfileArgs, cpuSeconds, envOption, memoryMb, METRICS_TOKEN, readMetrics, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
+import { cpuProfileArgs, cpuSeconds, envOption, treeCpuSeconds, memoryMb, METRICS_TOKEN, readMetrics, seed, startChild as startBenchChild, type Child } from './bench-kit.ts';
 import { startLeanSink } from './lean-smtp-sink.ts';
 import { describeMailAccount, mailAccount, mailCountsFromMetrics, type MailAccount, type ServerMailCounts } from './mail-account.ts';
 import { startCli } from '../server/testing/cli-process.ts';
@@ -138,14 +138,14 @@ interface Measured {
   /** Answers by status, e.g. "401×3" (non-2xx only). */
   statuses: string;
   /** Share of one core used during the measurement. */
-  cpu: { server: number; client: number; sink: number; redis: number };
+  cpu: { server: number; client: number; sink: number; db: number };
 }
 
 interface Pids {
   server: number;
   sink: number;
-  /** NaN without Redis. */
-  redis: number;
+  /** The database server's process (Redis, or PostgreSQL's postmaster with its backends); NaN for the JSON file. */
+  db: number;
 }
 
 async function load(
@@ -155,7 +155,7 @@ async function load(
   options: { durationS: number; amount?: number },
   pids: Pids,
 ): Promise<Measured> {
-  const before = { server: cpuSeconds(pids.server), client: cpuSeconds(process.pid), sink: cpuSeconds(pids.sink), redis: cpuSeconds(pids.redis), t: performance.now() };
+  const before = { server: cpuSeconds(pids.server), client: cpuSeconds(process.pid), sink: cpuSeconds(pids.sink), db: treeCpuSeconds(pids.db), t: performance.now() };
   const instance = autocannon({
     url,
     connections: CONNECTIONS,
@@ -176,7 +176,7 @@ async function load(
   const result: AutocannonResult = await instance;
   if (timer) clearTimeout(timer);
   const wall = (performance.now() - before.t) / 1000;
-  const share = (pid: number, was: number) => (cpuSeconds(pid) - was) / wall;
+  const share = (pid: number, was: number, seconds = cpuSeconds) => (seconds(pid) - was) / wall;
   const ok = result['2xx'];
   return {
     reqPerSec: ok / result.duration,
@@ -195,7 +195,7 @@ async function load(
       server: share(pids.server, before.server),
       client: share(process.pid, before.client),
       sink: pids.sink === process.pid ? NaN : share(pids.sink, before.sink),
-      redis: share(pids.redis, before.redis),
+      db: share(pids.db, before.db, treeCpuSeconds),
     },
   };
 }
@@ -243,7 +243,7 @@ const redisStore: StoreKind = {
   async prepare(users) {
     const [storeModule, serverModule]: any[] = await Promise.all(REDIS_FILES.slice(0, 2).map((url) => import(url.href)));
     const redis = await serverModule.startTestRedis();
-    redisPids.add(redisPid(redis.port));
+    dbPids.add(processOn(redis.port, 'redis-server'));
     try {
       const t0 = performance.now();
       const store: Store = await storeModule.openRedisStore(redis.url, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) });
@@ -256,7 +256,7 @@ const redisStore: StoreKind = {
         dataFile: join(tmpdir(), `passwordless-throughput-unused-${RUN}.json`),
         seedSeconds,
         cleanup: async () => {
-          redisPids.clear();
+          dbPids.clear();
           await redis.stop();
         },
       };
@@ -268,13 +268,14 @@ const redisStore: StoreKind = {
 };
 
 // PostgreSQL: a throwaway cluster as the tests start it, but with fsync on, as in production
-// (the JSON store fsyncs every group commit too). Its CPU is spread over one process per
-// connection, so the "redis CPU" column stays empty for it.
+// (the JSON store fsyncs every group commit too). Its CPU is the postmaster's with its backends
+// (one process per connection), in the "db CPU" column.
 const postgresStore: StoreKind = {
   name: 'PostgreSQL',
   missing: null,
   async prepare(users) {
     const postgres = await startTestPostgres({ fsync: true });
+    dbPids.add(processOn(postgres.port, '/bin/postgres'));
     try {
       const t0 = performance.now();
       const store = await openPostgresStore(postgres.url, { retention: retentionFor({ codeTtlSeconds: 600, resendSeconds: 60 }) });
@@ -285,7 +286,10 @@ const postgresStore: StoreKind = {
         env: { DATABASE_URL: postgres.url, SECRET: BENCH_SECRET, ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}) },
         dataFile: join(tmpdir(), `passwordless-throughput-unused-${RUN}.json`),
         seedSeconds: (performance.now() - t0) / 1000,
-        cleanup: () => postgres.stop(),
+        cleanup: async () => {
+          dbPids.clear();
+          await postgres.stop();
+        },
       };
     } catch (error) {
       await postgres.stop();
@@ -294,15 +298,16 @@ const postgresStore: StoreKind = {
   },
 };
 
-/** The redis-server process listening on `port` (for its CPU share), from /proc. */
-const redisPids = new Set<number>();
-function redisPid(port: number): number {
+/** The database server's process (for its CPU share): Redis, or PostgreSQL's postmaster. */
+const dbPids = new Set<number>();
+/** The process whose command line names `program` and `port`, from /proc. */
+function processOn(port: number, program: string): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
     try {
-      // redis-server renames its process to `redis-server 127.0.0.1:PORT`.
+      // redis-server renames its process to `redis-server 127.0.0.1:PORT`; the postmaster keeps `postgres -D … -p PORT`.
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes('redis-server') && (cmdline.includes(`:${port}`) || cmdline.includes(` ${port} `))) return Number(entry);
+      if (cmdline.includes(program) && (cmdline.includes(`:${port}`) || cmdline.includes(` ${port} `) || cmdline.includes(`-p ${port}`))) return Number(entry);
     } catch {
       // gone meanwhile
     }
@@ -341,7 +346,7 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
     });
     const startSeconds = (performance.now() - t0) / 1000;
     const rssAfterStartMb = memoryMb(server.pid, 'VmRSS');
-    const pids: Pids = { server: server.pid, sink: sink.pid, redis: [...redisPids][0] ?? NaN };
+    const pids: Pids = { server: server.pid, sink: sink.pid, db: [...dbPids][0] ?? NaN };
     const requestBody = () => JSON.stringify({ email: freshEmail() });
     // Every mail figure is read from the server's counters and the sink's at the same two moments:
     // before the warm-up and at the end of the drain (bench/mail-account.ts).
@@ -419,7 +424,7 @@ async function scenario(kind: StoreKind, users: number, sink: Sink): Promise<Sce
 
 async function echo(sink: Sink): Promise<Measured> {
   const server = await startChild('echo', {}, 'echo');
-  const pids: Pids = { server: server.pid, sink: sink.pid, redis: NaN };
+  const pids: Pids = { server: server.pid, sink: sink.pid, db: NaN };
   const body = () => JSON.stringify({ email: freshEmail() });
   await load(server.url, '/', body, { durationS: WARMUP_S }, pids);
   const measured = await load(server.url, '/', body, { durationS: DURATION_S }, pids);
@@ -468,25 +473,32 @@ async function main(): Promise<void> {
   }
 
   const echoRate = echoes.reduce((sum, e) => sum + e.reqPerSec, 0) / echoes.length;
-  const head = ['store', 'users', 'call', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'err', '× echo', 'large/small', 'srv CPU', 'ac CPU', 'sink CPU', 'redis CPU', 'peak RSS MB'];
+  // Answers per CPU-second of the server side (the server with its mail worker, and the database
+  // server's processes): a ratio to echo's that a faster or a busier machine moves less than the
+  // ratio of answers a second, which counts the load generator's and the database's share of the
+  // 2 cores as the server's.
+  const perCore = (m: Measured) => m.reqPerSec / (m.cpu.server + (Number.isFinite(m.cpu.db) ? m.cpu.db : 0));
+  const echoPerCore = echoes.reduce((sum, e) => sum + perCore(e), 0) / echoes.length;
+  const head = ['store', 'users', 'call', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'err', '× echo', '× echo per core', 'large/small', 'srv CPU', 'ac CPU', 'sink CPU', 'db CPU', 'peak RSS MB'];
   const rows: string[][] = [head];
-  const cpu = (m: Measured) => [pct(m.cpu.server), pct(m.cpu.client), pct(m.cpu.sink), pct(m.cpu.redis)];
+  const cpu = (m: Measured) => [pct(m.cpu.server), pct(m.cpu.client), pct(m.cpu.sink), pct(m.cpu.db)];
   echoes.forEach((e, i) => {
-    rows.push(['echo (Koa + bodyparser)', '', i === 0 ? 'POST / (first)' : 'POST / (last)', n0(e.reqPerSec), ms(e.p50), ms(e.p99), n0(e.non2xx), n0(e.errors), '', '', ...cpu(e), '']);
+    rows.push(['echo (Koa + bodyparser)', '', i === 0 ? 'POST / (first)' : 'POST / (last)', n0(e.reqPerSec), ms(e.p50), ms(e.p99), n0(e.non2xx), n0(e.errors), '', '', '', ...cpu(e), '']);
   });
   const small = Math.min(...SIZES);
   for (const s of scenarios) {
     const base = scenarios.find((t) => t.store === s.store && t.users === small);
     const growth = (pick: (t: Scenario) => number) => (s.users !== small && base ? `${(pick(s) / pick(base)).toFixed(2)}` : '');
-    rows.push([s.store, n0(s.users), 'POST /auth/request', n0(s.request.reqPerSec), ms(s.request.p50), ms(s.request.p99), n0(s.request.non2xx), n0(s.request.errors), pct(s.request.reqPerSec / echoRate), growth((t) => t.request.reqPerSec), ...cpu(s.request), n0(s.peakRssMb)]);
-    rows.push(['', '', '  incl. mail drain', n0(s.request.inclDrain), '', '', '', '', pct(s.request.inclDrain / echoRate), growth((t) => t.request.inclDrain), '', '', '', '', '']);
-    rows.push(['', '', 'POST /auth/verify', n0(s.verify.reqPerSec), ms(s.verify.p50), ms(s.verify.p99), n0(s.verify.non2xx), n0(s.verify.errors), pct(s.verify.reqPerSec / echoRate), growth((t) => t.verify.reqPerSec), ...cpu(s.verify), '']);
+    rows.push([s.store, n0(s.users), 'POST /auth/request', n0(s.request.reqPerSec), ms(s.request.p50), ms(s.request.p99), n0(s.request.non2xx), n0(s.request.errors), pct(s.request.reqPerSec / echoRate), pct(perCore(s.request) / echoPerCore), growth((t) => t.request.reqPerSec), ...cpu(s.request), n0(s.peakRssMb)]);
+    rows.push(['', '', '  incl. mail drain', n0(s.request.inclDrain), '', '', '', '', pct(s.request.inclDrain / echoRate), '', growth((t) => t.request.inclDrain), '', '', '', '', '']);
+    rows.push(['', '', 'POST /auth/verify', n0(s.verify.reqPerSec), ms(s.verify.p50), ms(s.verify.p99), n0(s.verify.non2xx), n0(s.verify.errors), pct(s.verify.reqPerSec / echoRate), pct(perCore(s.verify) / echoPerCore), growth((t) => t.verify.reqPerSec), ...cpu(s.verify), '']);
   }
   console.log(`\n${table(rows)}`);
   for (const m of missing) console.log(`${m.store}: ${m.why}`);
   console.log(
     `\n× echo: req/s over the mean of the echo runs (${n0(echoRate)}/s${echoes.length > 1 ? '; first and last of this run, to show drift' : ''}). large/small: req/s at ${n0(Math.max(...SIZES))} over ${n0(small)} users.` +
-      `\nCPU: share of one core during the measurement (server child, autocannon in this process, SMTP sink); 2 cores in all. Target: request and verify ≥ 25 % of echo; large/small ≥ 0.80.`,
+      `\n× echo per core: answers per CPU-second of the server and its database (srv CPU + db CPU) over echo's per CPU-second of its server (${n0(echoPerCore)}).` +
+      `\nCPU: share of one core during the measurement (server child with its mail worker, autocannon in this process, SMTP sink, the database server's processes); 2 cores in all. Target: request and verify ≥ 25 % of echo; large/small ≥ 0.80.`,
   );
   console.log('\nset-up per store and size:');
   for (const s of scenarios) {
