@@ -1,6 +1,6 @@
 /** Starting the backend: a start that fails halfway leaves nothing behind that blocks the next. */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -47,5 +47,22 @@ describe('createBackend', () => {
     } finally {
       await backend.close();
     }
+  });
+
+  it('logs what the JSON store noticed and went on from: a torn journal line cut off at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'backend-warning-'));
+    dirs.push(dir);
+    const config = loadConfig({ DATA_FILE: join(dir, 'data.json') });
+    await (await createBackend(config, { logger: silentLogger })).close();
+    const [journal] = (await readdir(dir)).filter((name) => name.startsWith('data.json.journal-'));
+    // A write a crash interrupted: never acknowledged, cut off by the next start.
+    await appendFile(join(dir, journal!), '{"op":"login","key":"b@exam');
+    const { logger, entries } = recordingLogger();
+    const backend = await createBackend(config, { logger });
+    await backend.close();
+    const warning = entries.find((e) => e.level === 'warn' && e.msg === 'data file warning');
+    assert.ok(warning, JSON.stringify(entries.map((e) => e.msg)));
+    assert.equal(warning.file, join(dir, 'data.json'));
+    assert.match(String(warning.warning), /^cut 27 bytes of an interrupted, never acknowledged write off the end of .*journal/);
   });
 });

@@ -107,6 +107,7 @@ export async function createBackend(config: Config, options: BackendOptions = {}
     retention,
     clock,
     auditRetentionMs: config.auditRetentionDays * DAY_MS,
+    onJsonWarning: (warning) => logger.warn({ msg: 'data file warning', file: config.dataFile, warning }),
     onRedisError: (error) => logger.error({ msg: 'redis connection error', err: error.message }),
     onDatabaseError: (error) => logger.error({ msg: 'postgresql connection error', err: error.message }),
   });

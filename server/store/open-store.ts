@@ -23,6 +23,8 @@ export interface StoreOptions {
   clock: Clock;
   /** How long the audit trail and daily counts are kept (ms; 0: none): Redis sets their keys' expiries from it. */
   auditRetentionMs?: number;
+  /** Told what the JSON store noticed and went on from: a torn journal tail cut off at start, a snapshot that failed. */
+  onJsonWarning?: (message: string) => void;
   onRedisError?: (error: Error) => void;
   onDatabaseError?: (error: Error) => void;
 }
@@ -48,7 +50,10 @@ export async function openStore(options: StoreOptions): Promise<OpenedStore> {
     });
     return { store, redis: null, postgres: { pool: store.pool, schema: store.schema } };
   }
-  if (!options.redisUrl) return { store: await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes, clock: options.clock }), redis: null, postgres: null };
+  if (!options.redisUrl) {
+    const store = await openJsonStore(options.dataFile, { compactAfterBytes: options.jsonCompactBytes, clock: options.clock, ...(options.onJsonWarning ? { onWarning: options.onJsonWarning } : {}) });
+    return { store, redis: null, postgres: null };
+  }
   // Loaded only when used: importing the Redis store (ioredis) adds about 14 MB to a process that
   // imports the backend (87 MB against 73 MB, measured on the compiled files).
   const { DEFAULT_KEY_PREFIX, openRedisStore } = await import('./redis/redis-store.ts');

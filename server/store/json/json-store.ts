@@ -139,6 +139,8 @@ class JsonStore implements Store {
   readonly #onWarning: ((message: string) => void) | undefined;
   readonly #clock: Clock;
   #compacting: Promise<boolean> | null = null;
+  /** After a compaction failed: the size the journal must pass before the next try (0: none failed). */
+  #retryCompactionAt = 0;
   #snapshotBytes: number;
   readonly #audit: AuditFiles;
 
@@ -464,9 +466,25 @@ class JsonStore implements Store {
     const written = this.#journal.append(entry);
     // Twice the snapshot: a restart replays at most two snapshots' worth of journal, and the
     // snapshot's write costs disk time, not event-loop time (snapshot-file.ts).
-    // A failed compaction is tried again once the new journal passes the same size.
-    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes)) this.#compact().catch(() => {});
+    if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes, this.#retryCompactionAt)) {
+      this.#compact().then(
+        () => (this.#retryCompactionAt = 0),
+        (error: Error) => this.#compactionFailed(error),
+      );
+    }
     await written;
+  }
+
+  /**
+   * A compaction that failed loses nothing: every change is in the journals, which a start
+   * replays. It is said (the operator sees a disk full or a directory it cannot read before the
+   * journal fills the disk), and tried again once the journal has grown by the threshold once more:
+   * a failure that lasts (a directory it cannot read stops it before the journals switch) would
+   * otherwise be tried, and said, at every write.
+   */
+  #compactionFailed(error: Error): void {
+    this.#retryCompactionAt = this.#journal.bytes + this.#compactAfter;
+    this.#onWarning?.(`writing a new snapshot failed (${error.message}); every change is kept in the journal, and the next try comes once it has grown by ${this.#compactAfter} bytes more`);
   }
 
   /**
