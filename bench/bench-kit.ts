@@ -90,10 +90,19 @@ export function cpuSeconds(pid: number): number {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
   }
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line; CLK_TCK is 100 on Linux.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const { utime, stime } = procStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return utime + stime;
+}
+
+/**
+ * The fields of a /proc/<pid>/stat line this file reads, times in seconds. They are counted after
+ * the command's closing parenthesis (a command may hold spaces): ppid is field 4 of the line,
+ * utime and stime 14 and 15, cutime and cstime (children waited for) 16 and 17; CLK_TCK is 100 on Linux.
+ */
+function procStat(line: string): { ppid: number; utime: number; stime: number; cutime: number; cstime: number } {
+  const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
+  const ticks = (index: number) => Number(fields[index]) / 100;
+  return { ppid: Number(fields[1]), utime: ticks(11), stime: ticks(12), cutime: ticks(13), cstime: ticks(14) };
 }
 
 /**
@@ -106,18 +115,14 @@ export function treeCpuSeconds(rootPid: number): number {
   let seconds = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
-    let stat: string;
+    let stat: ReturnType<typeof procStat>;
     try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      stat = procStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
     } catch {
       continue; // gone meanwhile
     }
-    // After the command's closing parenthesis: state, ppid, … utime and stime (fields 14 and 15 of
-    // the line), cutime and cstime (16 and 17); CLK_TCK is 100 on Linux.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pid = Number(entry);
-    if (pid === rootPid) seconds += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
-    else if (Number(fields[1]) === rootPid) seconds += (Number(fields[11]) + Number(fields[12])) / 100;
+    if (Number(entry) === rootPid) seconds += stat.utime + stat.stime + stat.cutime + stat.cstime;
+    else if (stat.ppid === rootPid) seconds += stat.utime + stat.stime;
   }
   return seconds;
 }

@@ -36,8 +36,11 @@
  *   email with its live code; the pool is consumed once (warm-up on the first tenth), and the
  *   measurement stops when it runs out or after D seconds.
  * - peak memory: VmHWM of the server child (/proc/<pid>/status), read before it closes.
- * - CPU: the share of one core that the server, this process (autocannon) and the sink used
- *   during each measurement: a server near 100 % is the bottleneck, as it should be.
+ * - CPU: the share of one core that the server (with its mail worker), this process
+ *   (autocannon), the sink and the database server (redis-server, or PostgreSQL's postmaster with
+ *   its backends) used during each measurement: a server near 100 % is the bottleneck, as it
+ *   should be. "× echo per core" divides answers a second by the server's and the database's
+ *   share, over echo's answers a second by its server's share.
  *
  * The machine is 2 shared cores: compare ratios within one run, never absolute numbers across
  * runs (docs/contributing.md#ratios-not-absolutes).

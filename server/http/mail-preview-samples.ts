@@ -4,6 +4,7 @@
  * mail goes by its templates' file name (`templates/<name>.<locale>.html`), the name an operator
  * editing one looks for.
  */
+import { EMAIL_CHANGE_UNDO_PAGE } from '../../contract/account.ts';
 import type { Locale } from '../../contract/index.ts';
 import type { MailExtra } from '../mail/mail-extra.ts';
 import type { Mail } from '../mail/types.ts';
@@ -62,7 +63,7 @@ export function sampleMail(name: PreviewMail, locale: Locale, extra: MailExtra, 
     case 'deletion-code':
       return { kind: name === 'deletion-code' ? 'deletion_code' : 'email_change_code', to: TO, locale, code, expiresInMinutes: values.expiresInMinutes };
     case 'email-changed':
-      return { kind: 'email_changed', to: TO, locale, newEmail: 'someone.new@example.com', link: `${values.publicBase}/account/email/undo#token=${NOT_A_TOKEN}`, changedAt: SAMPLE_TIME };
+      return { kind: 'email_changed', to: TO, locale, newEmail: 'someone.new@example.com', link: `${values.publicBase}${EMAIL_CHANGE_UNDO_PAGE}#token=${NOT_A_TOKEN}`, changedAt: SAMPLE_TIME };
     case 'email-taken':
       return { kind: 'email_taken', to: TO, locale };
     case 'totp-enabled':

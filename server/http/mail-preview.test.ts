@@ -161,8 +161,8 @@ describe('mail preview in development', () => {
     assert.ok(list.includes(`href="${MAIL_PREVIEW_PATH}/email-taken/en.html"`), 'its links carry no query');
   });
 
-  it('answers 404 for a mail it does not have', async () => {
-    for (const path of ['nope', 'nope/en.html', 'passkey-added/nl.html', 'passkey-added/en.pdf', 'Login', 'login/en.html/x']) {
+  it('answers 404 for a mail it does not have, and for the login mail under a name (its pages have none)', async () => {
+    for (const path of ['nope', 'nope/en.html', 'passkey-added/nl.html', 'passkey-added/en.pdf', 'Login', 'login', 'login/en.html', 'login/en.html/x']) {
       assert.equal((await fetch(`${s.url}${MAIL_PREVIEW_PATH}/${path}`)).status, 404, path);
     }
   });

@@ -43,7 +43,8 @@ function parsePath(path: string): { name: PreviewMail; locale: Locale | null; fo
   const match = PREVIEW_PATH.exec(path);
   if (!match) return null;
   const [, named, localeText, format] = match;
-  const name = named === undefined ? 'login' : PREVIEW_MAILS.find((n) => n === named);
+  // The login mail's pages have no name: one address each.
+  const name = named === undefined ? 'login' : PREVIEW_MAILS.find((n) => n !== 'login' && n === named);
   if (!name) return null;
   if (localeText === undefined) return { name, locale: null, format: null };
   const locale = LOCALES.find((l) => l === localeText);

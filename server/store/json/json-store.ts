@@ -467,10 +467,7 @@ class JsonStore implements Store {
     // Twice the snapshot: a restart replays at most two snapshots' worth of journal, and the
     // snapshot's write costs disk time, not event-loop time (snapshot-file.ts).
     if (!this.#compacting && this.#journal.bytes > Math.max(this.#compactAfter, 2 * this.#snapshotBytes, this.#retryCompactionAt)) {
-      this.#compact().then(
-        () => (this.#retryCompactionAt = 0),
-        (error: Error) => this.#compactionFailed(error),
-      );
+      this.#compact().catch((error: Error) => this.#compactionFailed(error));
     }
     await written;
   }
@@ -478,13 +475,14 @@ class JsonStore implements Store {
   /**
    * A compaction that failed loses nothing: every change is in the journals, which a start
    * replays. It is said (the operator sees a disk full or a directory it cannot read before the
-   * journal fills the disk), and tried again once the journal has grown by the threshold once more:
-   * a failure that lasts (a directory it cannot read stops it before the journals switch) would
-   * otherwise be tried, and said, at every write.
+   * journal fills the disk), and tried again no sooner than the journal has grown by the threshold
+   * once more: a failure that lasts (a directory it cannot read stops it before the journals
+   * switch) would otherwise be tried, and said, at every write. Any compaction that switches the
+   * journals (a sweep's, an erasure's) clears the mark.
    */
   #compactionFailed(error: Error): void {
     this.#retryCompactionAt = this.#journal.bytes + this.#compactAfter;
-    this.#onWarning?.(`writing a new snapshot failed (${error.message}); every change is kept in the journal, and the next try comes once it has grown by ${this.#compactAfter} bytes more`);
+    this.#onWarning?.(`writing a new snapshot failed (${error.message}); every change is kept in the journal, and the next try comes no sooner than it has grown by ${this.#compactAfter} bytes more`);
   }
 
   /**
@@ -520,6 +518,8 @@ class JsonStore implements Store {
       }
       this.#journal = next;
       this.#data.journal = generation;
+      // A new journal: whatever failed before (the back-off's mark counted the old one's bytes) starts afresh.
+      this.#retryCompactionAt = 0;
       await previous.close().finally(previousOnDisk);
       try {
         await this.#db.write();
