@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '../store/types.ts';
-import { loginState, sequence, userRecord } from './store-contract.ts';
+import { loginState, sequence, useFirstSequence, userRecord } from './store-contract.ts';
 
 export interface TwoInstancesOfStore {
   first: Store;
@@ -37,12 +37,7 @@ export function describeAtomicAcrossInstances(name: string, openTwo: () => Promi
       await first.updateLogin('once@example.com', () => ({ next: loginState('once@example.com', now, [sequence('s1', 't1', now)]), result: null }));
       const wins = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          (i % 2 ? first : second).updateLogin('once@example.com', (current) => {
-            const s = current!.sequences[0]!;
-            if (s.usedAt !== null) return { next: current, result: false };
-            s.usedAt = now;
-            return { next: current, result: true };
-          }),
+          (i % 2 ? first : second).updateLogin('once@example.com', useFirstSequence(now)),
         ),
       );
       assert.equal(wins.filter(Boolean).length, 1);

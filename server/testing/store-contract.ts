@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../time/clock.ts';
-import type { LoginState, PasskeyRecord, SequenceRecord, SessionRecord, Store, UserRecord } from '../store/types.ts';
+import type { Change, LoginState, PasskeyRecord, SequenceRecord, SessionRecord, Store, UserRecord } from '../store/types.ts';
 
 export interface StoreUnderTest {
   store: Store;
@@ -35,6 +35,16 @@ export function loginState(emailKey: string, now: number, sequences: SequenceRec
 
 export function userRecord(emailKey: string, id = `id-${emailKey}`): UserRecord {
   return { id, email: emailKey, emailKey, emailVerified: true, createdAt: '2026-01-01T00:00:00.000Z', lastLoginAt: null, data: {} };
+}
+
+/** A change that uses the state's first sequence at `now`: true for the one that did, false once it was used. */
+export function useFirstSequence(now: number): Change<LoginState, boolean> {
+  return (current) => {
+    const first = current!.sequences[0]!;
+    if (first.usedAt !== null) return { next: current, result: false };
+    first.usedAt = now;
+    return { next: current, result: true };
+  };
 }
 
 export function passkeyRecord(id: string, userId: string, createdAt: number, extra: Partial<PasskeyRecord> = {}): PasskeyRecord {
@@ -147,12 +157,7 @@ export function describeStoreContract(name: string, open: OpenStoreUnderTest): v
         await put(store, 'once@example.com', loginState('once@example.com', now, [sequence('s1', 't1', now)]));
         const wins = await Promise.all(
           Array.from({ length: 20 }, () =>
-            store.updateLogin('once@example.com', (current) => {
-              const s = current!.sequences[0]!;
-              if (s.usedAt !== null) return { next: current, result: false };
-              s.usedAt = now;
-              return { next: current, result: true };
-            }),
+            store.updateLogin('once@example.com', useFirstSequence(now)),
           ),
         );
         assert.equal(wins.filter(Boolean).length, 1);
