@@ -129,7 +129,7 @@ function listPage(name: PreviewMail, templates: MailTemplates, { templatesDir, s
 ${choices.join('\n')}
 </ul></nav>
 <p>This page is not served when NODE_ENV=production. Each mail is filled with samples: it goes to nobody, and its code or link does nothing.${extraHint}</p>
-<p>Its templates: ${files}. ${source}</p>
+<p>Templates: ${files}. ${source}</p>
 <div class="card">
 <table>
 <thead><tr><th>Locale</th><th>Subject</th><th colspan="2">${escapeHtml(label)} mail</th></tr></thead>

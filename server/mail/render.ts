@@ -308,8 +308,8 @@ export function renderPasskeyAddedMail(templates: MailTemplates, mail: PasskeyAd
   return inLayout(templates, mail.locale, forLocale.passkeyAdded, values);
 }
 
-/** `renderLoginMail` with templates already loaded: the preview page loads them fresh on each view. */
-export function renderWithTemplates(templates: MailTemplates, mail: LoginMail): RenderedMail {
+/** The login mail from templates already loaded (`renderLoginMail` loads them; `renderAnyWithTemplates` is handed them). */
+function renderWithTemplates(templates: MailTemplates, mail: LoginMail): RenderedMail {
   const forLocale = localeTemplates(templates, mail.locale);
   checkMail(mail);
   const extras = Object.fromEntries(Object.entries(mail.extra ?? {}).map(([key, value]) => [EXTRA_PREFIX + key, value]));

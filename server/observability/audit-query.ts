@@ -58,11 +58,6 @@ export async function readAudit(store: Pick<Store, 'listAudit'>, userId: string 
   return records.map(auditEntry);
 }
 
-/** The newest `limit` (1 to 200) entries of one user, newest first. */
-export function recentAudit(store: Pick<Store, 'listAudit'>, userId: string, limit: number): Promise<AuditEntry[]> {
-  return listAuditEntries(store, { userId, limit });
-}
-
 /**
  * Users, live sessions, and the last 30 UTC days oldest first, today last, each with its sign-ins
  * by method and mail sent and failed (zeros for a day with nothing). Four reads, run together.
